@@ -1,0 +1,7 @@
+//! Truora over HTTP: the client, its errors, the tolerant data model and the paged process list.
+//! Nothing in here knows about terminals.
+
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod paging;
