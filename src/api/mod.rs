@@ -3,5 +3,9 @@
 
 pub mod client;
 pub mod error;
+pub mod lenient;
 pub mod model;
 pub mod paging;
+
+pub use client::{Client, ClientOptions, Fetched, RetryPolicy};
+pub use error::{ApiError, ErrorBody};
