@@ -1,0 +1,1 @@
+//! Image decoding with limits, terminal encoding, and saving (placeholder).
