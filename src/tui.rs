@@ -1,0 +1,146 @@
+//! The terminal runtime: one loop that waits for input or worker messages, drains whatever else is
+//! queued, then draws once. No fixed frame rate: an idle browser costs nothing and sends nothing
+//! over SSH.
+
+use std::io::Write;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::{FutureExt, StreamExt};
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+
+use crate::app::{App, Command, Message};
+
+/// Runs the browser until the user quits. The terminal must already be in raw mode on the
+/// alternate screen (see [`ratatui::init`]); the caller restores it, on panics too.
+pub async fn run(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    commands: mpsc::UnboundedSender<Command>,
+    mut messages: mpsc::UnboundedReceiver<Message>,
+) -> anyhow::Result<()> {
+    let mut events = EventStream::new();
+    let size = terminal.size()?;
+    let mut pending = app.handle_message(Message::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    pending.extend(app.start());
+    let mut dirty = true;
+    loop {
+        if dispatch(&mut pending, &commands, terminal)? {
+            return Ok(());
+        }
+        if dirty {
+            terminal.draw(|frame| crate::ui::draw(&app, frame))?;
+            dirty = false;
+        }
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => dirty |= on_event(&mut app, event, &mut pending),
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(message) = messages.recv() => {
+                pending.extend(app.handle_message(message));
+                dirty = true;
+            }
+        }
+        // Drain everything already queued before drawing once: holding a key down over SSH
+        // delivers keys in bursts, and each burst should cost one frame, not one per key.
+        loop {
+            if let Some(Some(Ok(event))) = events.next().now_or_never() {
+                dirty |= on_event(&mut app, event, &mut pending);
+                continue;
+            }
+            match messages.try_recv() {
+                Ok(message) => {
+                    pending.extend(app.handle_message(message));
+                    dirty = true;
+                }
+                Err(_) => break,
+            }
+        }
+        if app.should_quit() {
+            return Ok(());
+        }
+    }
+}
+
+fn on_event(app: &mut App, event: Event, pending: &mut Vec<Command>) -> bool {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            pending.extend(app.handle_key(key));
+            true
+        }
+        Event::Resize(width, height) => {
+            pending.extend(app.handle_message(Message::Resize { width, height }));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Sends queued commands to the worker, keeping only the newest result fetch of a burst (the
+/// selection it was for has already been left). Returns true on quit.
+fn dispatch(
+    pending: &mut Vec<Command>,
+    worker: &mpsc::UnboundedSender<Command>,
+    terminal: &mut DefaultTerminal,
+) -> anyhow::Result<bool> {
+    let last_fetch = pending
+        .iter()
+        .rposition(|c| matches!(c, Command::FetchResult { .. }));
+    for (i, command) in pending.drain(..).enumerate() {
+        match command {
+            Command::Quit => return Ok(true),
+            Command::Copy(text) => copy_osc52(terminal, &text)?,
+            Command::FetchResult { .. } if Some(i) != last_fetch => {}
+            other => {
+                // The worker lives as long as the runtime; a closed channel means it crashed,
+                // and the status bar will stay idle rather than the app dying with it.
+                let _ = worker.send(other);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Copies through the terminal (OSC 52), which works over SSH and inside tmux with
+/// `set-clipboard on`. Only ids are ever copied; they are sanitised anyway.
+fn copy_osc52(terminal: &mut DefaultTerminal, text: &str) -> anyhow::Result<()> {
+    let clean = crate::sanitize::terminal_text(text);
+    let payload = base64(clean.as_bytes());
+    let backend = terminal.backend_mut();
+    write!(backend, "\x1b]52;c;{payload}\x07")?;
+    backend.flush()?;
+    Ok(())
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(TABLE[(n >> shift) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")];
+        for (input, expected) in cases {
+            assert_eq!(super::base64(input.as_bytes()), expected);
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The fetch task: `Command`s in, `Message`s out.
+//!
+//! Each fetch runs as its own tokio task so the UI never waits on the network. Rules:
+//! - the newest selection wins: starting a result fetch aborts the result and image fetches of
+//!   other processes still running (saves are never aborted);
+//! - the same request is never in flight twice;
+//! - an expired image link is refreshed by re-fetching the process result, then retried once,
+//!   without the user noticing;
+//! - decoding and encoding images runs on the blocking pool, never on the runtime's threads.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use ratatui_image::picker::Picker;
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+use crate::api::ApiError;
+use crate::api::model::ProcessResult;
+use crate::api::paging::Pages;
+use crate::app::{CellSize, Command, ImageKey, ImageRequest, Message};
+use crate::images::{self, ByteCache, Limits};
+use crate::source::Source;
+
+/// What the worker needs besides its channels.
+pub struct WorkerOptions {
+    pub source: Source,
+    /// `None` when images are off.
+    pub picker: Option<Picker>,
+    pub download_dir: PathBuf,
+}
+
+/// Starts the worker on the current runtime; send it commands, read messages from `messages`.
+pub fn spawn(opts: WorkerOptions, messages: mpsc::UnboundedSender<Message>) -> mpsc::UnboundedSender<Command> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
+    let shared = Arc::new(Shared {
+        pages: tokio::sync::Mutex::new(Some(opts.source.pages())),
+        source: opts.source,
+        picker: opts.picker,
+        download_dir: opts.download_dir,
+        bytes: Mutex::new(ByteCache::default()),
+        latest: Mutex::new(HashMap::new()),
+        messages,
+        limits: Limits::default(),
+    });
+    tokio::spawn(async move {
+        let mut worker = Worker {
+            shared,
+            selected: None,
+            by_process: HashMap::new(),
+            running: Arc::new(Mutex::new(HashSet::new())),
+        };
+        while let Some(command) = rx.recv().await {
+            worker.handle(command);
+        }
+    });
+    tx
+}
+
+struct Shared {
+    source: Source,
+    pages: tokio::sync::Mutex<Option<Pages>>,
+    picker: Option<Picker>,
+    download_dir: PathBuf,
+    bytes: Mutex<ByteCache>,
+    /// The newest result per process, for fresh image links.
+    latest: Mutex<HashMap<String, Arc<ProcessResult>>>,
+    messages: mpsc::UnboundedSender<Message>,
+    limits: Limits,
+}
+
+impl Shared {
+    fn send(&self, message: Message) {
+        // The receiver is gone only when the app is quitting; nothing left to tell.
+        let _ = self.messages.send(message);
+    }
+
+    fn busy(&self) {
+        self.send(Message::Busy {
+            in_flight: self.source.in_flight(),
+        });
+    }
+
+    fn remember(&self, process_id: &str, result: Arc<ProcessResult>) {
+        let mut latest = lock(&self.latest);
+        if latest.len() >= 64 && !latest.contains_key(process_id) {
+            latest.clear();
+        }
+        latest.insert(process_id.to_owned(), result);
+    }
+}
+
+/// Tasks in flight, by what they fetch.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Job {
+    Page,
+    Result(String),
+    Details(String),
+    Image(ImageKey, CellSize),
+}
+
+struct Worker {
+    shared: Arc<Shared>,
+    selected: Option<String>,
+    /// Abortable tasks per process (results and previews, not saves).
+    by_process: HashMap<String, Vec<AbortHandle>>,
+    running: Arc<Mutex<HashSet<Job>>>,
+}
+
+impl Worker {
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::LoadPage => self.run(Job::Page, None, load_page),
+            Command::FetchResult { process_id, refresh } => {
+                self.select(&process_id);
+                let id = process_id.clone();
+                self.run(Job::Result(process_id.clone()), Some(process_id), move |s| {
+                    fetch_result(s, id, refresh)
+                });
+            }
+            Command::FetchDetails { validation_id, .. } => {
+                let id = validation_id.clone();
+                self.run(Job::Details(validation_id), None, move |s| fetch_details(s, id));
+            }
+            Command::FetchImage { request, area } => {
+                let owner = request.key.process_id.clone();
+                let job = Job::Image(request.key.clone(), area);
+                self.run(job, Some(owner), move |s| fetch_image(s, request, area));
+            }
+            Command::Save { requests } => {
+                let shared = self.shared.clone();
+                tokio::spawn(save_all(shared, requests));
+            }
+            // Carried out by the runtime on the terminal.
+            Command::Copy(_) | Command::Quit => {}
+        }
+    }
+
+    /// The newest selection wins: abort what runs for any other process.
+    fn select(&mut self, process_id: &str) {
+        if self.selected.as_deref() == Some(process_id) {
+            return;
+        }
+        self.selected = Some(process_id.to_owned());
+        self.by_process.retain(|owner, handles| {
+            if owner == process_id {
+                return true;
+            }
+            handles.iter().for_each(AbortHandle::abort);
+            false
+        });
+        // Aborted tasks never reach their clean-up; forget their jobs so they can run again.
+        lock(&self.running).retain(|job| match job {
+            Job::Result(id) => id == process_id,
+            Job::Image(key, _) => key.process_id == process_id,
+            _ => true,
+        });
+    }
+
+    fn run<F, Fut>(&mut self, job: Job, owner: Option<String>, make: F)
+    where
+        F: FnOnce(Arc<Shared>) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        if !lock(&self.running).insert(job.clone()) {
+            return;
+        }
+        let shared = self.shared.clone();
+        let running = self.running.clone();
+        let fut = make(shared.clone());
+        let handle = tokio::spawn(async move {
+            shared.busy();
+            fut.await;
+            lock(&running).remove(&job);
+            shared.busy();
+        });
+        if let Some(owner) = owner {
+            let handles = self.by_process.entry(owner).or_default();
+            handles.retain(|h| !h.is_finished());
+            handles.push(handle.abort_handle());
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panicking task cannot leave these maps half-updated in a way that matters; keep going.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+async fn load_page(shared: Arc<Shared>) {
+    let mut pages = shared.pages.lock().await;
+    let Some(walker) = pages.as_mut() else {
+        return;
+    };
+    match walker.next().await {
+        Some(Ok(page)) => {
+            let more = walker.cursor().is_some();
+            shared.send(Message::Page {
+                items: page.items,
+                more,
+                skipped: page.skipped,
+            });
+        }
+        Some(Err(error)) => shared.send(Message::PageFailed { error }),
+        None => shared.send(Message::Page {
+            items: Vec::new(),
+            more: false,
+            skipped: 0,
+        }),
+    }
+}
+
+async fn fetch_result(shared: Arc<Shared>, process_id: String, _refresh: bool) {
+    // The worker keeps no result cache of its own (the app does), so every fetch is fresh.
+    match shared.source.result(&process_id).await {
+        Ok(fetched) => {
+            let result = Arc::new(fetched.parsed);
+            shared.remember(&process_id, result.clone());
+            shared.send(Message::Result { process_id, result });
+        }
+        Err(error) => shared.send(Message::ResultFailed { process_id, error }),
+    }
+}
+
+async fn fetch_details(shared: Arc<Shared>, validation_id: String) {
+    match shared.source.details(&validation_id).await {
+        Ok(fetched) => shared.send(Message::Details {
+            validation_id,
+            details: Arc::new(fetched.parsed),
+        }),
+        Err(error) => shared.send(Message::DetailsFailed { validation_id, error }),
+    }
+}
+
+async fn fetch_image(shared: Arc<Shared>, request: ImageRequest, area: CellSize) {
+    let key = request.key.clone();
+    let outcome = async {
+        let bytes = image_bytes(&shared, &request).await.map_err(|e| e.to_string())?;
+        let kind = request.link.kind;
+        let picker = shared.picker.clone();
+        let limits = shared.limits.clone();
+        tokio::task::spawn_blocking(move || images::prepare(&bytes, kind, picker.as_ref(), area, &limits))
+            .await
+            .map_err(|e| format!("decoding stopped: {e}"))?
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    match outcome {
+        Ok(image) => shared.send(Message::Image {
+            key,
+            area,
+            image: Arc::new(image),
+        }),
+        Err(error) => shared.send(Message::ImageFailed { key, error }),
+    }
+}
+
+/// The image's bytes: from the cache, else downloaded; a stale link is refreshed once.
+async fn image_bytes(shared: &Shared, request: &ImageRequest) -> Result<Arc<Vec<u8>>, ApiError> {
+    if let Some(bytes) = lock(&shared.bytes).get(&request.key) {
+        return Ok(bytes);
+    }
+    let what = format!("{} of process {}", request.link.kind.label(), crate::api::client::short(&request.key.process_id));
+    let url = fresher_link(shared, request).unwrap_or_else(|| request.link.url.clone());
+    let bytes = match shared.source.file(&url, &what).await {
+        Err(e) if e.is_stale_link() => {
+            tracing::info!(%what, "image link stale; re-fetching the result for fresh links");
+            let fresh = refresh_link(shared, request).await?;
+            shared.source.file(&fresh, &what).await?
+        }
+        other => other?,
+    };
+    let bytes = Arc::new(bytes);
+    lock(&shared.bytes).insert(request.key.clone(), bytes.clone());
+    Ok(bytes)
+}
+
+/// A link from a newer result than the one the app had when it asked, if the worker has one.
+fn fresher_link(shared: &Shared, request: &ImageRequest) -> Option<String> {
+    let latest = lock(&shared.latest);
+    find_link(latest.get(&request.key.process_id)?, &request.key)
+}
+
+async fn refresh_link(shared: &Shared, request: &ImageRequest) -> Result<String, ApiError> {
+    let process_id = &request.key.process_id;
+    let fetched = shared.source.result(process_id).await?;
+    let result = Arc::new(fetched.parsed);
+    shared.remember(process_id, result.clone());
+    shared.send(Message::Result {
+        process_id: process_id.clone(),
+        result: result.clone(),
+    });
+    find_link(&result, &request.key).ok_or_else(|| ApiError::LinkExpired {
+        what: format!("{} (no longer in the process result)", request.key.field),
+    })
+}
+
+/// The link for a key in a result: same validation (by id, or by `#index`), same field.
+pub fn find_link(result: &ProcessResult, key: &ImageKey) -> Option<String> {
+    result
+        .validations
+        .iter()
+        .filter(|v| match &v.validation_id {
+            Some(id) => *id == key.validation_id,
+            None => key.validation_id == format!("#{}", v.index),
+        })
+        .flat_map(|v| &v.images)
+        .find(|l| l.field == key.field)
+        .map(|l| l.url.clone())
+}
+
+async fn save_all(shared: Arc<Shared>, requests: Vec<ImageRequest>) {
+    for request in requests {
+        shared.busy();
+        let outcome = async {
+            let bytes = image_bytes(&shared, &request).await.map_err(|e| e.to_string())?;
+            let name = images::save_name(&request.validation_type, &request.key.field, &bytes);
+            let dir = shared.download_dir.clone();
+            let process_id = request.key.process_id.clone();
+            tokio::task::spawn_blocking(move || images::save(&dir, &process_id, &name, &bytes))
+                .await
+                .map_err(|e| format!("saving stopped: {e}"))?
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        match outcome {
+            Ok(path) => shared.send(Message::Saved { path }),
+            Err(error) => shared.send(Message::SaveFailed { error }),
+        }
+    }
+    shared.busy();
+}
