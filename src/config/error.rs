@@ -104,7 +104,7 @@ pub enum ConfigError {
         example: &'static str,
     },
 
-    #[error("{origin}: `{key}` = {value} is out of range; use a whole number from {min} to {max}")]
+    #[error("{origin}: `{key} = {value}` is out of range; use a whole number from {min} to {max}")]
     OutOfRange {
         origin: Origin,
         key: &'static str,
