@@ -51,10 +51,12 @@ impl fmt::Display for Location {
 fn config_path_or_hint(path: &Option<PathBuf>) -> String {
     match path {
         Some(path) => path.display().to_string(),
-        None => "(none found; pass --config PATH)".to_owned(),
+        None => "(none yet; choose one with --config PATH)".to_owned(),
     }
 }
 
+/// Why the configuration could not be built. Every variant is a usage error: main prints the
+/// message and exits with [`ConfigError::exit_code`].
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(

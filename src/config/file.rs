@@ -120,6 +120,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> 
             }
         } else {
             let expected = expected_for(&key).to_owned();
+            let message = what_was_found(&key, &message);
             ConfigError::WrongType {
                 at: location,
                 key,
@@ -179,6 +180,18 @@ fn key_at(table: &DeTable<'_>, span: &Range<usize>) -> Option<String> {
     None
 }
 
+/// serde's "invalid type: integer `5`, expected a string" without its "expected" part, which
+/// [`FILE_KEYS`] says better. The value of `api_key` is not repeated: it may be the key.
+fn what_was_found(key: &str, message: &str) -> String {
+    if key == "api_key" {
+        return "it is not a string".to_owned();
+    }
+    message
+        .split_once(", expected")
+        .map_or(message, |(found, _)| found)
+        .to_owned()
+}
+
 /// The first `name` in backticks of a serde message such as "unknown field `api_kye`, ...".
 fn backticked(message: &str) -> Option<String> {
     let rest = &message[message.find('`')? + 1..];
@@ -233,12 +246,19 @@ mod tests {
             text.starts_with("/cfg/config.toml:2: bad value for `concurrency`"),
             "{text}"
         );
-        assert!(text.contains("a whole number from 1 to 64"), "{text}");
+        assert!(
+            text.ends_with("invalid type: string \"8\"; expected a whole number from 1 to 64"),
+            "{text}"
+        );
     }
 
     #[test]
     fn wrong_type_of_string_key_and_unknown_protocol_name_the_key() {
-        let text = parse_err("\n  api_key\t=   5 # comment\n").to_string();
+        let text = parse_err("\n  api_key\t=   12345 # comment\n").to_string();
+        assert!(
+            !text.contains("12345"),
+            "a mistyped key is not echoed: {text}"
+        );
         assert!(
             text.starts_with("/cfg/config.toml:2: bad value for `api_key`"),
             "{text}"
@@ -320,6 +340,20 @@ mod tests {
         assert_eq!(line_of("a\nb\nc", 2), 2);
         assert_eq!(line_of("a\nb\nc", 99), 3);
         assert_eq!(line_of("é\nb", 1), 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics_on_any_text(text in "\\PC{0,200}") {
+            let _ = parse(Path::new("c"), &text);
+        }
+
+        #[test]
+        fn parse_never_panics_on_toml_like_text(
+            text in "[a-z_ =\"'\\[\\].,0-9#\n{}-]{0,160}",
+        ) {
+            let _ = parse(Path::new("c"), &text);
+        }
     }
 
     #[test]

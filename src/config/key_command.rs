@@ -120,7 +120,7 @@ fn clean_stderr(raw: &[u8]) -> String {
     clean
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

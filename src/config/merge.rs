@@ -67,10 +67,7 @@ pub(super) fn load_with(
     if let (Some(path), Some(_)) = (path, &file_key) {
         warnings.extend(permission_warning(path));
     }
-    let api_key = env_var(env, ENV_API_KEY)
-        .as_deref()
-        .and_then(|key| non_empty(Some(key)))
-        .or(file_key);
+    let api_key = non_empty(env.var(ENV_API_KEY).as_deref()).or(file_key);
     let api_key_command = non_empty(file.api_key_command.as_deref());
 
     let identity_base_url = url_setting(
@@ -98,14 +95,14 @@ pub(super) fn load_with(
         .map(|dir| expand_tilde(&dir, home))
         .unwrap_or_else(|| platform.download_dir.clone());
     let concurrency = in_range(file.concurrency.as_ref(), "concurrency", 64, &at)?
-        .map_or(DEFAULT_CONCURRENCY, |n| n as usize);
+        .map_or(DEFAULT_CONCURRENCY, |n| n as usize); // 1..=64: the cast is exact
     let timeout_secs = in_range(
         file.request_timeout_secs.as_ref(),
         "request_timeout_secs",
         600,
         &at,
     )?
-    .map_or(DEFAULT_REQUEST_TIMEOUT_SECS, |n| n as u64);
+    .map_or(DEFAULT_REQUEST_TIMEOUT_SECS, |n| n as u64); // 1..=600: the cast is exact
 
     if !overrides.demo && api_key.is_none() && api_key_command.is_none() {
         let config_path = candidate
@@ -217,6 +214,8 @@ fn url_setting(
 }
 
 /// Only absolute http(s) URLs with a host; a query or fragment would break joining API paths.
+/// The path gets a trailing `/` so that `base.join("v1/...")` keeps a prefix such as a proxy's
+/// `/truora` instead of replacing its last segment.
 pub(super) fn parse_url(
     value: &str,
     origin: Origin,
@@ -236,7 +235,13 @@ pub(super) fn parse_url(
         Ok(url) if url.query().is_some() || url.fragment().is_some() => {
             "a base URL cannot have a ?query or #fragment".to_owned()
         }
-        Ok(url) => return Ok(url),
+        Ok(mut url) => {
+            if !url.path().ends_with('/') {
+                let path = format!("{}/", url.path());
+                url.set_path(&path);
+            }
+            return Ok(url);
+        }
     };
     Err(ConfigError::InvalidUrl {
         origin,

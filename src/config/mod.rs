@@ -121,7 +121,9 @@ pub struct Config {
     /// An explicit key (`TRUORA_API_KEY`, else `api_key` in the file); wins over the command.
     pub api_key: Option<ApiKey>,
     pub api_key_command: Option<String>,
+    /// Always ends in `/`, so `join("v1/...")` keeps any path prefix.
     pub identity_base_url: Url,
+    /// Always ends in `/`, like `identity_base_url`.
     pub validations_base_url: Url,
     pub download_dir: PathBuf,
     pub image_protocol: ImageProtocol,

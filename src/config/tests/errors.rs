@@ -183,3 +183,16 @@ fn tilde_expands_only_a_leading_home_component() {
     );
     assert_eq!(expand_tilde(Path::new("~/a"), None), PathBuf::from("~/a"));
 }
+
+proptest::proptest! {
+    #[test]
+    fn load_never_panics_on_any_env_or_flag_value(value in "\\PC{0,80}") {
+        let env = env(&[
+            (ENV_IDENTITY_BASE_URL, &value),
+            (ENV_DOWNLOAD_DIR, &value),
+            (ENV_API_KEY, &value),
+        ]);
+        let flags = Overrides { validations_url: Some(value.clone()), ..demo() };
+        let _ = load_with(&flags, &env, &platform());
+    }
+}

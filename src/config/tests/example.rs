@@ -5,6 +5,21 @@ use super::*;
 const EXAMPLE: &str = include_str!("../../../.config-example");
 
 #[test]
+fn base_urls_end_in_a_slash_so_join_keeps_their_path() {
+    let flags = Overrides {
+        identity_url: Some("http://proxy.local:8080/truora".into()),
+        ..demo()
+    };
+    let url = load_ok(&flags, &env(&[])).config.identity_base_url;
+    assert_eq!(url.as_str(), "http://proxy.local:8080/truora/");
+    let joined = url.join("v1/processes").expect("joins");
+    assert_eq!(
+        joined.as_str(),
+        "http://proxy.local:8080/truora/v1/processes"
+    );
+}
+
+#[test]
 fn built_in_default_urls_are_valid() {
     for url in [DEFAULT_IDENTITY_BASE_URL, DEFAULT_VALIDATIONS_BASE_URL] {
         parse_url(url, Origin::Default, "default", url).expect("valid default");
