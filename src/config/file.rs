@@ -335,6 +335,14 @@ mod tests {
     }
 
     #[test]
+    fn file_keys_list_matches_the_struct() {
+        let err = toml::from_str::<FileConfig>("zzz = 1").expect_err("unknown key");
+        let serde_list: Vec<&str> = err.message().split('`').skip(3).step_by(2).collect();
+        let ours: Vec<&str> = FILE_KEYS.iter().map(|(key, _)| *key).collect();
+        assert_eq!(serde_list, ours);
+    }
+
+    #[test]
     fn line_of_counts_newlines_and_never_panics() {
         assert_eq!(line_of("a\nb\nc", 0), 1);
         assert_eq!(line_of("a\nb\nc", 2), 2);
