@@ -1,0 +1,376 @@
+//! The TOML config file: its shape, and turning toml's byte-offset errors into `path:line: key`
+//! messages a user can act on.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, SeqAccess, Visitor};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::ImageProtocol;
+use super::error::{ConfigError, Location};
+
+/// The file as written. Everything is optional so that defaults, the environment and flags can
+/// fill the gaps; numbers and URLs keep their spans so a bad value can be reported with its line.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileConfig {
+    pub api_key: Option<String>,
+    pub api_key_command: Option<String>,
+    pub identity_base_url: Option<Spanned<String>>,
+    pub validations_base_url: Option<Spanned<String>>,
+    pub download_dir: Option<String>,
+    pub image_protocol: Option<ImageProtocol>,
+    /// Signed so that `-1` gets the friendly range message rather than a serde type error.
+    pub concurrency: Option<Spanned<i64>>,
+    pub request_timeout_secs: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub keys: BTreeMap<String, KeyList>,
+}
+
+/// Every top-level key with what it expects, in the order `.config-example` documents them.
+/// Used for the "expected one of" list and the "expected ..." hint of a wrong-type error.
+pub(super) const FILE_KEYS: &[(&str, &str)] = &[
+    ("api_key", "a string"),
+    (
+        "api_key_command",
+        "a string holding a shell command, e.g. \"pass show truora\"",
+    ),
+    (
+        "identity_base_url",
+        "a string holding an http:// or https:// URL",
+    ),
+    (
+        "validations_base_url",
+        "a string holding an http:// or https:// URL",
+    ),
+    ("download_dir", "a string holding a folder path"),
+    (
+        "image_protocol",
+        "one of \"auto\", \"kitty\", \"iterm2\", \"sixel\", \"halfblocks\", \"off\"",
+    ),
+    ("concurrency", "a whole number from 1 to 64"),
+    (
+        "request_timeout_secs",
+        "a whole number of seconds from 1 to 600",
+    ),
+    (
+        "keys",
+        "a [keys] table of action = \"key\" or action = [\"key\", ...]",
+    ),
+];
+
+const KEY_LIST_EXPECTED: &str = "a key like \"q\" or a list of keys like [\"q\", \"ctrl-c\"]";
+
+/// One action's key bindings: TOML allows either a single string or a list of strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct KeyList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for KeyList {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyListVisitor;
+        impl<'de> Visitor<'de> for KeyListVisitor {
+            type Value = KeyList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(KEY_LIST_EXPECTED)
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyList, E> {
+                Ok(KeyList(vec![key.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeyList, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = seq.next_element::<String>()? {
+                    keys.push(key);
+                }
+                Ok(KeyList(keys))
+            }
+        }
+        deserializer.deserialize_any(KeyListVisitor)
+    }
+}
+
+/// Parses the file's text. Syntax is checked first with a spanned parse, which also serves to
+/// find the key an error's byte range falls in: toml's own type errors point at the value only.
+pub(super) fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
+    let at = |span: Option<Range<usize>>| Location {
+        path: path.to_path_buf(),
+        line: span.map(|span| line_of(text, span.start)),
+    };
+    let document = DeTable::parse(text).map_err(|err| ConfigError::Syntax {
+        at: at(err.span()),
+        message: err.message().trim_end().to_owned(),
+    })?;
+    toml::from_str(text).map_err(|err| {
+        let message = err.message().trim_end().to_owned();
+        let key = err
+            .span()
+            .and_then(|span| key_at(document.get_ref(), &span))
+            .or_else(|| backticked(&message))
+            .unwrap_or_else(|| "?".to_owned());
+        let location = at(err.span());
+        if message.starts_with("unknown field") {
+            ConfigError::UnknownKey {
+                at: location,
+                key,
+                expected: expected_keys(),
+            }
+        } else {
+            let expected = expected_for(&key).to_owned();
+            let message = what_was_found(&key, &message);
+            ConfigError::WrongType {
+                at: location,
+                key,
+                message,
+                expected,
+            }
+        }
+    })
+}
+
+/// 1-based line of a byte offset. Counts bytes so an offset off a char boundary cannot panic.
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
+    text.bytes().take(offset).filter(|&b| b == b'\n').count() + 1
+}
+
+fn expected_keys() -> String {
+    FILE_KEYS
+        .iter()
+        .map(|(key, _)| *key)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a (possibly dotted) key expects; `keys.<action>` entries share one description.
+fn expected_for(key: &str) -> &'static str {
+    if key.starts_with("keys.") {
+        return KEY_LIST_EXPECTED;
+    }
+    FILE_KEYS
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map_or("a value as shown in .config-example", |(_, expected)| {
+            expected
+        })
+}
+
+/// The dotted key whose name or value contains `span`, searching nested tables first so that
+/// `[keys] quit = 5` is reported as `keys.quit` rather than `keys`.
+fn key_at(table: &DeTable<'_>, span: &Range<usize>) -> Option<String> {
+    let contains = |outer: Range<usize>| outer.start <= span.start && span.end <= outer.end;
+    for (key, value) in table.iter() {
+        let nested = match value.get_ref() {
+            DeValue::Table(inner) => key_at(inner, span),
+            DeValue::Array(items) => items.iter().find_map(|item| match item.get_ref() {
+                DeValue::Table(inner) => key_at(inner, span),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if let Some(inner) = nested {
+            return Some(format!("{}.{inner}", key.get_ref()));
+        }
+        if contains(key.span()) || contains(value.span()) {
+            return Some(key.get_ref().to_string());
+        }
+    }
+    None
+}
+
+/// serde's "invalid type: integer `5`, expected a string" without its "expected" part, which
+/// [`FILE_KEYS`] says better. The value of `api_key` is not repeated: it may be the key.
+fn what_was_found(key: &str, message: &str) -> String {
+    if key == "api_key" {
+        return "it is not a string".to_owned();
+    }
+    message
+        .split_once(", expected")
+        .map_or(message, |(found, _)| found)
+        .to_owned()
+}
+
+/// The first `name` in backticks of a serde message such as "unknown field `api_kye`, ...".
+fn backticked(message: &str) -> Option<String> {
+    let rest = &message[message.find('`')? + 1..];
+    Some(rest[..rest.find('`')?].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_err(text: &str) -> ConfigError {
+        match parse(Path::new("/cfg/config.toml"), text) {
+            Ok(parsed) => panic!("expected an error, got {parsed:?}"),
+            Err(err) => err,
+        }
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_key_and_the_valid_keys() {
+        let err = parse_err("api_key = \"x\"\n\napi_kye = \"y\"\n");
+        let text = err.to_string();
+        assert!(
+            matches!(&err, ConfigError::UnknownKey { key, .. } if key == "api_kye"),
+            "{err:?}"
+        );
+        assert!(
+            text.starts_with("/cfg/config.toml:3: unknown key `api_kye`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("expected one of api_key, api_key_command,"),
+            "{text}"
+        );
+        assert!(!text.contains("\"y\""), "the value is not echoed: {text}");
+    }
+
+    #[test]
+    fn unknown_table_is_an_unknown_key() {
+        let text = parse_err("concurrency = 2\n[extra]\na = 1\n").to_string();
+        assert!(
+            text.starts_with("/cfg/config.toml:2: unknown key `extra`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_file_line_and_key() {
+        let err = parse_err("api_key = \"x\"\nconcurrency = \"8\"\n");
+        let text = err.to_string();
+        assert!(matches!(&err, ConfigError::WrongType { key, .. } if key == "concurrency"));
+        assert!(
+            text.starts_with("/cfg/config.toml:2: bad value for `concurrency`"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("invalid type: string \"8\"; expected a whole number from 1 to 64"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_of_string_key_and_unknown_protocol_name_the_key() {
+        let text = parse_err("\n  api_key\t=   12345 # comment\n").to_string();
+        assert!(
+            !text.contains("12345"),
+            "a mistyped key is not echoed: {text}"
+        );
+        assert!(
+            text.starts_with("/cfg/config.toml:2: bad value for `api_key`"),
+            "{text}"
+        );
+        let text = parse_err("image_protocol = \"png\"\n").to_string();
+        assert!(
+            text.starts_with("/cfg/config.toml:1: bad value for `image_protocol`"),
+            "{text}"
+        );
+        assert!(text.contains("png"), "{text}");
+    }
+
+    #[test]
+    fn wrong_type_inside_keys_table_names_the_action() {
+        for doc in [
+            "[keys]\nquit = 5\n",
+            "[keys]\nquit = [\n  \"q\",\n  5,\n]\n",
+            "keys.quit = 5\n",
+        ] {
+            let text = parse_err(doc).to_string();
+            assert!(
+                text.contains("bad value for `keys.quit`"),
+                "{doc:?}: {text}"
+            );
+            assert!(text.contains(KEY_LIST_EXPECTED), "{text}");
+        }
+        let text = parse_err("keys = 5\n").to_string();
+        assert!(
+            text.starts_with("/cfg/config.toml:1: bad value for `keys`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_file_and_line() {
+        for (doc, line) in [
+            ("concurrency = 2\napi_key = \"unterminated\n", 2),
+            ("a = = 1", 1),
+            ("\n\n[keys\n", 3),
+            ("api_key = \"a\"\napi_key = \"b\"\n", 2),
+        ] {
+            let err = parse_err(doc);
+            assert!(
+                matches!(err, ConfigError::Syntax { .. }),
+                "{doc:?}: {err:?}"
+            );
+            let text = err.to_string();
+            let prefix = format!("/cfg/config.toml:{line}: invalid TOML: ");
+            assert!(text.starts_with(&prefix), "{doc:?}: {text}");
+        }
+    }
+
+    #[test]
+    fn keys_accept_a_string_or_a_list() {
+        let parsed = parse(
+            Path::new("c"),
+            "[keys]\nquit = \"q\"\nhelp = [\"?\", \"f1\"]\n",
+        );
+        let keys = parsed.expect("valid").keys;
+        assert_eq!(keys["quit"], KeyList(vec!["q".into()]));
+        assert_eq!(keys["help"], KeyList(vec!["?".into(), "f1".into()]));
+    }
+
+    #[test]
+    fn every_documented_key_is_accepted() {
+        for (key, _) in FILE_KEYS {
+            let doc = format!("{key} = true\n");
+            let err = parse_err(&doc);
+            assert!(
+                matches!(err, ConfigError::WrongType { .. }),
+                "{key}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn file_keys_list_matches_the_struct() {
+        let err = toml::from_str::<FileConfig>("zzz = 1").expect_err("unknown key");
+        let serde_list: Vec<&str> = err.message().split('`').skip(3).step_by(2).collect();
+        let ours: Vec<&str> = FILE_KEYS.iter().map(|(key, _)| *key).collect();
+        assert_eq!(serde_list, ours);
+    }
+
+    #[test]
+    fn line_of_counts_newlines_and_never_panics() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+        assert_eq!(line_of("é\nb", 1), 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics_on_any_text(text in "\\PC{0,200}") {
+            let _ = parse(Path::new("c"), &text);
+        }
+
+        #[test]
+        fn parse_never_panics_on_toml_like_text(
+            text in "[a-z_ =\"'\\[\\].,0-9#\n{}-]{0,160}",
+        ) {
+            let _ = parse(Path::new("c"), &text);
+        }
+    }
+
+    #[test]
+    fn backticked_finds_the_first_name() {
+        assert_eq!(
+            backticked("unknown field `x`, expected `y`").as_deref(),
+            Some("x")
+        );
+        assert_eq!(backticked("no ticks"), None);
+        assert_eq!(backticked("one ` tick"), None);
+    }
+}

@@ -1,0 +1,198 @@
+//! Running `api_key_command`, so the key can live in a password manager instead of a file.
+//!
+//! The command's stdout is the key and therefore never appears in an error; its exit status and
+//! stderr do, because that is what the user needs to fix the command.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+use tokio::process::Command;
+
+use super::ApiKey;
+use super::error::ConfigError;
+
+/// Caps what is read from each pipe: a key is short, and a runaway command must not eat memory.
+const MAX_OUTPUT_BYTES: u64 = 64 * 1024;
+/// Caps the stderr quoted in an error message.
+const MAX_STDERR_CHARS: usize = 2000;
+
+/// Runs `command` with `sh -c`, stdin closed, and returns its trimmed stdout as the key.
+pub(super) async fn run(command: &str, timeout: Duration) -> Result<ApiKey, ConfigError> {
+    let fail = |problem: String, status: String, stderr: &[u8]| ConfigError::ApiKeyCommand {
+        command: command.to_owned(),
+        problem,
+        status,
+        stderr: clean_stderr(stderr),
+    };
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|err| {
+            fail(
+                format!("could not be started: {err}"),
+                "not started".into(),
+                b"",
+            )
+        })?;
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(fail(
+            "could not be started: no pipes".into(),
+            "not started".into(),
+            b"",
+        ));
+    };
+
+    // The buffers live outside the timed future, so stderr read before a timeout is kept.
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut stdout = stdout.take(MAX_OUTPUT_BYTES);
+    let mut stderr = stderr.take(MAX_OUTPUT_BYTES);
+    let finished = tokio::time::timeout(timeout, async {
+        // Pipe read errors only shorten what we see; the exit status still decides.
+        let (status, _, _) = tokio::join!(
+            child.wait(),
+            stdout.read_to_end(&mut out),
+            stderr.read_to_end(&mut err),
+        );
+        status
+    })
+    .await;
+
+    let status = match finished {
+        Err(_elapsed) => {
+            // Best effort: kill_on_drop covers the case where this fails.
+            let _ = child.start_kill();
+            let problem = format!("timed out after {} s", timeout.as_secs_f32());
+            return Err(fail(problem, "killed".into(), &err));
+        }
+        Ok(Err(io)) => {
+            return Err(fail(
+                format!("could not be waited for: {io}"),
+                "unknown".into(),
+                &err,
+            ));
+        }
+        Ok(Ok(status)) => status,
+    };
+    if !status.success() {
+        return Err(fail("failed".into(), status.to_string(), &err));
+    }
+    let Ok(key) = String::from_utf8(out) else {
+        return Err(fail(
+            "printed something that is not UTF-8 text".into(),
+            status.to_string(),
+            &err,
+        ));
+    };
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(fail(
+            "printed nothing on stdout".into(),
+            status.to_string(),
+            &err,
+        ));
+    }
+    Ok(ApiKey::new(key.to_owned()))
+}
+
+/// Makes stderr safe to print in a terminal: lossy UTF-8, no control characters except newlines
+/// and tabs (no escape sequences), trimmed and capped.
+fn clean_stderr(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let mut clean: String = text
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .take(MAX_STDERR_CHARS)
+        .collect();
+    if text.trim().chars().count() > MAX_STDERR_CHARS {
+        clean.push('…');
+    }
+    if clean.is_empty() {
+        clean.push_str("(empty)");
+    }
+    clean
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    const LONG: Duration = Duration::from_secs(30);
+
+    async fn run_err(command: &str, timeout: Duration) -> (ConfigError, String) {
+        match run(command, timeout).await {
+            Ok(_) => panic!("expected `{command}` to fail"),
+            Err(err) => {
+                let text = err.to_string();
+                (err, text)
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn stdout_is_the_trimmed_key() {
+        let key = run("printf '  sk-123\\n\\n'", LONG)
+            .await
+            .expect("command succeeds");
+        assert_eq!(key.expose(), "sk-123");
+    }
+
+    #[tokio::test]
+    async fn failure_reports_status_and_stderr_but_not_stdout() {
+        // stdout is "topsecret", a string that does not occur in the command itself.
+        let command = "printf 'top%s' secret; echo 'gpg: decryption failed' >&2; exit 3";
+        let (err, text) = run_err(command, LONG).await;
+        assert!(matches!(err, ConfigError::ApiKeyCommand { .. }));
+        assert!(text.contains("exit status: 3"), "{text}");
+        assert!(text.contains("gpg: decryption failed"), "{text}");
+        assert!(text.contains(command), "the command is named: {text}");
+        assert!(!text.contains("topsecret"), "stdout leaked: {text}");
+    }
+
+    #[tokio::test]
+    async fn empty_output_is_an_error() {
+        let (_, text) = run_err("echo '  ' ; echo 'no entry' >&2", LONG).await;
+        assert!(text.contains("printed nothing on stdout"), "{text}");
+        assert!(text.contains("exit status: 0"), "{text}");
+        assert!(text.contains("no entry"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn missing_program_reports_shell_stderr() {
+        let (_, text) = run_err("definitely-not-a-program-truora-tui", LONG).await;
+        assert!(text.contains("exit status: 127"), "{text}");
+        assert!(text.contains("not found"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn timeout_kills_and_reports() {
+        let (_, text) = run_err("exec sleep 30", Duration::from_millis(100)).await;
+        assert!(text.contains("timed out after 0.1 s"), "{text}");
+        assert!(text.contains("(killed)"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn stdin_is_closed() {
+        // `cat` would hang on an inherited terminal; with stdin null it sees EOF at once.
+        let (_, text) = run_err("cat", LONG).await;
+        assert!(text.contains("printed nothing on stdout"), "{text}");
+    }
+
+    #[test]
+    fn stderr_is_cleaned_and_capped() {
+        assert_eq!(clean_stderr(b"\x1b[31mred\x1b[0m\n"), "[31mred[0m");
+        assert_eq!(clean_stderr(b"  "), "(empty)");
+        assert_eq!(clean_stderr(b"a\nb\tc"), "a\nb\tc");
+        let long = clean_stderr(&[b'x'; 5000]);
+        assert_eq!(long.chars().count(), MAX_STDERR_CHARS + 1);
+        assert!(long.ends_with('…'));
+        assert_eq!(clean_stderr(&[0xff, b'o', b'k']), "\u{fffd}ok");
+    }
+}

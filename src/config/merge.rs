@@ -1,0 +1,302 @@
+//! The merge itself: pick each setting from the highest-precedence source that sets it
+//! (flag > environment > file > default) and validate it, remembering where it came from.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use toml::Spanned;
+use url::Url;
+
+use super::error::{ConfigError, Location, Origin};
+use super::file::{self, FileConfig, KeyList};
+use super::{
+    ApiKey, Config, DEFAULT_CONCURRENCY, DEFAULT_IDENTITY_BASE_URL, DEFAULT_REQUEST_TIMEOUT_SECS,
+    DEFAULT_VALIDATIONS_BASE_URL, ENV_API_KEY, ENV_CONFIG, ENV_DOWNLOAD_DIR, ENV_IDENTITY_BASE_URL,
+    ENV_VALIDATIONS_BASE_URL, Env, Loaded, Overrides, default_config_path,
+};
+
+/// What the platform contributes; a parameter so tests never read the real user's config file.
+#[derive(Clone, Debug)]
+pub(super) struct Platform {
+    pub config_path: Option<PathBuf>,
+    pub download_dir: PathBuf,
+    pub home: Option<PathBuf>,
+}
+
+impl Platform {
+    pub(super) fn detect() -> Self {
+        let download_dir = directories::UserDirs::new()
+            .and_then(|dirs| dirs.download_dir().map(|dir| dir.join("truora-tui")))
+            .unwrap_or_else(|| PathBuf::from("./truora-tui-downloads"));
+        let home = directories::BaseDirs::new().map(|dirs| dirs.home_dir().to_path_buf());
+        Platform {
+            config_path: default_config_path(),
+            download_dir,
+            home,
+        }
+    }
+}
+
+pub(super) fn load_with(
+    overrides: &Overrides,
+    env: &dyn Env,
+    platform: &Platform,
+) -> Result<Loaded, ConfigError> {
+    let home = platform.home.as_deref();
+    let candidate = config_candidate(overrides, env, platform);
+    let text = match &candidate {
+        Some(candidate) => read_config(candidate)?,
+        None => None,
+    };
+    let (file, path) = match (&candidate, &text) {
+        (Some(candidate), Some(text)) => {
+            (file::parse(&candidate.path, text)?, Some(&candidate.path))
+        }
+        _ => (FileConfig::default(), None),
+    };
+    let at = |span: Range<usize>| {
+        Origin::File(Location {
+            path: path.cloned().unwrap_or_default(),
+            line: text.as_deref().map(|text| file::line_of(text, span.start)),
+        })
+    };
+
+    let mut warnings = Vec::new();
+    let file_key = non_empty(file.api_key.as_deref());
+    if let (Some(path), Some(_)) = (path, &file_key) {
+        warnings.extend(permission_warning(path));
+    }
+    let api_key = non_empty(env.var(ENV_API_KEY).as_deref()).or(file_key);
+    let api_key_command = non_empty(file.api_key_command.as_deref());
+
+    let identity_base_url = url_setting(
+        ("identity_base_url", DEFAULT_IDENTITY_BASE_URL),
+        (&overrides.identity_url, "--identity-url"),
+        env_var(env, ENV_IDENTITY_BASE_URL).map(|value| (value, ENV_IDENTITY_BASE_URL)),
+        file.identity_base_url
+            .as_ref()
+            .map(|value| (value.get_ref().clone(), at(value.span()))),
+    )?;
+    let validations_base_url = url_setting(
+        ("validations_base_url", DEFAULT_VALIDATIONS_BASE_URL),
+        (&overrides.validations_url, "--validations-url"),
+        env_var(env, ENV_VALIDATIONS_BASE_URL).map(|value| (value, ENV_VALIDATIONS_BASE_URL)),
+        file.validations_base_url
+            .as_ref()
+            .map(|value| (value.get_ref().clone(), at(value.span()))),
+    )?;
+    let download_dir = overrides
+        .download_dir
+        .clone()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .or_else(|| env_var(env, ENV_DOWNLOAD_DIR).map(PathBuf::from))
+        .or_else(|| non_empty(file.download_dir.as_deref()).map(PathBuf::from))
+        .map(|dir| expand_tilde(&dir, home))
+        .unwrap_or_else(|| platform.download_dir.clone());
+    let concurrency = in_range(file.concurrency.as_ref(), "concurrency", 64, &at)?
+        .map_or(DEFAULT_CONCURRENCY, |n| n as usize); // 1..=64: the cast is exact
+    let timeout_secs = in_range(
+        file.request_timeout_secs.as_ref(),
+        "request_timeout_secs",
+        600,
+        &at,
+    )?
+    .map_or(DEFAULT_REQUEST_TIMEOUT_SECS, |n| n as u64); // 1..=600: the cast is exact
+
+    if !overrides.demo && api_key.is_none() && api_key_command.is_none() {
+        let config_path = candidate
+            .map(|candidate| candidate.path)
+            .or_else(|| platform.config_path.clone());
+        return Err(ConfigError::NoApiKey { config_path });
+    }
+    let config = Config {
+        api_key: api_key.map(ApiKey::new),
+        api_key_command,
+        identity_base_url,
+        validations_base_url,
+        download_dir,
+        image_protocol: overrides
+            .image_protocol
+            .or(file.image_protocol)
+            .unwrap_or_default(),
+        concurrency,
+        request_timeout: Duration::from_secs(timeout_secs),
+        keys: file
+            .keys
+            .into_iter()
+            .map(|(action, KeyList(keys))| (action, keys))
+            .collect(),
+        file: path.cloned(),
+    };
+    Ok(Loaded { config, warnings })
+}
+
+/// The config file to read. `origin` is `None` for the default location, which may be missing;
+/// a path the user named must exist.
+struct Candidate {
+    path: PathBuf,
+    origin: Option<Origin>,
+}
+
+fn config_candidate(
+    overrides: &Overrides,
+    env: &dyn Env,
+    platform: &Platform,
+) -> Option<Candidate> {
+    let home = platform.home.as_deref();
+    if let Some(path) = overrides
+        .config_path
+        .as_ref()
+        .filter(|path| !path.as_os_str().is_empty())
+    {
+        let path = expand_tilde(path, home);
+        return Some(Candidate {
+            path,
+            origin: Some(Origin::Flag("--config")),
+        });
+    }
+    if let Some(path) = env_var(env, ENV_CONFIG) {
+        let path = expand_tilde(Path::new(&path), home);
+        return Some(Candidate {
+            path,
+            origin: Some(Origin::Env(ENV_CONFIG)),
+        });
+    }
+    let path = platform.config_path.clone()?;
+    Some(Candidate { path, origin: None })
+}
+
+fn read_config(candidate: &Candidate) -> Result<Option<String>, ConfigError> {
+    match std::fs::read_to_string(&candidate.path) {
+        Ok(text) => Ok(Some(text)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => match &candidate.origin {
+            None => Ok(None),
+            Some(origin) => Err(ConfigError::FileNotFound {
+                path: candidate.path.clone(),
+                origin: origin.clone(),
+            }),
+        },
+        Err(source) => Err(ConfigError::Read {
+            path: candidate.path.clone(),
+            source,
+        }),
+    }
+}
+
+/// An environment variable, with empty (or all-blank) values counting as unset.
+fn env_var(env: &dyn Env, name: &str) -> Option<String> {
+    env.var(name).filter(|value| !value.trim().is_empty())
+}
+
+/// A trimmed string, `None` when blank: `api_key = ""` in a template means "not set".
+fn non_empty(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+}
+
+/// Picks a URL by precedence (flag > env > file > default) and validates it, naming its source.
+fn url_setting(
+    (key, default): (&'static str, &'static str),
+    (flag, flag_name): (&Option<String>, &'static str),
+    env: Option<(String, &'static str)>,
+    file: Option<(String, Origin)>,
+) -> Result<Url, ConfigError> {
+    let flag = non_empty(flag.as_deref()).map(|value| (value, Origin::Flag(flag_name)));
+    let env = env.map(|(value, name)| (value, Origin::Env(name)));
+    let (value, origin) = flag
+        .or(env)
+        .or(file)
+        .unwrap_or_else(|| (default.to_owned(), Origin::Default));
+    parse_url(&value, origin, key, default)
+}
+
+/// Only absolute http(s) URLs with a host; a query or fragment would break joining API paths.
+/// The path gets a trailing `/` so that `base.join("v1/...")` keeps a prefix such as a proxy's
+/// `/truora` instead of replacing its last segment.
+pub(super) fn parse_url(
+    value: &str,
+    origin: Origin,
+    key: &'static str,
+    example: &'static str,
+) -> Result<Url, ConfigError> {
+    let problem = match Url::parse(value.trim()) {
+        Err(_) if value.trim().is_empty() => "it is empty".to_owned(),
+        Err(err) => err.to_string(),
+        Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+            format!(
+                "the scheme is `{}`, only http and https are supported",
+                url.scheme()
+            )
+        }
+        Ok(url) if url.host_str().is_none_or(str::is_empty) => "it has no host".to_owned(),
+        Ok(url) if url.query().is_some() || url.fragment().is_some() => {
+            "a base URL cannot have a ?query or #fragment".to_owned()
+        }
+        Ok(mut url) => {
+            if !url.path().ends_with('/') {
+                let path = format!("{}/", url.path());
+                url.set_path(&path);
+            }
+            return Ok(url);
+        }
+    };
+    Err(ConfigError::InvalidUrl {
+        origin,
+        key,
+        value: value.to_owned(),
+        reason: problem,
+        example,
+    })
+}
+
+/// Checks a whole-number setting against `1..=max`.
+fn in_range(
+    value: Option<&Spanned<i64>>,
+    key: &'static str,
+    max: i64,
+    at: &dyn Fn(Range<usize>) -> Origin,
+) -> Result<Option<i64>, ConfigError> {
+    match value {
+        None => Ok(None),
+        Some(n) if (1..=max).contains(n.get_ref()) => Ok(Some(*n.get_ref())),
+        Some(n) => Err(ConfigError::OutOfRange {
+            origin: at(n.span()),
+            key,
+            value: *n.get_ref(),
+            min: 1,
+            max,
+        }),
+    }
+}
+
+/// Expands a leading `~` component (not `~user`) the way a shell would, since values from the
+/// file, the environment and `--flag=~/x` never went through one.
+pub(super) fn expand_tilde(path: &Path, home: Option<&Path>) -> PathBuf {
+    match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) if rest.as_os_str().is_empty() => home.to_path_buf(),
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// The key is a credential: warn when the file holding it is readable by group or others.
+#[cfg(unix)]
+fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "config file {path} contains api_key but other users can read it (mode {mode:o}); \
+             run `chmod 600 {path}` to keep the key private",
+            path = path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn permission_warning(_path: &Path) -> Option<String> {
+    None
+}

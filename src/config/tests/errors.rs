@@ -1,0 +1,198 @@
+//! Bad input from every source: each error names where it came from; warnings; redaction.
+
+use super::*;
+
+#[test]
+fn file_errors_carry_the_real_path() {
+    let (_dir, path) = config_file("concurrency = 4\napi_kye = \"x\"\n");
+    let text = load_err(&with_file(&path), &env(&[])).to_string();
+    assert!(
+        text.starts_with(&format!("{}:2: unknown key `api_kye`", path.display())),
+        "{text}"
+    );
+    let (_dir, path) = config_file("concurrency = [\n");
+    let err = load_err(&with_file(&path), &env(&[]));
+    assert!(matches!(err, ConfigError::Syntax { .. }), "{err:?}");
+    assert!(
+        err.to_string().starts_with(&path.display().to_string()),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_url_from_each_source_names_source_and_value() {
+    let (_dir, path) = config_file("\nidentity_base_url = \"ftp://files.example\"\n");
+    let text = load_err(&with_file(&path), &env(&[])).to_string();
+    assert!(
+        text.starts_with(&format!(
+            "{}:2: invalid URL \"ftp://files.example\"",
+            path.display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("only http and https"), "{text}");
+
+    let text = load_err(
+        &demo(),
+        &env(&[(ENV_VALIDATIONS_BASE_URL, "api.truora.com")]),
+    )
+    .to_string();
+    assert!(text.starts_with(
+        "environment variable TRUORA_VALIDATIONS_BASE_URL: invalid URL \"api.truora.com\""
+    ));
+    assert!(text.contains("validations_base_url"), "{text}");
+
+    let flags = Overrides {
+        identity_url: Some("https://x.example/?a=1".into()),
+        ..demo()
+    };
+    let text = load_err(&flags, &env(&[])).to_string();
+    assert!(
+        text.starts_with("flag --identity-url: invalid URL \"https://x.example/?a=1\""),
+        "{text}"
+    );
+    let flags = Overrides {
+        validations_url: Some("mailto:a@b.c".into()),
+        ..demo()
+    };
+    let err = load_err(&flags, &env(&[]));
+    assert!(matches!(
+        &err,
+        ConfigError::InvalidUrl {
+            origin: Origin::Flag("--validations-url"),
+            ..
+        }
+    ));
+
+    let (_dir, path) = config_file("validations_base_url = \"\"\n");
+    let text = load_err(&with_file(&path), &env(&[])).to_string();
+    assert!(
+        text.contains(":1: invalid URL \"\" for validations_base_url: it is empty"),
+        "{text}"
+    );
+}
+
+#[test]
+fn out_of_range_numbers_are_errors_with_line() {
+    for (doc, key) in [
+        ("concurrency = 0", "concurrency"),
+        ("concurrency = 65", "concurrency"),
+        ("concurrency = -1", "concurrency"),
+        ("request_timeout_secs = 0", "request_timeout_secs"),
+        ("request_timeout_secs = 601", "request_timeout_secs"),
+    ] {
+        let (_dir, path) = config_file(&format!("# comment\n{doc}\n"));
+        let err = load_err(&with_file(&path), &env(&[]));
+        assert!(
+            matches!(&err, ConfigError::OutOfRange { key: k, .. } if *k == key),
+            "{doc}: {err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("{}:2: `{doc}` is out of range", path.display())),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn world_readable_file_with_key_warns_to_chmod() {
+    let (_dir, path) = config_file("api_key = \"k\"\n");
+    assert!(
+        load_ok(&with_file(&path), &env(&[])).warnings.is_empty(),
+        "0600 is fine"
+    );
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod");
+    let warnings = load_ok(&with_file(&path), &env(&[])).warnings;
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains(&format!("chmod 600 {}", path.display())),
+        "{warnings:?}"
+    );
+    assert!(warnings[0].contains("644"), "{warnings:?}");
+
+    let (_dir, path) = config_file("concurrency = 2\napi_key = \"\"\n");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod");
+    assert!(
+        load_ok(&with_file(&path), &env(&[])).warnings.is_empty(),
+        "no key, no warning"
+    );
+}
+
+#[test]
+fn no_key_in_live_mode_names_all_three_ways() {
+    let platform = Platform {
+        config_path: Some("/home/tester/.config/truora-tui/config.toml".into()),
+        ..platform()
+    };
+    let err = load_with(&Overrides::default(), &env(&[]), &platform).expect_err("no key");
+    assert!(matches!(err, ConfigError::NoApiKey { .. }), "{err:?}");
+    assert_eq!(err.exit_code(), 2);
+    let text = err.to_string();
+    for needle in [
+        "TRUORA_API_KEY",
+        "`api_key = ",
+        "api_key_command",
+        "/home/tester/.config/truora-tui/config.toml",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in: {text}");
+    }
+    let (_dir, path) = config_file("api_key_command = \"\"\n");
+    let text = load_err(
+        &Overrides {
+            demo: false,
+            ..with_file(&path)
+        },
+        &env(&[]),
+    )
+    .to_string();
+    assert!(
+        text.contains(&path.display().to_string()),
+        "names the file read: {text}"
+    );
+}
+
+#[test]
+fn key_is_never_shown_by_debug_or_display() {
+    let key = ApiKey::new("sk-secret".into());
+    assert_eq!(format!("{key:?}"), "ApiKey(***)");
+    assert_eq!(format!("{key}"), "ApiKey(***)");
+    let loaded = load_ok(&demo(), &env(&[(ENV_API_KEY, "sk-secret")]));
+    assert!(!format!("{loaded:?} {:#?}", loaded.config).contains("sk-secret"));
+    assert_eq!(
+        loaded.config.api_key.as_ref().map(ApiKey::expose),
+        Some("sk-secret")
+    );
+}
+
+#[test]
+fn tilde_expands_only_a_leading_home_component() {
+    let home = Some(Path::new("/home/u"));
+    assert_eq!(expand_tilde(Path::new("~"), home), PathBuf::from("/home/u"));
+    assert_eq!(
+        expand_tilde(Path::new("~/a/b"), home),
+        PathBuf::from("/home/u/a/b")
+    );
+    assert_eq!(
+        expand_tilde(Path::new("~other/a"), home),
+        PathBuf::from("~other/a")
+    );
+    assert_eq!(
+        expand_tilde(Path::new("a/~/b"), home),
+        PathBuf::from("a/~/b")
+    );
+    assert_eq!(expand_tilde(Path::new("~/a"), None), PathBuf::from("~/a"));
+}
+
+proptest::proptest! {
+    #[test]
+    fn load_never_panics_on_any_env_or_flag_value(value in "\\PC{0,80}") {
+        let env = env(&[
+            (ENV_IDENTITY_BASE_URL, &value),
+            (ENV_DOWNLOAD_DIR, &value),
+            (ENV_API_KEY, &value),
+        ]);
+        let flags = Overrides { validations_url: Some(value.clone()), ..demo() };
+        let _ = load_with(&flags, &env, &platform());
+    }
+}
