@@ -1,0 +1,93 @@
+//! Starting the browser: logging, keymap, terminal, image protocol detection, worker, app; and
+//! putting the terminal back however the browser ends.
+
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+
+use crate::api::Client;
+use crate::app::{App, AppOptions, Keymap};
+use crate::config::{Config, ImageProtocol};
+use crate::source::Source;
+use crate::worker::{self, WorkerOptions};
+
+/// Runs the browser over `client` until the user quits.
+pub async fn run(
+    config: Config,
+    warnings: Vec<String>,
+    client: Client,
+    label: String,
+) -> anyhow::Result<()> {
+    init_logging();
+    let (keymap, mut problems) = Keymap::from_config(&config.keys);
+    problems.extend(warnings);
+    let source = Source::api(client, label.clone());
+    let can_refresh = source.can_refresh();
+
+    // From here on the terminal is ours; `ratatui::init` also restores it if anything panics.
+    let mut terminal = ratatui::init();
+    // Detection writes queries and reads answers on the TTY, so it must run before the event
+    // stream starts reading input.
+    let picker = crate::images::picker_for(config.image_protocol);
+    let protocol_label = crate::images::protocol_label(&picker);
+    let images_enabled = picker.is_some() && config.image_protocol != ImageProtocol::Off;
+
+    let (msg_tx, msg_rx) = mpsc::unbounded_channel();
+    let commands = worker::spawn(
+        WorkerOptions {
+            source,
+            picker,
+            download_dir: config.download_dir.clone(),
+        },
+        msg_tx,
+    );
+    let mut app = App::new(AppOptions {
+        keymap,
+        image_protocol: protocol_label,
+        images_enabled,
+        can_refresh,
+        source_label: label,
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    });
+    for problem in problems {
+        app.report_problem(problem);
+    }
+    let outcome = crate::tui::run(&mut terminal, app, commands, msg_rx).await;
+    ratatui::restore();
+    outcome
+}
+
+/// Logs go to a file in the state dir (a TUI owns the terminal), at `TRUORA_TUI_LOG` level
+/// (default `info`). Never the key: the client does not log headers.
+fn init_logging() -> Option<()> {
+    let dir = log_dir()?;
+    if create_private_dir(&dir).is_err() {
+        return None;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("truora-tui.log"))
+        .ok()?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TRUORA_TUI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).ok()
+}
+
+fn log_dir() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("com", "truora", "truora-tui")?;
+    Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf())
+}
+
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
