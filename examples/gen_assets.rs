@@ -65,7 +65,14 @@ fn stroke(img: &mut RgbImage, pts: &[(f32, f32)], width: f32, c: Px) {
         let steps = ((x1 - x0).hypot(y1 - y0) * 2.0).max(1.0) as i32;
         for s in 0..=steps {
             let t = s as f32 / steps as f32;
-            ellipse(img, x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, width / 2.0, width / 2.0, c);
+            ellipse(
+                img,
+                x0 + (x1 - x0) * t,
+                y0 + (y1 - y0) * t,
+                width / 2.0,
+                width / 2.0,
+                c,
+            );
         }
     }
 }
@@ -80,6 +87,7 @@ fn gradient(img: &mut RgbImage, top: Px, bottom: Px) {
     }
 }
 
+#[rustfmt::skip]
 const FONT: &[(char, [&str; 7])] = &[
     ('A', [".###.", "#...#", "#...#", "#####", "#...#", "#...#", "#...#"]),
     ('B', ["####.", "#...#", "#...#", "####.", "#...#", "#...#", "####."]),
@@ -126,11 +134,16 @@ const FONT: &[(char, [&str; 7])] = &[
 /// Blocky 5×7 text; `scale` pixels per font pixel. Unknown characters are blank.
 fn text(img: &mut RgbImage, x: i32, y: i32, scale: i32, c: Px, s: &str) {
     for (i, ch) in s.chars().enumerate() {
-        let Some((_, rows)) = FONT.iter().find(|(k, _)| *k == ch) else { continue };
+        let Some((_, rows)) = FONT.iter().find(|(k, _)| *k == ch) else {
+            continue;
+        };
         for (ry, row) in rows.iter().enumerate() {
             for (rx, bit) in row.bytes().enumerate() {
                 if bit == b'#' {
-                    let (px, py) = (x + (i as i32 * 6 + rx as i32) * scale, y + ry as i32 * scale);
+                    let (px, py) = (
+                        x + (i as i32 * 6 + rx as i32) * scale,
+                        y + ry as i32 * scale,
+                    );
                     rect(img, px, py, px + scale, py + scale, c);
                 }
             }
@@ -148,6 +161,7 @@ struct Look {
     glasses: bool,
 }
 
+#[rustfmt::skip]
 const LOOKS: [Look; 6] = [
     Look { skin: Rgb([241, 200, 170]), hair: Rgb([60, 40, 30]), shirt: Rgb([40, 90, 160]), bg: (Rgb([200, 215, 230]), Rgb([150, 165, 185])), hair_style: 0, glasses: false },
     Look { skin: Rgb([198, 140, 100]), hair: Rgb([25, 20, 20]), shirt: Rgb([170, 50, 60]), bg: (Rgb([235, 225, 200]), Rgb([190, 175, 150])), hair_style: 1, glasses: false },
@@ -160,40 +174,105 @@ const LOOKS: [Look; 6] = [
 /// A cartoon head and shoulders centred at (cx, cy) with head radius `r`.
 fn person(img: &mut RgbImage, cx: f32, cy: f32, r: f32, look: &Look) {
     ellipse(img, cx, cy + r * 2.3, r * 1.9, r * 1.1, look.shirt);
-    rect(img, (cx - r * 0.35) as i32, (cy + r * 0.6) as i32, (cx + r * 0.35) as i32, (cy + r * 1.4) as i32, look.skin);
+    rect(
+        img,
+        (cx - r * 0.35) as i32,
+        (cy + r * 0.6) as i32,
+        (cx + r * 0.35) as i32,
+        (cy + r * 1.4) as i32,
+        look.skin,
+    );
     if look.hair_style == 1 {
         // Long hair: a crown behind the head and two side locks, leaving the chin clear.
         ellipse(img, cx, cy - r * 0.15, r * 1.1, r * 1.05, look.hair);
         for side in [-1.0, 1.0] {
-            ellipse(img, cx + side * r * 0.85, cy + r * 0.55, r * 0.32, r * 0.85, look.hair);
+            ellipse(
+                img,
+                cx + side * r * 0.85,
+                cy + r * 0.55,
+                r * 0.32,
+                r * 0.85,
+                look.hair,
+            );
         }
     }
-    ellipse(img, cx - r * 0.82, cy + r * 0.05, r * 0.18, r * 0.28, look.skin);
-    ellipse(img, cx + r * 0.82, cy + r * 0.05, r * 0.18, r * 0.28, look.skin);
+    ellipse(
+        img,
+        cx - r * 0.82,
+        cy + r * 0.05,
+        r * 0.18,
+        r * 0.28,
+        look.skin,
+    );
+    ellipse(
+        img,
+        cx + r * 0.82,
+        cy + r * 0.05,
+        r * 0.18,
+        r * 0.28,
+        look.skin,
+    );
     ellipse(img, cx, cy, r * 0.82, r, look.skin);
     match look.hair_style {
         0 | 1 => ellipse(img, cx, cy - r * 0.7, r * 0.85, r * 0.42, look.hair),
         3 => {
             for i in 0..9 {
                 let a = std::f32::consts::PI * (0.9 + 1.2 * i as f32 / 8.0);
-                ellipse(img, cx + a.cos() * r * 0.8, cy - r * 0.35 + a.sin() * r * 0.75, r * 0.3, r * 0.3, look.hair);
+                ellipse(
+                    img,
+                    cx + a.cos() * r * 0.8,
+                    cy - r * 0.35 + a.sin() * r * 0.75,
+                    r * 0.3,
+                    r * 0.3,
+                    look.hair,
+                );
             }
         }
         _ => ellipse(img, cx, cy - r * 0.78, r * 0.6, r * 0.22, look.hair),
     }
     let eye_y = cy - r * 0.1;
     for dx in [-0.33, 0.33] {
-        ellipse(img, cx + r * dx, eye_y, r * 0.14, r * 0.09, rgb(250, 250, 250));
+        ellipse(
+            img,
+            cx + r * dx,
+            eye_y,
+            r * 0.14,
+            r * 0.09,
+            rgb(250, 250, 250),
+        );
         ellipse(img, cx + r * dx, eye_y, r * 0.06, r * 0.07, rgb(40, 30, 30));
-        stroke(img, &[(cx + r * (dx - 0.15), eye_y - r * 0.2), (cx + r * (dx + 0.15), eye_y - r * 0.22)], r * 0.06, look.hair);
+        stroke(
+            img,
+            &[
+                (cx + r * (dx - 0.15), eye_y - r * 0.2),
+                (cx + r * (dx + 0.15), eye_y - r * 0.22),
+            ],
+            r * 0.06,
+            look.hair,
+        );
         if look.glasses {
             for k in 0..24 {
                 let a = k as f32 / 24.0 * std::f32::consts::TAU;
-                blend(img, (cx + r * dx + a.cos() * r * 0.22) as i32, (eye_y + a.sin() * r * 0.17) as i32, rgb(30, 30, 30), 1.0);
+                blend(
+                    img,
+                    (cx + r * dx + a.cos() * r * 0.22) as i32,
+                    (eye_y + a.sin() * r * 0.17) as i32,
+                    rgb(30, 30, 30),
+                    1.0,
+                );
             }
         }
     }
-    stroke(img, &[(cx, eye_y + r * 0.05), (cx - r * 0.07, cy + r * 0.3), (cx + r * 0.04, cy + r * 0.32)], r * 0.04, rgb(150, 90, 70));
+    stroke(
+        img,
+        &[
+            (cx, eye_y + r * 0.05),
+            (cx - r * 0.07, cy + r * 0.3),
+            (cx + r * 0.04, cy + r * 0.32),
+        ],
+        r * 0.04,
+        rgb(150, 90, 70),
+    );
     let mouth: Vec<(f32, f32)> = (0..=10)
         .map(|i| {
             let t = i as f32 / 10.0 - 0.5;
@@ -213,42 +292,118 @@ fn card_base(img: &mut RgbImage, color: Px) -> (i32, i32, i32, i32) {
         let pts: Vec<(f32, f32)> = (0..=60)
             .map(|i| {
                 let x = 20.0 + i as f32 * (w as f32 - 40.0) / 60.0;
-                (x, 60.0 + k as f32 * 30.0 + (x / 23.0 + k as f32).sin() * 9.0)
+                (
+                    x,
+                    60.0 + k as f32 * 30.0 + (x / 23.0 + k as f32).sin() * 9.0,
+                )
             })
             .collect();
-        stroke(img, &pts, 1.2, rgb(color.0[0].saturating_sub(25), color.0[1].saturating_sub(20), color.0[2].saturating_sub(10)));
+        stroke(
+            img,
+            &pts,
+            1.2,
+            rgb(
+                color.0[0].saturating_sub(25),
+                color.0[1].saturating_sub(20),
+                color.0[2].saturating_sub(10),
+            ),
+        );
     }
     (14, 14, w - 14, h - 14)
 }
 
 fn document_front(i: usize) -> RgbImage {
-    let colors = [rgb(190, 215, 235), rgb(200, 230, 200), rgb(240, 215, 220), rgb(235, 225, 190)];
+    let colors = [
+        rgb(190, 215, 235),
+        rgb(200, 230, 200),
+        rgb(240, 215, 220),
+        rgb(235, 225, 190),
+    ];
     let mut img = RgbImage::new(440, 280);
     let (x0, y0, x1, _) = card_base(&mut img, colors[i]);
-    let band = rgb(colors[i].0[0] / 2, colors[i].0[1] / 2, colors[i].0[2] / 2 + 40);
+    let band = rgb(
+        colors[i].0[0] / 2,
+        colors[i].0[1] / 2,
+        colors[i].0[2] / 2 + 40,
+    );
     rect(&mut img, x0, y0 + 10, x1, y0 + 46, band);
-    text(&mut img, x0 + 16, y0 + 15, 2, rgb(255, 255, 255), "REPUBLICA DEMO");
-    text(&mut img, x0 + 16, y0 + 33, 1, rgb(230, 230, 240), "DOCUMENTO DE IDENTIDAD - NOT A REAL ID");
-    rect(&mut img, x0 + 16, y0 + 60, x0 + 136, y0 + 210, rgb(225, 228, 232));
-    person(&mut img, (x0 + 76) as f32, (y0 + 120) as f32, 30.0, &LOOKS[i]);
+    text(
+        &mut img,
+        x0 + 16,
+        y0 + 15,
+        2,
+        rgb(255, 255, 255),
+        "REPUBLICA DEMO",
+    );
+    text(
+        &mut img,
+        x0 + 16,
+        y0 + 33,
+        1,
+        rgb(230, 230, 240),
+        "DOCUMENTO DE IDENTIDAD - NOT A REAL ID",
+    );
+    rect(
+        &mut img,
+        x0 + 16,
+        y0 + 60,
+        x0 + 136,
+        y0 + 210,
+        rgb(225, 228, 232),
+    );
+    person(
+        &mut img,
+        (x0 + 76) as f32,
+        (y0 + 120) as f32,
+        30.0,
+        &LOOKS[i],
+    );
     let ink = rgb(30, 35, 60);
-    let rows = [("APELLIDOS", format!("PERSONA {}", 10 + i)), ("NOMBRES", "DEMO".to_string()),
-        ("NUMERO", format!("99 000 {:03}", 100 + i * 37)), ("NACIMIENTO", format!("0{}.0{}.199{}", i + 1, i + 2, i))];
+    let rows = [
+        ("APELLIDOS", format!("PERSONA {}", 10 + i)),
+        ("NOMBRES", "DEMO".to_string()),
+        ("NUMERO", format!("99 000 {:03}", 100 + i * 37)),
+        ("NACIMIENTO", format!("0{}.0{}.199{}", i + 1, i + 2, i)),
+    ];
     for (k, (label, value)) in rows.iter().enumerate() {
         let y = y0 + 62 + k as i32 * 36;
         text(&mut img, x0 + 152, y, 1, rgb(90, 90, 110), label);
         text(&mut img, x0 + 152, y + 11, 2, ink, value);
     }
-    stroke(&mut img, &[(300.0, 230.0), (315.0, 215.0), (325.0, 235.0), (340.0, 212.0), (360.0, 232.0), (390.0, 220.0)], 2.0, rgb(20, 30, 90));
+    stroke(
+        &mut img,
+        &[
+            (300.0, 230.0),
+            (315.0, 215.0),
+            (325.0, 235.0),
+            (340.0, 212.0),
+            (360.0, 232.0),
+            (390.0, 220.0),
+        ],
+        2.0,
+        rgb(20, 30, 90),
+    );
     text(&mut img, x0 + 16, y0 + 222, 2, rgb(200, 30, 40), "SPECIMEN");
     img
 }
 
 fn document_reverse(i: usize) -> RgbImage {
-    let colors = [rgb(190, 215, 235), rgb(200, 230, 200), rgb(240, 215, 220), rgb(235, 225, 190)];
+    let colors = [
+        rgb(190, 215, 235),
+        rgb(200, 230, 200),
+        rgb(240, 215, 220),
+        rgb(235, 225, 190),
+    ];
     let mut img = RgbImage::new(440, 280);
     let (x0, y0, x1, _) = card_base(&mut img, colors[i]);
-    rect(&mut img, x0 + 16, y0 + 20, x1 - 16, y0 + 90, rgb(250, 250, 250));
+    rect(
+        &mut img,
+        x0 + 16,
+        y0 + 20,
+        x1 - 16,
+        y0 + 90,
+        rgb(250, 250, 250),
+    );
     let mut x = x0 + 24;
     let mut state = 0x2545_f491_u32.wrapping_add(i as u32 * 7919);
     while x < x1 - 24 {
@@ -262,15 +417,67 @@ fn document_reverse(i: usize) -> RgbImage {
         x += w;
     }
     for k in 0..7 {
-        ellipse(&mut img, (x1 - 60) as f32, (y0 + 140) as f32, 30.0 - k as f32 * 4.0, 38.0 - k as f32 * 5.0,
-            if k % 2 == 0 { rgb(80, 80, 90) } else { colors[i] });
+        ellipse(
+            &mut img,
+            (x1 - 60) as f32,
+            (y0 + 140) as f32,
+            30.0 - k as f32 * 4.0,
+            38.0 - k as f32 * 5.0,
+            if k % 2 == 0 {
+                rgb(80, 80, 90)
+            } else {
+                colors[i]
+            },
+        );
     }
-    text(&mut img, x0 + 16, y0 + 110, 1, rgb(60, 60, 80), "LUGAR DE EXPEDICION: CIUDAD DEMO");
-    text(&mut img, x0 + 16, y0 + 124, 1, rgb(60, 60, 80), "ESTE DOCUMENTO ES FICTICIO");
-    rect(&mut img, x0 + 8, y0 + 180, x1 - 8, y0 + 244, rgb(245, 245, 240));
-    text(&mut img, x0 + 14, y0 + 186, 2, rgb(20, 20, 20), &format!("IDDEM099000{:03}<<<<<<<", 100 + i * 37));
-    text(&mut img, x0 + 14, y0 + 206, 2, rgb(20, 20, 20), &format!("90010{i}7M3112314DEM<<<<<<"));
-    text(&mut img, x0 + 14, y0 + 226, 2, rgb(20, 20, 20), &format!("PERSONA<<DEMO<{}<<<<<<<<", 10 + i));
+    text(
+        &mut img,
+        x0 + 16,
+        y0 + 110,
+        1,
+        rgb(60, 60, 80),
+        "LUGAR DE EXPEDICION: CIUDAD DEMO",
+    );
+    text(
+        &mut img,
+        x0 + 16,
+        y0 + 124,
+        1,
+        rgb(60, 60, 80),
+        "ESTE DOCUMENTO ES FICTICIO",
+    );
+    rect(
+        &mut img,
+        x0 + 8,
+        y0 + 180,
+        x1 - 8,
+        y0 + 244,
+        rgb(245, 245, 240),
+    );
+    text(
+        &mut img,
+        x0 + 14,
+        y0 + 186,
+        2,
+        rgb(20, 20, 20),
+        &format!("IDDEM099000{:03}<<<<<<<", 100 + i * 37),
+    );
+    text(
+        &mut img,
+        x0 + 14,
+        y0 + 206,
+        2,
+        rgb(20, 20, 20),
+        &format!("90010{i}7M3112314DEM<<<<<<"),
+    );
+    text(
+        &mut img,
+        x0 + 14,
+        y0 + 226,
+        2,
+        rgb(20, 20, 20),
+        &format!("PERSONA<<DEMO<{}<<<<<<<<", 10 + i),
+    );
     img
 }
 
@@ -296,7 +503,14 @@ fn selfie(i: usize, watermark: bool) -> RgbImage {
             }
         }
         rect(&mut img, 0, 276, 240, 300, rgb(20, 20, 20));
-        text(&mut img, 6, 284, 1, rgb(255, 255, 255), "TRUORA DEMO 2026-01-01 00:00");
+        text(
+            &mut img,
+            6,
+            284,
+            1,
+            rgb(255, 255, 255),
+            "TRUORA DEMO 2026-01-01 00:00",
+        );
     }
     img
 }
@@ -306,11 +520,19 @@ fn signature() -> RgbImage {
     let pts: Vec<(f32, f32)> = (0..=240)
         .map(|i| {
             let t = i as f32 / 240.0;
-            (20.0 + t * 250.0 + (t * 40.0).sin() * 10.0, 55.0 + (t * 17.0).sin() * 18.0 * (1.0 - t) + (t * 40.0).cos() * 12.0)
+            (
+                20.0 + t * 250.0 + (t * 40.0).sin() * 10.0,
+                55.0 + (t * 17.0).sin() * 18.0 * (1.0 - t) + (t * 40.0).cos() * 12.0,
+            )
         })
         .collect();
     stroke(&mut img, &pts, 2.5, rgb(20, 30, 110));
-    stroke(&mut img, &[(30.0, 82.0), (280.0, 78.0)], 1.5, rgb(20, 30, 110));
+    stroke(
+        &mut img,
+        &[(30.0, 82.0), (280.0, 78.0)],
+        1.5,
+        rgb(20, 30, 110),
+    );
     img
 }
 
@@ -332,11 +554,19 @@ fn pdf() -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", n + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }
 
@@ -360,7 +590,12 @@ fn main() -> anyhow::Result<()> {
     }
     let sig = signature();
     let mut png = Vec::new();
-    PngEncoder::new(&mut png).write_image(sig.as_raw(), sig.width(), sig.height(), image::ExtendedColorType::Rgb8)?;
+    PngEncoder::new(&mut png).write_image(
+        sig.as_raw(),
+        sig.width(),
+        sig.height(),
+        image::ExtendedColorType::Rgb8,
+    )?;
     std::fs::write(dir.join("signature.png"), png)?;
     std::fs::write(dir.join("document.pdf"), pdf())?;
     println!("wrote synthetic assets to {}", dir.display());
