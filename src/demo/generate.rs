@@ -61,7 +61,7 @@ fn scenario(i: usize, rng: &mut SplitMix64) -> Scenario {
     if let Some((reason, _)) = reasons.get(i) {
         s.outcome = Outcome::Declined;
         s.reason = Some(reason);
-        s.override_to_success = (i % 6 == 0).then_some(true);
+        s.override_to_success = i.is_multiple_of(6).then_some(true);
         return s;
     }
     match i - reasons.len() {
@@ -293,6 +293,7 @@ fn overrides(rng: &mut SplitMix64, to_success: bool, updated: i64) -> Vec<Overri
         } else {
             catalog::OVERRIDE_TO_FAILURE
         };
+        let category = *rng.pick(pool);
         let (from, to) = if to_success {
             ("failure", "success")
         } else {
@@ -302,7 +303,7 @@ fn overrides(rng: &mut SplitMix64, to_success: bool, updated: i64) -> Vec<Overri
             from,
             to,
             at,
-            category: *rng.pick(pool),
+            category,
             username: format!("analyst{}@demo.example", rng.range(1, 6)),
         }
     };

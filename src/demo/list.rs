@@ -79,13 +79,10 @@ pub(crate) fn page(shared: &Shared, query: Option<&str>) -> Reply {
         .collect();
     let mut body = Map::new();
     body.insert("processes".into(), items.into());
-    if end < ds.processes.len() {
-        if let Some(last) = end.checked_sub(1).and_then(|i| ds.processes.get(i)) {
-            body.insert(
-                "next".into(),
-                format!("/v1/processes/?start_key={}", encode_key(&last.id)).into(),
-            );
-        }
+    let last = end.checked_sub(1).and_then(|i| ds.processes.get(i));
+    if let Some(last) = last.filter(|_| end < ds.processes.len()) {
+        let next = format!("/v1/processes/?start_key={}", encode_key(&last.id));
+        body.insert("next".into(), next.into());
     }
     let self_link = match &start_key {
         Some(_) => match start.checked_sub(1).and_then(|i| ds.processes.get(i)) {
