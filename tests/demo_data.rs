@@ -269,6 +269,15 @@ async fn shapes_vary_like_real_data() {
             );
             assert_eq!(v["identity_process_id"], r["process_id"]);
         }
+        if let Some(check_id) = r["check_id"].as_str() {
+            let in_details = validations(r)
+                .iter()
+                .any(|v| v["details"]["background_check"]["check_id"] == check_id);
+            assert!(
+                in_details,
+                "top-level check_id {check_id} matches a background_check"
+            );
+        }
         if let Some(name) = r["last_name"].as_str() {
             assert!(name.starts_with("PERSONA "));
         }

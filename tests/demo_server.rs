@@ -22,6 +22,24 @@ async fn paging_returns_every_process_exactly_once() {
     let first = api(&server, "/v1/processes").await.json();
     assert_eq!(first["processes"].as_array().map(Vec::len), Some(7));
     assert_eq!(first["self"], "/v1/processes/");
+    // List items have the single-process shape, and agree with GET /v1/processes/{id}.
+    let item = &first["processes"][0];
+    for key in [
+        "process_id",
+        "account_id",
+        "flow_id",
+        "status",
+        "creation_date",
+        "country",
+        "client_user_id",
+    ] {
+        assert!(item.get(key).is_some(), "list item lacks {key}");
+    }
+    let id = item["process_id"].as_str().expect("id");
+    assert_eq!(
+        &api(&server, &format!("/v1/processes/{id}")).await.json(),
+        item
+    );
     let bad = api(&server, "/v1/processes/?start_key=not-a-key").await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["http_code"], 400);

@@ -30,7 +30,7 @@ pub(crate) fn details(
             }
             d.insert("document_details".into(), Value::Object(doc));
             if super::catalog::has_government_database(p.country) {
-                let check_id = format!("CHK{}", &v.id[3..]);
+                let check_id = background_check_id(v);
                 let check_url = format!("{}v1/checks/{check_id}", links.identity_base);
                 d.insert(
                     "background_check".into(),
@@ -103,6 +103,11 @@ pub(crate) fn details(
         }
     }
     Value::Object(d)
+}
+
+/// The background check a document validation started; the result's top-level `check_id` too.
+pub(crate) fn background_check_id(v: &Validation) -> String {
+    format!("CHK{}", v.id.get(3..).unwrap_or_default())
 }
 
 fn demo_email(p: &Process) -> String {

@@ -185,6 +185,7 @@ fn build_process(seed: u64, i: usize, count: usize) -> Process {
         doc_picture: rng.below(DOC_PICTURES) as u8,
         face_picture: rng.below(FACE_PICTURES) as u8,
         expiration: person.expiration_date,
+        age_years: ((created - person.date_of_birth) / YEAR).clamp(0, 120) as u32,
     };
     let mut validations = Vec::new();
     let mut t = created + rng.range(5, 40);
@@ -239,6 +240,8 @@ pub(crate) struct Ctx {
     pub doc_picture: u8,
     pub face_picture: u8,
     pub expiration: i64,
+    /// The holder's age when the process ran, for the face age estimate.
+    pub age_years: u32,
 }
 
 fn person(

@@ -6,8 +6,9 @@
 //! follow `shared/TRUORA_API.md`; where the real behaviour is unknown (the list's wrapper and
 //! paging, some detail shapes) the choices are documented in the module that makes them.
 //!
-//! The data (≥ 300 processes by default) is synthetic and deterministic for a seed: see
-//! [`generate`](self) for what it covers. Knobs ([`DemoOptions`], [`Fault`], [`ProcessFault`],
+//! The data (320 processes by default) is synthetic and deterministic for a seed; the generator
+//! guarantees every status, failure status, declined reason, validation type and shape quirk
+//! appears, and every failure is explained by a failing validation or an invalid check. Knobs ([`DemoOptions`], [`Fault`], [`ProcessFault`],
 //! [`DemoServer::advance_clock`]) let tests provoke latency, rate limits, server errors, broken
 //! bodies, hangs and expired links without sleeping.
 //!
@@ -42,7 +43,7 @@ use tokio::task::JoinHandle;
 
 use state::{Shared, lock};
 
-/// The API key the demo accepts in `Truora-API-Key`. Not a secret; shaped like a JWT on purpose.
+/// The API key the demo accepts in `Truora-API-Key`. Not a secret: it only opens the demo.
 pub const DEMO_API_KEY: &str = "demo-key-not-a-secret";
 
 /// Knobs of the demo server. Everything but `processes` and `seed` can change at runtime

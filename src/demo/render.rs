@@ -174,8 +174,8 @@ pub(crate) fn result(ds: &Dataset, p: &Process, links: &Links<'_>) -> Value {
     let read_document = p
         .validations
         .iter()
-        .any(|v| v.kind == Kind::Document && !v.checks.is_empty());
-    if read_document {
+        .find(|v| v.kind == Kind::Document && !v.checks.is_empty());
+    if let Some(doc) = read_document {
         m.insert(
             "document_number".into(),
             p.person.document_number.clone().into(),
@@ -187,7 +187,10 @@ pub(crate) fn result(ds: &Dataset, p: &Process, links: &Links<'_>) -> Value {
             nulls,
         );
         m.insert("last_name".into(), p.person.last_name.clone().into());
-        m.insert("check_id".into(), format!("CHK{}", misc.hex32()).into());
+        if super::catalog::has_government_database(p.country) {
+            let check_id = super::details::background_check_id(doc);
+            m.insert("check_id".into(), check_id.into());
+        }
     }
     let validations: Vec<Value> = p
         .validations

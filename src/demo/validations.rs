@@ -207,7 +207,8 @@ fn face(rng: &mut SplitMix64, ctx: &Ctx, state: Outcome, v: &mut Validation) {
     } else {
         0.9 + 0.09 * rng.unit()
     };
-    let age = rng.range(20, 70) as u32;
+    // The estimate brackets the holder's real age, a few years off either way.
+    let age = ctx.age_years.saturating_add_signed(rng.range(-3, 3) as i32);
     v.face = Some(Face {
         similarity_ok,
         confidence: round4(confidence),
