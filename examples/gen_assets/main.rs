@@ -44,13 +44,18 @@ fn card_base(img: &mut RgbImage, color: Px) -> (i32, i32, i32, i32) {
     (14, 14, w - 14, h - 14)
 }
 
-fn document_front(i: usize) -> RgbImage {
-    let colors = [
+/// Background colours of the four card designs.
+fn card_colors() -> [Px; 4] {
+    [
         rgb(190, 215, 235),
         rgb(200, 230, 200),
         rgb(240, 215, 220),
         rgb(235, 225, 190),
-    ];
+    ]
+}
+
+fn document_front(i: usize) -> RgbImage {
+    let colors = card_colors();
     let mut img = RgbImage::new(440, 280);
     let (x0, y0, x1, _) = card_base(&mut img, colors[i]);
     let band = rgb(
@@ -120,12 +125,7 @@ fn document_front(i: usize) -> RgbImage {
 }
 
 fn document_reverse(i: usize) -> RgbImage {
-    let colors = [
-        rgb(190, 215, 235),
-        rgb(200, 230, 200),
-        rgb(240, 215, 220),
-        rgb(235, 225, 190),
-    ];
+    let colors = card_colors();
     let mut img = RgbImage::new(440, 280);
     let (x0, y0, x1, _) = card_base(&mut img, colors[i]);
     rect(

@@ -68,39 +68,41 @@ fn ttl(p: &Process) -> Option<Value> {
     }
 }
 
-/// The single-process shape (list items and `GET /v1/processes/{id}`).
-pub(crate) fn summary(ds: &Dataset, p: &Process) -> Value {
-    let nulls = p.quirks.nulls;
+/// Identity fields every process shape starts with.
+fn process_head(ds: &Dataset, p: &Process) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("process_id".into(), p.id.clone().into());
     m.insert("account_id".into(), ds.account_id.clone().into());
-    put(
-        &mut m,
-        "flow_id",
-        ds.flows.get(p.flow).map(|f| f.id.clone().into()),
-        nulls,
-    );
+    let flow_id = ds.flows.get(p.flow).map(|f| f.id.clone().into());
+    put(&mut m, "flow_id", flow_id, p.quirks.nulls);
     m.insert("client_user_id".into(), p.client_user_id.clone().into());
+    m
+}
+
+/// `status` and what explains it.
+fn put_outcome(m: &mut Map<String, Value>, p: &Process) {
+    let nulls = p.quirks.nulls;
     m.insert("status".into(), p.outcome.status().into());
-    m.insert("creation_date".into(), clock::iso(p.created).into());
     put(
-        &mut m,
+        m,
         "failure_status",
         p.outcome.failure_status().map(Into::into),
         nulls,
     );
     put(
-        &mut m,
+        m,
         "declined_reason",
         p.declined_reason.map(Into::into),
         nulls,
     );
-    put(
-        &mut m,
-        "expired_reason",
-        p.expired_reason.map(Into::into),
-        nulls,
-    );
+    put(m, "expired_reason", p.expired_reason.map(Into::into), nulls);
+}
+
+/// The single-process shape (list items and `GET /v1/processes/{id}`).
+pub(crate) fn summary(ds: &Dataset, p: &Process) -> Value {
+    let mut m = process_head(ds, p);
+    m.insert("creation_date".into(), clock::iso(p.created).into());
+    put_outcome(&mut m, p);
     m.insert("country".into(), p.country.into());
     put(&mut m, "time_to_live", ttl(p), false);
     Value::Object(m)
@@ -111,42 +113,18 @@ pub(crate) fn result(ds: &Dataset, p: &Process, links: &Links<'_>) -> Value {
     let nulls = p.quirks.nulls;
     let mut misc = SplitMix64::new(p.misc_seed);
     let flow = ds.flows.get(p.flow);
-    let mut m = Map::new();
-    m.insert("process_id".into(), p.id.clone().into());
-    m.insert("account_id".into(), ds.account_id.clone().into());
+    let mut m = process_head(ds, p);
     m.insert("client_id".into(), ds.client_id.clone().into());
-    m.insert("client_user_id".into(), p.client_user_id.clone().into());
-    put(&mut m, "flow_id", flow.map(|f| f.id.clone().into()), nulls);
     put(
         &mut m,
         "flow_version",
         flow.map(|f| f.version.into()),
         nulls,
     );
-    m.insert(
-        "created_via".into(),
-        (*misc.pick(&["web", "web", "whatsapp", "api"])).into(),
-    );
+    let created_via = *misc.pick(&["web", "web", "whatsapp", "api"]);
+    m.insert("created_via".into(), created_via.into());
     m.insert("country".into(), p.country.into());
-    m.insert("status".into(), p.outcome.status().into());
-    put(
-        &mut m,
-        "failure_status",
-        p.outcome.failure_status().map(Into::into),
-        nulls,
-    );
-    put(
-        &mut m,
-        "declined_reason",
-        p.declined_reason.map(Into::into),
-        nulls,
-    );
-    put(
-        &mut m,
-        "expired_reason",
-        p.expired_reason.map(Into::into),
-        false,
-    );
+    put_outcome(&mut m, p);
     put(
         &mut m,
         "override_status",
