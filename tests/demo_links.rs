@@ -146,3 +146,19 @@ async fn validations_host_with_and_without_details() {
     }
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn images_host_refuses_other_methods_and_ignores_api_keys() {
+    let server = start().await;
+    let (_, doc) = document_process(&server);
+    let link = doc["front_image"].as_str().expect("link");
+    let post = reqwest::Client::new()
+        .post(link)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(post.status().as_u16(), 405);
+    // A key sent by mistake is neither required nor checked (the client must not send it).
+    assert_eq!(get(link, Some("anything")).await.status, 200);
+    server.shutdown().await;
+}

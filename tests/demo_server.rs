@@ -257,3 +257,27 @@ async fn hostile_input_never_breaks_the_server() {
     assert_eq!(api(&server, "/v1/processes/").await.status, 200);
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_cuts_a_hanging_request_short() {
+    let server = start().await;
+    server.inject(Fault::Hang(Duration::from_secs(3_600)));
+    let url = format!("{}v1/processes/", server.identity_url());
+    let request = tokio::spawn(async move { get(&url, Some(DEMO_API_KEY)).await.status });
+    // Wait (by yielding, not sleeping) until the server has the request, then stop it.
+    while server.requests().is_empty() {
+        tokio::task::yield_now().await;
+    }
+    // Guards only: both finish in milliseconds; the bounds keep a regression from hanging CI.
+    tokio::time::timeout(Duration::from_secs(60), server.shutdown())
+        .await
+        .expect("shutdown does not wait for the hang");
+    let status = tokio::time::timeout(Duration::from_secs(60), request)
+        .await
+        .expect("the hung request ends")
+        .expect("request task");
+    assert_eq!(
+        status, 200,
+        "the cut-short request is still answered normally"
+    );
+}
