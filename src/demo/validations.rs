@@ -1,0 +1,228 @@
+//! Builds one validation of a process: its status, document checks, face result and files.
+//!
+//! A failed validation always shows why: a declined document has the invalid check that maps to
+//! its declined reason (see [`catalog::CHECKS`]); a declined face has the failing score; expired or
+//! canceled validations have no files because the end user never got that far.
+
+use super::catalog::{self, Group};
+use super::clock;
+use super::generate::{Ctx, FACE_PICTURES};
+use super::model::*;
+use super::rng::SplitMix64;
+
+/// Builds a validation in `state` (`Outcome::Success` for a passed one).
+pub(crate) fn build(
+    rng: &mut SplitMix64,
+    ctx: &Ctx,
+    kind: Kind,
+    state: Outcome,
+    t: i64,
+) -> Validation {
+    let (status, failure_status) = match state {
+        Outcome::Success => (VStatus::Success, None),
+        Outcome::Pending => (VStatus::Pending, None),
+        other => (VStatus::Failure, other.failure_status()),
+    };
+    let declined_reason = match state {
+        Outcome::Declined => ctx.reason,
+        Outcome::SystemError if kind == Kind::Document => Some("government_database_unavailable"),
+        _ => None,
+    };
+    let mut v = Validation {
+        id: format!("VLD{}", rng.hex32()),
+        kind,
+        status,
+        failure_status,
+        declined_reason,
+        created: t,
+        remaining_retries: if state == Outcome::Declined {
+            rng.range(0, 1) as u32
+        } else {
+            2
+        },
+        threshold: 0.0,
+        checks: Vec::new(),
+        face: None,
+        files: Vec::new(),
+        has_details: !matches!(state, Outcome::Expired | Outcome::Canceled),
+    };
+    let submitted = !matches!(state, Outcome::Expired | Outcome::Canceled);
+    match kind {
+        Kind::Document if submitted => document(rng, ctx, state, &mut v),
+        Kind::Face if submitted => face(rng, ctx, state, &mut v),
+        Kind::Face => v.threshold = 0.65,
+        Kind::Signature => {
+            v.has_details = true;
+            v.files.push(FileRef {
+                field: "original_document",
+                asset: Some(Asset::Pdf),
+            });
+            if state == Outcome::Success {
+                v.files.push(FileRef {
+                    field: "signature_image",
+                    asset: Some(Asset::Signature),
+                });
+                v.files.push(FileRef {
+                    field: "signed_document",
+                    asset: Some(Asset::Pdf),
+                });
+            }
+        }
+        _ => {}
+    }
+    v
+}
+
+fn document(rng: &mut SplitMix64, ctx: &Ctx, state: Outcome, v: &mut Validation) {
+    let pic = ctx.doc_picture;
+    v.files.push(FileRef {
+        field: "front_image",
+        asset: Some(Asset::DocFront(pic)),
+    });
+    if !ctx.passport {
+        let asset = (!ctx.missing_object).then_some(Asset::DocBack(pic));
+        v.files.push(FileRef {
+            field: "reverse_image",
+            asset,
+        });
+    }
+    let reason = if state == Outcome::Declined {
+        ctx.reason
+    } else {
+        None
+    };
+    let manual =
+        reason == Some("damaged_document") || state == Outcome::Pending || rng.chance(0.12);
+    let blurry = reason == Some("blurry_image");
+    let mut at = v.created + rng.range(3, 20);
+    for def in catalog::CHECKS {
+        let include = match def.group {
+            Group::GovernmentDatabase if !catalog::has_government_database(ctx.country) => false,
+            Group::ManualReview => manual,
+            _ if def.name == "curp_validation" => ctx.country == "MX",
+            _ if def.reason == Some(catalog::FUTURE_REASON) => {
+                reason == Some(catalog::FUTURE_REASON)
+            }
+            _ => true,
+        };
+        if !include {
+            continue;
+        }
+        let (result, message) = if reason.is_some() && def.reason == reason {
+            let message = if def.name == "expiration_date_validation" {
+                format!("The document expired on {}", clock::date(ctx.expiration))
+            } else {
+                def.bad.to_string()
+            };
+            ("invalid", message)
+        } else if state == Outcome::SystemError && def.group == Group::GovernmentDatabase {
+            (
+                "skipped",
+                "The government registry did not answer in time; check not run".to_string(),
+            )
+        } else if blurry && def.group == Group::DataConsistency {
+            (
+                "skipped",
+                "Skipped: the text on the document could not be read".to_string(),
+            )
+        } else if state == Outcome::Pending && def.group == Group::ManualReview {
+            ("pending", "Waiting for a reviewer".to_string())
+        } else {
+            ("valid", def.ok.to_string())
+        };
+        at += rng.range(0, 3);
+        v.checks.push(Check {
+            def,
+            result,
+            message,
+            manually_reviewed: def.group == Group::ManualReview && result != "pending",
+            at,
+        });
+    }
+    // Like the seed, a declined document often fails more than one check.
+    if reason.is_some() && !blurry && rng.chance(0.3) {
+        let spare = v
+            .checks
+            .iter_mut()
+            .filter(|c| {
+                c.def.group == Group::DataConsistency
+                    && c.def.reason.is_none()
+                    && c.result == "valid"
+            })
+            .last();
+        if let Some(c) = spare {
+            c.result = "invalid";
+            c.message = c.def.bad.to_string();
+        }
+    }
+}
+
+fn face(rng: &mut SplitMix64, ctx: &Ctx, state: Outcome, v: &mut Validation) {
+    let threshold = *rng.pick(&[0.65, 0.65, 0.65, 0.7, 0.8]);
+    v.threshold = threshold;
+    let selfie = ctx.face_picture;
+    let reason = if state == Outcome::Declined {
+        ctx.reason
+    } else {
+        None
+    };
+    // A failed similarity shows a different person as the enrolled reference photo.
+    let reference = if reason == Some("similarity_threshold_not_passed") {
+        ((u64::from(selfie) + 1 + rng.below(FACE_PICTURES - 1)) % FACE_PICTURES) as u8
+    } else {
+        selfie
+    };
+    v.files.push(FileRef {
+        field: "front_image",
+        asset: Some(Asset::Face(reference)),
+    });
+    v.files.push(FileRef {
+        field: "face_photo",
+        asset: Some(Asset::Face(selfie)),
+    });
+    v.files.push(FileRef {
+        field: "face_photo_watermark",
+        asset: Some(Asset::FaceWatermark(selfie)),
+    });
+    if state == Outcome::Pending {
+        v.has_details = false;
+        return;
+    }
+    let similarity_ok = reason != Some("similarity_threshold_not_passed");
+    let confidence = if similarity_ok {
+        threshold + (0.99 - threshold) * (0.2 + 0.8 * rng.unit())
+    } else {
+        threshold * (0.1 + 0.8 * rng.unit())
+    };
+    let liveness = if reason == Some("passive_liveness_verification_not_passed") {
+        Some("failure")
+    } else if rng.chance(0.15) {
+        None
+    } else {
+        Some("success")
+    };
+    let search_ok = reason != Some("face_in_blocklist");
+    let search_confidence = if search_ok {
+        0.35 * rng.unit()
+    } else {
+        0.9 + 0.09 * rng.unit()
+    };
+    // The estimate brackets the holder's real age, a few years off either way.
+    let age = ctx.age_years.saturating_add_signed(rng.range(-3, 3) as i32);
+    v.face = Some(Face {
+        similarity_ok,
+        confidence: round4(confidence),
+        age: (
+            age.saturating_sub(rng.range(2, 5) as u32),
+            age + rng.range(2, 6) as u32,
+        ),
+        liveness,
+        search_ok,
+        search_confidence: round4(search_confidence),
+        enrollment_id: format!("ENR{}", rng.hex32()),
+    });
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
