@@ -12,6 +12,9 @@ use tokio::task::JoinHandle;
 use super::state::{Shared, lock};
 use super::{DemoHost, RecordedRequest, api, images};
 
+/// Requests kept for [`super::DemoServer::requests`].
+const MAX_RECORDED: usize = 100_000;
+
 #[derive(Clone)]
 struct HostCtx {
     shared: Arc<Shared>,
@@ -39,7 +42,15 @@ async fn handle(State(ctx): State<HostCtx>, req: Request) -> Response {
             })
             .collect(),
     };
-    lock(&shared.requests).push(recorded);
+    {
+        // Bounded so a long `--demo` session or an export bench does not grow without limit;
+        // tests look at far fewer requests than this.
+        let mut log = lock(&shared.requests);
+        if log.len() >= MAX_RECORDED {
+            log.drain(..MAX_RECORDED / 2);
+        }
+        log.push(recorded);
+    }
     shared.sleep(shared.options().latency).await;
     let reply = match ctx.host {
         DemoHost::Images => images::serve(shared, &req),
