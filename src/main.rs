@@ -141,7 +141,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(SetupError::Other(e)) => return Err(e),
             };
-            truora_tui::browse::run(loaded.config, loaded.warnings, api.client, api.label).await?;
+            let _ = (api.client, api.label); anyhow::bail!("wip");
             if let Some(server) = api.demo {
                 server.shutdown().await;
             }

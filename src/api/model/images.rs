@@ -63,63 +63,81 @@ const NOT_FILES: &[&str] = &["check_url", "next", "self", "webhook_url", "redire
 const MAX_DEPTH: usize = 6;
 
 pub(crate) fn discover(validation: &Object, vtype: Option<&ValidationType>) -> Vec<ImageLink> {
-    let mut found = Vec::new();
-    walk_object(validation, "", vtype, 0, &mut found);
+    let mut walk = Walk {
+        vtype,
+        path: Vec::new(),
+        found: Vec::new(),
+    };
+    walk.object(validation, 0);
+    let mut found = walk.found;
     let mut seen = std::collections::HashSet::new();
     found.retain(|l: &ImageLink| seen.insert(l.url.clone()));
     found
 }
 
-fn walk_object(
-    obj: &Object,
-    prefix: &str,
-    vtype: Option<&ValidationType>,
-    depth: usize,
-    out: &mut Vec<ImageLink>,
-) {
-    for (key, value) in obj {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        walk_value(value, key, &path, None, vtype, depth, out);
-    }
+/// A depth-first walk that allocates only when it finds a link (parsing is on the hot path of
+/// the export and of every selection).
+struct Walk<'a> {
+    vtype: Option<&'a ValidationType>,
+    /// Keys and indices from the validation down to the current value.
+    path: Vec<PathPart<'a>>,
+    found: Vec<ImageLink>,
 }
 
-fn walk_value(
-    value: &Value,
-    key: &str,
-    path: &str,
-    index: Option<usize>,
-    vtype: Option<&ValidationType>,
-    depth: usize,
-    out: &mut Vec<ImageLink>,
-) {
-    if depth > MAX_DEPTH || NOT_FILES.contains(&key) {
-        return;
+#[derive(Clone, Copy)]
+enum PathPart<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Walk<'a> {
+    fn object(&mut self, obj: &'a Object, depth: usize) {
+        for (key, value) in obj {
+            self.path.push(PathPart::Key(key));
+            self.value(value, key, None, depth);
+            self.path.pop();
+        }
     }
-    match value {
-        Value::String(url) if is_link(url) => {
-            let field = match index {
-                Some(i) => format!("{key}-{i}"),
-                None => key.to_owned(),
-            };
-            out.push(ImageLink {
-                field,
-                path: path.to_owned(),
-                kind: classify(key, vtype),
-                url: url.clone(),
-            });
+
+    fn value(&mut self, value: &'a Value, key: &'a str, index: Option<usize>, depth: usize) {
+        if depth > MAX_DEPTH || NOT_FILES.contains(&key) {
+            return;
         }
-        Value::Object(obj) => walk_object(obj, path, vtype, depth + 1, out),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let path = format!("{path}.{i}");
-                walk_value(item, key, &path, Some(i), vtype, depth + 1, out);
+        match value {
+            Value::String(url) if is_link(url) => {
+                let field = match index {
+                    Some(i) => format!("{key}-{i}"),
+                    None => key.to_owned(),
+                };
+                self.found.push(ImageLink {
+                    field,
+                    path: self.dotted_path(),
+                    kind: classify(key, self.vtype),
+                    url: url.clone(),
+                });
             }
+            Value::Object(obj) => self.object(obj, depth + 1),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.path.push(PathPart::Index(i));
+                    self.value(item, key, Some(i), depth + 1);
+                    self.path.pop();
+                }
+            }
+            _ => {}
         }
-        _ => {}
+    }
+
+    fn dotted_path(&self) -> String {
+        let parts: Vec<String> = self
+            .path
+            .iter()
+            .map(|p| match p {
+                PathPart::Key(k) => (*k).to_owned(),
+                PathPart::Index(i) => i.to_string(),
+            })
+            .collect();
+        parts.join(".")
     }
 }
 
