@@ -290,4 +290,35 @@ mod tests {
         let path = save(tmp.path(), "IDP1", "../../escape.jpg", b"x").unwrap();
         assert_eq!(path.parent(), Some(tmp.path().join("IDP1").as_path()));
     }
+
+    #[test]
+    fn a_failure_after_writing_removes_the_temp_file() {
+        // A name too long for the file system makes both link and claim fail (ENAMETOOLONG):
+        // a failure that happens after the bytes were written, even when running as root.
+        let tmp = tempfile::tempdir().unwrap();
+        let temp = TempFile::create(tmp.path()).unwrap();
+        temp.write(b"data").unwrap();
+        assert_eq!(entries(tmp.path()).len(), 1);
+        let err = publish(&temp.path, tmp.path(), &"x".repeat(300), 5).unwrap_err();
+        assert!(matches!(err, SaveError::Io { .. }), "{err:?}");
+        drop(temp);
+        assert!(entries(tmp.path()).is_empty());
+    }
+
+    #[test]
+    fn io_errors_say_what_to_do() {
+        let path = Path::new("/dl/IDP1/a.jpg");
+        let full = SaveError::from_io(path, io::ErrorKind::StorageFull.into());
+        assert_eq!(
+            full.to_string(),
+            "disk full while saving /dl/IDP1/a.jpg: free space or change download_dir"
+        );
+        let denied = SaveError::from_io(path, io::ErrorKind::PermissionDenied.into());
+        assert_eq!(
+            denied.to_string(),
+            "permission denied creating /dl/IDP1/a.jpg: check download_dir"
+        );
+        let read_only = SaveError::from_io(path, io::ErrorKind::ReadOnlyFilesystem.into());
+        assert!(read_only.to_string().starts_with("read-only file system"));
+    }
 }
