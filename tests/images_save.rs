@@ -1,4 +1,5 @@
 //! Saving: names, modes, no overwrite, no leftovers, and no escape from the download folder.
+#![cfg(unix)]
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
