@@ -32,10 +32,16 @@ fn limits() -> Limits {
     }
 }
 
+/// Made once: inside tmux, `Picker::halfblocks` runs `tmux set` every time it is called.
+fn picker() -> &'static Picker {
+    static PICKER: OnceLock<Picker> = OnceLock::new();
+    PICKER.get_or_init(Picker::halfblocks)
+}
+
 fn run(bytes: &[u8], area: (u16, u16)) {
-    let picker = Picker::halfblocks();
+    let picker = picker();
     for kind in [ImageKind::FacePhoto, ImageKind::Other] {
-        if let Ok(done) = prepare(bytes, kind, Some(&picker), area, &limits())
+        if let Ok(done) = prepare(bytes, kind, Some(picker), area, &limits())
             && let Some(protocol) = &done.protocol
         {
             let size = protocol.size();
