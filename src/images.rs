@@ -1,1 +1,0 @@
-//! Image decoding with limits, terminal encoding, and saving (placeholder).

@@ -1,0 +1,75 @@
+//! Images: from downloaded bytes to a picture in the terminal, and to a file on disk.
+//!
+//! - [`sniff`] says what a file is from its bytes, never from its URL;
+//! - [`decode`] turns JPEG/PNG bytes into pixels within [`Limits`], refusing bombs from the header;
+//! - [`render`] encodes pixels for the terminal's protocol at one pane size;
+//! - [`prepare`] is all of that in the one call the worker makes on the blocking pool;
+//! - [`picker_for`] chooses the protocol at start-up;
+//! - [`ByteCache`] keeps downloaded bytes in memory so a new pane size does not re-download;
+//! - [`save`] writes a file atomically, 0600, never overwriting, under sanitised names.
+//!
+//! Nothing here panics on any input bytes: every failure is an [`ImageError`] or [`SaveError`]
+//! worded for the status bar.
+
+mod cache;
+mod decode;
+mod error;
+mod picker;
+mod render;
+mod save;
+mod sniff;
+
+pub use cache::ByteCache;
+pub use decode::{Limits, decode, dimensions};
+pub use error::ImageError;
+pub use picker::{picker_for, protocol_label};
+pub use render::render;
+pub use save::{SaveError, save, save_name};
+pub use sniff::{extension, sniff};
+
+use ratatui_image::picker::Picker;
+
+use crate::api::model::ImageKind;
+use crate::app::{CellSize, ImageInfo, RenderedImage};
+
+/// Everything between downloaded bytes and a drawable image, for one pane size. CPU-bound: call
+/// it inside `spawn_blocking`.
+///
+/// - files that are not pictures (a PDF; unrecognised bytes behind a link not expected to be a
+///   picture) and every file when images are off (`picker` is `None`) give their [`ImageInfo`]
+///   with no protocol: the UI shows the facts and offers to save;
+/// - pictures are decoded within `limits` and encoded for `picker` to fit `area`;
+/// - anything else (corrupt, too large, an undecodable format) is an error saying what to do.
+pub fn prepare(
+    bytes: &[u8],
+    kind: ImageKind,
+    picker: Option<&Picker>,
+    area: CellSize,
+    limits: &Limits,
+) -> Result<RenderedImage, ImageError> {
+    let format = sniff(bytes);
+    let mut info = ImageInfo {
+        kind,
+        width: 0,
+        height: 0,
+        bytes: bytes.len(),
+        format: format.unwrap_or("unknown"),
+    };
+    let not_a_picture = format == Some("pdf") || (format.is_none() && !kind.is_picture());
+    let Some(picker) = picker.filter(|_| !not_a_picture) else {
+        if let Some((width, height)) = dimensions(bytes, limits) {
+            (info.width, info.height) = (width, height);
+        }
+        return Ok(RenderedImage {
+            info,
+            protocol: None,
+        });
+    };
+    let image = decode(bytes, limits)?;
+    (info.width, info.height) = (image.width(), image.height());
+    let protocol = render(picker, &image, area)?;
+    Ok(RenderedImage {
+        info,
+        protocol: Some(protocol),
+    })
+}
