@@ -52,7 +52,12 @@ async fn first_page(latency: Duration) -> Vec<Duration> {
         );
         let client = Client::new(opts).expect("client");
         let start = Instant::now();
-        let page = client.pages().next().await.expect("a page").expect("page ok");
+        let page = client
+            .pages()
+            .next()
+            .await
+            .expect("a page")
+            .expect("page ok");
         samples.push(start.elapsed());
         assert!(!page.items.is_empty());
     }
@@ -69,7 +74,9 @@ fn parse_rate() -> f64 {
     let mut n = 0u64;
     while start.elapsed() < Duration::from_secs(1) {
         for _ in 0..500 {
-            std::hint::black_box(ProcessResult::from_slice(std::hint::black_box(SEED)).expect("parses"));
+            std::hint::black_box(
+                ProcessResult::from_slice(std::hint::black_box(SEED)).expect("parses"),
+            );
         }
         n += 500;
     }

@@ -13,4 +13,6 @@ pub mod config;
 pub mod demo;
 pub mod images;
 pub mod sanitize;
+pub mod source;
 pub mod ui;
+pub mod worker;

@@ -49,7 +49,10 @@ impl Source {
         }
     }
 
-    pub async fn details(&self, validation_id: &str) -> Result<Fetched<ValidationDetails>, ApiError> {
+    pub async fn details(
+        &self,
+        validation_id: &str,
+    ) -> Result<Fetched<ValidationDetails>, ApiError> {
         match &self.kind {
             Kind::Api(client) => client.validation_details(validation_id).await,
         }

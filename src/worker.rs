@@ -32,7 +32,10 @@ pub struct WorkerOptions {
 }
 
 /// Starts the worker on the current runtime; send it commands, read messages from `messages`.
-pub fn spawn(opts: WorkerOptions, messages: mpsc::UnboundedSender<Message>) -> mpsc::UnboundedSender<Command> {
+pub fn spawn(
+    opts: WorkerOptions,
+    messages: mpsc::UnboundedSender<Message>,
+) -> mpsc::UnboundedSender<Command> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
     let shared = Arc::new(Shared {
         pages: tokio::sync::Mutex::new(Some(opts.source.pages())),
@@ -112,16 +115,23 @@ impl Worker {
     fn handle(&mut self, command: Command) {
         match command {
             Command::LoadPage => self.run(Job::Page, None, load_page),
-            Command::FetchResult { process_id, refresh } => {
+            Command::FetchResult {
+                process_id,
+                refresh,
+            } => {
                 self.select(&process_id);
                 let id = process_id.clone();
-                self.run(Job::Result(process_id.clone()), Some(process_id), move |s| {
-                    fetch_result(s, id, refresh)
-                });
+                self.run(
+                    Job::Result(process_id.clone()),
+                    Some(process_id),
+                    move |s| fetch_result(s, id, refresh),
+                );
             }
             Command::FetchDetails { validation_id, .. } => {
                 let id = validation_id.clone();
-                self.run(Job::Details(validation_id), None, move |s| fetch_details(s, id));
+                self.run(Job::Details(validation_id), None, move |s| {
+                    fetch_details(s, id)
+                });
             }
             Command::FetchImage { request, area } => {
                 let owner = request.key.process_id.clone();
@@ -229,21 +239,28 @@ async fn fetch_details(shared: Arc<Shared>, validation_id: String) {
             validation_id,
             details: Arc::new(fetched.parsed),
         }),
-        Err(error) => shared.send(Message::DetailsFailed { validation_id, error }),
+        Err(error) => shared.send(Message::DetailsFailed {
+            validation_id,
+            error,
+        }),
     }
 }
 
 async fn fetch_image(shared: Arc<Shared>, request: ImageRequest, area: CellSize) {
     let key = request.key.clone();
     let outcome = async {
-        let bytes = image_bytes(&shared, &request).await.map_err(|e| e.to_string())?;
+        let bytes = image_bytes(&shared, &request)
+            .await
+            .map_err(|e| e.to_string())?;
         let kind = request.link.kind;
         let picker = shared.picker.clone();
         let limits = shared.limits.clone();
-        tokio::task::spawn_blocking(move || images::prepare(&bytes, kind, picker.as_ref(), area, &limits))
-            .await
-            .map_err(|e| format!("decoding stopped: {e}"))?
-            .map_err(|e| e.to_string())
+        tokio::task::spawn_blocking(move || {
+            images::prepare(&bytes, kind, picker.as_ref(), area, &limits)
+        })
+        .await
+        .map_err(|e| format!("decoding stopped: {e}"))?
+        .map_err(|e| e.to_string())
     }
     .await;
     match outcome {
@@ -261,7 +278,11 @@ async fn image_bytes(shared: &Shared, request: &ImageRequest) -> Result<Arc<Vec<
     if let Some(bytes) = lock(&shared.bytes).get(&request.key) {
         return Ok(bytes);
     }
-    let what = format!("{} of process {}", request.link.kind.label(), crate::api::client::short(&request.key.process_id));
+    let what = format!(
+        "{} of process {}",
+        request.link.kind.label(),
+        crate::api::client::short(&request.key.process_id)
+    );
     let url = fresher_link(shared, request).unwrap_or_else(|| request.link.url.clone());
     let bytes = match shared.source.file(&url, &what).await {
         Err(e) if e.is_stale_link() => {
@@ -314,7 +335,9 @@ async fn save_all(shared: Arc<Shared>, requests: Vec<ImageRequest>) {
     for request in requests {
         shared.busy();
         let outcome = async {
-            let bytes = image_bytes(&shared, &request).await.map_err(|e| e.to_string())?;
+            let bytes = image_bytes(&shared, &request)
+                .await
+                .map_err(|e| e.to_string())?;
             let name = images::save_name(&request.validation_type, &request.key.field, &bytes);
             let dir = shared.download_dir.clone();
             let process_id = request.key.process_id.clone();

@@ -63,7 +63,10 @@ async fn a_wrong_key_is_refused_with_advice() {
     let client = client_for(&server, "wrong-key");
     let err = client.pages().next().await.unwrap().unwrap_err();
     assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
-    assert!(err.to_string().contains("check TRUORA_API_KEY / api_key"), "{err}");
+    assert!(
+        err.to_string().contains("check TRUORA_API_KEY / api_key"),
+        "{err}"
+    );
     assert!(err.is_fatal_for_session());
     server.shutdown().await;
 }
@@ -80,7 +83,10 @@ async fn rate_limit_then_success() {
         status: 429,
         retry_after: None,
     });
-    let fetched = client.process_result(&id).await.expect("succeeds after two 429s");
+    let fetched = client
+        .process_result(&id)
+        .await
+        .expect("succeeds after two 429s");
     assert_eq!(fetched.parsed.process_id.as_deref(), Some(id.as_str()));
     let tries = server
         .requests()
@@ -112,7 +118,11 @@ async fn server_errors_until_retries_run_out() {
         other => panic!("expected a server error, got {other:?}"),
     }
     assert!(err.to_string().contains("try again later"), "{err}");
-    assert_eq!(server.requests().len(), 4, "no more tries than the policy allows");
+    assert_eq!(
+        server.requests().len(),
+        4,
+        "no more tries than the policy allows"
+    );
     server.shutdown().await;
 }
 
@@ -126,15 +136,24 @@ async fn not_found_and_hostile_ids() {
     // A hostile id stays one path segment: it reaches the server percent-encoded and is a 404,
     // never the list or another route.
     server.clear_requests();
-    let err = client.process_result("../../v1/processes").await.unwrap_err();
+    let err = client
+        .process_result("../../v1/processes")
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::NotFound { .. }), "{err:?}");
     let seen = server.requests();
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].path, "/v1/processes/..%2F..%2Fv1%2Fprocesses/result");
+    assert_eq!(
+        seen[0].path,
+        "/v1/processes/..%2F..%2Fv1%2Fprocesses/result"
+    );
 
     for bad in ["", "..", "."] {
         let err = client.process_result(bad).await.unwrap_err();
-        assert!(matches!(err, ApiError::InvalidInput { .. }), "{bad:?}: {err:?}");
+        assert!(
+            matches!(err, ApiError::InvalidInput { .. }),
+            "{bad:?}: {err:?}"
+        );
     }
     server.shutdown().await;
 }
@@ -153,9 +172,15 @@ async fn malformed_and_truncated_json_are_decode_errors() {
     assert!(matches!(err, ApiError::Decode { .. }), "{err:?}");
 
     server.set_process_fault(&id, Some(ProcessFault::Truncated));
-    assert!(matches!(client.process_result(&id).await, Err(ApiError::Decode { .. })));
+    assert!(matches!(
+        client.process_result(&id).await,
+        Err(ApiError::Decode { .. })
+    ));
     server.set_process_fault(&id, None);
-    assert!(client.process_result(&id).await.is_ok(), "recovers once the server does");
+    assert!(
+        client.process_result(&id).await.is_ok(),
+        "recovers once the server does"
+    );
     server.shutdown().await;
 }
 
@@ -176,8 +201,14 @@ async fn a_hanging_server_times_out_with_advice() {
     server.inject(Fault::Hang(Duration::from_secs(5)));
     server.inject(Fault::Hang(Duration::from_secs(5)));
     let err = client.pages().next().await.unwrap().unwrap_err();
-    assert!(matches!(err, ApiError::Timeout { attempts: 2, .. }), "{err:?}");
-    assert!(err.to_string().contains("raise request_timeout_secs"), "{err}");
+    assert!(
+        matches!(err, ApiError::Timeout { attempts: 2, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("raise request_timeout_secs"),
+        "{err}"
+    );
     server.shutdown().await;
 }
 
@@ -191,7 +222,10 @@ async fn images_download_without_the_key_and_expire_as_their_own_error() {
         .find(|v| !v.images.is_empty())
         .expect("a validation with images");
     let link = &validation.images[0];
-    let bytes = client.download(&link.url, "test image").await.expect("image downloads");
+    let bytes = client
+        .download(&link.url, "test image")
+        .await
+        .expect("image downloads");
     let expected = server
         .image_bytes(
             &process_id,
@@ -208,11 +242,20 @@ async fn images_download_without_the_key_and_expire_as_their_own_error() {
             .iter()
             .any(|(k, v)| k.eq_ignore_ascii_case("truora-api-key") || v.contains(DEMO_API_KEY))
     };
-    let image_requests: Vec<_> = requests.iter().filter(|r| r.host == DemoHost::Images).collect();
+    let image_requests: Vec<_> = requests
+        .iter()
+        .filter(|r| r.host == DemoHost::Images)
+        .collect();
     assert!(!image_requests.is_empty());
-    assert!(image_requests.iter().all(|r| !has_key(r)), "key leaked to the image host");
     assert!(
-        requests.iter().filter(|r| r.host != DemoHost::Images).all(has_key),
+        image_requests.iter().all(|r| !has_key(r)),
+        "key leaked to the image host"
+    );
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.host != DemoHost::Images)
+            .all(has_key),
         "API requests carry the key"
     );
 
@@ -227,12 +270,18 @@ async fn images_download_without_the_key_and_expire_as_their_own_error() {
     let fresh = client.process_result(&process_id).await.unwrap().parsed;
     let fresh_link = fresh.validations[validation.index].images[0].url.clone();
     assert_ne!(fresh_link, link.url);
-    assert_eq!(client.download(&fresh_link, "test image").await.unwrap(), expected);
+    assert_eq!(
+        client.download(&fresh_link, "test image").await.unwrap(),
+        expected
+    );
 
     // A tampered signature is refused, and not mistaken for expiry.
     let tampered = fresh_link.replace("X-Amz-Signature=", "X-Amz-Signature=00");
     let err = client.download(&tampered, "test image").await.unwrap_err();
-    assert!(matches!(err, ApiError::LinkRefused { status: 403, .. }), "{err:?}");
+    assert!(
+        matches!(err, ApiError::LinkRefused { status: 403, .. }),
+        "{err:?}"
+    );
     server.shutdown().await;
 }
 
@@ -240,10 +289,16 @@ async fn images_download_without_the_key_and_expire_as_their_own_error() {
 async fn validation_details_come_from_the_validations_host() {
     let (server, client) = demo(DemoOptions::default()).await;
     let (_, result) = first_with_images(&server, &client).await;
-    let vid = result.validations[0].validation_id.clone().expect("validation id");
+    let vid = result.validations[0]
+        .validation_id
+        .clone()
+        .expect("validation id");
     server.clear_requests();
     let details = client.validation_details(&vid).await.expect("details load");
-    assert_eq!(details.parsed.validation.validation_id.as_deref(), Some(vid.as_str()));
+    assert_eq!(
+        details.parsed.validation.validation_id.as_deref(),
+        Some(vid.as_str())
+    );
     let req = &server.requests()[0];
     assert_eq!(req.host, DemoHost::Validations);
     assert_eq!(req.query.as_deref(), Some("show_details=true"));
@@ -276,7 +331,10 @@ async fn first_with_images(
 ) -> (String, truora_tui::api::model::ProcessResult) {
     for id in server.process_ids() {
         let r = client.process_result(&id).await.expect("result").parsed;
-        if r.validations.iter().any(|v| !v.images.is_empty() && v.validation_id.is_some()) {
+        if r.validations
+            .iter()
+            .any(|v| !v.images.is_empty() && v.validation_id.is_some())
+        {
             return (id, r);
         }
     }

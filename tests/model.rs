@@ -36,17 +36,32 @@ fn the_seed_sample_reads_completely() {
     assert_eq!(v.declined_reason.as_deref(), Some("invalid_curp"));
     assert_eq!(v.attachment_status, Some(CheckResult::Valid));
     assert_eq!(v.attachments.len(), 2);
-    assert_eq!(v.attachments[0].attachment_type.as_deref(), Some("document-front"));
-    assert_eq!(v.document_details, [("document_id".to_string(), "some text".to_string())]);
+    assert_eq!(
+        v.attachments[0].attachment_type.as_deref(),
+        Some("document-front")
+    );
+    assert_eq!(
+        v.document_details,
+        [("document_id".to_string(), "some text".to_string())]
+    );
     let groups: Vec<_> = v.check_groups.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(
         groups,
-        ["data_consistency", "government_database", "image_analysis", "manual_review", "photocopy-analysis"]
+        [
+            "data_consistency",
+            "government_database",
+            "image_analysis",
+            "manual_review",
+            "photocopy-analysis"
+        ]
     );
     assert_eq!(v.failing_checks().count(), 8);
     // "some text" is not a link: the seed has no images to find.
     assert!(v.images.is_empty());
-    assert_eq!(r.validations[1].failure_status, Some(FailureStatus::Expired));
+    assert_eq!(
+        r.validations[1].failure_status,
+        Some(FailureStatus::Expired)
+    );
     assert!(r.unknown_fields().is_empty());
 }
 
@@ -83,11 +98,19 @@ fn one_wrongly_typed_field_loses_nothing_else() {
     assert_eq!(r.time_to_live.as_deref(), Some("120"));
     assert_eq!(r.country, None, "an object is not a country");
     assert_eq!(r.raw["country"]["odd"], true, "but the raw view keeps it");
-    assert_eq!(r.override_history.len(), 1, "an object where a list belongs is a list of one");
+    assert_eq!(
+        r.override_history.len(),
+        1,
+        "an object where a list belongs is a list of one"
+    );
     assert_eq!(r.validations.len(), 1);
     assert_eq!(r.validations[0].threshold, Some(0.65));
     assert!(r.validations[0].attachments.is_empty());
-    assert_eq!(r.validations[0].check_groups.len(), 5, "the rest of the validation is intact");
+    assert_eq!(
+        r.validations[0].check_groups.len(),
+        5,
+        "the rest of the validation is intact"
+    );
     assert_eq!(r.status, Some(Status::Failure));
 }
 
@@ -110,9 +133,15 @@ fn validation_details_read_inputs_and_links() {
     });
     let d = ValidationDetails::from_value(body).unwrap();
     assert_eq!(d.validation.input_country.as_deref(), Some("MX"));
-    assert_eq!(d.validation.input_document_type.as_deref(), Some("national-id"));
+    assert_eq!(
+        d.validation.input_document_type.as_deref(),
+        Some("national-id")
+    );
     assert_eq!(d.validation.images.len(), 2);
-    assert_eq!(d.validation.document_details, [("name".to_string(), "DEMO".to_string())]);
+    assert_eq!(
+        d.validation.document_details,
+        [("name".to_string(), "DEMO".to_string())]
+    );
 }
 
 /// Any JSON value, up to a few levels deep, with keys the model looks for mixed in.
@@ -133,7 +162,8 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         ".{0,20}".prop_map(Value::from),
         Just(Value::from("https://s3.example/x.jpg?X-Amz-Expires=900")),
     ];

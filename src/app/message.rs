@@ -41,7 +41,10 @@ pub enum Command {
     LoadPage,
     /// A process result. The worker cancels result fetches for other processes still running:
     /// the newest selection wins. `refresh` bypasses any cache.
-    FetchResult { process_id: String, refresh: bool },
+    FetchResult {
+        process_id: String,
+        refresh: bool,
+    },
     /// Validations API details (`show_details=true`) for one validation.
     FetchDetails {
         process_id: String,
@@ -54,7 +57,9 @@ pub enum Command {
         area: CellSize,
     },
     /// Save these images into `download_dir/<process_id>/`.
-    Save { requests: Vec<ImageRequest> },
+    Save {
+        requests: Vec<ImageRequest>,
+    },
     /// Put text on the clipboard (OSC 52, works over SSH).
     Copy(String),
     Quit,
@@ -97,12 +102,17 @@ pub enum Message {
         /// List entries that were not processes (reported in the status bar).
         skipped: usize,
     },
-    PageFailed { error: ApiError },
+    PageFailed {
+        error: ApiError,
+    },
     Result {
         process_id: String,
         result: Arc<ProcessResult>,
     },
-    ResultFailed { process_id: String, error: ApiError },
+    ResultFailed {
+        process_id: String,
+        error: ApiError,
+    },
     Details {
         validation_id: String,
         details: Arc<ValidationDetails>,
@@ -116,11 +126,23 @@ pub enum Message {
         area: CellSize,
         image: Arc<RenderedImage>,
     },
-    ImageFailed { key: ImageKey, error: String },
-    Saved { path: PathBuf },
-    SaveFailed { error: String },
+    ImageFailed {
+        key: ImageKey,
+        error: String,
+    },
+    Saved {
+        path: PathBuf,
+    },
+    SaveFailed {
+        error: String,
+    },
     /// Requests currently on the wire.
-    Busy { in_flight: usize },
+    Busy {
+        in_flight: usize,
+    },
     /// The terminal was resized.
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
 }
