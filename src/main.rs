@@ -11,7 +11,11 @@ use truora_tui::config::{self, Config, ImageProtocol, Overrides, ProcessEnv};
 use truora_tui::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 
 #[derive(Parser)]
-#[command(name = "truora-tui", version, about = "Browse Truora Digital Identity processes in the terminal")]
+#[command(
+    name = "truora-tui",
+    version,
+    about = "Browse Truora Digital Identity processes in the terminal"
+)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -93,7 +97,10 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("truora-tui: cannot start the async runtime: {e}");
@@ -141,7 +148,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(SetupError::Other(e)) => return Err(e),
             };
-            let _ = (api.client, api.label); anyhow::bail!("wip");
+            let _ = (api.client, api.label);
+            anyhow::bail!("wip");
             if let Some(server) = api.demo {
                 server.shutdown().await;
             }
@@ -171,22 +179,38 @@ async fn api_setup(config: &Config, demo: bool, knobs: &DemoKnobs) -> Result<Api
             .context("starting the demo server")
             .map_err(SetupError::Other)?;
         let key = config::ApiKey::new(DEMO_API_KEY.to_owned());
-        (server.identity_url(), server.validations_url(), key, Some(server))
+        (
+            server.identity_url(),
+            server.validations_url(),
+            key,
+            Some(server),
+        )
     } else {
         // Before the terminal is taken over: a password manager may prompt on the TTY.
         let key = config.resolve_api_key().await.map_err(SetupError::Config)?;
-        (config.identity_base_url.clone(), config.validations_base_url.clone(), key, None)
+        (
+            config.identity_base_url.clone(),
+            config.validations_base_url.clone(),
+            key,
+            None,
+        )
     };
     let mut opts = ClientOptions::new(identity, validations, key);
     opts.timeout = config.request_timeout;
     opts.concurrency = config.concurrency;
     let client = Client::new(opts).map_err(|e| SetupError::Other(e.into()))?;
     let label = if demo { "demo" } else { "live" }.to_owned();
-    Ok(ApiSetup { client, label, demo: server })
+    Ok(ApiSetup {
+        client,
+        label,
+        demo: server,
+    })
 }
 
 async fn serve_demo(opts: DemoOptions, port: u16) -> anyhow::Result<ExitCode> {
-    let server = DemoServer::start_on(opts, port).await.context("starting the demo server")?;
+    let server = DemoServer::start_on(opts, port)
+        .await
+        .context("starting the demo server")?;
     println!("truora-tui demo API (synthetic data, no real person)");
     println!("  identity:    {}", server.identity_url());
     println!("  validations: {}", server.validations_url());
@@ -198,7 +222,9 @@ async fn serve_demo(opts: DemoOptions, port: u16) -> anyhow::Result<ExitCode> {
         server.identity_url()
     );
     println!("Ctrl-C stops it.");
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     server.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@
 use crate::api::model::{ProcessResult, ValidationDetails};
 use crate::api::paging::Pages;
 use crate::api::{ApiError, Client, Fetched};
+use crate::app::ImageKey;
 
 pub struct Source {
     kind: Kind,
@@ -58,8 +59,10 @@ impl Source {
         }
     }
 
-    /// The bytes behind a file link.
-    pub async fn file(&self, url: &str, what: &str) -> Result<Vec<u8>, ApiError> {
+    /// The bytes of one image: `url` is the link from the newest result; an offline source finds
+    /// the file by `key` instead (its stored links have long expired).
+    pub async fn file(&self, key: &ImageKey, url: &str, what: &str) -> Result<Vec<u8>, ApiError> {
+        let _ = key;
         match &self.kind {
             Kind::Api(client) => client.download(url, what).await,
         }

@@ -284,11 +284,11 @@ async fn image_bytes(shared: &Shared, request: &ImageRequest) -> Result<Arc<Vec<
         crate::api::client::short(&request.key.process_id)
     );
     let url = fresher_link(shared, request).unwrap_or_else(|| request.link.url.clone());
-    let bytes = match shared.source.file(&url, &what).await {
+    let bytes = match shared.source.file(&request.key, &url, &what).await {
         Err(e) if e.is_stale_link() => {
             tracing::info!(%what, "image link stale; re-fetching the result for fresh links");
             let fresh = refresh_link(shared, request).await?;
-            shared.source.file(&fresh, &what).await?
+            shared.source.file(&request.key, &fresh, &what).await?
         }
         other => other?,
     };
