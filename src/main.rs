@@ -148,12 +148,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(SetupError::Other(e)) => return Err(e),
             };
-            let _ = (api.client, api.label);
-            anyhow::bail!("wip");
-            if let Some(server) = api.demo {
-                server.shutdown().await;
-            }
-            Ok(ExitCode::SUCCESS)
+            // TODO(lead): replaced by `truora_tui::browse::run` when the app lands.
+            let _ = (api.client, api.label, loaded.config, api.demo);
+            anyhow::bail!("the browser is not wired in yet")
         }
     }
 }
