@@ -12,6 +12,8 @@ use super::rng::SplitMix64;
 
 const DAY: i64 = 86_400;
 const YEAR: i64 = 365 * DAY;
+/// Processes are dated 2026-01-01 to 2026-10-31: fixed (stable snapshots) and in the past.
+const DATA_SPAN: i64 = 304 * DAY;
 /// How many distinct synthetic document and face pictures `assets/` holds.
 pub(crate) const DOC_PICTURES: u64 = 4;
 pub(crate) const FACE_PICTURES: u64 = 6;
@@ -162,7 +164,7 @@ fn build_process(seed: u64, i: usize, count: usize) -> Process {
     } else if needs_registry && !catalog::has_government_database(country) {
         country = "CO";
     }
-    let created = YEAR_2026_START + rng.below((YEAR - DAY) as u64) as i64;
+    let created = YEAR_2026_START + rng.below(DATA_SPAN as u64) as i64;
     let person = person(&mut rng, i, country, created, reason);
     let quirks = quirks(i, &mut rng);
 
