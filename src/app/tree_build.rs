@@ -191,7 +191,7 @@ pub(super) fn other_fields(b: &mut Builder, ctx: &Ctx, raw: &Value, skip: &dyn F
     ));
     for (i, (k, v)) in nested.iter().enumerate() {
         let parts = vec![
-            part(format!("{}: ", clean(k)), Tone::Dim),
+            part(format!("{}:", clean(k)), Tone::Dim),
             part(preview(v), Tone::Dim),
         ];
         b.leaf(ctx.spec(&format!("other/{i}"), parts, Some(&format!("/{}", seg(k)))));

@@ -163,7 +163,7 @@ pub(super) fn process_nodes(b: &mut Builder, r: &ProcessResult) {
         for (i, k) in unknown.iter().enumerate() {
             let value = r.raw.get(*k).map(preview).unwrap_or_default();
             let parts = vec![
-                part(format!("{}: ", clean(k)), Tone::Dim),
+                part(format!("{}:", clean(k)), Tone::Dim),
                 part(value, Tone::Plain),
             ];
             let pointer = format!("/{}", k.replace('~', "~0").replace('/', "~1"));
@@ -247,11 +247,10 @@ pub(super) fn face_nodes(b: &mut Builder, ctx: &Ctx, f: &FaceRecognition) {
     let num = |n: Option<f64>| n.map(|n| format!("{n:.2}"));
     let age = match (f.age_low, f.age_high) {
         (None, None) => None,
-        (l, h) => Some(format!(
-            "{}–{}",
-            num(l).unwrap_or("?".into()),
-            num(h).unwrap_or("?".into())
-        )),
+        (l, h) => {
+            let n = |n: Option<f64>| n.map_or("?".to_owned(), |n| format!("{n:.0}"));
+            Some(format!("{}–{}", n(l), n(h)))
+        }
     };
     let search = match (&f.face_search_status, f.face_search_confidence) {
         (None, None) => None,

@@ -247,7 +247,7 @@ pub(super) fn fields(
     b.push(ctx.spec(id, vec![part(title, Tone::Plain)], Some(pointer)));
     for (i, (k, v)) in pairs.iter().enumerate() {
         let parts = vec![
-            part(format!("{}: ", clean(k)), Tone::Dim),
+            part(format!("{}:", clean(k)), Tone::Dim),
             part(clean(v), Tone::Plain),
         ];
         b.leaf(ctx.spec(

@@ -35,46 +35,55 @@ const COLS: [(Col, &str, usize, usize); 7] = [
     (Col::User, "user", 8, 20),
     (Col::Flow, "flow", 8, 20),
 ];
-/// Which columns survive a narrow pane, most important first; also the order they grow in.
-const PRIORITY: [Col; 7] = [
-    Col::Status,
-    Col::Created,
-    Col::Reason,
-    Col::Process,
-    Col::Country,
-    Col::User,
-    Col::Flow,
-];
 
-/// Column widths for a row of `total` cells (one-cell gaps): minimums by priority, then growth
-/// to the preferred widths, leftovers to the reason. The date is shown whole or as a day only.
+/// Column widths for a row of `total` cells (one-cell gaps). What a reviewer needs comes first:
+/// status, date, reason, process id and country at their minimum; then the date gets its time,
+/// the reason and the id grow; user and flow only appear when there is room left; anything left
+/// over widens the reason.
 fn widths(total: usize) -> [usize; 7] {
-    let mut w = [0usize; 7];
     let pos = |c: Col| COLS.iter().position(|(k, ..)| *k == c).unwrap_or(0);
+    let mut w = [0usize; 7];
     let mut avail = total;
-    for c in PRIORITY {
-        let min = COLS[pos(c)].2;
-        let need = min + usize::from(avail != total);
-        if avail >= need {
-            w[pos(c)] = min;
-            avail -= need;
+    let add = |w: &mut [usize; 7], c: Col, width: usize, avail: &mut usize| {
+        let need = width + usize::from(*avail != total);
+        if *avail >= need {
+            w[pos(c)] = width;
+            *avail -= need;
         }
+    };
+    for c in [
+        Col::Status,
+        Col::Created,
+        Col::Reason,
+        Col::Process,
+        Col::Country,
+    ] {
+        add(&mut w, c, COLS[pos(c)].2, &mut avail);
     }
-    for c in PRIORITY {
+    let created = pos(Col::Created);
+    if w[created] > 0 && avail >= 6 {
+        w[created] = 16;
+        avail -= 6;
+    }
+    for c in [Col::Reason, Col::Process] {
         let i = pos(c);
         if w[i] > 0 {
-            let grow = (COLS[i].3 - w[i]).min(avail);
+            let grow = COLS[i].3.saturating_sub(w[i]).min(avail);
             w[i] += grow;
             avail -= grow;
         }
     }
-    let created = pos(Col::Created);
-    if (11..16).contains(&w[created]) {
-        avail += w[created] - 10;
-        w[created] = 10;
+    for c in [Col::User, Col::Flow] {
+        let (min, pref) = (COLS[pos(c)].2, COLS[pos(c)].3);
+        if avail > pref {
+            add(&mut w, c, pref, &mut avail);
+        } else {
+            add(&mut w, c, min, &mut avail);
+        }
     }
-    if w[pos(Col::Reason)] > 0 {
-        w[pos(Col::Reason)] += avail;
+    let reason = pos(Col::Reason);
+    if w[reason] > 0 {
+        w[reason] += avail;
     }
     w
 }
@@ -157,7 +166,10 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         let mut spans = vec![Span::raw(if selected { "› " } else { "  " })];
         for ((col, ..), w) in COLS.iter().zip(widths) {
             if w > 0 {
-                let (text, tone) = value(row, *col);
+                let (mut text, tone) = value(row, *col);
+                if *col == Col::Created && w < 16 {
+                    text = text.chars().take(w).collect::<String>().into();
+                }
                 spans.push(Span::styled(
                     format!("{} ", cell(&text, w)),
                     theme.tone(tone),
@@ -190,7 +202,12 @@ fn title(app: &App) -> Line<'static> {
     } else if loading.loading {
         format!(" loaded {total} · loading…")
     } else {
-        format!(" {total} processes")
+        let noun = if list.len() == 1 {
+            "process"
+        } else {
+            "processes"
+        };
+        format!(" {total} {noun}")
     };
     if loading.skipped > 0 {
         t.push_str(&format!(" · {} skipped", loading.skipped));

@@ -74,12 +74,19 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
 
     let keymap = app.keymap();
     let mut spans = Vec::new();
+    let mut used = 0;
     for (action, label) in HINTS {
         let Some(key) = keymap.hint(action) else {
             continue;
         };
+        // Whole hints only; the two trailing spaces of the last one may fall off the edge.
+        let label = format!(" {label}  ");
+        used += width(&key) + width(&label);
+        if used > usize::from(bottom.width) + 2 {
+            break;
+        }
         spans.push(Span::styled(key, theme.tone(Tone::Strong)));
-        spans.push(Span::styled(format!(" {label}  "), theme.tone(Tone::Dim)));
+        spans.push(Span::styled(label, theme.tone(Tone::Dim)));
     }
     frame
         .buffer_mut()
