@@ -77,7 +77,7 @@ fn result_strategy() -> impl Strategy<Value = ProcessResult> {
 enum Input {
     Key(&'static str),
     Page(Vec<ProcessSummary>, bool),
-    ResultForSelection(ProcessResult),
+    ResultForSelection(Box<ProcessResult>),
     ResultFailed,
     Resize(u16, u16),
     Busy(usize),
@@ -123,7 +123,7 @@ fn input_strategy() -> impl Strategy<Value = Input> {
         6 => prop::sample::select(KEYS).prop_map(Input::Key),
         1 => (prop::collection::vec(summary_strategy(), 0..20), any::<bool>())
             .prop_map(|(rows, more)| Input::Page(rows, more)),
-        1 => result_strategy().prop_map(Input::ResultForSelection),
+        1 => result_strategy().prop_map(|r| Input::ResultForSelection(Box::new(r))),
         1 => Just(Input::ResultFailed),
         1 => (40u16..220, 10u16..70).prop_map(|(w, h)| Input::Resize(w, h)),
         1 => (0usize..3).prop_map(Input::Busy),
@@ -224,7 +224,7 @@ proptest! {
                 Input::Page(rows, more) => { app.handle_message(Message::Page { items: rows, more, skipped: 0 }); }
                 Input::ResultForSelection(r) => {
                     if let Some(id) = app.view().process_id().map(str::to_owned) {
-                        app.handle_message(result_message(&id, std::sync::Arc::new(r)));
+                        app.handle_message(result_message(&id, std::sync::Arc::new(*r)));
                     }
                 }
                 Input::ResultFailed => {
