@@ -292,27 +292,44 @@ fn no_color_means_no_foreground_colours() {
 
 #[test]
 fn hostile_server_text_is_sanitised() {
-    let mut row = summary(
-        "IDP\u{1b}[2Jx",
-        "failure",
-        "2024-03-20T10:00:00Z",
-        "bad\u{7}\u{9b}31m",
-        "C\u{202e}O",
-    );
-    row.client_user_id = Some("\u{1b}]52;c;aGk=\u{7}".into());
-    let (app, _) = loaded(vec![row], 200, 30);
-    let mut terminal = Terminal::new(TestBackend::new(200, 30)).expect("terminal");
-    terminal
-        .draw(|f| truora_tui::ui::draw(&app, f))
-        .expect("draw");
-    for cell in &terminal.backend().buffer().content {
-        assert!(
-            !cell
+    let evil = "\u{1b}]52;c;aGk=\u{7}\u{1b}[2J\u{9b}31m\u{202e}";
+    let mut row = summary(&format!("IDP{evil}"), "failure", evil, evil, evil);
+    row.client_user_id = Some(evil.into());
+    row.flow_id = Some(evil.into());
+    let (mut app, _) = loaded(vec![row], 200, 40);
+    let id = app
+        .view()
+        .process_id()
+        .map(str::to_owned)
+        .expect("selected");
+    let result = serde_json::json!({
+        "process_id": id, "status": evil, "declined_reason": evil, evil: evil,
+        "validations": [{"validation_id": evil, "type": evil, "validation_status": "failure",
+            "declined_reason": evil, "front_image": format!("https://s3.example/{evil}"),
+            "details": {"document_details": {evil: evil},
+                "document_validations": {evil: [{"validation_name": evil, "result": evil, "message": evil}]}}}]
+    });
+    let result = truora_tui::api::model::ProcessResult::from_value(result).expect("object");
+    app.handle_message(result_message(&id, Arc::new(result)));
+    app.handle_message(Message::SaveFailed { error: evil.into() });
+    let check = |app: &App| {
+        let mut terminal = Terminal::new(TestBackend::new(200, 40)).expect("terminal");
+        terminal
+            .draw(|f| truora_tui::ui::draw(app, f))
+            .expect("draw");
+        for cell in &terminal.backend().buffer().content {
+            let bad = cell
                 .symbol()
                 .chars()
-                .any(|c| c.is_control() || c == '\u{202e}'),
-            "{:?}",
-            cell.symbol()
-        );
-    }
+                .any(|c| c.is_control() || ('\u{80}'..='\u{9f}').contains(&c) || c == '\u{202e}');
+            assert!(!bad, "{:?}", cell.symbol());
+        }
+    };
+    check(&app);
+    press(&mut app, "tab e");
+    check(&app);
+    press(&mut app, "G v");
+    check(&app);
+    press(&mut app, "esc shift-tab v");
+    check(&app);
 }

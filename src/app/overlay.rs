@@ -37,7 +37,7 @@ impl RawView {
             None => vec![format!("(nothing at {pointer:?} in the raw JSON)")],
         };
         RawView {
-            title,
+            title: terminal_text(&title).into_owned(),
             lines,
             scroll: 0,
         }

@@ -93,10 +93,10 @@ fn value(row: &ProcessSummary, col: Col) -> (std::borrow::Cow<'_, str>, Tone) {
         terminal_text(s.unwrap_or(""))
     }
     match col {
-        Col::Created => (
-            row.creation_date.as_deref().map_or("".into(), short_date),
-            Tone::Plain,
-        ),
+        Col::Created => match text(row.creation_date.as_deref()) {
+            std::borrow::Cow::Borrowed(d) => (short_date(d), Tone::Plain),
+            std::borrow::Cow::Owned(d) => (short_date(&d).into_owned().into(), Tone::Plain),
+        },
         Col::Status => status_word(row.status.as_ref()),
         Col::Reason => {
             let reason = row
