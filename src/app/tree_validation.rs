@@ -107,33 +107,7 @@ fn validation_body(b: &mut Builder, v: &Validation, ctx: &Ctx, vid: &str) {
             Some("/validation_inputs"),
         ));
     }
-    if !v.attachments.is_empty() {
-        let mut parts = vec![part(
-            format!("attachments ({})", v.attachments.len()),
-            Tone::Plain,
-        )];
-        if let Some(s) = &v.attachment_status {
-            parts.push(check_part(Some(s)));
-        }
-        b.push(ctx.spec("att", parts, Some("/attachment_validations")));
-        for (i, a) in v.attachments.iter().enumerate() {
-            let name = [&a.attachment_type, &a.validation_type, &a.validation_name];
-            let name: Vec<String> = name.into_iter().flatten().map(|s| clean(s)).collect();
-            let parts = vec![
-                check_part(a.result.as_ref()),
-                part(name.join(" · "), Tone::Plain),
-            ];
-            let mut spec = ctx.spec(
-                &format!("att/{i}"),
-                parts,
-                Some(&format!("/attachment_validations/{i}")),
-            );
-            spec.failing = a.result.as_ref().is_some_and(CheckResult::is_failure);
-            spec.kind = NodeKind::Check;
-            b.leaf(spec);
-        }
-        b.close();
-    }
+    attachments(b, v, ctx);
     fields(
         b,
         ctx,
@@ -142,6 +116,62 @@ fn validation_body(b: &mut Builder, v: &Validation, ctx: &Ctx, vid: &str) {
         "/details/document_details",
         &v.document_details,
     );
+    check_groups(b, v, ctx);
+    if let Some(face) = &v.face {
+        super::tree_process::face_nodes(b, ctx, face);
+    }
+    if let Some(id) = &v.background_check_id {
+        b.leaf(ctx.spec(
+            "bg",
+            field("background check", clean(id)),
+            Some("/details/background_check"),
+        ));
+    }
+    fields(
+        b,
+        ctx,
+        "sig",
+        "signature",
+        "/details/electronic_signature_details",
+        &v.signature_details,
+    );
+    images(b, v, ctx, vid);
+}
+
+/// `attachment_validations`: checks on the uploaded files.
+fn attachments(b: &mut Builder, v: &Validation, ctx: &Ctx) {
+    if v.attachments.is_empty() {
+        return;
+    }
+    let mut parts = vec![part(
+        format!("attachments ({})", v.attachments.len()),
+        Tone::Plain,
+    )];
+    if let Some(s) = &v.attachment_status {
+        parts.push(check_part(Some(s)));
+    }
+    b.push(ctx.spec("att", parts, Some("/attachment_validations")));
+    for (i, a) in v.attachments.iter().enumerate() {
+        let name = [&a.attachment_type, &a.validation_type, &a.validation_name];
+        let name: Vec<String> = name.into_iter().flatten().map(|s| clean(s)).collect();
+        let parts = vec![
+            check_part(a.result.as_ref()),
+            part(name.join(" · "), Tone::Plain),
+        ];
+        let mut spec = ctx.spec(
+            &format!("att/{i}"),
+            parts,
+            Some(&format!("/attachment_validations/{i}")),
+        );
+        spec.failing = a.result.as_ref().is_some_and(CheckResult::is_failure);
+        spec.kind = NodeKind::Check;
+        b.leaf(spec);
+    }
+    b.close();
+}
+
+/// `details.document_validations`: one node per group, one leaf per check.
+fn check_groups(b: &mut Builder, v: &Validation, ctx: &Ctx) {
     for (gi, g) in v.check_groups.iter().enumerate() {
         let failed = g.checks.iter().filter(|c| c.is_failure()).count();
         let summary = if failed > 0 {
@@ -185,24 +215,10 @@ fn validation_body(b: &mut Builder, v: &Validation, ctx: &Ctx, vid: &str) {
         }
         b.close();
     }
-    if let Some(face) = &v.face {
-        super::tree_process::face_nodes(b, ctx, face);
-    }
-    if let Some(id) = &v.background_check_id {
-        b.leaf(ctx.spec(
-            "bg",
-            field("background check", clean(id)),
-            Some("/details/background_check"),
-        ));
-    }
-    fields(
-        b,
-        ctx,
-        "sig",
-        "signature",
-        "/details/electronic_signature_details",
-        &v.signature_details,
-    );
+}
+
+/// One leaf per file link; the preview, compare and save work from these.
+fn images(b: &mut Builder, v: &Validation, ctx: &Ctx, vid: &str) {
     for (li, link) in v.images.iter().enumerate() {
         let word = if link.kind.is_picture() {
             "image"
