@@ -335,3 +335,38 @@ fn too_small_terminal_has_no_image_area() {
         "no image is asked for a screen that cannot show it"
     );
 }
+
+#[test]
+fn the_mouse_scrolls_focuses_and_selects() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let (mut app, _) = loaded(ten(), 120, 40);
+    let panes = app.panes();
+    let at = |kind, column, row| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let cmds = app.handle_mouse(at(
+        MouseEventKind::ScrollDown,
+        panes.list.x + 3,
+        panes.list.y + 3,
+    ));
+    assert_eq!(app.list().cursor(), Some(3));
+    assert!(matches!(cmds.as_slice(), [Command::FetchResult { .. }]));
+    // Below the border comes the header, then the first process: y + 3 is the second.
+    app.handle_mouse(at(
+        MouseEventKind::Down(MouseButton::Left),
+        panes.list.x + 3,
+        panes.list.y + 3,
+    ));
+    assert_eq!(app.list().cursor(), Some(1));
+    app.handle_message(result_message("IDP01", rich("IDP01")));
+    app.handle_mouse(at(
+        MouseEventKind::Down(MouseButton::Left),
+        panes.tree.x + 5,
+        panes.tree.y + 1,
+    ));
+    assert_eq!(app.focus(), truora_tui::app::Focus::Tree);
+    assert_eq!(cursor_id(&app).as_deref(), Some("p"));
+}

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod keymap;
 pub mod list;
 pub mod message;
+mod mouse;
 pub mod overlay;
 pub mod preview;
 pub mod tree;
