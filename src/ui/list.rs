@@ -99,11 +99,15 @@ fn value(row: &ProcessSummary, col: Col) -> (std::borrow::Cow<'_, str>, Tone) {
         },
         Col::Status => status_word(row.status.as_ref()),
         Col::Reason => {
-            let reason = row
-                .declined_reason
-                .as_deref()
-                .or(row.failure_status.as_ref().map(|f| f.as_str()))
-                .or(row.expired_reason.as_deref());
+            // The most specific reason that is not blank.
+            let reason = [
+                row.declined_reason.as_deref(),
+                row.failure_status.as_ref().map(|f| f.as_str()),
+                row.expired_reason.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .find(|s| !s.trim().is_empty());
             (text(reason), Tone::Bad)
         }
         Col::Country => (text(row.country.as_deref()), Tone::Plain),
