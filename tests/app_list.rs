@@ -150,6 +150,10 @@ fn filter_typing_is_live_enter_keeps_esc_clears() {
     );
     press(&mut app, "backspace backspace b l u r");
     assert_eq!(app.list().visible_len(), 4, "declined reason blurry_image");
+    let before = app.list().cursor().unwrap_or(0);
+    press(&mut app, "down");
+    let after = app.list().cursor().unwrap_or(0);
+    assert_eq!(after, before + 1, "arrows move the list while typing");
     press(&mut app, "enter");
     assert_eq!(app.filter_input(), None);
     assert_eq!(app.list().filter(), "blur");

@@ -103,14 +103,26 @@ fn collapse_all_expand_all_and_expand_to_failures() {
 }
 
 #[test]
-fn n_in_the_tree_jumps_between_failed_checks() {
-    let mut app = rich_app();
-    press(&mut app, "n");
-    assert_eq!(cursor_id(&app).as_deref(), Some("v0/g1/0"));
-    press(&mut app, "n");
-    assert_eq!(cursor_id(&app).as_deref(), Some("v0/g0/1"), "wraps");
-    press(&mut app, "N");
-    assert_eq!(cursor_id(&app).as_deref(), Some("v0/g1/0"));
+fn n_in_the_tree_goes_to_the_next_failed_process_and_opens_it_at_its_failure() {
+    let rows = vec![
+        summary("IDP1", "failure", "2024-03-20T10:00:00Z", "", "CO"),
+        summary("OK", "success", "2024-03-19T10:00:00Z", "", "CO"),
+        summary("IDP2", "failure", "2024-03-18T10:00:00Z", "", "CO"),
+    ];
+    let (mut app, _) = loaded(rows, 120, 40);
+    app.handle_message(result_message("IDP1", rich("IDP1")));
+    app.handle_message(result_message("IDP2", rich("IDP2")));
+    press(&mut app, "tab j j");
+    let cmds = press(&mut app, "n");
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Command::FetchResult { .. })),
+        "cached: {cmds:?}"
+    );
+    assert_eq!(app.view().process_id(), Some("IDP2"));
+    assert_eq!(app.focus(), Focus::Tree);
+    assert_eq!(cursor_id(&app).as_deref(), Some("v0/g0/1"));
 }
 
 #[test]

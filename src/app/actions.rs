@@ -103,6 +103,9 @@ impl App {
                 self.input = None;
                 self.list.set_filter("");
             }
+            // The list stays navigable while typing, as in fzf.
+            KeyCode::Up => self.list.move_by(-1),
+            KeyCode::Down => self.list.move_by(1),
             KeyCode::Backspace => {
                 text.pop();
                 let text = text.clone();
@@ -219,16 +222,11 @@ impl App {
         }
     }
 
+    /// `n`/`N` move between failed processes from any pane, so a reviewer can read one tree
+    /// and go straight on to the next failure.
     fn jump_failed(&mut self, forward: bool) {
-        let found = match (self.focus, &mut self.view) {
-            (Focus::Tree, ResultView::Ready { tree, .. }) => {
-                tree.jump_to(forward, |n| n.failing && matches!(n.kind, NodeKind::Check))
-                    || tree.jump_to(forward, |n| n.failing)
-            }
-            _ => self.list.jump_failed(forward),
-        };
-        if !found {
-            self.status.info("nothing failed here");
+        if !self.list.jump_failed(forward) {
+            self.status.info("no failed process in the list");
         }
     }
 

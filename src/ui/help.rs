@@ -28,10 +28,6 @@ pub(super) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         "esc".into(),
         "close this / the raw view / compare; clear the error or the filter",
     ));
-    out.push(row(
-        "(tree) n, N".into(),
-        "in the tree, n/N jump between failed checks",
-    ));
     out
 }
 
