@@ -1,7 +1,7 @@
 //! The browser's state and its transitions, with no terminal IO: every input (a key, a worker
 //! message) changes the state and returns [`Command`]s for the runtime to carry out.
 //!
-//! After each input, [`App::reconcile`] derives what follows from the new state in one place:
+//! After each input, `App::reconcile` derives what follows from the new state in one place:
 //! which process result to fetch, which images to fetch, what to scroll into view. Handlers only
 //! change state; they never need to remember to request anything.
 
