@@ -1,6 +1,324 @@
-//! The browser's state and its transitions, with no terminal IO: `App::update` is a pure function
-//! of (state, input) that returns [`Command`]s for the runtime to carry out.
+//! The browser's state and its transitions, with no terminal IO: every input (a key, a worker
+//! message) changes the state and returns [`Command`]s for the runtime to carry out.
+//!
+//! After each input, `App::reconcile` derives what follows from the new state in one place:
+//! which process result to fetch, which images to fetch, what to scroll into view. Handlers only
+//! change state; they never need to remember to request anything.
 
+mod actions;
+mod apply;
+pub mod cache;
+pub mod keymap;
+pub mod list;
 pub mod message;
+mod mouse;
+pub mod overlay;
+pub mod preview;
+pub mod tree;
+pub mod tree_build;
+mod tree_process;
+mod tree_validation;
 
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
+
+pub use keymap::{Action, Key, Keymap};
 pub use message::{CellSize, Command, ImageInfo, ImageKey, ImageRequest, Message, RenderedImage};
+
+use crate::api::model::ProcessResult;
+use cache::Lru;
+use list::ProcessList;
+use overlay::{Overlay, StatusLine};
+use preview::Images;
+use tree::Tree;
+use tree_build::DetailsState;
+
+/// How the runtime configures the app.
+#[derive(Clone, Debug)]
+pub struct AppOptions {
+    pub keymap: Keymap,
+    /// The image protocol's name for the status bar: `halfblocks`, `kitty`, `off`, ...
+    pub image_protocol: String,
+    pub images_enabled: bool,
+    /// False when browsing an offline archive: there is nothing to refresh from.
+    pub can_refresh: bool,
+    /// Where the data comes from, for the status bar: `demo`, `live`, `archive DIR`.
+    pub source_label: String,
+    /// False under NO_COLOR: no foreground colours, symbols and bold/reverse only.
+    pub color: bool,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            keymap: Keymap::default(),
+            image_protocol: "halfblocks".into(),
+            images_enabled: true,
+            can_refresh: true,
+            source_label: "demo".into(),
+            color: true,
+        }
+    }
+}
+
+/// Which pane the movement keys act on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    List,
+    Tree,
+    Preview,
+}
+
+impl Focus {
+    fn next(self) -> Focus {
+        match self {
+            Focus::List => Focus::Tree,
+            Focus::Tree => Focus::Preview,
+            Focus::Preview => Focus::List,
+        }
+    }
+
+    fn prev(self) -> Focus {
+        self.next().next()
+    }
+}
+
+/// The state of the list's background loading.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loading {
+    pub loading: bool,
+    pub error: Option<String>,
+    /// List entries that were not processes.
+    pub skipped: usize,
+}
+
+/// What the tree pane shows for the selected process.
+#[derive(Debug, Default)]
+pub enum ResultView {
+    /// Nothing is selected (the list is empty).
+    #[default]
+    Empty,
+    /// The selected row has no process id, so there is nothing to fetch.
+    NoId,
+    Loading {
+        process_id: String,
+    },
+    Failed {
+        process_id: String,
+        error: String,
+    },
+    Ready {
+        process_id: String,
+        result: Arc<ProcessResult>,
+        tree: Tree,
+    },
+}
+
+impl ResultView {
+    pub fn process_id(&self) -> Option<&str> {
+        match self {
+            ResultView::Empty | ResultView::NoId => None,
+            ResultView::Loading { process_id }
+            | ResultView::Failed { process_id, .. }
+            | ResultView::Ready { process_id, .. } => Some(process_id),
+        }
+    }
+}
+
+pub struct App {
+    opts: AppOptions,
+    size: (u16, u16),
+    focus: Focus,
+    list: ProcessList,
+    loading: Loading,
+    results: Lru<String, Arc<ProcessResult>>,
+    details: Lru<String, DetailsState>,
+    view: ResultView,
+    /// The process whose result was last asked for and has not arrived.
+    result_pending: Option<String>,
+    images: Images,
+    overlay: Overlay,
+    /// The filter being typed, while the filter input is open.
+    input: Option<String>,
+    status: StatusLine,
+    quit: bool,
+}
+
+impl App {
+    pub fn new(opts: AppOptions) -> App {
+        App {
+            opts,
+            // Until the runtime reports the real size with `Message::Resize`.
+            size: (80, 24),
+            focus: Focus::List,
+            list: ProcessList::default(),
+            loading: Loading::default(),
+            results: Lru::new(256),
+            details: Lru::new(256),
+            view: ResultView::Empty,
+            result_pending: None,
+            images: Images::default(),
+            overlay: Overlay::None,
+            input: None,
+            status: StatusLine::default(),
+            quit: false,
+        }
+    }
+
+    /// The first command: load the first page.
+    pub fn start(&mut self) -> Vec<Command> {
+        self.loading.loading = true;
+        vec![Command::LoadPage]
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if key.kind == KeyEventKind::Release {
+            return commands;
+        }
+        self.status.info = None;
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl_c {
+            self.act(Action::Quit, &mut commands);
+        } else if self.input.is_some() {
+            self.edit_filter(key);
+        } else if key.code == KeyCode::Esc {
+            self.escape();
+        } else if let Some(action) = self.opts.keymap.action(&key) {
+            if self.overlay == Overlay::None {
+                self.act(action, &mut commands);
+            } else {
+                self.overlay_action(action);
+            }
+        }
+        self.reconcile(&mut commands);
+        commands
+    }
+
+    pub fn handle_message(&mut self, message: Message) -> Vec<Command> {
+        let mut commands = Vec::new();
+        self.apply(message, &mut commands);
+        self.reconcile(&mut commands);
+        commands
+    }
+
+    /// Derives what follows from the state: the selected process's result, the images on
+    /// screen, and the scroll positions that keep both cursors in view.
+    fn reconcile(&mut self, commands: &mut Vec<Command>) {
+        self.follow_selection(commands);
+        let panes = self.panes();
+        self.list.scroll_into_view(panes.list_rows());
+        if let ResultView::Ready { tree, .. } = &mut self.view {
+            tree.scroll_into_view(panes.tree_rows());
+        }
+        let mut targets = Vec::new();
+        if let ResultView::Ready { tree, result, .. } = &self.view {
+            if self.overlay == Overlay::Compare {
+                let c = preview::comparison(tree, result);
+                let [left, right] = panes.compare_images;
+                targets.extend(c.document.map(|r| (r, cells(left))));
+                targets.extend(c.selfie.map(|r| (r, cells(right))));
+            } else if let Some(r) = preview::preview_request(tree) {
+                targets.push((r, cells(panes.preview_image)));
+            }
+        }
+        self.images.sync(self.view.process_id(), &targets, commands);
+    }
+
+    /// Keeps the tree pane on the list's selection, fetching the result when it is not cached.
+    fn follow_selection(&mut self, commands: &mut Vec<Command>) {
+        let selected = self.list.selected().map(|r| r.process_id.as_deref());
+        if selected.flatten() == self.view.process_id() && selected.flatten().is_some() {
+            return;
+        }
+        let id = match selected {
+            None => {
+                self.view = ResultView::Empty;
+                return;
+            }
+            Some(None) => {
+                self.view = ResultView::NoId;
+                return;
+            }
+            Some(Some(id)) => id.to_owned(),
+        };
+        if let Some(result) = self.results.peek(&id).cloned() {
+            self.results.touch(&id);
+            self.view = ResultView::Empty;
+            self.show_result(id, result);
+        } else {
+            if self.result_pending.as_deref() != Some(id.as_str()) {
+                self.result_pending = Some(id.clone());
+                commands.push(Command::FetchResult {
+                    process_id: id.clone(),
+                    refresh: false,
+                });
+            }
+            self.view = ResultView::Loading { process_id: id };
+        }
+    }
+
+    pub fn panes(&self) -> crate::ui::Panes {
+        crate::ui::layout(Rect::new(0, 0, self.size.0, self.size.1))
+    }
+
+    // Read access for the ui.
+
+    pub fn options(&self) -> &AppOptions {
+        &self.opts
+    }
+
+    pub fn keymap(&self) -> &Keymap {
+        &self.opts.keymap
+    }
+
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn list(&self) -> &ProcessList {
+        &self.list
+    }
+
+    pub fn loading(&self) -> &Loading {
+        &self.loading
+    }
+
+    pub fn view(&self) -> &ResultView {
+        &self.view
+    }
+
+    pub fn images(&self) -> &Images {
+        &self.images
+    }
+
+    pub fn overlay(&self) -> &Overlay {
+        &self.overlay
+    }
+
+    /// The filter text being typed, when the filter input is open.
+    pub fn filter_input(&self) -> Option<&str> {
+        self.input.as_deref()
+    }
+
+    pub fn status(&self) -> &StatusLine {
+        &self.status
+    }
+}
+
+/// The cell size of an area, as images are keyed.
+fn cells(area: Rect) -> CellSize {
+    (area.width, area.height)
+}

@@ -1,0 +1,285 @@
+//! Frame cost with 100,000 processes loaded: time per keystroke (update + draw) on a 200×60
+//! `TestBackend`, and bytes written to a real terminal backend per keystroke.
+//!
+//! Run with `cargo bench --bench frame` (needs `[[bench]] name = "frame" harness = false`). Until
+//! that entry exists the same code runs under the test harness, in release:
+//! `cargo test --release --bench frame -- --ignored --nocapture`.
+//!
+//! Bytes are counted through `CrosstermBackend` over a counting writer, after a first full draw:
+//! ratatui writes only the cells that changed, so this is what an SSH link carries per key.
+
+#[path = "../tests/app_support/mod.rs"]
+mod support;
+
+use std::hint::black_box;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use serde_json::json;
+use truora_tui::api::model::ProcessSummary;
+use truora_tui::app::{App, Message};
+
+const ROWS: usize = 100_000;
+const PRESSES: usize = 1_000;
+const SIZE: (u16, u16) = (200, 60);
+const COUNTRIES: [&str; 4] = ["CO", "MX", "BR", "PE"];
+
+/// Deterministic synthetic rows: ids, users, dates (newest first), a third of them failed.
+fn rows() -> Vec<ProcessSummary> {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let reasons = [
+        "blurry_image",
+        "document_has_expired",
+        "similarity_threshold_not_passed",
+        "invalid_curp",
+    ];
+    (0..ROWS)
+        .map(|i| {
+            let r = next();
+            let status = ["success", "failure", "pending"][(r % 3) as usize];
+            let minutes = ROWS - i;
+            let v = json!({
+                "process_id": format!("IDP{:016x}{:016x}", r, next()),
+                "client_user_id": format!("user-{}", r % 100_000),
+                "flow_id": format!("IPF{:08x}", r % 7),
+                "status": status,
+                "creation_date": format!("2024-{:02}-{:02}T{:02}:{:02}:00Z",
+                    1 + minutes / 40_000, 1 + (minutes / 1440) % 28, (minutes / 60) % 24, minutes % 60),
+                "declined_reason": if status == "failure" { reasons[(r % 4) as usize] } else { "" },
+                "failure_status": if status == "failure" { "declined" } else { "" },
+                "country": COUNTRIES[(r % 4) as usize],
+            });
+            ProcessSummary::from_object(v.as_object().expect("object"))
+        })
+        .collect()
+}
+
+fn loaded_app() -> App {
+    let mut app = support::app();
+    app.start();
+    app.handle_message(Message::Resize {
+        width: SIZE.0,
+        height: SIZE.1,
+    });
+    let mut all = rows();
+    while !all.is_empty() {
+        let rest = all.split_off(all.len().min(1_000));
+        let page = std::mem::replace(&mut all, rest);
+        app.handle_message(Message::Page {
+            items: page,
+            more: !all.is_empty(),
+            skipped: 0,
+        });
+    }
+    app
+}
+
+fn selected_id(app: &App) -> String {
+    app.list()
+        .selected()
+        .and_then(|r| r.process_id.clone())
+        .unwrap_or_default()
+}
+
+/// Caches a result for the next `n` processes from the cursor down, alternating the rich sample
+/// and Truora's seed sample so that every move draws a different tree.
+fn cache_results(app: &mut App, n: usize) {
+    let start = app.list().cursor().unwrap_or(0);
+    for pos in start..start + n {
+        let Some(row) = app
+            .list()
+            .visible()
+            .get(pos)
+            .and_then(|&i| app.list().row(i))
+        else {
+            break;
+        };
+        let id = row.process_id.clone().unwrap_or_default();
+        let result = if pos % 2 == 0 {
+            support::rich(&id)
+        } else {
+            support::seed()
+        };
+        app.handle_message(Message::Result {
+            process_id: id,
+            result,
+        });
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Median and p99 of (handle_key + draw) over `presses` presses of `key`.
+fn time_presses(app: &mut App, key: &str, presses: usize) -> (Duration, Duration) {
+    let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("terminal");
+    terminal
+        .draw(|f| truora_tui::ui::draw(app, f))
+        .expect("draw");
+    let mut times = Vec::with_capacity(presses);
+    for _ in 0..presses {
+        let t = Instant::now();
+        black_box(app.handle_key(support::key(key)));
+        terminal
+            .draw(|f| truora_tui::ui::draw(app, f))
+            .expect("draw");
+        times.push(t.elapsed());
+    }
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99))
+}
+
+/// Counts what would be written to the terminal.
+#[derive(Clone, Default)]
+struct Counter(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0
+            .fetch_add(buf.len(), std::sync::atomic::Ordering::Relaxed);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Median and max bytes written per press of `key`, after a first full draw.
+fn bytes_per_press(app: &mut App, key: &str, presses: usize) -> (usize, usize) {
+    let counter = Counter::default();
+    let backend = CrosstermBackend::new(counter.clone());
+    let viewport = Viewport::Fixed(Rect::new(0, 0, SIZE.0, SIZE.1));
+    let mut terminal =
+        Terminal::with_options(backend, TerminalOptions { viewport }).expect("terminal");
+    terminal
+        .draw(|f| truora_tui::ui::draw(app, f))
+        .expect("draw");
+    let mut sizes = Vec::with_capacity(presses);
+    for _ in 0..presses {
+        let before = counter.0.load(std::sync::atomic::Ordering::Relaxed);
+        app.handle_key(support::key(key));
+        terminal
+            .draw(|f| truora_tui::ui::draw(app, f))
+            .expect("draw");
+        sizes.push(counter.0.load(std::sync::atomic::Ordering::Relaxed) - before);
+    }
+    sizes.sort_unstable();
+    (sizes[sizes.len() / 2], sizes[sizes.len() - 1])
+}
+
+fn run() {
+    let t = Instant::now();
+    let mut app = loaded_app();
+    let load = t.elapsed();
+    assert_eq!(app.list().len(), ROWS);
+    println!(
+        "loaded {ROWS} processes in {} pages of 1,000: {load:.2?}",
+        ROWS / 1_000
+    );
+    println!();
+    println!(
+        "{:<52} {:>10} {:>10}",
+        "per keystroke, 200×60", "median", "p99"
+    );
+
+    let (median, p99) = time_presses(&mut app, "j", PRESSES);
+    println!(
+        "{:<52} {:>10.2?} {:>10.2?}",
+        "list j ×1000 (result not cached) + draw", median, p99
+    );
+
+    // The result cache holds 256: cache 250 ahead of the cursor and walk through them.
+    cache_results(&mut app, 251);
+    let (median, p99) = time_presses(&mut app, "j", 250);
+    println!(
+        "{:<52} {:>10.2?} {:>10.2?}",
+        "list j ×250 (result cached: new tree) + draw", median, p99
+    );
+
+    app.handle_key(support::key("tab"));
+    app.handle_key(support::key("e"));
+    app.handle_key(support::key("g"));
+    let rows = match app.view() {
+        truora_tui::app::ResultView::Ready { tree, .. } => tree.visible().len(),
+        _ => 0,
+    };
+    let (median, p99) = time_presses(&mut app, "j", rows.saturating_sub(1).max(1));
+    let label = format!("tree j ×{} (expanded tree) + draw", rows.saturating_sub(1));
+    println!("{:<52} {:>10.2?} {:>10.2?}", label, median, p99);
+
+    let mut filter = loaded_app();
+    let t = Instant::now();
+    for k in ["/", "i", "d", "p", "a", "enter", "esc"] {
+        filter.handle_key(support::key(k));
+    }
+    println!(
+        "{:<52} {:>10.2?}",
+        "filter: 5 keystrokes + esc over 100,000 rows",
+        t.elapsed()
+    );
+
+    println!();
+    println!(
+        "{:<52} {:>10} {:>10}",
+        "bytes written per keystroke (crossterm)", "median", "max"
+    );
+    let row = |label: &str, (median, max): (usize, usize)| {
+        println!("{label:<52} {median:>10} {max:>10}");
+    };
+    let mut app = loaded_app();
+    app.handle_key(support::key("g"));
+    row(
+        "list j in view, result not cached (tree: loading…)",
+        bytes_per_press(&mut app, "j", 40),
+    );
+    row(
+        "list j at the bottom edge: the list scrolls a row",
+        bytes_per_press(&mut app, "j", 100),
+    );
+
+    app.handle_key(support::key("g"));
+    cache_results(&mut app, 41);
+    row(
+        "list j in view, result cached (another tree drawn)",
+        bytes_per_press(&mut app, "j", 40),
+    );
+
+    let id = selected_id(&app);
+    app.handle_message(Message::Result {
+        process_id: id.clone(),
+        result: support::rich(&id),
+    });
+    for k in ["tab", "e", "g"] {
+        app.handle_key(support::key(k));
+    }
+    row(
+        "tree j in view, same process",
+        bytes_per_press(&mut app, "j", 25),
+    );
+    row(
+        "tree j at the bottom edge: the tree scrolls a row",
+        bytes_per_press(&mut app, "j", 20),
+    );
+}
+
+fn main() {
+    run();
+}
+
+#[test]
+#[ignore = "a benchmark: cargo test --release --bench frame -- --ignored --nocapture"]
+fn frame() {
+    run();
+}

@@ -1,0 +1,361 @@
+//! What each [`Action`] does. Movement acts on the focused pane; everything else is global.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::overlay::{Overlay, RawView};
+use super::preview::{first_picture, result_images};
+use super::tree::{NodeKind, RawSource};
+use super::tree_build::DetailsState;
+use super::{Action, App, Command, Focus, ResultView};
+
+impl App {
+    pub(super) fn act(&mut self, action: Action, commands: &mut Vec<Command>) {
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                commands.push(Command::Quit);
+            }
+            Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-self.page()),
+            Action::PageDown => self.move_by(self.page()),
+            Action::Top => self.move_by(isize::MIN),
+            Action::Bottom => self.move_by(isize::MAX),
+            Action::Left => self.left(),
+            Action::Right => self.right(false, commands),
+            Action::Toggle => self.right(true, commands),
+            Action::NextPane => self.focus = self.focus.next(),
+            Action::PrevPane => self.focus = self.focus.prev(),
+            Action::Filter => {
+                self.focus = Focus::List;
+                self.input = Some(self.list.filter().to_owned());
+            }
+            Action::StatusFilter => self.list.cycle_status_filter(),
+            Action::Sort => self.list.toggle_sort(),
+            Action::NextFailed | Action::PrevFailed => {
+                self.jump_failed(action == Action::NextFailed);
+            }
+            Action::ExpandAll | Action::CollapseAll | Action::ExpandFailures => {
+                if let ResultView::Ready { tree, .. } = &mut self.view {
+                    match action {
+                        Action::ExpandAll => tree.expand_all(),
+                        Action::CollapseAll => tree.collapse_all(),
+                        _ => {
+                            if !tree.expand_failures() {
+                                self.status.info("nothing failed in this process");
+                            }
+                        }
+                    }
+                }
+            }
+            Action::RawJson => self.open_raw(),
+            Action::Compare => match &self.view {
+                ResultView::Ready { .. } => self.overlay = Overlay::Compare,
+                _ => self.status.info("compare needs a loaded process"),
+            },
+            Action::SaveImage => self.save(false, commands),
+            Action::SaveAllImages => self.save(true, commands),
+            Action::CopyId => self.copy_id(commands),
+            Action::Refresh => self.refresh(commands),
+        }
+    }
+
+    /// Keys while an overlay is open: scrolling, and the keys that close it.
+    pub(super) fn overlay_action(&mut self, action: Action) {
+        let raw_rows = self.panes().raw_rows();
+        let page = raw_rows.saturating_sub(1).max(1) as isize;
+        let closes = match &self.overlay {
+            Overlay::Help { .. } => action == Action::Help,
+            Overlay::Raw(_) => action == Action::RawJson,
+            Overlay::Compare => action == Action::Compare,
+            Overlay::None => false,
+        };
+        if closes || action == Action::Quit {
+            self.overlay = Overlay::None;
+            return;
+        }
+        let delta = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN,
+            Action::Bottom => isize::MAX,
+            _ => return,
+        };
+        match &mut self.overlay {
+            Overlay::Help { scroll } => {
+                let max = super::Action::ALL.len();
+                *scroll = scroll.saturating_add_signed(delta).min(max);
+            }
+            Overlay::Raw(raw) => raw.scroll_by(delta, raw_rows),
+            _ => {}
+        }
+    }
+
+    /// The filter input: typing edits the filter live, Enter keeps it, Esc clears it.
+    pub(super) fn edit_filter(&mut self, key: KeyEvent) {
+        let Some(text) = &mut self.input else { return };
+        match key.code {
+            KeyCode::Enter => self.input = None,
+            KeyCode::Esc => {
+                self.input = None;
+                self.list.set_filter("");
+            }
+            // The list stays navigable while typing, as in fzf.
+            KeyCode::Up => self.list.move_by(-1),
+            KeyCode::Down => self.list.move_by(1),
+            KeyCode::Backspace => {
+                text.pop();
+                let text = text.clone();
+                self.list.set_filter(&text);
+            }
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                text.push(c);
+                let text = text.clone();
+                self.list.set_filter(&text);
+            }
+            _ => {}
+        }
+    }
+
+    /// Esc: closes an overlay, else clears the error, else clears the filter.
+    pub(super) fn escape(&mut self) {
+        if self.overlay != Overlay::None {
+            self.overlay = Overlay::None;
+        } else if self.status.error.is_some() {
+            self.status.error = None;
+        } else if !self.list.filter().is_empty() {
+            self.list.set_filter("");
+        }
+    }
+
+    /// Rows a page key moves: one screen of the focused pane, less one row of context.
+    fn page(&self) -> isize {
+        let panes = self.panes();
+        let rows = match self.focus {
+            Focus::List => panes.list_rows(),
+            _ => panes.tree_rows(),
+        };
+        rows.saturating_sub(1).max(1) as isize
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        match (self.focus, &mut self.view) {
+            (Focus::List, _) => match delta {
+                isize::MIN => self.list.top(),
+                isize::MAX => self.list.bottom(),
+                d => self.list.move_by(d),
+            },
+            (Focus::Tree, ResultView::Ready { tree, .. }) => match delta {
+                isize::MIN => tree.top(),
+                isize::MAX => tree.bottom(),
+                d => tree.move_by(d),
+            },
+            // In the preview, movement steps through the process's images.
+            (Focus::Preview, ResultView::Ready { tree, .. }) => {
+                tree.jump_to(delta > 0, |n| matches!(n.kind, NodeKind::Image(_)));
+            }
+            _ => {}
+        }
+    }
+
+    fn left(&mut self) {
+        match (self.focus, &mut self.view) {
+            (Focus::Tree, ResultView::Ready { tree, .. }) => {
+                let at_root = tree.cursor_node().is_some_and(|n| n.parent.is_none())
+                    && !tree.cursor_index().is_some_and(|i| tree.is_expanded(i));
+                if at_root {
+                    self.focus = Focus::List;
+                } else {
+                    tree.left();
+                }
+            }
+            (Focus::Tree, _) => self.focus = Focus::List,
+            (Focus::Preview, _) => self.focus = Focus::Tree,
+            _ => {}
+        }
+    }
+
+    /// `l` / right and Enter: in the list, go to the tree; in the tree, open (or step in);
+    /// opening a details node fetches the details once.
+    fn right(&mut self, toggle: bool, commands: &mut Vec<Command>) {
+        let ResultView::Ready {
+            process_id, tree, ..
+        } = &mut self.view
+        else {
+            if self.focus == Focus::List {
+                self.focus = Focus::Tree;
+            }
+            return;
+        };
+        if self.focus != Focus::Tree {
+            self.focus = Focus::Tree;
+            return;
+        }
+        let opened = if toggle { tree.toggle() } else { tree.right() };
+        let Some(index) = opened else { return };
+        let NodeKind::Details {
+            validation_id,
+            loaded: false,
+        } = &tree.nodes()[index].kind
+        else {
+            return;
+        };
+        let fetch = match self.details.peek(validation_id) {
+            None | Some(DetailsState::Failed(_)) => true,
+            Some(_) => false,
+        };
+        if fetch {
+            commands.push(Command::FetchDetails {
+                process_id: process_id.clone(),
+                validation_id: validation_id.clone(),
+            });
+            self.details
+                .insert(validation_id.clone(), DetailsState::Loading);
+            self.rebuild_tree();
+        }
+    }
+
+    /// `n`/`N` move between failed processes from any pane, so a reviewer can read one tree
+    /// and go straight on to the next failure.
+    fn jump_failed(&mut self, forward: bool) {
+        if !self.list.jump_failed(forward) {
+            self.status.info("no failed process in the list");
+        }
+    }
+
+    /// `v`: the raw JSON of the node under the tree cursor, or of the whole result from the list.
+    fn open_raw(&mut self) {
+        let ResultView::Ready {
+            result,
+            tree,
+            process_id,
+        } = &self.view
+        else {
+            self.status.info("the result is not loaded yet");
+            return;
+        };
+        let node = (self.focus != Focus::List)
+            .then(|| tree.cursor_node())
+            .flatten();
+        let Some(raw) = node.map_or(Some((RawSource::Result, String::new())), |n| {
+            n.raw
+                .as_ref()
+                .map(|r| (r.source.clone(), r.pointer.clone()))
+        }) else {
+            self.status.info("this row has no JSON of its own");
+            return;
+        };
+        let view = match &raw.0 {
+            RawSource::Result => {
+                let title = format!("{} {}", crate::sanitize::terminal_text(process_id), raw.1);
+                RawView::new(title, &result.raw, &raw.1)
+            }
+            RawSource::Details(id) => match self.details.peek(id) {
+                Some(DetailsState::Ready(d)) => {
+                    let title = format!(
+                        "validation {} {}",
+                        crate::sanitize::terminal_text(id),
+                        raw.1
+                    );
+                    RawView::new(title, &d.raw, &raw.1)
+                }
+                _ => {
+                    self.status
+                        .info("the details are not loaded yet (enter fetches them)");
+                    return;
+                }
+            },
+        };
+        self.overlay = Overlay::Raw(view);
+    }
+
+    fn save(&mut self, all: bool, commands: &mut Vec<Command>) {
+        let ResultView::Ready { tree, .. } = &self.view else {
+            self.status
+                .info("nothing to save: the result is not loaded");
+            return;
+        };
+        let requests: Vec<_> = if all {
+            result_images(tree).cloned().collect()
+        } else {
+            let on_image = match tree.cursor_node().map(|n| &n.kind) {
+                Some(NodeKind::Image(r)) if self.focus != Focus::List => Some(r),
+                _ => None,
+            };
+            on_image
+                .or_else(|| first_picture(tree))
+                .cloned()
+                .into_iter()
+                .collect()
+        };
+        if requests.is_empty() {
+            self.status.info("this process has no images");
+            return;
+        }
+        self.status
+            .info(format!("saving {} file(s)…", requests.len()));
+        commands.push(Command::Save { requests });
+    }
+
+    /// `y`: the validation id when the tree cursor is in a validation, else the process id.
+    fn copy_id(&mut self, commands: &mut Vec<Command>) {
+        let validation = match (&self.view, self.focus) {
+            (ResultView::Ready { tree, .. }, Focus::Tree) => {
+                tree.cursor_node().and_then(|n| n.validation_id.clone())
+            }
+            _ => None,
+        };
+        let id = validation.or_else(|| self.list.selected().and_then(|r| r.process_id.clone()));
+        match id {
+            Some(id) => {
+                self.status.info(format!("copied {id}"));
+                commands.push(Command::Copy(id));
+            }
+            None => self.status.info("nothing to copy"),
+        }
+    }
+
+    /// `r`: retries the list when its last page failed, else reloads the selected process.
+    fn refresh(&mut self, commands: &mut Vec<Command>) {
+        if self.loading.error.take().is_some() {
+            self.loading.loading = true;
+            self.status.error = None;
+            commands.push(Command::LoadPage);
+            return;
+        }
+        let Some(id) = self.view.process_id().map(str::to_owned) else {
+            return;
+        };
+        if let ResultView::Failed { .. } = self.view {
+            // A failed fetch is retried whether or not the source can refresh.
+            self.view = ResultView::Loading {
+                process_id: id.clone(),
+            };
+            self.result_pending = Some(id.clone());
+            commands.push(Command::FetchResult {
+                process_id: id,
+                refresh: false,
+            });
+            return;
+        }
+        if !self.opts.can_refresh {
+            self.status
+                .info("refresh is not available offline (this is an archive)");
+            return;
+        }
+        self.images.forget_errors(&id);
+        self.status.info("refreshing…");
+        self.result_pending = Some(id.clone());
+        commands.push(Command::FetchResult {
+            process_id: id,
+            refresh: true,
+        });
+    }
+}

@@ -1,0 +1,134 @@
+//! Applying the worker's messages: each result lands in its cache and is shown only if it is
+//! for what is on screen now.
+
+use std::sync::Arc;
+
+use super::tree::{NodeKind, Tree};
+use super::tree_build::{self, DetailsState};
+use super::{App, Command, Message, ResultView};
+use crate::api::model::ProcessResult;
+
+impl App {
+    pub(super) fn apply(&mut self, message: Message, commands: &mut Vec<Command>) {
+        match message {
+            Message::Page {
+                items,
+                more,
+                skipped,
+            } => {
+                self.list.push_page(items);
+                self.loading.skipped += skipped;
+                self.loading.loading = more;
+                self.loading.error = None;
+                if more {
+                    commands.push(Command::LoadPage);
+                }
+            }
+            Message::PageFailed { error } => {
+                let text = format!("loading the list failed: {error} (r retries)");
+                self.loading.loading = false;
+                self.loading.error = Some(text.clone());
+                self.status.error(text);
+            }
+            Message::Result { process_id, result } => {
+                if self.result_pending.as_deref() == Some(process_id.as_str()) {
+                    self.result_pending = None;
+                }
+                self.results.insert(process_id.clone(), result.clone());
+                if self.view.process_id() == Some(process_id.as_str()) {
+                    self.show_result(process_id, result);
+                }
+            }
+            Message::ResultFailed { process_id, error } => {
+                if self.result_pending.as_deref() == Some(process_id.as_str()) {
+                    self.result_pending = None;
+                }
+                if self.view.process_id() == Some(process_id.as_str()) {
+                    let error = error.to_string();
+                    self.status.error(error.clone());
+                    self.view = ResultView::Failed { process_id, error };
+                }
+            }
+            Message::Details {
+                validation_id,
+                details,
+            } => {
+                self.details
+                    .insert(validation_id.clone(), DetailsState::Ready(details));
+                self.rebuild_tree();
+                self.open_details_failures(&validation_id);
+            }
+            Message::DetailsFailed {
+                validation_id,
+                error,
+            } => {
+                let error = error.to_string();
+                self.status.error(error.clone());
+                self.details
+                    .insert(validation_id, DetailsState::Failed(error));
+                self.rebuild_tree();
+            }
+            Message::Image { key, area, image } => self.images.insert(key, area, image),
+            Message::ImageFailed { key, error } => self.images.failed(key, error),
+            Message::Saved { path } => self.status.info(format!("saved {}", path.display())),
+            Message::SaveFailed { error } => self.status.error(format!("save failed: {error}")),
+            Message::Busy { in_flight } => {
+                self.status.in_flight = in_flight;
+                if in_flight == 0 {
+                    self.images.nothing_in_flight();
+                }
+            }
+            Message::Resize { width, height } => self.size = (width, height),
+        }
+    }
+
+    /// Shows a result for the selected process: a fresh tree, or the same tree with new data
+    /// (a refresh) keeping what was open.
+    pub(super) fn show_result(&mut self, process_id: String, result: Arc<ProcessResult>) {
+        let nodes = tree_build::build(&process_id, &result, &self.details);
+        let tree = match std::mem::take(&mut self.view) {
+            ResultView::Ready {
+                process_id: old,
+                mut tree,
+                ..
+            } if old == process_id => {
+                tree.rebuild(nodes);
+                tree
+            }
+            _ => Tree::new(nodes),
+        };
+        self.view = ResultView::Ready {
+            process_id,
+            result,
+            tree,
+        };
+    }
+
+    pub(super) fn rebuild_tree(&mut self) {
+        if let ResultView::Ready {
+            process_id,
+            result,
+            tree,
+        } = &mut self.view
+        {
+            tree.rebuild(tree_build::build(process_id, result, &self.details));
+        }
+    }
+
+    /// Details just arrived for an open details node: show their failures.
+    fn open_details_failures(&mut self, validation_id: &str) {
+        let ResultView::Ready { tree, .. } = &mut self.view else {
+            return;
+        };
+        let open: Vec<usize> = (0..tree.nodes().len())
+            .filter(|&i| {
+                tree.is_expanded(i)
+                    && matches!(&tree.nodes()[i].kind,
+                        NodeKind::Details { validation_id: v, .. } if v == validation_id)
+            })
+            .collect();
+        for i in open {
+            tree.open_failures_within(i);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The mouse, for those who reach for it: the wheel scrolls the pane under the pointer, a click
+//! focuses a pane and, in the list or the tree, selects the row under the pointer.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+use super::overlay::Overlay;
+use super::{App, Command, Focus, ResultView};
+
+impl App {
+    pub fn handle_mouse(&mut self, event: MouseEvent) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if self.overlay != Overlay::None || self.input.is_some() {
+            return commands;
+        }
+        let panes = self.panes();
+        let at = Position::new(event.column, event.row);
+        let pane = [
+            (panes.list, Focus::List),
+            (panes.tree, Focus::Tree),
+            (panes.preview, Focus::Preview),
+        ]
+        .into_iter()
+        .find(|(area, _)| area.contains(at));
+        let Some((area, pane)) = pane else {
+            return commands;
+        };
+        match event.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let delta = if event.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                };
+                match (pane, &mut self.view) {
+                    (Focus::List, _) => self.list.move_by(delta),
+                    (Focus::Tree, ResultView::Ready { tree, .. }) => tree.move_by(delta),
+                    _ => {}
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.focus = pane;
+                self.click(pane, area, at);
+            }
+            _ => return commands,
+        }
+        self.reconcile(&mut commands);
+        commands
+    }
+
+    /// Selects the row under a click, from the same offsets the ui draws with.
+    fn click(&mut self, pane: Focus, area: Rect, at: Position) {
+        let inner = crate::ui::inner(area);
+        if !inner.contains(at) {
+            return;
+        }
+        let row = usize::from(at.y - inner.y);
+        match (pane, &mut self.view) {
+            // The list's first inner row is its header.
+            (Focus::List, _) if row > 0 => {
+                if let Some(cursor) = self.list.cursor() {
+                    let target = self.list.offset() + row - 1;
+                    if target < self.list.visible_len() {
+                        self.list.move_by(target as isize - cursor as isize);
+                    }
+                }
+            }
+            (Focus::Tree, ResultView::Ready { tree, .. }) => {
+                let target = tree.offset() + row;
+                if target < tree.visible().len() {
+                    tree.move_by(target as isize - tree.cursor() as isize);
+                }
+            }
+            _ => {}
+        }
+    }
+}

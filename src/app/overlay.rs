@@ -1,0 +1,71 @@
+//! Things drawn over the panes (help, raw JSON, compare) and the status line's state.
+
+use serde_json::Value;
+
+use crate::sanitize::terminal_text;
+
+/// What covers the panes. Keys go to the overlay while it is open.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help {
+        scroll: usize,
+    },
+    Raw(RawView),
+    Compare,
+}
+
+/// A pretty-printed JSON sub-tree, already split into sanitised lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawView {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: usize,
+}
+
+impl RawView {
+    /// The value at `pointer` in `root`, pretty-printed with every field, known or not.
+    pub fn new(title: String, root: &Value, pointer: &str) -> RawView {
+        let lines = match root.pointer(pointer) {
+            Some(v) => serde_json::to_string_pretty(v)
+                .unwrap_or_else(|e| format!("(cannot print: {e})"))
+                .lines()
+                // serde_json escapes C0 controls but not C1 controls or bidi overrides.
+                .map(|l| terminal_text(l).into_owned())
+                .collect(),
+            None => vec![format!("(nothing at {pointer:?} in the raw JSON)")],
+        };
+        RawView {
+            title: terminal_text(&title).into_owned(),
+            lines,
+            scroll: 0,
+        }
+    }
+
+    /// Scrolls by `delta` lines, keeping at least one page of text on screen.
+    pub fn scroll_by(&mut self, delta: isize, page: usize) {
+        let max = self.lines.len().saturating_sub(page.max(1));
+        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    }
+}
+
+/// The bottom line: what is happening and what went wrong.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatusLine {
+    /// Transient news ("saved …", "copied …"), cleared by the next key.
+    pub info: Option<String>,
+    /// The last error, kept until Esc or until replaced, so it can be read.
+    pub error: Option<String>,
+    pub in_flight: usize,
+}
+
+impl StatusLine {
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.info = Some(text.into());
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.error = Some(terminal_text(&text.into()).into_owned());
+    }
+}

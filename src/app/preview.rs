@@ -1,0 +1,174 @@
+//! Which images are on screen, and fetching each once per area.
+//!
+//! The preview shows the image node under the tree cursor, or the process's first picture
+//! (document front preferred); the compare view shows the document front beside the selfie. The
+//! app asks for exactly the images it shows, at the cell size the ui will draw them, and looks
+//! them up by key when drawing, so an image for a selection the user has left is never shown.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::cache::Lru;
+use super::message::{CellSize, Command, ImageKey, ImageRequest, RenderedImage};
+use super::tree::{NodeKind, RawSource, Tree};
+use crate::api::model::{ImageKind, ProcessResult, Status, ValidationType};
+
+/// What the preview can show for one image.
+pub enum ImageState<'a> {
+    Loading,
+    Failed(&'a str),
+    Ready(&'a RenderedImage),
+}
+
+/// Encoded images and errors, and which (image, area) pairs are on their way.
+#[derive(Debug)]
+pub struct Images {
+    cache: Lru<(ImageKey, CellSize), Arc<RenderedImage>>,
+    errors: Lru<ImageKey, String>,
+    /// Asked for and not answered, for the process in `pending_for`.
+    pending: HashSet<(ImageKey, CellSize)>,
+    pending_for: Option<String>,
+}
+
+impl Default for Images {
+    fn default() -> Self {
+        Images {
+            cache: Lru::new(32),
+            errors: Lru::new(64),
+            pending: HashSet::new(),
+            pending_for: None,
+        }
+    }
+}
+
+impl Images {
+    pub fn state(&self, key: &ImageKey, area: CellSize) -> ImageState<'_> {
+        if let Some(img) = self.cache.peek(&(key.clone(), area)) {
+            ImageState::Ready(img)
+        } else if let Some(e) = self.errors.peek(key) {
+            ImageState::Failed(e)
+        } else {
+            ImageState::Loading
+        }
+    }
+
+    pub fn insert(&mut self, key: ImageKey, area: CellSize, image: Arc<RenderedImage>) {
+        self.errors.remove(&key);
+        self.pending.remove(&(key.clone(), area));
+        self.cache.insert((key, area), image);
+    }
+
+    pub fn failed(&mut self, key: ImageKey, error: String) {
+        self.pending.retain(|(k, _)| *k != key);
+        self.errors.insert(key, error);
+    }
+
+    /// Forgets errors of a process so a refresh tries its images again.
+    pub fn forget_errors(&mut self, process_id: &str) {
+        self.errors.retain(|k, _| k.process_id != process_id);
+    }
+
+    /// Nothing is on the wire (the worker said so): whatever was pending was dropped.
+    pub fn nothing_in_flight(&mut self) {
+        self.pending.clear();
+    }
+
+    /// Asks for every target that is not cached, failed or on its way. Pending requests are
+    /// forgotten when the process changes, because the worker drops work for a process the user
+    /// left: coming back must ask again.
+    pub fn sync(
+        &mut self,
+        process_id: Option<&str>,
+        targets: &[(&ImageRequest, CellSize)],
+        commands: &mut Vec<Command>,
+    ) {
+        if self.pending_for.as_deref() != process_id {
+            self.pending.clear();
+            self.pending_for = process_id.map(str::to_owned);
+        }
+        for &(request, area) in targets {
+            if area.0 == 0 || area.1 == 0 {
+                continue;
+            }
+            let key = (request.key.clone(), area);
+            if self.cache.contains(&key) {
+                self.cache.touch(&key);
+            } else if !self.errors.contains(&request.key) && self.pending.insert(key) {
+                commands.push(Command::FetchImage {
+                    request: request.clone(),
+                    area,
+                });
+            }
+        }
+    }
+}
+
+/// The image the preview shows: the image node under the cursor, else the first picture.
+pub fn preview_request(tree: &Tree) -> Option<&ImageRequest> {
+    match tree.cursor_node().map(|n| &n.kind) {
+        Some(NodeKind::Image(request)) => Some(request),
+        _ => first_picture(tree),
+    }
+}
+
+/// Image requests of the result itself (not of fetched details), in tree order.
+pub fn result_images(tree: &Tree) -> impl Iterator<Item = &ImageRequest> {
+    tree.nodes().iter().filter_map(|n| match (&n.kind, &n.raw) {
+        (NodeKind::Image(r), Some(raw)) if raw.source == RawSource::Result => Some(r),
+        _ => None,
+    })
+}
+
+/// The document front if there is one, else the first picture (not a PDF).
+pub fn first_picture(tree: &Tree) -> Option<&ImageRequest> {
+    find_kind(tree, &[ImageKind::DocumentFront], None)
+        .or_else(|| result_images(tree).find(|r| r.link.kind.is_picture()))
+}
+
+fn find_kind<'a>(
+    tree: &'a Tree,
+    kinds: &[ImageKind],
+    vtype: Option<&str>,
+) -> Option<&'a ImageRequest> {
+    kinds.iter().find_map(|&kind| {
+        let mut of_kind = result_images(tree).filter(|r| r.link.kind == kind);
+        match vtype {
+            Some(t) => of_kind.find(|r| r.validation_type == t),
+            None => of_kind.next(),
+        }
+    })
+}
+
+/// What the compare view puts side by side, and the face match numbers.
+pub struct Comparison<'a> {
+    pub document: Option<&'a ImageRequest>,
+    pub selfie: Option<&'a ImageRequest>,
+    pub similarity: Option<f64>,
+    pub threshold: Option<f64>,
+    pub status: Option<&'a Status>,
+    pub similarity_status: Option<&'a str>,
+}
+
+pub fn comparison<'a>(tree: &'a Tree, result: &'a ProcessResult) -> Comparison<'a> {
+    let doc_kinds = [ImageKind::DocumentFront];
+    let face_kinds = [
+        ImageKind::FacePhoto,
+        ImageKind::FacePhotoWatermark,
+        ImageKind::ReferenceFace,
+    ];
+    let face = result
+        .validations
+        .iter()
+        .find(|v| v.validation_type == Some(ValidationType::FaceRecognition))
+        .or_else(|| result.validations.iter().find(|v| v.face.is_some()));
+    Comparison {
+        document: find_kind(tree, &doc_kinds, Some("document-validation"))
+            .or_else(|| find_kind(tree, &doc_kinds, None)),
+        selfie: find_kind(tree, &face_kinds, Some("face-recognition"))
+            .or_else(|| find_kind(tree, &face_kinds, None)),
+        similarity: face.and_then(|v| v.face.as_ref()?.confidence_score),
+        threshold: face.and_then(|v| v.threshold),
+        status: face.and_then(|v| v.validation_status.as_ref()),
+        similarity_status: face.and_then(|v| v.face.as_ref()?.similarity_status.as_deref()),
+    }
+}

@@ -1,0 +1,112 @@
+//! The image preview pane, and drawing one image cell (shared with the compare view).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui_image::Image;
+
+use super::text::bytes;
+use super::{Panes, Theme, focused};
+use crate::app::message::{ImageInfo, ImageRequest};
+use crate::app::preview::{ImageState, preview_request};
+use crate::app::tree::Tone;
+use crate::app::{App, Focus, ResultView};
+use crate::sanitize::terminal_text;
+
+pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
+    let request = match app.view() {
+        ResultView::Ready { tree, .. } => preview_request(tree),
+        _ => None,
+    };
+    let title = match request {
+        Some(r) => format!(" image · {} ", r.link.kind.label()),
+        None => " image ".to_owned(),
+    };
+    frame.render_widget(
+        theme.block(Line::from(title), focused(app, Focus::Preview)),
+        panes.preview,
+    );
+    match request {
+        Some(r) => draw_image(
+            app,
+            frame,
+            r,
+            panes.preview_image,
+            panes.preview_info,
+            theme,
+        ),
+        None => {
+            let text = match app.view() {
+                ResultView::Ready { .. } => "this process has no images",
+                _ => "",
+            };
+            note(frame, panes.preview_image, text, Tone::Dim, theme);
+        }
+    }
+}
+
+/// One image in `image_area` with its facts on `info_area`; only the image this request names is
+/// ever drawn (images are looked up by key and cell size).
+pub(super) fn draw_image(
+    app: &App,
+    frame: &mut Frame,
+    request: &ImageRequest,
+    image_area: Rect,
+    info_area: Rect,
+    theme: &Theme,
+) {
+    let label = request.link.kind.label();
+    let area = (image_area.width, image_area.height);
+    match app.images().state(&request.key, area) {
+        ImageState::Loading => note(
+            frame,
+            image_area,
+            &format!("loading {label}…"),
+            Tone::Dim,
+            theme,
+        ),
+        ImageState::Failed(e) => {
+            let text = format!("✗ {label}: {}", terminal_text(e));
+            note(frame, image_area, &text, Tone::Bad, theme);
+        }
+        ImageState::Ready(image) => {
+            match (&image.protocol, app.options().images_enabled) {
+                (Some(protocol), true) => frame.render_widget(Image::new(protocol), image_area),
+                (_, false) => note(
+                    frame,
+                    image_area,
+                    "images are off (s saves it)",
+                    Tone::Dim,
+                    theme,
+                ),
+                (None, true) => note(
+                    frame,
+                    image_area,
+                    "not a picture: s saves the file",
+                    Tone::Dim,
+                    theme,
+                ),
+            }
+            let info = Paragraph::new(Span::styled(info_text(&image.info), theme.tone(Tone::Dim)));
+            frame.render_widget(info, info_area);
+        }
+    }
+}
+
+/// `document front · 640×480 px · 52.1 KB · jpeg`.
+pub(super) fn info_text(info: &ImageInfo) -> String {
+    let mut parts = vec![info.kind.label().to_owned()];
+    if info.width > 0 && info.height > 0 {
+        parts.push(format!("{}×{} px", info.width, info.height));
+    }
+    parts.push(bytes(info.bytes));
+    parts.push(info.format.to_owned());
+    parts.join(" · ")
+}
+
+pub(super) fn note(frame: &mut Frame, area: Rect, text: &str, tone: Tone, theme: &Theme) {
+    let p =
+        Paragraph::new(Span::styled(text.to_owned(), theme.tone(tone))).wrap(Wrap { trim: true });
+    frame.render_widget(p, area);
+}

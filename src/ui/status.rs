@@ -1,0 +1,94 @@
+//! The two status rows: the filter input or the latest news and error on the left, requests in
+//! flight, image protocol and data source on the right; key hints from the keymap below.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+use super::text::{fit, width};
+use super::{Panes, Theme};
+use crate::app::tree::Tone;
+use crate::app::{Action, App};
+use crate::sanitize::terminal_text;
+
+/// The footer's hints, in order of usefulness (the line is cut at the terminal's width).
+const HINTS: [(Action, &str); 12] = [
+    (Action::Help, "help"),
+    (Action::Filter, "filter"),
+    (Action::StatusFilter, "status"),
+    (Action::NextFailed, "next failed"),
+    (Action::Toggle, "open"),
+    (Action::RawJson, "raw"),
+    (Action::Compare, "compare"),
+    (Action::SaveImage, "save"),
+    (Action::CopyId, "copy id"),
+    (Action::Refresh, "refresh"),
+    (Action::Sort, "sort"),
+    (Action::Quit, "quit"),
+];
+
+pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
+    let area = panes.status;
+    let top = Rect { height: 1, ..area };
+    let bottom = Rect {
+        y: area.y + 1,
+        height: 1,
+        ..area
+    };
+    let status = app.status();
+
+    let mut right = Vec::new();
+    if status.in_flight > 0 {
+        right.push(format!("⇅ {} in flight", status.in_flight));
+    }
+    right.push(format!(
+        "images: {}",
+        terminal_text(&app.options().image_protocol)
+    ));
+    right.push(terminal_text(&app.options().source_label).into_owned());
+    let right = format!(" {} ", right.join(" · "));
+    let right_w = width(&right);
+    let left_w = usize::from(top.width).saturating_sub(right_w);
+
+    let (left, tone) = if let Some(input) = app.filter_input() {
+        let text = format!("/{}", terminal_text(input));
+        let cursor_x =
+            top.x + u16::try_from(width(&text).min(left_w.saturating_sub(1))).unwrap_or(0);
+        frame.set_cursor_position(Position::new(cursor_x, top.y));
+        (text, Tone::Strong)
+    } else if let Some(e) = &status.error {
+        (format!("✗ {}", terminal_text(e)), Tone::Bad)
+    } else if let Some(i) = &status.info {
+        (terminal_text(i).into_owned(), Tone::Plain)
+    } else {
+        (String::new(), Tone::Plain)
+    };
+    let left = fit(&left, left_w).into_owned();
+    let pad = left_w.saturating_sub(width(&left));
+    let line = Line::from(vec![
+        Span::styled(left, theme.tone(tone)),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(right, theme.tone(Tone::Dim)),
+    ]);
+    frame.buffer_mut().set_line(top.x, top.y, &line, top.width);
+
+    let keymap = app.keymap();
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (action, label) in HINTS {
+        let Some(key) = keymap.hint(action) else {
+            continue;
+        };
+        // Whole hints only; the two trailing spaces of the last one may fall off the edge.
+        let label = format!(" {label}  ");
+        used += width(&key) + width(&label);
+        if used > usize::from(bottom.width) + 2 {
+            break;
+        }
+        spans.push(Span::styled(key, theme.tone(Tone::Strong)));
+        spans.push(Span::styled(label, theme.tone(Tone::Dim)));
+    }
+    frame
+        .buffer_mut()
+        .set_line(bottom.x, bottom.y, &Line::from(spans), bottom.width);
+}

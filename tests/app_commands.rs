@@ -1,0 +1,372 @@
+//! Commands the app emits (images, save, copy, refresh, quit) and its overlays.
+
+mod app_support;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use app_support::*;
+use truora_tui::api::model::ImageKind;
+use truora_tui::app::overlay::Overlay;
+use truora_tui::app::preview::ImageState;
+use truora_tui::app::{App, AppOptions, Command, ImageInfo, Message, RenderedImage};
+
+fn rich_app(width: u16, height: u16) -> (App, Vec<Command>) {
+    let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], width, height);
+    let cmds = app.handle_message(result_message("IDP1", rich("IDP1")));
+    (app, cmds)
+}
+
+fn image_fetches(cmds: &[Command]) -> Vec<(String, (u16, u16))> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Command::FetchImage { request, area } => Some((request.key.field.clone(), *area)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn rendered(kind: ImageKind) -> Arc<RenderedImage> {
+    let info = ImageInfo {
+        kind,
+        width: 640,
+        height: 480,
+        bytes: 53_350,
+        format: "jpeg",
+    };
+    Arc::new(RenderedImage {
+        info,
+        protocol: None,
+    })
+}
+
+#[test]
+fn the_preview_asks_for_the_document_front_once_per_area() {
+    let (mut app, cmds) = rich_app(120, 40);
+    let area = {
+        let p = app.panes().preview_image;
+        (p.width, p.height)
+    };
+    assert_eq!(image_fetches(&cmds), [("front_image".to_owned(), area)]);
+    assert!(
+        image_fetches(&press(&mut app, "tab j k")).is_empty(),
+        "still pending: not asked again"
+    );
+    // A new terminal size asks again, for the new area.
+    let cmds = app.handle_message(Message::Resize {
+        width: 100,
+        height: 30,
+    });
+    let p = app.panes().preview_image;
+    assert_eq!(
+        image_fetches(&cmds),
+        [("front_image".to_owned(), (p.width, p.height))]
+    );
+}
+
+#[test]
+fn images_are_shown_only_for_their_key_and_area_and_errors_stay_in_the_preview() {
+    let (mut app, cmds) = rich_app(120, 40);
+    let Some(Command::FetchImage { request, area }) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::FetchImage { .. }))
+    else {
+        panic!("no image asked: {cmds:?}")
+    };
+    let (key, area) = (request.key.clone(), *area);
+    assert!(matches!(
+        app.images().state(&key, area),
+        ImageState::Loading
+    ));
+    app.handle_message(Message::Image {
+        key: key.clone(),
+        area,
+        image: rendered(ImageKind::DocumentFront),
+    });
+    assert!(matches!(
+        app.images().state(&key, area),
+        ImageState::Ready(_)
+    ));
+    assert!(
+        matches!(app.images().state(&key, (1, 1)), ImageState::Loading),
+        "another area is another image"
+    );
+    let mut other = key.clone();
+    other.field = "face_photo".into();
+    app.handle_message(Message::ImageFailed {
+        key: other.clone(),
+        error: "HTTP 403".into(),
+    });
+    assert!(matches!(
+        app.images().state(&other, area),
+        ImageState::Failed("HTTP 403")
+    ));
+    assert!(
+        app.status().error.is_none(),
+        "image errors belong to the preview"
+    );
+}
+
+#[test]
+fn the_cursor_on_an_image_node_previews_that_image() {
+    let (mut app, _) = rich_app(120, 40);
+    press(&mut app, "tab e g");
+    let mut asked = Vec::new();
+    for _ in 0..80 {
+        asked.extend(
+            image_fetches(&press(&mut app, "j"))
+                .into_iter()
+                .map(|(f, _)| f),
+        );
+    }
+    assert_eq!(
+        asked,
+        [
+            "reverse_image",
+            "face_photo",
+            "front_image",
+            "signed_document_url"
+        ],
+        "one ask per new image"
+    );
+}
+
+#[test]
+fn the_preview_pane_steps_through_images() {
+    let (mut app, _) = rich_app(120, 40);
+    press(&mut app, "tab tab");
+    assert!(
+        press(&mut app, "j").is_empty(),
+        "the document front is already on its way"
+    );
+    assert_eq!(cursor_id(&app).as_deref(), Some("v0/img0"));
+    let cmds = press(&mut app, "j");
+    assert_eq!(cursor_id(&app).as_deref(), Some("v0/img1"));
+    assert_eq!(image_fetches(&cmds).len(), 1);
+    press(&mut app, "k k");
+    assert_eq!(
+        cursor_id(&app).as_deref(),
+        Some("v2/img0"),
+        "wraps to the last image"
+    );
+}
+
+#[test]
+fn nothing_in_flight_means_pending_images_are_asked_again() {
+    let (mut app, cmds) = rich_app(120, 40);
+    assert_eq!(image_fetches(&cmds).len(), 1);
+    let cmds = app.handle_message(Message::Busy { in_flight: 0 });
+    assert_eq!(image_fetches(&cmds).len(), 1);
+}
+
+#[test]
+fn save_copy_and_save_all() {
+    let (mut app, _) = rich_app(120, 40);
+    let cmds = press(&mut app, "s");
+    let [Command::Save { requests }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].link.kind,
+        ImageKind::DocumentFront,
+        "the first picture when not on an image"
+    );
+    assert_eq!(requests[0].validation_type, "document-validation");
+    let cmds = press(&mut app, "S");
+    let [Command::Save { requests }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let kinds: Vec<_> = requests.iter().map(|r| r.link.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            ImageKind::DocumentFront,
+            ImageKind::DocumentReverse,
+            ImageKind::FacePhoto,
+            ImageKind::ReferenceFace,
+            ImageKind::Document
+        ]
+    );
+    app.handle_message(Message::Saved {
+        path: PathBuf::from("/tmp/d/IDP1/x.jpg"),
+    });
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("saved /tmp/d/IDP1/x.jpg")
+    );
+    app.handle_message(Message::SaveFailed {
+        error: "disk full".into(),
+    });
+    assert!(
+        app.status()
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("disk full")
+    );
+
+    assert_eq!(press(&mut app, "y"), vec![Command::Copy("IDP1".into())]);
+    press(&mut app, "tab"); // the tree cursor is inside the document validation
+    assert_eq!(press(&mut app, "y"), vec![Command::Copy("VLD-doc".into())]);
+    assert_eq!(app.status().info.as_deref(), Some("copied VLD-doc"));
+}
+
+#[test]
+fn refresh_is_refused_offline() {
+    let opts = AppOptions {
+        can_refresh: false,
+        source_label: "archive /x".into(),
+        ..AppOptions::default()
+    };
+    let mut app = App::new(opts);
+    app.start();
+    app.handle_message(Message::Page {
+        items: ten(),
+        more: false,
+        skipped: 0,
+    });
+    app.handle_message(result_message("IDP00", plain("IDP00")));
+    assert!(press(&mut app, "r").is_empty());
+    assert!(
+        app.status()
+            .info
+            .as_deref()
+            .unwrap_or("")
+            .contains("not available offline")
+    );
+}
+
+#[test]
+fn q_and_ctrl_c_quit_and_ctrl_c_quits_from_anywhere() {
+    let (mut app, _) = loaded(ten(), 80, 24);
+    assert_eq!(press(&mut app, "q"), vec![Command::Quit]);
+    assert!(app.should_quit());
+    for setup in ["/ a", "?", "tab v"] {
+        let (mut app, _) = loaded(ten(), 80, 24);
+        app.handle_message(result_message("IDP00", plain("IDP00")));
+        press(&mut app, setup);
+        assert_eq!(
+            press(&mut app, "ctrl-c"),
+            vec![Command::Quit],
+            "after {setup}"
+        );
+        assert!(app.should_quit());
+    }
+}
+
+#[test]
+fn help_raw_and_compare_open_and_close() {
+    let (mut app, _) = rich_app(120, 40);
+    press(&mut app, "?");
+    assert!(matches!(app.overlay(), Overlay::Help { .. }));
+    press(&mut app, "j q");
+    assert_eq!(
+        *app.overlay(),
+        Overlay::None,
+        "q closes the overlay instead of quitting"
+    );
+    assert!(!app.should_quit());
+
+    press(&mut app, "tab v");
+    let Overlay::Raw(raw) = app.overlay() else {
+        panic!("{:?}", app.overlay())
+    };
+    assert!(
+        raw.title
+            .contains("/validations/0/details/document_validations/data_consistency/1")
+    );
+    assert!(raw.lines.iter().any(|l| l.contains("document expired")));
+    press(&mut app, "v");
+    assert_eq!(*app.overlay(), Overlay::None);
+
+    // From the list, v shows the whole result, fields the model does not know included.
+    press(&mut app, "shift-tab v");
+    let Overlay::Raw(raw) = app.overlay() else {
+        panic!()
+    };
+    assert!(raw.lines.iter().any(|l| l.contains("brand_new_field")));
+    press(&mut app, "G");
+    let Overlay::Raw(raw) = app.overlay() else {
+        panic!()
+    };
+    assert!(raw.scroll > 0);
+    press(&mut app, "esc");
+
+    let cmds = press(&mut app, "c");
+    assert_eq!(*app.overlay(), Overlay::Compare);
+    let fields: Vec<_> = image_fetches(&cmds).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields, ["front_image", "face_photo"]);
+    press(&mut app, "c");
+    assert_eq!(*app.overlay(), Overlay::None);
+}
+
+#[test]
+fn esc_clears_the_error() {
+    let (mut app, _) = loaded(ten(), 80, 24);
+    app.handle_message(Message::SaveFailed {
+        error: "nope".into(),
+    });
+    press(&mut app, "esc");
+    assert!(app.status().error.is_none());
+}
+
+#[test]
+fn busy_is_shown_and_info_is_transient() {
+    let (mut app, _) = loaded(ten(), 80, 24);
+    app.handle_message(Message::Busy { in_flight: 3 });
+    assert_eq!(app.status().in_flight, 3);
+    press(&mut app, "y");
+    assert!(app.status().info.is_some());
+    press(&mut app, "j");
+    assert!(app.status().info.is_none());
+}
+
+#[test]
+fn too_small_terminal_has_no_image_area() {
+    let (app, _) = loaded(ten(), 79, 24);
+    assert!(app.panes().too_small);
+    let (app, _) = loaded(ten(), 80, 23);
+    assert!(app.panes().too_small);
+    let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], 60, 20);
+    let cmds = app.handle_message(result_message("IDP1", rich("IDP1")));
+    assert!(
+        image_fetches(&cmds).is_empty(),
+        "no image is asked for a screen that cannot show it"
+    );
+}
+
+#[test]
+fn the_mouse_scrolls_focuses_and_selects() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let (mut app, _) = loaded(ten(), 120, 40);
+    let panes = app.panes();
+    let at = |kind, column, row| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let cmds = app.handle_mouse(at(
+        MouseEventKind::ScrollDown,
+        panes.list.x + 3,
+        panes.list.y + 3,
+    ));
+    assert_eq!(app.list().cursor(), Some(3));
+    assert!(matches!(cmds.as_slice(), [Command::FetchResult { .. }]));
+    // Below the border comes the header, then the first process: y + 3 is the second.
+    app.handle_mouse(at(
+        MouseEventKind::Down(MouseButton::Left),
+        panes.list.x + 3,
+        panes.list.y + 3,
+    ));
+    assert_eq!(app.list().cursor(), Some(1));
+    app.handle_message(result_message("IDP01", rich("IDP01")));
+    app.handle_mouse(at(
+        MouseEventKind::Down(MouseButton::Left),
+        panes.tree.x + 5,
+        panes.tree.y + 1,
+    ));
+    assert_eq!(app.focus(), truora_tui::app::Focus::Tree);
+    assert_eq!(cursor_id(&app).as_deref(), Some("p"));
+}

@@ -1,0 +1,165 @@
+//! The keymap: defaults, config overrides, problems, ctrl-c.
+
+mod app_support;
+
+use std::collections::BTreeMap;
+
+use app_support::*;
+use truora_tui::app::{Action, App, AppOptions, Command, Key, Keymap};
+
+fn config(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
+    pairs
+        .iter()
+        .map(|(a, keys)| (a.to_string(), keys.iter().map(|k| k.to_string()).collect()))
+        .collect()
+}
+
+#[test]
+fn every_action_has_a_name_a_description_and_a_default_key() {
+    let map = Keymap::default();
+    for &a in Action::ALL {
+        assert_eq!(Action::from_name(a.name()), Some(a));
+        assert!(!a.description().is_empty());
+        assert!(!map.keys(a).is_empty(), "{} has no default key", a.name());
+    }
+    assert_eq!(Action::ALL.len(), 27);
+    let (_, problems) = Keymap::from_config(&BTreeMap::new());
+    assert!(
+        problems.is_empty(),
+        "the defaults do not conflict: {problems:?}"
+    );
+}
+
+#[test]
+fn defaults_match_the_documented_keys() {
+    let map = Keymap::default();
+    let cases = [
+        ("j", Action::Down),
+        ("down", Action::Down),
+        ("G", Action::Bottom),
+        ("end", Action::Bottom),
+        ("ctrl-d", Action::PageDown),
+        ("ctrl-u", Action::PageUp),
+        ("shift-tab", Action::PrevPane),
+        ("N", Action::PrevFailed),
+        ("space", Action::Toggle),
+        ("E", Action::CollapseAll),
+        ("S", Action::SaveAllImages),
+        ("?", Action::Help),
+        ("ctrl-c", Action::Quit),
+    ];
+    for (k, action) in cases {
+        assert_eq!(map.action(&key(k)), Some(action), "{k}");
+    }
+    assert_eq!(map.keys_text(Action::Down), "j, down");
+}
+
+#[test]
+fn key_spellings_parse_and_display_back() {
+    for s in [
+        "q",
+        "G",
+        "?",
+        "/",
+        "ctrl-c",
+        "alt-x",
+        "shift-tab",
+        "pgdn",
+        "pgup",
+        "enter",
+        "space",
+        "F5",
+        "esc",
+        "-",
+    ] {
+        let k = Key::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(Key::parse(&k.display()), Ok(k), "{s} → {}", k.display());
+    }
+    assert_eq!(Key::parse("shift-g"), Key::parse("G"));
+    assert_eq!(Key::parse("PageDown"), Key::parse("pgdn"));
+    assert_eq!(
+        Key::parse("ctrl--").map(|k| k.display()),
+        Ok("ctrl--".to_owned())
+    );
+    assert!(Key::parse("hyper-x").is_err());
+    assert!(Key::parse("").is_err());
+    assert!(Key::parse("F99").is_err());
+}
+
+#[test]
+fn config_overrides_replace_an_actions_keys() {
+    let (map, problems) =
+        Keymap::from_config(&config(&[("down", &["J", "ctrl-n"]), ("refresh", &["F5"])]));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(map.action(&key("J")), Some(Action::Down));
+    assert_eq!(map.action(&key("ctrl-n")), Some(Action::Down));
+    assert_eq!(map.action(&key("j")), None, "the default is replaced");
+    assert_eq!(map.action(&key("F5")), Some(Action::Refresh));
+}
+
+#[test]
+fn unknown_actions_bad_keys_and_conflicts_are_reported() {
+    let cfg = config(&[
+        ("jump", &["z"]),
+        ("up", &["ctrl-nope", "K"]),
+        ("save_image", &["w"]),
+        ("copy_id", &["w"]),
+        ("compare", &["v"]),
+    ]);
+    let (map, problems) = Keymap::from_config(&cfg);
+    let text = problems.join("\n");
+    assert!(text.contains("\"jump\" is not an action"), "{text}");
+    assert!(text.contains("unknown key \"ctrl-nope\""), "{text}");
+    assert!(
+        text.contains("key \"w\" is bound to both save_image and copy_id"),
+        "{text}"
+    );
+    assert!(
+        text.contains("key \"v\" is now compare and no longer raw_json"),
+        "{text}"
+    );
+    assert_eq!(problems.len(), 4, "{text}");
+    assert_eq!(
+        map.action(&key("K")),
+        Some(Action::Up),
+        "the good key of a half-bad list is kept"
+    );
+    assert_eq!(map.action(&key("v")), Some(Action::Compare));
+}
+
+#[test]
+fn ctrl_c_always_quits() {
+    let (map, problems) = Keymap::from_config(&config(&[("quit", &["x"]), ("help", &["ctrl-c"])]));
+    assert_eq!(map.action(&key("ctrl-c")), Some(Action::Quit));
+    assert_eq!(map.action(&key("q")), None);
+    assert!(
+        problems.iter().any(|p| p.contains("ctrl-c always quits")),
+        "{problems:?}"
+    );
+
+    let opts = AppOptions {
+        keymap: map,
+        ..AppOptions::default()
+    };
+    let mut app = App::new(opts);
+    assert_eq!(press(&mut app, "ctrl-c"), vec![Command::Quit]);
+}
+
+#[test]
+fn a_remapped_key_drives_the_app() {
+    let (map, _) = Keymap::from_config(&config(&[("down", &["J"])]));
+    let mut app = App::new(AppOptions {
+        keymap: map,
+        ..AppOptions::default()
+    });
+    app.start();
+    app.handle_message(truora_tui::app::Message::Page {
+        items: ten(),
+        more: false,
+        skipped: 0,
+    });
+    press(&mut app, "J");
+    assert_eq!(app.list().cursor(), Some(1));
+    press(&mut app, "j");
+    assert_eq!(app.list().cursor(), Some(1));
+}

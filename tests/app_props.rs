@@ -1,0 +1,272 @@
+//! Property tests: random inputs over random data never panic and keep the state consistent.
+
+mod app_support;
+
+use std::collections::HashSet;
+
+use app_support::*;
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::{Value, json};
+use truora_tui::api::model::{ProcessResult, ProcessSummary, Status};
+use truora_tui::app::cache::Lru;
+use truora_tui::app::list::StatusFilter;
+use truora_tui::app::tree::Tree;
+use truora_tui::app::tree_build::build;
+use truora_tui::app::{App, Message, ResultView};
+
+fn summary_strategy() -> impl Strategy<Value = ProcessSummary> {
+    (
+        prop::option::of("[a-cA-C0-9]{1,4}"),
+        prop::sample::select(vec!["success", "failure", "pending", "weird", ""]),
+        prop::option::of("20[0-9]{2}-0[1-9]-1[0-9]T1[0-9]:00:00Z|garbage"),
+        prop::option::of("[a-c_]{0,6}"),
+        prop::sample::select(vec!["CO", "MX", "co", ""]),
+    )
+        .prop_map(|(id, status, date, reason, country)| {
+            let v = json!({"process_id": id, "status": status, "creation_date": date,
+                "declined_reason": reason, "country": country});
+            ProcessSummary::from_object(v.as_object().expect("object"))
+        })
+}
+
+fn check_json() -> impl Strategy<Value = Value> {
+    prop::sample::select(vec![
+        "valid", "invalid", "skipped", "pending", "failed", "odd",
+    ])
+    .prop_map(|r| json!({"validation_name": "c", "result": r, "message": "m"}))
+}
+
+fn validation_json() -> impl Strategy<Value = Value> {
+    (
+        prop::sample::select(vec!["document-validation", "face-recognition", "x"]),
+        prop::sample::select(vec!["success", "failure", "pending"]),
+        prop::collection::vec(prop::collection::vec(check_json(), 0..4), 0..4),
+        prop::option::of("V[0-9]"),
+        any::<bool>(),
+    )
+        .prop_map(|(t, status, groups, id, image)| {
+            let groups: serde_json::Map<String, Value> = groups
+                .into_iter()
+                .enumerate()
+                .map(|(i, g)| (format!("group_{i}"), Value::Array(g)))
+                .collect();
+            let mut v = json!({"type": t, "validation_status": status, "validation_id": id,
+                "details": {"document_validations": groups}});
+            if image {
+                v["front_image"] = json!("https://s3.example/f.jpg");
+            }
+            v
+        })
+}
+
+fn result_strategy() -> impl Strategy<Value = ProcessResult> {
+    (
+        prop::collection::vec(validation_json(), 0..5),
+        prop::sample::select(vec!["success", "failure"]),
+    )
+        .prop_map(|(validations, status)| {
+            let v = json!({"process_id": "P", "status": status, "validations": validations,
+                "metadata": {"a": 1}});
+            ProcessResult::from_value(v).expect("object")
+        })
+}
+
+#[derive(Clone, Debug)]
+enum Input {
+    Key(&'static str),
+    Page(Vec<ProcessSummary>, bool),
+    ResultForSelection(Box<ProcessResult>),
+    ResultFailed,
+    Resize(u16, u16),
+    Busy(usize),
+}
+
+const KEYS: &[&str] = &[
+    "j",
+    "k",
+    "g",
+    "G",
+    "pgdn",
+    "pgup",
+    "n",
+    "N",
+    "f",
+    "o",
+    "/",
+    "a",
+    "c",
+    "1",
+    "backspace",
+    "enter",
+    "esc",
+    "tab",
+    "shift-tab",
+    "l",
+    "h",
+    "space",
+    "e",
+    "E",
+    "x",
+    "v",
+    "s",
+    "S",
+    "y",
+    "r",
+    "?",
+    "q",
+];
+
+fn input_strategy() -> impl Strategy<Value = Input> {
+    prop_oneof![
+        6 => prop::sample::select(KEYS).prop_map(Input::Key),
+        1 => (prop::collection::vec(summary_strategy(), 0..20), any::<bool>())
+            .prop_map(|(rows, more)| Input::Page(rows, more)),
+        1 => result_strategy().prop_map(|r| Input::ResultForSelection(Box::new(r))),
+        1 => Just(Input::ResultFailed),
+        1 => (40u16..220, 10u16..70).prop_map(|(w, h)| Input::Resize(w, h)),
+        1 => (0usize..3).prop_map(Input::Busy),
+    ]
+}
+
+fn matches(row: &ProcessSummary, filter: &str, status: StatusFilter) -> bool {
+    let status_ok = match status {
+        StatusFilter::All => true,
+        StatusFilter::Failure => row.status == Some(Status::Failure),
+        StatusFilter::Pending => row.status == Some(Status::Pending),
+        StatusFilter::Success => row.status == Some(Status::Success),
+    };
+    let fields = [
+        row.process_id.clone(),
+        row.client_user_id.clone(),
+        row.declined_reason.clone(),
+        row.failure_status.as_ref().map(|f| f.as_str().to_owned()),
+        row.country.clone(),
+    ];
+    let text_ok = filter.is_empty()
+        || fields
+            .iter()
+            .flatten()
+            .any(|f| f.to_lowercase().contains(filter));
+    status_ok && text_ok
+}
+
+fn check_invariants(app: &App) {
+    let list = app.list();
+    let visible = list.visible();
+    match list.cursor() {
+        None => assert!(visible.is_empty()),
+        Some(c) => assert!(c < visible.len(), "cursor {c} of {}", visible.len()),
+    }
+    let unique: HashSet<_> = visible.iter().collect();
+    assert_eq!(unique.len(), visible.len(), "no duplicates");
+    for &i in visible {
+        let row = list.row(i).expect("visible index is a loaded row");
+        assert!(matches(row, list.filter(), list.status_filter()), "{row:?}");
+    }
+    let shown = (0..list.len() as u32)
+        .filter(|&i| {
+            matches(
+                list.row(i).expect("row"),
+                list.filter(),
+                list.status_filter(),
+            )
+        })
+        .count();
+    assert_eq!(shown, visible.len(), "every matching row is visible");
+    if let ResultView::Ready { tree, .. } = app.view() {
+        check_tree(tree);
+    }
+}
+
+fn check_tree(tree: &Tree) {
+    let nodes = tree.nodes();
+    let visible = tree.visible();
+    assert!(!nodes.is_empty() || visible.is_empty());
+    if visible.is_empty() {
+        return;
+    }
+    assert!(tree.cursor() < visible.len());
+    assert!(
+        visible.windows(2).all(|w| w[0] < w[1]),
+        "visible rows are in tree order"
+    );
+    for &i in visible {
+        let mut up = nodes[i].parent;
+        while let Some(p) = up {
+            assert!(
+                tree.is_expanded(p),
+                "{} is visible under a closed {}",
+                nodes[i].id,
+                nodes[p].id
+            );
+            up = nodes[p].parent;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_inputs_keep_the_app_consistent(
+        first in prop::collection::vec(summary_strategy(), 0..30),
+        inputs in prop::collection::vec(input_strategy(), 0..40),
+    ) {
+        let mut app = app();
+        app.start();
+        app.handle_message(Message::Page { items: first, more: true, skipped: 0 });
+        let mut size = (80u16, 24u16);
+        for input in inputs {
+            match input {
+                Input::Key(k) => { app.handle_key(key(k)); }
+                Input::Page(rows, more) => { app.handle_message(Message::Page { items: rows, more, skipped: 0 }); }
+                Input::ResultForSelection(r) => {
+                    if let Some(id) = app.view().process_id().map(str::to_owned) {
+                        app.handle_message(result_message(&id, std::sync::Arc::new(*r)));
+                    }
+                }
+                Input::ResultFailed => {
+                    if let Some(id) = app.view().process_id().map(str::to_owned) {
+                        app.handle_message(Message::ResultFailed { process_id: id, error: not_found("x") });
+                    }
+                }
+                Input::Resize(w, h) => {
+                    size = (w, h);
+                    app.handle_message(Message::Resize { width: w, height: h });
+                }
+                Input::Busy(n) => { app.handle_message(Message::Busy { in_flight: n }); }
+            }
+            check_invariants(&app);
+        }
+        let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+        terminal.draw(|f| truora_tui::ui::draw(&app, f)).expect("draw");
+    }
+
+    #[test]
+    fn tree_operations_keep_the_cursor_on_a_visible_node(
+        result in result_strategy(),
+        ops in prop::collection::vec(0u8..10, 0..60),
+    ) {
+        let mut tree = Tree::new(build("P", &result, &Lru::new(4)));
+        check_tree(&tree);
+        for op in ops {
+            match op {
+                0 => tree.move_by(1),
+                1 => tree.move_by(-1),
+                2 => { tree.toggle(); }
+                3 => { tree.right(); }
+                4 => tree.left(),
+                5 => tree.expand_all(),
+                6 => tree.collapse_all(),
+                7 => { tree.expand_failures(); }
+                8 => { tree.jump_to(true, |n| n.failing); }
+                _ => tree.move_by(7),
+            }
+            check_tree(&tree);
+            tree.scroll_into_view(5);
+            prop_assert!(tree.cursor() >= tree.offset() && tree.cursor() < tree.offset() + 5);
+        }
+    }
+}

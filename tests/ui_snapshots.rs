@@ -1,0 +1,335 @@
+//! Whole screens as text snapshots (`TestBackend`), in every state a pane can be in.
+
+mod app_support;
+
+use std::sync::Arc;
+
+use app_support::*;
+use image::{DynamicImage, Rgb, RgbImage};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
+use ratatui::style::Color;
+use ratatui_image::Resize;
+use ratatui_image::picker::Picker;
+use truora_tui::api::model::ImageKind;
+use truora_tui::app::{App, AppOptions, Command, ImageInfo, Message, RenderedImage};
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|f| truora_tui::ui::draw(app, f))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+/// The list of ten with the rich failed process selected and loaded.
+fn full(width: u16, height: u16) -> (App, Vec<Command>) {
+    let mut rows = ten();
+    rows[0] = summary(
+        "IDP1",
+        "failure",
+        "2024-03-20T10:00:00Z",
+        "similarity_threshold_not_passed",
+        "CO",
+    );
+    let (mut app, _) = loaded(rows, width, height);
+    let cmds = app.handle_message(result_message("IDP1", rich("IDP1")));
+    (app, cmds)
+}
+
+fn image_asks(cmds: &[Command]) -> Vec<(truora_tui::app::ImageKey, (u16, u16))> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Command::FetchImage { request, area } => Some((request.key.clone(), *area)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn info_only(kind: ImageKind) -> Arc<RenderedImage> {
+    let info = ImageInfo {
+        kind,
+        width: 640,
+        height: 480,
+        bytes: 53_350,
+        format: "jpeg",
+    };
+    Arc::new(RenderedImage {
+        info,
+        protocol: None,
+    })
+}
+
+/// A real half-block encoding of a small two-colour picture.
+fn halfblocks(kind: ImageKind, area: (u16, u16)) -> Arc<RenderedImage> {
+    // Stripes half a cell high, so every cell is drawn as `▀` in two colours.
+    let img = RgbImage::from_fn(200, 200, |_, y| {
+        if (y / 10) % 2 == 0 {
+            Rgb([200, 30, 30])
+        } else {
+            Rgb([30, 30, 200])
+        }
+    });
+    let protocol = Picker::halfblocks()
+        .new_protocol(
+            DynamicImage::ImageRgb8(img),
+            Size::new(area.0, area.1),
+            Resize::Fit(None),
+        )
+        .expect("halfblocks encode");
+    let info = ImageInfo {
+        kind,
+        width: 200,
+        height: 200,
+        bytes: 1_234,
+        format: "png",
+    };
+    Arc::new(RenderedImage {
+        info,
+        protocol: Some(protocol),
+    })
+}
+
+#[test]
+fn list_loading() {
+    let mut app = app();
+    app.start();
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn list_empty() {
+    let (app, _) = loaded(Vec::new(), 80, 24);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn list_error() {
+    let mut app = app();
+    app.start();
+    app.handle_message(Message::PageFailed {
+        error: not_found("process list"),
+    });
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn list_and_result_loading_with_more_pages() {
+    let mut app = app();
+    app.start();
+    app.handle_message(Message::Resize {
+        width: 120,
+        height: 30,
+    });
+    app.handle_message(Message::Page {
+        items: ten(),
+        more: true,
+        skipped: 2,
+    });
+    insta::assert_snapshot!(screen(&app, 120, 30));
+}
+
+#[test]
+fn result_error() {
+    let (mut app, _) = loaded(ten(), 100, 24);
+    app.handle_message(Message::ResultFailed {
+        process_id: "IDP00".into(),
+        error: not_found("process IDP00 result"),
+    });
+    insta::assert_snapshot!(screen(&app, 100, 24));
+}
+
+#[test]
+fn full_80x24() {
+    let (app, _) = full(80, 24);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn full_wide_with_image_info_and_filter_input() {
+    let (mut app, cmds) = full(160, 40);
+    let (key, area) = image_asks(&cmds).remove(0);
+    app.handle_message(Message::Image {
+        key,
+        area,
+        image: info_only(ImageKind::DocumentFront),
+    });
+    app.handle_message(Message::Busy { in_flight: 2 });
+    press(&mut app, "/ c o");
+    insta::assert_snapshot!(screen(&app, 160, 40));
+}
+
+#[test]
+fn preview_with_a_halfblocks_image() {
+    let (mut app, cmds) = full(120, 40);
+    let (key, area) = image_asks(&cmds).remove(0);
+    app.handle_message(Message::Image {
+        key,
+        area,
+        image: halfblocks(ImageKind::DocumentFront, area),
+    });
+    insta::assert_snapshot!(screen(&app, 120, 40));
+}
+
+#[test]
+fn preview_error() {
+    let (mut app, cmds) = full(120, 30);
+    let (key, _) = image_asks(&cmds).remove(0);
+    app.handle_message(Message::ImageFailed {
+        key,
+        error: "the image link has expired (links last 15 minutes)".into(),
+    });
+    insta::assert_snapshot!(screen(&app, 120, 30));
+}
+
+#[test]
+fn images_off_shows_the_info_only() {
+    let opts = AppOptions {
+        images_enabled: false,
+        image_protocol: "off".into(),
+        ..AppOptions::default()
+    };
+    let mut app = App::new(opts);
+    app.start();
+    app.handle_message(Message::Resize {
+        width: 100,
+        height: 30,
+    });
+    app.handle_message(Message::Page {
+        items: vec![summary("IDP1", "failure", "2024-03-20T10:00:00Z", "", "CO")],
+        more: false,
+        skipped: 0,
+    });
+    let cmds = app.handle_message(result_message("IDP1", rich("IDP1")));
+    let (key, area) = image_asks(&cmds).remove(0);
+    app.handle_message(Message::Image {
+        key,
+        area,
+        image: info_only(ImageKind::DocumentFront),
+    });
+    insta::assert_snapshot!(screen(&app, 100, 30));
+}
+
+#[test]
+fn help_overlay() {
+    let (mut app, _) = full(100, 40);
+    press(&mut app, "?");
+    insta::assert_snapshot!(screen(&app, 100, 40));
+}
+
+#[test]
+fn raw_view() {
+    let (mut app, _) = full(100, 30);
+    press(&mut app, "tab k k v");
+    insta::assert_snapshot!(screen(&app, 100, 30));
+}
+
+#[test]
+fn compare_view() {
+    let (mut app, _) = full(120, 30);
+    let cmds = press(&mut app, "c");
+    let asks = image_asks(&cmds);
+    assert_eq!(asks.len(), 2);
+    let (key, area) = asks[1].clone();
+    app.handle_message(Message::Image {
+        key,
+        area,
+        image: info_only(ImageKind::FacePhoto),
+    });
+    insta::assert_snapshot!(screen(&app, 120, 30));
+}
+
+#[test]
+fn too_small() {
+    let (app, _) = full(79, 24);
+    insta::assert_snapshot!(screen(&app, 79, 24));
+}
+
+#[test]
+fn seed_tree_expanded() {
+    let (mut app, _) = loaded(vec![summary("some text", "failure", "", "", "CO")], 120, 50);
+    app.handle_message(result_message("some text", seed()));
+    press(&mut app, "tab e g");
+    insta::assert_snapshot!(screen(&app, 120, 50));
+}
+
+#[test]
+fn scrolled_tree_keeps_the_cursor_in_view() {
+    let (mut app, _) = full(80, 24);
+    press(&mut app, "tab e G");
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("› "),
+        "the cursor row is drawn after scrolling:\n{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn no_color_means_no_foreground_colours() {
+    let opts = AppOptions {
+        color: false,
+        ..AppOptions::default()
+    };
+    let mut app = App::new(opts);
+    app.start();
+    app.handle_message(Message::Page {
+        items: ten(),
+        more: false,
+        skipped: 0,
+    });
+    app.handle_message(result_message("IDP00", rich("IDP00")));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|f| truora_tui::ui::draw(&app, f))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    assert!(buffer.content.iter().all(|c| c.fg == Color::Reset));
+    let text = terminal.backend().to_string();
+    assert!(text.contains("✗ failure") && text.contains("✓ success"));
+}
+
+#[test]
+fn hostile_server_text_is_sanitised() {
+    let evil = "\u{1b}]52;c;aGk=\u{7}\u{1b}[2J\u{9b}31m\u{202e}";
+    let mut row = summary(&format!("IDP{evil}"), "failure", evil, evil, evil);
+    row.client_user_id = Some(evil.into());
+    row.flow_id = Some(evil.into());
+    let (mut app, _) = loaded(vec![row], 200, 40);
+    let id = app
+        .view()
+        .process_id()
+        .map(str::to_owned)
+        .expect("selected");
+    let result = serde_json::json!({
+        "process_id": id, "status": evil, "declined_reason": evil, evil: evil,
+        "validations": [{"validation_id": evil, "type": evil, "validation_status": "failure",
+            "declined_reason": evil, "front_image": format!("https://s3.example/{evil}"),
+            "details": {"document_details": {evil: evil},
+                "document_validations": {evil: [{"validation_name": evil, "result": evil, "message": evil}]}}}]
+    });
+    let result = truora_tui::api::model::ProcessResult::from_value(result).expect("object");
+    app.handle_message(result_message(&id, Arc::new(result)));
+    app.handle_message(Message::SaveFailed { error: evil.into() });
+    let check = |app: &App| {
+        let mut terminal = Terminal::new(TestBackend::new(200, 40)).expect("terminal");
+        terminal
+            .draw(|f| truora_tui::ui::draw(app, f))
+            .expect("draw");
+        for cell in &terminal.backend().buffer().content {
+            let bad = cell
+                .symbol()
+                .chars()
+                .any(|c| c.is_control() || ('\u{80}'..='\u{9f}').contains(&c) || c == '\u{202e}');
+            assert!(!bad, "{:?}", cell.symbol());
+        }
+    };
+    check(&app);
+    press(&mut app, "tab e");
+    check(&app);
+    press(&mut app, "G v");
+    check(&app);
+    press(&mut app, "esc shift-tab v");
+    check(&app);
+}
