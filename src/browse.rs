@@ -64,11 +64,11 @@ fn init_logging() -> Option<()> {
     if create_private_dir(&dir).is_err() {
         return None;
     }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("truora-tui.log"))
-        .ok()?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(dir.join("truora-tui.log")).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("TRUORA_TUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let subscriber = tracing_subscriber::fmt()
@@ -81,7 +81,11 @@ fn init_logging() -> Option<()> {
 
 fn log_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("com", "truora", "truora-tui")?;
-    Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf())
+    Some(
+        dirs.state_dir()
+            .unwrap_or(dirs.data_local_dir())
+            .to_path_buf(),
+    )
 }
 
 fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {

@@ -9,10 +9,12 @@
 
 pub mod api;
 pub mod app;
+pub mod browse;
 pub mod config;
 pub mod demo;
 pub mod images;
 pub mod sanitize;
 pub mod source;
+pub mod tui;
 pub mod ui;
 pub mod worker;

@@ -148,9 +148,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(SetupError::Other(e)) => return Err(e),
             };
-            // TODO(lead): replaced by `truora_tui::browse::run` when the app lands.
-            let _ = (api.client, api.label, loaded.config, api.demo);
-            anyhow::bail!("the browser is not wired in yet")
+            truora_tui::browse::run(loaded.config, loaded.warnings, api.client, api.label).await?;
+            if let Some(server) = api.demo {
+                server.shutdown().await;
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

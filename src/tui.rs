@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
@@ -49,7 +49,9 @@ pub async fn run(
         // Drain everything already queued before drawing once: holding a key down over SSH
         // delivers keys in bursts, and each burst should cost one frame, not one per key.
         loop {
-            if let Some(Some(Ok(event))) = events.next().now_or_never() {
+            // `poll!` uses this task's waker: crossterm's stream remembers the waker of the
+            // first pending poll, so a throwaway waker (`now_or_never`) would lose the next key.
+            if let std::task::Poll::Ready(Some(Ok(event))) = futures::poll!(events.next()) {
                 dirty |= on_event(&mut app, event, &mut pending);
                 continue;
             }
@@ -121,7 +123,11 @@ fn base64(bytes: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if i <= chunk.len() {
@@ -138,7 +144,13 @@ fn base64(bytes: &[u8]) -> String {
 mod tests {
     #[test]
     fn base64_matches_rfc4648_vectors() {
-        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")];
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ];
         for (input, expected) in cases {
             assert_eq!(super::base64(input.as_bytes()), expected);
         }

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ratatui_image::picker::Picker;
@@ -46,6 +47,7 @@ pub fn spawn(
         latest: Mutex::new(HashMap::new()),
         messages,
         limits: Limits::default(),
+        active: AtomicUsize::new(0),
     });
     tokio::spawn(async move {
         let mut worker = Worker {
@@ -71,6 +73,8 @@ struct Shared {
     latest: Mutex<HashMap<String, Arc<ProcessResult>>>,
     messages: mpsc::UnboundedSender<Message>,
     limits: Limits,
+    /// Tasks in flight.
+    active: AtomicUsize,
 }
 
 impl Shared {
@@ -79,9 +83,11 @@ impl Shared {
         let _ = self.messages.send(message);
     }
 
+    /// Reports the worker's tasks in flight (fetches, decodes, saves); 0 means the app's pending
+    /// requests are all answered or dropped.
     fn busy(&self) {
         self.send(Message::Busy {
-            in_flight: self.source.in_flight(),
+            in_flight: self.active.load(Ordering::Relaxed),
         });
     }
 
@@ -139,8 +145,12 @@ impl Worker {
                 self.run(job, Some(owner), move |s| fetch_image(s, request, area));
             }
             Command::Save { requests } => {
-                let shared = self.shared.clone();
-                tokio::spawn(save_all(shared, requests));
+                let guard = JobGuard::new(self.shared.clone(), self.running.clone(), None);
+                let fut = save_all(self.shared.clone(), requests);
+                tokio::spawn(async move {
+                    let _guard = guard;
+                    fut.await;
+                });
             }
             // Carried out by the runtime on the terminal.
             Command::Copy(_) | Command::Quit => {}
@@ -160,12 +170,6 @@ impl Worker {
             handles.iter().for_each(AbortHandle::abort);
             false
         });
-        // Aborted tasks never reach their clean-up; forget their jobs so they can run again.
-        lock(&self.running).retain(|job| match job {
-            Job::Result(id) => id == process_id,
-            Job::Image(key, _) => key.process_id == process_id,
-            _ => true,
-        });
     }
 
     fn run<F, Fut>(&mut self, job: Job, owner: Option<String>, make: F)
@@ -176,20 +180,48 @@ impl Worker {
         if !lock(&self.running).insert(job.clone()) {
             return;
         }
-        let shared = self.shared.clone();
-        let running = self.running.clone();
-        let fut = make(shared.clone());
+        let guard = JobGuard::new(self.shared.clone(), self.running.clone(), Some(job));
+        let fut = make(self.shared.clone());
         let handle = tokio::spawn(async move {
-            shared.busy();
+            // Dropped when the task ends or is aborted: the job can run again, and the app
+            // hears how much is still in flight.
+            let _guard = guard;
             fut.await;
-            lock(&running).remove(&job);
-            shared.busy();
         });
         if let Some(owner) = owner {
             let handles = self.by_process.entry(owner).or_default();
             handles.retain(|h| !h.is_finished());
             handles.push(handle.abort_handle());
         }
+    }
+}
+
+/// Counts a task as in flight for as long as it lives, aborted or not.
+struct JobGuard {
+    shared: Arc<Shared>,
+    running: Arc<Mutex<HashSet<Job>>>,
+    job: Option<Job>,
+}
+
+impl JobGuard {
+    fn new(shared: Arc<Shared>, running: Arc<Mutex<HashSet<Job>>>, job: Option<Job>) -> Self {
+        shared.active.fetch_add(1, Ordering::Relaxed);
+        shared.busy();
+        JobGuard {
+            shared,
+            running,
+            job,
+        }
+    }
+}
+
+impl Drop for JobGuard {
+    fn drop(&mut self) {
+        if let Some(job) = &self.job {
+            lock(&self.running).remove(job);
+        }
+        self.shared.active.fetch_sub(1, Ordering::Relaxed);
+        self.shared.busy();
     }
 }
 
@@ -333,7 +365,6 @@ pub fn find_link(result: &ProcessResult, key: &ImageKey) -> Option<String> {
 
 async fn save_all(shared: Arc<Shared>, requests: Vec<ImageRequest>) {
     for request in requests {
-        shared.busy();
         let outcome = async {
             let bytes = image_bytes(&shared, &request)
                 .await
@@ -352,5 +383,4 @@ async fn save_all(shared: Arc<Shared>, requests: Vec<ImageRequest>) {
             Err(error) => shared.send(Message::SaveFailed { error }),
         }
     }
-    shared.busy();
 }

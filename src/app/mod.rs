@@ -174,6 +174,17 @@ impl App {
         vec![Command::LoadPage]
     }
 
+    /// Shows a start-up problem (a keymap conflict, a config warning) in the status bar, where
+    /// a TUI user will see it; several are joined.
+    pub fn report_problem(&mut self, problem: impl Into<String>) {
+        let problem = problem.into();
+        let text = match self.status.error.take() {
+            Some(earlier) => format!("{earlier}; {problem}"),
+            None => problem,
+        };
+        self.status.error(text);
+    }
+
     pub fn should_quit(&self) -> bool {
         self.quit
     }

@@ -17,7 +17,7 @@ use super::error::ImageError;
 use crate::app::CellSize;
 
 /// Encodes `image` to fit `area` (columns, rows) with `picker`'s protocol, keeping its aspect
-/// ratio; the returned protocol's size never exceeds `area`. Small images are not enlarged.
+/// ratio; the returned protocol's size never exceeds `area`. Small images are enlarged up to 4×.
 pub fn render(
     picker: &Picker,
     image: &DynamicImage,
@@ -38,7 +38,11 @@ pub fn render(
     let fitted = if image.width() > max_width || image.height() > max_height {
         image.thumbnail(max_width, max_height)
     } else {
-        image.clone()
+        // A small photo drawn at its natural size is a thumbnail in a large pane; enlarge it
+        // (at most 4×, beyond which it shows only blur) so a reviewer can see the face.
+        let w = max_width.min(image.width().saturating_mul(4));
+        let h = max_height.min(image.height().saturating_mul(4));
+        image.resize(w, h, FilterType::Triangle)
     };
     guard("image", || {
         picker

@@ -32,14 +32,14 @@ const COLS: [(Col, &str, usize, usize); 7] = [
     (Col::Reason, "reason", 10, 32),
     (Col::Country, "cc", 2, 2),
     (Col::Process, "process id", 12, 35),
-    (Col::User, "user", 8, 20),
+    (Col::User, "user", 10, 20),
     (Col::Flow, "flow", 8, 20),
 ];
 
 /// Column widths for a row of `total` cells (one-cell gaps). What a reviewer needs comes first:
-/// status, date, reason, process id and country at their minimum; then the date gets its time,
-/// the reason and the id grow; user and flow only appear when there is room left; anything left
-/// over widens the reason.
+/// status, date, reason, process id and country at their minimum; then the date gets its time;
+/// then the reason, the id, the user and the flow as room allows; anything left over widens the
+/// reason.
 fn widths(total: usize) -> [usize; 7] {
     let pos = |c: Col| COLS.iter().position(|(k, ..)| *k == c).unwrap_or(0);
     let mut w = [0usize; 7];
@@ -65,21 +65,26 @@ fn widths(total: usize) -> [usize; 7] {
         w[created] = 16;
         avail -= 6;
     }
-    for c in [Col::Reason, Col::Process] {
+    // Grow in steps of importance: a readable reason, the whole process id, the user, then
+    // the rest of the reason, then the flow.
+    let grow = |w: &mut [usize; 7], c: Col, to: usize, avail: &mut usize| {
         let i = pos(c);
         if w[i] > 0 {
-            let grow = COLS[i].3.saturating_sub(w[i]).min(avail);
-            w[i] += grow;
-            avail -= grow;
+            let by = to.saturating_sub(w[i]).min(*avail);
+            w[i] += by;
+            *avail -= by;
         }
-    }
-    for c in [Col::User, Col::Flow] {
-        let (min, pref) = (COLS[pos(c)].2, COLS[pos(c)].3);
-        if avail > pref {
-            add(&mut w, c, pref, &mut avail);
-        } else {
-            add(&mut w, c, min, &mut avail);
-        }
+    };
+    grow(&mut w, Col::Reason, 26, &mut avail);
+    grow(&mut w, Col::Process, COLS[pos(Col::Process)].3, &mut avail);
+    add(&mut w, Col::User, COLS[pos(Col::User)].2, &mut avail);
+    grow(&mut w, Col::Reason, COLS[pos(Col::Reason)].3, &mut avail);
+    grow(&mut w, Col::User, COLS[pos(Col::User)].3, &mut avail);
+    let flow = pos(Col::Flow);
+    if avail > COLS[flow].3 {
+        add(&mut w, Col::Flow, COLS[flow].3, &mut avail);
+    } else {
+        add(&mut w, Col::Flow, COLS[flow].2, &mut avail);
     }
     let reason = pos(Col::Reason);
     if w[reason] > 0 {

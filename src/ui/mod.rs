@@ -87,7 +87,9 @@ pub fn layout(area: Rect) -> Panes {
         height: 2,
         ..area
     };
-    let list_w = area.width * 45 / 100;
+    // Wide terminals give the list room for the full process id and the user column.
+    let share = if area.width >= 160 { 60 } else { 45 };
+    let list_w = area.width * share / 100;
     let list = Rect {
         width: list_w,
         ..body
