@@ -18,7 +18,8 @@ pub struct Tmux {
 const PATIENCE: Duration = Duration::from_secs(30);
 
 impl Tmux {
-    /// Starts `truora-tui <args>` in a detached session of `width`×`height` cells.
+    /// Starts `truora-tui <args>` in a detached session of `width`×`height` cells; `{home}` in an
+    /// argument stands for the session's private home folder.
     pub fn start(args: &[&str], width: u16, height: u16) -> Tmux {
         assert!(
             Command::new("tmux").arg("-V").output().is_ok(),
@@ -35,14 +36,17 @@ impl Tmux {
             sh_quote(Path::new(bin))
         );
         for arg in args {
+            let arg = arg.replace("{home}", &home.path().to_string_lossy());
             command.push(' ');
-            command.push_str(&sh_quote(Path::new(arg)));
+            command.push_str(&sh_quote(Path::new(&arg)));
         }
         // Keep the pane after the program exits so a crash's last screen can be read.
         let status = Command::new("tmux")
             .arg("-S")
             .arg(&socket)
-            .args(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x"])
+            .args(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-c"])
+            .arg(home.path())
+            .arg("-x")
             .arg(width.to_string())
             .arg("-y")
             .arg(height.to_string())
@@ -102,7 +106,9 @@ impl Tmux {
 
     /// Whether the program has exited (the pane is dead).
     pub fn exited(&self) -> bool {
-        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_dead}"]).trim() == "1"
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_dead}"])
+            .trim()
+            == "1"
     }
 }
 

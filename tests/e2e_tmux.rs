@@ -1,0 +1,120 @@
+//! End to end: the real binary on the embedded demo, in tmux, driven by keys like a person.
+
+mod e2e_support;
+
+use e2e_support::Tmux;
+
+/// The right-hand panes of a screen (tree and preview): everything after the list's border.
+fn right_side(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|l| l.split_once("┃│").map(|(_, right)| right.to_owned()))
+        .collect()
+}
+
+/// `N` from the list title's `… · 1/N`.
+fn matching_rows(screen: &str) -> Option<usize> {
+    let title = screen.lines().next()?;
+    let (_, after) = title.split_once("1/")?;
+    after
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn half_blocks(screen: &str) -> usize {
+    screen.chars().filter(|c| matches!(c, '▀' | '▄')).count()
+}
+
+#[test]
+fn review_a_failed_process_and_save_its_image() {
+    let t = Tmux::start(
+        &[
+            "--demo",
+            "--image-protocol",
+            "halfblocks",
+            "--download-dir",
+            "{home}/DL",
+        ],
+        200,
+        60,
+    );
+    // The list loads every page in the background.
+    t.wait_for_text("320 processes");
+
+    // Jump to a failed process: the tree opens on its first failing check.
+    t.keys(&["n"]);
+    let screen = t.wait_for("the cursor on a failing check", |s| {
+        right_side(s)
+            .iter()
+            .any(|l| l.trim_start().starts_with('›') && l.contains('✗'))
+    });
+    assert!(screen.contains("failed check"), "{screen}");
+
+    // The preview draws the process's first picture in half-blocks.
+    let screen = t.wait_for("an image in half-blocks", |s| half_blocks(s) > 200);
+    assert!(
+        screen.contains("px ·"),
+        "image facts under the picture:\n{screen}"
+    );
+
+    // `S` saves every image of the process into DL/<process id>/.
+    t.keys(&["S"]);
+    let screen = t.wait_for_text("saved ");
+    let dl = t.home.path().join("DL");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&dl).expect("the download dir exists") {
+        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            files.push(f.unwrap().path());
+        }
+    }
+    assert!(!files.is_empty(), "{screen}");
+    #[cfg(unix)]
+    for f in &files {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", f.display());
+        assert!(std::fs::metadata(f).unwrap().len() > 0);
+    }
+
+    // `q` quits and the program ends.
+    t.keys(&["q"]);
+    t.wait_for("the program to exit", |_| t.exited());
+}
+
+#[test]
+fn help_filter_and_a_small_terminal() {
+    let t = Tmux::start(&["--demo", "--image-protocol", "off"], 80, 24);
+    t.wait_for_text("320 processes");
+    t.keys(&["?"]);
+    let screen = t.wait_for_text("jump to the next failed process");
+    assert!(screen.contains("ctrl-c"), "{screen}");
+    t.keys(&["Escape"]);
+    t.wait_for("help to close", |s| {
+        !s.contains("jump to the next failed process")
+    });
+
+    // Filter by country: the title shows the filter and how many rows match.
+    t.keys(&["/"]);
+    t.type_text("PE");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the filter to apply", |s| s.contains("/pe ·"));
+    let matches = matching_rows(&screen).expect("the title counts the rows left");
+    assert!(
+        matches > 0 && matches < 320,
+        "{matches} rows match:\n{screen}"
+    );
+
+    // Ctrl-C quits from anywhere.
+    t.keys(&["C-c"]);
+    t.wait_for("the program to exit", |_| t.exited());
+}
+
+#[test]
+fn a_terminal_below_80x24_says_so() {
+    let t = Tmux::start(&["--demo", "--image-protocol", "off"], 60, 20);
+    t.wait_for_text("terminal too small");
+    t.keys(&["q"]);
+    t.wait_for("the program to exit", |_| t.exited());
+}
