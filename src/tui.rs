@@ -83,21 +83,32 @@ fn on_event(app: &mut App, event: Event, pending: &mut Vec<Command>) -> bool {
     }
 }
 
-/// Sends queued commands to the worker, keeping only the newest result fetch of a burst (the
-/// selection it was for has already been left). Returns true on quit.
+/// Keeps only the newest result fetch of a burst of commands: the selections the others were
+/// for have already been left (holding `j` over 1,000 processes asks for one result, not 1,000).
+pub fn coalesce(mut commands: Vec<Command>) -> Vec<Command> {
+    let last_fetch = commands
+        .iter()
+        .rposition(|c| matches!(c, Command::FetchResult { .. }));
+    let mut i = 0;
+    commands.retain(|c| {
+        let keep = !matches!(c, Command::FetchResult { .. }) || Some(i) == last_fetch;
+        i += 1;
+        keep
+    });
+    commands
+}
+
+/// Sends queued commands to the worker, or carries them out on the terminal. Returns true on
+/// quit.
 fn dispatch(
     pending: &mut Vec<Command>,
     worker: &mpsc::UnboundedSender<Command>,
     terminal: &mut DefaultTerminal,
 ) -> anyhow::Result<bool> {
-    let last_fetch = pending
-        .iter()
-        .rposition(|c| matches!(c, Command::FetchResult { .. }));
-    for (i, command) in pending.drain(..).enumerate() {
+    for command in coalesce(std::mem::take(pending)) {
         match command {
             Command::Quit => return Ok(true),
             Command::Copy(text) => copy_osc52(terminal, &text)?,
-            Command::FetchResult { .. } if Some(i) != last_fetch => {}
             other => {
                 // The worker lives as long as the runtime; a closed channel means it crashed,
                 // and the status bar will stay idle rather than the app dying with it.
