@@ -24,8 +24,10 @@ pub async fn run(
     let source = Source::api(client, label.clone());
     let can_refresh = source.can_refresh();
 
-    // From here on the terminal is ours; `ratatui::init` also restores it if anything panics.
+    // From here on the terminal is ours; `ratatui::init` also restores it if anything panics,
+    // and our hook in front of its hook turns mouse reporting off first.
     let mut terminal = ratatui::init();
+    enable_mouse();
     // Detection writes queries and reads answers on the TTY, so it must run before the event
     // stream starts reading input.
     let picker = crate::images::picker_for(config.image_protocol);
@@ -53,8 +55,24 @@ pub async fn run(
         app.report_problem(problem);
     }
     let outcome = crate::tui::run(&mut terminal, app, commands, msg_rx).await;
+    disable_mouse();
     ratatui::restore();
     outcome
+}
+
+/// Mouse: wheel scrolls, click selects. Reporting is switched off again on every exit path,
+/// panics included, or the user's shell would receive mouse escape codes.
+fn enable_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        disable_mouse();
+        previous(info);
+    }));
+}
+
+fn disable_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
 }
 
 /// Logs go to a file in the state dir (a TUI owns the terminal), at `TRUORA_TUI_LOG` level

@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
@@ -32,7 +33,7 @@ pub async fn run(
             return Ok(());
         }
         if dirty {
-            terminal.draw(|frame| crate::ui::draw(&app, frame))?;
+            draw(terminal, &app)?;
             dirty = false;
         }
         tokio::select! {
@@ -69,11 +70,27 @@ pub async fn run(
     }
 }
 
+/// One frame inside a synchronized update, so a slow link never shows a half-drawn screen
+/// (terminals that do not know the sequence ignore it).
+fn draw(terminal: &mut DefaultTerminal, app: &App) -> anyhow::Result<()> {
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|frame| crate::ui::draw(app, frame))?;
+    crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    Ok(())
+}
+
 fn on_event(app: &mut App, event: Event, pending: &mut Vec<Command>) -> bool {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             pending.extend(app.handle_key(key));
             true
+        }
+        Event::Mouse(mouse) => {
+            let commands = app.handle_mouse(mouse);
+            let changed = !commands.is_empty()
+                || !matches!(mouse.kind, crossterm::event::MouseEventKind::Moved);
+            pending.extend(commands);
+            changed
         }
         Event::Resize(width, height) => {
             pending.extend(app.handle_message(Message::Resize { width, height }));
