@@ -231,10 +231,15 @@ fn validation(out: &mut String, v: &Validation, details: Option<&Validation>) {
             .join(" › ");
         let _ = writeln!(out, "      ✗ attachment {what}: invalid");
     }
-    if failing.is_empty() && v.is_failure() {
+    let face = details.and_then(|d| d.face.as_ref()).or(v.face.as_ref());
+    let failing_attachment = v
+        .attachments
+        .iter()
+        .any(|a| a.result.as_ref().is_some_and(|r| r.is_failure()));
+    if failing.is_empty() && !failing_attachment && face.is_none() && v.is_failure() {
         let _ = writeln!(out, "      no failing check recorded");
     }
-    if let Some(face) = details.and_then(|d| d.face.as_ref()).or(v.face.as_ref()) {
+    if let Some(face) = face {
         let mut parts = Vec::new();
         if let Some(s) = &face.similarity_status {
             let score = face

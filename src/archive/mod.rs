@@ -139,13 +139,13 @@ impl Archive {
         if !scanned.is_empty() {
             problems.push(if entries.is_empty() {
                 format!(
-                    "no manifest: {} processes found by scanning folders; images matched by their names",
-                    scanned.len()
+                    "no usable manifest or journal: {} found by scanning folders; images matched by their names",
+                    count(scanned.len(), "process", "processes")
                 )
             } else {
                 format!(
-                    "{} processes were only partly written (the export stopped while writing them)",
-                    scanned.len()
+                    "{} only partly written (the export stopped while writing them)",
+                    count(scanned.len(), "process", "processes")
                 )
             });
         }
@@ -208,7 +208,8 @@ impl Archive {
             .count();
         if absent > 0 {
             self.problems.push(format!(
-                "{absent} ids of the ids file are not in the archive"
+                "{} of the ids file not in the archive",
+                count(absent, "id", "ids")
             ));
         }
     }
@@ -404,7 +405,8 @@ impl Archive {
             .count();
         if failed > 0 {
             self.problems.push(format!(
-                "{failed} processes failed to export; opening one says what is missing"
+                "{} to export; opening one says what is missing",
+                count(failed, "process failed", "processes failed")
             ));
         }
         let not_reached = self
@@ -418,7 +420,8 @@ impl Archive {
             .count();
         if not_reached > 0 {
             self.problems.push(format!(
-                "{not_reached} listed processes are not in the archive (the export did not reach them)"
+                "{} not in the archive (the export did not reach them)",
+                count(not_reached, "listed process is", "listed processes are")
             ));
         }
         if let Some(head) = &self.head {
@@ -427,6 +430,10 @@ impl Archive {
                     "the export did not finish (state: {}); run it again to complete the archive",
                     head.state
                 ));
+            }
+            if head.state != "running" && !head.list.complete {
+                self.problems
+                    .push("the export stopped before reading the whole process list".into());
             }
             if !head.request.images {
                 self.problems
@@ -438,6 +445,11 @@ impl Archive {
             }
         }
     }
+}
+
+/// `1 process`, `2 processes`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The error for a file an entry does not have, with the reason the export recorded.
