@@ -16,6 +16,7 @@
 
 pub mod date;
 pub mod layout;
+mod list;
 pub mod manifest;
 mod options;
 mod pipeline;
