@@ -17,7 +17,7 @@ use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub enum Event<'a> {
     /// A page of the list (or the ids file) added processes to export.
     Listed { added: u64 },
-    /// The whole list is known: `total` processes.
+    /// The whole list is known: `total` processes (not sent when the list was cut short).
     ListDone { total: u64 },
     /// A process's result arrived; its details and images are fetched next.
     ResultFetched { process_id: &'a str },
@@ -151,19 +151,26 @@ impl Bar {
     /// Draws on stdout (the caller checked it is a terminal).
     pub fn new() -> Bar {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stdout());
-        let style = ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len} processes · {msg} · ETA {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        bar.set_style(style);
+        bar.set_style(style(LISTING));
         bar.enable_steady_tick(Duration::from_millis(200));
         Bar { bar }
     }
 
+    /// Leaves the bar where it stopped (an interrupted export is not shown as full).
     pub fn finish(&self) {
-        self.bar.finish();
+        self.bar.abandon();
     }
+}
+
+/// While the list is still being read the total is a lower bound and an ETA would mislead.
+const LISTING: &str = "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len}+ processes · {msg}";
+const KNOWN: &str =
+    "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len} processes · {msg} · ETA {eta}";
+
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
 
 impl Default for Bar {
@@ -174,9 +181,12 @@ impl Default for Bar {
 
 impl Progress for Bar {
     fn event(&self, event: Event<'_>, now: &Snapshot) {
-        if let Event::Warning(text) = event {
-            self.bar
-                .println(format!("warning: {}", crate::sanitize::terminal_text(text)));
+        match event {
+            Event::Warning(text) => self
+                .bar
+                .println(format!("warning: {}", crate::sanitize::terminal_text(text))),
+            Event::ListDone { .. } => self.bar.set_style(style(KNOWN)),
+            _ => {}
         }
         self.bar.set_length(now.total.max(now.finished()));
         self.bar.set_position(now.finished());
