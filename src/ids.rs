@@ -116,6 +116,26 @@ pub fn read(path: &Path) -> Result<IdList, IdsError> {
     parse(&text)
 }
 
+/// Reads an ids file for the command line: the ids, and lines to show the user (what was not
+/// understood, capped at 20, and which CSV column the ids came from).
+pub fn read_reported(path: &Path) -> Result<(Vec<String>, Vec<String>), IdsError> {
+    let list = read(path)?;
+    let name = path.display();
+    let mut lines: Vec<String> = list
+        .problem_lines(20)
+        .into_iter()
+        .map(|line| format!("{name}: {line}"))
+        .collect();
+    if let Some(column) = &list.column {
+        lines.push(format!(
+            "{name}: {} process ids read from column \"{}\"",
+            list.ids.len(),
+            crate::sanitize::terminal_text(column)
+        ));
+    }
+    Ok((list.ids, lines))
+}
+
 /// Parses the text of an ids file. Fails only when no id at all can be found, or when the file
 /// is a CSV whose header names no id column.
 pub fn parse(text: &str) -> Result<IdList, IdsError> {

@@ -280,23 +280,9 @@ fn conflicts(cli: &Cli) -> Option<&'static str> {
     }
 }
 
-/// Reads `--ids-file`; its unreadable lines are returned as warnings.
+/// Reads `--ids-file`; its unreadable lines come back as warnings.
 fn read_ids(path: &std::path::Path) -> Result<(Vec<String>, Vec<String>), StartError> {
-    let list = truora_tui::ids::read(path).map_err(|e| StartError::Usage(e.to_string()))?;
-    let mut warnings: Vec<String> = list
-        .problem_lines(20)
-        .into_iter()
-        .map(|line| format!("{}: {line}", path.display()))
-        .collect();
-    if let Some(column) = &list.column {
-        warnings.push(format!(
-            "{}: {} process ids read from column \"{}\"",
-            path.display(),
-            list.ids.len(),
-            truora_tui::sanitize::terminal_text(column)
-        ));
-    }
-    Ok((list.ids, warnings))
+    truora_tui::ids::read_reported(path).map_err(|e| StartError::Usage(e.to_string()))
 }
 
 /// What the browser or `show` reads from: an archive (offline), the API restricted to an ids

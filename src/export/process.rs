@@ -293,8 +293,8 @@ async fn download(
     latest: &Mutex<Latest>,
 ) -> Result<(String, Vec<u8>), Fail> {
     let what = format!(
-        "{field} of process {}",
-        crate::api::client::short(process_id)
+        "image {field} of validation {}",
+        crate::api::client::short(validation_id)
     );
     let find = |l: &Latest| link_in(&l.result.parsed, validation_id, field);
     let (mut generation, mut url) = {
