@@ -74,11 +74,11 @@ pub fn image_stems(result: &ProcessResult) -> Vec<ImageStem> {
             .clone()
             .unwrap_or_else(|| format!("#{}", v.index));
         for link in &v.images {
-            let base = format!(
+            let base = bounded(format!(
                 "{}-{}",
                 file_component(v.type_name()),
                 file_component(&link.field)
-            );
+            ));
             let mut stem = base.clone();
             let mut n = 1;
             while !used.insert(stem.clone()) {
@@ -93,6 +93,21 @@ pub fn image_stems(result: &ProcessResult) -> Vec<ImageStem> {
         }
     }
     out
+}
+
+/// Longest image stem kept as is: with a copy number, an extension and the temp file's
+/// decoration the name stays well under the 255 bytes file systems allow.
+const MAX_STEM: usize = 160;
+
+/// A stem cut to [`MAX_STEM`] bytes, with a hash of the whole so long names stay distinct.
+fn bounded(stem: String) -> String {
+    if stem.len() <= MAX_STEM {
+        return stem;
+    }
+    let digest = Sha256::digest(stem.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    // Sanitised stems are ASCII, so any byte index is a char boundary.
+    format!("{}-{hash}", &stem[..MAX_STEM - 9])
 }
 
 /// A relative path from an archive's bookkeeping, checked before use: plain components only,
@@ -295,6 +310,10 @@ mod tests {
         let long = "x".repeat(300);
         assert!(id_name(&long).len() <= 120);
         assert_ne!(id_name(&long), id_name(&format!("{long}y")));
+        let stem = bounded("a".repeat(300));
+        assert_eq!(stem.len(), MAX_STEM);
+        assert_ne!(stem, bounded(format!("{}b", "a".repeat(300))));
+        assert_eq!(bounded("short".into()), "short");
     }
 
     #[test]

@@ -144,10 +144,20 @@ fn failed(mut record: Record, mut errors: Vec<Fail>) -> Outcome {
     });
     let fatal = match first {
         Fail::Api(e) if e.is_fatal_for_session() => Some(ExportError::Fatal(e)),
-        Fail::Io { path, source } => Some(ExportError::io(path, source)),
+        // A full, read-only or forbidden disk fails every later process too; other write
+        // errors (a name the file system refuses) stay with this process.
+        Fail::Io { path, source } if is_systemic(&source) => Some(ExportError::io(path, source)),
         _ => None,
     };
     done(record, fatal)
+}
+
+fn is_systemic(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        StorageFull | QuotaExceeded | PermissionDenied | ReadOnlyFilesystem
+    )
 }
 
 fn done(mut record: Record, fatal: Option<ExportError>) -> Outcome {
