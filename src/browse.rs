@@ -5,23 +5,17 @@ use std::path::PathBuf;
 
 use tokio::sync::mpsc;
 
-use crate::api::Client;
 use crate::app::{App, AppOptions, Keymap};
 use crate::config::{Config, ImageProtocol};
 use crate::source::Source;
 use crate::worker::{self, WorkerOptions};
 
-/// Runs the browser over `client` until the user quits.
-pub async fn run(
-    config: Config,
-    warnings: Vec<String>,
-    client: Client,
-    label: String,
-) -> anyhow::Result<()> {
+/// Runs the browser over `source` (the API, an ids file, or an archive) until the user quits.
+pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyhow::Result<()> {
     init_logging();
     let (keymap, mut problems) = Keymap::from_config(&config.keys);
     problems.extend(warnings);
-    let source = Source::api(client, label.clone());
+    let label = source.label().to_owned();
     let can_refresh = source.can_refresh();
 
     // From here on the terminal is ours; `ratatui::init` also restores it if anything panics,

@@ -5,15 +5,21 @@
 //! - [`demo`] is an embedded fake of the Truora API, used by `--demo`, the tests and the benches;
 //! - [`config`] merges defaults, the config file, the environment and flags;
 //! - [`app`] is the browser's state and pure update function, [`ui`] draws it;
-//! - [`images`] decodes, encodes and saves images.
+//! - [`images`] decodes, encodes and saves images;
+//! - [`export`] writes every process into a folder, [`archive`] reads that folder back offline;
+//! - [`ids`] reads a user's own list of process ids, [`show`] prints one process to the shell.
 
 pub mod api;
 pub mod app;
+pub mod archive;
 pub mod browse;
 pub mod config;
 pub mod demo;
+pub mod export;
+pub mod ids;
 pub mod images;
 pub mod sanitize;
+pub mod show;
 pub mod source;
 pub mod tui;
 pub mod ui;

@@ -1,5 +1,6 @@
-//! The command line: `truora-tui` (the browser, default), `truora-tui demo-server`.
-//! Exit codes: 0 done, 1 failure while running, 2 usage or configuration error.
+//! The command line: `truora-tui` (the browser, default), `export`, `show`, `demo-server`.
+//! Exit codes: 0 done, 1 failure while running (for `export`: some processes failed), 2 usage or
+//! configuration error, 130 export interrupted by Ctrl-C (run it again to resume).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,12 @@ struct Global {
     /// Use the embedded demo API: no account or key needed
     #[arg(long, global = true)]
     demo: bool,
+    /// Browse (or `show`) an export offline: no network, no key
+    #[arg(long, global = true, value_name = "DIR")]
+    archive: Option<PathBuf>,
+    /// Only these processes: one id per line, or a CSV with a process id column
+    #[arg(long, global = true, value_name = "FILE")]
+    ids_file: Option<PathBuf>,
     #[command(flatten)]
     knobs: DemoKnobs,
 }
@@ -93,6 +100,49 @@ enum Cmd {
         #[arg(long, default_value_t = 0)]
         port: u16,
     },
+    /// Download every process (results, validation details, images) into a folder; resumable
+    Export(ExportArgs),
+    /// Print one process to the shell: status, failing checks, then its images
+    Show(ShowArgs),
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// The archive folder: new, empty, or an earlier export to resume
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Only processes with this status: failure, pending or success
+    #[arg(long, value_name = "STATUS")]
+    status: Option<String>,
+    /// Only processes created on or after this date (YYYY-MM-DD, UTC, or RFC 3339)
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Only processes created on or before this date (a date alone includes that day)
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Skip image files
+    #[arg(long)]
+    no_images: bool,
+    /// Skip validation details (show_details=true)
+    #[arg(long)]
+    no_details: bool,
+    /// Requests in flight at once (default: `concurrency` from the config, 8)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: Option<u16>,
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    process_id: String,
+    /// Print the raw result JSON, as received, instead
+    #[arg(long)]
+    json: bool,
+    /// Image width in terminal columns
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(4..=1000))]
+    width: u32,
+    /// Do not print images
+    #[arg(long)]
+    no_images: bool,
 }
 
 fn main() -> ExitCode {
@@ -118,7 +168,12 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = &cli.global;
-    let demo = g.demo || matches!(cli.command, Some(Cmd::DemoServer { .. }));
+    if let Some(problem) = conflicts(&cli) {
+        eprintln!("truora-tui: {problem}");
+        return Ok(ExitCode::from(2));
+    }
+    // An archive needs no key, like the demo.
+    let demo = g.demo || g.archive.is_some() || matches!(cli.command, Some(Cmd::DemoServer { .. }));
     let overrides = Overrides {
         config_path: g.config.clone(),
         identity_url: g.identity_url.clone(),
@@ -139,17 +194,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     match cli.command.unwrap_or(Cmd::Tui) {
         Cmd::DemoServer { port } => serve_demo(g.knobs.options(), port).await,
+        Cmd::Export(args) => export(args, loaded.config, g).await,
+        Cmd::Show(args) => show(args, &loaded.config, g).await,
         Cmd::Tui => {
-            let api = match api_setup(&loaded.config, g.demo, &g.knobs).await {
-                Ok(api) => api,
-                Err(SetupError::Config(e)) => {
-                    eprintln!("truora-tui: {e}");
-                    return Ok(ExitCode::from(e.exit_code() as u8));
-                }
-                Err(SetupError::Other(e)) => return Err(e),
+            let setup = match source_setup(&loaded.config, g, true).await {
+                Ok(setup) => setup,
+                Err(e) => return e.exit(),
             };
-            truora_tui::browse::run(loaded.config, loaded.warnings, api.client, api.label).await?;
-            if let Some(server) = api.demo {
+            let mut warnings = loaded.warnings;
+            warnings.extend(setup.warnings);
+            truora_tui::browse::run(loaded.config, warnings, setup.source).await?;
+            if let Some(server) = setup.demo {
                 server.shutdown().await;
             }
             Ok(ExitCode::SUCCESS)
@@ -168,6 +223,176 @@ struct ApiSetup {
 enum SetupError {
     Config(config::ConfigError),
     Other(anyhow::Error),
+}
+
+/// Why a source could not be set up: the API's setup, or a bad `--ids-file`/`--archive` (exit 2).
+enum StartError {
+    Setup(SetupError),
+    Usage(String),
+}
+
+impl From<SetupError> for StartError {
+    fn from(e: SetupError) -> Self {
+        StartError::Setup(e)
+    }
+}
+
+impl StartError {
+    fn exit(self) -> anyhow::Result<ExitCode> {
+        match self {
+            StartError::Setup(SetupError::Config(e)) => {
+                eprintln!("truora-tui: {e}");
+                Ok(ExitCode::from(e.exit_code() as u8))
+            }
+            StartError::Usage(e) => {
+                eprintln!("truora-tui: {e}");
+                Ok(ExitCode::from(2))
+            }
+            StartError::Setup(SetupError::Other(e)) => Err(e),
+        }
+    }
+}
+
+/// Flags that cannot go together.
+fn conflicts(cli: &Cli) -> Option<&'static str> {
+    let g = &cli.global;
+    if g.archive.is_some() && g.demo {
+        return Some("--archive and --demo cannot be used together: an archive is read offline");
+    }
+    match &cli.command {
+        Some(Cmd::Export(_)) if g.archive.is_some() => Some(
+            "export reads from the API; --archive is already an export (run export again with the same --out to resume it)",
+        ),
+        Some(Cmd::Show(_)) if g.ids_file.is_some() => {
+            Some("show prints the one process given; --ids-file does not apply")
+        }
+        _ => None,
+    }
+}
+
+/// Reads `--ids-file`; its unreadable lines come back as warnings.
+fn read_ids(path: &std::path::Path) -> Result<(Vec<String>, Vec<String>), StartError> {
+    truora_tui::ids::read_reported(path).map_err(|e| StartError::Usage(e.to_string()))
+}
+
+/// What the browser or `show` reads from: an archive (offline), the API restricted to an ids
+/// file, or the API (live or demo).
+struct SourceSetup {
+    source: truora_tui::source::Source,
+    /// For the status bar (browser) or stderr (`show`).
+    warnings: Vec<String>,
+    /// Kept alive for as long as the source needs it.
+    demo: Option<DemoServer>,
+}
+
+async fn source_setup(
+    config: &Config,
+    g: &Global,
+    use_ids: bool,
+) -> Result<SourceSetup, StartError> {
+    use truora_tui::archive::Archive;
+    use truora_tui::source::Source;
+    let ids = match g.ids_file.as_deref().filter(|_| use_ids) {
+        Some(path) => Some((read_ids(path)?, path.display().to_string())),
+        None => None,
+    };
+    if let Some(dir) = &g.archive {
+        let mut archive = Archive::open(dir).map_err(|e| StartError::Usage(e.to_string()))?;
+        let mut warnings = Vec::new();
+        if let Some(((ids, lines), _)) = ids {
+            archive.retain_ids(&ids);
+            warnings.extend(lines);
+        }
+        warnings.extend(archive.problems().iter().cloned());
+        return Ok(SourceSetup {
+            source: Source::from_archive(archive),
+            warnings,
+            demo: None,
+        });
+    }
+    let api = api_setup(config, g.demo, &g.knobs).await?;
+    let (source, warnings) = match ids {
+        Some(((ids, lines), file)) => {
+            let label = format!("{} · {} ids from {file}", api.label, ids.len());
+            (Source::ids(api.client, ids, label), lines)
+        }
+        None => (Source::api(api.client, api.label), Vec::new()),
+    };
+    Ok(SourceSetup {
+        source,
+        warnings,
+        demo: api.demo,
+    })
+}
+
+async fn export(args: ExportArgs, mut config: Config, g: &Global) -> anyhow::Result<ExitCode> {
+    use truora_tui::export::{ExportOptions, Filter, IdsInput};
+    let usage = |e: &dyn std::fmt::Display| {
+        eprintln!("truora-tui: {e}");
+        Ok(ExitCode::from(2))
+    };
+    let filter = match Filter::parse(
+        args.status.as_deref(),
+        args.since.as_deref(),
+        args.until.as_deref(),
+    ) {
+        Ok(f) => f,
+        Err(e) => return usage(&e),
+    };
+    let mut opts = ExportOptions::new(&args.out);
+    opts.filter = filter;
+    if let Some(path) = &g.ids_file {
+        let (ids, warnings) = match read_ids(path) {
+            Ok(read) => read,
+            Err(e) => return e.exit(),
+        };
+        for w in warnings {
+            eprintln!("truora-tui: {w}");
+        }
+        opts.ids = Some(IdsInput {
+            ids,
+            file: Some(path.display().to_string()),
+        });
+    }
+    if let Err(e) = opts.validate() {
+        return usage(&e);
+    }
+    if let Some(n) = args.concurrency {
+        config.concurrency = usize::from(n);
+    }
+    opts.images = !args.no_images;
+    opts.details = !args.no_details;
+    opts.concurrency = config.concurrency;
+    let api = match api_setup(&config, g.demo, &g.knobs).await {
+        Ok(api) => api,
+        Err(e) => return StartError::from(e).exit(),
+    };
+    opts.identity_url = api.client.options().identity_base.to_string();
+    opts.validations_url = api.client.options().validations_base.to_string();
+    let code = truora_tui::export::run_in_terminal(api.client, opts).await;
+    drop(api.demo);
+    Ok(ExitCode::from(code))
+}
+
+async fn show(args: ShowArgs, config: &Config, g: &Global) -> anyhow::Result<ExitCode> {
+    let setup = match source_setup(config, g, false).await {
+        Ok(setup) => setup,
+        Err(e) => return e.exit(),
+    };
+    let opts = truora_tui::show::ShowOptions {
+        json: args.json,
+        images: !args.no_images,
+        width: args.width,
+    };
+    let outcome = truora_tui::show::run(&setup.source, &args.process_id, &opts).await;
+    drop(setup.demo);
+    match outcome {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("truora-tui: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 async fn api_setup(config: &Config, demo: bool, knobs: &DemoKnobs) -> Result<ApiSetup, SetupError> {

@@ -19,10 +19,9 @@ use tokio::task::AbortHandle;
 
 use crate::api::ApiError;
 use crate::api::model::ProcessResult;
-use crate::api::paging::Pages;
 use crate::app::{CellSize, Command, ImageKey, ImageRequest, Message};
 use crate::images::{self, ByteCache, Limits};
-use crate::source::Source;
+use crate::source::{Pages, Source};
 
 /// What the worker needs besides its channels.
 pub struct WorkerOptions {
@@ -237,7 +236,7 @@ async fn load_page(shared: Arc<Shared>) {
     };
     match walker.next().await {
         Some(Ok(page)) => {
-            let more = walker.cursor().is_some();
+            let more = walker.has_more();
             shared.send(Message::Page {
                 items: page.items,
                 more,

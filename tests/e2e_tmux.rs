@@ -43,21 +43,22 @@ fn review_a_failed_process_and_save_its_image() {
     // The list loads every page in the background.
     t.wait_for_text("320 processes");
 
-    // Jump to a failed process: the tree opens on its first failing check.
+    // Jump to a failed process: the tree opens on its first failing check. Conditions are
+    // checked together on one capture: tmux may show a frame half drawn.
     t.keys(&["n"]);
-    let screen = t.wait_for("the cursor on a failing check", |s| {
-        right_side(s)
-            .iter()
-            .any(|l| l.trim_start().starts_with('›') && l.contains('✗'))
+    t.wait_for("the cursor on a failing check of the new process", |s| {
+        s.lines().next().is_some_and(|l| !l.contains(" 1/320"))
+            && s.contains("failed check")
+            && !s.contains("loading result")
+            && right_side(s)
+                .iter()
+                .any(|l| l.trim_start().starts_with('›') && l.contains('✗'))
     });
-    assert!(screen.contains("failed check"), "{screen}");
 
-    // The preview draws the process's first picture in half-blocks.
-    let screen = t.wait_for("an image in half-blocks", |s| half_blocks(s) > 200);
-    assert!(
-        screen.contains("px ·"),
-        "image facts under the picture:\n{screen}"
-    );
+    // The preview draws the process's first picture in half-blocks, with its facts below.
+    t.wait_for("an image in half-blocks", |s| {
+        half_blocks(s) > 200 && s.contains("px ·")
+    });
 
     // `S` saves every image of the process into DL/<process id>/.
     t.keys(&["S"]);

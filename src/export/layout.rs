@@ -1,0 +1,353 @@
+//! Where each file of an archive goes, and how it gets there.
+//!
+//! ```text
+//! DIR/manifest.json                      what was asked, counts, per-process state and checksums
+//! DIR/progress.jsonl                     the journal: one line per finished process (see manifest)
+//! DIR/processes.jsonl                    list items as received (ids mode: {"process_id": …})
+//! DIR/<process>/result.json              the result, byte for byte
+//! DIR/<process>/validations/<id>.json    show_details=true, byte for byte
+//! DIR/<process>/images/<save name>       `<validation type>-<field>.<ext>`, as the browser saves
+//! ```
+//!
+//! Every name is sanitised ([`file_component`]); a process or validation id that does not survive
+//! sanitising unchanged (or contains a dot, so `manifest.json` cannot be a process) gets a short
+//! hash of the id appended, so two ids never share a folder. Files are written whole or not at
+//! all: bytes go to a hidden `.<name>.<pid>-<n>.part` file (0600, created exclusively) that is
+//! renamed over the final name; folders are 0700. A killed run can leave `.part` files behind;
+//! [`sweep_temp_files`] removes them before the next run starts.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sha2::{Digest, Sha256};
+
+use crate::api::model::ProcessResult;
+use crate::sanitize::file_component;
+
+pub const MANIFEST: &str = "manifest.json";
+pub const JOURNAL: &str = "progress.jsonl";
+pub const PROCESSES: &str = "processes.jsonl";
+pub const RESULT: &str = "result.json";
+pub const VALIDATIONS: &str = "validations";
+pub const IMAGES: &str = "images";
+pub const LOCK: &str = ".truora-tui-export.lock";
+
+/// The folder (or file stem) for a server id: the id itself when it is already a safe name,
+/// else its sanitised form plus `-` and 8 hex digits of its SHA-256.
+pub fn id_name(id: &str) -> String {
+    let clean = file_component(id);
+    if clean == id && !id.contains('.') {
+        return clean;
+    }
+    let digest = Sha256::digest(id.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let stem: String = clean.chars().take(100).collect();
+    format!("{stem}-{hash}")
+}
+
+/// `validations/<id name>.json`, relative to the process folder.
+pub fn details_path(validation_id: &str) -> String {
+    format!("{VALIDATIONS}/{}.json", id_name(validation_id))
+}
+
+/// One image link of a result and the stem of its file name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageStem {
+    /// The validation's id, or `#<index>` when it has none (as in the browser's `ImageKey`).
+    pub validation_id: String,
+    pub field: String,
+    /// `<validation type>-<field>`, sanitised, with `-1`, `-2`… for repeats in the process.
+    pub stem: String,
+}
+
+/// The image files of a result, in order: the browser's save name without its extension (which
+/// comes from the bytes), made unique within the process in a fixed order so a re-run and the
+/// archive reader arrive at the same names.
+pub fn image_stems(result: &ProcessResult) -> Vec<ImageStem> {
+    let mut used = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for v in &result.validations {
+        let validation_id = v
+            .validation_id
+            .clone()
+            .unwrap_or_else(|| format!("#{}", v.index));
+        for link in &v.images {
+            let base = bounded(format!(
+                "{}-{}",
+                file_component(v.type_name()),
+                file_component(&link.field)
+            ));
+            let mut stem = base.clone();
+            let mut n = 1;
+            while !used.insert(stem.clone()) {
+                stem = format!("{base}-{n}");
+                n += 1;
+            }
+            out.push(ImageStem {
+                validation_id: validation_id.clone(),
+                field: link.field.clone(),
+                stem,
+            });
+        }
+    }
+    out
+}
+
+/// Longest image stem kept as is: with a copy number, an extension and the temp file's
+/// decoration the name stays well under the 255 bytes file systems allow.
+const MAX_STEM: usize = 160;
+
+/// A stem cut to [`MAX_STEM`] bytes, with a hash of the whole so long names stay distinct.
+fn bounded(stem: String) -> String {
+    if stem.len() <= MAX_STEM {
+        return stem;
+    }
+    let digest = Sha256::digest(stem.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    // Sanitised stems are ASCII, so any byte index is a char boundary.
+    format!("{}-{hash}", &stem[..MAX_STEM - 9])
+}
+
+/// A relative path from an archive's bookkeeping, checked before use: plain components only,
+/// none hidden, none `..`, so a tampered manifest cannot point outside the archive.
+pub fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && path
+            .split('/')
+            .all(|c| !c.is_empty() && !c.starts_with('.') && file_component(c) == c)
+}
+
+/// `scheme://host/path` of a link: the object, without the signature in its query.
+pub fn without_query(link: &str) -> String {
+    match url::Url::parse(link) {
+        Ok(mut u) => {
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => link.split(['?', '#']).next().unwrap_or_default().to_owned(),
+    }
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Creates `path` (and parents) 0700 where missing; existing folders keep their mode.
+pub fn make_dirs(path: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Writes `bytes` to `path` atomically (temp file in the same folder, then rename over `path`),
+/// creating the parent folder 0700 if needed. Runs to completion once started: call it from
+/// `spawn_blocking` so a cancelled caller never leaves a half-written temp file behind.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    make_dirs(parent)?;
+    let mut temp = TempFile::create(path)?;
+    temp.file.write_all(bytes)?;
+    temp.commit(path)
+}
+
+/// A hidden temp file beside its final name; removed on drop unless committed.
+pub struct TempFile {
+    pub path: PathBuf,
+    pub file: File,
+    committed: bool,
+}
+
+impl TempFile {
+    pub fn create(target: &Path) -> io::Result<TempFile> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let parent = target.parent().unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for _ in 0..100 {
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let temp = parent.join(format!(".{name}.{}-{n}.part", std::process::id()));
+            match exclusive(&temp) {
+                Ok(file) => {
+                    return Ok(TempFile {
+                        path: temp,
+                        file,
+                        committed: false,
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "no free temp file name",
+        ))
+    }
+
+    /// Flushes and renames the temp file over `target`.
+    pub fn commit(mut self, target: &Path) -> io::Result<()> {
+        self.file.flush()?;
+        fs::rename(&self.path, target)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Opens a new file 0600, failing if the name exists.
+fn exclusive(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Opens the journal for appending, creating it 0600.
+pub fn open_append(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Whether a name is one of our temp files.
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".part")
+}
+
+/// Removes temp files a killed run left in the archive (top level, process folders and their
+/// `validations`/`images`). Returns how many were removed.
+pub fn sweep_temp_files(dir: &Path) -> io::Result<usize> {
+    let mut removed = remove_temps_in(dir)?;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry.file_type()?.is_dir() {
+            continue;
+        }
+        let folder = entry.path();
+        removed += remove_temps_in(&folder)?;
+        for sub in [VALIDATIONS, IMAGES] {
+            let sub = folder.join(sub);
+            if sub.is_dir() {
+                removed += remove_temps_in(&sub)?;
+            }
+        }
+    }
+    Ok(removed)
+}
+
+fn remove_temps_in(dir: &Path) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if is_temp_name(&name.to_string_lossy()) && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Temp files anywhere in the archive (for tests and `--check`-style assertions).
+pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if is_temp_name(&entry.file_name().to_string_lossy()) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_ids_are_their_own_names_and_others_get_a_hash() {
+        assert_eq!(id_name("IDP0123abc"), "IDP0123abc");
+        assert_eq!(id_name("VLD_x-1"), "VLD_x-1");
+        let a = id_name("IDP/a");
+        let b = id_name("IDP_a");
+        assert!(
+            a.starts_with("IDP_a-") && a.len() == "IDP_a-".len() + 8,
+            "{a}"
+        );
+        assert_ne!(a, b);
+        assert_ne!(id_name("IDP:a"), a, "same sanitised form, different hash");
+        assert!(id_name("manifest.json").starts_with("manifest.json-"));
+        assert!(!id_name("..").starts_with('.'));
+        let long = "x".repeat(300);
+        assert!(id_name(&long).len() <= 120);
+        assert_ne!(id_name(&long), id_name(&format!("{long}y")));
+        let stem = bounded("a".repeat(300));
+        assert_eq!(stem.len(), MAX_STEM);
+        assert_ne!(stem, bounded(format!("{}b", "a".repeat(300))));
+        assert_eq!(bounded("short".into()), "short");
+    }
+
+    #[test]
+    fn atomic_writes_leave_only_the_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("p/images/a.jpg");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert!(temp_files(tmp.path()).is_empty());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&tmp.path().join("p/images")), 0o700);
+        }
+    }
+
+    #[test]
+    fn sweeping_removes_leftover_temp_files_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keep = tmp.path().join("IDP1/images/a.jpg");
+        write_atomic(&keep, b"x").unwrap();
+        for leftover in [
+            ".manifest.json.1-0.part",
+            "IDP1/.result.json.1-1.part",
+            "IDP1/images/.a.jpg.1-2.part",
+        ] {
+            fs::write(tmp.path().join(leftover), b"half").unwrap();
+        }
+        assert_eq!(temp_files(tmp.path()).len(), 3);
+        assert_eq!(sweep_temp_files(tmp.path()).unwrap(), 3);
+        assert!(temp_files(tmp.path()).is_empty());
+        assert!(keep.exists());
+    }
+}

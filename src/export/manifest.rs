@@ -1,0 +1,338 @@
+//! The archive's bookkeeping: per-process records, the journal and the manifest.
+//!
+//! Why two files: a manifest that is rewritten after every process costs O(processes) each time
+//! and would need every record in memory; a journal costs one appended line. So:
+//! - `progress.jsonl` is append-only: one [`Record`] per process, appended only after all of that
+//!   process's files are in place. A later line for the same process wins. A line cut short by a
+//!   kill is ignored (and the next run starts on a fresh line), so the journal is consistent
+//!   after Ctrl-C or a kill at any point.
+//! - `manifest.json` is rewritten atomically at the start of a run (what was asked, state
+//!   `running`) and at its end (state, counts, and `processes`: the latest record of every
+//!   process, streamed from the journal, which is compacted to the same records).
+//!
+//! A reader (resume, the archive browser) takes the manifest's `processes`, then the journal's
+//! lines on top: the journal is the truth while a run is going or after it was killed.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::layout::{self, JOURNAL, MANIFEST, TempFile};
+
+pub const FORMAT: &str = "truora-tui-export";
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcessState {
+    /// Every file asked for is in place and matches its checksum.
+    Complete,
+    /// Something could not be exported; `error` says what, `files` lists what was.
+    Failed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    Result,
+    Details,
+    Image,
+}
+
+/// One file of a process, relative to its folder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub path: String,
+    pub kind: FileKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_id: Option<String>,
+    /// The image's field (`front_image`, `input_files-0`): with `validation_id`, the browser's
+    /// `ImageKey`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The link it was downloaded from, without its query (the signature), to match links found
+    /// elsewhere (validation details) to the same file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Something asked for that is not in the archive, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Missing {
+    pub kind: FileKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub error: String,
+}
+
+/// The state of one process after a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub process_id: String,
+    /// Its folder in the archive (see [`layout::id_name`]).
+    pub folder: String,
+    pub state: ProcessState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub finished_at: String,
+    /// Whether images / validation details were asked for (`--no-images`, `--no-details`).
+    #[serde(default = "yes")]
+    pub images: bool,
+    #[serde(default = "yes")]
+    pub details: bool,
+    /// List fields taken from the result (status, dates, reasons), so a reader can show the
+    /// process without parsing its result.
+    #[serde(default)]
+    pub summary: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Missing>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What was asked (never the API key).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Request {
+    /// `list` (the process list endpoint) or `ids-file`.
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ids_file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ids: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    pub images: bool,
+    pub details: bool,
+    pub concurrency: usize,
+    pub identity_url: String,
+    pub validations_url: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListInfo {
+    /// The whole list (or ids file) was read.
+    pub complete: bool,
+    /// Items that passed the filters (the processes of this archive).
+    pub items: u64,
+    /// Items left out by `--status`/`--since`/`--until` (or with no date to compare).
+    pub filtered_out: u64,
+    /// List entries that were not processes.
+    pub not_processes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Counts {
+    pub processes: u64,
+    pub complete: u64,
+    pub failed: u64,
+    pub files: u64,
+    pub images: u64,
+    pub bytes: u64,
+}
+
+/// Everything in `manifest.json` but the per-process records.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Head {
+    pub format: String,
+    pub format_version: u32,
+    pub tool: String,
+    pub tool_version: String,
+    pub request: Request,
+    /// `running`, `complete` (everything exported), `incomplete` (some failed), `interrupted`.
+    pub state: String,
+    pub started_at: String,
+    pub updated_at: String,
+    pub list: ListInfo,
+    pub counts: Counts,
+    /// The journal file name, for readers of a manifest whose run is still going.
+    pub journal: String,
+}
+
+/// `manifest.json` as read back.
+#[derive(Debug, Default, Deserialize)]
+pub struct ManifestFile {
+    #[serde(flatten)]
+    pub head: Head,
+    #[serde(default)]
+    pub processes: Option<Vec<Record>>,
+}
+
+/// Reads `manifest.json`: `Ok(None)` when absent, `Err` with the reason when damaged.
+pub fn read_manifest(dir: &Path) -> Result<Option<ManifestFile>, String> {
+    let path = dir.join(MANIFEST);
+    let file = match File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    serde_json::from_reader(BufReader::new(file))
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// Streams the journal's records in order; returns how many lines could not be read.
+pub fn read_journal(dir: &Path, mut each: impl FnMut(Record)) -> io::Result<usize> {
+    let file = match File::open(dir.join(JOURNAL)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut bad = 0;
+    for line in BufReader::new(file).split(b'\n') {
+        let line = line?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Record>(&line) {
+            Ok(record) => each(record),
+            Err(_) => bad += 1,
+        }
+    }
+    Ok(bad)
+}
+
+/// The journal, open for appending one record per finished process.
+pub struct Journal {
+    file: File,
+}
+
+impl Journal {
+    /// Opens (creating) the journal; a line cut short by a kill is closed first so the next
+    /// record starts on its own line.
+    pub fn open(dir: &Path) -> io::Result<Journal> {
+        let mut file = layout::open_append(&dir.join(JOURNAL))?;
+        let len = file.metadata()?.len();
+        if len > 0 {
+            let mut last = [0u8; 1];
+            let mut reader = File::open(dir.join(JOURNAL))?;
+            reader.seek(SeekFrom::Start(len - 1))?;
+            reader.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                file.write_all(b"\n")?;
+            }
+        }
+        Ok(Journal { file })
+    }
+
+    /// Appends one record as a single write of one line.
+    pub fn append(&mut self, record: &Record) -> io::Result<()> {
+        let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
+        line.push(b'\n');
+        self.file.write_all(&line)
+    }
+}
+
+/// Writes `manifest.json` with no records (the start of a run).
+pub fn write_head(dir: &Path, head: &Head) -> io::Result<()> {
+    let text = serde_json::to_vec_pretty(head).map_err(io::Error::other)?;
+    layout::write_atomic(&dir.join(MANIFEST), &text)
+}
+
+/// Per process: the journal line of its latest record, and what that record counts for.
+struct Latest {
+    line: usize,
+    complete: bool,
+    files: u64,
+    images: u64,
+    bytes: u64,
+}
+
+/// Ends a run: `manifest.json` gets `head` (with counts from the journal) and the latest record
+/// of every process; the journal is compacted to the same records. Two streaming passes over
+/// the journal, so memory stays small however many processes there are. Returns the counts.
+pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
+    let mut latest: HashMap<String, Latest> = HashMap::new();
+    let mut line = 0;
+    read_journal(dir, |r| {
+        let images = r.files.iter().filter(|f| f.kind == FileKind::Image);
+        let entry = Latest {
+            line,
+            complete: r.state == ProcessState::Complete,
+            files: r.files.len() as u64,
+            images: images.clone().count() as u64,
+            bytes: r.files.iter().map(|f| f.bytes).sum(),
+        };
+        latest.insert(r.process_id, entry);
+        line += 1;
+    })?;
+    let mut counts = Counts {
+        processes: latest.len() as u64,
+        ..Counts::default()
+    };
+    for l in latest.values() {
+        if l.complete {
+            counts.complete += 1;
+        } else {
+            counts.failed += 1;
+        }
+        counts.files += l.files;
+        counts.images += l.images;
+        counts.bytes += l.bytes;
+    }
+    head.counts = counts.clone();
+    let mut keep: Vec<usize> = latest.values().map(|l| l.line).collect();
+    keep.sort_unstable();
+    drop(latest);
+
+    let manifest_path = dir.join(MANIFEST);
+    let journal_path = dir.join(JOURNAL);
+    let manifest = TempFile::create(&manifest_path)?;
+    let journal = TempFile::create(&journal_path)?;
+    let mut m = BufWriter::new(&manifest.file);
+    let mut j = BufWriter::new(&journal.file);
+    let head_text = serde_json::to_string_pretty(head).map_err(io::Error::other)?;
+    let open = head_text.trim_end().trim_end_matches('}').trim_end();
+    write!(m, "{open},\n  \"processes\": [")?;
+    let (mut line, mut next, mut first) = (0, 0, true);
+    let mut failure: Option<io::Error> = None;
+    read_journal(dir, |r| {
+        if keep.get(next) == Some(&line) {
+            next += 1;
+            let written = serde_json::to_string(&r)
+                .map_err(io::Error::other)
+                .and_then(|text| {
+                    let sep = if first { "\n    " } else { ",\n    " };
+                    first = false;
+                    write!(m, "{sep}{text}")?;
+                    writeln!(j, "{text}")
+                });
+            if let Err(e) = written {
+                failure.get_or_insert(e);
+            }
+        }
+        line += 1;
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    m.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+    m.into_inner().map_err(|e| e.into_error())?;
+    j.into_inner().map_err(|e| e.into_error())?;
+    // The journal first: a crash between the renames leaves the old manifest with a journal
+    // holding the same latest records, which readers merge anyway.
+    journal.commit(&journal_path)?;
+    manifest.commit(&manifest_path)?;
+    Ok(counts)
+}

@@ -1,0 +1,299 @@
+//! The export's moving parts: a lister feeding a bounded channel, a bounded set of process tasks
+//! draining it, and one driver that journals each finished process and reports progress.
+//!
+//! Only the driver writes the journal, so records never interleave. Stopping: the lister stops
+//! reading pages, queued processes are not started, running ones give up at their next request
+//! (files being written are finished first), then the manifest is written as for any other end.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use crate::api::{ApiError, Client};
+
+use super::layout;
+use super::manifest::{self, Head, Journal, ListInfo, ProcessState, Request};
+use super::process::{self, Job, Outcome};
+use super::progress::{Event, Progress, Snapshot, Tally};
+use super::resume;
+use super::{ExportError, ExportOptions, ExportSummary, Stop, StopHandle};
+
+/// What every process task shares.
+pub(crate) struct Ctx {
+    pub client: Client,
+    pub dir: PathBuf,
+    pub opts: ExportOptions,
+    /// Fires on the caller's stop and on a fatal error.
+    pub stop: Stop,
+    fatal_stop: StopHandle,
+    reporter: Arc<dyn Progress>,
+    tally: Tally,
+}
+
+/// Why a step of a process did not produce its file.
+pub(crate) enum Fail {
+    Stopped,
+    Api(ApiError),
+    /// The image host has no such object (404): deleted at Truora, a re-run will not help.
+    Gone {
+        what: String,
+    },
+    Io {
+        path: PathBuf,
+        source: io::Error,
+    },
+}
+
+impl fmt::Display for Fail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fail::Stopped => f.write_str("stopped before it was fetched"),
+            Fail::Api(e) => write!(f, "{e}"),
+            Fail::Gone { what } => write!(
+                f,
+                "{what}: the image host has no such file (404): Truora no longer keeps it, so re-running the export will not fetch it"
+            ),
+            Fail::Io { path, source } => write!(
+                f,
+                "cannot write {}: {source}; check free space and permissions of the --out folder",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl Ctx {
+    pub fn report(&self, event: Event<'_>) -> Snapshot {
+        let now = self.tally.count(&event);
+        self.reporter.event(event, &now);
+        now
+    }
+
+    /// One API call that gives up when the export is stopped. A rate-limited call (the client
+    /// already retried it) is tried again after a growing pause, a few more rounds.
+    pub async fn call<T, F, Fut>(&self, mut f: F) -> Result<T, Fail>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut round = 0;
+        loop {
+            let outcome = tokio::select! {
+                outcome = f() => outcome,
+                () = self.stop.stopped() => return Err(Fail::Stopped),
+            };
+            match outcome {
+                Err(ApiError::RateLimited { .. }) if round < self.opts.rate_limit_rounds => {
+                    round += 1;
+                    let pause = self.opts.rate_limit_pause.saturating_mul(round);
+                    tokio::select! {
+                        () = tokio::time::sleep(pause) => {}
+                        () = self.stop.stopped() => return Err(Fail::Stopped),
+                    }
+                }
+                Err(e) => return Err(Fail::Api(e)),
+                Ok(v) => return Ok(v),
+            }
+        }
+    }
+}
+
+pub(crate) async fn run(
+    client: Client,
+    opts: ExportOptions,
+    reporter: Arc<dyn Progress>,
+    stop: Stop,
+) -> Result<ExportSummary, ExportError> {
+    let started = Instant::now();
+    let dir = opts.out.clone();
+    let prep_opts = opts.clone();
+    let prepared = tokio::task::spawn_blocking(move || resume::prepare(&prep_opts))
+        .await
+        .map_err(|e| ExportError::io(&dir, io::Error::other(e.to_string())))??;
+    let mut head = head(&opts);
+    manifest::write_head(&dir, &head).map_err(|e| ExportError::io(&dir, e))?;
+    let mut journal = Journal::open(&dir).map_err(|e| ExportError::io(&dir, e))?;
+    let (fatal_stop, inner_stop) = Stop::new();
+    let forward = {
+        let (user, inner) = (stop.clone(), fatal_stop.clone());
+        tokio::spawn(async move {
+            user.stopped().await;
+            inner.stop();
+        })
+    };
+    let ctx = Arc::new(Ctx {
+        client,
+        dir: dir.clone(),
+        stop: inner_stop,
+        fatal_stop,
+        reporter,
+        tally: Tally::default(),
+        opts,
+    });
+    for warning in &prepared.warnings {
+        ctx.report(Event::Warning(warning));
+    }
+
+    let (tx, mut rx) = mpsc::channel::<Job>(ctx.opts.concurrency.max(1) * 4);
+    let lister = tokio::spawn(super::list::list(ctx.clone(), prepared.prior, tx));
+    let max_tasks = ctx.opts.concurrency.max(1) * 2;
+    let mut tasks = JoinSet::new();
+    let mut ids = HashMap::new();
+    let mut failed = Vec::new();
+    let mut fatal: Option<ExportError> = None;
+    let mut open = true;
+    loop {
+        tokio::select! {
+            biased;
+            Some(joined) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                let (task_id, outcome) = match joined {
+                    Ok((task_id, outcome)) => (task_id, Ok(outcome)),
+                    Err(e) => (e.id(), Err(e)),
+                };
+                let process_id: String = ids.remove(&task_id).unwrap_or_default();
+                let outcome = match outcome {
+                    Ok(outcome) => outcome,
+                    Err(e) => {
+                        // A bug, not the server: not journaled, so the next run tries again.
+                        let error = format!("internal error ({e}); please report it");
+                        ctx.report(Event::ProcessDone { process_id: &process_id, skipped: false, error: Some(&error) });
+                        failed.push((process_id, error));
+                        continue;
+                    }
+                };
+                let Outcome::Done { record, fatal: this_fatal } = outcome else { continue };
+                if let Err(e) = journal.append(&record) {
+                    fatal.get_or_insert(ExportError::io(dir.join(manifest_name()), e));
+                    stop_all(&ctx);
+                    continue;
+                }
+                let error = record.error.as_deref();
+                if let Some(error) = error.filter(|_| record.state == ProcessState::Failed) {
+                    failed.push((process_id.clone(), error.to_owned()));
+                }
+                ctx.report(Event::ProcessDone { process_id: &process_id, skipped: false, error });
+                if let Some(e) = this_fatal {
+                    fatal.get_or_insert(e);
+                    stop_all(&ctx);
+                }
+            }
+            job = rx.recv(), if open && tasks.len() < max_tasks => match job {
+                Some(_) if ctx.stop.is_stopped() => {}
+                Some(job) => {
+                    let id = job.process_id.clone();
+                    let handle = tasks.spawn(process::export(ctx.clone(), job));
+                    ids.insert(handle.id(), id);
+                }
+                None => open = false,
+            },
+            else => break,
+        }
+    }
+    drop(journal);
+    forward.abort();
+    let listed = lister.await.unwrap_or_else(|e| ListInfo {
+        error: Some(format!("the list reader stopped: {e}")),
+        ..ListInfo::default()
+    });
+    let interrupted = ctx.stop.is_stopped() && fatal.is_none();
+    head.state = if interrupted {
+        "interrupted"
+    } else if !failed.is_empty() || listed.error.is_some() || fatal.is_some() {
+        "incomplete"
+    } else {
+        "complete"
+    }
+    .into();
+    head.updated_at = super::date::iso(super::date::now());
+    head.list = listed.clone();
+    let finish_dir = dir.clone();
+    let mut final_head = head.clone();
+    tokio::task::spawn_blocking(move || manifest::finish(&finish_dir, &mut final_head))
+        .await
+        .map_err(|e| ExportError::io(&dir, io::Error::other(e.to_string())))?
+        .map_err(|e| ExportError::io(dir.join(manifest_name()), e))?;
+    drop(prepared.lock);
+    if let Some(e) = fatal {
+        return Err(e);
+    }
+    let now = ctx.tally.snapshot();
+    Ok(ExportSummary {
+        out: dir,
+        listed: listed.items,
+        exported: now.exported,
+        skipped: now.skipped,
+        failed,
+        images: now.images,
+        files: now.files,
+        bytes: now.bytes,
+        filtered_out: listed.filtered_out,
+        not_processes: listed.not_processes,
+        list_error: listed.error,
+        interrupted,
+        warnings: prepared.warnings,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn manifest_name() -> &'static str {
+    layout::MANIFEST
+}
+
+/// A fatal error stops the export the way Ctrl-C does, but is returned as the error.
+fn stop_all(ctx: &Ctx) {
+    ctx.fatal_stop.stop();
+}
+
+fn head(opts: &ExportOptions) -> Head {
+    let now = super::date::iso(super::date::now());
+    let f = &opts.filter.text;
+    Head {
+        format: manifest::FORMAT.into(),
+        format_version: manifest::FORMAT_VERSION,
+        tool: env!("CARGO_PKG_NAME").into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        request: Request {
+            source: if opts.ids.is_some() {
+                "ids-file"
+            } else {
+                "list"
+            }
+            .into(),
+            ids_file: opts.ids.as_ref().and_then(|i| i.file.clone()),
+            ids: opts.ids.as_ref().map(|i| i.ids.len()),
+            status: f.0.clone(),
+            since: f.1.clone(),
+            until: f.2.clone(),
+            images: opts.images,
+            details: opts.details,
+            concurrency: opts.concurrency,
+            identity_url: public_url(&opts.identity_url),
+            validations_url: public_url(&opts.validations_url),
+        },
+        state: "running".into(),
+        started_at: now.clone(),
+        updated_at: now,
+        list: ListInfo::default(),
+        counts: Default::default(),
+        journal: layout::JOURNAL.into(),
+    }
+}
+
+/// A base URL fit for the manifest: no user, password or query, which could hold secrets.
+fn public_url(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.set_query(None);
+            url.to_string()
+        }
+        Err(_) => String::new(),
+    }
+}

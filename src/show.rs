@@ -1,0 +1,366 @@
+//! `truora-tui show PROCESS_ID`: one process printed into the shell's scrollback, no TUI.
+//!
+//! The text ([`render_text`]) is a pure function of the result and its validations' details, so
+//! it is snapshot-tested; every server string goes through [`terminal_text`] first. Images follow,
+//! drawn with `viuer` (iTerm inline images or unicode half-blocks; kitty is left off because
+//! viuer's local kitty mode hands the terminal the photo's pixels through a temp file, and these
+//! are identity photos). `--json` prints the result's bytes as received instead.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+
+use futures::future::join_all;
+
+use crate::api::ApiError;
+use crate::api::model::{Check, ProcessResult, Status, Validation, ValidationDetails};
+use crate::app::ImageKey;
+use crate::images::{self, Limits};
+use crate::sanitize::terminal_text;
+use crate::source::Source;
+
+#[derive(Clone, Debug)]
+pub struct ShowOptions {
+    /// Print the raw result instead of the summary.
+    pub json: bool,
+    pub images: bool,
+    /// Image width in terminal columns.
+    pub width: u32,
+}
+
+impl Default for ShowOptions {
+    fn default() -> Self {
+        ShowOptions {
+            json: false,
+            images: true,
+            width: 40,
+        }
+    }
+}
+
+/// Fetches and prints one process to stdout. Fails only when its result cannot be had; missing
+/// details or images are printed as notes.
+pub async fn run(source: &Source, process_id: &str, opts: &ShowOptions) -> Result<(), ApiError> {
+    let fetched = source.result(process_id).await?;
+    let mut stdout = std::io::stdout().lock();
+    let terminal = std::io::stdout().is_terminal();
+    if opts.json {
+        let mut body = fetched.body;
+        if terminal {
+            body = json_for_terminal(&body);
+            if !body.ends_with(b"\n") {
+                body.push(b'\n');
+            }
+        }
+        let _ = stdout.write_all(&body);
+        return Ok(());
+    }
+    let result = fetched.parsed;
+    let ids: Vec<&str> = result
+        .validations
+        .iter()
+        .filter_map(|v| v.validation_id.as_deref())
+        .collect();
+    let answers = join_all(ids.iter().map(|id| source.details(id))).await;
+    let mut details = Vec::new();
+    let mut notes = Vec::new();
+    for answer in answers {
+        match answer {
+            Ok(d) => details.push(d.parsed),
+            Err(e) => notes.push(format!("note: {e}")),
+        }
+    }
+    let mut text = render_text(&result, &details);
+    for note in notes {
+        let _ = writeln!(text, "{}", terminal_text(&note));
+    }
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    drop(stdout);
+    if opts.images && has_images(&result) {
+        if terminal {
+            print_images(source, process_id, &result, opts.width).await;
+        } else {
+            println!("(images not printed: stdout is not a terminal)");
+        }
+    }
+    Ok(())
+}
+
+fn has_images(result: &ProcessResult) -> bool {
+    result.validations.iter().any(|v| !v.images.is_empty())
+}
+
+/// The summary: the process, its override history, then each validation with what failed.
+pub fn render_text(result: &ProcessResult, details: &[ValidationDetails]) -> String {
+    let t = |s: &str| terminal_text(s).into_owned();
+    let opt = |s: &Option<String>| s.as_deref().map(t);
+    let mut out = String::new();
+    let id = opt(&result.process_id).unwrap_or_else(|| "(no process_id)".into());
+    let _ = writeln!(out, "Process {id}");
+    let mut status: Vec<String> = result.status.iter().map(|s| t(s.as_str())).collect();
+    status.extend(result.failure_status.iter().map(|s| t(s.as_str())));
+    status.extend(opt(&result.declined_reason));
+    row(&mut out, "status", &status.join(" · "));
+    for o in &result.override_history {
+        let to = o.override_status.as_ref().map_or("?", Status::as_str);
+        let from = o.current_status.as_ref().map_or("?", Status::as_str);
+        let mut line = format!("{} (was {})", t(to), t(from));
+        for (label, value) in [
+            ("by", &o.username),
+            ("on", &o.date),
+            ("reason", &o.reason_category),
+        ] {
+            if let Some(v) = value {
+                let _ = write!(line, " {label} {}", t(v));
+            }
+        }
+        if let Some(d) = &o.reason_description {
+            let _ = write!(line, ": \"{}\"", t(d));
+        }
+        row(&mut out, "override", &line);
+    }
+    let dates: Vec<String> = [
+        ("created", &result.creation_date),
+        ("updated", &result.update_date),
+    ]
+    .into_iter()
+    .filter_map(|(l, d)| Some(format!("{l} {}", t(d.as_ref()?))))
+    .collect();
+    row(&mut out, "dates", &dates.join(" · "));
+    let mut origin = Vec::new();
+    origin.extend(opt(&result.country));
+    if let Some(flow) = opt(&result.flow_id) {
+        let version = opt(&result.flow_version)
+            .map(|v| format!(" v{v}"))
+            .unwrap_or_default();
+        origin.push(format!("flow {flow}{version}"));
+    }
+    origin.extend(opt(&result.created_via).map(|v| format!("via {v}")));
+    row(&mut out, "origin", &origin.join(" · "));
+    let name: Vec<String> = [&result.first_name, &result.last_name]
+        .into_iter()
+        .filter_map(opt)
+        .collect();
+    let mut person = name.join(" ");
+    if let Some(n) = opt(&result.document_number) {
+        let _ = write!(
+            person,
+            "{}document {n}",
+            if person.is_empty() { "" } else { " · " }
+        );
+    }
+    row(&mut out, "person", &person);
+    row(
+        &mut out,
+        "user",
+        &opt(&result.client_user_id).unwrap_or_default(),
+    );
+    let _ = writeln!(out, "\nValidations ({})", result.validations.len());
+    if result.validations.is_empty() {
+        let _ = writeln!(out, "  (none)");
+    }
+    for v in &result.validations {
+        let more = v.validation_id.as_ref().and_then(|id| {
+            details
+                .iter()
+                .find(|d| d.validation.validation_id.as_ref() == Some(id))
+        });
+        validation(&mut out, v, more.map(|d| &d.validation));
+    }
+    out
+}
+
+/// `  label    value`, skipped when there is no value.
+fn row(out: &mut String, label: &str, value: &str) {
+    if !value.is_empty() {
+        let _ = writeln!(out, "  {label:<9} {value}");
+    }
+}
+
+fn mark(status: Option<&Status>) -> &'static str {
+    match status {
+        Some(Status::Success) => "✓",
+        Some(Status::Failure) => "✗",
+        Some(Status::Pending) => "…",
+        _ => "?",
+    }
+}
+
+/// One validation; its checks come from the details when there are any (they are fuller).
+fn validation(out: &mut String, v: &Validation, details: Option<&Validation>) {
+    let t = |s: &str| terminal_text(s).into_owned();
+    let mut head = vec![t(v.type_name())];
+    head.extend(v.validation_id.as_deref().map(t));
+    head.extend(v.validation_status.as_ref().map(|s| t(s.as_str())));
+    head.extend(v.failure_status.as_ref().map(|s| t(s.as_str())));
+    head.extend(v.declined_reason.as_deref().map(t));
+    let _ = writeln!(
+        out,
+        "  {} {}",
+        mark(v.validation_status.as_ref()),
+        head.join(" · ")
+    );
+    let checked = details.filter(|d| !d.check_groups.is_empty()).unwrap_or(v);
+    let failing: Vec<(&str, &Check)> = checked.failing_checks().collect();
+    for (group, check) in &failing {
+        let name = check
+            .validation_name
+            .as_deref()
+            .or(check.validation_type.as_deref());
+        let mut line = format!("✗ {} › {}", t(group), t(name.unwrap_or("check")));
+        if let Some(r) = &check.result {
+            let _ = write!(line, ": {}", t(r.as_str()));
+        }
+        if let Some(m) = &check.message {
+            let _ = write!(line, " — \"{}\"", t(m));
+        }
+        if check.manually_reviewed == Some(true) {
+            line.push_str(" (manually reviewed)");
+        }
+        let _ = writeln!(out, "      {line}");
+    }
+    for a in v
+        .attachments
+        .iter()
+        .filter(|a| a.result.as_ref().is_some_and(|r| r.is_failure()))
+    {
+        let what = [&a.attachment_type, &a.validation_type]
+            .into_iter()
+            .filter_map(|s| s.as_deref().map(t))
+            .collect::<Vec<_>>()
+            .join(" › ");
+        let _ = writeln!(out, "      ✗ attachment {what}: invalid");
+    }
+    let face = details.and_then(|d| d.face.as_ref()).or(v.face.as_ref());
+    let failing_attachment = v
+        .attachments
+        .iter()
+        .any(|a| a.result.as_ref().is_some_and(|r| r.is_failure()));
+    if failing.is_empty() && !failing_attachment && face.is_none() && v.is_failure() {
+        let _ = writeln!(out, "      no failing check recorded");
+    }
+    if let Some(face) = face {
+        let mut parts = Vec::new();
+        if let Some(s) = &face.similarity_status {
+            let score = face
+                .confidence_score
+                .map(|c| format!(" {c:.2}"))
+                .unwrap_or_default();
+            let threshold = v
+                .threshold
+                .map(|th| format!(" (threshold {th:.2})"))
+                .unwrap_or_default();
+            parts.push(format!("similarity {}{score}{threshold}", t(s)));
+        }
+        if let Some(l) = &face.passive_liveness_status {
+            parts.push(format!("liveness {}", t(l)));
+        }
+        if let (Some(lo), Some(hi)) = (face.age_low, face.age_high) {
+            parts.push(format!("age {lo:.0}–{hi:.0}"));
+        }
+        if !parts.is_empty() {
+            let _ = writeln!(out, "      {}", parts.join(" · "));
+        }
+    }
+    if !v.images.is_empty() {
+        let files: Vec<String> = v
+            .images
+            .iter()
+            .map(|l| format!("{} ({})", t(&l.field), l.kind.label()))
+            .collect();
+        let _ = writeln!(out, "      files: {}", files.join(", "));
+    }
+}
+
+/// Each image of the process, captioned, drawn by viuer at `width` columns.
+async fn print_images(source: &Source, process_id: &str, result: &ProcessResult, width: u32) {
+    let mut latest = result.clone();
+    println!("\nImages");
+    for v in &result.validations {
+        let validation_id = v
+            .validation_id
+            .clone()
+            .unwrap_or_else(|| format!("#{}", v.index));
+        for link in &v.images {
+            let key = ImageKey {
+                process_id: process_id.to_owned(),
+                validation_id: validation_id.clone(),
+                field: link.field.clone(),
+            };
+            let caption = format!(
+                "{} {} ({})",
+                terminal_text(v.type_name()),
+                terminal_text(&link.field),
+                link.kind.label()
+            );
+            match image_bytes(source, &key, &mut latest, &link.url, link.kind.label()).await {
+                Ok(bytes) => draw(&caption, &bytes, width),
+                Err(e) => println!("  {caption}: {}", terminal_text(&e.to_string())),
+            }
+        }
+    }
+}
+
+/// The bytes of one image; a stale link (live) is re-signed once by fetching the result again.
+async fn image_bytes(
+    source: &Source,
+    key: &ImageKey,
+    latest: &mut ProcessResult,
+    url: &str,
+    what: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let url = crate::worker::find_link(latest, key).unwrap_or_else(|| url.to_owned());
+    match source.file(key, &url, what).await {
+        Err(e) if e.is_stale_link() => {
+            *latest = source.result(&key.process_id).await?.parsed;
+            let fresh = crate::worker::find_link(latest, key).ok_or(e)?;
+            source.file(key, &fresh, what).await
+        }
+        other => other,
+    }
+}
+
+fn draw(caption: &str, bytes: &[u8], width: u32) {
+    let format = images::sniff(bytes).unwrap_or("unknown");
+    if !matches!(format, "jpeg" | "png") {
+        println!(
+            "  {caption}: {format}, {} bytes (not drawn; save it from the browser or the export)",
+            bytes.len()
+        );
+        return;
+    }
+    match images::decode(bytes, &Limits::default()) {
+        Ok(image) => {
+            println!("  {caption}: {}×{} {format}", image.width(), image.height());
+            let config = viuer::Config {
+                absolute_offset: false,
+                x: 2,
+                width: Some(width.max(4)),
+                use_kitty: false,
+                ..viuer::Config::default()
+            };
+            if let Err(e) = viuer::print(&image, &config) {
+                println!("  (could not draw it: {})", terminal_text(&e.to_string()));
+            }
+        }
+        Err(e) => println!("  {caption}: {}", terminal_text(&e.to_string())),
+    }
+}
+
+/// JSON for a terminal: C1 controls and bidi overrides (legal, unescaped, inside JSON strings)
+/// become `\u` escapes, so the JSON means the same and cannot drive the terminal.
+pub fn json_for_terminal(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let risky = ('\u{80}'..='\u{9f}').contains(&c)
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | ' '));
+        if risky {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.into_bytes()
+}

@@ -1,0 +1,199 @@
+//! `truora-tui show`: the text summary (pure, snapshot-tested) and the command end to end with
+//! images off, live against the demo and offline against an archive.
+
+mod export_support;
+
+use std::process::Command;
+
+use export_support::*;
+use truora_tui::api::model::{ProcessResult, ValidationDetails};
+use truora_tui::demo::DEMO_API_KEY;
+use truora_tui::export::{Silent, Stop};
+use truora_tui::show::{json_for_terminal, render_text};
+
+const SEED: &[u8] = include_bytes!("fixtures/seed_result.json");
+
+#[test]
+fn the_guides_sample_result() {
+    let result = ProcessResult::from_slice(SEED).unwrap();
+    insta::assert_snapshot!(render_text(&result, &[]));
+}
+
+#[tokio::test]
+async fn a_demo_process_with_its_details() {
+    let server = start(30).await;
+    let client = client(&server, DEMO_API_KEY, 4);
+    // A declined process with a document and a face validation, the common case for review.
+    let id = server
+        .process_ids()
+        .into_iter()
+        .find(|id| {
+            let r = result_of(&server, id);
+            r.is_failure()
+                && r.validations.len() > 1
+                && r.validations
+                    .iter()
+                    .any(|v| v.failing_checks().next().is_some())
+        })
+        .expect("a declined process");
+    let result = client.process_result(&id).await.unwrap().parsed;
+    let mut details: Vec<ValidationDetails> = Vec::new();
+    for v in &result.validations {
+        let vid = v.validation_id.as_deref().unwrap();
+        details.push(client.validation_details(vid).await.unwrap().parsed);
+    }
+    insta::assert_snapshot!(render_text(&result, &details));
+    server.shutdown().await;
+}
+
+#[test]
+fn server_text_cannot_drive_the_terminal() {
+    let hostile = br#"{"process_id": "IDP\u001b]52;c;aGk=\u0007x", "status": "failure",
+        "declined_reason": "\u009b31mred\u202e",
+        "validations": [{"validation_id": "VLD1", "type": "document-validation\u001b[2J",
+          "validation_status": "failure",
+          "details": {"document_validations": {"g\u001b[H": [
+            {"validation_name": "n\u0007", "result": "invalid", "message": "m\u001b[31m"}]}}}]}"#;
+    let result = ProcessResult::from_slice(hostile).unwrap();
+    let text = render_text(&result, &[]);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(!text.contains('\u{202e}') && !text.contains('\u{9b}'));
+    assert!(text.contains("✗ g[H › n: invalid — \"m[31m\""), "{text}");
+}
+
+#[test]
+fn raw_json_for_a_terminal_escapes_c1_and_bidi_and_keeps_the_meaning() {
+    let body = "{\"a\": \"x\u{9b}31m\u{202e}y\", \"b\": \"José\"}".as_bytes();
+    let safe = json_for_terminal(body);
+    let text = String::from_utf8(safe.clone()).unwrap();
+    assert_eq!(text, "{\"a\": \"x\\u009b31m\\u202ey\", \"b\": \"José\"}");
+    let before: serde_json::Value = serde_json::from_slice(body).unwrap();
+    let after: serde_json::Value = serde_json::from_slice(&safe).unwrap();
+    assert_eq!(before, after);
+}
+
+fn truora_tui() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_truora-tui"));
+    // No config file or key from the machine running the tests.
+    let empty = std::env::temp_dir().join("truora-tui-show-test-no-config");
+    cmd.env_remove("TRUORA_API_KEY")
+        .env_remove("TRUORA_TUI_CONFIG")
+        .env("XDG_CONFIG_HOME", &empty)
+        .env("HOME", &empty);
+    cmd
+}
+
+#[tokio::test]
+async fn show_prints_the_same_process_live_and_from_an_archive() {
+    let server = start(12).await;
+    let id = server.process_ids()[2].clone();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    export(&server, &out, Silent, Stop::never()).await;
+    server.shutdown().await;
+
+    let live = truora_tui()
+        .args([
+            "--demo",
+            "--demo-processes",
+            "12",
+            "show",
+            &id,
+            "--no-images",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        live.status.success(),
+        "{}",
+        String::from_utf8_lossy(&live.stderr)
+    );
+    let offline = truora_tui()
+        .args(["--archive"])
+        .arg(&out)
+        .args(["show", &id, "--no-images"])
+        .output()
+        .unwrap();
+    assert!(
+        offline.status.success(),
+        "{}",
+        String::from_utf8_lossy(&offline.stderr)
+    );
+    let live = String::from_utf8(live.stdout).unwrap();
+    assert_eq!(live, String::from_utf8(offline.stdout).unwrap());
+    insta::assert_snapshot!(live);
+
+    let json = truora_tui()
+        .arg("--archive")
+        .arg(&out)
+        .args(["show", &id, "--json"])
+        .output()
+        .unwrap();
+    let folder = out.join(truora_tui::export::layout::id_name(&id));
+    assert_eq!(
+        json.stdout,
+        std::fs::read(folder.join("result.json")).unwrap(),
+        "raw bytes"
+    );
+
+    let unknown = truora_tui()
+        .arg("--archive")
+        .arg(&out)
+        .args(["show", "IDPunknown0000"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("is not in the archive"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_clear_message() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--demo", "export", "--out", "/tmp/x", "--status", "declined",
+            ],
+            "use failure, pending or success",
+        ),
+        (
+            &[
+                "--demo",
+                "export",
+                "--out",
+                "/tmp/x",
+                "--since",
+                "yesterday",
+            ],
+            "YYYY-MM-DD",
+        ),
+        (
+            &["--archive", "/tmp", "export", "--out", "/tmp/x"],
+            "--archive is already an export",
+        ),
+        (
+            &["--archive", "/nonexistent-archive", "show", "IDP1"],
+            "not a folder",
+        ),
+        (
+            &[
+                "--demo",
+                "--ids-file",
+                "/nonexistent.csv",
+                "export",
+                "--out",
+                "/tmp/x",
+            ],
+            "cannot read the ids file",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = truora_tui().args(*args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
