@@ -277,10 +277,7 @@ async fn print_images(source: &Source, process_id: &str, result: &ProcessResult,
     let mut latest = result.clone();
     println!("\nImages");
     for v in &result.validations {
-        let validation_id = v
-            .validation_id
-            .clone()
-            .unwrap_or_else(|| format!("#{}", v.index));
+        let validation_id = result.validation_key(v);
         for link in &v.images {
             let key = ImageKey {
                 process_id: process_id.to_owned(),

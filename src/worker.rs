@@ -348,16 +348,13 @@ async fn refresh_link(shared: &Shared, request: &ImageRequest) -> Result<String,
     })
 }
 
-/// The link for a key in a result: same validation (by id, or by `#index`), same field.
+/// The link for a key in a result: same validation (see `ProcessResult::validation_key`), same
+/// field.
 pub fn find_link(result: &ProcessResult, key: &ImageKey) -> Option<String> {
     result
-        .validations
+        .validation_by_key(&key.validation_id)?
+        .images
         .iter()
-        .filter(|v| match &v.validation_id {
-            Some(id) => *id == key.validation_id,
-            None => key.validation_id == format!("#{}", v.index),
-        })
-        .flat_map(|v| &v.images)
         .find(|l| l.field == key.field)
         .map(|l| l.url.clone())
 }

@@ -193,17 +193,24 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_json_inside_the_seed_never_panics(path in 0usize..40, v in arbitrary_json()) {
+    fn arbitrary_json_inside_the_seed_never_panics(at in any::<prop::sample::Index>(), v in arbitrary_json()) {
         // Replace one node of the real sample with anything.
         let mut seed = seed_value();
         let mut nodes = Vec::new();
         collect_pointers(&seed, String::new(), &mut nodes);
-        let pointer = &nodes[path % nodes.len()];
+        // Any node of the sample: the face validation and override history included.
+        let pointer = &nodes[at.index(nodes.len())];
         if let Some(slot) = seed.pointer_mut(pointer) {
             *slot = v;
         }
         let r = ProcessResult::from_value(seed);
         prop_assert!(r.is_ok() || pointer.is_empty());
+        if let Ok(r) = r {
+            for v in &r.validations {
+                let key = r.validation_key(v);
+                prop_assert!(r.validation_by_key(&key).is_some());
+            }
+        }
     }
 
     #[test]
@@ -234,4 +241,14 @@ fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+#[test]
+fn validations_sharing_an_id_get_distinct_keys() {
+    // The seed's two validations both say "some text".
+    let r = ProcessResult::from_slice(SEED.as_bytes()).unwrap();
+    let keys: Vec<_> = r.validations.iter().map(|v| r.validation_key(v)).collect();
+    assert_eq!(keys, ["some text#0", "some text#1"]);
+    assert_eq!(r.validation_by_key("some text#1").map(|v| v.index), Some(1));
+    assert!(r.validation_by_key("some text").is_none());
 }

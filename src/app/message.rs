@@ -16,7 +16,8 @@ use crate::api::model::{ImageKind, ImageLink, ProcessResult, ProcessSummary, Val
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ImageKey {
     pub process_id: String,
-    /// The validation's id, or `#<index>` when the server sent none.
+    /// `ProcessResult::validation_key`: the validation's id, made unique within the result
+    /// (`id#index`, `#index`) when the server sent a duplicate or none.
     pub validation_id: String,
     /// The link's field (`front_image`, `input_files-0`).
     pub field: String,

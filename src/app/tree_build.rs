@@ -84,6 +84,7 @@ pub(super) struct Builder<'a> {
     pub(super) nodes: Vec<Node>,
     pub(super) open: Vec<usize>,
     pub(super) process_id: &'a str,
+    pub(super) result: &'a ProcessResult,
 }
 
 /// How a node is added: its id suffix, label, kind, where its JSON is, whether it failed.
@@ -161,6 +162,7 @@ pub fn build(
         nodes: Vec::new(),
         open: Vec::new(),
         process_id,
+        result,
     };
     super::tree_process::process_nodes(&mut b, result);
     super::tree_process::override_nodes(&mut b, result);

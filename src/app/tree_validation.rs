@@ -11,10 +11,7 @@ use super::tree_build::{
 use crate::api::model::{CheckResult, Validation};
 
 pub(super) fn validation(b: &mut Builder, v: &Validation, details: &Lru<String, DetailsState>) {
-    let vid = v
-        .validation_id
-        .clone()
-        .unwrap_or_else(|| format!("#{}", v.index));
+    let vid = b.result.validation_key(v);
     let ctx = Ctx {
         id: format!("v{}", v.index),
         source: RawSource::Result,

@@ -260,6 +260,27 @@ impl ProcessResult {
         self.status.as_ref().is_some_and(Status::is_failure)
     }
 
+    /// A key for `v` that is unique within this result: its id, or `id#index` when another
+    /// validation shares the id (the seed's placeholders do), or `#index` when it has none.
+    /// Images are fetched, cached and saved by this key, so two validations can never swap
+    /// pictures.
+    pub fn validation_key(&self, v: &super::Validation) -> String {
+        match &v.validation_id {
+            Some(id) if self.validations.iter().filter(|o| o.validation_id.as_ref() == Some(id)).count() == 1 => {
+                id.clone()
+            }
+            Some(id) => format!("{id}#{}", v.index),
+            None => format!("#{}", v.index),
+        }
+    }
+
+    /// The validation a [`Self::validation_key`] names.
+    pub fn validation_by_key(&self, key: &str) -> Option<&super::Validation> {
+        self.validations
+            .iter()
+            .find(|v| self.validation_key(v) == key)
+    }
+
     /// A named object field of the raw body (`metadata`, `trigger_info`, ...), if it is an object.
     pub fn raw_object(&self, key: &str) -> Option<&Object> {
         object(self.raw.as_object()?, key)
