@@ -8,7 +8,7 @@
 //!   without the user noticing;
 //! - decoding and encoding images runs on the blocking pool, never on the runtime's threads.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -53,7 +53,8 @@ pub fn spawn(
             shared,
             selected: None,
             by_process: HashMap::new(),
-            running: Arc::new(Mutex::new(HashSet::new())),
+            running: Arc::new(Mutex::new(HashMap::new())),
+            next_generation: 0,
         };
         while let Some(command) = rx.recv().await {
             worker.handle(command);
@@ -108,12 +109,22 @@ enum Job {
     Image(ImageKey, CellSize),
 }
 
+/// An abortable task and the job it runs.
+struct Running {
+    job: Job,
+    generation: u64,
+    handle: AbortHandle,
+}
+
 struct Worker {
     shared: Arc<Shared>,
     selected: Option<String>,
     /// Abortable tasks per process (results and previews, not saves).
-    by_process: HashMap<String, Vec<AbortHandle>>,
-    running: Arc<Mutex<HashSet<Job>>>,
+    by_process: HashMap<String, Vec<Running>>,
+    /// Jobs in flight, each with the generation of the task running it: an aborted task's
+    /// late clean-up must not forget a newer task for the same job.
+    running: Arc<Mutex<HashMap<Job, u64>>>,
+    next_generation: u64,
 }
 
 impl Worker {
@@ -124,13 +135,15 @@ impl Worker {
                 process_id,
                 refresh,
             } => {
-                self.select(&process_id);
                 let id = process_id.clone();
+                // Start the new fetch before aborting the old ones, so the count of tasks in
+                // flight never touches 0 in between (the app reads 0 as "nothing pending").
                 self.run(
                     Job::Result(process_id.clone()),
-                    Some(process_id),
+                    Some(process_id.clone()),
                     move |s| fetch_result(s, id, refresh),
                 );
+                self.select(&process_id);
             }
             Command::FetchDetails { validation_id, .. } => {
                 let id = validation_id.clone();
@@ -162,11 +175,20 @@ impl Worker {
             return;
         }
         self.selected = Some(process_id.to_owned());
-        self.by_process.retain(|owner, handles| {
+        let running = &self.running;
+        self.by_process.retain(|owner, tasks| {
             if owner == process_id {
                 return true;
             }
-            handles.iter().for_each(AbortHandle::abort);
+            let mut jobs = lock(running);
+            for task in tasks.iter() {
+                task.handle.abort();
+                // Forget the job now, not when the runtime gets round to dropping the task: a
+                // quick A → B → A must be able to fetch A again at once.
+                if jobs.get(&task.job) == Some(&task.generation) {
+                    jobs.remove(&task.job);
+                }
+            }
             false
         });
     }
@@ -176,10 +198,20 @@ impl Worker {
         F: FnOnce(Arc<Shared>) -> Fut,
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
-        if !lock(&self.running).insert(job.clone()) {
-            return;
+        let generation = self.next_generation;
+        {
+            let mut jobs = lock(&self.running);
+            if jobs.contains_key(&job) {
+                return;
+            }
+            self.next_generation += 1;
+            jobs.insert(job.clone(), generation);
         }
-        let guard = JobGuard::new(self.shared.clone(), self.running.clone(), Some(job));
+        let guard = JobGuard::new(
+            self.shared.clone(),
+            self.running.clone(),
+            Some((job.clone(), generation)),
+        );
         let fut = make(self.shared.clone());
         let handle = tokio::spawn(async move {
             // Dropped when the task ends or is aborted: the job can run again, and the app
@@ -188,9 +220,13 @@ impl Worker {
             fut.await;
         });
         if let Some(owner) = owner {
-            let handles = self.by_process.entry(owner).or_default();
-            handles.retain(|h| !h.is_finished());
-            handles.push(handle.abort_handle());
+            let tasks = self.by_process.entry(owner).or_default();
+            tasks.retain(|t| !t.handle.is_finished());
+            tasks.push(Running {
+                job,
+                generation,
+                handle: handle.abort_handle(),
+            });
         }
     }
 }
@@ -198,12 +234,16 @@ impl Worker {
 /// Counts a task as in flight for as long as it lives, aborted or not.
 struct JobGuard {
     shared: Arc<Shared>,
-    running: Arc<Mutex<HashSet<Job>>>,
-    job: Option<Job>,
+    running: Arc<Mutex<HashMap<Job, u64>>>,
+    job: Option<(Job, u64)>,
 }
 
 impl JobGuard {
-    fn new(shared: Arc<Shared>, running: Arc<Mutex<HashSet<Job>>>, job: Option<Job>) -> Self {
+    fn new(
+        shared: Arc<Shared>,
+        running: Arc<Mutex<HashMap<Job, u64>>>,
+        job: Option<(Job, u64)>,
+    ) -> Self {
         shared.active.fetch_add(1, Ordering::Relaxed);
         shared.busy();
         JobGuard {
@@ -216,8 +256,11 @@ impl JobGuard {
 
 impl Drop for JobGuard {
     fn drop(&mut self) {
-        if let Some(job) = &self.job {
-            lock(&self.running).remove(job);
+        if let Some((job, generation)) = &self.job {
+            let mut jobs = lock(&self.running);
+            if jobs.get(job) == Some(generation) {
+                jobs.remove(job);
+            }
         }
         self.shared.active.fetch_sub(1, Ordering::Relaxed);
         self.shared.busy();

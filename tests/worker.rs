@@ -132,6 +132,32 @@ async fn pages_then_results() {
     }
 }
 
+/// Every message until the worker reports it is idle (`Busy { in_flight: 0 }`).
+async fn until_idle(rig: &mut Rig) -> Vec<Message> {
+    let mut seen = Vec::new();
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(20), rig.messages.recv())
+            .await
+            .expect("the worker answers")
+            .expect("the worker is alive");
+        match msg {
+            Message::Busy { in_flight: 0 } => return seen,
+            Message::Busy { .. } => {}
+            other => seen.push(other),
+        }
+    }
+}
+
+fn results_in(messages: &[Message]) -> Vec<String> {
+    messages
+        .iter()
+        .filter_map(|m| match m {
+            Message::Result { process_id, .. } => Some(process_id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn the_newest_selection_wins() {
     // Slow answers: every fetch is still on the wire when the next selection arrives.
@@ -147,17 +173,28 @@ async fn the_newest_selection_wins() {
             refresh: false,
         });
     }
-    // The only result delivered is the last selection's; the 29 left behind were aborted.
-    match rig.next().await {
-        Message::Result { process_id, .. } => assert_eq!(&process_id, &ids[29]),
-        other => panic!("unexpected {other:?}"),
+    // Until the worker is idle, the only result delivered is the last selection's: the 29
+    // left behind were aborted.
+    let messages = until_idle(&mut rig).await;
+    assert_eq!(results_in(&messages), [ids[29].clone()]);
+}
+
+#[tokio::test]
+async fn going_back_to_a_process_whose_fetch_was_aborted_fetches_it_again() {
+    let mut rig = rig(DemoOptions {
+        latency: Duration::from_millis(300),
+        ..DemoOptions::default()
+    })
+    .await;
+    let ids = rig.server.process_ids();
+    for id in [&ids[0], &ids[1], &ids[0]] {
+        rig.send(Command::FetchResult {
+            process_id: id.clone(),
+            refresh: false,
+        });
     }
-    assert!(
-        rig.messages
-            .try_recv()
-            .into_iter()
-            .all(|m| matches!(m, Message::Busy { .. }))
-    );
+    let messages = until_idle(&mut rig).await;
+    assert_eq!(results_in(&messages), [ids[0].clone()]);
 }
 
 #[tokio::test]
