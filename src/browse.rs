@@ -18,13 +18,20 @@ pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyho
     let label = source.label().to_owned();
     let can_refresh = source.can_refresh();
 
-    // From here on the terminal is ours; `ratatui::init` also restores it if anything panics,
-    // and our hook in front of its hook turns mouse reporting off first.
-    let mut terminal = ratatui::init();
-    enable_mouse();
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the browser needs a terminal; for scripts use `truora-tui show ID` or `truora-tui export`"
+        );
+    }
+    // From here on the terminal is ours. `try_init` installs a hook that restores it on a
+    // panic; ours, in front, decides which panics deserve that (see `install_panic_hook`).
+    let mut terminal = ratatui::try_init()?;
+    install_panic_hook();
     // Detection writes queries and reads answers on the TTY, so it must run before the event
-    // stream starts reading input.
+    // stream starts reading input, and before mouse reports could mix with the answers.
     let picker = crate::images::picker_for(config.image_protocol);
+    enable_mouse();
     let protocol_label = crate::images::protocol_label(&picker);
     let images_enabled = picker.is_some() && config.image_protocol != ImageProtocol::Off;
 
@@ -54,15 +61,29 @@ pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyho
     outcome
 }
 
-/// Mouse: wheel scrolls, click selects. Reporting is switched off again on every exit path,
-/// panics included, or the user's shell would receive mouse escape codes.
+/// Only a panic of the UI thread ends the browser, so only it restores the terminal (mouse
+/// reporting off first, or the shell would receive mouse escape codes) and prints. A decoder
+/// panic caught by `images` is already an error on screen, and a panicking background task is
+/// logged: printing either would scribble over the screen of a browser that keeps running.
+fn install_panic_hook() {
+    let ui_thread = std::thread::current().id();
+    let restore_and_print = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if crate::images::inside_guard() {
+            return;
+        }
+        if std::thread::current().id() != ui_thread {
+            tracing::error!("a background task panicked: {info}");
+            return;
+        }
+        disable_mouse();
+        restore_and_print(info);
+    }));
+}
+
+/// Mouse: wheel scrolls, click selects. Switched off again on every exit path.
 fn enable_mouse() {
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        disable_mouse();
-        previous(info);
-    }));
 }
 
 fn disable_mouse() {

@@ -23,12 +23,20 @@ pub fn terminal_text(s: &str) -> Cow<'_, str> {
 }
 
 fn needs_cleaning(c: char) -> bool {
-    c.is_control() || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_override(c)
+    c.is_control() || ('\u{80}'..='\u{9f}').contains(&c) || is_invisible_or_bidi(c)
 }
 
-/// Bidirectional overrides can make a displayed id read differently from the stored one.
-fn is_bidi_override(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// Bidirectional controls and invisible characters can make a displayed id read differently
+/// from the stored one (or two different ids look the same); line and paragraph separators
+/// break a row.
+fn is_invisible_or_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{2060}' | '\u{feff}'
+    )
 }
 
 /// Longest file-name component we produce; far below every file system's limit (255 bytes).
@@ -65,7 +73,8 @@ mod tests {
 
     #[test]
     fn terminal_text_strips_escape_sequences_and_controls() {
-        let hostile = "ok\u{1b}]52;c;aGk=\u{7}\u{1b}[2J done\u{9b}31m\u{202e}x";
+        let hostile =
+            "ok\u{1b}]52;c;aGk=\u{7}\u{1b}[2J done\u{9b}31m\u{202e}x\u{200b}\u{200f}\u{feff}";
         let clean = terminal_text(hostile);
         assert!(!clean.chars().any(|c| c.is_control()));
         assert_eq!(clean, "ok]52;c;aGk=[2J done31mx");

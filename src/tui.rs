@@ -52,9 +52,14 @@ pub async fn run(
         loop {
             // `poll!` uses this task's waker: crossterm's stream remembers the waker of the
             // first pending poll, so a throwaway waker (`now_or_never`) would lose the next key.
-            if let std::task::Poll::Ready(Some(Ok(event))) = futures::poll!(events.next()) {
-                dirty |= on_event(&mut app, event, &mut pending);
-                continue;
+            match futures::poll!(events.next()) {
+                std::task::Poll::Ready(Some(Ok(event))) => {
+                    dirty |= on_event(&mut app, event, &mut pending);
+                    continue;
+                }
+                std::task::Poll::Ready(Some(Err(e))) => return Err(e.into()),
+                std::task::Poll::Ready(None) => return Ok(()),
+                std::task::Poll::Pending => {}
             }
             match messages.try_recv() {
                 Ok(message) => {
@@ -100,19 +105,31 @@ fn on_event(app: &mut App, event: Event, pending: &mut Vec<Command>) -> bool {
     }
 }
 
-/// Keeps only the newest result fetch of a burst of commands: the selections the others were
-/// for have already been left (holding `j` over 1,000 processes asks for one result, not 1,000).
-pub fn coalesce(mut commands: Vec<Command>) -> Vec<Command> {
+/// Drops commands of a burst that newer ones make pointless:
+/// - all result fetches but the newest: the selections the others were for have been left
+///   (holding `j` over 1,000 processes asks for one result, not 1,000);
+/// - image fetches for an image the burst asks for again at another size: dragging a window's
+///   edge asks for every intermediate size, and only the last one will be on screen.
+pub fn coalesce(commands: Vec<Command>) -> Vec<Command> {
     let last_fetch = commands
         .iter()
         .rposition(|c| matches!(c, Command::FetchResult { .. }));
-    let mut i = 0;
-    commands.retain(|c| {
-        let keep = !matches!(c, Command::FetchResult { .. }) || Some(i) == last_fetch;
-        i += 1;
-        keep
-    });
+    let mut last_image = std::collections::HashMap::new();
+    for (i, c) in commands.iter().enumerate() {
+        if let Command::FetchImage { request, .. } = c {
+            last_image.insert(request.key.clone(), i);
+        }
+    }
     commands
+        .into_iter()
+        .enumerate()
+        .filter(|(i, c)| match c {
+            Command::FetchResult { .. } => Some(*i) == last_fetch,
+            Command::FetchImage { request, .. } => last_image.get(&request.key) == Some(i),
+            _ => true,
+        })
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// Sends queued commands to the worker, or carries them out on the terminal. Returns true on

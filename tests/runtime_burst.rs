@@ -64,3 +64,42 @@ fn coalescing_keeps_every_other_command_in_order() {
         vec![Command::LoadPage, Command::Copy("x".into()), fetch("c")]
     );
 }
+
+#[test]
+fn a_resize_burst_asks_for_each_image_once_at_the_last_size() {
+    use truora_tui::api::model::{ImageKind, ImageLink};
+    use truora_tui::app::{ImageKey, ImageRequest};
+    let request = |field: &str| ImageRequest {
+        key: ImageKey {
+            process_id: "IDP1".into(),
+            validation_id: "VLD1".into(),
+            field: field.into(),
+        },
+        link: ImageLink {
+            field: field.into(),
+            path: field.into(),
+            kind: ImageKind::DocumentFront,
+            url: format!("https://s3.example/{field}.jpg"),
+        },
+        validation_type: "document-validation".into(),
+    };
+    let fetch = |field: &str, area: (u16, u16)| Command::FetchImage {
+        request: request(field),
+        area,
+    };
+    let burst = vec![
+        fetch("front_image", (40, 20)),
+        fetch("face_photo", (40, 20)),
+        fetch("front_image", (41, 20)),
+        Command::LoadPage,
+        fetch("front_image", (42, 21)),
+    ];
+    assert_eq!(
+        coalesce(burst),
+        vec![
+            fetch("face_photo", (40, 20)),
+            Command::LoadPage,
+            fetch("front_image", (42, 21))
+        ]
+    );
+}

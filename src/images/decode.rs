@@ -171,13 +171,25 @@ fn open<'a>(
         .map_err(|e| ImageError::from_decoder(format, e))
 }
 
-/// Runs third-party decoding, turning a panic on malformed data into an error. (A panic hook, if
-/// installed, still runs; the worker carries on.)
+thread_local! {
+    static IN_GUARD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside [`guard`]: a panic hook uses it to stay quiet about panics
+/// that are caught and reported as errors.
+pub fn inside_guard() -> bool {
+    IN_GUARD.with(std::cell::Cell::get)
+}
+
+/// Runs third-party decoding, turning a panic on malformed data into an error.
 pub(super) fn guard<T>(
     format: &'static str,
     f: impl FnOnce() -> Result<T, ImageError>,
 ) -> Result<T, ImageError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+    let was = IN_GUARD.with(|g| g.replace(true));
+    let outcome = catch_unwind(AssertUnwindSafe(f));
+    IN_GUARD.with(|g| g.set(was));
+    outcome.unwrap_or_else(|_| {
         Err(ImageError::Corrupt {
             format,
             detail: "the decoder gave up on malformed data".into(),

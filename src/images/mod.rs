@@ -20,7 +20,7 @@ mod save;
 mod sniff;
 
 pub use cache::ByteCache;
-pub use decode::{Limits, decode, dimensions};
+pub use decode::{Limits, decode, dimensions, inside_guard};
 pub use error::ImageError;
 pub use picker::{picker_for, protocol_label};
 pub use render::render;
