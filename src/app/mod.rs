@@ -9,6 +9,7 @@ mod actions;
 mod apply;
 pub mod cache;
 pub mod keymap;
+pub mod layout;
 pub mod list;
 pub mod message;
 mod mouse;
@@ -29,6 +30,7 @@ pub use message::{CellSize, Command, ImageInfo, ImageKey, ImageRequest, Message,
 
 use crate::api::model::ProcessResult;
 use cache::Lru;
+use layout::Panes;
 use list::ProcessList;
 use overlay::{Overlay, StatusLine};
 use preview::Images;
@@ -277,8 +279,8 @@ impl App {
         }
     }
 
-    pub fn panes(&self) -> crate::ui::Panes {
-        crate::ui::layout(Rect::new(0, 0, self.size.0, self.size.1))
+    pub fn panes(&self) -> Panes {
+        layout::layout(Rect::new(0, 0, self.size.0, self.size.1))
     }
 
     // Read access for the ui.

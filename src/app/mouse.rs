@@ -50,7 +50,7 @@ impl App {
 
     /// Selects the row under a click, from the same offsets the ui draws with.
     fn click(&mut self, pane: Focus, area: Rect, at: Position) {
-        let inner = crate::ui::inner(area);
+        let inner = super::layout::inner(area);
         if !inner.contains(at) {
             return;
         }
