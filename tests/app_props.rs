@@ -8,9 +8,11 @@ use app_support::*;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
 use serde_json::{Value, json};
 use truora_tui::api::model::{ProcessResult, ProcessSummary, Status};
 use truora_tui::app::cache::Lru;
+use truora_tui::app::layout::{MIN_SIZE, Panes, layout};
 use truora_tui::app::list::StatusFilter;
 use truora_tui::app::tree::Tree;
 use truora_tui::app::tree_build::build;
@@ -125,9 +127,77 @@ fn input_strategy() -> impl Strategy<Value = Input> {
             .prop_map(|(rows, more)| Input::Page(rows, more)),
         1 => result_strategy().prop_map(|r| Input::ResultForSelection(Box::new(r))),
         1 => Just(Input::ResultFailed),
-        1 => (40u16..220, 10u16..70).prop_map(|(w, h)| Input::Resize(w, h)),
+        1 => size_strategy().prop_map(|(w, h)| Input::Resize(w, h)),
         1 => (0usize..3).prop_map(Input::Busy),
     ]
+}
+
+/// Terminal sizes: mostly ordinary ones, some huge (a 4K screen at a small font), and the
+/// degenerate 0×0 and 1×1.
+fn size_strategy() -> impl Strategy<Value = (u16, u16)> {
+    prop_oneof![
+        4 => (40u16..220, 10u16..70),
+        2 => (0u16..=4000, 0u16..=2000),
+        1 => (1000u16..=4000, 1000u16..=2000),
+        1 => Just((0, 0)),
+        1 => Just((1, 1)),
+    ]
+}
+
+/// Frames this big are drawn at most this many cells, so a case stays fast; the layout itself is
+/// checked at the full size.
+const MAX_DRAWN_CELLS: u32 = 1_000_000;
+
+fn drawable((w, h): (u16, u16)) -> (u16, u16) {
+    let cells = u32::from(w) * u32::from(h);
+    if cells <= MAX_DRAWN_CELLS {
+        (w, h)
+    } else {
+        (
+            w,
+            u16::try_from(MAX_DRAWN_CELLS / u32::from(w)).unwrap_or(h),
+        )
+    }
+}
+
+fn within(inner: Rect, outer: Rect) -> bool {
+    inner.x >= outer.x
+        && inner.y >= outer.y
+        && inner.right() <= outer.right()
+        && inner.bottom() <= outer.bottom()
+}
+
+/// Every pane lies inside the terminal, the panes tile the screen, and what is inside a pane
+/// stays inside it.
+fn check_layout(w: u16, h: u16, p: &Panes) {
+    let area = Rect::new(0, 0, w, h);
+    assert_eq!(p.too_small, w < MIN_SIZE.0 || h < MIN_SIZE.1, "{w}×{h}");
+    if p.too_small {
+        assert_eq!(p.list_rows() + p.tree_rows() + p.raw_rows(), 0);
+        return;
+    }
+    for r in [p.body, p.status, p.list, p.tree, p.preview] {
+        assert!(within(r, area), "{r:?} outside {w}×{h}");
+    }
+    assert_eq!(p.body.height + p.status.height, h);
+    assert_eq!(p.list.width + p.tree.width, w);
+    assert_eq!(p.tree.width, p.preview.width);
+    assert_eq!(p.tree.height + p.preview.height, p.body.height);
+    assert_eq!(p.tree.x, p.list.right());
+    assert_eq!(p.preview.y, p.tree.bottom());
+    assert!(p.list.width >= w * 2 / 5, "the list keeps its share: {p:?}");
+    for r in [p.preview_image, p.preview_info] {
+        assert!(within(r, p.preview), "{r:?} outside the preview");
+    }
+    for r in [p.compare_header]
+        .into_iter()
+        .chain(p.compare_images)
+        .chain(p.compare_labels)
+    {
+        assert!(within(r, p.body), "{r:?} outside the body");
+    }
+    assert!(p.compare_images[0].right() <= p.compare_images[1].x);
+    assert!(p.list_rows() > 0 && p.tree_rows() > 0 && p.raw_rows() > 0);
 }
 
 fn matches(row: &ProcessSummary, filter: &str, status: StatusFilter) -> bool {
@@ -206,6 +276,43 @@ fn check_tree(tree: &Tree) {
     }
 }
 
+#[test]
+fn the_layout_fits_the_edge_sizes() {
+    let edges = [
+        (0, 0),
+        (1, 1),
+        (79, 24),
+        (80, 23),
+        (80, 24),
+        (159, 24),
+        (160, 24),
+        (1092, 1092),
+        (1093, 1093),
+        (1100, 1100),
+        (4000, 2000),
+    ];
+    for (w, h) in edges {
+        check_layout(w, h, &layout(Rect::new(0, 0, w, h)));
+    }
+}
+
+/// The whole app at sizes whose layout used to overflow `u16` (a panic in debug builds), and at
+/// sizes with no room at all.
+#[test]
+fn huge_and_tiny_terminals_draw_and_take_keys() {
+    for (w, h) in [(0, 0), (1, 1), (1100, 1100), (4000, 2000)] {
+        let (mut app, _) = loaded(ten(), w, h);
+        app.handle_message(result_message("IDP00", rich("IDP00")));
+        press(&mut app, "j pgdn tab e G pgup l c esc v esc");
+        check_invariants(&app);
+        check_layout(w, h, &app.panes());
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        terminal
+            .draw(|f| truora_tui::ui::draw(&app, f))
+            .expect("draw");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -240,8 +347,14 @@ proptest! {
             }
             check_invariants(&app);
         }
-        let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+        let (w, h) = drawable(size);
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         terminal.draw(|f| truora_tui::ui::draw(&app, f)).expect("draw");
+    }
+
+    #[test]
+    fn the_layout_fits_any_terminal_up_to_4000_by_2000((w, h) in (0u16..=4000, 0u16..=2000)) {
+        check_layout(w, h, &layout(Rect::new(0, 0, w, h)));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //!
 //! The app needs the layout as much as the ui does (how many rows a page is, which row a click
 //! lands on, at which cell size to ask for images), so it lives here and the ui draws into it.
+//! Terminals can be huge (a 4K screen at a small font is well over 1,000 columns), so every
+//! proportion is computed in `u32` and every sum saturates.
 
 use ratatui::layout::Rect;
 
@@ -53,6 +55,13 @@ pub fn inner(area: Rect) -> Rect {
     }
 }
 
+/// `percent` % of `length`, rounded down. In `u32` because `length * percent` overflows `u16`
+/// from 1,093 cells on; the result is at most `length`, so it always fits back.
+fn share(length: u16, percent: u16) -> u16 {
+    let part = u32::from(length) * u32::from(percent.min(100)) / 100;
+    u16::try_from(part).unwrap_or(length)
+}
+
 /// The layout: the list on the left (45 %), the tree top right, the image preview bottom right,
 /// two status rows at the bottom. Below 80×24 nothing but a notice is drawn.
 pub fn layout(area: Rect) -> Panes {
@@ -73,7 +82,7 @@ pub fn layout(area: Rect) -> Panes {
     };
     // Wide terminals give the list room for the full process id and the user column.
     let percent = if area.width >= 160 { 60 } else { 45 };
-    let list_w = area.width * percent / 100;
+    let list_w = share(area.width, percent);
     let list = Rect {
         width: list_w,
         ..body
@@ -83,7 +92,7 @@ pub fn layout(area: Rect) -> Panes {
         width: area.width - list_w,
         ..body
     };
-    let tree_h = body.height * 55 / 100;
+    let tree_h = share(body.height, 55);
     let tree = Rect {
         height: tree_h,
         ..right
@@ -139,5 +148,21 @@ pub fn layout(area: Rect) -> Panes {
         compare_header,
         compare_images: [left, right_img],
         compare_labels: [label(left), label(right_img)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_do_not_overflow_on_huge_terminals() {
+        assert_eq!(share(u16::MAX, 60), 39_321);
+        assert_eq!(share(1_100, 55), 605);
+        assert_eq!(share(0, 45), 0);
+        let p = layout(Rect::new(0, 0, u16::MAX, u16::MAX));
+        assert!(!p.too_small);
+        assert_eq!(p.list.width + p.tree.width, u16::MAX);
+        assert_eq!(p.tree.height + p.preview.height, p.body.height);
     }
 }
