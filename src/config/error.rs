@@ -124,6 +124,13 @@ pub enum ConfigError {
     )]
     NoApiKey { config_path: Option<PathBuf> },
 
+    /// The key itself is never included: the message only says where it came from.
+    #[error(
+        "the API key contains characters that cannot be sent in a header (a newline?): check \
+         {from}; the key must be one line of plain text"
+    )]
+    InvalidApiKey { from: String },
+
     /// The command's stdout is never included: it may hold (part of) the key.
     #[error(
         "api_key_command `{command}` {problem} ({status}); its stderr: {stderr}; fix the command \

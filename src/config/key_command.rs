@@ -1,5 +1,8 @@
 //! Running `api_key_command`, so the key can live in a password manager instead of a file.
 //!
+//! The key is the first non-blank line of the command's stdout, trimmed, so password-manager
+//! entries with more lines after the password work as they are.
+//!
 //! The command's stdout is the key and therefore never appears in an error; its exit status and
 //! stderr do, because that is what the user needs to fix the command.
 
@@ -17,7 +20,8 @@ const MAX_OUTPUT_BYTES: u64 = 64 * 1024;
 /// Caps the stderr quoted in an error message.
 const MAX_STDERR_CHARS: usize = 2000;
 
-/// Runs `command` with `sh -c`, stdin closed, and returns its trimmed stdout as the key.
+/// Runs `command` with `sh -c`, stdin closed, and returns the first non-blank line of its
+/// stdout, trimmed, as the key.
 pub(super) async fn run(command: &str, timeout: Duration) -> Result<ApiKey, ConfigError> {
     let fail = |problem: String, status: String, stderr: &[u8]| ConfigError::ApiKeyCommand {
         command: command.to_owned(),
@@ -83,22 +87,40 @@ pub(super) async fn run(command: &str, timeout: Duration) -> Result<ApiKey, Conf
     if !status.success() {
         return Err(fail("failed".into(), status.to_string(), &err));
     }
-    let Ok(key) = String::from_utf8(out) else {
-        return Err(fail(
-            "printed something that is not UTF-8 text".into(),
-            status.to_string(),
-            &err,
-        ));
+    // `pass show` prints the password on the first line and may add more (user name, URL,
+    // notes): the key is the first line with anything on it.
+    let key = match first_line(&out) {
+        None => {
+            return Err(fail(
+                "printed nothing on stdout".into(),
+                status.to_string(),
+                &err,
+            ));
+        }
+        Some(Err(NotUtf8)) => {
+            return Err(fail(
+                "printed a first line that is not UTF-8 text".into(),
+                status.to_string(),
+                &err,
+            ));
+        }
+        Some(Ok(key)) => key,
     };
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(fail(
-            "printed nothing on stdout".into(),
-            status.to_string(),
-            &err,
-        ));
-    }
-    Ok(ApiKey::new(key.to_owned()))
+    ApiKey::checked(key.to_owned(), || {
+        format!("the first line printed by api_key_command `{command}`")
+    })
+}
+
+/// The first non-blank line of a command's output is not text.
+struct NotUtf8;
+
+/// The first line of `out` that is not blank, trimmed.
+fn first_line(out: &[u8]) -> Option<Result<&str, NotUtf8>> {
+    out.split(|b| *b == b'\n')
+        .find_map(|line| match std::str::from_utf8(line) {
+            Ok(text) => Some(Ok(text.trim())).filter(|text| !matches!(text, Ok(""))),
+            Err(_) => Some(Err(NotUtf8)),
+        })
 }
 
 /// Makes stderr safe to print in a terminal: lossy UTF-8, no control characters except newlines
@@ -142,6 +164,37 @@ mod tests {
             .await
             .expect("command succeeds");
         assert_eq!(key.expose(), "sk-123");
+    }
+
+    #[tokio::test]
+    async fn the_key_is_the_first_non_empty_line() {
+        // What `pass show truora` prints for an entry with notes; CRLF endings too.
+        let command = "printf '\\n  \\r\\n  sk-123 \\r\\nlogin: me\\nurl: https://x\\n'";
+        let key = run(command, LONG).await.expect("command succeeds");
+        assert_eq!(key.expose(), "sk-123");
+        let key = run("printf 'sk-no-newline'", LONG).await.expect("ok");
+        assert_eq!(key.expose(), "sk-no-newline");
+    }
+
+    #[tokio::test]
+    async fn a_first_line_that_cannot_be_a_header_is_refused_without_showing_it() {
+        // The line holds an escape character; "topsecret" is not in the command text.
+        for command in [
+            "printf 'top%s\\033[0m\\nrest\\n' secret",
+            "printf 'top%s\\001x\\n' secret",
+        ] {
+            let (err, text) = run_err(command, LONG).await;
+            assert!(matches!(err, ConfigError::InvalidApiKey { .. }), "{err:?}");
+            assert!(
+                text.starts_with(
+                    "the API key contains characters that cannot be sent in a header (a newline?): check the first line printed by api_key_command `"
+                ),
+                "{text}"
+            );
+            assert!(!text.contains("topsecret"), "the key leaked: {text}");
+        }
+        let (_, text) = run_err("printf '\\377\\376\\n'", LONG).await;
+        assert!(text.contains("not UTF-8"), "{text}");
     }
 
     #[tokio::test]

@@ -20,22 +20,40 @@ use super::{
 #[derive(Clone, Debug)]
 pub(super) struct Platform {
     pub config_path: Option<PathBuf>,
-    pub download_dir: PathBuf,
+    /// See [`default_download_dir`].
+    pub download_dir: Option<PathBuf>,
     pub home: Option<PathBuf>,
 }
 
 impl Platform {
     pub(super) fn detect() -> Self {
-        let download_dir = directories::UserDirs::new()
-            .and_then(|dirs| dirs.download_dir().map(|dir| dir.join("truora-tui")))
-            .unwrap_or_else(|| PathBuf::from("./truora-tui-downloads"));
-        let home = directories::BaseDirs::new().map(|dirs| dirs.home_dir().to_path_buf());
+        let base = directories::BaseDirs::new();
+        let home = base.as_ref().map(|dirs| dirs.home_dir().to_path_buf());
+        let downloads = directories::UserDirs::new()
+            .and_then(|dirs| dirs.download_dir().map(Path::to_path_buf));
+        let data = directories::ProjectDirs::from("com", "truora", "truora-tui")
+            .map(|dirs| dirs.data_dir().to_path_buf());
         Platform {
             config_path: default_config_path(),
-            download_dir,
+            download_dir: default_download_dir(downloads, home.as_deref(), data),
             home,
         }
     }
+}
+
+/// Where images go when nobody said: the Downloads folder, else (headless hosts reached over
+/// SSH often have no XDG Downloads folder) `$HOME/truora-tui-downloads`, else the platform's data
+/// folder. Never a path relative to the current folder, which would scatter identity photos
+/// wherever the program happened to be started. `None` when there is no home at all.
+pub(super) fn default_download_dir(
+    downloads: Option<PathBuf>,
+    home: Option<&Path>,
+    data: Option<PathBuf>,
+) -> Option<PathBuf> {
+    downloads
+        .map(|dir| dir.join("truora-tui"))
+        .or_else(|| home.map(|home| home.join("truora-tui-downloads")))
+        .or_else(|| data.map(|dir| dir.join("downloads")))
 }
 
 pub(super) fn load_with(
@@ -67,10 +85,21 @@ pub(super) fn load_with(
     if let (Some(path), Some(_)) = (path, &file_key) {
         warnings.extend(permission_warning(path));
     }
-    let api_key = non_empty(env.var(ENV_API_KEY).as_deref()).or(file_key);
+    // Checked as soon as it is read, so a key with a newline stops the program here, with a
+    // message naming where it came from, rather than failing every request later.
+    let api_key = match (non_empty(env.var(ENV_API_KEY).as_deref()), file_key) {
+        (Some(key), _) => Some(ApiKey::checked(key, || {
+            format!("the {ENV_API_KEY} environment variable")
+        })?),
+        (None, Some(key)) => Some(ApiKey::checked(key, || match path {
+            Some(path) => format!("`api_key` in {}", path.display()),
+            None => "`api_key` in the config file".to_owned(),
+        })?),
+        (None, None) => None,
+    };
     let api_key_command = non_empty(file.api_key_command.as_deref());
 
-    let identity_base_url = url_setting(
+    let (identity_base_url, identity_origin) = url_setting(
         ("identity_base_url", DEFAULT_IDENTITY_BASE_URL),
         (&overrides.identity_url, "--identity-url"),
         env_var(env, ENV_IDENTITY_BASE_URL).map(|value| (value, ENV_IDENTITY_BASE_URL)),
@@ -78,7 +107,7 @@ pub(super) fn load_with(
             .as_ref()
             .map(|value| (value.get_ref().clone(), at(value.span()))),
     )?;
-    let validations_base_url = url_setting(
+    let (validations_base_url, validations_origin) = url_setting(
         ("validations_base_url", DEFAULT_VALIDATIONS_BASE_URL),
         (&overrides.validations_url, "--validations-url"),
         env_var(env, ENV_VALIDATIONS_BASE_URL).map(|value| (value, ENV_VALIDATIONS_BASE_URL)),
@@ -86,6 +115,16 @@ pub(super) fn load_with(
             .as_ref()
             .map(|value| (value.get_ref().clone(), at(value.span()))),
     )?;
+    warnings.extend(plain_http_warning(
+        "identity_base_url",
+        &identity_base_url,
+        &identity_origin,
+    ));
+    warnings.extend(plain_http_warning(
+        "validations_base_url",
+        &validations_base_url,
+        &validations_origin,
+    ));
     let download_dir = overrides
         .download_dir
         .clone()
@@ -93,7 +132,17 @@ pub(super) fn load_with(
         .or_else(|| env_var(env, ENV_DOWNLOAD_DIR).map(PathBuf::from))
         .or_else(|| non_empty(file.download_dir.as_deref()).map(PathBuf::from))
         .map(|dir| expand_tilde(&dir, home))
-        .unwrap_or_else(|| platform.download_dir.clone());
+        .or_else(|| platform.download_dir.clone())
+        .unwrap_or_else(|| {
+            let dir = std::env::temp_dir().join("truora-tui-downloads");
+            warnings.push(format!(
+                "there is no home folder, so saved images would go to {}, where other users of \
+                 this machine may see them; set download_dir in the config file or \
+                 {ENV_DOWNLOAD_DIR} to a private folder",
+                dir.display()
+            ));
+            dir
+        });
     let concurrency = in_range(file.concurrency.as_ref(), "concurrency", 64, &at)?
         .map_or(DEFAULT_CONCURRENCY, |n| n as usize); // 1..=64: the cast is exact
     let timeout_secs = in_range(
@@ -111,7 +160,7 @@ pub(super) fn load_with(
         return Err(ConfigError::NoApiKey { config_path });
     }
     let config = Config {
-        api_key: api_key.map(ApiKey::new),
+        api_key,
         api_key_command,
         identity_base_url,
         validations_base_url,
@@ -203,14 +252,42 @@ fn url_setting(
     (flag, flag_name): (&Option<String>, &'static str),
     env: Option<(String, &'static str)>,
     file: Option<(String, Origin)>,
-) -> Result<Url, ConfigError> {
+) -> Result<(Url, Origin), ConfigError> {
     let flag = non_empty(flag.as_deref()).map(|value| (value, Origin::Flag(flag_name)));
     let env = env.map(|(value, name)| (value, Origin::Env(name)));
     let (value, origin) = flag
         .or(env)
         .or(file)
         .unwrap_or_else(|| (default.to_owned(), Origin::Default));
-    parse_url(&value, origin, key, default)
+    let url = parse_url(&value, origin.clone(), key, default)?;
+    Ok((url, origin))
+}
+
+/// Plain http is fine to this machine (the demo server, a local proxy), but anywhere else the
+/// key crosses the network readable by anyone on the way. A warning, not an error: a lab set-up
+/// may have its reasons.
+pub(super) fn plain_http_warning(key: &str, url: &Url, origin: &Origin) -> Option<String> {
+    (url.scheme() == "http" && !is_loopback(url)).then(|| {
+        format!(
+            "{key} {url} (from {origin}) uses plain http to another machine, which sends the API \
+             key unencrypted; use https"
+        )
+    })
+}
+
+/// `localhost`, `127.0.0.0/8` and `::1` (also written as `::ffff:127.x.x.x`).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.strip_suffix('.').unwrap_or(name);
+            name.eq_ignore_ascii_case("localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|ip| ip.is_loopback())
+        }
+        None => false,
+    }
 }
 
 /// Only absolute http(s) URLs with a host; a query or fragment would break joining API paths.

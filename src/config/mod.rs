@@ -88,6 +88,28 @@ impl ApiKey {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// The key as a `Truora-API-Key` header value, marked sensitive; `None` when it cannot be
+    /// sent in a header: control characters (a newline from `echo`, a stray escape) included,
+    /// which reqwest would otherwise only reject at send time.
+    pub fn to_header(&self) -> Option<reqwest::header::HeaderValue> {
+        if self.0.chars().any(char::is_control) {
+            return None;
+        }
+        let mut value = reqwest::header::HeaderValue::from_str(&self.0).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+
+    /// Checks a freshly resolved key; `from` says where it came from, for the message (which
+    /// never includes the key).
+    pub(crate) fn checked(key: String, from: impl FnOnce() -> String) -> Result<Self, ConfigError> {
+        let key = ApiKey(key);
+        match key.to_header() {
+            Some(_) => Ok(key),
+            None => Err(ConfigError::InvalidApiKey { from: from() }),
+        }
+    }
 }
 
 impl fmt::Debug for ApiKey {

@@ -166,6 +166,99 @@ fn key_is_never_shown_by_debug_or_display() {
 }
 
 #[test]
+fn a_key_that_cannot_be_a_header_is_refused_naming_where_it_came_from() {
+    let check = |err: ConfigError, from: &str| {
+        assert!(matches!(err, ConfigError::InvalidApiKey { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "the API key contains characters that cannot be sent in a header (a newline?): check {from}"
+            )),
+            "{text}"
+        );
+        for part in ["top", "secret"] {
+            assert!(!text.contains(part), "key text leaked: {text}");
+        }
+        assert_eq!(err.exit_code(), 2);
+    };
+    for bad in [
+        "top\nsecret",
+        "top\rsecret",
+        "top\u{1b}[0msecret",
+        "top\tsecret",
+        "top\u{85}secret",
+    ] {
+        check(
+            load_err(&demo(), &env(&[(ENV_API_KEY, bad)])),
+            "the TRUORA_API_KEY environment variable",
+        );
+    }
+    let (_dir, path) = config_file("api_key = \"top\\nsecret\"\n");
+    check(
+        load_err(&with_file(&path), &env(&[])),
+        &format!("`api_key` in {}", path.display()),
+    );
+    // Surrounding whitespace (a trailing newline from `echo`) is trimmed, not refused.
+    let loaded = load_ok(&demo(), &env(&[(ENV_API_KEY, "  sk-ok\n")]));
+    assert_eq!(
+        loaded.config.api_key.as_ref().map(ApiKey::expose),
+        Some("sk-ok")
+    );
+    let header = loaded.config.api_key.as_ref().and_then(ApiKey::to_header);
+    assert!(header.is_some_and(|h| h.is_sensitive()));
+}
+
+#[test]
+fn plain_http_to_another_machine_warns() {
+    let warnings = |identity: &str| {
+        let flags = Overrides {
+            identity_url: Some(identity.into()),
+            ..demo()
+        };
+        load_ok(&flags, &env(&[])).warnings
+    };
+    for local in [
+        "http://127.0.0.1:8080",
+        "http://127.8.9.10/",
+        "http://localhost:3000/truora",
+        "http://LOCALHOST./",
+        "http://[::1]:9000",
+        "http://[::ffff:127.0.0.1]/",
+        "https://api.example.com",
+    ] {
+        assert!(warnings(local).is_empty(), "{local}: {:?}", warnings(local));
+    }
+    for remote in [
+        "http://api.example.com",
+        "http://10.0.0.5:8080",
+        "http://[2001:db8::1]/",
+        "http://localhost.example.com/",
+        "http://128.0.0.1/",
+    ] {
+        let found = warnings(remote);
+        assert_eq!(found.len(), 1, "{remote}: {found:?}");
+        assert!(
+            found[0].starts_with("identity_base_url http://")
+                && found[0].contains("(from flag --identity-url)")
+                && found[0].ends_with("sends the API key unencrypted; use https"),
+            "{found:?}"
+        );
+    }
+    let loaded = load_ok(
+        &demo(),
+        &env(&[(ENV_VALIDATIONS_BASE_URL, "http://validations.example")]),
+    );
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert!(
+        loaded.warnings[0].contains(
+            "validations_base_url http://validations.example/ (from environment variable TRUORA_VALIDATIONS_BASE_URL)"
+        ),
+        "{:?}",
+        loaded.warnings
+    );
+}
+
+#[test]
 fn tilde_expands_only_a_leading_home_component() {
     let home = Some(Path::new("/home/u"));
     assert_eq!(expand_tilde(Path::new("~"), home), PathBuf::from("/home/u"));

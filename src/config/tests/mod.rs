@@ -19,7 +19,7 @@ mod precedence;
 fn platform() -> Platform {
     Platform {
         config_path: None,
-        download_dir: PathBuf::from("/platform/Downloads/truora-tui"),
+        download_dir: Some(PathBuf::from("/platform/Downloads/truora-tui")),
         home: Some(PathBuf::from("/home/tester")),
     }
 }

@@ -76,6 +76,64 @@ fn download_dir_precedence_and_tilde_expansion() {
 }
 
 #[test]
+fn default_download_dir_is_never_relative_to_the_current_folder() {
+    use super::merge::default_download_dir;
+    let home = Path::new("/home/tester");
+    let data = || Some(PathBuf::from("/home/tester/.local/share/truora-tui"));
+    assert_eq!(
+        default_download_dir(Some("/home/tester/Downloads".into()), Some(home), data()),
+        Some(PathBuf::from("/home/tester/Downloads/truora-tui"))
+    );
+    // A headless host: no XDG Downloads folder.
+    assert_eq!(
+        default_download_dir(None, Some(home), data()),
+        Some(PathBuf::from("/home/tester/truora-tui-downloads"))
+    );
+    assert_eq!(
+        default_download_dir(None, None, data()),
+        Some(PathBuf::from(
+            "/home/tester/.local/share/truora-tui/downloads"
+        ))
+    );
+    assert_eq!(default_download_dir(None, None, None), None);
+
+    // With no home at all: an absolute folder, and a warning that says what to set.
+    let homeless = Platform {
+        download_dir: None,
+        home: None,
+        ..platform()
+    };
+    let loaded = load_with(&demo(), &env(&[]), &homeless).expect("loads");
+    assert!(loaded.config.download_dir.is_absolute());
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert!(
+        loaded.warnings[0]
+            .contains("set download_dir in the config file or TRUORA_TUI_DOWNLOAD_DIR"),
+        "{:?}",
+        loaded.warnings
+    );
+    let flags = Overrides {
+        download_dir: Some("/chosen".into()),
+        ..demo()
+    };
+    let loaded = load_with(&flags, &env(&[]), &homeless).expect("loads");
+    assert_eq!(loaded.config.download_dir, PathBuf::from("/chosen"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+
+    // Whatever this machine has, the detected default is absolute.
+    let detected = Platform {
+        config_path: None,
+        ..Platform::detect()
+    };
+    let loaded = load_with(&demo(), &env(&[]), &detected).expect("loads");
+    assert!(
+        loaded.config.download_dir.is_absolute(),
+        "{}",
+        loaded.config.download_dir.display()
+    );
+}
+
+#[test]
 fn image_protocol_precedence() {
     let (_dir, path) = config_file("image_protocol = \"kitty\"\n");
     assert_eq!(
