@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::tree::{NodeKind, Tree};
 use super::tree_build::{self, DetailsState};
 use super::{App, Command, Message, ResultView};
-use crate::api::model::ProcessResult;
+use crate::api::model::{ProcessResult, ProcessSummary};
 
 impl App {
     pub(super) fn apply(&mut self, message: Message, commands: &mut Vec<Command>) {
@@ -34,6 +34,10 @@ impl App {
                 if self.result_pending.as_deref() == Some(process_id.as_str()) {
                     self.result_pending = None;
                 }
+                // A list of bare ids (or an ids file) gives rows with nothing but the id: the
+                // result fills them in, so the status filter, `n` and the sort can see them.
+                self.list
+                    .fill_missing(&process_id, &ProcessSummary::from_result(&result));
                 self.results.insert(process_id.clone(), result.clone());
                 if self.view.process_id() == Some(process_id.as_str()) {
                     self.show_result(process_id, result);
