@@ -3,21 +3,25 @@
 //! Safety rules enforced here, not by callers:
 //! - the API key goes only to the two configured API origins, never to an image host, and API
 //!   requests do not follow redirects (a custom header would be forwarded to wherever they point);
+//! - the key header is marked sensitive, and a key that cannot be a header value (a newline in
+//!   it) is refused when the client is built rather than retried on every request;
 //! - ids enter URLs percent-encoded as exactly one path segment;
 //! - bodies are read with a size limit.
 //!
 //! 429, 5xx, timeouts and connection failures are retried with exponential backoff (Truora's SDK
 //! uses 1 s → 2 s → 4 s, at most 3 retries), honouring `Retry-After` up to a cap. A 429 also
 //! holds back every other request of this client for that long, so a bulk job slows down as a
-//! whole instead of each task hammering on its own.
+//! whole instead of each task hammering on its own; that includes requests already queued for a
+//! concurrency permit when the 429 arrived.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::HeaderValue;
 use reqwest::{StatusCode, header};
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::{Mutex, Semaphore, SemaphorePermit};
 use tokio::time::Instant;
 use url::Url;
 
@@ -100,8 +104,12 @@ struct Inner {
     api: reqwest::Client,
     images: reqwest::Client,
     opts: ClientOptions,
+    /// The key as a header value, built once and marked sensitive so HTTP/2's header compression
+    /// never indexes it and debug output of the request hides it.
+    key_header: HeaderValue,
     permits: Semaphore,
-    /// No request starts before this instant (set by a 429).
+    /// No request starts before this instant (set by a 429). Checked again once a concurrency
+    /// permit is held, since a task may have waited for that permit while the gate closed.
     gate: Mutex<Option<Instant>>,
     in_flight: AtomicUsize,
 }
@@ -122,6 +130,16 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 impl Client {
     pub fn new(opts: ClientOptions) -> Result<Client, ApiError> {
+        let key_header = opts
+            .api_key
+            .to_header()
+            .ok_or_else(|| ApiError::InvalidInput {
+                what: "the API key".into(),
+                reason:
+                    "it contains characters that cannot be sent in a header (a newline?): check \
+                     TRUORA_API_KEY, api_key or the output of api_key_command"
+                        .into(),
+            })?;
         let build = |redirects| {
             reqwest::Client::builder()
                 .timeout(opts.timeout)
@@ -132,7 +150,7 @@ impl Client {
                 .build()
                 .map_err(|e| ApiError::Network {
                     what: "starting the HTTP client".into(),
-                    reason: e.to_string(),
+                    reason: root_cause(&e),
                 })
         };
         let api = build(reqwest::redirect::Policy::none())?;
@@ -141,6 +159,7 @@ impl Client {
             inner: Arc::new(Inner {
                 api,
                 images,
+                key_header,
                 permits: Semaphore::new(opts.concurrency.max(1)),
                 gate: Mutex::new(None),
                 in_flight: AtomicUsize::new(0),
@@ -163,14 +182,18 @@ impl Client {
         Pages::new(self.clone())
     }
 
+    /// One page of the list. A relative `next` link in it is resolved here, against the URL of
+    /// this page, so [`Cursor::Next`] always holds an absolute URL.
     pub async fn list_page(&self, cursor: &Cursor) -> Result<Page, ApiError> {
         let what = "listing processes";
         let url = self.list_url(cursor, what)?;
-        let body = self.get(url, Target::Api, what).await?;
-        parse_page(&body).map_err(|e| ApiError::Decode {
+        let body = self.get(url.clone(), Target::Api, what).await?;
+        let mut page = parse_page(&body).map_err(|e| ApiError::Decode {
             what: what.into(),
             reason: e.to_string(),
-        })
+        })?;
+        page.resolve_next(&url);
+        Ok(page)
     }
 
     /// `GET /v1/processes/{id}`: the short form of one process.
@@ -251,6 +274,8 @@ impl Client {
                 url.query_pairs_mut().append_pair("start_key", key);
                 Ok(url)
             }
+            // Absolute since `list_page` resolved it; a relative one (a cursor saved by hand)
+            // is read against the identity base.
             Cursor::Next(next) => {
                 let url = base.join(next).map_err(|e| ApiError::InvalidInput {
                     what: what.into(),
@@ -299,7 +324,6 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.wait_for_gate().await;
             let outcome = self.try_once(&url, target, what).await;
             let retry_after = match &outcome {
                 Ok(Answer::Success(_)) | Ok(Answer::Final(_)) => None,
@@ -338,15 +362,7 @@ impl Client {
     }
 
     async fn try_once(&self, url: &Url, target: Target, what: &str) -> Result<Answer, ApiError> {
-        let _permit = self
-            .inner
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| ApiError::Network {
-                what: what.into(),
-                reason: "the client is shutting down".into(),
-            })?;
+        let _permit = self.permit(what).await?;
         let _counted = InFlight::new(&self.inner.in_flight);
         let opts = &self.inner.opts;
         let request = match target {
@@ -355,7 +371,7 @@ impl Client {
                 self.inner
                     .api
                     .get(url.clone())
-                    .header(API_KEY_HEADER, opts.api_key.expose())
+                    .header(API_KEY_HEADER, self.inner.key_header.clone())
                     .header(header::ACCEPT, "application/json")
             }
             Target::Image => self.inner.images.get(url.clone()),
@@ -429,13 +445,38 @@ impl Client {
         ApiError::from_status(what, status, attempts, &body)
     }
 
-    async fn wait_for_gate(&self) {
+    /// A concurrency permit taken while the 429 gate is open. The gate is checked again once the
+    /// permit is held: a task that queued for the permit before a 429 closed the gate must not
+    /// slip through when the permit frees up. If it is closed, the permit goes back (others may
+    /// hold it for nothing otherwise) and the task waits for the gate, then queues again.
+    async fn permit(&self, what: &str) -> Result<SemaphorePermit<'_>, ApiError> {
         loop {
-            let until = *self.inner.gate.lock().await;
-            match until {
-                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
-                _ => return,
+            self.wait_for_gate().await;
+            let permit = self
+                .inner
+                .permits
+                .acquire()
+                .await
+                .map_err(|_| ApiError::Network {
+                    what: what.into(),
+                    reason: "the client is shutting down".into(),
+                })?;
+            if self.gate_closed_until().await.is_none() {
+                return Ok(permit);
             }
+            drop(permit);
+        }
+    }
+
+    /// When the gate opens, if it is closed now.
+    async fn gate_closed_until(&self) -> Option<Instant> {
+        let until = *self.inner.gate.lock().await;
+        until.filter(|t| *t > Instant::now())
+    }
+
+    async fn wait_for_gate(&self) {
+        while let Some(t) = self.gate_closed_until().await {
+            tokio::time::sleep_until(t).await;
         }
     }
 
@@ -549,7 +590,17 @@ fn with_attempts(e: ApiError, attempts: u32) -> ApiError {
 }
 
 fn transport_error(e: reqwest::Error, url: &Url, what: &str, timeout: Duration) -> ApiError {
-    if e.is_timeout() {
+    if e.is_builder() {
+        // The request itself is malformed (a bad header value or URL): every retry would fail
+        // the same way.
+        ApiError::InvalidInput {
+            what: what.into(),
+            reason: format!(
+                "the request could not be built ({}): check the base URLs and the API key in the config",
+                root_cause(&e)
+            ),
+        }
+    } else if e.is_timeout() {
         ApiError::Timeout {
             what: what.into(),
             secs: timeout.as_secs(),
@@ -651,6 +702,73 @@ mod tests {
             assert!(e.to_string().contains("look like IDP"), "{e}");
         }
         assert!(segment(&"x".repeat(300), "x").is_err());
+    }
+
+    fn options(key: &str) -> ClientOptions {
+        let url = Url::parse("http://127.0.0.1:9/").unwrap();
+        ClientOptions::new(url.clone(), url, ApiKey::new(key.into()))
+    }
+
+    #[test]
+    fn the_key_header_is_sensitive_and_a_bad_key_is_refused_up_front() {
+        let client = Client::new(options("sk-good")).expect("client builds");
+        assert!(client.inner.key_header.is_sensitive());
+        assert_eq!(client.inner.key_header, "sk-good");
+        for bad in ["top\nsecret", "top\u{7f}secret", "top\u{1b}secret"] {
+            let Err(err) = Client::new(options(bad)) else {
+                panic!("{bad:?} accepted");
+            };
+            assert!(matches!(err, ApiError::InvalidInput { .. }), "{err:?}");
+            let text = err.to_string();
+            assert!(
+                text.contains("(a newline?): check TRUORA_API_KEY"),
+                "{text}"
+            );
+            assert!(!text.contains("secret"), "{text}");
+        }
+    }
+
+    #[test]
+    fn request_build_errors_are_invalid_input_and_not_retried() {
+        let e = reqwest::Client::new()
+            .get("http://127.0.0.1:9/")
+            .header("bad\nname", "v")
+            .build()
+            .expect_err("a header name with a newline");
+        assert!(e.is_builder());
+        let url = Url::parse("http://127.0.0.1:9/").unwrap();
+        let err = transport_error(e, &url, "listing processes", Duration::from_secs(1));
+        assert!(matches!(err, ApiError::InvalidInput { .. }), "{err:?}");
+        assert!(!is_transient(&err));
+        assert!(
+            err.to_string()
+                .starts_with("listing processes: the request could not be built ("),
+            "{err}"
+        );
+    }
+
+    /// The only timing assertion is a lower bound, which a slow machine cannot break.
+    #[tokio::test]
+    async fn a_task_that_queued_for_a_permit_still_waits_for_the_gate() {
+        let mut opts = options("k");
+        opts.concurrency = 1;
+        let client = Client::new(opts).unwrap();
+        let held = client.permit("first").await.unwrap();
+        let started = Instant::now();
+        let waiter = {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let _permit = client.permit("second").await.unwrap();
+                Instant::now()
+            })
+        };
+        // Let the waiter pass the open gate and queue for the permit, then close the gate
+        // (as a 429 would) and free the permit.
+        tokio::task::yield_now().await;
+        client.close_gate(Duration::from_millis(300)).await;
+        drop(held);
+        let got_permit = waiter.await.unwrap();
+        assert!(got_permit >= started + Duration::from_millis(300));
     }
 
     #[test]

@@ -85,6 +85,13 @@ pub enum ApiError {
         attempts: u32,
         body: ErrorBody,
     },
+    /// API requests never follow redirects: the key header would go along to wherever they point.
+    #[error(
+        "{what}: the API answered with a redirect (HTTP {status}), which is not followed so the API \
+         key stays with the configured host: check the base URL (https rather than http, the \
+         right host and path)"
+    )]
+    Redirected { what: String, status: u16 },
     #[error("{what}: unexpected HTTP status {status}{body}")]
     Status {
         what: String,
@@ -144,6 +151,7 @@ impl ApiError {
             ApiError::Gone { .. } => 410,
             ApiError::RateLimited { .. } => 429,
             ApiError::Server { status, .. }
+            | ApiError::Redirected { status, .. }
             | ApiError::Status { status, .. }
             | ApiError::LinkRefused { status, .. } => *status,
             _ => return None,
@@ -185,6 +193,7 @@ impl ApiError {
                 attempts,
                 body,
             },
+            300..=399 => ApiError::Redirected { what, status },
             _ => ApiError::Status { what, status, body },
         }
     }
@@ -220,6 +229,8 @@ mod tests {
             (410, "no longer serves its data"),
             (429, "lower `concurrency`"),
             (503, "try again later"),
+            (302, "redirect (HTTP 302), which is not followed"),
+            (308, "check the base URL"),
             (418, "unexpected HTTP status 418"),
         ];
         for (status, expected) in cases {

@@ -4,21 +4,30 @@
 //! paging are not public. Truora's other list endpoints answer `{"<things>": [...], "next":
 //! "/v1/...?start_key=..."}`, so the parser accepts a bare array, an object holding the array under
 //! `processes` (or its only array-valued field), and follows `next` (a path or absolute URL) or a
-//! `start_key`/`next_start_key` value. It stops when there is no cursor, the page is empty, or a
-//! cursor repeats (a server bug must not loop forever).
+//! `start_key`/`next_start_key`/`last_evaluated_key` value (text, or an object such as a DynamoDB
+//! `LastEvaluatedKey`, sent back as its compact JSON).
+//!
+//! It stops when there is no cursor, when a cursor repeats, or after [`MAX_EMPTY_PAGES`] empty
+//! pages in a row (a server bug must not loop forever). One empty page with a cursor is followed:
+//! DynamoDB-style paging returns those when a filter drops a whole scanned block.
 
 use std::collections::HashSet;
 
 use serde_json::Value;
+use url::Url;
 
 use super::model::{ParseError, ProcessSummary, json_kind};
 use super::{ApiError, Client};
+
+/// Empty pages in a row after which the list is taken as finished even if they carry a cursor.
+pub const MAX_EMPTY_PAGES: u32 = 3;
 
 /// Where the next page is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Cursor {
     First,
-    /// A `next` link: a path on the identity host or an absolute URL.
+    /// A `next` link. Absolute once [`Client::list_page`] has resolved it against the URL of the
+    /// page it came in; [`parse_page`] alone leaves it as the server wrote it.
     Next(String),
     /// A `start_key` to pass as a query parameter.
     StartKey(String),
@@ -43,10 +52,9 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, ParseError> {
         Value::Array(list) => (list.as_slice(), None),
         Value::Object(obj) => match find_list(obj) {
             Some(list) => (list, Some(obj)),
-            // An object with no list and no cursor is an empty page ({} or {"next": null}).
-            None if obj.values().all(|v| !v.is_array()) && cursor_of(obj).is_none() => {
-                (&[][..], Some(obj))
-            }
+            // An object with no list at all is an empty page ({}, {"next": null}, or a cursor
+            // alone: {"last_evaluated_key": {...}}).
+            None if obj.values().all(|v| !v.is_array()) => (&[][..], Some(obj)),
             None => return Err(ParseError::NotAnObject("an object with no process list")),
         },
         other => return Err(ParseError::NotAnObject(json_kind(other))),
@@ -65,6 +73,25 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, ParseError> {
         }
     }
     Ok(page)
+}
+
+impl Page {
+    /// Makes a relative `next` link absolute against `page_url`, the URL this page came from
+    /// (`"?start_key=…"` keeps the page's path, `"page2"` replaces its last segment, as a
+    /// browser would). A link that cannot be resolved is left as it is: fetching it reports the
+    /// error, while this page is still shown.
+    pub fn resolve_next(&mut self, page_url: &Url) {
+        if let Some(Cursor::Next(link)) = &mut self.next
+            && let Ok(absolute) = page_url.join(link)
+        {
+            *link = absolute.into();
+        }
+    }
+
+    /// No rows at all, not even skipped ones.
+    fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.skipped == 0
+    }
 }
 
 fn find_list(obj: &serde_json::Map<String, Value>) -> Option<&[Value]> {
@@ -89,7 +116,11 @@ fn cursor_of(obj: &serde_json::Map<String, Value>) -> Option<Cursor> {
     }
     ["next_start_key", "start_key", "last_evaluated_key"]
         .into_iter()
-        .find_map(non_empty)
+        .find_map(|key| match obj.get(key) {
+            // DynamoDB's LastEvaluatedKey is an object; the server takes it back as JSON text.
+            Some(value @ Value::Object(map)) if !map.is_empty() => Some(value.to_string()),
+            _ => non_empty(key),
+        })
         .map(Cursor::StartKey)
 }
 
@@ -98,15 +129,13 @@ pub struct Pages {
     client: Client,
     cursor: Option<Cursor>,
     seen: HashSet<Cursor>,
+    /// Empty pages received in a row.
+    empty_run: u32,
 }
 
 impl Pages {
     pub(crate) fn new(client: Client) -> Self {
-        Pages {
-            client,
-            cursor: Some(Cursor::First),
-            seen: HashSet::new(),
-        }
+        Self::resume(client, Cursor::First)
     }
 
     /// Starts from a cursor saved earlier (e.g. to resume loading).
@@ -115,6 +144,7 @@ impl Pages {
             client,
             cursor: Some(cursor),
             seen: HashSet::new(),
+            empty_run: 0,
         }
     }
 
@@ -124,16 +154,33 @@ impl Pages {
         let cursor = self.cursor.clone()?;
         match self.client.list_page(&cursor).await {
             Ok(page) => {
-                self.seen.insert(cursor);
-                self.cursor = match &page.next {
-                    _ if page.items.is_empty() && page.skipped == 0 => None,
-                    Some(next) if self.seen.contains(next) => None,
-                    next => next.clone(),
-                };
+                self.advance(cursor, &page);
                 Some(Ok(page))
             }
             Err(e) => Some(Err(e)),
         }
+    }
+
+    /// Moves past `page`, fetched with `cursor`: to its cursor, unless that was seen before or
+    /// the page was the last of [`MAX_EMPTY_PAGES`] empty ones in a row.
+    fn advance(&mut self, cursor: Cursor, page: &Page) {
+        self.seen.insert(cursor);
+        self.empty_run = if page.is_empty() {
+            self.empty_run.saturating_add(1)
+        } else {
+            0
+        };
+        self.cursor = match &page.next {
+            _ if self.empty_run >= MAX_EMPTY_PAGES => {
+                tracing::debug!("{MAX_EMPTY_PAGES} empty pages in a row; the list ends here");
+                None
+            }
+            Some(next) if self.seen.contains(next) => {
+                tracing::debug!("the server repeated a page cursor; the list ends here");
+                None
+            }
+            next => next.clone(),
+        };
     }
 
     /// The cursor of the page the next call fetches.
@@ -170,6 +217,162 @@ mod tests {
         let last = parse_page(br#"{"processes": [], "next": null}"#).unwrap();
         assert!(last.items.is_empty() && last.next.is_none());
         assert!(parse_page(br#"{}"#).unwrap().items.is_empty());
+    }
+
+    #[test]
+    fn object_start_keys_are_sent_back_as_compact_json() {
+        let page = parse_page(
+            br#"{"items": [], "last_evaluated_key": {"process_id": "IDP9", "created": 17}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            page.next,
+            Some(Cursor::StartKey(
+                r#"{"process_id":"IDP9","created":17}"#.into()
+            ))
+        );
+        for key in ["start_key", "next_start_key"] {
+            let body =
+                format!(r#"{{"processes": [{{"process_id": "A"}}], "{key}": {{ "k" : "v" }}}}"#);
+            let page = parse_page(body.as_bytes()).unwrap();
+            assert_eq!(
+                page.next,
+                Some(Cursor::StartKey(r#"{"k":"v"}"#.into())),
+                "{key}"
+            );
+        }
+        // An empty object or null is no cursor; a text key still wins in the usual order.
+        let page = parse_page(br#"{"processes": [], "last_evaluated_key": {}}"#).unwrap();
+        assert_eq!(page.next, None);
+        let page =
+            parse_page(br#"{"processes": [], "next_start_key": null, "start_key": "s"}"#).unwrap();
+        assert_eq!(page.next, Some(Cursor::StartKey("s".into())));
+        // A cursor with no list at all is an empty page that goes on.
+        let page = parse_page(br#"{"last_evaluated_key": {"id": 1}}"#).unwrap();
+        assert!(page.items.is_empty());
+        assert_eq!(page.next, Some(Cursor::StartKey(r#"{"id":1}"#.into())));
+    }
+
+    #[test]
+    fn relative_next_links_resolve_against_the_page_that_sent_them() {
+        let resolved = |page_url: &str, link: &str| {
+            let mut page = Page {
+                next: Some(Cursor::Next(link.into())),
+                ..Page::default()
+            };
+            page.resolve_next(&Url::parse(page_url).unwrap());
+            page.next
+        };
+        let next = |s: &str| Some(Cursor::Next(s.into()));
+        let here = "https://proxy.example/truora/v1/processes/?start_key=old";
+        assert_eq!(
+            resolved(here, "?start_key=new"),
+            next("https://proxy.example/truora/v1/processes/?start_key=new")
+        );
+        assert_eq!(
+            resolved("https://h.example/api/list/page1", "page2"),
+            next("https://h.example/api/list/page2")
+        );
+        assert_eq!(
+            resolved(here, "/v1/processes/?start_key=k"),
+            next("https://proxy.example/v1/processes/?start_key=k")
+        );
+        assert_eq!(
+            resolved(here, "https://other.example/x"),
+            next("https://other.example/x"),
+            "absolute links stay as they are (the client refuses other hosts)"
+        );
+        let mut page = Page {
+            next: Some(Cursor::StartKey("k".into())),
+            ..Page::default()
+        };
+        page.resolve_next(&Url::parse(here).unwrap());
+        assert_eq!(page.next, Some(Cursor::StartKey("k".into())));
+    }
+
+    fn pages() -> Pages {
+        let url = Url::parse("http://127.0.0.1:9/").unwrap();
+        let key = crate::config::ApiKey::new("k".into());
+        let client = Client::new(super::super::ClientOptions::new(url.clone(), url, key))
+            .expect("client builds");
+        Pages::new(client)
+    }
+
+    fn page(items: usize, next: Option<&str>) -> Page {
+        let items: Vec<Value> = (0..items)
+            .map(|i| serde_json::json!({ "process_id": format!("IDP{i}") }))
+            .collect();
+        let mut page = parse_page(Value::Array(items).to_string().as_bytes()).unwrap();
+        page.next = next.map(|k| Cursor::StartKey(k.into()));
+        page
+    }
+
+    /// Feeds pages to `advance` as if fetched one after the other; returns how many were
+    /// fetched before the walk stopped.
+    fn walk(script: &[Page]) -> usize {
+        let mut pages = pages();
+        for (i, page) in script.iter().enumerate() {
+            let Some(cursor) = pages.cursor().cloned() else {
+                return i;
+            };
+            pages.advance(cursor, page);
+        }
+        assert!(
+            pages.cursor().is_none(),
+            "the script ran out before the walk ended"
+        );
+        script.len()
+    }
+
+    #[test]
+    fn empty_pages_with_a_cursor_are_followed_up_to_a_limit() {
+        // Two empty pages in the middle, then data again: all five pages are read.
+        let script = [
+            page(2, Some("a")),
+            page(0, Some("b")),
+            page(0, Some("c")),
+            page(1, Some("d")),
+            page(1, None),
+        ];
+        assert_eq!(walk(&script), 5);
+        // The empty run restarts after a page with rows.
+        let script = [
+            page(0, Some("a")),
+            page(0, Some("b")),
+            page(1, Some("c")),
+            page(0, Some("d")),
+            page(0, Some("e")),
+            page(3, None),
+        ];
+        assert_eq!(walk(&script), 6);
+        // Three empty pages in a row end the list, cursor or not.
+        let script = [
+            page(1, Some("a")),
+            page(0, Some("b")),
+            page(0, Some("c")),
+            page(0, Some("d")),
+            page(5, None),
+        ];
+        assert_eq!(walk(&script), 4);
+        assert_eq!(MAX_EMPTY_PAGES, 3);
+        // An empty last page without a cursor ends it at once.
+        assert_eq!(walk(&[page(0, None), page(1, None)]), 1);
+    }
+
+    #[test]
+    fn a_repeated_cursor_ends_the_list() {
+        let script = [
+            page(1, Some("a")),
+            page(1, Some("b")),
+            page(1, Some("a")),
+            page(1, None),
+        ];
+        assert_eq!(walk(&script), 3);
+        // Also when the repeat is of the first page's own cursor.
+        let mut pages = pages();
+        pages.advance(Cursor::First, &page(0, Some("x")));
+        pages.advance(Cursor::StartKey("x".into()), &page(0, Some("x")));
+        assert_eq!(pages.cursor(), None);
     }
 
     #[test]
