@@ -121,13 +121,8 @@ fn the_cursor_on_an_image_node_previews_that_image() {
     }
     assert_eq!(
         asked,
-        [
-            "reverse_image",
-            "face_photo",
-            "front_image",
-            "signed_document_url"
-        ],
-        "one ask per new image"
+        ["reverse_image", "face_photo", "front_image"],
+        "one ask per new picture; the signed PDF is only fetched when saved"
     );
 }
 

@@ -184,6 +184,17 @@ fn preview_error() {
 }
 
 #[test]
+fn preview_of_a_document_link_shows_its_facts_and_fetches_nothing() {
+    let (mut app, _) = full(120, 30);
+    // The preview steps back from the document front and wraps to the signed PDF.
+    let cmds = press(&mut app, "tab tab k");
+    assert!(image_asks(&cmds).is_empty(), "{cmds:?}");
+    let text = screen(&app, 120, 30);
+    assert!(text.contains("document file link — s saves it"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
 fn images_off_shows_the_info_only() {
     let opts = AppOptions {
         images_enabled: false,

@@ -237,9 +237,12 @@ impl App {
             if self.overlay == Overlay::Compare {
                 let c = preview::comparison(tree, result);
                 let [left, right] = panes.compare_images;
+                // Both are picture kinds by construction.
                 targets.extend(c.document.map(|r| (r, cells(left))));
                 targets.extend(c.selfie.map(|r| (r, cells(right))));
-            } else if let Some(r) = preview::preview_request(tree) {
+            } else if let Some(r) =
+                preview::preview_request(tree).filter(|r| preview::auto_fetches(r))
+            {
                 targets.push((r, cells(panes.preview_image)));
             }
         }

@@ -4,6 +4,7 @@
 //! (document front preferred); the compare view shows the document front beside the selfie. The
 //! app asks for exactly the images it shows, at the cell size the ui will draw them, and looks
 //! them up by key when drawing, so an image for a selection the user has left is never shown.
+//! Links that are not pictures (documents, unknown files) are never fetched for showing.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -104,11 +105,19 @@ impl Images {
 }
 
 /// The image the preview shows: the image node under the cursor, else the first picture.
+/// Only pictures are fetched for it (see [`auto_fetches`]); other links show their facts.
 pub fn preview_request(tree: &Tree) -> Option<&ImageRequest> {
     match tree.cursor_node().map(|n| &n.kind) {
         Some(NodeKind::Image(request)) => Some(request),
         _ => first_picture(tree),
     }
+}
+
+/// Whether showing a link fetches it. Only pictures are: every http(s) string in user-submitted
+/// data is a link, and merely moving the cursor over one must not download whatever it points
+/// at. Documents and unknown files are fetched only when the user saves them.
+pub fn auto_fetches(request: &ImageRequest) -> bool {
+    request.link.kind.is_picture()
 }
 
 /// Image requests of the result itself (not of fetched details), in tree order.

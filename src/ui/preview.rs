@@ -9,9 +9,9 @@ use ratatui_image::Image;
 use super::text::bytes;
 use super::{Panes, Theme, focused};
 use crate::app::message::{ImageInfo, ImageRequest};
-use crate::app::preview::{ImageState, preview_request};
+use crate::app::preview::{ImageState, auto_fetches, preview_request};
 use crate::app::tree::Tone;
-use crate::app::{App, Focus, ResultView};
+use crate::app::{Action, App, Focus, ResultView};
 use crate::sanitize::terminal_text;
 
 pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
@@ -28,6 +28,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         panes.preview,
     );
     match request {
+        Some(r) if !auto_fetches(r) => draw_link(app, frame, r, panes.preview_image, theme),
         Some(r) => draw_image(
             app,
             frame,
@@ -92,6 +93,36 @@ pub(super) fn draw_image(
             frame.render_widget(info, info_area);
         }
     }
+}
+
+/// A link that is not a picture is not fetched to be shown: its facts instead, and how to save
+/// it. The host is shown because the link comes from user-submitted data and may point anywhere;
+/// the rest of the URL (a signature) is not.
+fn draw_link(app: &App, frame: &mut Frame, request: &ImageRequest, area: Rect, theme: &Theme) {
+    let save = app
+        .keymap()
+        .hint(Action::SaveImage)
+        .unwrap_or_else(|| "save".to_owned());
+    let host = url::Url::parse(&request.link.url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned());
+    let fact = |name: &str, value: &str| {
+        Line::from(vec![
+            Span::styled(format!("{name:<6}"), theme.tone(Tone::Dim)),
+            Span::raw(terminal_text(value).into_owned()),
+        ])
+    };
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("{} link — {save} saves it", request.link.kind.label()),
+            theme.tone(Tone::Strong),
+        )),
+        fact("from", &request.validation_type),
+        fact("at", &request.link.path),
+        fact("host", &host),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
 
 /// `document front · 640×480 px · 52.1 KB · jpeg`.
