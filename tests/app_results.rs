@@ -7,7 +7,7 @@ use app_support::*;
 use serde_json::json;
 use truora_tui::api::model::{FailureStatus, ProcessSummary, Status};
 use truora_tui::app::list::StatusFilter;
-use truora_tui::app::{App, Command, ResultView};
+use truora_tui::app::{App, Command, Message, ResultView};
 
 fn selected_id(app: &App) -> Option<String> {
     app.list().selected().and_then(|r| r.process_id.clone())
@@ -146,4 +146,74 @@ fn a_result_for_a_row_the_user_left_fills_it_without_moving_the_cursor() {
     app.handle_message(result_message("IDPb", rich("IDPb")));
     assert_eq!(visible_ids(&app), ["IDPa", "IDPb"]);
     assert_eq!(selected_id(&app).as_deref(), Some("IDPa"));
+}
+
+fn idle() -> Message {
+    Message::Busy { in_flight: 0 }
+}
+
+#[test]
+fn an_idle_worker_with_a_result_pending_is_asked_again() {
+    let (mut app, cmds) = loaded(ten(), 120, 40);
+    assert_eq!(fetches(&cmds), ["IDP00"]);
+    // Still working: nothing to do.
+    assert!(fetches(&app.handle_message(Message::Busy { in_flight: 1 })).is_empty());
+    // Idle with no answer: the fetch was dropped; asked again, once per idle report.
+    let cmds = app.handle_message(idle());
+    assert_eq!(
+        cmds,
+        vec![Command::FetchResult {
+            process_id: "IDP00".into(),
+            refresh: false
+        }]
+    );
+    assert!(matches!(app.view(), ResultView::Loading { process_id } if process_id == "IDP00"));
+    // The answer comes: shown, and later idleness asks nothing.
+    app.handle_message(result_message("IDP00", plain("IDP00")));
+    assert!(matches!(app.view(), ResultView::Ready { .. }));
+    assert!(fetches(&app.handle_message(idle())).is_empty());
+}
+
+#[test]
+fn an_idle_worker_asks_nothing_when_nothing_is_missing() {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    // A failure is an answer.
+    app.handle_message(Message::ResultFailed {
+        process_id: "IDP00".into(),
+        error: not_found("IDP00"),
+    });
+    assert!(fetches(&app.handle_message(idle())).is_empty());
+    // A refresh whose answer was dropped: the cached result is still shown, nothing re-asked.
+    press(&mut app, "j");
+    app.handle_message(result_message("IDP01", plain("IDP01")));
+    assert_eq!(fetches(&press(&mut app, "r")), ["IDP01"]);
+    assert!(fetches(&app.handle_message(idle())).is_empty());
+    assert!(matches!(app.view(), ResultView::Ready { .. }));
+    // Pending for a process the user left for a cached one: nothing either.
+    assert_eq!(fetches(&press(&mut app, "j")), ["IDP02"]);
+    press(&mut app, "k");
+    assert!(fetches(&app.handle_message(idle())).is_empty());
+    // A row without a process id has nothing to ask.
+    let mut row = summary("", "failure", "", "", "");
+    row.process_id = None;
+    let (mut app, _) = loaded(vec![row], 80, 24);
+    assert!(app.handle_message(idle()).is_empty());
+}
+
+#[test]
+fn an_idle_worker_is_asked_again_a_few_times_then_the_tree_says_so() {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    for _ in 0..3 {
+        assert_eq!(fetches(&app.handle_message(idle())), ["IDP00"]);
+    }
+    assert!(fetches(&app.handle_message(idle())).is_empty());
+    let ResultView::Failed { error, .. } = app.view() else {
+        panic!("{:?}", app.view())
+    };
+    assert_eq!(error, "no answer after 4 requests");
+    assert!(app.status().error.is_some());
+    // `r` asks again, with a fresh allowance.
+    assert_eq!(fetches(&press(&mut app, "r")), ["IDP00"]);
+    assert!(matches!(app.view(), ResultView::Loading { .. }));
+    assert_eq!(fetches(&app.handle_message(idle())), ["IDP00"]);
 }

@@ -338,11 +338,7 @@ impl App {
             self.view = ResultView::Loading {
                 process_id: id.clone(),
             };
-            self.result_pending = Some(id.clone());
-            commands.push(Command::FetchResult {
-                process_id: id,
-                refresh: false,
-            });
+            self.ask_result(id, false, commands);
             return;
         }
         if !self.opts.can_refresh {
@@ -352,10 +348,6 @@ impl App {
         }
         self.images.forget_errors(&id);
         self.status.info("refreshing…");
-        self.result_pending = Some(id.clone());
-        commands.push(Command::FetchResult {
-            process_id: id,
-            refresh: true,
-        });
+        self.ask_result(id, true, commands);
     }
 }

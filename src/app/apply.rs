@@ -8,6 +8,9 @@ use super::tree_build::{self, DetailsState};
 use super::{App, Command, Message, ResultView};
 use crate::api::model::{ProcessResult, ProcessSummary};
 
+/// Re-asks for a result the worker dropped before the app gives up and says so.
+const MAX_REASKS: u8 = 3;
+
 impl App {
     pub(super) fn apply(&mut self, message: Message, commands: &mut Vec<Command>) {
         match message {
@@ -33,6 +36,7 @@ impl App {
             Message::Result { process_id, result } => {
                 if self.result_pending.as_deref() == Some(process_id.as_str()) {
                     self.result_pending = None;
+                    self.result_reasked = 0;
                 }
                 // A list of bare ids (or an ids file) gives rows with nothing but the id: the
                 // result fills them in, so the status filter, `n` and the sort can see them.
@@ -46,6 +50,7 @@ impl App {
             Message::ResultFailed { process_id, error } => {
                 if self.result_pending.as_deref() == Some(process_id.as_str()) {
                     self.result_pending = None;
+                    self.result_reasked = 0;
                 }
                 if self.view.process_id() == Some(process_id.as_str()) {
                     let error = error.to_string();
@@ -80,10 +85,44 @@ impl App {
                 self.status.in_flight = in_flight;
                 if in_flight == 0 {
                     self.images.nothing_in_flight();
+                    self.result_backstop(commands);
                 }
             }
             Message::Resize { width, height } => self.size = (width, height),
         }
+    }
+
+    /// The worker is idle, yet the result last asked for never came: its fetch was dropped (a
+    /// race in the worker). Asks again for the selected process if its result is still not
+    /// cached. A few fruitless re-asks in a row mean something is wrong: the tree says so
+    /// (`r` retries) rather than loading forever or asking in a loop.
+    fn result_backstop(&mut self, commands: &mut Vec<Command>) {
+        if self.result_pending.take().is_none() {
+            return;
+        }
+        let Some(id) = self.list.selected().and_then(|r| r.process_id.clone()) else {
+            return;
+        };
+        if self.results.contains(&id) {
+            return;
+        }
+        if self.result_reasked >= MAX_REASKS {
+            let error = format!("no answer after {} requests", MAX_REASKS + 1);
+            self.status.error(error.clone());
+            if self.view.process_id() == Some(id.as_str()) {
+                self.view = ResultView::Failed {
+                    process_id: id,
+                    error,
+                };
+            }
+            return;
+        }
+        self.result_reasked += 1;
+        self.result_pending = Some(id.clone());
+        commands.push(Command::FetchResult {
+            process_id: id,
+            refresh: false,
+        });
     }
 
     /// Shows a result for the selected process: a fresh tree, or the same tree with new data

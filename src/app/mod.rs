@@ -141,6 +141,8 @@ pub struct App {
     view: ResultView,
     /// The process whose result was last asked for and has not arrived.
     result_pending: Option<String>,
+    /// Times the pending result was asked again because the worker went idle without answering.
+    result_reasked: u8,
     images: Images,
     overlay: Overlay,
     /// The filter being typed, while the filter input is open.
@@ -162,6 +164,7 @@ impl App {
             details: Lru::new(256),
             view: ResultView::Empty,
             result_pending: None,
+            result_reasked: 0,
             images: Images::default(),
             overlay: Overlay::None,
             input: None,
@@ -272,14 +275,20 @@ impl App {
             self.show_result(id, result);
         } else {
             if self.result_pending.as_deref() != Some(id.as_str()) {
-                self.result_pending = Some(id.clone());
-                commands.push(Command::FetchResult {
-                    process_id: id.clone(),
-                    refresh: false,
-                });
+                self.ask_result(id.clone(), false, commands);
             }
             self.view = ResultView::Loading { process_id: id };
         }
+    }
+
+    /// Asks the worker for a result, on the user's behalf (a selection, `r`).
+    fn ask_result(&mut self, process_id: String, refresh: bool, commands: &mut Vec<Command>) {
+        self.result_pending = Some(process_id.clone());
+        self.result_reasked = 0;
+        commands.push(Command::FetchResult {
+            process_id,
+            refresh,
+        });
     }
 
     pub fn panes(&self) -> Panes {
