@@ -340,3 +340,161 @@ async fn first_with_images(
     }
     panic!("the demo has no process with images");
 }
+
+/// A list endpoint that answers fixed bodies by exact path and query, recording what was asked
+/// (a 404 for anything else). Stops when dropped.
+struct ScriptedList {
+    url: url::Url,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ScriptedList {
+    async fn start(prefix: &str, pages: &[(&str, serde_json::Value)]) -> ScriptedList {
+        use axum::response::IntoResponse;
+        let pages: std::collections::HashMap<String, String> = pages
+            .iter()
+            .map(|(uri, body)| (uri.to_string(), body.to_string()))
+            .collect();
+        let asked: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+        let log = asked.clone();
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+            let (log, pages) = (log.clone(), pages.clone());
+            async move {
+                let uri = uri.to_string();
+                log.lock().unwrap().push(uri.clone());
+                match pages.get(&uri) {
+                    Some(body) => body.clone().into_response(),
+                    None => (axum::http::StatusCode::NOT_FOUND, "{}").into_response(),
+                }
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}{prefix}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        ScriptedList {
+            url: url.parse().unwrap(),
+            asked,
+            task,
+        }
+    }
+
+    fn client(&self) -> Client {
+        let mut opts =
+            ClientOptions::new(self.url.clone(), self.url.clone(), ApiKey::new("k".into()));
+        opts.retry = quick_retry();
+        Client::new(opts).unwrap()
+    }
+
+    fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+impl Drop for ScriptedList {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn list_all(client: &Client) -> Vec<String> {
+    let mut pages = client.pages();
+    let mut ids = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.expect("page loads");
+        ids.extend(page.items.into_iter().filter_map(|p| p.process_id));
+    }
+    ids
+}
+
+/// Relative `next` links resolve against the page that sent them (under a proxy prefix, too),
+/// empty pages with a cursor are followed, and an object start key goes back as JSON.
+#[tokio::test]
+async fn paging_follows_relative_links_empty_pages_and_object_keys() {
+    use serde_json::json;
+    let server = ScriptedList::start(
+        "/truora/",
+        &[
+            (
+                "/truora/v1/processes/",
+                json!({"processes": [{"process_id": "IDP1"}], "next": "?start_key=a"}),
+            ),
+            (
+                "/truora/v1/processes/?start_key=a",
+                json!({"processes": [], "last_evaluated_key": {"after": "IDP1"}}),
+            ),
+            (
+                "/truora/v1/processes/?start_key=%7B%22after%22%3A%22IDP1%22%7D",
+                json!({"processes": [], "next": "more/page3"}),
+            ),
+            (
+                "/truora/v1/processes/more/page3",
+                json!({"processes": [{"process_id": "IDP2"}], "next": "page4"}),
+            ),
+            (
+                "/truora/v1/processes/more/page4",
+                json!({"items": [{"process_id": "IDP3"}]}),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(list_all(&server.client()).await, ["IDP1", "IDP2", "IDP3"]);
+    assert_eq!(server.asked().len(), 5, "{:?}", server.asked());
+}
+
+#[tokio::test]
+async fn paging_stops_after_three_empty_pages_or_a_repeated_link() {
+    use serde_json::json;
+    let server = ScriptedList::start(
+        "/",
+        &[
+            (
+                "/v1/processes/",
+                json!({"processes": [{"process_id": "IDP1"}], "next": "?start_key=1"}),
+            ),
+            (
+                "/v1/processes/?start_key=1",
+                json!({"processes": [], "next": "?start_key=2"}),
+            ),
+            (
+                "/v1/processes/?start_key=2",
+                json!({"processes": [], "next": "?start_key=3"}),
+            ),
+            (
+                "/v1/processes/?start_key=3",
+                json!({"processes": [], "next": "?start_key=4"}),
+            ),
+            (
+                "/v1/processes/?start_key=4",
+                json!({"processes": [{"process_id": "IDPnever"}]}),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(list_all(&server.client()).await, ["IDP1"]);
+    assert_eq!(server.asked().len(), 4, "{:?}", server.asked());
+
+    // A link back to a page already read (relative here, absolute once resolved) ends the list.
+    let server = ScriptedList::start(
+        "/",
+        &[
+            (
+                "/v1/processes/?start_key=x",
+                json!({"processes": [{"process_id": "IDP2"}], "next": "/v1/processes/?start_key=y"}),
+            ),
+            (
+                "/v1/processes/?start_key=y",
+                json!({"processes": [{"process_id": "IDP3"}], "next": "?start_key=y"}),
+            ),
+            (
+                "/v1/processes/",
+                json!({"processes": [{"process_id": "IDP1"}], "next": "./?start_key=x"}),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(list_all(&server.client()).await, ["IDP1", "IDP2", "IDP3"]);
+    assert_eq!(server.asked().len(), 3, "{:?}", server.asked());
+}
