@@ -7,6 +7,7 @@ use super::tree::{NodeKind, Tree};
 use super::tree_build::{self, DetailsState};
 use super::{App, Command, Message, ResultView};
 use crate::api::model::{ProcessResult, ProcessSummary};
+use crate::sanitize::terminal_text;
 
 /// Re-asks for a result the worker dropped before the app gives up and says so.
 const MAX_REASKS: u8 = 3;
@@ -53,7 +54,7 @@ impl App {
                     self.result_reasked = 0;
                 }
                 if self.view.process_id() == Some(process_id.as_str()) {
-                    let error = error.to_string();
+                    let error = terminal_text(&error.to_string()).into_owned();
                     self.status.error(error.clone());
                     self.view = ResultView::Failed { process_id, error };
                 }
@@ -71,14 +72,16 @@ impl App {
                 validation_id,
                 error,
             } => {
-                let error = error.to_string();
+                let error = terminal_text(&error.to_string()).into_owned();
                 self.status.error(error.clone());
                 self.details
                     .insert(validation_id, DetailsState::Failed(error));
                 self.rebuild_tree();
             }
             Message::Image { key, area, image } => self.images.insert(key, area, image),
-            Message::ImageFailed { key, error } => self.images.failed(key, error),
+            Message::ImageFailed { key, error } => {
+                self.images.failed(key, terminal_text(&error).into_owned())
+            }
             Message::Saved { path } => self.status.info(format!("saved {}", path.display())),
             Message::SaveFailed { error } => self.status.error(format!("save failed: {error}")),
             Message::Busy { in_flight } => {

@@ -61,8 +61,9 @@ pub struct StatusLine {
 }
 
 impl StatusLine {
+    /// News may quote server text (`copied <id>`), so it is sanitised like errors.
     pub fn info(&mut self, text: impl Into<String>) {
-        self.info = Some(text.into());
+        self.info = Some(terminal_text(&text.into()).into_owned());
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
