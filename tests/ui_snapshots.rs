@@ -13,7 +13,9 @@ use ratatui::style::Color;
 use ratatui_image::Resize;
 use ratatui_image::picker::Picker;
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::{App, AppOptions, Command, ImageInfo, Message, RenderedImage};
+use truora_tui::app::overlay::Overlay;
+use truora_tui::app::preview::{ImageState, preview_request};
+use truora_tui::app::{App, AppOptions, Command, ImageInfo, Message, RenderedImage, ResultView};
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
@@ -301,8 +303,56 @@ fn no_color_means_no_foreground_colours() {
     assert!(text.contains("✗ failure") && text.contains("✓ success"));
 }
 
+/// A character that must never reach the terminal from server text: controls (C0, DEL, C1, and
+/// so every escape sequence's introducer) and bidi overrides.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || ('\u{80}'..='\u{9f}').contains(&c)
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Every string the app hands the ui: tree labels, the status line, the result and image errors
+/// and the raw view. ratatui itself drops control characters when drawing, so the drawn buffer
+/// alone would hide a missing sanitisation; these are checked before drawing.
+fn app_strings(app: &App) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let status = app.status();
+    out.extend(status.error.clone().map(|e| ("status error".to_owned(), e)));
+    out.extend(status.info.clone().map(|i| ("status info".to_owned(), i)));
+    match app.view() {
+        ResultView::Ready { tree, .. } => {
+            for node in tree.nodes() {
+                for part in &node.parts {
+                    out.push((format!("tree node {}", node.id), part.text.clone()));
+                }
+            }
+            if let Some(request) = preview_request(tree) {
+                let area = app.panes().preview_image;
+                let state = app.images().state(&request.key, (area.width, area.height));
+                if let ImageState::Failed(e) = state {
+                    out.push(("image error".to_owned(), e.to_owned()));
+                }
+            }
+        }
+        ResultView::Failed { error, .. } => {
+            out.push(("result error".to_owned(), error.clone()));
+        }
+        _ => {}
+    }
+    if let Overlay::Raw(raw) = app.overlay() {
+        out.push(("raw view title".to_owned(), raw.title.clone()));
+        out.extend(
+            raw.lines
+                .iter()
+                .map(|l| ("raw view line".to_owned(), l.clone())),
+        );
+    }
+    out
+}
+
 #[test]
 fn hostile_server_text_is_sanitised() {
+    // An OSC 52 clipboard write, a screen clear, a C1 CSI and a right-to-left override.
     let evil = "\u{1b}]52;c;aGk=\u{7}\u{1b}[2J\u{9b}31m\u{202e}";
     let mut row = summary(&format!("IDP{evil}"), "failure", evil, evil, evil);
     row.client_user_id = Some(evil.into());
@@ -315,32 +365,102 @@ fn hostile_server_text_is_sanitised() {
         .expect("selected");
     let result = serde_json::json!({
         "process_id": id, "status": evil, "declined_reason": evil, evil: evil,
+        "flow_id": evil, "client_user_id": evil, "failure_status": evil,
         "validations": [{"validation_id": evil, "type": evil, "validation_status": "failure",
-            "declined_reason": evil, "front_image": format!("https://s3.example/{evil}"),
+            "declined_reason": evil, "failure_status": evil,
+            "front_image": format!("https://s3.example/{evil}"),
             "details": {"document_details": {evil: evil},
                 "document_validations": {evil: [{"validation_name": evil, "result": evil, "message": evil}]}}}]
     });
     let result = truora_tui::api::model::ProcessResult::from_value(result).expect("object");
     app.handle_message(result_message(&id, Arc::new(result)));
     app.handle_message(Message::SaveFailed { error: evil.into() });
-    let check = |app: &App| {
+    let mut checked = 0;
+    let mut check = |app: &App, step: &str| {
+        let strings = app_strings(app);
+        assert!(
+            strings.iter().any(|(_, s)| s.contains("52;c;aGk=")),
+            "{step}: the hostile text is on screen somewhere"
+        );
+        for (what, s) in &strings {
+            assert!(!s.chars().any(unsafe_char), "{step}: {what}: {s:?}");
+        }
+        checked += strings.len();
         let mut terminal = Terminal::new(TestBackend::new(200, 40)).expect("terminal");
         terminal
             .draw(|f| truora_tui::ui::draw(app, f))
             .expect("draw");
         for cell in &terminal.backend().buffer().content {
-            let bad = cell
-                .symbol()
-                .chars()
-                .any(|c| c.is_control() || ('\u{80}'..='\u{9f}').contains(&c) || c == '\u{202e}');
-            assert!(!bad, "{:?}", cell.symbol());
+            let symbol = cell.symbol();
+            assert!(!symbol.chars().any(unsafe_char), "{step}: {symbol:?}");
         }
     };
-    check(&app);
+    check(&app, "loaded");
     press(&mut app, "tab e");
-    check(&app);
-    press(&mut app, "G v");
-    check(&app);
-    press(&mut app, "esc shift-tab v");
-    check(&app);
+    check(&app, "expanded");
+    let key = match app.view() {
+        ResultView::Ready { tree, .. } => preview_request(tree).map(|r| r.key.clone()),
+        _ => None,
+    }
+    .expect("the document front is previewed");
+    app.handle_message(Message::ImageFailed {
+        key,
+        error: evil.into(),
+    });
+    check(&app, "image failed");
+    assert!(
+        app_strings(&app)
+            .iter()
+            .any(|(what, _)| what == "image error")
+    );
+    // `y` on the process row: the status line says what was copied.
+    press(&mut app, "g y");
+    assert!(app.status().info.is_some());
+    check(&app, "copied");
+    // The raw view of every row: titles carry the JSON pointer, made of server keys.
+    press(&mut app, "g");
+    let rows = match app.view() {
+        ResultView::Ready { tree, .. } => tree.visible().len(),
+        _ => 0,
+    };
+    let mut titles = Vec::new();
+    for row in 0..rows {
+        press(&mut app, "v");
+        if let Overlay::Raw(raw) = app.overlay() {
+            titles.push(raw.title.clone());
+        }
+        check(&app, &format!("raw view of row {row}"));
+        press(&mut app, "esc j");
+    }
+    assert!(
+        titles.iter().any(|t| t.contains("52;c;aGk=")),
+        "a raw view title carries server text: {titles:?}"
+    );
+    press(&mut app, "shift-tab v");
+    check(&app, "raw view of the result");
+    press(&mut app, "esc");
+    // Validations API details, fetched and then failed, carrying the same text.
+    let details = serde_json::json!({
+        "validation_id": evil, "type": evil, "validation_status": evil, "declined_reason": evil,
+        evil: evil, "details": {"document_validations": {evil: [{"validation_name": evil,
+            "result": "invalid", "message": evil}]}}
+    });
+    let details = truora_tui::api::model::ValidationDetails::from_value(details).expect("details");
+    app.handle_message(Message::Details {
+        validation_id: evil.into(),
+        details: Arc::new(details),
+    });
+    press(&mut app, "tab e");
+    check(&app, "details");
+    app.handle_message(Message::DetailsFailed {
+        validation_id: evil.into(),
+        error: not_found(evil),
+    });
+    check(&app, "details failed");
+    app.handle_message(Message::ResultFailed {
+        process_id: id.clone(),
+        error: not_found(evil),
+    });
+    check(&app, "result failed");
+    assert!(checked > 100, "{checked} strings checked");
 }
