@@ -266,7 +266,14 @@ impl ProcessResult {
     /// pictures.
     pub fn validation_key(&self, v: &super::Validation) -> String {
         match &v.validation_id {
-            Some(id) if self.validations.iter().filter(|o| o.validation_id.as_ref() == Some(id)).count() == 1 => {
+            Some(id)
+                if self
+                    .validations
+                    .iter()
+                    .filter(|o| o.validation_id.as_ref() == Some(id))
+                    .count()
+                    == 1 =>
+            {
                 id.clone()
             }
             Some(id) => format!("{id}#{}", v.index),
