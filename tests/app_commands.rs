@@ -188,7 +188,8 @@ fn save_copy_and_save_all() {
     });
     assert_eq!(
         app.status().info.as_deref(),
-        Some("saved /tmp/d/IDP1/x.jpg")
+        Some("saved /tmp/d/IDP1/x.jpg · 5 more saving"),
+        "six files were asked for, one is reported"
     );
     app.handle_message(Message::SaveFailed {
         error: "disk full".into(),
@@ -364,4 +365,50 @@ fn the_mouse_scrolls_focuses_and_selects() {
     ));
     assert_eq!(app.focus(), truora_tui::app::Focus::Tree);
     assert_eq!(cursor_id(&app).as_deref(), Some("p"));
+}
+
+#[test]
+fn quitting_while_saves_run_asks_once_and_ctrl_c_never_asks() {
+    let (mut app, _) = rich_app(120, 40);
+    let cmds = press(&mut app, "S");
+    let [Command::Save { requests }] = cmds.as_slice() else {
+        panic!("expected a save, got {cmds:?}");
+    };
+    let n = requests.len();
+    assert!(n >= 2);
+
+    // First q: a warning, no quit.
+    assert!(press(&mut app, "q").is_empty());
+    assert!(!app.should_quit());
+    let info = app.status().info.clone().unwrap_or_default();
+    assert!(
+        info.contains(&format!("{n} file(s) still saving")),
+        "{info}"
+    );
+
+    // Another key disarms; q warns again; a second q in a row quits.
+    press(&mut app, "j");
+    assert!(press(&mut app, "q").is_empty());
+    assert_eq!(press(&mut app, "q"), vec![Command::Quit]);
+    assert!(app.should_quit());
+
+    // Once every file is reported, q quits at once; ctrl-c always does.
+    let (mut app, _) = rich_app(120, 40);
+    press(&mut app, "S");
+    for i in 0..n {
+        app.handle_message(Message::Saved {
+            path: PathBuf::from(format!("/dl/IDP1/f{i}.jpg")),
+        });
+    }
+    assert!(
+        app.status()
+            .info
+            .clone()
+            .unwrap_or_default()
+            .starts_with("saved /dl/IDP1/f")
+    );
+    assert_eq!(press(&mut app, "q"), vec![Command::Quit]);
+    let (mut app, _) = rich_app(120, 40);
+    press(&mut app, "S");
+    assert_eq!(press(&mut app, "ctrl-c"), vec![Command::Quit]);
 }

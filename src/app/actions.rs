@@ -11,6 +11,15 @@ use super::{Action, App, Command, Focus, ResultView};
 impl App {
     pub(super) fn act(&mut self, action: Action, commands: &mut Vec<Command>) {
         match action {
+            Action::Quit if self.saves_outstanding > 0 && !self.quit_armed => {
+                // Quitting drops saves still running (nothing half-written is left, but the
+                // files would be missing): say so once.
+                self.quit_armed = true;
+                self.status.info(format!(
+                    "{} file(s) still saving — press q again to quit anyway",
+                    self.saves_outstanding
+                ));
+            }
             Action::Quit => {
                 self.quit = true;
                 commands.push(Command::Quit);
@@ -301,6 +310,7 @@ impl App {
         }
         self.status
             .info(format!("saving {} file(s)…", requests.len()));
+        self.saves_outstanding += requests.len();
         commands.push(Command::Save { requests });
     }
 

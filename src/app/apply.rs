@@ -82,8 +82,21 @@ impl App {
             Message::ImageFailed { key, error } => {
                 self.images.failed(key, terminal_text(&error).into_owned())
             }
-            Message::Saved { path } => self.status.info(format!("saved {}", path.display())),
-            Message::SaveFailed { error } => self.status.error(format!("save failed: {error}")),
+            Message::Saved { path } => {
+                self.saves_outstanding = self.saves_outstanding.saturating_sub(1);
+                let more = match self.saves_outstanding {
+                    0 => String::new(),
+                    n => format!(" · {n} more saving"),
+                };
+                self.status.info(format!(
+                    "saved {}{more}",
+                    terminal_text(&path.to_string_lossy())
+                ));
+            }
+            Message::SaveFailed { error } => {
+                self.saves_outstanding = self.saves_outstanding.saturating_sub(1);
+                self.status.error(format!("save failed: {error}"));
+            }
             Message::Busy { in_flight } => {
                 self.status.in_flight = in_flight;
                 if in_flight == 0 {

@@ -149,6 +149,10 @@ pub struct App {
     input: Option<String>,
     status: StatusLine,
     quit: bool,
+    /// Files asked to be saved and not yet reported saved or failed.
+    saves_outstanding: usize,
+    /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
+    quit_armed: bool,
 }
 
 impl App {
@@ -170,6 +174,8 @@ impl App {
             input: None,
             status: StatusLine::default(),
             quit: false,
+            saves_outstanding: 0,
+            quit_armed: false,
         }
     }
 
@@ -202,14 +208,18 @@ impl App {
         self.status.info = None;
         let ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        let armed = std::mem::take(&mut self.quit_armed);
         if ctrl_c {
-            self.act(Action::Quit, &mut commands);
+            // Ctrl-C is the way out that never asks.
+            self.quit = true;
+            commands.push(Command::Quit);
         } else if self.input.is_some() {
             self.edit_filter(key);
         } else if key.code == KeyCode::Esc {
             self.escape();
         } else if let Some(action) = self.opts.keymap.action(&key) {
             if self.overlay == Overlay::None {
+                self.quit_armed = armed && action == Action::Quit;
                 self.act(action, &mut commands);
             } else {
                 self.overlay_action(action);
