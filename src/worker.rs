@@ -386,9 +386,33 @@ async fn refresh_link(shared: &Shared, request: &ImageRequest) -> Result<String,
         process_id: process_id.clone(),
         result: result.clone(),
     });
-    find_link(&result, &request.key).ok_or_else(|| ApiError::LinkExpired {
-        what: format!("{} (no longer in the process result)", request.key.field),
-    })
+    if let Some(link) = find_link(&result, &request.key) {
+        return Ok(link);
+    }
+    // Links found only in the Validations API's details (e.g. `user_response.input_files`) are
+    // re-signed by fetching the details again.
+    let gone = || ApiError::LinkExpired {
+        what: format!(
+            "{} (no longer in the process result or its details)",
+            request.key.field
+        ),
+    };
+    let validation_id = result
+        .validation_by_key(&request.key.validation_id)
+        .and_then(|v| v.validation_id.clone())
+        .ok_or_else(gone)?;
+    let details = Arc::new(shared.source.details(&validation_id).await?.parsed);
+    let link = details
+        .validation
+        .images
+        .iter()
+        .find(|l| l.field == request.key.field)
+        .map(|l| l.url.clone());
+    shared.send(Message::Details {
+        validation_id,
+        details,
+    });
+    link.ok_or_else(gone)
 }
 
 /// The link for a key in a result: same validation (see `ProcessResult::validation_key`), same

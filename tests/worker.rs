@@ -280,3 +280,59 @@ async fn save_writes_private_files_and_reports_where() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_expired_link_from_the_details_is_re_signed_by_fetching_the_details_again() {
+    let mut rig = rig(DemoOptions::default()).await;
+    // A process whose validation details carry a file link the result does not have.
+    let (result, _) = picture_request(&mut rig).await;
+    let mut found = None;
+    for v in &result.validations {
+        let Some(vid) = v.validation_id.clone() else {
+            continue;
+        };
+        rig.send(Command::FetchDetails {
+            process_id: result.process_id.clone().unwrap(),
+            validation_id: vid,
+        });
+        let Message::Details { details, .. } = rig.next().await else {
+            panic!("expected details");
+        };
+        let in_result: Vec<_> = v.images.iter().map(|l| l.field.clone()).collect();
+        if let Some(link) = details
+            .validation
+            .images
+            .iter()
+            .find(|l| !in_result.contains(&l.field))
+        {
+            found = Some((
+                result.validation_key(v),
+                v.type_name().to_owned(),
+                link.clone(),
+            ));
+            break;
+        }
+    }
+    let (validation_key, validation_type, link) =
+        found.expect("the demo's details have input files");
+    let request = ImageRequest {
+        key: ImageKey {
+            process_id: result.process_id.clone().unwrap(),
+            validation_id: validation_key,
+            field: link.field.clone(),
+        },
+        link,
+        validation_type,
+    };
+    rig.server.advance_clock(Duration::from_secs(3600));
+    rig.send(Command::FetchImage {
+        request: request.clone(),
+        area: (30, 15),
+    });
+    assert!(matches!(rig.next().await, Message::Result { .. }));
+    assert!(matches!(rig.next().await, Message::Details { .. }));
+    match rig.next().await {
+        Message::Image { key, .. } => assert_eq!(key, request.key),
+        other => panic!("unexpected {other:?}"),
+    }
+}
