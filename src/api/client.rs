@@ -20,14 +20,16 @@ use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::HeaderValue;
-use reqwest::{StatusCode, header};
-use tokio::sync::{Mutex, Semaphore, SemaphorePermit};
+use tokio::sync::{Mutex, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
 use super::error::ApiError;
+// Re-exported: callers knew them here before the split.
+pub use super::links::{days_from_civil, link_expiry};
 use super::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use super::paging::{Cursor, Page, Pages, parse_page};
+use super::transport::{decode, root_cause};
 use crate::config::ApiKey;
 
 pub const API_KEY_HEADER: &str = "Truora-API-Key";
@@ -53,7 +55,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    fn backoff(&self, retry: u32) -> Duration {
+    pub(super) fn backoff(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.min(16));
         self.base_delay.saturating_mul(factor).min(self.max_delay)
     }
@@ -97,26 +99,26 @@ pub struct Fetched<T> {
 /// Cheap to clone; clones share the connection pool, the concurrency limit and the 429 gate.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
-struct Inner {
-    api: reqwest::Client,
-    images: reqwest::Client,
-    opts: ClientOptions,
+pub(super) struct Inner {
+    pub(super) api: reqwest::Client,
+    pub(super) images: reqwest::Client,
+    pub(super) opts: ClientOptions,
     /// The key as a header value, built once and marked sensitive so HTTP/2's header compression
     /// never indexes it and debug output of the request hides it.
-    key_header: HeaderValue,
-    permits: Semaphore,
+    pub(super) key_header: HeaderValue,
+    pub(super) permits: Semaphore,
     /// No request starts before this instant (set by a 429). Checked again once a concurrency
     /// permit is held, since a task may have waited for that permit while the gate closed.
-    gate: Mutex<Option<Instant>>,
-    in_flight: AtomicUsize,
+    pub(super) gate: Mutex<Option<Instant>>,
+    pub(super) in_flight: AtomicUsize,
 }
 
 /// What a request is for: decides the key, the size limit and how a 403 reads.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Target {
+pub(super) enum Target {
     Api,
     Image,
 }
@@ -312,206 +314,10 @@ impl Client {
         join(base, &path, what)
     }
 
-    fn is_api_origin(&self, url: &Url) -> bool {
+    pub(super) fn is_api_origin(&self, url: &Url) -> bool {
         let o = url.origin();
         o == self.inner.opts.identity_base.origin()
             || o == self.inner.opts.validations_base.origin()
-    }
-
-    /// One GET with retries; returns the body of a 2xx answer.
-    async fn get(&self, url: Url, target: Target, what: &str) -> Result<Vec<u8>, ApiError> {
-        let policy = &self.inner.opts.retry;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let outcome = self.try_once(&url, target, what).await;
-            let retry_after = match &outcome {
-                Ok(Answer::Success(_)) | Ok(Answer::Final(_)) => None,
-                Ok(Answer::Retryable { retry_after, .. }) => Some(*retry_after),
-                Err(e) if is_transient(e) => Some(None),
-                Err(_) => None,
-            };
-            let out_of_tries = attempt > policy.max_retries;
-            match (outcome, retry_after) {
-                (Ok(Answer::Success(body)), _) => return Ok(body),
-                (Ok(Answer::Final(status_body)), _) => {
-                    return Err(self.status_error(&url, target, what, status_body, attempt));
-                }
-                (Ok(Answer::Retryable { status, body, .. }), Some(ra)) if !out_of_tries => {
-                    let wait = ra.map_or_else(
-                        || policy.backoff(attempt - 1),
-                        |ra| ra.min(policy.max_delay),
-                    );
-                    tracing::debug!(what, status, ?wait, attempt, "retrying");
-                    drop(body);
-                    if status == 429 {
-                        self.close_gate(wait).await;
-                    }
-                    tokio::time::sleep(wait).await;
-                }
-                (Ok(Answer::Retryable { status, body, .. }), _) => {
-                    return Err(self.status_error(&url, target, what, (status, body), attempt));
-                }
-                (Err(e), Some(_)) if !out_of_tries => {
-                    tracing::debug!(what, error = %e, attempt, "retrying");
-                    tokio::time::sleep(policy.backoff(attempt - 1)).await;
-                }
-                (Err(e), _) => return Err(with_attempts(e, attempt)),
-            }
-        }
-    }
-
-    async fn try_once(&self, url: &Url, target: Target, what: &str) -> Result<Answer, ApiError> {
-        let _permit = self.permit(what).await?;
-        let _counted = InFlight::new(&self.inner.in_flight);
-        let opts = &self.inner.opts;
-        let request = match target {
-            Target::Api => {
-                debug_assert!(self.is_api_origin(url));
-                self.inner
-                    .api
-                    .get(url.clone())
-                    .header(API_KEY_HEADER, self.inner.key_header.clone())
-                    .header(header::ACCEPT, "application/json")
-            }
-            Target::Image => self.inner.images.get(url.clone()),
-        };
-        let limit = match target {
-            Target::Api => opts.max_json_bytes,
-            Target::Image => opts.max_image_bytes,
-        };
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| transport_error(e, url, what, opts.timeout))?;
-        let status = response.status();
-        let retry_after = parse_retry_after(response.headers());
-        if let Some(len) = response.content_length()
-            && len > limit as u64
-        {
-            return Err(ApiError::TooLarge {
-                what: what.into(),
-                limit,
-            });
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport_error(e, url, what, opts.timeout))?
-        {
-            if body.len() + chunk.len() > limit {
-                return Err(ApiError::TooLarge {
-                    what: what.into(),
-                    limit,
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(if status.is_success() {
-            Answer::Success(body)
-        } else if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            Answer::Retryable {
-                status: status.as_u16(),
-                body,
-                retry_after,
-            }
-        } else {
-            Answer::Final((status.as_u16(), body))
-        })
-    }
-
-    fn status_error(
-        &self,
-        url: &Url,
-        target: Target,
-        what: &str,
-        (status, body): (u16, Vec<u8>),
-        attempts: u32,
-    ) -> ApiError {
-        if target == Target::Image && matches!(status, 400 | 403) {
-            let text = String::from_utf8_lossy(&body);
-            let expired = text.to_ascii_lowercase().contains("expired")
-                || link_expiry(url).is_some_and(|t| t <= std::time::SystemTime::now());
-            if expired {
-                return ApiError::LinkExpired { what: what.into() };
-            }
-            return ApiError::LinkRefused {
-                what: what.into(),
-                status,
-                detail: s3_code(&text).unwrap_or_else(|| "no reason given".into()),
-            };
-        }
-        ApiError::from_status(what, status, attempts, &body)
-    }
-
-    /// A concurrency permit taken while the 429 gate is open. The gate is checked again once the
-    /// permit is held: a task that queued for the permit before a 429 closed the gate must not
-    /// slip through when the permit frees up. If it is closed, the permit goes back (others may
-    /// hold it for nothing otherwise) and the task waits for the gate, then queues again.
-    async fn permit(&self, what: &str) -> Result<SemaphorePermit<'_>, ApiError> {
-        loop {
-            self.wait_for_gate().await;
-            let permit = self
-                .inner
-                .permits
-                .acquire()
-                .await
-                .map_err(|_| ApiError::Network {
-                    what: what.into(),
-                    reason: "the client is shutting down".into(),
-                })?;
-            if self.gate_closed_until().await.is_none() {
-                return Ok(permit);
-            }
-            drop(permit);
-        }
-    }
-
-    /// When the gate opens, if it is closed now.
-    async fn gate_closed_until(&self) -> Option<Instant> {
-        let until = *self.inner.gate.lock().await;
-        until.filter(|t| *t > Instant::now())
-    }
-
-    async fn wait_for_gate(&self) {
-        while let Some(t) = self.gate_closed_until().await {
-            tokio::time::sleep_until(t).await;
-        }
-    }
-
-    async fn close_gate(&self, wait: Duration) {
-        let until = Instant::now() + wait;
-        let mut gate = self.inner.gate.lock().await;
-        if gate.is_none_or(|g| g < until) {
-            *gate = Some(until);
-        }
-    }
-}
-
-enum Answer {
-    Success(Vec<u8>),
-    Final((u16, Vec<u8>)),
-    Retryable {
-        status: u16,
-        body: Vec<u8>,
-        retry_after: Option<Duration>,
-    },
-}
-
-/// Counts a request as in flight for as long as it lives.
-struct InFlight<'a>(&'a AtomicUsize);
-
-impl<'a> InFlight<'a> {
-    fn new(counter: &'a AtomicUsize) -> Self {
-        counter.fetch_add(1, Ordering::Relaxed);
-        InFlight(counter)
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -556,141 +362,10 @@ pub fn short(id: &str) -> String {
     }
 }
 
-fn decode(what: &str, reason: &str) -> ApiError {
-    ApiError::Decode {
-        what: what.into(),
-        reason: reason.into(),
-    }
-}
-
-fn is_transient(e: &ApiError) -> bool {
-    matches!(
-        e,
-        ApiError::Timeout { .. } | ApiError::Connect { .. } | ApiError::Network { .. }
-    )
-}
-
-fn with_attempts(e: ApiError, attempts: u32) -> ApiError {
-    match e {
-        ApiError::Timeout { what, secs, .. } => ApiError::Timeout {
-            what,
-            secs,
-            attempts,
-        },
-        ApiError::Connect {
-            what, host, reason, ..
-        } => ApiError::Connect {
-            what,
-            host,
-            reason,
-            attempts,
-        },
-        other => other,
-    }
-}
-
-fn transport_error(e: reqwest::Error, url: &Url, what: &str, timeout: Duration) -> ApiError {
-    if e.is_builder() {
-        // The request itself is malformed (a bad header value or URL): every retry would fail
-        // the same way.
-        ApiError::InvalidInput {
-            what: what.into(),
-            reason: format!(
-                "the request could not be built ({}): check the base URLs and the API key in the config",
-                root_cause(&e)
-            ),
-        }
-    } else if e.is_timeout() {
-        ApiError::Timeout {
-            what: what.into(),
-            secs: timeout.as_secs(),
-            attempts: 1,
-        }
-    } else if e.is_connect() {
-        ApiError::Connect {
-            what: what.into(),
-            host: url.host_str().unwrap_or("?").to_owned(),
-            reason: root_cause(&e),
-            attempts: 1,
-        }
-    } else {
-        ApiError::Network {
-            what: what.into(),
-            reason: root_cause(&e),
-        }
-    }
-}
-
-/// The innermost error message, without the URL (which may hold a signed link).
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and treated as absent).
-fn parse_retry_after(headers: &header::HeaderMap) -> Option<Duration> {
-    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?;
-    let secs: f64 = value.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
-}
-
-/// When a pre-signed S3 link stops working, from `X-Amz-Date` + `X-Amz-Expires`.
-pub fn link_expiry(url: &Url) -> Option<std::time::SystemTime> {
-    let mut date = None;
-    let mut expires = None;
-    for (k, v) in url.query_pairs() {
-        match k.as_ref() {
-            "X-Amz-Date" => date = parse_amz_date(&v),
-            "X-Amz-Expires" => expires = v.parse::<u64>().ok(),
-            _ => {}
-        }
-    }
-    date?.checked_add(Duration::from_secs(expires?))
-}
-
-/// `YYYYMMDDTHHMMSSZ` → a time.
-fn parse_amz_date(s: &str) -> Option<std::time::SystemTime> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
-    let (h, mi, se) = (num(9..11)?, num(11..13)?, num(13..15)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
-        return None;
-    }
-    let days = days_from_civil(y, mo, d);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + se;
-    let secs = u64::try_from(secs).ok()?;
-    std::time::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// `<Code>AccessDenied</Code>` → `AccessDenied`.
-fn s3_code(body: &str) -> Option<String> {
-    let start = body.find("<Code>")? + "<Code>".len();
-    let end = start + body.get(start..)?.find("</Code>")?;
-    let code = crate::sanitize::terminal_text(body.get(start..end)?);
-    Some(code.chars().take(64).collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::transport::{is_transient, transport_error};
 
     #[test]
     fn ids_become_one_segment() {
@@ -776,39 +451,5 @@ mod tests {
         let p = RetryPolicy::default();
         let waits: Vec<_> = (0..7).map(|r| p.backoff(r).as_secs()).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
-    }
-
-    #[test]
-    fn link_expiry_reads_amz_parameters() {
-        let url = Url::parse(
-            "https://s3.example/b/k.jpg?X-Amz-Date=20240102T030405Z&X-Amz-Expires=900&X-Amz-Signature=ab",
-        )
-        .unwrap();
-        let t = link_expiry(&url).unwrap();
-        let secs = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-        assert_eq!(secs, 1_704_164_645 + 900);
-        assert_eq!(
-            link_expiry(&Url::parse("https://x/y?X-Amz-Date=bad").unwrap()),
-            None
-        );
-    }
-
-    #[test]
-    fn s3_error_codes_are_read() {
-        let body = "<Error><Code>SignatureDoesNotMatch</Code><Message>x</Message></Error>";
-        assert_eq!(s3_code(body).as_deref(), Some("SignatureDoesNotMatch"));
-        assert_eq!(s3_code("<Code>unterminated"), None);
-    }
-
-    #[test]
-    fn retry_after_in_seconds() {
-        let mut h = header::HeaderMap::new();
-        h.insert(header::RETRY_AFTER, "2".parse().unwrap());
-        assert_eq!(parse_retry_after(&h), Some(Duration::from_secs(2)));
-        h.insert(
-            header::RETRY_AFTER,
-            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
-        );
-        assert_eq!(parse_retry_after(&h), None);
     }
 }

@@ -4,8 +4,11 @@
 pub mod client;
 pub mod error;
 pub mod lenient;
+pub mod links;
 pub mod model;
 pub mod paging;
+mod send;
+mod transport;
 
 pub use client::{Client, ClientOptions, Fetched, RetryPolicy};
 pub use error::{ApiError, ErrorBody};

@@ -1,0 +1,82 @@
+//! Pre-signed S3 links: when they stop working, and what an S3 error page says.
+
+use std::time::Duration;
+
+use url::Url;
+
+/// When a pre-signed S3 link stops working, from `X-Amz-Date` + `X-Amz-Expires`.
+pub fn link_expiry(url: &Url) -> Option<std::time::SystemTime> {
+    let mut date = None;
+    let mut expires = None;
+    for (k, v) in url.query_pairs() {
+        match k.as_ref() {
+            "X-Amz-Date" => date = parse_amz_date(&v),
+            "X-Amz-Expires" => expires = v.parse::<u64>().ok(),
+            _ => {}
+        }
+    }
+    date?.checked_add(Duration::from_secs(expires?))
+}
+
+/// `YYYYMMDDTHHMMSSZ` → a time.
+fn parse_amz_date(s: &str) -> Option<std::time::SystemTime> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (h, mi, se) = (num(9..11)?, num(11..13)?, num(13..15)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    let days = days_from_civil(y, mo, d);
+    let secs = days * 86_400 + h * 3600 + mi * 60 + se;
+    let secs = u64::try_from(secs).ok()?;
+    std::time::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `<Code>AccessDenied</Code>` → `AccessDenied`.
+pub(super) fn s3_code(body: &str) -> Option<String> {
+    let start = body.find("<Code>")? + "<Code>".len();
+    let end = start + body.get(start..)?.find("</Code>")?;
+    let code = crate::sanitize::terminal_text(body.get(start..end)?);
+    Some(code.chars().take(64).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_expiry_reads_amz_parameters() {
+        let url = Url::parse(
+            "https://s3.example/b/k.jpg?X-Amz-Date=20240102T030405Z&X-Amz-Expires=900&X-Amz-Signature=ab",
+        )
+        .unwrap();
+        let t = link_expiry(&url).unwrap();
+        let secs = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        assert_eq!(secs, 1_704_164_645 + 900);
+        assert_eq!(
+            link_expiry(&Url::parse("https://x/y?X-Amz-Date=bad").unwrap()),
+            None
+        );
+    }
+    #[test]
+    fn s3_error_codes_are_read() {
+        let body = "<Error><Code>SignatureDoesNotMatch</Code><Message>x</Message></Error>";
+        assert_eq!(s3_code(body).as_deref(), Some("SignatureDoesNotMatch"));
+        assert_eq!(s3_code("<Code>unterminated"), None);
+    }
+}
