@@ -2,10 +2,12 @@
 //! dashboard's history download.
 //!
 //! Parsing is a pure function over the file's text so every oddity is cheap to test: a UTF-8 BOM,
-//! CRLF line ends, blank lines, `#` comments, a CSV header row (the id column is found by its
-//! name), quoted fields holding commas, doubled quotes or line breaks, `;` or tab separators
-//! (spreadsheets in Spanish locales write `;`). Nothing is dropped silently: a value that is not
-//! an id and a repeated id are both reported with their line number, and the caller shows them.
+//! CRLF line ends, blank lines, `#` comments (but a CSV header whose first column is named `#` is
+//! a header), a CSV header row (the id column is found by its name), quoted fields holding
+//! commas, doubled quotes or line breaks, `;` or tab separators (spreadsheets in Spanish locales
+//! write `;`). Nothing is dropped silently: a value that is not an id, a repeated id, and a quote
+//! left open (which swallows the rest of the file) are reported with their line number, and the
+//! caller shows them.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -44,6 +46,9 @@ pub enum IdProblem {
         id: String,
         first_line: usize,
     },
+    /// A quote opened on `line` is never closed: that record and every line after it (`lines`
+    /// in all) were not read.
+    UnclosedQuote { line: usize, lines: usize },
 }
 
 impl fmt::Display for IdProblem {
@@ -61,6 +66,11 @@ impl fmt::Display for IdProblem {
                 id,
                 first_line,
             } => write!(f, "line {line}: {id} repeats line {first_line}; kept once"),
+            IdProblem::UnclosedQuote { line, lines } => write!(
+                f,
+                "line {line}: unclosed quote, {lines} {} ignored (close the quote to read them)",
+                if *lines == 1 { "line" } else { "lines" }
+            ),
         }
     }
 }
@@ -140,11 +150,29 @@ pub fn read_reported(path: &Path) -> Result<(Vec<String>, Vec<String>), IdsError
 /// is a CSV whose header names no id column.
 pub fn parse(text: &str) -> Result<IdList, IdsError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let records: Vec<Record> = Records::new(text).filter(|r| !r.is_skippable()).collect();
     let mut out = IdList::default();
+    let mut records: Vec<Record> = Vec::new();
+    for record in Records::new(text) {
+        if let Some(lines) = record.unclosed {
+            out.problems.push(IdProblem::UnclosedQuote {
+                line: record.line,
+                lines,
+            });
+            continue;
+        }
+        if record.is_blank() {
+            continue;
+        }
+        // A line starting with `#` is a comment, except a header naming the id column (a
+        // spreadsheet's row-number column is often titled `#`).
+        if record.comment && !(records.is_empty() && is_header(&record)) {
+            continue;
+        }
+        records.push(record);
+    }
     let Some(first) = records.first() else {
         return Err(IdsError::NoIds {
-            problems: Vec::new(),
+            problems: out.problems,
         });
     };
     let (column, skip_first) = match pick_column(first)? {
@@ -187,6 +215,19 @@ pub fn parse(text: &str) -> Result<IdList, IdsError> {
     Ok(out)
 }
 
+fn is_header(record: &Record) -> bool {
+    matches!(pick_column(record), Ok(Pick::Header(_)))
+}
+
+/// A header cell as compared with [`ID_HEADERS`].
+fn normal_header(s: &str) -> String {
+    s.trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Any token of `[A-Za-z0-9_-]{6,128}`; Truora's look like `IDP` + 32 hex digits.
 pub fn looks_like_id(s: &str) -> bool {
     (6..=128).contains(&s.len())
@@ -206,13 +247,7 @@ enum Pick {
 
 /// Which column holds the ids, from the first record.
 fn pick_column(first: &Record) -> Result<Pick, IdsError> {
-    let normal = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let names: Vec<String> = first.fields.iter().map(|f| normal(f.trim())).collect();
+    let names: Vec<String> = first.fields.iter().map(|f| normal_header(f)).collect();
     // The most specific name wins: `process_id` over a plain `id` column in the same header.
     for wanted in ID_HEADERS {
         if let Some(i) = names.iter().position(|n| n == wanted) {
@@ -244,11 +279,13 @@ struct Record {
     fields: Vec<String>,
     /// The record's text started with `#` (outside quotes).
     comment: bool,
+    /// A quote was still open at the end of the text: how many lines the record swallowed.
+    unclosed: Option<usize>,
 }
 
 impl Record {
-    fn is_skippable(&self) -> bool {
-        self.comment || self.fields.iter().all(|f| f.trim().is_empty())
+    fn is_blank(&self) -> bool {
+        self.fields.iter().all(|f| f.trim().is_empty())
     }
 }
 
@@ -270,18 +307,35 @@ impl<'a> Records<'a> {
     }
 }
 
-/// The separator is the most frequent of `,` `;` tab on the first line that has content.
+/// The separator is the most frequent of `,` `;` tab on the first line that has content and is
+/// not a comment (a `#` line counts when it is a header naming the id column).
 fn guess_separator(text: &str) -> Option<char> {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
-    [',', ';', '\t']
-        .into_iter()
-        .map(|c| (line.matches(c).count(), c))
-        .filter(|(n, _)| *n > 0)
-        .max_by_key(|(n, _)| *n)
-        .map(|(_, c)| c)
+    const SEPARATORS: [char; 3] = [',', ';', '\t'];
+    let header_with = |line: &str| {
+        SEPARATORS.into_iter().find(|sep| {
+            line.split(*sep)
+                .any(|cell| ID_HEADERS.contains(&normal_header(cell.trim_matches('"')).as_str()))
+                && line.contains(*sep)
+        })
+    };
+    for line in text.lines().map(|l| l.trim_matches([' ', '\r'])) {
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with('#') {
+            match header_with(line) {
+                Some(sep) => return Some(sep),
+                None => continue,
+            }
+        }
+        return SEPARATORS
+            .into_iter()
+            .map(|c| (line.matches(c).count(), c))
+            .filter(|(n, _)| *n > 0)
+            .max_by_key(|(n, _)| *n)
+            .map(|(_, c)| c);
+    }
+    None
 }
 
 impl Iterator for Records<'_> {
@@ -312,7 +366,8 @@ impl Iterator for Records<'_> {
                     field.clear();
                     quoted = true;
                 }
-                '\n' if !quoted => {
+                // A comment ends with its line, whatever quotes it holds.
+                '\n' if !quoted || comment => {
                     consumed = i + 1;
                     self.line += 1;
                     break;
@@ -329,11 +384,16 @@ impl Iterator for Records<'_> {
             }
         }
         fields.push(field);
+        let unclosed = (quoted && !comment).then(|| {
+            let swallowed = &self.rest[..consumed];
+            swallowed.matches('\n').count() + usize::from(!swallowed.ends_with('\n'))
+        });
         self.rest = &self.rest[consumed..];
         Some(Record {
             line: start_line,
             fields,
             comment,
+            unclosed,
         })
     }
 }

@@ -116,6 +116,49 @@ fn line_numbers_count_line_breaks_inside_quoted_fields() {
 }
 
 #[test]
+fn an_unclosed_quote_is_reported_with_the_lines_it_swallowed() {
+    const C: &str = "IDPcccccccccccccccccccccccccccccccc";
+    let text = format!("{A}\n\"{B}\n{C}\nlast\n");
+    let list = ids::parse(&text).unwrap();
+    assert_eq!(list.ids, [A]);
+    assert_eq!(
+        list.problems,
+        [IdProblem::UnclosedQuote { line: 2, lines: 3 }]
+    );
+    assert_eq!(
+        list.problems[0].to_string(),
+        "line 2: unclosed quote, 3 lines ignored (close the quote to read them)"
+    );
+    // In a CSV, at the last line, without a final line break.
+    let text = format!("process_id,note\n{A},ok\n{B},\"open");
+    let list = ids::parse(&text).unwrap();
+    assert_eq!(list.ids, [A]);
+    assert_eq!(
+        list.problems[0].to_string(),
+        "line 3: unclosed quote, 1 line ignored (close the quote to read them)"
+    );
+    // A header that never closes its quote leaves nothing, and the error says why.
+    let err = ids::parse(&format!("\"process_id\n{A}\n")).unwrap_err();
+    assert!(err.to_string().contains("line 1: unclosed quote"), "{err}");
+}
+
+#[test]
+fn a_hash_starts_a_comment_but_not_a_header_whose_first_column_is_named_hash() {
+    let text = format!("#,process_id,status\n1,{A},success\n# a note\n2,{B},failure\n");
+    let list = ids::parse(&text).unwrap();
+    assert_eq!(list.ids, [A, B]);
+    assert_eq!(list.column.as_deref(), Some("process_id"));
+    assert!(list.problems.is_empty(), "{:?}", list.problems);
+    let text = format!("#;Process ID\n1;{A}\n");
+    assert_eq!(ids::parse(&text).unwrap().ids, [A]);
+    // A comment holding a quote ends with its line.
+    let text = format!("# the \"old list\n{A}\n{B}\n");
+    let list = ids::parse(&text).unwrap();
+    assert_eq!(list.ids, [A, B]);
+    assert!(list.problems.is_empty(), "{:?}", list.problems);
+}
+
+#[test]
 fn a_file_with_no_id_at_all_is_an_error() {
     for text in ["", "\u{feff}", "\n\n# nothing\n", "process_id\n"] {
         assert!(
