@@ -5,9 +5,12 @@
 //! drawn with `viuer` (iTerm inline images or unicode half-blocks; kitty is left off because
 //! viuer's local kitty mode hands the terminal the photo's pixels through a temp file, and these
 //! are identity photos). `--json` prints the result's bytes as received instead.
+//!
+//! A closed stdout (`show … | head`) ends the command quietly with success: every write goes
+//! through `write!` and a broken pipe is a normal end, never a panic.
 
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 
 use futures::future::join_all;
 
@@ -37,12 +40,37 @@ impl Default for ShowOptions {
     }
 }
 
-/// Fetches and prints one process to stdout. Fails only when its result cannot be had; missing
-/// details or images are printed as notes.
-pub async fn run(source: &Source, process_id: &str, opts: &ShowOptions) -> Result<(), ApiError> {
-    let fetched = source.result(process_id).await?;
-    let mut stdout = std::io::stdout().lock();
+/// Why `show` could not print the process.
+#[derive(Debug, thiserror::Error)]
+pub enum ShowError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("cannot write the output: {0}")]
+    Output(io::Error),
+}
+
+/// Fetches and prints one process to stdout. Fails only when its result cannot be had (or stdout
+/// fails other than by being closed); missing details or images are printed as notes.
+pub async fn run(source: &Source, process_id: &str, opts: &ShowOptions) -> Result<(), ShowError> {
     let terminal = std::io::stdout().is_terminal();
+    let outcome = print_to(source, process_id, opts, &mut std::io::stdout(), terminal).await;
+    match outcome {
+        // The reader went away (`| head`): what it wanted was printed.
+        Err(ShowError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// [`run`] into any writer. `terminal`: `out` is a terminal, so raw JSON is made safe for it and
+/// images are drawn (by viuer, on stdout itself).
+pub async fn print_to<W: Write + Send>(
+    source: &Source,
+    process_id: &str,
+    opts: &ShowOptions,
+    out: &mut W,
+    terminal: bool,
+) -> Result<(), ShowError> {
+    let fetched = source.result(process_id).await?;
     if opts.json {
         let mut body = fetched.body;
         if terminal {
@@ -51,15 +79,19 @@ pub async fn run(source: &Source, process_id: &str, opts: &ShowOptions) -> Resul
                 body.push(b'\n');
             }
         }
-        let _ = stdout.write_all(&body);
-        return Ok(());
+        return emit(out, &body);
     }
     let result = fetched.parsed;
-    let ids: Vec<&str> = result
+    let mut ids: Vec<&str> = Vec::new();
+    for id in result
         .validations
         .iter()
         .filter_map(|v| v.validation_id.as_deref())
-        .collect();
+    {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
     let answers = join_all(ids.iter().map(|id| source.details(id))).await;
     let mut details = Vec::new();
     let mut notes = Vec::new();
@@ -73,17 +105,22 @@ pub async fn run(source: &Source, process_id: &str, opts: &ShowOptions) -> Resul
     for note in notes {
         let _ = writeln!(text, "{}", terminal_text(&note));
     }
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-    drop(stdout);
+    emit(out, text.as_bytes())?;
     if opts.images && has_images(&result) {
         if terminal {
-            print_images(source, process_id, &result, opts.width).await;
+            print_images(source, process_id, &result, opts.width, out).await?;
         } else {
-            println!("(images not printed: stdout is not a terminal)");
+            emit(out, b"(images not printed: stdout is not a terminal)\n")?;
         }
     }
     Ok(())
+}
+
+/// Writes and flushes.
+fn emit(out: &mut impl Write, bytes: &[u8]) -> Result<(), ShowError> {
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(ShowError::Output)
 }
 
 fn has_images(result: &ProcessResult) -> bool {
@@ -273,9 +310,15 @@ fn validation(out: &mut String, v: &Validation, details: Option<&Validation>) {
 }
 
 /// Each image of the process, captioned, drawn by viuer at `width` columns.
-async fn print_images(source: &Source, process_id: &str, result: &ProcessResult, width: u32) {
+async fn print_images<W: Write + Send>(
+    source: &Source,
+    process_id: &str,
+    result: &ProcessResult,
+    width: u32,
+    out: &mut W,
+) -> Result<(), ShowError> {
     let mut latest = result.clone();
-    println!("\nImages");
+    emit(out, b"\nImages\n")?;
     for v in &result.validations {
         let validation_id = result.validation_key(v);
         for link in &v.images {
@@ -291,11 +334,15 @@ async fn print_images(source: &Source, process_id: &str, result: &ProcessResult,
                 link.kind.label()
             );
             match image_bytes(source, &key, &mut latest, &link.url, link.kind.label()).await {
-                Ok(bytes) => draw(&caption, &bytes, width),
-                Err(e) => println!("  {caption}: {}", terminal_text(&e.to_string())),
+                Ok(bytes) => draw(out, &caption, &bytes, width)?,
+                Err(e) => {
+                    let line = format!("  {caption}: {}\n", terminal_text(&e.to_string()));
+                    emit(out, line.as_bytes())?;
+                }
             }
         }
     }
+    Ok(())
 }
 
 /// The bytes of one image; a stale link (live) is re-signed once by fetching the result again.
@@ -317,18 +364,23 @@ async fn image_bytes(
     }
 }
 
-fn draw(caption: &str, bytes: &[u8], width: u32) {
+fn draw(out: &mut impl Write, caption: &str, bytes: &[u8], width: u32) -> Result<(), ShowError> {
     let format = images::sniff(bytes).unwrap_or("unknown");
     if !matches!(format, "jpeg" | "png") {
-        println!(
-            "  {caption}: {format}, {} bytes (not drawn; save it from the browser or the export)",
+        let line = format!(
+            "  {caption}: {format}, {} bytes (not drawn; save it from the browser or the export)\n",
             bytes.len()
         );
-        return;
+        return emit(out, line.as_bytes());
     }
     match images::decode(bytes, &Limits::default()) {
         Ok(image) => {
-            println!("  {caption}: {}×{} {format}", image.width(), image.height());
+            let line = format!(
+                "  {caption}: {}×{} {format}\n",
+                image.width(),
+                image.height()
+            );
+            emit(out, line.as_bytes())?;
             let config = viuer::Config {
                 absolute_offset: false,
                 x: 2,
@@ -337,24 +389,34 @@ fn draw(caption: &str, bytes: &[u8], width: u32) {
                 ..viuer::Config::default()
             };
             if let Err(e) = viuer::print(&image, &config) {
-                println!("  (could not draw it: {})", terminal_text(&e.to_string()));
+                let line = format!("  (could not draw it: {})\n", terminal_text(&e.to_string()));
+                emit(out, line.as_bytes())?;
             }
+            Ok(())
         }
-        Err(e) => println!("  {caption}: {}", terminal_text(&e.to_string())),
+        Err(e) => {
+            let line = format!("  {caption}: {}\n", terminal_text(&e.to_string()));
+            emit(out, line.as_bytes())
+        }
     }
 }
 
-/// JSON for a terminal: C1 controls and bidi overrides (legal, unescaped, inside JSON strings)
-/// become `\u` escapes, so the JSON means the same and cannot drive the terminal.
+/// JSON for a terminal: every character the terminal sanitiser would strip ([`terminal_text`]:
+/// controls, C1, bidi overrides, invisible characters) that is legal unescaped inside a JSON
+/// string becomes a `\u` escape, so the JSON means the same and cannot drive the terminal. Line
+/// breaks and tabs (JSON whitespace) stay.
 pub fn json_for_terminal(body: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(body);
     let mut out = String::with_capacity(text.len());
+    let mut buf = [0u8; 4];
     for c in text.chars() {
-        let risky = ('\u{80}'..='\u{9f}').contains(&c)
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-            || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | ' '));
+        let one = c.encode_utf8(&mut buf);
+        let risky = !matches!(c, '\n' | '\r' | '\t') && *terminal_text(one) != *one;
         if risky {
-            let _ = write!(out, "\\u{:04x}", c as u32);
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
         } else {
             out.push(c);
         }

@@ -75,6 +75,44 @@ fn raw_json_for_a_terminal_escapes_c1_and_bidi_and_keeps_the_meaning() {
     assert_eq!(before, after);
 }
 
+#[test]
+fn raw_json_for_a_terminal_follows_the_sanitisers_rules() {
+    // Invisible characters and separators the terminal sanitiser strips are escaped too; JSON
+    // whitespace stays; characters outside the BMP pass.
+    let body = "{\"a\":\n\t\"x\u{200b}y\u{2028}z\u{feff}\u{61c}\u{7f}😀\"}".as_bytes();
+    let safe = json_for_terminal(body);
+    let text = String::from_utf8(safe.clone()).unwrap();
+    assert_eq!(
+        text,
+        "{\"a\":\n\t\"x\\u200by\\u2028z\\ufeff\\u061c\\u007f😀\"}"
+    );
+    let before: serde_json::Value = serde_json::from_slice(body).unwrap();
+    let after: serde_json::Value = serde_json::from_slice(&safe).unwrap();
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn a_closed_stdout_ends_show_quietly() {
+    let server = start(12).await;
+    let id = server.process_ids()[2].clone();
+    server.shutdown().await;
+    for extra in [&[][..], &["--no-images"][..], &["--json"][..]] {
+        let mut child = truora_tui()
+            .args(["--demo", "--demo-processes", "12", "show", &id])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before anything is written (`show … | head -0`).
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{extra:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
 fn truora_tui() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_truora-tui"));
     // No config file or key from the machine running the tests.
