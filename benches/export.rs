@@ -96,13 +96,14 @@ async fn throughput() {
 
     let per = |n: usize| n as f64 / 500.0;
     println!(
-        "workload: 500 processes, {} ms per request; per process {:.2} validation details and {:.2} images; {} requests in all ({identity} identity incl. {} list pages, {validations} validations, {images} images); {} processes failed (images deleted at the server), {:.1} MiB written",
+        "workload: 500 processes, {} ms per request; per process {:.2} validation details and {:.2} images; {} requests in all ({identity} identity incl. {} list pages, {validations} validations, {images} images); {} processes failed, {} images recorded as gone (deleted at the server), {:.1} MiB written",
         LATENCY.as_millis(),
         per(validations),
         per(images),
         total,
         500usize.div_ceil(50),
         summary.failed.len(),
+        summary.missing.len(),
         summary.bytes as f64 / (1 << 20) as f64,
     );
     println!();

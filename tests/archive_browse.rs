@@ -90,7 +90,7 @@ async fn a_complete_archive_browses_like_the_server() {
                     Some(want) => assert_eq!(bytes.expect("image exported"), want),
                     None => {
                         let e = bytes.expect_err("gone at the server, so not in the archive");
-                        assert!(e.to_string().contains("the export failed"), "{e}");
+                        assert!(e.to_string().contains("Truora no longer had it"), "{e}");
                     }
                 }
             }
@@ -258,9 +258,55 @@ async fn tampered_files_and_paths_are_refused() {
         archive
             .problems()
             .iter()
-            .any(|p| p.contains("unsafe folder"))
+            .any(|p| p == "the record of IDPevil000 names an unsafe folder; ignored"),
+        "{:?}",
+        archive.problems()
     );
-    assert!(archive.result("IDPevil000").is_err());
+    let e = archive.result("IDPevil000").unwrap_err();
+    assert!(matches!(e, ArchiveError::Missing { .. }), "{e:?}");
+    assert!(
+        e.to_string()
+            .starts_with("process IDPevil000 is not in the archive (the export did not reach it)"),
+        "{e}"
+    );
+
+    // A safe folder of its own, but a file outside it: refused when read, never followed.
+    let secret = tmp.path().join("secret.json");
+    std::fs::write(&secret, b"{}").unwrap();
+    std::fs::create_dir(out.join("IDPevil001")).unwrap();
+    let outside = r#"{"process_id":"IDPevil001","folder":"IDPevil001","state":"complete","files":[{"path":"../../secret.json","kind":"result","bytes":2,"sha256":""},{"path":"images/../../../secret.json","kind":"image","validation_id":"V","field":"front_image","bytes":2,"sha256":""}]}"#;
+    // And a record that claims another process's folder.
+    let other = format!(
+        r#"{{"process_id":"IDPevil002","folder":"{}","state":"complete","files":[]}}"#,
+        record.folder
+    );
+    std::io::Write::write_all(&mut journal, format!("{outside}\n{other}\n").as_bytes()).unwrap();
+    let archive = Archive::open(&out).unwrap();
+    for e in [
+        archive.result("IDPevil001").unwrap_err(),
+        archive
+            .image("IDPevil001", "V", "front_image", None)
+            .unwrap_err(),
+    ] {
+        assert!(matches!(e, ArchiveError::Damaged { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .contains("its recorded path leaves its folder"),
+            "{e}"
+        );
+    }
+    assert!(
+        archive
+            .problems()
+            .iter()
+            .any(|p| p == "the record of IDPevil002 names a folder that is not its own; ignored"),
+        "{:?}",
+        archive.problems()
+    );
+    assert!(matches!(
+        archive.result("IDPevil002"),
+        Err(ArchiveError::Missing { .. })
+    ));
     server.shutdown().await;
 }
 

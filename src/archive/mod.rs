@@ -123,10 +123,16 @@ impl Archive {
         let mut order = Vec::new();
         let mut entries = HashMap::new();
         for r in records {
-            if !layout::is_safe_relative(&r.folder) || r.folder.contains('/') {
+            let unsafe_folder = !layout::is_safe_relative(&r.folder) || r.folder.contains('/');
+            if unsafe_folder || !layout::is_folder_of(&r.folder, &r.process_id) {
                 problems.push(format!(
-                    "the record of {} names an unsafe folder; ignored",
-                    crate::api::client::short(&r.process_id)
+                    "the record of {} names {}; ignored",
+                    crate::api::client::short(&r.process_id),
+                    if unsafe_folder {
+                        "an unsafe folder"
+                    } else {
+                        "a folder that is not its own"
+                    }
                 ));
                 continue;
             }
@@ -268,8 +274,10 @@ impl Archive {
         Ok((bytes, parsed))
     }
 
-    /// An image's bytes by its key; `link` (any link to the same object, signature or not)
-    /// finds files the key does not, e.g. a details link to an image the result also had.
+    /// An image's bytes by its key (`validation_id` is the validation's key within the result,
+    /// `ProcessResult::validation_key`, as in the browser's `ImageKey`); `link` (any link to the
+    /// same object, signature or not) finds files the key does not, e.g. a details link to an
+    /// image the result also had.
     pub fn image(
         &self,
         process_id: &str,

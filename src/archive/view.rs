@@ -58,6 +58,29 @@ impl Archive {
                 count(failed, "process failed", "processes failed")
             ));
         }
+        let interrupted = self
+            .entries
+            .values()
+            .filter(|e| e.state == Some(ProcessState::Interrupted))
+            .count();
+        if interrupted > 0 {
+            self.problems.push(format!(
+                "{} stopped part way; run the export again to finish them",
+                count(interrupted, "process was", "processes were")
+            ));
+        }
+        let gone: usize = self
+            .entries
+            .values()
+            .filter(|e| e.state == Some(ProcessState::Complete))
+            .map(|e| e.missing.iter().filter(|m| m.permanent).count())
+            .sum();
+        if gone > 0 {
+            self.problems.push(format!(
+                "{} gone from Truora when exported (the image host answered 404): re-running the export cannot fetch what no longer exists",
+                count(gone, "file", "files")
+            ));
+        }
         let not_reached = self
             .list
             .iter()
@@ -131,9 +154,17 @@ pub(super) fn missing(
                 }
             ),
         ),
+        (Some(m), _, _) if m.permanent => (
+            " (Truora no longer had it when it was exported: the image host answered 404)".into(),
+            "no export can fetch it".into(),
+        ),
         (Some(m), _, _) => (
             format!(" (the export failed: {})", m.error),
             "re-run the export to try again".into(),
+        ),
+        (None, _, Some(ProcessState::Interrupted)) => (
+            " (the export was stopped before fetching it)".into(),
+            "re-run the export to resume it".into(),
         ),
         (None, _, None) => (
             " (the export stopped while writing this process)".into(),

@@ -10,10 +10,12 @@
 //! ```
 //!
 //! Every name is sanitised ([`file_component`]); a process or validation id that does not survive
-//! sanitising unchanged (or contains a dot, so `manifest.json` cannot be a process) gets a short
-//! hash of the id appended, so two ids never share a folder. Files are written whole or not at
-//! all: bytes go to a hidden `.<name>.<pid>-<n>.part` file (0600, created exclusively) that is
-//! renamed over the final name; folders are 0700. A killed run can leave `.part` files behind;
+//! sanitising unchanged (or contains a dot, so `manifest.json` cannot be a process) gets 16 hex
+//! digits of a hash of the id appended. A hostile server could still send an id that equals
+//! another id's hashed name, so the export also checks that no two ids of a run share a folder.
+//! Files are written whole or not at all: bytes go to a hidden `.<name>.<pid>-<n>.part` file
+//! (0600, created exclusively), synced, renamed over the final name, and the folder synced so the
+//! rename survives a power cut; folders are 0700. A killed run can leave `.part` files behind;
 //! [`sweep_temp_files`] removes them before the next run starts.
 
 use std::fs::{self, File, OpenOptions};
@@ -23,7 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use crate::api::model::ProcessResult;
+use crate::api::model::{ImageKind, ProcessResult};
 use crate::sanitize::file_component;
 
 pub const MANIFEST: &str = "manifest.json";
@@ -35,16 +37,29 @@ pub const IMAGES: &str = "images";
 pub const LOCK: &str = ".truora-tui-export.lock";
 
 /// The folder (or file stem) for a server id: the id itself when it is already a safe name,
-/// else its sanitised form plus `-` and 8 hex digits of its SHA-256.
+/// else its sanitised form plus `-` and 16 hex digits of its SHA-256.
 pub fn id_name(id: &str) -> String {
+    hashed_name(id, 8)
+}
+
+fn hashed_name(id: &str, hash_bytes: usize) -> String {
     let clean = file_component(id);
     if clean == id && !id.contains('.') {
         return clean;
     }
     let digest = Sha256::digest(id.as_bytes());
-    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let hash: String = digest[..hash_bytes]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let stem: String = clean.chars().take(100).collect();
     format!("{stem}-{hash}")
+}
+
+/// Whether `folder` is the folder of `id`: [`id_name`], or the 8-hex-digit name of archives
+/// written before the hash grew to 16 (still read, never written).
+pub fn is_folder_of(folder: &str, id: &str) -> bool {
+    folder == id_name(id) || folder == hashed_name(id, 4)
 }
 
 /// `validations/<id name>.json`, relative to the process folder.
@@ -55,11 +70,16 @@ pub fn details_path(validation_id: &str) -> String {
 /// One image link of a result and the stem of its file name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageStem {
-    /// The validation's id, or `#<index>` when it has none (as in the browser's `ImageKey`).
+    /// The validation's key within the result ([`ProcessResult::validation_key`]: its id, or
+    /// `id#index` when two validations share the id, or `#index` when it has none), as in the
+    /// browser's `ImageKey`.
     pub validation_id: String,
     pub field: String,
     /// `<validation type>-<field>`, sanitised, with `-1`, `-2`… for repeats in the process.
     pub stem: String,
+    /// The link, as the result has it (signed).
+    pub link: String,
+    pub kind: ImageKind,
 }
 
 /// The image files of a result, in order: the browser's save name without its extension (which
@@ -69,10 +89,7 @@ pub fn image_stems(result: &ProcessResult) -> Vec<ImageStem> {
     let mut used = std::collections::HashSet::new();
     let mut out = Vec::new();
     for v in &result.validations {
-        let validation_id = v
-            .validation_id
-            .clone()
-            .unwrap_or_else(|| format!("#{}", v.index));
+        let validation_id = result.validation_key(v);
         for link in &v.images {
             let base = bounded(format!(
                 "{}-{}",
@@ -89,6 +106,8 @@ pub fn image_stems(result: &ProcessResult) -> Vec<ImageStem> {
                 validation_id: validation_id.clone(),
                 field: link.field.clone(),
                 stem,
+                link: link.url.clone(),
+                kind: link.kind,
             });
         }
     }
@@ -148,9 +167,10 @@ pub fn make_dirs(path: &Path) -> io::Result<()> {
     builder.create(path)
 }
 
-/// Writes `bytes` to `path` atomically (temp file in the same folder, then rename over `path`),
-/// creating the parent folder 0700 if needed. Runs to completion once started: call it from
-/// `spawn_blocking` so a cancelled caller never leaves a half-written temp file behind.
+/// Writes `bytes` to `path` atomically (temp file in the same folder, synced, then renamed over
+/// `path`, then the folder synced), creating the parent folder 0700 if needed. Runs to
+/// completion once started: call it from `spawn_blocking` so a cancelled caller never leaves a
+/// half-written temp file behind.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let parent = path.parent().unwrap_or(Path::new("."));
     make_dirs(parent)?;
@@ -195,12 +215,14 @@ impl TempFile {
         ))
     }
 
-    /// Flushes and renames the temp file over `target`.
+    /// Flushes and syncs the temp file, renames it over `target`, then syncs the folder so the
+    /// new name is durable too.
     pub fn commit(mut self, target: &Path) -> io::Result<()> {
         self.file.flush()?;
+        self.file.sync_all()?;
         fs::rename(&self.path, target)?;
         self.committed = true;
-        Ok(())
+        sync_dir(target.parent().unwrap_or(Path::new(".")))
     }
 }
 
@@ -209,6 +231,20 @@ impl Drop for TempFile {
         if !self.committed {
             let _ = fs::remove_file(&self.path);
         }
+    }
+}
+
+/// Syncs a folder, making the names created or renamed in it durable. Where folders cannot be
+/// opened for syncing (not Unix), it does nothing.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
     }
 }
 
@@ -300,9 +336,16 @@ mod tests {
         let a = id_name("IDP/a");
         let b = id_name("IDP_a");
         assert!(
-            a.starts_with("IDP_a-") && a.len() == "IDP_a-".len() + 8,
+            a.starts_with("IDP_a-") && a.len() == "IDP_a-".len() + 16,
             "{a}"
         );
+        assert!(is_folder_of(&a, "IDP/a"));
+        assert!(
+            is_folder_of(&a[..a.len() - 8], "IDP/a"),
+            "the 8-digit name of old archives"
+        );
+        assert!(!is_folder_of("IDP_a", "IDP/a"));
+        assert!(is_folder_of("IDP0123abc", "IDP0123abc"));
         assert_ne!(a, b);
         assert_ne!(id_name("IDP:a"), a, "same sanitised form, different hash");
         assert!(id_name("manifest.json").starts_with("manifest.json-"));

@@ -1,14 +1,21 @@
 //! The producer side of the export: the process list (or the ids file) read page by page,
 //! filtered, written to `processes.jsonl` as received, and handed to the driver through a
 //! bounded channel, so listing runs only a little ahead of exporting.
+//!
+//! It also makes sure no two processes share a folder: a process whose id maps to a folder name
+//! another process of the archive already has is handed over marked, and fails without touching
+//! the folder.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufWriter, Write};
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use super::layout::{PROCESSES, TempFile};
+use crate::api::model::ProcessSummary;
+
+use super::layout::{self, PROCESSES, TempFile};
 use super::manifest::ListInfo;
 use super::pipeline::Ctx;
 use super::process::Job;
@@ -19,61 +26,42 @@ use super::resume::Prior;
 /// complete to the driver.
 pub(crate) async fn list(
     ctx: Arc<Ctx>,
-    mut prior: HashMap<String, Prior>,
+    prior: HashMap<String, Prior>,
     tx: mpsc::Sender<Job>,
 ) -> ListInfo {
-    let mut info = ListInfo::default();
     let target = ctx.dir.join(PROCESSES);
-    let temp = match TempFile::create(&target) {
-        Ok(t) => t,
+    let out = match JsonLines::create(target).await {
+        Ok(out) => out,
         Err(e) => {
-            info.error = Some(format!("cannot write {}: {e}", target.display()));
-            return info;
+            return ListInfo {
+                error: Some(format!("cannot write {PROCESSES}: {e}")),
+                ..ListInfo::default()
+            };
         }
     };
-    let mut out = BufWriter::new(&temp.file);
-    let mut seen = HashSet::new();
-    let mut write_error = None;
-    let mut offer = |id: String, raw: &serde_json::Value, info: &mut ListInfo| -> Option<Job> {
-        if !seen.insert(id.clone()) {
-            return None;
-        }
-        let mut line = serde_json::to_vec(raw).unwrap_or_default();
-        line.push(b'\n');
-        if let Err(e) = out.write_all(&line) {
-            write_error.get_or_insert(e.to_string());
-        }
-        info.items += 1;
-        match prior.remove(&id) {
-            Some(Prior::Complete) => {
-                ctx.report(Event::Listed { added: 1 });
-                ctx.report(Event::ProcessDone {
-                    process_id: &id,
-                    skipped: true,
-                    error: None,
-                });
-                None
-            }
-            Some(Prior::Partial(reuse)) => Some(Job {
-                process_id: id,
-                reuse,
-            }),
-            None => Some(Job {
-                process_id: id,
-                reuse: Vec::new(),
-            }),
-        }
+    // Folder → the process that has it; processes of earlier runs keep theirs.
+    let folders = prior
+        .keys()
+        .map(|id| (layout::id_name(id), id.clone()))
+        .collect();
+    let mut lister = Lister {
+        ctx: &ctx,
+        prior,
+        seen: HashSet::new(),
+        folders,
+        out,
+        info: ListInfo::default(),
+        jobs: Vec::new(),
     };
-    let mut jobs = Vec::new();
     if let Some(ids) = &ctx.opts.ids {
-        info.complete = true;
+        lister.info.complete = true;
         for chunk in ids.ids.chunks(64) {
             for id in chunk {
                 let raw = serde_json::json!({ "process_id": id });
-                jobs.extend(offer(id.clone(), &raw, &mut info));
+                lister.offer(id.clone(), &raw, None);
             }
-            if !send(&ctx, &tx, &mut jobs).await {
-                info.complete = false;
+            if !lister.send(&tx).await {
+                lister.info.complete = false;
                 break;
             }
         }
@@ -86,69 +74,213 @@ pub(crate) async fn list(
             };
             match page {
                 None => {
-                    info.complete = true;
+                    lister.info.complete = true;
                     break;
                 }
                 Some(Err(e)) => {
-                    info.error = Some(e.to_string());
+                    lister.info.error = Some(e.to_string());
                     break;
                 }
                 Some(Ok(page)) => {
-                    info.not_processes += page.skipped as u64;
+                    lister.info.not_processes += page.skipped as u64;
                     for (item, raw) in page.items.iter().zip(&page.raw_items) {
-                        let Some(id) = item.process_id.clone().filter(|s| !s.is_empty()) else {
-                            info.not_processes += 1;
-                            continue;
-                        };
-                        if ctx.opts.filter.verdict(item) != super::Verdict::Keep {
-                            info.filtered_out += 1;
-                            continue;
-                        }
-                        jobs.extend(offer(id, raw, &mut info));
+                        lister.item(item, raw);
                     }
                 }
             }
-            if !send(&ctx, &tx, &mut jobs).await {
+            if !lister.send(&tx).await {
                 break;
             }
         }
     }
-    send(&ctx, &tx, &mut jobs).await;
+    lister.send(&tx).await;
+    let Lister { mut info, out, .. } = lister;
     if info.complete {
         ctx.report(Event::ListDone { total: info.items });
     }
-    let flushed = out
-        .into_inner()
-        .map(|_| ())
-        .map_err(|e| e.into_error().to_string());
-    if let Some(e) = write_error.or(flushed.err()) {
+    if info.undated > 0 {
+        ctx.report(Event::Warning(&format!(
+            "{} list items have no readable creation_date, so --since/--until left them out",
+            info.undated
+        )));
+    }
+    if let Err(e) = out.finish(info.complete).await {
         info.error
             .get_or_insert(format!("cannot write {PROCESSES}: {e}"));
-    } else if info.complete || !target.exists() {
-        // A partial list replaces no complete one from an earlier run.
-        if let Err(e) = temp.commit(&target) {
-            info.error
-                .get_or_insert(format!("cannot write {PROCESSES}: {e}"));
-        }
     }
     info
 }
 
-/// Hands queued jobs to the driver; `false` once stopped.
-async fn send(ctx: &Ctx, tx: &mpsc::Sender<Job>, jobs: &mut Vec<Job>) -> bool {
-    if !jobs.is_empty() {
-        ctx.report(Event::Listed {
-            added: jobs.len() as u64,
-        });
-    }
-    for job in jobs.drain(..) {
-        let sent = tokio::select! {
-            sent = tx.send(job) => sent.is_ok(),
-            () = ctx.stop.stopped() => false,
+struct Lister<'a> {
+    ctx: &'a Ctx,
+    prior: HashMap<String, Prior>,
+    seen: HashSet<String>,
+    folders: HashMap<String, String>,
+    out: JsonLines,
+    info: ListInfo,
+    /// Jobs of the current page, not yet handed over.
+    jobs: Vec<Job>,
+}
+
+impl Lister<'_> {
+    /// One list item: filtered, then offered.
+    fn item(&mut self, item: &ProcessSummary, raw: &serde_json::Value) {
+        let Some(id) = item.process_id.clone().filter(|s| !s.is_empty()) else {
+            self.info.not_processes += 1;
+            return;
         };
-        if !sent {
-            return false;
+        match self.ctx.opts.filter.verdict(item) {
+            super::Verdict::Keep => {
+                let status = item.status.as_ref().map(|s| s.as_str().to_owned());
+                self.offer(id, raw, status.as_deref());
+            }
+            super::Verdict::Drop => self.info.filtered_out += 1,
+            super::Verdict::NoDate => self.info.undated += 1,
         }
     }
-    !ctx.stop.is_stopped()
+
+    /// A process in scope: recorded in `processes.jsonl`, skipped if an earlier run completed
+    /// it (and its status is unchanged), else queued with what it may reuse.
+    fn offer(&mut self, id: String, raw: &serde_json::Value, status_now: Option<&str>) {
+        if !self.seen.insert(id.clone()) {
+            return;
+        }
+        self.out.push(raw);
+        self.info.items += 1;
+        let folder = layout::id_name(&id);
+        let taken = match self.folders.get(&folder) {
+            Some(owner) if *owner != id => Some(owner.clone()),
+            Some(_) => None,
+            None => {
+                self.folders.insert(folder, id.clone());
+                None
+            }
+        };
+        if taken.is_some() {
+            self.jobs.push(Job {
+                process_id: id,
+                reuse: Vec::new(),
+                folder_taken_by: taken,
+            });
+            return;
+        }
+        let reuse = match self.prior.remove(&id).map(|p| p.reuse(status_now)) {
+            Some(None) => {
+                self.ctx.report(Event::Listed { added: 1 });
+                self.ctx.report(Event::ProcessDone {
+                    process_id: &id,
+                    skipped: true,
+                    error: None,
+                });
+                return;
+            }
+            Some(Some(reuse)) => reuse,
+            None => Vec::new(),
+        };
+        self.jobs.push(Job {
+            process_id: id,
+            reuse,
+            folder_taken_by: None,
+        });
+    }
+
+    /// Writes the page's lines and hands its jobs to the driver; `false` once stopped.
+    async fn send(&mut self, tx: &mpsc::Sender<Job>) -> bool {
+        if let Err(e) = self.out.flush().await {
+            self.info
+                .error
+                .get_or_insert(format!("cannot write {PROCESSES}: {e}"));
+        }
+        if !self.jobs.is_empty() {
+            self.ctx.report(Event::Listed {
+                added: self.jobs.len() as u64,
+            });
+        }
+        for job in self.jobs.drain(..) {
+            let sent = tokio::select! {
+                sent = tx.send(job) => sent.is_ok(),
+                () = self.ctx.stop.stopped() => false,
+            };
+            if !sent {
+                return false;
+            }
+        }
+        !self.ctx.stop.is_stopped()
+    }
+}
+
+/// `processes.jsonl` being written: lines gather in memory and go to a temp file on the blocking
+/// pool once per page; the temp file replaces the old list only when the list was read whole (or
+/// there was none).
+struct JsonLines {
+    target: PathBuf,
+    temp: Option<TempFile>,
+    buffer: Vec<u8>,
+    error: Option<String>,
+}
+
+impl JsonLines {
+    async fn create(target: PathBuf) -> io::Result<JsonLines> {
+        let path = target.clone();
+        let temp = blocking(move || TempFile::create(&path)).await?;
+        Ok(JsonLines {
+            target,
+            temp: Some(temp),
+            buffer: Vec::new(),
+            error: None,
+        })
+    }
+
+    fn push(&mut self, raw: &serde_json::Value) {
+        if serde_json::to_writer(&mut self.buffer, raw).is_ok() {
+            self.buffer.push(b'\n');
+        }
+    }
+
+    async fn flush(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() || self.error.is_some() {
+            return Ok(());
+        }
+        let Some(temp) = self.temp.take() else {
+            return Ok(());
+        };
+        let bytes = std::mem::take(&mut self.buffer);
+        let (temp, written) = blocking(move || {
+            let written = (&temp.file).write_all(&bytes);
+            Ok((temp, written))
+        })
+        .await?;
+        self.temp = Some(temp);
+        written.inspect_err(|e| {
+            self.error.get_or_insert(e.to_string());
+        })
+    }
+
+    /// Commits the file if `complete` or when there was no list yet: a partial list replaces no
+    /// complete one from an earlier run.
+    async fn finish(mut self, complete: bool) -> Result<(), String> {
+        self.flush().await.map_err(|e| e.to_string())?;
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let (Some(temp), target) = (self.temp.take(), self.target) else {
+            return Ok(());
+        };
+        blocking(move || {
+            if complete || !target.exists() {
+                temp.commit(&target)?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| e.to_string())
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> io::Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(io::Error::other(format!("the writer stopped ({e})"))))
 }

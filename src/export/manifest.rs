@@ -2,10 +2,11 @@
 //!
 //! Why two files: a manifest that is rewritten after every process costs O(processes) each time
 //! and would need every record in memory; a journal costs one appended line. So:
-//! - `progress.jsonl` is append-only: one [`Record`] per process, appended only after all of that
-//!   process's files are in place. A later line for the same process wins. A line cut short by a
-//!   kill is ignored (and the next run starts on a fresh line), so the journal is consistent
-//!   after Ctrl-C or a kill at any point.
+//! - `progress.jsonl` is append-only: one [`Record`] per process, appended (and synced) only
+//!   after all of that process's files are in place, or when a stop cut the process short (state
+//!   `interrupted`, with the files written so far). A later line for the same process wins. A
+//!   line cut short by a kill is ignored (and the next run starts on a fresh line), so the
+//!   journal is consistent after Ctrl-C or a kill at any point.
 //! - `manifest.json` is rewritten atomically at the start of a run (what was asked, state
 //!   `running`) and at its end (state, counts, and `processes`: the latest record of every
 //!   process, streamed from the journal, which is compacted to the same records).
@@ -28,10 +29,14 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProcessState {
-    /// Every file asked for is in place and matches its checksum.
+    /// Every file asked for is in place and matches its checksum, except those Truora no longer
+    /// keeps (`missing` entries marked `permanent`).
     Complete,
     /// Something could not be exported; `error` says what, `files` lists what was.
     Failed,
+    /// The run was stopped while exporting it; `files` lists what was written, which the next
+    /// run reuses.
+    Interrupted,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -47,6 +52,8 @@ pub enum FileKind {
 pub struct FileRecord {
     pub path: String,
     pub kind: FileKind,
+    /// The validation's id; for images its key within the result (`ProcessResult::
+    /// validation_key`: the id, or `id#index` when two validations share it, or `#index`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_id: Option<String>,
     /// The image's field (`front_image`, `input_files-0`): with `validation_id`, the browser's
@@ -65,11 +72,20 @@ pub struct FileRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Missing {
     pub kind: FileKind,
+    /// For images the validation's key (as in [`FileRecord::validation_id`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub error: String,
+    /// Truora no longer has it (the image host answered 404): no later run can fetch it, and
+    /// the process still counts as complete.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub permanent: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The state of one process after a run.
@@ -112,6 +128,9 @@ pub struct Request {
     pub ids_file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<usize>,
+    /// SHA-256 of the ids (sorted, one per line), so a resume can tell another ids file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ids_sha256: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,8 +151,11 @@ pub struct ListInfo {
     pub complete: bool,
     /// Items that passed the filters (the processes of this archive).
     pub items: u64,
-    /// Items left out by `--status`/`--since`/`--until` (or with no date to compare).
+    /// Items left out by `--status`/`--since`/`--until`.
     pub filtered_out: u64,
+    /// Items left out because `--since`/`--until` was given and they have no readable
+    /// `creation_date` to compare.
+    pub undated: u64,
     /// List entries that were not processes.
     pub not_processes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,9 +168,13 @@ pub struct Counts {
     pub processes: u64,
     pub complete: u64,
     pub failed: u64,
+    /// Stopped while being exported (resumed by the next run).
+    pub interrupted: u64,
     pub files: u64,
     pub images: u64,
     pub bytes: u64,
+    /// Files Truora no longer keeps (image host 404), in complete processes.
+    pub missing: u64,
 }
 
 /// Everything in `manifest.json` but the per-process records.
@@ -160,7 +186,8 @@ pub struct Head {
     pub tool: String,
     pub tool_version: String,
     pub request: Request,
-    /// `running`, `complete` (everything exported), `incomplete` (some failed), `interrupted`.
+    /// `running`, `complete` (everything exported but what Truora no longer keeps),
+    /// `incomplete` (some failed), `interrupted`.
     pub state: String,
     pub started_at: String,
     pub updated_at: String,
@@ -190,6 +217,53 @@ pub fn read_manifest(dir: &Path) -> Result<Option<ManifestFile>, String> {
     serde_json::from_reader(BufReader::new(file))
         .map(Some)
         .map_err(|e| e.to_string())
+}
+
+/// Whether the journal was written by an export: absent or empty, or its first line that can be
+/// read is a [`Record`]. A folder holding someone else's `progress.jsonl` is not taken over.
+pub fn journal_is_ours(dir: &Path) -> io::Result<bool> {
+    let file = match File::open(dir.join(JOURNAL)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(true),
+        Err(e) => return Err(e),
+    };
+    for line in BufReader::new(file.take(1 << 20)).split(b'\n') {
+        let line = line?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        return Ok(serde_json::from_slice::<Record>(&line).is_ok());
+    }
+    Ok(true)
+}
+
+/// Why a manifest is not one this version can resume, if it is not.
+pub fn foreign_reason(head: &Head) -> Option<String> {
+    if head.format != FORMAT {
+        return Some(if head.format.is_empty() {
+            "it has no \"format\" field".to_owned()
+        } else {
+            format!(
+                "its format is \"{}\", not \"{FORMAT}\"",
+                crate::sanitize::terminal_text(&head.format)
+                    .chars()
+                    .take(60)
+                    .collect::<String>()
+            )
+        });
+    }
+    if head.format_version != FORMAT_VERSION {
+        return Some(format!(
+            "it is format version {} and this truora-tui reads version {FORMAT_VERSION}{}",
+            head.format_version,
+            if head.format_version > FORMAT_VERSION {
+                " (written by a newer truora-tui: use that version)"
+            } else {
+                ""
+            }
+        ));
+    }
+    None
 }
 
 /// Streams the journal's records in order; returns how many lines could not be read.
@@ -222,7 +296,11 @@ impl Journal {
     /// Opens (creating) the journal; a line cut short by a kill is closed first so the next
     /// record starts on its own line.
     pub fn open(dir: &Path) -> io::Result<Journal> {
+        let existed = dir.join(JOURNAL).exists();
         let mut file = layout::open_append(&dir.join(JOURNAL))?;
+        if !existed {
+            layout::sync_dir(dir)?;
+        }
         let len = file.metadata()?.len();
         if len > 0 {
             let mut last = [0u8; 1];
@@ -236,15 +314,17 @@ impl Journal {
         Ok(Journal { file })
     }
 
-    /// Appends one record as a single write of one line.
+    /// Appends one record as a single write of one line, and syncs it: once this returns, the
+    /// process counts as done even after a power cut. Blocking: call from `spawn_blocking`.
     pub fn append(&mut self, record: &Record) -> io::Result<()> {
         let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
         line.push(b'\n');
-        self.file.write_all(&line)
+        self.file.write_all(&line)?;
+        self.file.sync_data()
     }
 }
 
-/// Writes `manifest.json` with no records (the start of a run).
+/// Writes `manifest.json` with no records (the start of a run). Blocking.
 pub fn write_head(dir: &Path, head: &Head) -> io::Result<()> {
     let text = serde_json::to_vec_pretty(head).map_err(io::Error::other)?;
     layout::write_atomic(&dir.join(MANIFEST), &text)
@@ -253,10 +333,11 @@ pub fn write_head(dir: &Path, head: &Head) -> io::Result<()> {
 /// Per process: the journal line of its latest record, and what that record counts for.
 struct Latest {
     line: usize,
-    complete: bool,
+    state: ProcessState,
     files: u64,
     images: u64,
     bytes: u64,
+    missing: u64,
 }
 
 /// Ends a run: `manifest.json` gets `head` (with counts from the journal) and the latest record
@@ -269,10 +350,15 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
         let images = r.files.iter().filter(|f| f.kind == FileKind::Image);
         let entry = Latest {
             line,
-            complete: r.state == ProcessState::Complete,
+            state: r.state,
             files: r.files.len() as u64,
             images: images.clone().count() as u64,
-            bytes: r.files.iter().map(|f| f.bytes).sum(),
+            // Sizes come from a file anyone could edit: never overflow on them.
+            bytes: r
+                .files
+                .iter()
+                .fold(0u64, |sum, f| sum.saturating_add(f.bytes)),
+            missing: r.missing.iter().filter(|m| m.permanent).count() as u64,
         };
         latest.insert(r.process_id, entry);
         line += 1;
@@ -282,14 +368,17 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
         ..Counts::default()
     };
     for l in latest.values() {
-        if l.complete {
-            counts.complete += 1;
-        } else {
-            counts.failed += 1;
+        match l.state {
+            ProcessState::Complete => {
+                counts.complete += 1;
+                counts.missing = counts.missing.saturating_add(l.missing);
+            }
+            ProcessState::Failed => counts.failed += 1,
+            ProcessState::Interrupted => counts.interrupted += 1,
         }
-        counts.files += l.files;
-        counts.images += l.images;
-        counts.bytes += l.bytes;
+        counts.files = counts.files.saturating_add(l.files);
+        counts.images = counts.images.saturating_add(l.images);
+        counts.bytes = counts.bytes.saturating_add(l.bytes);
     }
     head.counts = counts.clone();
     let mut keep: Vec<usize> = latest.values().map(|l| l.line).collect();

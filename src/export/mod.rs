@@ -22,6 +22,7 @@ mod options;
 mod pipeline;
 mod process;
 pub mod progress;
+mod request;
 mod resume;
 mod terminal;
 
@@ -36,10 +37,12 @@ use crate::api::{ApiError, Client};
 pub use options::{ExportOptions, Filter, IdsInput, UsageError, Verdict};
 pub(crate) use process::summary as record_summary;
 pub use progress::{Event, Progress, Silent, Snapshot};
-pub use terminal::run_in_terminal;
+pub use terminal::{report, run_in_terminal};
 
 /// Exports into `opts.out` until done or `stop` fires. Errors are only those that prevent the
-/// export as a whole (the folder cannot be used); per-process failures are in the summary.
+/// export as a whole (the folder cannot be used) or end it early (a refused key, a full disk:
+/// [`ExportError::Stopped`], which carries the summary of what was done); per-process failures
+/// are in the summary.
 pub async fn run(
     client: Client,
     opts: ExportOptions,
@@ -104,21 +107,63 @@ pub enum ExportError {
         dir.display()
     )]
     NotAnArchive { dir: PathBuf },
+    /// The folder has a `manifest.json` (or `progress.jsonl`) that this version did not write.
     #[error(
-        "another export is writing to {} (lock file {}); wait for it to end, or delete the lock file if none is running",
-        dir.display(), layout::LOCK
+        "{} is not the manifest of a truora-tui export ({reason}); it was left untouched: choose an empty or new folder for --out",
+        path.display()
+    )]
+    NotOurs { path: PathBuf, reason: String },
+    /// The folder holds an export of other processes than this run asks for.
+    #[error(
+        "{} holds an export made with other options ({}): run the same command as before to resume it, or choose a new --out for this export",
+        dir.display(), differences.join("; ")
+    )]
+    Mismatch {
+        dir: PathBuf,
+        differences: Vec<String>,
+    },
+    #[error(
+        "another export is writing to {}; wait for it to end (the lock is released when it exits, however it exits)",
+        dir.display()
     )]
     Locked { dir: PathBuf },
     /// An error every later request would repeat (a refused key): the export stopped.
     #[error("{0}")]
     Fatal(ApiError),
+    /// An error that ended a run under way (`error`), with what the run did before it.
+    #[error("{error}")]
+    Stopped {
+        error: Box<ExportError>,
+        summary: Box<ExportSummary>,
+    },
 }
 
 impl ExportError {
+    /// 2 for what the command line asked wrong (flags, the `--out` folder), else 1.
     pub fn exit_code(&self) -> u8 {
         match self {
-            ExportError::Usage(_) => 2,
+            ExportError::Usage(_)
+            | ExportError::NotAnArchive { .. }
+            | ExportError::NotOurs { .. }
+            | ExportError::Mismatch { .. } => 2,
+            ExportError::Stopped { error, .. } => error.exit_code(),
             _ => 1,
+        }
+    }
+
+    /// What a run did before the error ended it (only for [`ExportError::Stopped`]).
+    pub fn summary(&self) -> Option<&ExportSummary> {
+        match self {
+            ExportError::Stopped { summary, .. } => Some(summary),
+            _ => None,
+        }
+    }
+
+    /// The error itself, without the summary a run wrapped it in.
+    pub fn cause(&self) -> &ExportError {
+        match self {
+            ExportError::Stopped { error, .. } => error.cause(),
+            other => other,
         }
     }
 
@@ -141,10 +186,16 @@ pub struct ExportSummary {
     pub skipped: u64,
     /// Process id and error, for each process that failed in this run.
     pub failed: Vec<(String, String)>,
+    /// Process id and what Truora no longer keeps (an image host 404), for each file of a
+    /// process exported in this run that no run can fetch. Those processes count as exported.
+    pub missing: Vec<(String, String)>,
     pub images: u64,
     pub files: u64,
     pub bytes: u64,
     pub filtered_out: u64,
+    /// List items left out because `--since`/`--until` was given and they have no readable
+    /// `creation_date`.
+    pub undated: u64,
     /// List items that were not processes (no `process_id`).
     pub not_processes: u64,
     /// The list could not be read to its end.
@@ -156,7 +207,8 @@ pub struct ExportSummary {
 }
 
 impl ExportSummary {
-    /// 0 when everything was exported, 1 when something failed, 130 when interrupted.
+    /// 0 when everything was exported (files Truora no longer keeps aside), 1 when something
+    /// failed that a re-run may fetch, 130 when interrupted.
     pub fn exit_code(&self) -> u8 {
         if self.interrupted {
             130
@@ -169,7 +221,10 @@ impl ExportSummary {
 
     /// Processes neither exported, skipped nor failed (only after an interruption).
     pub fn not_reached(&self) -> u64 {
-        let done = self.exported + self.skipped + self.failed.len() as u64;
+        let done = self
+            .exported
+            .saturating_add(self.skipped)
+            .saturating_add(self.failed.len() as u64);
         self.listed.saturating_sub(done)
     }
 
@@ -191,6 +246,21 @@ impl ExportSummary {
             out.push_str(&format!(
                 "{} list items left out by --status/--since/--until\n",
                 self.filtered_out
+            ));
+        }
+        if self.undated > 0 {
+            out.push_str(&format!(
+                "warning: {} list items have no readable creation_date, so --since/--until left them out; export them with --ids-file if you need them\n",
+                self.undated
+            ));
+        }
+        if !self.missing.is_empty() {
+            let processes: std::collections::HashSet<&str> =
+                self.missing.iter().map(|(id, _)| id.as_str()).collect();
+            out.push_str(&format!(
+                "warning: {} files of {} processes no longer exist at Truora (the image host answered 404); they are listed above and in manifest.json, and no re-run can fetch them\n",
+                self.missing.len(),
+                processes.len()
             ));
         }
         if self.not_processes > 0 {

@@ -1,9 +1,11 @@
 //! The export's moving parts: a lister feeding a bounded channel, a bounded set of process tasks
 //! draining it, and one driver that journals each finished process and reports progress.
 //!
-//! Only the driver writes the journal, so records never interleave. Stopping: the lister stops
-//! reading pages, queued processes are not started, running ones give up at their next request
-//! (files being written are finished first), then the manifest is written as for any other end.
+//! Only the driver writes the journal (on the blocking pool, each record synced), so records
+//! never interleave. Stopping: the lister stops reading pages, queued processes are not started,
+//! running ones give up at their next request (files being written are finished first) and are
+//! journaled as `interrupted` with the files they wrote, then the manifest is written as for any
+//! other end. A fatal error ends the run the same way and is returned with the summary.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,11 +20,11 @@ use tokio::task::JoinSet;
 use crate::api::{ApiError, Client};
 
 use super::layout;
-use super::manifest::{self, Head, Journal, ListInfo, ProcessState, Request};
+use super::manifest::{self, Head, Journal, ListInfo, ProcessState, Record};
 use super::process::{self, Job, Outcome};
 use super::progress::{Event, Progress, Snapshot, Tally};
-use super::resume;
 use super::{ExportError, ExportOptions, ExportSummary, Stop, StopHandle};
+use super::{request, resume};
 
 /// What every process task shares.
 pub(crate) struct Ctx {
@@ -44,6 +46,20 @@ pub(crate) enum Fail {
     Gone {
         what: String,
     },
+    /// An empty body, or bytes in no image format behind a picture link.
+    NotAPicture {
+        what: String,
+        detail: String,
+    },
+    /// A re-signed link points to another object than the result the files were planned from.
+    Changed {
+        what: String,
+    },
+    /// Two ids of the export map to one folder name; `owner` has it.
+    FolderTaken {
+        folder: String,
+        owner: String,
+    },
     Io {
         path: PathBuf,
         source: io::Error,
@@ -58,6 +74,19 @@ impl fmt::Display for Fail {
             Fail::Gone { what } => write!(
                 f,
                 "{what}: the image host has no such file (404): Truora no longer keeps it, so re-running the export will not fetch it"
+            ),
+            Fail::NotAPicture { what, detail } => write!(
+                f,
+                "{what}: the image host sent {detail}, not a picture; run the export again to retry it"
+            ),
+            Fail::Changed { what } => write!(
+                f,
+                "{what}: the process changed while it was exported (its new result links another file); run the export again"
+            ),
+            Fail::FolderTaken { folder, owner } => write!(
+                f,
+                "its folder name {folder} is already used by process {} (two ids map to one name), so it was not exported; please report it",
+                crate::api::client::short(owner)
             ),
             Fail::Io { path, source } => write!(
                 f,
@@ -112,13 +141,12 @@ pub(crate) async fn run(
 ) -> Result<ExportSummary, ExportError> {
     let started = Instant::now();
     let dir = opts.out.clone();
-    let prep_opts = opts.clone();
-    let prepared = tokio::task::spawn_blocking(move || resume::prepare(&prep_opts))
+    let mut head = head(&opts);
+    let (prep_opts, prep_head) = (opts.clone(), head.clone());
+    let prepared = tokio::task::spawn_blocking(move || resume::prepare(&prep_opts, &prep_head))
         .await
         .map_err(|e| ExportError::io(&dir, io::Error::other(e.to_string())))??;
-    let mut head = head(&opts);
-    manifest::write_head(&dir, &head).map_err(|e| ExportError::io(&dir, e))?;
-    let mut journal = Journal::open(&dir).map_err(|e| ExportError::io(&dir, e))?;
+    let mut journal = Some(prepared.journal);
     let (fatal_stop, inner_stop) = Stop::new();
     let forward = {
         let (user, inner) = (stop.clone(), fatal_stop.clone());
@@ -146,6 +174,7 @@ pub(crate) async fn run(
     let mut tasks = JoinSet::new();
     let mut ids = HashMap::new();
     let mut failed = Vec::new();
+    let mut missing = Vec::new();
     let mut fatal: Option<ExportError> = None;
     let mut open = true;
     loop {
@@ -168,16 +197,28 @@ pub(crate) async fn run(
                     }
                 };
                 let Outcome::Done { record, fatal: this_fatal } = outcome else { continue };
-                if let Err(e) = journal.append(&record) {
-                    fatal.get_or_insert(ExportError::io(dir.join(manifest_name()), e));
-                    stop_all(&ctx);
-                    continue;
+                let record = match append(&mut journal, record).await {
+                    Ok(record) => record,
+                    Err(e) => {
+                        fatal.get_or_insert(ExportError::io(dir.join(layout::JOURNAL), e));
+                        stop_all(&ctx);
+                        continue;
+                    }
+                };
+                match record.state {
+                    // Not done: journaled only so the next run reuses what it wrote.
+                    ProcessState::Interrupted => {}
+                    ProcessState::Failed => {
+                        let error = record.error.clone().unwrap_or_else(|| "failed".into());
+                        ctx.report(Event::ProcessDone { process_id: &process_id, skipped: false, error: Some(&error) });
+                        failed.push((process_id, error));
+                    }
+                    ProcessState::Complete => {
+                        let gone = record.missing.iter().filter(|m| m.permanent);
+                        missing.extend(gone.map(|m| (process_id.clone(), m.error.clone())));
+                        ctx.report(Event::ProcessDone { process_id: &process_id, skipped: false, error: None });
+                    }
                 }
-                let error = record.error.as_deref();
-                if let Some(error) = error.filter(|_| record.state == ProcessState::Failed) {
-                    failed.push((process_id.clone(), error.to_owned()));
-                }
-                ctx.report(Event::ProcessDone { process_id: &process_id, skipped: false, error });
                 if let Some(e) = this_fatal {
                     fatal.get_or_insert(e);
                     stop_all(&ctx);
@@ -214,35 +255,59 @@ pub(crate) async fn run(
     head.list = listed.clone();
     let finish_dir = dir.clone();
     let mut final_head = head.clone();
-    tokio::task::spawn_blocking(move || manifest::finish(&finish_dir, &mut final_head))
-        .await
-        .map_err(|e| ExportError::io(&dir, io::Error::other(e.to_string())))?
-        .map_err(|e| ExportError::io(dir.join(manifest_name()), e))?;
-    drop(prepared.lock);
-    if let Some(e) = fatal {
-        return Err(e);
+    let finished =
+        tokio::task::spawn_blocking(move || manifest::finish(&finish_dir, &mut final_head))
+            .await
+            .unwrap_or_else(|e| {
+                Err(io::Error::other(format!(
+                    "the manifest writer stopped ({e})"
+                )))
+            });
+    if let Err(e) = finished {
+        fatal.get_or_insert(ExportError::io(dir.join(layout::MANIFEST), e));
     }
+    drop(prepared.lock);
     let now = ctx.tally.snapshot();
-    Ok(ExportSummary {
+    let summary = ExportSummary {
         out: dir,
         listed: listed.items,
         exported: now.exported,
         skipped: now.skipped,
         failed,
+        missing,
         images: now.images,
         files: now.files,
         bytes: now.bytes,
         filtered_out: listed.filtered_out,
+        undated: listed.undated,
         not_processes: listed.not_processes,
         list_error: listed.error,
         interrupted,
         warnings: prepared.warnings,
         elapsed: started.elapsed(),
-    })
+    };
+    match fatal {
+        Some(error) => Err(ExportError::Stopped {
+            error: Box::new(error),
+            summary: Box::new(summary),
+        }),
+        None => Ok(summary),
+    }
 }
 
-fn manifest_name() -> &'static str {
-    layout::MANIFEST
+/// Appends a record to the journal on the blocking pool (the append is synced to disk).
+async fn append(journal: &mut Option<Journal>, record: Box<Record>) -> io::Result<Box<Record>> {
+    let mut j = journal
+        .take()
+        .ok_or_else(|| io::Error::other("the journal could not be written earlier"))?;
+    let (j, record, written) = tokio::task::spawn_blocking(move || {
+        let written = j.append(&record);
+        (j, record, written)
+    })
+    .await
+    .map_err(|e| io::Error::other(format!("the journal writer stopped ({e})")))?;
+    *journal = Some(j);
+    written.map(|()| record)
 }
 
 /// A fatal error stops the export the way Ctrl-C does, but is returned as the error.
@@ -252,48 +317,17 @@ fn stop_all(ctx: &Ctx) {
 
 fn head(opts: &ExportOptions) -> Head {
     let now = super::date::iso(super::date::now());
-    let f = &opts.filter.text;
     Head {
         format: manifest::FORMAT.into(),
         format_version: manifest::FORMAT_VERSION,
         tool: env!("CARGO_PKG_NAME").into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
-        request: Request {
-            source: if opts.ids.is_some() {
-                "ids-file"
-            } else {
-                "list"
-            }
-            .into(),
-            ids_file: opts.ids.as_ref().and_then(|i| i.file.clone()),
-            ids: opts.ids.as_ref().map(|i| i.ids.len()),
-            status: f.0.clone(),
-            since: f.1.clone(),
-            until: f.2.clone(),
-            images: opts.images,
-            details: opts.details,
-            concurrency: opts.concurrency,
-            identity_url: public_url(&opts.identity_url),
-            validations_url: public_url(&opts.validations_url),
-        },
+        request: request::from_options(opts),
         state: "running".into(),
         started_at: now.clone(),
         updated_at: now,
         list: ListInfo::default(),
         counts: Default::default(),
         journal: layout::JOURNAL.into(),
-    }
-}
-
-/// A base URL fit for the manifest: no user, password or query, which could hold secrets.
-fn public_url(text: &str) -> String {
-    match url::Url::parse(text) {
-        Ok(mut url) => {
-            let _ = url.set_username("");
-            let _ = url.set_password(None);
-            url.set_query(None);
-            url.to_string()
-        }
-        Err(_) => String::new(),
     }
 }

@@ -2,9 +2,21 @@
 //! then `result.json`, then its journal record.
 //!
 //! Images are fetched straight after the result that signed their links. A link that expired
-//! anyway (S3 answers 403, or its `X-Amz-Date` + `X-Amz-Expires` has passed) is re-signed by
-//! fetching the result again; the re-fetch is shared by every image of the process that needs it.
+//! anyway (S3 answers 403, or its `X-Amz-Date` + `X-Amz-Expires` has passed by the local clock)
+//! is re-signed by fetching the result again; the re-fetch is shared by every image of the
+//! process that needs it. The files are planned from the first result and that result is the
+//! one written as `result.json`, so the two always agree: a re-signed link is used only while it
+//! points to the same object as the planned one (else the process changed meanwhile, and fails
+//! for the next run to redo).
+//!
+//! Images are keyed by [`ProcessResult::validation_key`] and field, so two validations sharing
+//! an id never share a file; each validation id's details are fetched once.
+//!
+//! What is not a failure: an image the host no longer has (404) is recorded as permanently
+//! missing and the process still completes. What is: an empty body, or bytes in no image format
+//! behind a picture link (a re-run tries again).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -25,6 +37,9 @@ use super::progress::Event;
 pub(crate) struct Job {
     pub process_id: String,
     pub reuse: Vec<FileRecord>,
+    /// Another process of this export already has this one's folder (two ids that map to one
+    /// name): its id. The process fails without touching the folder.
+    pub folder_taken_by: Option<String>,
 }
 
 pub(crate) enum Outcome {
@@ -33,7 +48,8 @@ pub(crate) enum Outcome {
         /// An error every later process would repeat (a refused key, a full disk): stop.
         fatal: Option<ExportError>,
     },
-    /// Stopped before the process was finished; it is not recorded and is redone next time.
+    /// Stopped before its result arrived: nothing new to record (an earlier record, if any,
+    /// still stands).
     Interrupted,
 }
 
@@ -43,10 +59,15 @@ enum Task {
         validation_id: String,
     },
     Image {
-        validation_id: String,
+        /// The validation's key within the result.
+        key: String,
         field: String,
         /// `<validation type>-<field>`, made unique within the process.
         stem: String,
+        /// The link in the result the plan came from.
+        link: String,
+        /// A picture is expected (not a PDF or an unknown file).
+        picture: bool,
     },
 }
 
@@ -62,7 +83,7 @@ pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
     let base = ctx.dir.join(&folder);
     let mut record = Record {
         process_id: id.to_owned(),
-        folder,
+        folder: folder.clone(),
         state: ProcessState::Complete,
         error: None,
         finished_at: String::new(),
@@ -72,8 +93,11 @@ pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
         files: Vec::new(),
         missing: Vec::new(),
     };
+    if let Some(owner) = job.folder_taken_by {
+        return failed(record, vec![Fail::FolderTaken { folder, owner }]);
+    }
     let first = match ctx.call(|| ctx.client.process_result(id)).await {
-        Ok(f) => f,
+        Ok(f) => Arc::new(f),
         Err(Fail::Stopped) => return Outcome::Interrupted,
         Err(e) => {
             // Whatever an earlier run saved is still there and still listed.
@@ -88,9 +112,9 @@ pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
     record.summary = summary(&first.parsed);
     let latest = Mutex::new(Latest {
         generation: 0,
-        result: Arc::new(first),
+        result: first.clone(),
     });
-    let tasks = plan(&latest.lock().await.result.parsed, &ctx);
+    let tasks = plan(&first.parsed, &ctx);
     let outcomes = join_all(
         tasks
             .into_iter()
@@ -98,18 +122,23 @@ pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
     )
     .await;
     let mut errors = Vec::new();
+    let mut stopped = false;
     for outcome in outcomes {
         match outcome {
             Ok(file) => record.files.push(file),
-            Err((_, Fail::Stopped)) => return Outcome::Interrupted,
-            Err((m, e)) => {
+            Err((_, Fail::Stopped)) => stopped = true,
+            Err((mut m, e)) => {
+                // Gone at Truora: recorded, but no re-run can fetch it, so not a failure.
+                m.permanent = matches!(e, Fail::Gone { .. });
+                if !m.permanent {
+                    errors.push(e);
+                }
                 record.missing.push(m);
-                errors.push(e);
             }
         }
     }
-    let body = latest.into_inner().result;
-    match write(&ctx, &base, RESULT.to_owned(), body.body.clone(), false).await {
+    // The result the files were planned from, even if a link was re-signed meanwhile.
+    match write(&ctx, &base, RESULT.to_owned(), first.body.clone(), false).await {
         Ok((bytes, sha256)) => record.files.insert(
             0,
             FileRecord {
@@ -124,10 +153,18 @@ pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
         ),
         Err(e) => errors.push(e),
     }
-    if errors.is_empty() {
+    if !errors.is_empty() {
+        failed(record, errors)
+    } else if stopped {
+        // Journaled with what was written, so the next run reuses it.
+        record.state = ProcessState::Interrupted;
+        record.error = Some(
+            "the export was stopped before this process was finished; the next run resumes it"
+                .into(),
+        );
         done(record, None)
     } else {
-        failed(record, errors)
+        done(record, None)
     }
 }
 
@@ -194,14 +231,16 @@ pub(crate) fn summary(result: &ProcessResult) -> serde_json::Map<String, serde_j
         .collect()
 }
 
-/// Details for each validation with an id; each image link, named as the browser saves it.
+/// Details for each validation id (once, however many validations share it); each image link,
+/// keyed by its validation's key and named as the browser saves it.
 fn plan(result: &ProcessResult, ctx: &Ctx) -> Vec<Task> {
     let mut tasks = Vec::new();
     if ctx.opts.details {
+        let mut seen = HashSet::new();
         tasks.extend(result.validations.iter().filter_map(|v| {
-            Some(Task::Details {
-                validation_id: v.validation_id.clone()?,
-            })
+            let id = v.validation_id.clone()?;
+            seen.insert(id.clone())
+                .then_some(Task::Details { validation_id: id })
         }));
     }
     if ctx.opts.images {
@@ -209,9 +248,11 @@ fn plan(result: &ProcessResult, ctx: &Ctx) -> Vec<Task> {
             layout::image_stems(result)
                 .into_iter()
                 .map(|s| Task::Image {
-                    validation_id: s.validation_id,
+                    key: s.validation_id,
                     field: s.field,
                     stem: s.stem,
+                    link: s.link,
+                    picture: s.kind.is_picture(),
                 }),
         );
     }
@@ -231,7 +272,15 @@ async fn run_task(
     match task {
         Task::Details { validation_id } => {
             let vid = Some(validation_id.as_str());
-            if let Some(file) = reusable(base, reuse, FileKind::Details, vid, None).await {
+            let path = layout::details_path(&validation_id);
+            let wanted = Reuse {
+                kind: FileKind::Details,
+                key: vid,
+                field: None,
+                object: None,
+                path_stem: path.strip_suffix(".json").unwrap_or(&path),
+            };
+            if let Some(file) = reusable(base, reuse, wanted).await {
                 return Ok(file);
             }
             let fail = |e: Fail| (fail_missing(FileKind::Details, vid, None, &e), e);
@@ -239,7 +288,6 @@ async fn run_task(
                 .call(|| ctx.client.validation_details(&validation_id))
                 .await
                 .map_err(fail)?;
-            let path = layout::details_path(&validation_id);
             let (bytes, sha256) = write(ctx, base, path.clone(), fetched.body, false)
                 .await
                 .map_err(fail)?;
@@ -254,28 +302,52 @@ async fn run_task(
             })
         }
         Task::Image {
-            validation_id,
+            key,
             field,
             stem,
+            link,
+            picture,
         } => {
-            let (vid, f) = (Some(validation_id.as_str()), Some(field.as_str()));
-            if let Some(file) = reusable(base, reuse, FileKind::Image, vid, f).await {
+            let (vid, f) = (Some(key.as_str()), Some(field.as_str()));
+            let object = layout::without_query(&link);
+            let path_stem = format!("{IMAGES}/{stem}");
+            let wanted = Reuse {
+                kind: FileKind::Image,
+                key: vid,
+                field: f,
+                object: Some(&object),
+                path_stem: &path_stem,
+            };
+            if let Some(file) = reusable(base, reuse, wanted).await {
                 return Ok(file);
             }
             let fail = |e: Fail| (fail_missing(FileKind::Image, vid, f, &e), e);
-            let (url, bytes) = download(ctx, process_id, &validation_id, &field, latest)
+            let what = format!(
+                "image {field} of validation {}",
+                crate::api::client::short(&key)
+            );
+            let (url, bytes) = download(ctx, process_id, &key, &field, &object, &what, latest)
                 .await
                 .map_err(fail)?;
+            let format = images::sniff(&bytes);
+            if bytes.is_empty() || (picture && format.is_none()) {
+                let detail = if bytes.is_empty() {
+                    "an empty file".to_owned()
+                } else {
+                    format!("{} bytes in no image format", bytes.len())
+                };
+                return Err(fail(Fail::NotAPicture { what, detail }));
+            }
             // The browser's save name: `<type>-<field>.<ext>`, the extension from the bytes.
-            let ext = images::extension(images::sniff(&bytes).unwrap_or_default());
-            let path = format!("{IMAGES}/{stem}.{ext}");
+            let ext = images::extension(format.unwrap_or_default());
+            let path = format!("{path_stem}.{ext}");
             let (size, sha256) = write(ctx, base, path.clone(), bytes, true)
                 .await
                 .map_err(fail)?;
             Ok(FileRecord {
                 path,
                 kind: FileKind::Image,
-                validation_id: Some(validation_id),
+                validation_id: Some(key),
                 field: Some(field),
                 link: Some(layout::without_query(&url)),
                 bytes: size,
@@ -291,27 +363,34 @@ fn fail_missing(kind: FileKind, vid: Option<&str>, field: Option<&str>, e: &Fail
         validation_id: vid.map(str::to_owned),
         field: field.map(str::to_owned),
         error: e.to_string(),
+        permanent: false,
     }
 }
 
-/// An image's bytes; a stale link is re-signed once by fetching the result again.
+/// An image's bytes; a stale link is re-signed once by fetching the result again. `object` is
+/// the planned link without its signature: a re-signed link must point to the same object.
 async fn download(
     ctx: &Ctx,
     process_id: &str,
-    validation_id: &str,
+    key: &str,
     field: &str,
+    object: &str,
+    what: &str,
     latest: &Mutex<Latest>,
 ) -> Result<(String, Vec<u8>), Fail> {
-    let what = format!(
-        "image {field} of validation {}",
-        crate::api::client::short(validation_id)
-    );
-    let find = |l: &Latest| link_in(&l.result.parsed, validation_id, field);
+    let what = what.to_owned();
+    let find = |l: &Latest| link_in(&l.result.parsed, key, field);
     let (mut generation, mut url) = {
         let l = latest.lock().await;
         (l.generation, find(&l))
     };
     for attempt in 0..2 {
+        if url
+            .as_deref()
+            .is_some_and(|u| layout::without_query(u) != object)
+        {
+            return Err(Fail::Changed { what });
+        }
         let expired = url.as_deref().is_none_or(link_has_expired);
         if !expired || attempt == 1 {
             let Some(link) = url.clone() else { break };
@@ -336,15 +415,12 @@ async fn download(
     }))
 }
 
-fn link_in(result: &ProcessResult, validation_id: &str, field: &str) -> Option<String> {
+/// The link of an image key in a result: the validation with that key, the image with that field.
+fn link_in(result: &ProcessResult, key: &str, field: &str) -> Option<String> {
     result
-        .validations
+        .validation_by_key(key)?
+        .images
         .iter()
-        .filter(|v| match &v.validation_id {
-            Some(id) => id == validation_id,
-            None => validation_id == format!("#{}", v.index),
-        })
-        .flat_map(|v| &v.images)
         .find(|l| l.field == field)
         .map(|l| l.url.clone())
 }
@@ -357,16 +433,28 @@ fn link_has_expired(link: &str) -> bool {
         .is_some_and(|t| t <= std::time::SystemTime::now())
 }
 
-/// A file an earlier run wrote for the same key, still there with the same checksum.
-async fn reusable(
-    base: &Path,
-    reuse: &[FileRecord],
+/// What a reusable file must match.
+struct Reuse<'a> {
     kind: FileKind,
-    vid: Option<&str>,
-    field: Option<&str>,
-) -> Option<FileRecord> {
+    key: Option<&'a str>,
+    field: Option<&'a str>,
+    /// For images: the link without its signature (the same object at the image host).
+    object: Option<&'a str>,
+    /// The planned path without its extension: a reused file keeps its name, and no new file of
+    /// the process can be written over it.
+    path_stem: &'a str,
+}
+
+/// A file an earlier run wrote for the same key, link and name, still there with the same
+/// checksum.
+async fn reusable(base: &Path, reuse: &[FileRecord], wanted: Reuse<'_>) -> Option<FileRecord> {
     let file = reuse.iter().find(|f| {
-        f.kind == kind && f.validation_id.as_deref() == vid && f.field.as_deref() == field
+        f.kind == wanted.kind
+            && f.validation_id.as_deref() == wanted.key
+            && f.field.as_deref() == wanted.field
+            && (wanted.object.is_none() || f.link.as_deref() == wanted.object)
+            && f.path.rsplit_once('.').map(|(stem, _)| stem) == Some(wanted.path_stem)
+            && layout::is_safe_relative(&f.path)
     })?;
     let path = base.join(&file.path);
     let expected = file.sha256.clone();

@@ -1,51 +1,95 @@
 //! Before a run: claim the folder, clean up after a killed run, and learn what earlier runs did.
 //!
+//! - A folder is used only when it is new, empty, or an export: its `manifest.json` must carry
+//!   our `format` and a version we read (a journal of our records vouches for a damaged
+//!   manifest). Anything else is refused untouched, so `--out ~` cannot overwrite a stranger's
+//!   `manifest.json`.
+//! - The run holds an advisory lock on `.truora-tui-export.lock` for its whole life; the kernel
+//!   releases it however the process ends (Ctrl-C twice, SIGTERM, a dropped SSH session, kill).
+//! - A resumed run must ask for the same processes as the earlier one ([`super::request`]).
+//! - Records are checked before they are trusted: a record whose folder is not its process's
+//!   folder, or that names a file outside it, is dropped (and said), and its process redone.
+//!
 //! A process counts as done only when its latest record says `complete`, covers what this run
-//! asks for (a `--no-images` export is not complete for a run that wants images), and each of
-//! its files is still there with the recorded size. Anything else is redone, reusing the files
-//! that are still there (their checksums are checked again before reuse).
+//! asks for (a `--no-images` export is not complete for a run that wants images), each of its
+//! files is still there with the recorded size, and it was not `pending` when exported (a
+//! pending process changes; so does one whose status in the list is not the recorded one, see
+//! [`Prior::reuse`]). Anything else is redone, reusing the files that are still there (their
+//! checksums, and for images their links, are checked again before reuse).
 
 use std::collections::HashMap;
-use std::fs;
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::layout::{self, JOURNAL, LOCK, MANIFEST};
-use super::manifest::{self, FileRecord, ProcessState, Record};
+use super::manifest::{self, FileKind, FileRecord, Head, Journal, ProcessState, Record};
 use super::{ExportError, ExportOptions};
 
 /// What an earlier run left for one process.
-pub(crate) enum Prior {
-    Complete,
-    /// Files that can be reused if their checksum still matches.
-    Partial(Vec<FileRecord>),
+pub(crate) struct Prior {
+    /// Complete, and every file still there.
+    complete: bool,
+    /// The process's status when it was exported (from its result).
+    status: Option<String>,
+    /// Files still there with their recorded size (checksums are checked before reuse).
+    files: Vec<FileRecord>,
 }
 
-/// Held for the whole run; removes the lock file when dropped.
+impl Prior {
+    /// What this run does with the process, given its status in the list now (`None` when
+    /// unknown, as with an ids file): `None` to skip it, else the files it may reuse. A process
+    /// that was pending when exported, or whose status changed since, is exported again; its
+    /// images are reused when their links still point to the same objects, its result and
+    /// details are fetched anew.
+    pub fn reuse(self, status_now: Option<&str>) -> Option<Vec<FileRecord>> {
+        let before = self.status.as_deref();
+        let changed =
+            matches!((before, status_now), (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b));
+        let pending = before.is_some_and(|s| s.eq_ignore_ascii_case("pending"));
+        if self.complete && !changed && !pending {
+            return None;
+        }
+        let mut files = self.files;
+        if changed || pending {
+            files.retain(|f| f.kind == FileKind::Image);
+        }
+        Some(files)
+    }
+}
+
+/// Held for the whole run: an advisory lock on the lock file, released by the kernel when the
+/// process ends however it ends. Dropping it removes the file, then unlocks.
 pub(crate) struct Lock {
     path: PathBuf,
+    _file: Option<File>,
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
+        if self._file.is_some() {
+            let _ = fs::remove_file(&self.path);
+        }
     }
 }
 
 pub(crate) struct Prepared {
     pub lock: Lock,
+    pub journal: Journal,
     pub prior: HashMap<String, Prior>,
     pub warnings: Vec<String>,
 }
 
-/// Claims `opts.out` and reads what is there. Blocking: call from `spawn_blocking`.
-pub(crate) fn prepare(opts: &ExportOptions) -> Result<Prepared, ExportError> {
+/// Claims `opts.out`, reads what is there, writes `head` as the manifest and opens the journal.
+/// Blocking: call from `spawn_blocking`.
+pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, ExportError> {
     let dir = &opts.out;
     let io = |e| ExportError::io(dir, e);
+    let mut warnings = Vec::new();
     check_folder(dir)?;
     layout::make_dirs(dir).map_err(io)?;
-    let lock = claim(dir)?;
-    let mut warnings = Vec::new();
+    let lock = claim(dir, &mut warnings)?;
+    make_private(dir, &mut warnings);
     let removed = layout::sweep_temp_files(dir).map_err(io)?;
     if removed > 0 {
         warnings.push(format!(
@@ -56,11 +100,26 @@ pub(crate) fn prepare(opts: &ExportOptions) -> Result<Prepared, ExportError> {
         Ok(m) => m,
         Err(reason) => {
             warnings.push(format!(
-                "manifest.json is damaged ({reason}); resuming from {JOURNAL}"
+                "{MANIFEST} is damaged ({reason}); resuming from {JOURNAL} (the options of the earlier run cannot be checked)"
             ));
             None
         }
     };
+    if let Some(m) = &manifest {
+        if let Some(reason) = manifest::foreign_reason(&m.head) {
+            return Err(ExportError::NotOurs {
+                path: dir.join(MANIFEST),
+                reason,
+            });
+        }
+        let differences = super::request::differences(&m.head.request, &head.request);
+        if !differences.is_empty() {
+            return Err(ExportError::Mismatch {
+                dir: dir.clone(),
+                differences,
+            });
+        }
+    }
     if let Some(records) = manifest.and_then(|m| m.processes)
         && !dir.join(JOURNAL).exists()
         && !records.is_empty()
@@ -68,9 +127,15 @@ pub(crate) fn prepare(opts: &ExportOptions) -> Result<Prepared, ExportError> {
         seed_journal(dir, &records).map_err(io)?;
     }
     let mut prior = HashMap::new();
+    let mut untrusted = 0usize;
     let bad = manifest::read_journal(dir, |record| {
         let id = record.process_id.clone();
-        prior.insert(id, classify(dir, record, opts));
+        if is_trustworthy(&record) {
+            prior.insert(id, classify(dir, record, opts));
+        } else {
+            untrusted += 1;
+            prior.remove(&id);
+        }
     })
     .map_err(io)?;
     if bad > 0 {
@@ -78,71 +143,144 @@ pub(crate) fn prepare(opts: &ExportOptions) -> Result<Prepared, ExportError> {
             "{bad} lines of {JOURNAL} could not be read (a run was killed while writing); those processes are exported again"
         ));
     }
+    if untrusted > 0 {
+        warnings.push(format!(
+            "{untrusted} records of {JOURNAL} name a folder that is not their process's, or a file outside it (the file was edited); ignored, and those processes are exported again"
+        ));
+    }
+    manifest::write_head(dir, head).map_err(|e| ExportError::io(dir.join(MANIFEST), e))?;
+    let journal = Journal::open(dir).map_err(|e| ExportError::io(dir.join(JOURNAL), e))?;
     Ok(Prepared {
         lock,
+        journal,
         prior,
         warnings,
     })
 }
 
-/// An existing folder must be empty or an export: `--out ~` must not litter a home folder.
+/// An existing folder must be empty or an export: `--out ~` must not litter a home folder, and
+/// a `manifest.json` that is not ours is never overwritten.
 fn check_folder(dir: &Path) -> Result<(), ExportError> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(ExportError::io(dir, e)),
     };
-    let mut names = entries
+    let names: Vec<String> = entries
         .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned());
-    let ours = |n: &str| n == MANIFEST || n == JOURNAL;
-    let mut any = false;
-    for name in names.by_ref() {
-        if ours(&name) {
-            return Ok(());
-        }
-        any |= name != LOCK && !layout::is_temp_name(&name);
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let has = |n: &str| names.iter().any(|name| name == n);
+    let journal_ours = || manifest::journal_is_ours(dir).map_err(|e| ExportError::io(dir, e));
+    if has(MANIFEST) {
+        let path = dir.join(MANIFEST);
+        return match manifest::read_manifest(dir) {
+            Ok(Some(m)) => match manifest::foreign_reason(&m.head) {
+                None => Ok(()),
+                Some(reason) => Err(ExportError::NotOurs { path, reason }),
+            },
+            Ok(None) => Ok(()),
+            // A damaged manifest of ours is vouched for by a journal of our records.
+            Err(_) if has(JOURNAL) && journal_ours()? => Ok(()),
+            Err(reason) => Err(ExportError::NotOurs {
+                path,
+                reason: format!("it is not the JSON of an export ({reason})"),
+            }),
+        };
     }
-    if any {
+    if has(JOURNAL) {
+        return if journal_ours()? {
+            Ok(())
+        } else {
+            Err(ExportError::NotOurs {
+                path: dir.join(JOURNAL),
+                reason: "its lines are not records of an export".into(),
+            })
+        };
+    }
+    if names
+        .iter()
+        .any(|name| name != LOCK && !layout::is_temp_name(name))
+    {
         Err(ExportError::NotAnArchive { dir: dir.into() })
     } else {
         Ok(())
     }
 }
 
-/// Creates the lock file, taking over one left by a process that no longer runs.
-fn claim(dir: &Path) -> Result<Lock, ExportError> {
+/// Takes the advisory lock on the lock file (creating it). A lock file left by a run that ended
+/// is not locked by anyone, so it is simply taken over.
+fn claim(dir: &Path, warnings: &mut Vec<String>) -> Result<Lock, ExportError> {
     let path = dir.join(LOCK);
-    for _ in 0..2 {
+    for _ in 0..3 {
         let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
+        options.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(&path) {
-            Ok(mut file) => {
-                let _ = writeln!(file, "{}", std::process::id());
-                return Ok(Lock { path });
+        let mut file = options.open(&path).map_err(|e| ExportError::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(ExportError::Locked { dir: dir.into() });
             }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let owner = fs::read_to_string(&path).unwrap_or_default();
-                if !is_stale(owner.trim()) {
-                    return Err(ExportError::Locked { dir: dir.into() });
-                }
-                let _ = fs::remove_file(&path);
+            Err(fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => {
+                warnings.push(format!(
+                    "the file system of {} cannot lock files: make sure no other export writes to this folder",
+                    dir.display()
+                ));
+                return Ok(Lock { path, _file: None });
             }
-            Err(e) => return Err(ExportError::io(&path, e)),
+            Err(fs::TryLockError::Error(e)) => return Err(ExportError::io(&path, e)),
         }
+        // The run that held it may have removed the file between our open and our lock: a lock
+        // on a removed file guards nothing, so open the name again.
+        if !still_named(&file, &path) {
+            continue;
+        }
+        let _ = file.set_len(0);
+        let _ = writeln!(file, "{}", std::process::id());
+        return Ok(Lock {
+            path,
+            _file: Some(file),
+        });
     }
     Err(ExportError::Locked { dir: dir.into() })
 }
 
-/// A lock whose process is gone (known only where `/proc` exists) or that holds no pid.
-fn is_stale(owner: &str) -> bool {
-    let Ok(pid) = owner.parse::<u32>() else {
-        return true;
-    };
-    let proc = Path::new("/proc");
-    proc.is_dir() && !proc.join(pid.to_string()).exists()
+/// Whether `path` still names the open `file`.
+fn still_named(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// The archive holds identity documents: its root is 0700 even when `--out` existed with looser
+/// permissions.
+fn make_private(dir: &Path, warnings: &mut Vec<String>) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = fs::set_permissions(dir, fs::Permissions::from_mode(0o700)) {
+            warnings.push(format!(
+                "could not make {} private (chmod 700: {e}); others may be able to read the export: fix its permissions",
+                dir.display()
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, warnings);
+    }
 }
 
 fn seed_journal(dir: &Path, records: &[Record]) -> io::Result<()> {
@@ -154,6 +292,15 @@ fn seed_journal(dir: &Path, records: &[Record]) -> io::Result<()> {
     layout::write_atomic(&dir.join(JOURNAL), &text)
 }
 
+/// A record may be used only if it points into its own process's folder.
+fn is_trustworthy(record: &Record) -> bool {
+    record.folder == layout::id_name(&record.process_id)
+        && record
+            .files
+            .iter()
+            .all(|f| layout::is_safe_relative(&f.path))
+}
+
 fn classify(dir: &Path, record: Record, opts: &ExportOptions) -> Prior {
     let folder = dir.join(&record.folder);
     let total = record.files.len();
@@ -161,13 +308,87 @@ fn classify(dir: &Path, record: Record, opts: &ExportOptions) -> Prior {
         .files
         .into_iter()
         .filter(|f| {
-            fs::metadata(folder.join(&f.path)).is_ok_and(|m| m.is_file() && m.len() == f.bytes)
+            fs::symlink_metadata(folder.join(&f.path))
+                .is_ok_and(|m| m.is_file() && m.len() == f.bytes)
         })
         .collect();
     let covers = (record.images || !opts.images) && (record.details || !opts.details);
-    if record.state == ProcessState::Complete && covers && present.len() == total {
-        Prior::Complete
-    } else {
-        Prior::Partial(present)
+    Prior {
+        complete: record.state == ProcessState::Complete && covers && present.len() == total,
+        status: record
+            .summary
+            .get("status")
+            .and_then(|s| s.as_str())
+            .map(str::to_owned),
+        files: present,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prior(complete: bool, status: &str) -> Prior {
+        let file = |kind, path: &str| FileRecord {
+            path: path.into(),
+            kind,
+            validation_id: None,
+            field: None,
+            link: None,
+            bytes: 1,
+            sha256: String::new(),
+        };
+        Prior {
+            complete,
+            status: Some(status.into()),
+            files: vec![
+                file(FileKind::Result, "result.json"),
+                file(FileKind::Details, "validations/V.json"),
+                file(FileKind::Image, "images/a.jpg"),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_complete_process_is_skipped_unless_it_was_pending_or_changed() {
+        assert!(prior(true, "success").reuse(Some("success")).is_none());
+        assert!(prior(true, "success").reuse(None).is_none());
+        let pending = prior(true, "pending").reuse(None).expect("redone");
+        assert_eq!(pending.len(), 1, "only images are reused: {pending:?}");
+        let changed = prior(true, "failure")
+            .reuse(Some("success"))
+            .expect("redone");
+        assert_eq!(changed[0].kind, FileKind::Image);
+        assert_eq!(
+            prior(false, "failure")
+                .reuse(Some("failure"))
+                .unwrap()
+                .len(),
+            3
+        );
+    }
+
+    #[test]
+    fn records_pointing_elsewhere_are_not_trusted() {
+        let mut r = Record {
+            process_id: "IDP1".into(),
+            folder: "IDP1".into(),
+            state: ProcessState::Complete,
+            error: None,
+            finished_at: String::new(),
+            images: true,
+            details: true,
+            summary: Default::default(),
+            files: Vec::new(),
+            missing: Vec::new(),
+        };
+        assert!(is_trustworthy(&r));
+        r.folder = "IDP2".into();
+        assert!(!is_trustworthy(&r), "another process's folder");
+        r.folder = "IDP1".into();
+        r.files = prior(true, "x").files;
+        assert!(is_trustworthy(&r));
+        r.files[0].path = "../../etc/passwd".into();
+        assert!(!is_trustworthy(&r), "a file outside the folder");
     }
 }

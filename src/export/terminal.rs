@@ -15,20 +15,26 @@ use super::{ExportError, ExportOptions, ExportSummary, Stop};
 /// How often plain progress lines are printed when stdout is not a terminal.
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
-/// Runs the export with Ctrl-C handling and progress on stdout; failures go to stderr, one per
-/// line, then the summary to stdout. Returns the exit code.
+/// Runs the export with Ctrl-C handling and progress on stdout; failures (and files Truora no
+/// longer keeps) go to stderr, one per line, then the summary to stdout, then the error that
+/// ended the run, if one did. A closed stdout or stderr (`export … | head`) is not an error: the
+/// export still runs to its end. Returns the exit code.
 pub async fn run_in_terminal(client: Client, opts: ExportOptions) -> u8 {
     let (handle, stop) = Stop::new();
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_err() {
             return;
         }
-        eprintln!(
-            "\ntruora-tui: stopping: finishing the files being written… (Ctrl-C again to quit at once)"
+        say(
+            &mut std::io::stderr(),
+            "\ntruora-tui: stopping: finishing the files being written… (Ctrl-C again to quit at once)",
         );
         handle.stop();
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("truora-tui: quitting; the next run resumes");
+            say(
+                &mut std::io::stderr(),
+                "truora-tui: quitting; the next run resumes",
+            );
             std::process::exit(130);
         }
     });
@@ -42,28 +48,61 @@ pub async fn run_in_terminal(client: Client, opts: ExportOptions) -> u8 {
         super::run(client, opts, lines, stop).await
     };
     ctrl_c.abort();
-    report(outcome)
+    report(
+        &outcome,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    match outcome {
+        Ok(summary) => summary.exit_code(),
+        Err(e) => e.exit_code(),
+    }
 }
 
-fn report(outcome: Result<ExportSummary, ExportError>) -> u8 {
-    match outcome {
-        Ok(summary) => {
-            let mut stderr = std::io::stderr().lock();
-            for (id, error) in &summary.failed {
-                let _ = writeln!(
-                    stderr,
-                    "truora-tui: failed: {}: {}",
-                    crate::sanitize::terminal_text(id),
-                    crate::sanitize::terminal_text(error)
-                );
-            }
-            drop(stderr);
-            print!("{}", summary.render());
-            summary.exit_code()
+/// Writes what a run ended with: per-process lines to `err`, the summary to `out`, then the
+/// error that ended the run (if any) to `err`. Write errors (a closed pipe) are ignored: the
+/// exit code still tells how the export went.
+pub fn report(
+    outcome: &Result<ExportSummary, ExportError>,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) {
+    let summary = match outcome {
+        Ok(summary) => Some(summary),
+        Err(e) => e.summary(),
+    };
+    if let Some(summary) = summary {
+        let clean = |s: &str| crate::sanitize::terminal_text(s).into_owned();
+        for (id, error) in &summary.failed {
+            say(
+                err,
+                &format!("truora-tui: failed: {}: {}", clean(id), clean(error)),
+            );
         }
-        Err(e) => {
-            eprintln!("truora-tui: {e}");
-            e.exit_code()
+        for (id, what) in &summary.missing {
+            say(
+                err,
+                &format!(
+                    "truora-tui: warning: no longer at Truora: {}: {}",
+                    clean(id),
+                    clean(what)
+                ),
+            );
         }
+        let _ = out.write_all(summary.render().as_bytes());
+        let _ = out.flush();
     }
+    if let Err(e) = outcome {
+        let text = e.to_string();
+        say(
+            err,
+            &format!("truora-tui: {}", crate::sanitize::terminal_text(&text)),
+        );
+    }
+}
+
+/// One line, best effort.
+fn say(w: &mut impl Write, line: &str) {
+    let _ = writeln!(w, "{line}");
+    let _ = w.flush();
 }
