@@ -239,37 +239,53 @@ async fn hostile_ids_and_fields_stay_inside_the_archive() {
 
 #[tokio::test]
 async fn two_ids_that_map_to_one_folder_never_share_it() {
-    let mock = Mock::start().await;
-    let first = "IDP/a";
-    let second = layout::id_name(first);
-    assert_ne!(first, second);
-    let mut list = Vec::new();
-    for id in [first, second.as_str()] {
-        list.push(json!({"process_id": id}));
-        mock.set_results(id, vec![process(id, "success", json!([]))]);
+    let hashed = "IDP/a";
+    let plain = layout::id_name(hashed);
+    assert_ne!(hashed, plain);
+    // Whichever comes first in the list keeps the folder; the other fails, unfetched.
+    for (first, second) in [(hashed, plain.as_str()), (plain.as_str(), hashed)] {
+        let mock = Mock::start().await;
+        let mut list = Vec::new();
+        for id in [first, second] {
+            list.push(json!({"process_id": id}));
+            mock.set_results(id, vec![process(id, "success", json!([]))]);
+        }
+        mock.set_list(Value::Array(list));
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("a");
+        let summary = run(&mock, options(&mock, &out, None, 2)).await;
+        assert_eq!(summary.exported, 1);
+        assert_eq!(summary.failed.len(), 1);
+        let (id, error) = &summary.failed[0];
+        assert_eq!(id, second);
+        assert!(
+            error.contains(&format!("already used by process {first}"))
+                && error.contains("report it"),
+            "{error}"
+        );
+        assert_eq!(summary.exit_code(), 1);
+        let (_, result) = Archive::open(&out).unwrap().result(first).unwrap();
+        assert_eq!(
+            result.process_id.as_deref(),
+            Some(first),
+            "the folder is the first's"
+        );
+        let asked: Vec<String> = requests_to(&mock, "/v1/processes/IDP");
+        assert_eq!(asked.len(), 1, "the second was not fetched: {asked:?}");
+        // A later run keeps it that way, whatever the order.
+        mock.set_list(Value::Array(list_reversed(&[first, second])));
+        let again = run(&mock, options(&mock, &out, None, 2)).await;
+        assert_eq!(again.failed.len(), 1);
+        assert_eq!(again.failed[0].0, second);
+        mock.shutdown().await;
     }
-    mock.set_list(Value::Array(list));
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("a");
-    let summary = run(&mock, options(&mock, &out, None, 2)).await;
-    assert_eq!(summary.exported, 1);
-    assert_eq!(summary.failed.len(), 1);
-    let (id, error) = &summary.failed[0];
-    assert_eq!(id, &second);
-    assert!(
-        error.contains("already used by process IDP/a") && error.contains("report it"),
-        "{error}"
-    );
-    assert_eq!(summary.exit_code(), 1);
-    let (_, result) = Archive::open(&out).unwrap().result(first).unwrap();
-    assert_eq!(
-        result.process_id.as_deref(),
-        Some(first),
-        "the folder is the first's"
-    );
-    let asked: Vec<String> = requests_to(&mock, "/v1/processes/IDP");
-    assert_eq!(asked.len(), 1, "the second was not fetched: {asked:?}");
-    mock.shutdown().await;
+}
+
+fn list_reversed(ids: &[&str]) -> Vec<Value> {
+    ids.iter()
+        .rev()
+        .map(|id| json!({"process_id": id}))
+        .collect()
 }
 
 #[tokio::test]

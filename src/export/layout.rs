@@ -216,13 +216,15 @@ impl TempFile {
     }
 
     /// Flushes and syncs the temp file, renames it over `target`, then syncs the folder so the
-    /// new name is durable too.
+    /// new name is durable too (where the file system allows: failing that loses nothing
+    /// already written, as in `images::save`).
     pub fn commit(mut self, target: &Path) -> io::Result<()> {
         self.file.flush()?;
         self.file.sync_all()?;
         fs::rename(&self.path, target)?;
         self.committed = true;
-        sync_dir(target.parent().unwrap_or(Path::new(".")))
+        let _ = sync_dir(target.parent().unwrap_or(Path::new(".")));
+        Ok(())
     }
 }
 

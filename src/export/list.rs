@@ -39,16 +39,21 @@ pub(crate) async fn list(
             };
         }
     };
-    // Folder → the process that has it; processes of earlier runs keep theirs.
-    let folders = prior
-        .keys()
-        .map(|id| (layout::id_name(id), id.clone()))
+    // Processes of earlier runs keep the folders they wrote to.
+    let hashed = prior
+        .iter()
+        .filter(|(_, p)| p.holds_files())
+        .filter_map(|(id, _)| {
+            let folder = layout::id_name(id);
+            (folder != *id).then(|| (folder, id.clone()))
+        })
         .collect();
     let mut lister = Lister {
         ctx: &ctx,
         prior,
         seen: HashSet::new(),
-        folders,
+        lost: HashSet::new(),
+        hashed,
         out,
         info: ListInfo::default(),
         jobs: Vec::new(),
@@ -115,7 +120,12 @@ struct Lister<'a> {
     ctx: &'a Ctx,
     prior: HashMap<String, Prior>,
     seen: HashSet<String>,
-    folders: HashMap<String, String>,
+    /// Folder → id, for ids whose folder is not the id itself (hashed names). An id that is a
+    /// safe name is its own folder, so `seen` and `prior` say who has those: real Truora ids
+    /// need no entry here, and memory stays flat.
+    hashed: HashMap<String, String>,
+    /// Ids of this run that did not get their folder (another id has it).
+    lost: HashSet<String>,
     out: JsonLines,
     info: ListInfo,
     /// Jobs of the current page, not yet handed over.
@@ -147,16 +157,9 @@ impl Lister<'_> {
         }
         self.out.push(raw);
         self.info.items += 1;
-        let folder = layout::id_name(&id);
-        let taken = match self.folders.get(&folder) {
-            Some(owner) if *owner != id => Some(owner.clone()),
-            Some(_) => None,
-            None => {
-                self.folders.insert(folder, id.clone());
-                None
-            }
-        };
+        let taken = self.folder_owner(&id);
         if taken.is_some() {
+            self.lost.insert(id.clone());
             self.jobs.push(Job {
                 process_id: id,
                 reuse: Vec::new(),
@@ -182,6 +185,32 @@ impl Lister<'_> {
             reuse,
             folder_taken_by: None,
         });
+    }
+
+    /// Another process that already has `id`'s folder (first come, first served; processes of
+    /// earlier runs first), if any; else `id` has it now.
+    fn folder_owner(&mut self, id: &str) -> Option<String> {
+        let folder = layout::id_name(id);
+        if folder == id {
+            // Its own name: taken only by an id whose hashed name it is.
+            return self.hashed.get(id).filter(|owner| *owner != id).cloned();
+        }
+        let has_it = |other: &String| {
+            (self.seen.contains(other) && !self.lost.contains(other))
+                || self.prior.get(other).is_some_and(Prior::holds_files)
+        };
+        let owned_by_safe_id = layout::id_name(&folder) == folder && has_it(&folder);
+        if owned_by_safe_id {
+            return Some(folder);
+        }
+        match self.hashed.get(&folder) {
+            Some(owner) if owner != id => Some(owner.clone()),
+            Some(_) => None,
+            None => {
+                self.hashed.insert(folder, id.to_owned());
+                None
+            }
+        }
     }
 
     /// Writes the page's lines and hands its jobs to the driver; `false` once stopped.

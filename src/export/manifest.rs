@@ -299,7 +299,8 @@ impl Journal {
         let existed = dir.join(JOURNAL).exists();
         let mut file = layout::open_append(&dir.join(JOURNAL))?;
         if !existed {
-            layout::sync_dir(dir)?;
+            // Best effort, as for every file: a file system that cannot sync folders still works.
+            let _ = layout::sync_dir(dir);
         }
         let len = file.metadata()?.len();
         if len > 0 {

@@ -52,7 +52,9 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn finished(&self) -> u64 {
-        self.exported + self.skipped + self.failed
+        self.exported
+            .saturating_add(self.skipped)
+            .saturating_add(self.failed)
     }
 }
 

@@ -37,6 +37,11 @@ pub(crate) struct Prior {
 }
 
 impl Prior {
+    /// Whether files of it are still in its folder (so the folder is its, see `list`).
+    pub fn holds_files(&self) -> bool {
+        !self.files.is_empty()
+    }
+
     /// What this run does with the process, given its status in the list now (`None` when
     /// unknown, as with an ids file): `None` to skip it, else the files it may reuse. A process
     /// that was pending when exported, or whose status changed since, is exported again; its
@@ -89,13 +94,6 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
     check_folder(dir)?;
     layout::make_dirs(dir).map_err(io)?;
     let lock = claim(dir, &mut warnings)?;
-    make_private(dir, &mut warnings);
-    let removed = layout::sweep_temp_files(dir).map_err(io)?;
-    if removed > 0 {
-        warnings.push(format!(
-            "removed {removed} partly written files left by an interrupted run"
-        ));
-    }
     let manifest = match manifest::read_manifest(dir) {
         Ok(m) => m,
         Err(reason) => {
@@ -119,6 +117,13 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
                 differences,
             });
         }
+    }
+    make_private(dir, &mut warnings);
+    let removed = layout::sweep_temp_files(dir).map_err(io)?;
+    if removed > 0 {
+        warnings.push(format!(
+            "removed {removed} partly written files left by an interrupted run"
+        ));
     }
     if let Some(records) = manifest.and_then(|m| m.processes)
         && !dir.join(JOURNAL).exists()
