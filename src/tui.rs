@@ -85,6 +85,7 @@ fn draw(terminal: &mut DefaultTerminal, app: &App) -> anyhow::Result<()> {
 }
 
 fn on_event(app: &mut App, event: Event, pending: &mut Vec<Command>) -> bool {
+    tracing::trace!(?event, "input");
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             pending.extend(app.handle_key(key));

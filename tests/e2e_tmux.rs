@@ -119,3 +119,16 @@ fn a_terminal_below_80x24_says_so() {
     t.keys(&["q"]);
     t.wait_for("the program to exit", |_| t.exited());
 }
+
+#[test]
+fn with_automatic_images_inside_tmux_the_first_key_counts() {
+    // No --image-protocol: `auto`. A terminal query that nobody answers would eat this key.
+    let t = Tmux::start(&["--demo"], 120, 40);
+    t.wait_for_text("320 processes");
+    t.keys(&["j"]);
+    t.wait_for("the first key to move the cursor", |s| {
+        s.lines().next().is_some_and(|l| l.contains(" 2/320"))
+    });
+    t.keys(&["q"]);
+    t.wait_for("the program to exit", |_| t.exited());
+}

@@ -13,7 +13,7 @@ use crate::config::ImageProtocol;
 /// see them typed as keys).
 ///
 /// - `Auto` uses whatever the terminal says it supports, falling back to half-blocks (which work
-///   over any SSH session) when the query fails;
+///   over any SSH session) when the query fails; inside tmux it uses half-blocks without asking;
 /// - `Kitty`/`Iterm2`/`Sixel` still query, for the font size the image must be scaled to, then
 ///   force the protocol even if the terminal did not advertise it;
 /// - `Halfblocks` needs no query at all.
@@ -21,6 +21,11 @@ pub fn picker_for(choice: ImageProtocol) -> Option<Picker> {
     let forced = match choice {
         ImageProtocol::Off => return None,
         ImageProtocol::Halfblocks => return Some(Picker::halfblocks()),
+        // Inside tmux the query goes through passthrough, which tmux drops unless
+        // `allow-passthrough` is on: nothing answers, start-up waits 2 s, and ratatui-image's
+        // reader thread, still blocked on stdin, eats the user's first key. Half-blocks work in
+        // every tmux; a user with passthrough can force kitty/sixel/iterm2.
+        ImageProtocol::Auto if inside_tmux() => return Some(Picker::halfblocks()),
         ImageProtocol::Auto => None,
         ImageProtocol::Kitty => Some(ProtocolType::Kitty),
         ImageProtocol::Iterm2 => Some(ProtocolType::Iterm2),
@@ -34,6 +39,10 @@ pub fn picker_for(choice: ImageProtocol) -> Option<Picker> {
         picker.set_protocol_type(protocol);
     }
     Some(picker)
+}
+
+fn inside_tmux() -> bool {
+    std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
 }
 
 /// A terminal answering with a zero cell size would make every image zero pixels wide.
