@@ -3,13 +3,12 @@
 mod app_support;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use app_support::*;
 use truora_tui::api::model::ImageKind;
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::ImageState;
-use truora_tui::app::{App, AppOptions, Command, ImageInfo, Message, RenderedImage};
+use truora_tui::app::{App, AppOptions, Command, Message};
 
 fn rich_app(width: u16, height: u16) -> (App, Vec<Command>) {
     let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], width, height);
@@ -24,20 +23,6 @@ fn image_fetches(cmds: &[Command]) -> Vec<(String, (u16, u16))> {
             _ => None,
         })
         .collect()
-}
-
-fn rendered(kind: ImageKind) -> Arc<RenderedImage> {
-    let info = ImageInfo {
-        kind,
-        width: 640,
-        height: 480,
-        bytes: 53_350,
-        format: "jpeg",
-    };
-    Arc::new(RenderedImage {
-        info,
-        protocol: None,
-    })
 }
 
 #[test]
@@ -81,7 +66,7 @@ fn images_are_shown_only_for_their_key_and_area_and_errors_stay_in_the_preview()
     app.handle_message(Message::Image {
         key: key.clone(),
         area,
-        image: rendered(ImageKind::DocumentFront),
+        image: info_only(ImageKind::DocumentFront),
     });
     assert!(matches!(
         app.images().state(&key, area),

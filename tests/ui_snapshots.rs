@@ -49,20 +49,6 @@ fn image_asks(cmds: &[Command]) -> Vec<(truora_tui::app::ImageKey, (u16, u16))> 
         .collect()
 }
 
-fn info_only(kind: ImageKind) -> Arc<RenderedImage> {
-    let info = ImageInfo {
-        kind,
-        width: 640,
-        height: 480,
-        bytes: 53_350,
-        format: "jpeg",
-    };
-    Arc::new(RenderedImage {
-        info,
-        protocol: None,
-    })
-}
-
 /// A real half-block encoding of a small two-colour picture.
 fn halfblocks(kind: ImageKind, area: (u16, u16)) -> Arc<RenderedImage> {
     // Stripes half a cell high, so every cell is drawn as `▀` in two colours.
