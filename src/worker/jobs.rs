@@ -183,3 +183,97 @@ impl Drop for Ticket {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn jobs() -> (Arc<Jobs>, mpsc::UnboundedReceiver<Message>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        (Arc::new(Jobs::new(tx)), rx)
+    }
+
+    fn answered(rx: &mut mpsc::UnboundedReceiver<Message>) -> Vec<(RequestId, bool)> {
+        std::iter::from_fn(|| rx.try_recv().ok())
+            .map(|m| {
+                let cancelled = matches!(m, Message::Cancelled { .. });
+                (m.answers().expect("an answer"), cancelled)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_job_answers_everyone_waiting_on_it_once() {
+        let (jobs, mut rx) = jobs();
+        let key = JobKey::Result("P".into());
+        let Joined::Start(ticket) = jobs.join(key.clone(), RequestId(1), Some("P".into())) else {
+            panic!("the first request starts the job");
+        };
+        assert!(matches!(
+            jobs.join(key, RequestId(2), Some("P".into())),
+            Joined::Waiting
+        ));
+        ticket.finish(|id| Message::Cancelled { id });
+        assert_eq!(
+            answered(&mut rx),
+            [(RequestId(1), true), (RequestId(2), true)]
+        );
+    }
+
+    #[test]
+    fn a_cancelled_job_is_not_answered_again_when_its_task_ends() {
+        let (jobs, mut rx) = jobs();
+        let Joined::Start(old) =
+            jobs.join(JobKey::Result("A".into()), RequestId(1), Some("A".into()))
+        else {
+            panic!()
+        };
+        let Joined::Start(kept) =
+            jobs.join(JobKey::Result("B".into()), RequestId(2), Some("B".into()))
+        else {
+            panic!()
+        };
+        let Joined::Start(unowned) = jobs.join(JobKey::Save(RequestId(3)), RequestId(3), None)
+        else {
+            panic!()
+        };
+        jobs.cancel_all_but("B");
+        assert_eq!(answered(&mut rx), [(RequestId(1), true)]);
+        // The aborted task finishing (or being dropped) later sends nothing more.
+        old.finish(|id| Message::Cancelled { id });
+        assert!(answered(&mut rx).is_empty());
+        // A new request for A is a new job, not confused with the cancelled one.
+        let Joined::Start(again) = jobs.join(JobKey::Result("A".into()), RequestId(4), None) else {
+            panic!("the cancelled job left the table")
+        };
+        drop((kept, unowned, again));
+        let mut rest = answered(&mut rx);
+        rest.sort();
+        assert_eq!(
+            rest,
+            [
+                (RequestId(2), true),
+                (RequestId(3), true),
+                (RequestId(4), true)
+            ],
+            "dropped tickets answer cancelled"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_task_that_panics_still_answers_cancelled() {
+        let (jobs, mut rx) = jobs();
+        let Joined::Start(ticket) = jobs.join(JobKey::Details("V".into()), RequestId(7), None)
+        else {
+            panic!()
+        };
+        let task = tokio::spawn(async move {
+            let _ticket = ticket;
+            panic!("a bug in a fetch");
+        });
+        assert!(task.await.is_err());
+        assert_eq!(answered(&mut rx), [(RequestId(7), true)]);
+    }
+}
