@@ -124,6 +124,8 @@ impl Worker {
                 process_id,
                 refresh,
             } => {
+                // A refresh drops the bytes and links kept for the process. A fetch of it already
+                // running is joined: it is on the wire, so its answer is as fresh as a new one.
                 if refresh {
                     self.shared.forget(&process_id);
                 }
