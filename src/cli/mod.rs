@@ -68,7 +68,10 @@ retry them); 2 usage or configuration error; 130 export interrupted (run it agai
 )]
 pub struct Cli {
     /// The browser's options: the default command's, also accepted before any subcommand.
-    #[command(flatten)]
+    #[command(
+        flatten,
+        next_help_heading = "Browser options (also accepted before a command)"
+    )]
     pub leading: BrowseArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
