@@ -3,9 +3,13 @@
 //! that apply to it ([`Leading::take_api`] …) and [`Leading::finish`] refuses what is left,
 //! naming the flag and saying why, instead of silently ignoring it.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use super::{ApiArgs, BrowseArgs, CliError, DemoKnobs};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, Parser};
+
+use super::{ApiArgs, BrowseArgs, Cli, CliError, DemoKnobs};
 
 pub struct Leading {
     args: BrowseArgs,
@@ -150,4 +154,34 @@ fn twice(flag: &str, command: &str) -> CliError {
     CliError::Usage(format!(
         "{flag} is given both before and after `{command}`: give it once"
     ))
+}
+
+/// A browser option given after a subcommand that does not take it (`export --out X --archive
+/// A`): clap can only say "unexpected argument". Moved in front of the subcommand, the option
+/// gets the subcommand's own explanation from [`Leading::finish`]. `None` when the argument is
+/// not one of the browser's options (clap's message stands).
+pub fn explain_misplaced(args: &[OsString], error: &clap::Error) -> Option<CliError> {
+    if error.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(given)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let long = given.split('=').next()?.strip_prefix("--")?;
+    let cli = Cli::command();
+    let option = cli.get_arguments().find(|a| a.get_long() == Some(long))?;
+    let inline = format!("--{long}=");
+    let at = args.iter().position(|a| {
+        a.to_str()
+            .is_some_and(|a| a == given || a.starts_with(&inline))
+    })?;
+    let inline_value = args[at].to_str().is_some_and(|a| a.contains('='));
+    let with_value = option.get_action().takes_values() && !inline_value;
+    let end = if with_value { at + 2 } else { at + 1 }.min(args.len());
+    let mut moved: Vec<OsString> = args.to_vec();
+    let option: Vec<OsString> = moved.drain(at..end).collect();
+    // Right after the program's name, so before the subcommand.
+    let program = moved.len().min(1);
+    moved.splice(program..program, option);
+    Cli::try_parse_from(moved).ok()?.into_command().err()
 }

@@ -9,7 +9,8 @@
 //! Options that apply to a subcommand are its own, so `export --help` lists only what export
 //! uses. The browser's options may also come before a subcommand (`truora-tui --demo export`,
 //! `truora-tui --archive DIR show ID`): each subcommand takes those that apply to it and refuses
-//! the others with a message that says why (exit 2).
+//! the others with a message that says why (exit 2). Given after a subcommand that lacks it, such
+//! an option gets the same explanation instead of clap's bare "unexpected argument".
 
 mod args;
 mod browse;
@@ -138,10 +139,17 @@ pub fn main() -> ExitCode {
 
 /// Parses `args` (the program name first), runs the command on a new runtime, prints what went
 /// wrong, and returns the exit code.
-pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, env: &dyn Env) -> u8 {
-    let cli = match Cli::try_parse_from(args) {
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString>>, env: &dyn Env) -> u8 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return exit::clap_exit(&e),
+        Err(e) => match leading::explain_misplaced(&args, &e) {
+            Some(explained) => {
+                eprintln!("truora-tui: {explained}");
+                return explained.exit_code();
+            }
+            None => return exit::clap_exit(&e),
+        },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

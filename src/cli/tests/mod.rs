@@ -2,6 +2,7 @@
 //! may go ([`parse`]), the data source and the demo's lifetime ([`setup`]), exit codes ([`exit`]).
 
 mod exit;
+mod misplaced;
 mod parse;
 mod setup;
 
