@@ -1,10 +1,12 @@
 //! The command line: `truora-tui` (the browser, the default), `export`, `show`, `demo-server`.
 //!
 //! Everything the binary does lives here, so start-up is tested without spawning it: parsing
-//! ([`Cli`]), moving options given before a subcommand into it ([`leading`]), the config merge and
-//! the data source ([`setup`]), and the exit code ([`CliError::exit_code`]). One file per
-//! subcommand holds its options and its `run`; adding one is a new file, a [`Command`] variant
-//! and its line in [`Cli::into_command`] and [`Command::run`].
+//! ([`Cli`]), moving options given before a subcommand into it (`leading.rs`), the config merge and
+//! the data source ([`source_setup`]), and the exit code ([`CliError::exit_code`]). One file per
+//! subcommand holds its options, its `absorb` (which leading options it takes) and its `run`;
+//! adding one (`reviews`, `audit`) is a new file, a [`Command`] variant, and that variant's line in
+//! each of the three matches below ([`Cli::into_command`], [`Command::name`], [`Command::run`]):
+//! the compiler points at each.
 //!
 //! Options that apply to a subcommand are its own, so `export --help` lists only what export
 //! uses. The browser's options may also come before a subcommand (`truora-tui --demo export`,
