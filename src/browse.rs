@@ -91,17 +91,11 @@ fn disable_mouse() {
 }
 
 /// Logs go to a file in the state dir (a TUI owns the terminal), at `TRUORA_TUI_LOG` level
-/// (default `info`). Never the key: the client does not log headers.
+/// (default `info`). Never the key: the client does not log headers. The file is 0600 in a 0700
+/// folder, and never a link ([`crate::fsx::open_private_file`]).
 fn init_logging() -> Option<()> {
-    let dir = log_dir()?;
-    if create_private_dir(&dir).is_err() {
-        return None;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(dir.join("truora-tui.log")).ok()?;
+    let path = log_dir()?.join("truora-tui.log");
+    let file = crate::fsx::open_private_file(&path, crate::fsx::Access::Append).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("TRUORA_TUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let subscriber = tracing_subscriber::fmt()
@@ -119,12 +113,4 @@ fn log_dir() -> Option<PathBuf> {
             .unwrap_or(dirs.data_local_dir())
             .to_path_buf(),
     )
-}
-
-fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }

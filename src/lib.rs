@@ -7,6 +7,7 @@
 //! - [`app`] is the browser's state and pure update function, [`ui`] draws it;
 //! - [`images`] decodes, encodes and saves images;
 //! - [`export`] writes every process into a folder, [`archive`] reads that folder back offline;
+//! - [`fsx`] is where every private file is written (0600 in 0700, atomic, no links followed);
 //! - [`ids`] reads a user's own list of process ids, [`show`] prints one process to the shell;
 //! - [`cli`] is the command line: options, start-up and exit codes (`main.rs` only calls it).
 
@@ -18,6 +19,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod export;
+pub mod fsx;
 pub mod ids;
 pub mod images;
 pub mod sanitize;

@@ -13,15 +13,14 @@
 //! sanitising unchanged (or contains a dot, so `manifest.json` cannot be a process) gets 16 hex
 //! digits of a hash of the id appended. A hostile server could still send an id that equals
 //! another id's hashed name, so the export also checks that no two ids of a run share a folder.
-//! Files are written whole or not at all: bytes go to a hidden `.<name>.<pid>-<n>.part` file
-//! (0600, created exclusively), synced, renamed over the final name, and the folder synced so the
-//! rename survives a power cut; folders are 0700. A killed run can leave `.part` files behind;
-//! [`sweep_temp_files`] removes them before the next run starts.
+//! Every file is written through [`crate::fsx`] from the `--out` folder opened once: whole or not
+//! at all (a hidden `.<name>.<pid>-<n>.part` file, synced, renamed into place, the folder
+//! synced), 0600 in 0700 folders, and never through a link planted below `--out` (a process
+//! whose folder, or a folder in it, is a link fails naming it). A killed run can leave `.part`
+//! files behind; the next run sweeps them before it starts.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -158,154 +157,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Creates `path` (and parents) 0700 where missing; existing folders keep their mode.
-pub fn make_dirs(path: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(path)
-}
-
-/// Writes `bytes` to `path` atomically (temp file in the same folder, synced, then renamed over
-/// `path`, then the folder synced), creating the parent folder 0700 if needed. Runs to
-/// completion once started: call it from `spawn_blocking` so a cancelled caller never leaves a
-/// half-written temp file behind.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    make_dirs(parent)?;
-    let mut temp = TempFile::create(path)?;
-    temp.file.write_all(bytes)?;
-    temp.commit(path)
-}
-
-/// A hidden temp file beside its final name; removed on drop unless committed.
-pub struct TempFile {
-    pub path: PathBuf,
-    pub file: File,
-    committed: bool,
-}
-
-impl TempFile {
-    pub fn create(target: &Path) -> io::Result<TempFile> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let parent = target.parent().unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        for _ in 0..100 {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let temp = parent.join(format!(".{name}.{}-{n}.part", std::process::id()));
-            match exclusive(&temp) {
-                Ok(file) => {
-                    return Ok(TempFile {
-                        path: temp,
-                        file,
-                        committed: false,
-                    });
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            "no free temp file name",
-        ))
-    }
-
-    /// Flushes and syncs the temp file, renames it over `target`, then syncs the folder so the
-    /// new name is durable too (where the file system allows: failing that loses nothing
-    /// already written, as in `images::save`).
-    pub fn commit(mut self, target: &Path) -> io::Result<()> {
-        self.file.flush()?;
-        self.file.sync_all()?;
-        fs::rename(&self.path, target)?;
-        self.committed = true;
-        let _ = sync_dir(target.parent().unwrap_or(Path::new(".")));
-        Ok(())
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_file(&self.path);
-        }
-    }
-}
-
-/// Syncs a folder, making the names created or renamed in it durable. Where folders cannot be
-/// opened for syncing (not Unix), it does nothing.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
-}
-
-/// Opens a new file 0600, failing if the name exists.
-fn exclusive(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
-/// Opens the journal for appending, creating it 0600.
-pub fn open_append(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.append(true).create(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
-/// Whether a name is one of our temp files.
-pub fn is_temp_name(name: &str) -> bool {
-    name.starts_with('.') && name.ends_with(".part")
-}
-
-/// Removes temp files a killed run left in the archive (top level, process folders and their
-/// `validations`/`images`). Returns how many were removed.
-pub fn sweep_temp_files(dir: &Path) -> io::Result<usize> {
-    let mut removed = remove_temps_in(dir)?;
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        if !entry.file_type()?.is_dir() {
-            continue;
-        }
-        let folder = entry.path();
-        removed += remove_temps_in(&folder)?;
-        for sub in [VALIDATIONS, IMAGES] {
-            let sub = folder.join(sub);
-            if sub.is_dir() {
-                removed += remove_temps_in(&sub)?;
-            }
-        }
-    }
-    Ok(removed)
-}
-
-fn remove_temps_in(dir: &Path) -> io::Result<usize> {
-    let mut removed = 0;
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if is_temp_name(&name.to_string_lossy()) && entry.file_type()?.is_file() {
-            fs::remove_file(entry.path())?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
-}
+/// Whether a name is one of the temp files [`crate::fsx`] writes through.
+pub use crate::fsx::is_temp_name;
 
 /// Temp files anywhere in the archive (for tests and `--check`-style assertions).
 pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
@@ -359,40 +212,5 @@ mod tests {
         assert_eq!(stem.len(), MAX_STEM);
         assert_ne!(stem, bounded(format!("{}b", "a".repeat(300))));
         assert_eq!(bounded("short".into()), "short");
-    }
-
-    #[test]
-    fn atomic_writes_leave_only_the_file() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("p/images/a.jpg");
-        write_atomic(&path, b"one").unwrap();
-        write_atomic(&path, b"two").unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"two");
-        assert!(temp_files(tmp.path()).is_empty());
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode(&path), 0o600);
-            assert_eq!(mode(&tmp.path().join("p/images")), 0o700);
-        }
-    }
-
-    #[test]
-    fn sweeping_removes_leftover_temp_files_only() {
-        let tmp = tempfile::tempdir().unwrap();
-        let keep = tmp.path().join("IDP1/images/a.jpg");
-        write_atomic(&keep, b"x").unwrap();
-        for leftover in [
-            ".manifest.json.1-0.part",
-            "IDP1/.result.json.1-1.part",
-            "IDP1/images/.a.jpg.1-2.part",
-        ] {
-            fs::write(tmp.path().join(leftover), b"half").unwrap();
-        }
-        assert_eq!(temp_files(tmp.path()).len(), 3);
-        assert_eq!(sweep_temp_files(tmp.path()).unwrap(), 3);
-        assert!(temp_files(tmp.path()).is_empty());
-        assert!(keep.exists());
     }
 }

@@ -8,19 +8,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
 use crate::api::model::ProcessSummary;
 
-use super::layout::{self, PROCESSES, TempFile};
+use super::layout::{self, PROCESSES};
 use super::manifest::ListInfo;
 use super::pipeline::Ctx;
 use super::process::Job;
 use super::progress::Event;
 use super::resume::Prior;
+use crate::fsx::{PrivateDir, TempFile};
 
 /// Reads the list (or the ids), writes `processes.jsonl`, and sends each process not already
 /// complete to the driver.
@@ -29,8 +29,7 @@ pub(crate) async fn list(
     prior: HashMap<String, Prior>,
     tx: mpsc::Sender<Job>,
 ) -> ListInfo {
-    let target = ctx.dir.join(PROCESSES);
-    let out = match JsonLines::create(target).await {
+    let out = match JsonLines::create(ctx.root.clone()).await {
         Ok(out) => out,
         Err(e) => {
             return ListInfo {
@@ -242,18 +241,18 @@ impl Lister<'_> {
 /// pool once per page; the temp file replaces the old list only when the list was read whole (or
 /// there was none).
 struct JsonLines {
-    target: PathBuf,
+    root: PrivateDir,
     temp: Option<TempFile>,
     buffer: Vec<u8>,
     error: Option<String>,
 }
 
 impl JsonLines {
-    async fn create(target: PathBuf) -> io::Result<JsonLines> {
-        let path = target.clone();
-        let temp = blocking(move || TempFile::create(&path)).await?;
+    async fn create(root: PrivateDir) -> io::Result<JsonLines> {
+        let dir = root.clone();
+        let temp = blocking(move || Ok(dir.temp_file(PROCESSES)?)).await?;
         Ok(JsonLines {
-            target,
+            root,
             temp: Some(temp),
             buffer: Vec::new(),
             error: None,
@@ -292,12 +291,12 @@ impl JsonLines {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let (Some(temp), target) = (self.temp.take(), self.target) else {
+        let (Some(temp), root) = (self.temp.take(), self.root) else {
             return Ok(());
         };
         blocking(move || {
-            if complete || !target.exists() {
-                temp.commit(&target)?;
+            if complete || !root.path().join(PROCESSES).exists() {
+                temp.commit()?;
             }
             Ok(())
         })

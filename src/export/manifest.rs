@@ -21,7 +21,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::layout::{self, JOURNAL, MANIFEST, TempFile};
+use super::layout::{JOURNAL, MANIFEST};
+use crate::fsx::PrivateDir;
 
 pub const FORMAT: &str = "truora-tui-export";
 pub const FORMAT_VERSION: u32 = 1;
@@ -92,7 +93,7 @@ fn is_false(b: &bool) -> bool {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub process_id: String,
-    /// Its folder in the archive (see [`layout::id_name`]).
+    /// Its folder in the archive (see [`super::layout::id_name`]).
     pub folder: String,
     pub state: ProcessState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -297,10 +298,11 @@ impl Journal {
     /// record starts on its own line.
     pub fn open(dir: &Path) -> io::Result<Journal> {
         let existed = dir.join(JOURNAL).exists();
-        let mut file = layout::open_append(&dir.join(JOURNAL))?;
+        let root = PrivateDir::open_root(dir)?;
+        let mut file = root.open_append(JOURNAL)?;
         if !existed {
             // Best effort, as for every file: a file system that cannot sync folders still works.
-            let _ = layout::sync_dir(dir);
+            let _ = root.sync();
         }
         let len = file.metadata()?.len();
         if len > 0 {
@@ -328,7 +330,7 @@ impl Journal {
 /// Writes `manifest.json` with no records (the start of a run). Blocking.
 pub fn write_head(dir: &Path, head: &Head) -> io::Result<()> {
     let text = serde_json::to_vec_pretty(head).map_err(io::Error::other)?;
-    layout::write_atomic(&dir.join(MANIFEST), &text)
+    Ok(PrivateDir::open_root(dir)?.write_atomic(MANIFEST, &text)?)
 }
 
 /// Per process: the journal line of its latest record, and what that record counts for.
@@ -386,10 +388,9 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
     keep.sort_unstable();
     drop(latest);
 
-    let manifest_path = dir.join(MANIFEST);
-    let journal_path = dir.join(JOURNAL);
-    let manifest = TempFile::create(&manifest_path)?;
-    let journal = TempFile::create(&journal_path)?;
+    let root = PrivateDir::open_root(dir)?;
+    let manifest = root.temp_file(MANIFEST)?;
+    let journal = root.temp_file(JOURNAL)?;
     let mut m = BufWriter::new(&manifest.file);
     let mut j = BufWriter::new(&journal.file);
     let head_text = serde_json::to_string_pretty(head).map_err(io::Error::other)?;
@@ -422,7 +423,7 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
     j.into_inner().map_err(|e| e.into_error())?;
     // The journal first: a crash between the renames leaves the old manifest with a journal
     // holding the same latest records, which readers merge anyway.
-    journal.commit(&journal_path)?;
-    manifest.commit(&manifest_path)?;
+    journal.commit()?;
+    manifest.commit()?;
     Ok(counts)
 }

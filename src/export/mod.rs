@@ -33,6 +33,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::api::{ApiError, Client};
+use crate::fsx::FsError;
 
 pub use options::{ExportOptions, Filter, IdsInput, UsageError, Verdict};
 pub(crate) use process::summary as record_summary;
@@ -127,6 +128,10 @@ pub enum ExportError {
         dir.display()
     )]
     Locked { dir: PathBuf },
+    /// `--out` cannot be used: it is not a folder, cannot be created or written (permissions, a
+    /// read-only file system), or holds a link where the export keeps its own files.
+    #[error("{}", unusable_text(source))]
+    Unusable { source: FsError },
     /// An error every later request would repeat (a refused key): the export stopped.
     #[error("{0}")]
     Fatal(ApiError),
@@ -138,16 +143,61 @@ pub enum ExportError {
     },
 }
 
+/// What to say when `--out` cannot be used.
+fn unusable_text(source: &FsError) -> String {
+    match source {
+        FsError::NotAFolder { path } => format!(
+            "{} is not a folder: choose a folder for --out (a missing one is created)",
+            path.display()
+        ),
+        FsError::Io { path, source } => format!(
+            "cannot use {} for the export ({source}): check its permissions and free space, or choose another --out",
+            path.display()
+        ),
+        other => format!("{other} (in --out)"),
+    }
+}
+
+/// Turns what `--out` failed with into the [`FsError`] of [`ExportError::Unusable`].
+pub(crate) trait OutProblem {
+    fn at(self, path: PathBuf) -> FsError;
+}
+
+impl OutProblem for std::io::Error {
+    fn at(self, path: PathBuf) -> FsError {
+        FsError::Io { path, source: self }
+    }
+}
+
+impl OutProblem for FsError {
+    fn at(self, _: PathBuf) -> FsError {
+        self
+    }
+}
+
 impl ExportError {
-    /// 2 for what the command line asked wrong (flags, the `--out` folder), else 1.
+    /// The exit code of `truora-tui export` for this error, the one place it is decided:
+    /// 2 when the export could not start because of what the command line asked (flags, or a
+    /// `--out` that is refused: not a folder, not writable, not an export, an export of other
+    /// processes, or one another export is writing); 1 when a run under way had to stop (a
+    /// refused key, a full disk). A finished run's code is [`ExportSummary::exit_code`].
     pub fn exit_code(&self) -> u8 {
         match self {
             ExportError::Usage(_)
             | ExportError::NotAnArchive { .. }
             | ExportError::NotOurs { .. }
-            | ExportError::Mismatch { .. } => 2,
+            | ExportError::Mismatch { .. }
+            | ExportError::Locked { .. }
+            | ExportError::Unusable { .. } => 2,
+            ExportError::Io { .. } | ExportError::Fatal(_) => 1,
             ExportError::Stopped { error, .. } => error.exit_code(),
-            _ => 1,
+        }
+    }
+
+    /// `--out` (or a path in it) cannot be used: see [`ExportError::Unusable`].
+    pub(crate) fn unusable(path: impl Into<PathBuf>, problem: impl OutProblem) -> Self {
+        ExportError::Unusable {
+            source: problem.at(path.into()),
         }
     }
 

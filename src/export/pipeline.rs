@@ -25,11 +25,14 @@ use super::process::{self, Job, Outcome};
 use super::progress::{Event, Progress, Snapshot, Tally};
 use super::{ExportError, ExportOptions, ExportSummary, Stop, StopHandle};
 use super::{request, resume};
+use crate::fsx::{FsError, PrivateDir};
 
 /// What every process task shares.
 pub(crate) struct Ctx {
     pub client: Client,
     pub dir: PathBuf,
+    /// `dir`, opened once: every file is written from it, never through a link below it.
+    pub root: PrivateDir,
     pub opts: ExportOptions,
     /// Fires on the caller's stop and on a fatal error.
     pub stop: Stop,
@@ -64,6 +67,17 @@ pub(crate) enum Fail {
         path: PathBuf,
         source: io::Error,
     },
+    /// A link, or a folder of another user, where a folder or file of the process should be.
+    Refused(FsError),
+}
+
+impl From<FsError> for Fail {
+    fn from(e: FsError) -> Fail {
+        match e {
+            FsError::Io { path, source } => Fail::Io { path, source },
+            other => Fail::Refused(other),
+        }
+    }
 }
 
 impl fmt::Display for Fail {
@@ -93,6 +107,7 @@ impl fmt::Display for Fail {
                 "cannot write {}: {source}; check free space and permissions of the --out folder",
                 path.display()
             ),
+            Fail::Refused(e) => write!(f, "{e}"),
         }
     }
 }
@@ -158,6 +173,7 @@ pub(crate) async fn run(
     let ctx = Arc::new(Ctx {
         client,
         dir: dir.clone(),
+        root: prepared.root.clone(),
         stop: inner_stop,
         fatal_stop,
         reporter,

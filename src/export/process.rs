@@ -17,7 +17,6 @@
 //! behind a picture link (a re-run tries again).
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use futures::future::join_all;
@@ -80,7 +79,6 @@ struct Latest {
 pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
     let id = job.process_id.as_str();
     let folder = layout::id_name(id);
-    let base = ctx.dir.join(&folder);
     let mut record = Record {
         process_id: id.to_owned(),
         folder: folder.clone(),
@@ -96,6 +94,12 @@ pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
     if let Some(owner) = job.folder_taken_by {
         return failed(record, vec![Fail::FolderTaken { folder, owner }]);
     }
+    // A link planted in place of the folder (or a folder in it) fails the process before any
+    // request; the writes would refuse it anyway, this says so up front and reuses nothing.
+    if let Err(e) = check_folders(&ctx, &folder).await {
+        return failed(record, vec![e]);
+    }
+    let base = folder.as_str();
     let first = match ctx.call(|| ctx.client.process_result(id)).await {
         Ok(f) => Arc::new(f),
         Err(Fail::Stopped) => return Outcome::Interrupted,
@@ -118,7 +122,7 @@ pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
     let outcomes = join_all(
         tasks
             .into_iter()
-            .map(|t| run_task(&ctx, &base, id, t, &latest, &job.reuse)),
+            .map(|t| run_task(&ctx, base, id, t, &latest, &job.reuse)),
     )
     .await;
     let mut errors = Vec::new();
@@ -138,7 +142,7 @@ pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
         }
     }
     // The result the files were planned from, even if a link was re-signed meanwhile.
-    match write(&ctx, &base, RESULT.to_owned(), first.body.clone(), false).await {
+    match write(&ctx, base, RESULT.to_owned(), first.body.clone(), false).await {
         Ok((bytes, sha256)) => record.files.insert(
             0,
             FileRecord {
@@ -263,7 +267,7 @@ type TaskResult = Result<FileRecord, (Missing, Fail)>;
 
 async fn run_task(
     ctx: &Ctx,
-    base: &Path,
+    base: &str,
     process_id: &str,
     task: Task,
     latest: &Mutex<Latest>,
@@ -280,7 +284,7 @@ async fn run_task(
                 object: None,
                 path_stem: path.strip_suffix(".json").unwrap_or(&path),
             };
-            if let Some(file) = reusable(base, reuse, wanted).await {
+            if let Some(file) = reusable(ctx, base, reuse, wanted).await {
                 return Ok(file);
             }
             let fail = |e: Fail| (fail_missing(FileKind::Details, vid, None, &e), e);
@@ -318,7 +322,7 @@ async fn run_task(
                 object: Some(&object),
                 path_stem: &path_stem,
             };
-            if let Some(file) = reusable(base, reuse, wanted).await {
+            if let Some(file) = reusable(ctx, base, reuse, wanted).await {
                 return Ok(file);
             }
             let fail = |e: Fail| (fail_missing(FileKind::Image, vid, f, &e), e);
@@ -446,8 +450,13 @@ struct Reuse<'a> {
 }
 
 /// A file an earlier run wrote for the same key, link and name, still there with the same
-/// checksum.
-async fn reusable(base: &Path, reuse: &[FileRecord], wanted: Reuse<'_>) -> Option<FileRecord> {
+/// checksum (read without following a link).
+async fn reusable(
+    ctx: &Ctx,
+    base: &str,
+    reuse: &[FileRecord],
+    wanted: Reuse<'_>,
+) -> Option<FileRecord> {
     let file = reuse.iter().find(|f| {
         f.kind == wanted.kind
             && f.validation_id.as_deref() == wanted.key
@@ -456,10 +465,11 @@ async fn reusable(base: &Path, reuse: &[FileRecord], wanted: Reuse<'_>) -> Optio
             && f.path.rsplit_once('.').map(|(stem, _)| stem) == Some(wanted.path_stem)
             && layout::is_safe_relative(&f.path)
     })?;
-    let path = base.join(&file.path);
+    let (root, path) = (ctx.root.clone(), format!("{base}/{}", file.path));
     let expected = file.sha256.clone();
     let same = tokio::task::spawn_blocking(move || {
-        std::fs::read(&path).is_ok_and(|bytes| layout::sha256_hex(&bytes) == expected)
+        root.read(&path)
+            .is_ok_and(|bytes| layout::sha256_hex(&bytes) == expected)
     })
     .await
     .unwrap_or(false);
@@ -470,20 +480,46 @@ async fn reusable(base: &Path, reuse: &[FileRecord], wanted: Reuse<'_>) -> Optio
 /// The write runs to completion even if the export is stopped meanwhile.
 async fn write(
     ctx: &Ctx,
-    base: &Path,
+    base: &str,
     rel: String,
     bytes: Vec<u8>,
     image: bool,
 ) -> Result<(u64, String), Fail> {
-    let path: PathBuf = base.join(&rel);
-    let target = path.clone();
+    let (root, target) = (ctx.root.clone(), format!("{base}/{rel}"));
+    let path = ctx.dir.join(&target);
     let outcome = tokio::task::spawn_blocking(move || {
         let sha = layout::sha256_hex(&bytes);
-        layout::write_atomic(&target, &bytes).map(|()| (bytes.len() as u64, sha))
+        root.write_atomic(&target, &bytes)
+            .map(|()| (bytes.len() as u64, sha))
+            .map_err(Fail::from)
     })
     .await
-    .unwrap_or_else(|e| Err(std::io::Error::other(format!("the write stopped ({e})"))));
-    let (size, sha) = outcome.map_err(|source| Fail::Io { path, source })?;
+    .unwrap_or_else(|e| {
+        let source = std::io::Error::other(format!("the write stopped ({e})"));
+        Err(Fail::Io { path, source })
+    });
+    let (size, sha) = outcome?;
     ctx.report(Event::FileWritten { bytes: size, image });
     Ok((size, sha))
+}
+
+/// Fails when the process's folder, or its `images` or `validations` folder, is a link or not
+/// a folder (missing ones are fine: they are created 0700 when written to).
+async fn check_folders(ctx: &Ctx, folder: &str) -> Result<(), Fail> {
+    let root = ctx.root.clone();
+    let folders = [
+        folder.to_owned(),
+        format!("{folder}/{IMAGES}"),
+        format!("{folder}/{}", super::layout::VALIDATIONS),
+    ];
+    let path = ctx.dir.join(folder);
+    tokio::task::spawn_blocking(move || folders.iter().try_for_each(|f| root.check_dir(f)))
+        .await
+        .unwrap_or_else(|e| {
+            Err(crate::fsx::FsError::Io {
+                path,
+                source: std::io::Error::other(format!("the check stopped ({e})")),
+            })
+        })
+        .map_err(Fail::from)
 }

@@ -20,11 +20,12 @@
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::layout::{self, JOURNAL, LOCK, MANIFEST};
 use super::manifest::{self, FileKind, FileRecord, Head, Journal, ProcessState, Record};
 use super::{ExportError, ExportOptions};
+use crate::fsx::{FsError, PrivateDir};
 
 /// What an earlier run left for one process.
 pub(crate) struct Prior {
@@ -66,19 +67,21 @@ impl Prior {
 /// Held for the whole run: an advisory lock on the lock file, released by the kernel when the
 /// process ends however it ends. Dropping it removes the file, then unlocks.
 pub(crate) struct Lock {
-    path: PathBuf,
+    root: PrivateDir,
     _file: Option<File>,
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
         if self._file.is_some() {
-            let _ = fs::remove_file(&self.path);
+            let _ = self.root.remove_file(LOCK);
         }
     }
 }
 
 pub(crate) struct Prepared {
+    /// `--out`, opened once: every file of the run is written from it (see [`crate::fsx`]).
+    pub root: PrivateDir,
     pub lock: Lock,
     pub journal: Journal,
     pub prior: HashMap<String, Prior>,
@@ -86,14 +89,15 @@ pub(crate) struct Prepared {
 }
 
 /// Claims `opts.out`, reads what is there, writes `head` as the manifest and opens the journal.
+/// Every error here is a refusal of `--out` (exit 2, see [`ExportError::exit_code`]).
 /// Blocking: call from `spawn_blocking`.
 pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, ExportError> {
     let dir = &opts.out;
-    let io = |e| ExportError::io(dir, e);
+    let io = |e: io::Error| ExportError::unusable(dir, e);
     let mut warnings = Vec::new();
     check_folder(dir)?;
-    layout::make_dirs(dir).map_err(io)?;
-    let lock = claim(dir, &mut warnings)?;
+    let root = PrivateDir::create_root(dir).map_err(|e| ExportError::unusable(dir, e))?;
+    let lock = claim(&root, &mut warnings)?;
     let manifest = match manifest::read_manifest(dir) {
         Ok(m) => m,
         Err(reason) => {
@@ -118,8 +122,13 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
             });
         }
     }
-    make_private(dir, &mut warnings);
-    let removed = layout::sweep_temp_files(dir).map_err(io)?;
+    if let Err(e) = root.make_private() {
+        warnings.push(format!("{e}; others may be able to read the export"));
+    }
+    // The archive's depth: top, process folders, their `validations` and `images`.
+    let removed = root
+        .sweep_temp_files(2)
+        .map_err(|e| ExportError::unusable(dir, e))?;
     if removed > 0 {
         warnings.push(format!(
             "removed {removed} partly written files left by an interrupted run"
@@ -129,7 +138,7 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
         && !dir.join(JOURNAL).exists()
         && !records.is_empty()
     {
-        seed_journal(dir, &records).map_err(io)?;
+        seed_journal(&root, &records).map_err(|e| ExportError::unusable(dir, e))?;
     }
     let mut prior = HashMap::new();
     let mut untrusted = 0usize;
@@ -153,9 +162,10 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
             "{untrusted} records of {JOURNAL} name a folder that is not their process's, or a file outside it (the file was edited); ignored, and those processes are exported again"
         ));
     }
-    manifest::write_head(dir, head).map_err(|e| ExportError::io(dir.join(MANIFEST), e))?;
-    let journal = Journal::open(dir).map_err(|e| ExportError::io(dir.join(JOURNAL), e))?;
+    manifest::write_head(dir, head).map_err(|e| ExportError::unusable(dir.join(MANIFEST), e))?;
+    let journal = Journal::open(dir).map_err(|e| ExportError::unusable(dir.join(JOURNAL), e))?;
     Ok(Prepared {
+        root,
         lock,
         journal,
         prior,
@@ -169,14 +179,14 @@ fn check_folder(dir: &Path) -> Result<(), ExportError> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(ExportError::io(dir, e)),
+        Err(e) => return Err(ExportError::unusable(dir, e)),
     };
     let names: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     let has = |n: &str| names.iter().any(|name| name == n);
-    let journal_ours = || manifest::journal_is_ours(dir).map_err(|e| ExportError::io(dir, e));
+    let journal_ours = || manifest::journal_is_ours(dir).map_err(|e| ExportError::unusable(dir, e));
     if has(MANIFEST) {
         let path = dir.join(MANIFEST);
         return match manifest::read_manifest(dir) {
@@ -213,16 +223,15 @@ fn check_folder(dir: &Path) -> Result<(), ExportError> {
     }
 }
 
-/// Takes the advisory lock on the lock file (creating it). A lock file left by a run that ended
-/// is not locked by anyone, so it is simply taken over.
-fn claim(dir: &Path, warnings: &mut Vec<String>) -> Result<Lock, ExportError> {
+/// Takes the advisory lock on the lock file (creating it 0600, never through a link). A lock
+/// file left by a run that ended is not locked by anyone, so it is simply taken over.
+fn claim(root: &PrivateDir, warnings: &mut Vec<String>) -> Result<Lock, ExportError> {
+    let dir = root.path();
     let path = dir.join(LOCK);
     for _ in 0..3 {
-        let mut options = fs::OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&path).map_err(|e| ExportError::io(&path, e))?;
+        let mut file = root
+            .open_rw(LOCK)
+            .map_err(|e| ExportError::unusable(dir, e))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
@@ -233,68 +242,38 @@ fn claim(dir: &Path, warnings: &mut Vec<String>) -> Result<Lock, ExportError> {
                     "the file system of {} cannot lock files: make sure no other export writes to this folder",
                     dir.display()
                 ));
-                return Ok(Lock { path, _file: None });
+                return Ok(Lock {
+                    root: root.clone(),
+                    _file: None,
+                });
             }
-            Err(fs::TryLockError::Error(e)) => return Err(ExportError::io(&path, e)),
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(ExportError::unusable(dir, FsError::Io { path, source: e }));
+            }
         }
         // The run that held it may have removed the file between our open and our lock: a lock
         // on a removed file guards nothing, so open the name again.
-        if !still_named(&file, &path) {
+        if !root.names(LOCK, &file) {
             continue;
         }
         let _ = file.set_len(0);
         let _ = writeln!(file, "{}", std::process::id());
         return Ok(Lock {
-            path,
+            root: root.clone(),
             _file: Some(file),
         });
     }
     Err(ExportError::Locked { dir: dir.into() })
 }
 
-/// Whether `path` still names the open `file`.
-fn still_named(file: &File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), fs::metadata(path)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (file, path);
-        true
-    }
-}
-
-/// The archive holds identity documents: its root is 0700 even when `--out` existed with looser
-/// permissions.
-fn make_private(dir: &Path, warnings: &mut Vec<String>) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Err(e) = fs::set_permissions(dir, fs::Permissions::from_mode(0o700)) {
-            warnings.push(format!(
-                "could not make {} private (chmod 700: {e}); others may be able to read the export: fix its permissions",
-                dir.display()
-            ));
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (dir, warnings);
-    }
-}
-
-fn seed_journal(dir: &Path, records: &[Record]) -> io::Result<()> {
+fn seed_journal(root: &PrivateDir, records: &[Record]) -> Result<(), FsError> {
     let mut text = Vec::new();
     for r in records {
-        serde_json::to_writer(&mut text, r).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut text, r)
+            .map_err(|e| FsError::io(root.path().join(JOURNAL), io::Error::other(e)))?;
         text.push(b'\n');
     }
-    layout::write_atomic(&dir.join(JOURNAL), &text)
+    root.write_atomic(JOURNAL, &text)
 }
 
 /// A record may be used only if it points into its own process's folder.

@@ -7,14 +7,16 @@
 //! - an existing file is never overwritten: a second save becomes `name-1.jpg`, `name-2.jpg`;
 //! - a file appears whole or not at all: bytes go to a hidden temp file (created exclusively),
 //!   are synced, then hard-linked to the first free name (`link` fails if the name exists, which
-//!   `rename` would not) and the temp file removed. Whatever fails, the temp file is removed.
+//!   `rename` would not) and the temp file removed. Whatever fails, the temp file is removed;
+//! - nothing is written through a link: `download_dir` itself may be one (the user chose it),
+//!   but a link in place of `<download_dir>/<process>/` is refused with an error naming it, and a
+//!   process folder others can read is made 0700 first. All of this is [`crate::fsx`].
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::sniff::{extension, sniff};
+use crate::fsx::{FsError, PrivateDir, TempFile};
 use crate::sanitize::file_component;
 
 /// How many numbered copies are tried before giving up.
@@ -32,14 +34,26 @@ pub enum SaveError {
     NotAFolder { path: PathBuf },
     #[error("{} and {copies} numbered copies already exist: move some away", .path.display())]
     TooManyCopies { path: PathBuf, copies: u32 },
-    #[error("refusing to save outside download_dir: {}", .path.display())]
-    OutsideDownloadDir { path: PathBuf },
+    /// A link, a file of another user, or a folder others can read that could not be made
+    /// private, where the save would write: refused, nothing written.
+    #[error("{0} (in download_dir)")]
+    Refused(FsError),
     #[error("could not save {}: {source}", .path.display())]
     Io {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
+}
+
+impl From<FsError> for SaveError {
+    fn from(e: FsError) -> Self {
+        match e {
+            FsError::Io { path, source } => SaveError::from_io(&path, source),
+            FsError::NotAFolder { path } => SaveError::NotAFolder { path },
+            other => SaveError::Refused(other),
+        }
+    }
 }
 
 impl SaveError {
@@ -92,46 +106,25 @@ fn save_with(
     } else {
         file_component(name)
     };
-    make_folder(download_dir, true)?;
-    let folder = download_dir.join(file_component(process_id));
-    make_folder(&folder, false)?;
-    check_inside(download_dir, &folder)?;
-
-    let wanted = folder.join(&name);
-    let temp = TempFile::create(&folder).map_err(|e| SaveError::from_io(&wanted, e))?;
-    temp.write(bytes)
-        .map_err(|e| SaveError::from_io(&wanted, e))?;
-    let path = publish(&temp.path, &folder, &name, max_copies)?;
-    // Make the new directory entry durable too; failure here loses nothing already written.
-    let _ = File::open(&folder).and_then(|dir| dir.sync_all());
-    Ok(path)
+    let root = PrivateDir::create_root(download_dir)?;
+    let folder = root.make_dir(file_component(process_id))?;
+    let mut temp = folder.temp_file(&name)?;
+    temp.write_all(bytes)?;
+    publish(&mut temp, &name, max_copies)
 }
 
-/// Gives the synced temp file its final name: the first of `name`, `name-1`, ... that is free.
-fn publish(temp: &Path, folder: &Path, name: &str, max_copies: u32) -> Result<PathBuf, SaveError> {
+/// Gives the temp file its final name: the first of `name`, `name-1`, ... that is free. The
+/// temp file itself goes when it is dropped.
+fn publish(temp: &mut TempFile, name: &str, max_copies: u32) -> Result<PathBuf, SaveError> {
     for n in 0..max_copies {
-        let candidate = folder.join(numbered(name, n));
-        match fs::hard_link(temp, &candidate) {
-            Ok(()) => return Ok(candidate),
+        match temp.link_new(&numbered(name, n)) {
+            Ok(path) => return Ok(path),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            // Some file systems (FAT, some network mounts) have no hard links: claim the name
-            // with an exclusive create, then move the temp file over our own empty claim.
-            Err(_) => match claim(&candidate) {
-                Ok(()) => {
-                    return fs::rename(temp, &candidate)
-                        .map(|()| candidate.clone())
-                        .map_err(|e| {
-                            let _ = fs::remove_file(&candidate);
-                            SaveError::from_io(&candidate, e)
-                        });
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(SaveError::from_io(&candidate, e)),
-            },
+            Err(e) => return Err(e.into()),
         }
     }
     Err(SaveError::TooManyCopies {
-        path: folder.join(name),
+        path: temp.target(),
         copies: max_copies.saturating_sub(1),
     })
 }
@@ -157,93 +150,10 @@ fn is_safe_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-/// Creates `path` 0700 if missing (with its parents when `parents`); an existing folder is left
-/// as it is (its mode is the user's choice).
-fn make_folder(path: &Path, parents: bool) -> Result<(), SaveError> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(parents);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    match builder.create(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            Err(SaveError::NotAFolder { path: path.into() })
-        }
-        Err(e) => Err(SaveError::from_io(path, e)),
-    }
-}
-
-/// Belt and braces over [`file_component`]: the process folder, symlinks resolved, must sit
-/// directly in the download folder.
-fn check_inside(download_dir: &Path, folder: &Path) -> Result<(), SaveError> {
-    let root = download_dir
-        .canonicalize()
-        .map_err(|e| SaveError::from_io(download_dir, e))?;
-    let real = folder
-        .canonicalize()
-        .map_err(|e| SaveError::from_io(folder, e))?;
-    if real.parent() == Some(root.as_path()) {
-        Ok(())
-    } else {
-        Err(SaveError::OutsideDownloadDir { path: real })
-    }
-}
-
-/// A hidden temp file, created exclusively and 0600, removed when dropped: after a successful
-/// save only the hard link remains, after a failure nothing does.
-struct TempFile {
-    path: PathBuf,
-    file: File,
-}
-
-impl TempFile {
-    fn create(folder: &Path) -> io::Result<TempFile> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        for _ in 0..100 {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let path = folder.join(format!(".truora-tui-{}-{n}.part", std::process::id()));
-            match exclusive(&path) {
-                Ok(file) => return Ok(TempFile { path, file }),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            "no free temp file name",
-        ))
-    }
-
-    fn write(&self, bytes: &[u8]) -> io::Result<()> {
-        let mut file = &self.file;
-        file.write_all(bytes)?;
-        file.sync_all()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
-}
-
-/// Opens a new file 0600, failing if the name exists (O_EXCL, so no race with another saver).
-fn exclusive(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
-/// Reserves `path` as an empty file, for file systems without hard links.
-fn claim(path: &Path) -> io::Result<()> {
-    exclusive(path).map(drop)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     fn entries(dir: &Path) -> Vec<String> {
@@ -296,10 +206,11 @@ mod tests {
         // A name too long for the file system makes both link and claim fail (ENAMETOOLONG):
         // a failure that happens after the bytes were written, even when running as root.
         let tmp = tempfile::tempdir().unwrap();
-        let temp = TempFile::create(tmp.path()).unwrap();
-        temp.write(b"data").unwrap();
+        let root = PrivateDir::open_root(tmp.path()).unwrap();
+        let mut temp = root.temp_file("x.jpg").unwrap();
+        temp.write_all(b"data").unwrap();
         assert_eq!(entries(tmp.path()).len(), 1);
-        let err = publish(&temp.path, tmp.path(), &"x".repeat(300), 5).unwrap_err();
+        let err = publish(&mut temp, &"x".repeat(300), 5).unwrap_err();
         assert!(matches!(err, SaveError::Io { .. }), "{err:?}");
         drop(temp);
         assert!(entries(tmp.path()).is_empty());
