@@ -1,8 +1,9 @@
-//! Saving: names, modes, no overwrite, no leftovers, and no escape from the download folder.
+//! Saving: names, modes, no overwrite, no leftovers, no escape from the download folder, and
+//! no write through a link planted in it.
 #![cfg(unix)]
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
 use truora_tui::images::{SaveError, save, save_name};
@@ -208,17 +209,58 @@ fn a_file_in_place_of_the_download_dir_is_reported() {
     );
 }
 
+/// Runs the calling test again in a child process that cannot ignore file modes (as root:
+/// `setpriv` drops the capabilities that let it; otherwise as is) with `TRUORA_TUI_TEST_CHILD`
+/// set, and checks that the child ran it and passed. `None` when the test is that child.
+fn in_unprivileged_child(test: &str) -> Option<()> {
+    if std::env::var_os("TRUORA_TUI_TEST_CHILD").is_some() {
+        return None;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let mut cmd = if rustix::process::geteuid().is_root() {
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args([
+            "--bounding-set",
+            "-dac_override,-dac_read_search,-fowner",
+            "--",
+        ]);
+        cmd.arg(&exe);
+        cmd
+    } else {
+        std::process::Command::new(&exe)
+    };
+    let output = cmd
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env("TRUORA_TUI_TEST_CHILD", "1")
+        .output();
+    match output {
+        Ok(o) => {
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert!(o.status.success(), "{text}");
+            assert!(text.contains("1 passed"), "the child ran the test: {text}");
+        }
+        Err(e) => eprintln!("skipped: cannot drop privileges to check file modes (setpriv: {e})"),
+    }
+    Some(())
+}
+
 #[test]
 fn a_read_only_folder_fails_cleanly() {
+    if in_unprivileged_child("a_read_only_folder_fails_cleanly").is_some() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let folder = tmp.path().join("IDP1");
     fs::create_dir(&folder).unwrap();
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o500)).unwrap();
-    if fs::write(folder.join("probe"), b"").is_ok() {
-        // Root ignores file modes; the same clean-up path is covered by the unit tests in save.rs.
-        eprintln!("skipped: running with privileges that ignore a read-only folder");
-        return;
-    }
+    assert!(
+        fs::write(folder.join("probe"), b"").is_err(),
+        "the modes apply in the child"
+    );
     let err = save(tmp.path(), "IDP1", "a.jpg", JPEG).unwrap_err();
     assert!(matches!(err, SaveError::PermissionDenied { .. }), "{err:?}");
     assert!(
@@ -228,4 +270,49 @@ fn a_read_only_folder_fails_cleanly() {
     assert!(err.to_string().ends_with(": check download_dir"), "{err}");
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o700)).unwrap();
     assert!(files(tmp.path()).is_empty());
+}
+
+#[test]
+fn a_link_in_place_of_the_process_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let download_dir = tmp.path().join("dl");
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(&download_dir).unwrap();
+    fs::create_dir(&outside).unwrap();
+    fs::write(outside.join("a.jpg"), b"theirs").unwrap();
+    let planted = download_dir.join("IDP1");
+    symlink(&outside, &planted).unwrap();
+    let err = save(&download_dir, "IDP1", "a.jpg", JPEG).unwrap_err();
+    assert!(matches!(err, SaveError::Refused(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{} is a symbolic link", planted.display())),
+        "{err}"
+    );
+    assert_eq!(names(&outside), ["a.jpg"]);
+    assert_eq!(fs::read(outside.join("a.jpg")).unwrap(), b"theirs");
+    // A link in place of a file name is never written through either: the save takes the
+    // next free name.
+    fs::remove_file(&planted).unwrap();
+    fs::create_dir(&planted).unwrap();
+    symlink(outside.join("a.jpg"), planted.join("a.jpg")).unwrap();
+    let path = save(&download_dir, "IDP1", "a.jpg", JPEG).unwrap();
+    assert_eq!(path, planted.join("a-1.jpg"));
+    assert_eq!(fs::read(outside.join("a.jpg")).unwrap(), b"theirs");
+}
+
+#[test]
+fn the_download_dir_may_be_a_link_and_a_loose_process_folder_is_made_private() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real");
+    fs::create_dir(&real).unwrap();
+    let download_dir = tmp.path().join("dl");
+    symlink(&real, &download_dir).unwrap();
+    fs::create_dir(real.join("IDP1")).unwrap();
+    fs::set_permissions(real.join("IDP1"), fs::Permissions::from_mode(0o755)).unwrap();
+    let path = save(&download_dir, "IDP1", "a.jpg", JPEG).unwrap();
+    assert_eq!(fs::read(real.join("IDP1/a.jpg")).unwrap(), JPEG);
+    assert_eq!(path, download_dir.join("IDP1/a.jpg"));
+    assert_eq!(mode(&real.join("IDP1")), 0o700);
+    assert_eq!(mode(&real.join("IDP1/a.jpg")), 0o600);
 }

@@ -471,6 +471,34 @@ async fn save_writes_private_files_and_reports_where() {
     }
 }
 
+/// The browser's save (`s`/`S`) never writes through a link planted in place of the process
+/// folder in `download_dir`: it fails with an error naming the link, and nothing outside changes.
+#[cfg(unix)]
+#[tokio::test]
+async fn save_refuses_a_link_in_place_of_the_process_folder() {
+    let mut rig = rig(DemoOptions::default()).await;
+    let (_, request) = picture_request(&mut rig).await;
+    let saved = rig.downloads.path().join("saved");
+    let outside = rig.downloads.path().join("outside");
+    std::fs::create_dir_all(&saved).unwrap();
+    std::fs::create_dir(&outside).unwrap();
+    let planted = saved.join(truora_tui::sanitize::file_component(
+        &request.key.process_id,
+    ));
+    std::os::unix::fs::symlink(&outside, &planted).unwrap();
+    rig.send(Command::Save {
+        requests: vec![request],
+    });
+    match rig.next().await {
+        Message::SaveFailed { error } => assert!(
+            error.contains(&format!("{} is a symbolic link", planted.display())),
+            "{error}"
+        ),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+}
+
 #[tokio::test]
 async fn an_expired_link_from_the_details_is_re_signed_by_fetching_the_details_again() {
     let mut rig = rig(DemoOptions::default()).await;

@@ -146,8 +146,13 @@ pub enum ExportError {
 /// What to say when `--out` cannot be used.
 fn unusable_text(source: &FsError) -> String {
     match source {
-        FsError::NotAFolder { path } => format!(
+        // Said of the path itself when it is there, else of the file on its way.
+        FsError::NotAFolder { path } if path.symlink_metadata().is_ok() => format!(
             "{} is not a folder: choose a folder for --out (a missing one is created)",
+            path.display()
+        ),
+        FsError::NotAFolder { path } => format!(
+            "{} cannot be created: part of its path is a file, not a folder; choose another --out",
             path.display()
         ),
         FsError::Io { path, source } => format!(
@@ -165,7 +170,11 @@ pub(crate) trait OutProblem {
 
 impl OutProblem for std::io::Error {
     fn at(self, path: PathBuf) -> FsError {
-        FsError::Io { path, source: self }
+        if self.kind() == std::io::ErrorKind::NotADirectory {
+            FsError::NotAFolder { path }
+        } else {
+            FsError::Io { path, source: self }
+        }
     }
 }
 

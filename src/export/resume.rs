@@ -142,6 +142,9 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
     }
     let mut prior = HashMap::new();
     let mut untrusted = 0usize;
+    // Opened (refusing a link in its place) before it is read, and before the manifest is
+    // rewritten without its records: a refused journal must leave the manifest as it was.
+    let journal = Journal::open(dir).map_err(|e| ExportError::unusable(dir.join(JOURNAL), e))?;
     let bad = manifest::read_journal(dir, |record| {
         let id = record.process_id.clone();
         if is_trustworthy(&record) {
@@ -163,7 +166,6 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
         ));
     }
     manifest::write_head(dir, head).map_err(|e| ExportError::unusable(dir.join(MANIFEST), e))?;
-    let journal = Journal::open(dir).map_err(|e| ExportError::unusable(dir.join(JOURNAL), e))?;
     Ok(Prepared {
         root,
         lock,
