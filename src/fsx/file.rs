@@ -5,7 +5,7 @@ use std::ffi::OsStr;
 use std::fs::File;
 use std::path::Path;
 
-use rustix::fs::{FileType, Mode, OFlags};
+use rustix::fs::{Mode, OFlags};
 
 use super::{FsError, PrivateDir};
 
@@ -45,26 +45,15 @@ pub fn open_private_file(path: &Path, access: Access) -> Result<File, FsError> {
 }
 
 /// Opens `name` in `dir` without following a link, creating it 0600; checks that it is a plain
-/// file of its own and tightens it to 0600.
+/// file of its own (no other hard link: appending to one would write into another's file) and
+/// tightens it to 0600. The open does not block on a FIFO; the file is made blocking again.
 pub(super) fn open_in(dir: &PrivateDir, name: &OsStr, access: Access) -> Result<File, FsError> {
     let path = dir.path().join(name);
     let flags = match access {
         Access::Append => OFlags::WRONLY | OFlags::APPEND,
         Access::ReadWrite => OFlags::RDWR,
-    } | OFlags::CREATE
-        | OFlags::NOFOLLOW
-        // A FIFO planted at the name must not block the open; on a plain file it changes nothing.
-        | OFlags::NONBLOCK
-        | OFlags::CLOEXEC;
-    let fd = rustix::fs::openat(&*dir.fd, name, flags, Mode::from_raw_mode(0o600))
-        .map_err(|e| dir.diagnose(name, e))?;
-    let stat = rustix::fs::fstat(&fd).map_err(|e| FsError::io(&path, e))?;
-    if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
-        return Err(FsError::NotAPlainFile {
-            path,
-            what: "not a regular file",
-        });
-    }
+    };
+    let (fd, stat) = dir.open_plain(name, flags | OFlags::CREATE, Mode::from_raw_mode(0o600))?;
     if stat.st_nlink > 1 {
         return Err(FsError::NotAPlainFile {
             path,

@@ -184,21 +184,8 @@ impl PrivateDir {
     /// Reads the plain file `rel` whole, without following a link on the way.
     pub fn read(&self, rel: impl AsRef<Path>) -> Result<Vec<u8>, FsError> {
         let (dir, name) = self.parent_of(rel.as_ref(), Walk::Read)?;
+        let (fd, _) = dir.open_plain(name, OFlags::RDONLY, Mode::empty())?;
         let path = dir.path.join(name);
-        let fd = rustix::fs::openat(
-            &*dir.fd,
-            name,
-            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| dir.diagnose(name, e))?;
-        let stat = rustix::fs::fstat(&fd).map_err(|e| FsError::io(&path, e))?;
-        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
-            return Err(FsError::NotAPlainFile {
-                path,
-                what: "not a regular file",
-            });
-        }
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut File::from(fd), &mut bytes)
             .map_err(|e| FsError::io(&path, e))?;
@@ -348,6 +335,28 @@ impl PrivateDir {
         rustix::fs::openat(&*self.fd, name, flags, Mode::from_raw_mode(0o600))
             .map(File::from)
             .map_err(|e| FsError::io(self.path.join(name), e))
+    }
+
+    /// Opens `name` here without following a link (and without blocking on a FIFO), and
+    /// refuses anything but a regular file. Returns the descriptor and what `fstat` said.
+    fn open_plain(
+        &self,
+        name: &OsStr,
+        flags: OFlags,
+        mode: Mode,
+    ) -> Result<(OwnedFd, rustix::fs::Stat), FsError> {
+        let flags = flags | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        let fd =
+            rustix::fs::openat(&*self.fd, name, flags, mode).map_err(|e| self.diagnose(name, e))?;
+        let path = || self.path.join(name);
+        let stat = rustix::fs::fstat(&fd).map_err(|e| FsError::io(path(), e))?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+            return Err(FsError::NotAPlainFile {
+                path: path(),
+                what: "not a regular file",
+            });
+        }
+        Ok((fd, stat))
     }
 
     fn open_here(&self, name: &OsStr, access: Access) -> Result<File, FsError> {
