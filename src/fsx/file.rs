@@ -28,16 +28,15 @@ pub enum Access {
 /// private before the store creates its companions (`-wal`, `-shm`), which SQLite gives the
 /// mode of the main file.
 pub fn open_private_file(path: &Path, access: Access) -> Result<File, FsError> {
-    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+    // A bare name would make the current folder private: the file needs a folder of its own.
+    let (Some(parent), Some(name)) = (
+        path.parent().filter(|p| !p.as_os_str().is_empty()),
+        path.file_name(),
+    ) else {
         return Err(FsError::Outside {
             path: path.into(),
             root: path.into(),
         });
-    };
-    let parent = if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
     };
     let dir = PrivateDir::create_root(parent)?;
     dir.make_private()?;
