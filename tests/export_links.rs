@@ -7,7 +7,7 @@ mod export_support;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::os::unix::fs::symlink;
+use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -182,7 +182,29 @@ async fn out_itself_may_be_a_link() {
     assert_eq!(first.failed, Vec::new());
     assert!(real.join(layout::MANIFEST).is_file());
     assert!(fs::symlink_metadata(&named).unwrap().is_symlink());
+    // A process folder others can read (and its image folder) is made private before the
+    // resumed run writes into it.
+    let loose = records(&real)
+        .into_iter()
+        .find(|r| r.state == ProcessState::Complete)
+        .expect("a complete process");
+    let folder = real.join(&loose.folder);
+    fs::remove_file(folder.join(layout::RESULT)).unwrap();
+    fs::create_dir_all(folder.join(layout::IMAGES)).unwrap();
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o777)).unwrap();
+    fs::set_permissions(
+        folder.join(layout::IMAGES),
+        fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
     let again = run(&server, &named, 4, Silent, Stop::never()).await;
+    assert!(
+        folder.join(layout::RESULT).is_file(),
+        "the process was redone"
+    );
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&folder.join(layout::IMAGES)), 0o700);
     assert_eq!(again.failed, Vec::new());
     assert_eq!(again.exit_code(), 0);
     assert!(again.skipped > 0, "the second run resumed through the link");

@@ -504,7 +504,8 @@ async fn write(
 }
 
 /// Fails when the process's folder, or its `images` or `validations` folder, is a link or not
-/// a folder (missing ones are fine: they are created 0700 when written to).
+/// a folder; makes those that exist 0700 (files reused from them stay there). Missing ones are
+/// fine: they are created 0700 when written to.
 async fn check_folders(ctx: &Ctx, folder: &str) -> Result<(), Fail> {
     let root = ctx.root.clone();
     let folders = [

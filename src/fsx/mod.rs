@@ -127,14 +127,16 @@ impl PrivateDir {
         self.walk(&parts, Walk::Read)
     }
 
-    /// Checks that no component of `rel` that exists is a link or something not a folder; a
-    /// missing component ends the check (it will be created as a folder). For a caller that
-    /// must fail before it starts (an export process), rather than at its first write.
+    /// Checks that no component of `rel` that exists is a link or something not a folder, and
+    /// makes those that exist private as [`PrivateDir::make_dir`] would; a missing component
+    /// ends the check (it will be created when written to). For a caller that must fail before
+    /// it starts (an export process), and whose files may stay where they are (reused files
+    /// in a folder others could read are made private too).
     pub fn check_dir(&self, rel: impl AsRef<Path>) -> Result<(), FsError> {
         let parts = self.parts(rel.as_ref())?;
         let mut dir = self.clone();
         for part in parts {
-            dir = match dir.child(part, Walk::Read) {
+            dir = match dir.child(part, Walk::Secure) {
                 Ok(child) => child,
                 Err(FsError::Io { source, .. })
                     if source.kind() == std::io::ErrorKind::NotFound =>
@@ -287,7 +289,7 @@ impl PrivateDir {
                 Err(e) => return Err(self.diagnose(name, e)),
             }
         };
-        if how == Walk::Create {
+        if how != Walk::Read {
             secure_dir(&fd, &path)?;
         }
         Ok(PrivateDir {
@@ -368,6 +370,8 @@ impl PrivateDir {
 enum Walk {
     /// Folders are created where missing, and checked and tightened: they will be written into.
     Create,
+    /// Folders are opened, checked and tightened, not created.
+    Secure,
     /// Folders are only opened (no link followed): for reading and removing.
     Read,
 }

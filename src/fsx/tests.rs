@@ -138,6 +138,11 @@ fn a_loose_folder_is_made_private_before_it_is_written_into() {
     root.open_append("p/j").unwrap();
     assert_eq!(mode(&planted), 0o700);
     assert_eq!(mode(&loose_file), 0o600);
+    // Checking before a run makes existing folders private and creates none.
+    fs::set_permissions(&planted, fs::Permissions::from_mode(0o750)).unwrap();
+    root.check_dir("p/images/x").unwrap();
+    assert_eq!(mode(&planted), 0o700);
+    assert!(!planted.join("images").exists());
     // Reading changes nothing.
     fs::set_permissions(&planted, fs::Permissions::from_mode(0o755)).unwrap();
     root.read("p/j").unwrap();
