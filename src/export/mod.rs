@@ -15,6 +15,7 @@
 //! The library entry point is [`run`]; the command line adds Ctrl-C and a progress display.
 
 pub mod date;
+mod files;
 pub mod layout;
 mod list;
 pub mod manifest;
