@@ -486,11 +486,11 @@ async fn save_refuses_a_link_in_place_of_the_process_folder() {
         &request.key.process_id,
     ));
     std::os::unix::fs::symlink(&outside, &planted).unwrap();
-    rig.send(Command::Save {
-        requests: vec![request],
-    });
-    match rig.next().await {
-        Message::SaveFailed { error } => assert!(
+    let (answer, _) = rig.ask(Job::Save { request }).await;
+    match answer {
+        Message::Saved {
+            result: Err(error), ..
+        } => assert!(
             error.contains(&format!("{} is a symbolic link", planted.display())),
             "{error}"
         ),
