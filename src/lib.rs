@@ -22,6 +22,7 @@ pub mod export;
 pub mod fsx;
 pub mod ids;
 pub mod images;
+pub mod review;
 pub mod sanitize;
 pub mod show;
 pub mod source;
