@@ -105,6 +105,8 @@ impl ApiArgs {
             download_dir: None,
             image_protocol: None,
             demo: self.demo || keyless,
+            review_db: None,
+            demo_data: self.demo,
         }
     }
 }

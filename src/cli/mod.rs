@@ -20,6 +20,7 @@ mod demo_server;
 mod exit;
 mod export;
 mod leading;
+mod reviews;
 mod setup;
 mod show;
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub use browse::BrowseArgs;
 pub use demo_server::DemoServerArgs;
 pub use exit::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
 pub use export::ExportArgs;
+pub use reviews::ReviewsArgs;
 pub use setup::{ApiSetup, DataFrom, DemoGuard, SourceSetup, api_setup, source_setup};
 pub use show::ShowArgs;
 
@@ -52,6 +54,8 @@ Environment:
   TRUORA_IDENTITY_BASE_URL     the identity API's base URL, like --identity-url
   TRUORA_VALIDATIONS_BASE_URL  the validations API's base URL, like --validations-url
   TRUORA_TUI_DOWNLOAD_DIR      where the browser saves images, like --download-dir
+  TRUORA_TUI_REVIEW_DB         the review store, like --review-db
+  TRUORA_TUI_REVIEWER          your name on review decisions (default: the login name)
   TRUORA_TUI_LOG               the browser's log level (default info; e.g. debug), logged to
                                the state dir (~/.local/state/truora-tui/truora-tui.log)
   NO_COLOR                     set (non-empty) to draw the browser without colour
@@ -91,6 +95,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Serve the demo API on loopback for curl and external tests; prints its URLs and key
     DemoServer(DemoServerArgs),
+    /// The review desk's decisions: export (CSV for the dashboard, or JSONL), import, list, stats
+    Reviews(ReviewsArgs),
 }
 
 impl Cli {
@@ -106,6 +112,7 @@ impl Cli {
             Command::Export(args) => args.absorb(leading),
             Command::Show(args) => args.absorb(leading),
             Command::DemoServer(args) => args.absorb(leading),
+            Command::Reviews(args) => args.absorb(leading),
         }?;
         Ok(command)
     }
@@ -119,6 +126,7 @@ impl Command {
             Command::Export(_) => "export",
             Command::Show(_) => "show",
             Command::DemoServer(_) => "demo-server",
+            Command::Reviews(_) => "reviews",
         }
     }
 
@@ -130,6 +138,7 @@ impl Command {
             Command::Export(args) => args.run(env).await,
             Command::Show(args) => args.run(env).await,
             Command::DemoServer(args) => args.run().await,
+            Command::Reviews(args) => args.run(env).await,
         }
     }
 }

@@ -1,0 +1,160 @@
+//! `truora-tui reviews export | import | list | stats`: the review desk's decisions from the
+//! shell. The commands themselves are in [`crate::review::cli`]; this file is their options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::args::load_config;
+use super::leading::Leading;
+use super::{ApiArgs, CliError, EXIT_FAILURE, EXIT_OK};
+use crate::config::{Env, Overrides};
+use crate::review::Verdict;
+use crate::review::cli::{self as commands, ExportFormat, ReviewsError};
+
+#[derive(Args, Clone, Debug)]
+pub struct ReviewsArgs {
+    #[command(subcommand)]
+    pub action: ReviewsAction,
+    /// Config file (default: the platform's config dir, or TRUORA_TUI_CONFIG)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The review store (default: the data dir's reviews.sqlite3, or TRUORA_TUI_REVIEW_DB)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub review_db: Option<PathBuf>,
+    /// The demo's own review store (demo-reviews.sqlite3)
+    #[arg(long, global = true)]
+    pub demo: bool,
+}
+
+#[derive(Subcommand, Clone, Debug)]
+pub enum ReviewsAction {
+    /// Write the decisions: CSV for applying overrides in Truora's dashboard, or the event log
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FormatArg,
+        /// Write to this file (0600) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only what happened on or after this date (YYYY-MM-DD, UTC, or RFC 3339)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only processes with this standing verdict (repeatable)
+        #[arg(long, value_enum)]
+        verdict: Vec<VerdictArg>,
+    },
+    /// Merge another reviewer's event log (JSONL); importing twice changes nothing
+    Import { file: PathBuf },
+    /// One line per reviewed process
+    List {
+        /// Only processes where reviewers disagree
+        #[arg(long)]
+        conflicts: bool,
+        /// Only processes with this standing verdict (repeatable)
+        #[arg(long, value_enum)]
+        verdict: Vec<VerdictArg>,
+    },
+    /// Counts by verdict, override and reviewer
+    Stats,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum VerdictArg {
+    Pass,
+    Fail,
+    Escalate,
+}
+
+impl From<VerdictArg> for Verdict {
+    fn from(v: VerdictArg) -> Verdict {
+        match v {
+            VerdictArg::Pass => Verdict::Pass,
+            VerdictArg::Fail => Verdict::Fail,
+            VerdictArg::Escalate => Verdict::Escalate,
+        }
+    }
+}
+
+impl ReviewsArgs {
+    pub(super) fn absorb(&mut self, mut leading: Leading) -> Result<(), CliError> {
+        let mut api = ApiArgs {
+            config: self.config.take(),
+            demo: self.demo,
+            ..ApiArgs::default()
+        };
+        leading.take_api(&mut api)?;
+        if api.identity_url.is_some() || api.validations_url.is_some() {
+            return Err(CliError::Usage(
+                "reviews works on the review store and calls no API; the API URLs do not apply"
+                    .into(),
+            ));
+        }
+        if let Some(flag) = api.knobs.first_given() {
+            return Err(CliError::Usage(format!(
+                "reviews calls no API; {flag} does not apply"
+            )));
+        }
+        self.config = api.config;
+        self.demo = api.demo;
+        leading.finish(|flag| {
+            Some(format!(
+                "reviews works on the review store; {flag} does not apply"
+            ))
+        })
+    }
+
+    pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
+        let overrides = Overrides {
+            config_path: self.config.clone(),
+            demo: true, // no API key is needed
+            demo_data: self.demo,
+            review_db: self.review_db.clone(),
+            ..Overrides::default()
+        };
+        let config = load_config(&overrides, env)?.config;
+        let db = config.review_db.as_path();
+        let mut stdout = std::io::stdout().lock();
+        let result = match self.action {
+            ReviewsAction::Export {
+                format,
+                out,
+                since,
+                verdict,
+            } => {
+                let args = commands::ExportArgs {
+                    format: match format {
+                        FormatArg::Csv => ExportFormat::Csv,
+                        FormatArg::Jsonl => ExportFormat::Jsonl,
+                    },
+                    out,
+                    since,
+                    verdicts: verdict.into_iter().map(Verdict::from).collect(),
+                };
+                commands::export(db, &args, &mut stdout)
+            }
+            ReviewsAction::Import { file } => commands::import(db, &file, &mut stdout).map(drop),
+            ReviewsAction::List { conflicts, verdict } => {
+                let args = commands::ListArgs {
+                    conflicts,
+                    verdicts: verdict.into_iter().map(Verdict::from).collect(),
+                };
+                commands::list(db, &args, &mut stdout)
+            }
+            ReviewsAction::Stats => commands::stats(db, &mut stdout),
+        };
+        match result {
+            Ok(()) => Ok(EXIT_OK),
+            Err(e @ ReviewsError::BadSince(_)) => Err(CliError::Usage(e.to_string())),
+            Err(e) => {
+                eprintln!("truora-tui: {e}");
+                Ok(EXIT_FAILURE)
+            }
+        }
+    }
+}
