@@ -10,6 +10,27 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+const INVALID: u8 = 0xFF;
+
+/// Byte → Crockford digit: both cases, and the look-alikes `I`, `L` (1) and `O` (0).
+const DECODE: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < 32 {
+        let c = CROCKFORD[i];
+        table[c as usize] = i as u8;
+        table[c.to_ascii_lowercase() as usize] = i as u8;
+        i += 1;
+    }
+    table[b'I' as usize] = 1;
+    table[b'i' as usize] = 1;
+    table[b'L' as usize] = 1;
+    table[b'l' as usize] = 1;
+    table[b'O' as usize] = 0;
+    table[b'o' as usize] = 0;
+    table
+};
+
 /// A point in time, UTC, in milliseconds since 1970-01-01.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
@@ -112,14 +133,12 @@ impl EventId {
             return None;
         }
         let mut v: u128 = 0;
-        for c in b {
-            let c = match c.to_ascii_uppercase() {
-                b'I' | b'L' => b'1',
-                b'O' => b'0',
-                c => c,
-            };
-            let digit = CROCKFORD.iter().position(|&d| d == c)?;
-            v = (v << 5) | digit as u128;
+        for &c in b {
+            let digit = DECODE[usize::from(c)];
+            if digit == INVALID {
+                return None;
+            }
+            v = (v << 5) | u128::from(digit);
         }
         Some(EventId(v))
     }

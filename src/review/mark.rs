@@ -268,7 +268,12 @@ fn outcome(e: Option<&Event>) -> Option<(Verdict, Option<OverrideReason>)> {
 
 /// The review of one process from its events (any order; duplicates ignored).
 pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Review {
-    let chains = Chains::new(events);
+    let mut events = events.into_iter();
+    let (first, second) = (events.next(), events.next());
+    let Some(second) = second else {
+        return first.map_or_else(Review::default, fold_one);
+    };
+    let chains = Chains::new(first.into_iter().chain([second]).chain(events));
     let mut review = Review::default();
     if let Some(last) = chains.events.last() {
         review.last_reviewer = Some(last.reviewer.clone());
@@ -298,6 +303,28 @@ pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Review {
         review.seen_status = s.truora_status.clone();
         review.decided_by = Some(s.reviewer.clone());
         review.decided_at = Some(s.at);
+    }
+    review
+}
+
+/// The common case, one event: what [`fold`] would find, without its bookkeeping.
+fn fold_one(e: &Event) -> Review {
+    let mut review = Review {
+        last_reviewer: Some(e.reviewer.clone()),
+        last_at: Some(e.at),
+        ..Review::default()
+    };
+    match e.kind {
+        EventKind::Note { .. } => review.notes = 1,
+        EventKind::Withdraw => review.head = Some(e.id),
+        EventKind::Verdict { verdict, reason } => {
+            review.head = Some(e.id);
+            review.verdict = Some(verdict);
+            review.reason = reason;
+            review.seen_status = e.truora_status.clone();
+            review.decided_by = Some(e.reviewer.clone());
+            review.decided_at = Some(e.at);
+        }
     }
     review
 }

@@ -210,3 +210,19 @@ fn foreign_cycles_do_not_hang() {
     assert_eq!(r.head, None, "both superseded: no head");
     let _ = history([&a, &b]);
 }
+
+#[test]
+fn the_one_event_shortcut_agrees_with_the_full_fold() {
+    let mut lone_withdraw = Event::new("P1", EventKind::Withdraw, "ana", None);
+    lone_withdraw.supersedes = Some(EventId::generate(Timestamp(1)));
+    let singles = [
+        verdict("ana", Verdict::Pass, Some(R::Other), Status::Failure),
+        verdict("ana", Verdict::Escalate, None, Status::Pending),
+        Event::new("P1", EventKind::Note { text: "n".into() }, "ana", None),
+        lone_withdraw,
+    ];
+    for e in &singles {
+        // A duplicate takes the full path (it is deduplicated there).
+        assert_eq!(fold([e]), fold([e, e]), "{e:?}");
+    }
+}

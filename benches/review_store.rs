@@ -1,0 +1,152 @@
+//! The review store's two figures (README "Review desk"):
+//! 1. loading the reviews of 100,000 processes with 100,000 events at start-up (open the file,
+//!    read every event, fold each process). Target ≤ 100 ms.
+//! 2. recording one decision, durably (WAL, synchronous=FULL: a commit waits for the disk).
+//!    Target ≤ 5 ms median.
+//!
+//! Run: `cargo bench --bench review_store` (release). The store lives in a temporary folder on
+//! the same disk as the system's temp dir (`TMPDIR` chooses another).
+
+use std::time::{Duration, Instant};
+
+use truora_tui::api::model::Status;
+use truora_tui::review::{Decision, Event, OverrideReason, Store, Verdict};
+
+const PROCESSES: usize = 100_000;
+const RECORDS: usize = 300;
+
+fn event(i: usize) -> Event {
+    let (verdict, reason, seen) = match i % 4 {
+        0 => (
+            Verdict::Pass,
+            Some(OverrideReason::RegularClient),
+            Status::Failure,
+        ),
+        1 => (Verdict::Fail, None, Status::Failure),
+        2 => (Verdict::Escalate, None, Status::Pending),
+        _ => (
+            Verdict::Fail,
+            Some(OverrideReason::ManipulatedPhoto),
+            Status::Success,
+        ),
+    };
+    let d = Decision::new(verdict, reason, Some(&seen)).expect("valid");
+    Event::new(&format!("IDP{i:032x}"), d.kind(), "bench", Some(seen))
+}
+
+/// CPU time this thread has run, in nanoseconds (`/proc/thread-self/schedstat`): unlike wall
+/// time, it does not grow when other programs share the cores.
+fn cpu_now() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("reviews.sqlite3");
+    let events: Vec<Event> = (0..PROCESSES).map(event).collect();
+    Store::open(&path)
+        .expect("open")
+        .merge(&events)
+        .expect("fill");
+    drop(events);
+
+    if std::env::var_os("REVIEW_BENCH_PARTS").is_some() {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for _ in 0..3 {
+            let c = cpu_now();
+            let mut stmt = conn.prepare("SELECT id, process_id, kind, verdict, reason, NULL, reviewer, at_ms, truora_status, supersedes, resolves FROM events").unwrap();
+            let mut rows = stmt.query([]).unwrap();
+            let mut n = 0;
+            while let Some(r) = rows.next().unwrap() {
+                n += r.get_ref(1).unwrap().as_str().unwrap().len();
+            }
+            eprintln!("raw scan cpu {:?} ({n})", cpu_now() - c);
+        }
+        for _ in 0..3 {
+            let t = Instant::now();
+            let store = Store::open(&path).expect("open");
+            let open = t.elapsed();
+            let t = cpu_now();
+            let mut ev = store.all_events().expect("events");
+            let n = ev.len();
+            let read = cpu_now() - t;
+            let t = cpu_now();
+            ev.sort_unstable_by(|a, b| a.process_id.cmp(&b.process_id).then(a.id.cmp(&b.id)));
+            eprintln!("sort cpu {:?}", cpu_now() - t);
+            let t = cpu_now();
+            let mut m = std::collections::HashMap::new();
+            for g in ev.chunk_by(|a, b| a.process_id == b.process_id) {
+                m.insert(g[0].process_id.clone(), truora_tui::review::fold(g));
+            }
+            eprintln!("fold+insert cpu {:?}", cpu_now() - t);
+            let t = Instant::now();
+            let _ = store.cursor();
+            eprintln!(
+                "open {open:?} read {n} events {read:?} cursor {:?}",
+                t.elapsed()
+            );
+        }
+    }
+    let mut loads = Vec::new();
+    let mut load_cpu = Vec::new();
+    for _ in 0..7 {
+        let started = Instant::now();
+        let cpu = cpu_now();
+        let store = Store::open(&path).expect("open");
+        let (reviews, _) = store.reviews().expect("reviews");
+        loads.push(started.elapsed());
+        load_cpu.push(cpu_now() - cpu);
+        assert_eq!(reviews.len(), PROCESSES);
+    }
+    loads.sort();
+    load_cpu.sort();
+
+    let mut store = Store::open(&path).expect("open");
+    let mut records = Vec::new();
+    for i in 0..RECORDS {
+        let e = event(PROCESSES + i);
+        let started = Instant::now();
+        store.record(&e).expect("record");
+        records.push(started.elapsed());
+    }
+    records.sort();
+
+    let started = Instant::now();
+    for _ in 0..1000 {
+        store.data_version().expect("poll");
+    }
+    let poll = started.elapsed() / 1000;
+
+    println!("| figure | median | p95 / max | target |");
+    println!("|---|---|---|---|");
+    println!(
+        "| load reviews: {PROCESSES} processes, {PROCESSES} events (open + read + fold), 7 runs, wall | {} | max {} | ≤ 100 ms |",
+        ms(percentile(&loads, 0.5)),
+        ms(loads[loads.len() - 1])
+    );
+    println!(
+        "| the same, CPU time of the loading thread | {} | max {} | |",
+        ms(percentile(&load_cpu, 0.5)),
+        ms(load_cpu[load_cpu.len() - 1])
+    );
+    println!(
+        "| record one decision (durable commit), {RECORDS} runs | {} | {} | ≤ 5 ms median |",
+        ms(percentile(&records, 0.5)),
+        ms(percentile(&records, 0.95))
+    );
+    println!(
+        "| poll for other reviewers' changes (`data_version`), nothing new | {} | | |",
+        ms(poll)
+    );
+}
