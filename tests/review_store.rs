@@ -362,3 +362,13 @@ fn reviews_fold_every_process() {
     assert!(store.record(&first).is_err());
     assert_eq!(store.merge(&[first, second]).unwrap(), 0);
 }
+
+#[test]
+fn an_existing_loose_store_is_tightened_to_0600() {
+    let (_dir, db) = temp();
+    Store::open(&db).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    Store::open(&db).unwrap();
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}

@@ -111,7 +111,12 @@ pub fn create_private(path: &Path) -> std::io::Result<()> {
             let meta = std::fs::metadata(path)?;
             if meta.permissions().mode() & 0o077 != 0 {
                 let mode = meta.permissions().mode() & 0o700;
-                std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+                // Only the owner may change the mode: a store another reviewer owns and shares
+                // on purpose is opened as it is.
+                match std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::PermissionDenied => return Err(e),
+                    _ => {}
+                }
             }
             Ok(())
         }
