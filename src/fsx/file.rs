@@ -20,9 +20,10 @@ pub enum Access {
 
 /// Opens (creating 0600) the single file at `path`, for a file of the tool's own such as the
 /// review store, the access log or the log file. Its folder is created 0700 with any missing
-/// parents, and made 0700 when it exists looser (so give the file a folder of its own, as the
-/// data and state dirs are); the folder may be a link, the file may not. An existing file is
-/// tightened to 0600 and must be a plain file with no other hard link.
+/// parents; a folder that already exists keeps its mode, since the user may have pointed the
+/// file into a shared folder (`--review-db /tmp/x.sqlite3` must not make `/tmp` private): the
+/// file itself is what is kept private. The folder may be a link, the file may not. An existing
+/// file is tightened to 0600 and must be a plain file with no other hard link.
 ///
 /// A store that opens the file by name itself (SQLite) calls this first, so the file exists
 /// private before the store creates its companions (`-wal`, `-shm`), which SQLite gives the
@@ -39,7 +40,6 @@ pub fn open_private_file(path: &Path, access: Access) -> Result<File, FsError> {
         });
     };
     let dir = PrivateDir::create_root(parent)?;
-    dir.make_private()?;
     open_in(&dir, name, access)
 }
 

@@ -44,7 +44,7 @@ pub(super) fn sql(path: &Path, source: rusqlite::Error) -> StoreError {
     }
 }
 
-pub(super) fn unavailable(path: &Path, e: &std::io::Error) -> StoreError {
+pub(super) fn unavailable(path: &Path, e: &dyn std::fmt::Display) -> StoreError {
     StoreError::Unavailable {
         path: path.to_path_buf(),
         detail: e.to_string(),
@@ -88,38 +88,10 @@ pub(super) fn unwritable(path: &Path) -> Option<String> {
     }
 }
 
-/// Creates the store's folder (0700) and an empty file (0600) if they do not exist, and takes
-/// group and other permissions off an existing file. The `fsx` module will own this.
-pub fn create_private(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
-        && !parent.exists()
-    {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(parent)?;
-    }
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(file) => file.set_permissions(std::fs::Permissions::from_mode(0o600)),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let meta = std::fs::metadata(path)?;
-            if meta.permissions().mode() & 0o077 != 0 {
-                let mode = meta.permissions().mode() & 0o700;
-                // Only the owner may change the mode: a store another reviewer owns and shares
-                // on purpose is opened as it is.
-                match std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
-                    Err(e) if e.kind() != std::io::ErrorKind::PermissionDenied => return Err(e),
-                    _ => {}
-                }
-            }
-            Ok(())
-        }
-        Err(e) => Err(e),
-    }
+/// Creates the store's folder (0700, when missing) and an empty file (0600) if they do not
+/// exist, and takes group and other permissions off an existing file: through the private-files
+/// module, so a link planted at the store's name is refused rather than followed. SQLite gives
+/// its `-wal` and `-shm` companions the main file's mode.
+pub fn create_private(path: &Path) -> Result<(), crate::fsx::FsError> {
+    crate::fsx::open_private_file(path, crate::fsx::Access::ReadWrite).map(drop)
 }
