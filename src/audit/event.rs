@@ -170,6 +170,18 @@ impl Code {
         }
     }
 
+    /// A person's name as the user configured it (the reviewer: the tool's user, recorded for
+    /// accountability): letters, digits, spaces and `-_.@'`, at most 64; else hashed.
+    pub fn name(text: &str) -> Code {
+        let ok = |c: char| c.is_alphanumeric() || " -_.@'".contains(c);
+        let text = text.trim();
+        if !text.is_empty() && text.chars().count() <= 64 && text.chars().all(ok) {
+            Code(text.to_owned())
+        } else {
+            Code::new(text)
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -304,6 +316,8 @@ mod tests {
         assert_eq!(Code::new("ana.lopez@host-1").as_str(), "ana.lopez@host-1");
         assert!(Code::new("looks fine, ID 123").as_str().starts_with('#'));
         assert!(Code::new("").as_str().starts_with('#'));
+        assert_eq!(Code::name("Ana Ruiz").as_str(), "Ana Ruiz");
+        assert!(Code::name("Ana; rm -rf /").as_str().starts_with('#'));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 pub mod cli;
 pub mod event;
+pub mod export;
 pub mod files;
 pub mod record;
 pub mod session;

@@ -1,12 +1,42 @@
 //! Who and where a session runs, for its `session_start` record, read without running any
 //! command: the OS user from `USER`/`LOGNAME`, the host from `/etc/hostname` or `HOSTNAME`.
 
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
 use super::event::{AuditEvent, Code, SourceKind, hex};
+use super::task::{AuditLog, WarningSink};
 use crate::config::ApiKey;
+
+/// A session's access log: where it goes (`None`: off) and what its first record says.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub dir: Option<PathBuf>,
+    pub info: SessionInfo,
+}
+
+impl Session {
+    /// No log.
+    pub fn off() -> Session {
+        Session {
+            dir: None,
+            info: SessionInfo::detect(SourceKind::Demo, None, None, None),
+        }
+    }
+
+    /// Starts the background writer and records the session's start; a disabled log when the
+    /// session does not log. Needs a tokio runtime.
+    pub fn start(self, warn: WarningSink) -> AuditLog {
+        let Some(dir) = self.dir else {
+            return AuditLog::disabled();
+        };
+        let log = AuditLog::start(dir, self.info.id, warn);
+        log.record(self.info.start);
+        log
+    }
+}
 
 /// What a session's first record says.
 #[derive(Clone, Debug)]
@@ -37,7 +67,7 @@ impl SessionInfo {
             .or_else(|| key.map(|k| Code::new(&key_fingerprint(k))));
         let pid = std::process::id();
         let start = AuditEvent::SessionStart {
-            reviewer: reviewer.map(Code::new),
+            reviewer: reviewer.map(Code::name),
             os_user: os_user.as_deref().map(Code::new),
             host: host.as_deref().map(Code::new),
             source,

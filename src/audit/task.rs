@@ -21,9 +21,13 @@ pub const MAX_PENDING: usize = 10_000;
 /// Where warnings about the log go; called from the background task.
 pub type WarningSink = Box<dyn Fn(String) + Send + 'static>;
 
+// Nearly every job is a record, so boxing it would only add an allocation per event.
+#[allow(clippy::large_enum_variant)]
 enum Job {
     Record(SystemTime, AuditEvent),
     Flush(oneshot::Sender<()>),
+    /// Write what is queued and stop, even while other senders are still alive.
+    Close,
 }
 
 /// A cheap, cloneable handle to record events; a disabled log records nothing.
@@ -37,6 +41,7 @@ impl std::fmt::Debug for Job {
         match self {
             Job::Record(_, event) => write!(f, "Record({})", event.name()),
             Job::Flush(_) => f.write_str("Flush"),
+            Job::Close => f.write_str("Close"),
         }
     }
 }
@@ -109,10 +114,13 @@ impl AuditLog {
         self.sender.record(event);
     }
 
-    /// Records the session's end, writes everything queued and stops the task.
+    /// Records the session's end, writes everything queued and stops the task. Events sent
+    /// after this through other senders are dropped.
     pub async fn finish(mut self) {
         self.sender.record(AuditEvent::SessionEnd);
-        self.sender.tx = None;
+        if let Some(tx) = self.sender.tx.take() {
+            let _ = tx.send(Job::Close);
+        }
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
@@ -123,15 +131,19 @@ fn write_loop(mut writer: Writer, mut rx: mpsc::UnboundedReceiver<Job>, warn: Wa
     let mut pending: Vec<(SystemTime, AuditEvent)> = Vec::new();
     let mut dropped = 0usize;
     let mut failing = false;
+    let mut closing = false;
     while let Some(first) = rx.blocking_recv() {
         let mut acks = Vec::new();
-        let mut take = |job| match job {
-            Job::Record(time, event) => pending.push((time, event)),
-            Job::Flush(done) => acks.push(done),
-        };
-        take(first);
-        while let Ok(job) = rx.try_recv() {
-            take(job);
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Record(time, event) => pending.push((time, event)),
+                Job::Flush(done) => acks.push(done),
+                Job::Close => closing = true,
+            }
+            if !closing {
+                next = rx.try_recv().ok();
+            }
         }
         if !pending.is_empty() {
             match writer.append(&pending) {
@@ -166,6 +178,9 @@ fn write_loop(mut writer: Writer, mut rx: mpsc::UnboundedReceiver<Job>, warn: Wa
         }
         for done in acks {
             let _ = done.send(());
+        }
+        if closing {
+            break;
         }
     }
     if !pending.is_empty() {
