@@ -10,8 +10,14 @@ use crate::config::{Config, ImageProtocol};
 use crate::source::Source;
 use crate::worker::{self, WorkerOptions};
 
-/// Runs the browser over `source` (the API, an ids file, or an archive) until the user quits.
-pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyhow::Result<()> {
+/// Runs the browser over `source` (the API, an ids file, or an archive) until the user quits,
+/// recording what it shows in the access log of `audit` (see [`crate::audit`]).
+pub async fn run(
+    config: Config,
+    warnings: Vec<String>,
+    source: Source,
+    audit: crate::audit::session::Session,
+) -> anyhow::Result<()> {
     init_logging();
     let (keymap, mut problems) = Keymap::from_config(&config.keys);
     problems.extend(warnings);
@@ -36,6 +42,10 @@ pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyho
     let images_enabled = picker.is_some() && config.image_protocol != ImageProtocol::Off;
 
     let (msg_tx, msg_rx) = mpsc::unbounded_channel();
+    let audit_warnings = msg_tx.clone();
+    let audit_log = audit.start(Box::new(move |warning| {
+        let _ = audit_warnings.send(crate::app::Message::Warning(warning));
+    }));
     let commands = worker::spawn(
         WorkerOptions {
             source,
@@ -51,13 +61,15 @@ pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyho
         can_refresh,
         source_label: label,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        audit: audit_log.sender().is_enabled(),
     });
     for problem in problems {
         app.report_problem(problem);
     }
-    let outcome = crate::tui::run(&mut terminal, app, commands, msg_rx).await;
+    let outcome = crate::tui::run(&mut terminal, app, commands, msg_rx, audit_log.sender()).await;
     disable_mouse();
     ratatui::restore();
+    audit_log.finish().await;
     outcome
 }
 

@@ -14,6 +14,7 @@
 pub mod api;
 pub mod app;
 pub mod archive;
+pub mod audit;
 pub mod browse;
 pub mod cli;
 pub mod config;

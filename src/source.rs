@@ -71,6 +71,14 @@ impl Source {
         &self.label
     }
 
+    /// The key requests are sent with (none for an archive), for the access log's fingerprint.
+    pub fn api_key(&self) -> Option<&crate::config::ApiKey> {
+        match &self.kind {
+            Kind::Api(client) | Kind::Ids { client, .. } => Some(&client.options().api_key),
+            Kind::Archive(_) => None,
+        }
+    }
+
     /// Whether a result can be fetched again (an archive cannot).
     pub fn can_refresh(&self) -> bool {
         !matches!(self.kind, Kind::Archive(_))

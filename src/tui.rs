@@ -19,6 +19,7 @@ pub async fn run(
     mut app: App,
     commands: mpsc::UnboundedSender<Request>,
     mut messages: mpsc::UnboundedReceiver<Message>,
+    audit: crate::audit::AuditSender,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let size = terminal.size()?;
@@ -29,7 +30,7 @@ pub async fn run(
     pending.extend(app.start());
     let mut dirty = true;
     loop {
-        if dispatch(&mut app, &mut pending, &commands, terminal)? {
+        if dispatch(&mut app, &mut pending, &commands, &audit, terminal)? {
             return Ok(());
         }
         if dirty {
@@ -149,6 +150,7 @@ fn dispatch(
     app: &mut App,
     pending: &mut Vec<Command>,
     worker: &mpsc::UnboundedSender<Request>,
+    audit: &crate::audit::AuditSender,
     terminal: &mut DefaultTerminal,
 ) -> anyhow::Result<bool> {
     while !pending.is_empty() {
@@ -157,6 +159,7 @@ fn dispatch(
             match command {
                 Command::Quit => return Ok(true),
                 Command::Copy(text) => copy_osc52(terminal, &text)?,
+                Command::Audit(event) => audit.record(event),
                 Command::Request(request) => {
                     // The worker lives as long as the runtime; a closed channel means it
                     // crashed, and the status bar will show the request in flight rather than

@@ -24,6 +24,7 @@ impl App {
                     details,
                 } => self.details_arrived(validation_id, Ok(details)),
                 Message::Resize { width, height } => self.size = (width, height),
+                Message::Warning(text) => self.status.error(terminal_text(&text).into_owned()),
                 _ => {}
             }
             return;
@@ -49,7 +50,10 @@ impl App {
                         .failed(request.key, area, terminal_text(&error).into_owned())
                 }
             },
-            (Job::Save { .. }, Message::Saved { result, .. }) => self.save_answered(result),
+            (Job::Save { request }, Message::Saved { result, .. }) => {
+                self.audit_saved(&request, &result, commands);
+                self.save_answered(result)
+            }
             (job, Message::Cancelled { .. }) => self.cancelled(job, commands),
             (job, answer) => {
                 tracing::warn!(%id, ?job, ?answer, "an answer of the wrong kind; dropped");

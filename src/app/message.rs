@@ -90,6 +90,9 @@ pub enum Command {
     Copy(String),
     /// Leave. No answer.
     Quit,
+    /// Record this in the access log: the runtime hands it to the log's background task. No
+    /// answer.
+    Audit(crate::audit::AuditEvent),
 }
 
 impl Command {
@@ -97,14 +100,14 @@ impl Command {
     pub fn job(&self) -> Option<&Job> {
         match self {
             Command::Request(r) => Some(&r.job),
-            Command::Copy(_) | Command::Quit => None,
+            Command::Copy(_) | Command::Quit | Command::Audit(_) => None,
         }
     }
 
     pub fn request_id(&self) -> Option<RequestId> {
         match self {
             Command::Request(r) => Some(r.id),
-            Command::Copy(_) | Command::Quit => None,
+            Command::Copy(_) | Command::Quit | Command::Audit(_) => None,
         }
     }
 }
@@ -189,6 +192,9 @@ pub enum Message {
         validation_id: String,
         details: Arc<ValidationDetails>,
     },
+    /// Not an answer: a problem from the background for the status bar (the access log cannot
+    /// be written).
+    Warning(String),
     /// The terminal was resized.
     Resize { width: u16, height: u16 },
 }
@@ -203,9 +209,10 @@ impl Message {
             | Message::Image { id, .. }
             | Message::Saved { id, .. }
             | Message::Cancelled { id } => Some(*id),
-            Message::FreshResult { .. } | Message::FreshDetails { .. } | Message::Resize { .. } => {
-                None
-            }
+            Message::FreshResult { .. }
+            | Message::FreshDetails { .. }
+            | Message::Warning(_)
+            | Message::Resize { .. } => None,
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod actions;
 mod apply;
+mod audit;
 pub mod cache;
 pub mod keymap;
 pub mod layout;
@@ -55,6 +56,8 @@ pub struct AppOptions {
     pub source_label: String,
     /// False under NO_COLOR: no foreground colours, symbols and bold/reverse only.
     pub color: bool,
+    /// The access log is on: the app returns `Command::Audit`s for what it shows and does.
+    pub audit: bool,
 }
 
 impl Default for AppOptions {
@@ -66,6 +69,7 @@ impl Default for AppOptions {
             can_refresh: true,
             source_label: "demo".into(),
             color: true,
+            audit: false,
         }
     }
 }
@@ -154,6 +158,8 @@ pub struct App {
     quit: bool,
     /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
     quit_armed: bool,
+    /// What the access log has been told this session.
+    audited: audit::Audited,
 }
 
 impl App {
@@ -175,6 +181,7 @@ impl App {
             status: StatusLine::default(),
             quit: false,
             quit_armed: false,
+            audited: audit::Audited::default(),
         }
     }
 
@@ -264,6 +271,10 @@ impl App {
         for (request, area) in self.images.sync(&targets) {
             self.requests
                 .ask(Job::FetchImage { request, area }, commands);
+        }
+        if self.opts.audit {
+            self.audited.shown(&self.images, &targets, commands);
+            self.audit(commands);
         }
         self.status.in_flight = self.requests.len();
     }

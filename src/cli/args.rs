@@ -25,6 +25,10 @@ pub struct ApiArgs {
     /// Use the embedded demo API: no account or key needed
     #[arg(long)]
     pub demo: bool,
+    /// Folder of the access log (default: the data dir; TRUORA_TUI_AUDIT_LOG); also turns the
+    /// log on for --demo
+    #[arg(long, value_name = "PATH")]
+    pub audit_log: Option<PathBuf>,
     #[command(flatten)]
     pub knobs: DemoKnobs,
 }
@@ -107,6 +111,7 @@ impl ApiArgs {
             demo: self.demo || keyless,
             review_db: None,
             demo_data: self.demo,
+            audit_log: self.audit_log.clone(),
         }
     }
 }

@@ -36,6 +36,7 @@ impl BrowseArgs {
 
     pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
         let from = DataFrom::choose(self.api.demo_options()?, self.archive.clone())?;
+        let source_kind = from.audit_kind();
         let mut overrides = self.api.overrides(from.keyless());
         overrides.download_dir = self.download_dir;
         overrides.image_protocol = self.image_protocol;
@@ -43,7 +44,11 @@ impl BrowseArgs {
         let mut setup = source_setup(&loaded.config, from, self.ids_file.as_deref()).await?;
         let mut warnings = loaded.warnings;
         warnings.append(&mut setup.warnings);
-        browse_then_stop(loaded.config, warnings, setup, crate::browse::run).await
+        let audit =
+            super::setup::audit_session(&loaded.config, source_kind, setup.source.api_key());
+        let browser =
+            |config, warnings, source| crate::browse::run(config, warnings, source, audit);
+        browse_then_stop(loaded.config, warnings, setup, browser).await
     }
 }
 

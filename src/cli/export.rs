@@ -89,6 +89,11 @@ impl ExportArgs {
 
     pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
         let demo = self.api.demo_options()?;
+        let source = if demo.is_some() {
+            crate::audit::SourceKind::Demo
+        } else {
+            crate::audit::SourceKind::Live
+        };
         let mut opts = self.options()?;
         let mut config = load_config(&self.api.overrides(false), env)?.config;
         if let Some(n) = self.concurrency {
@@ -98,7 +103,11 @@ impl ExportArgs {
         let api = api_setup(&config, demo).await?;
         opts.identity_url = api.client.options().identity_base.to_string();
         opts.validations_url = api.client.options().validations_base.to_string();
-        let code = crate::export::run_in_terminal(api.client, opts).await;
+        let session =
+            super::setup::audit_session(&config, source, Some(&api.client.options().api_key));
+        let audit = session.start(Box::new(|w| eprintln!("truora-tui: warning: {w}")));
+        let code = crate::export::run_in_terminal(api.client, opts, &audit.sender()).await;
+        audit.finish().await;
         api.demo.stop().await;
         Ok(code)
     }

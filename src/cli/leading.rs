@@ -38,6 +38,12 @@ impl Leading {
             "--validations-url",
             command,
         )?;
+        once(
+            &mut into.audit_log,
+            leading.audit_log,
+            "--audit-log",
+            command,
+        )?;
         if leading.demo {
             if into.demo {
                 return Err(twice("--demo", command));
@@ -80,6 +86,26 @@ impl Leading {
         once(into, self.args.archive.take(), "--archive", self.command)
     }
 
+    /// Moves `--config` and `--audit-log` (for `audit`, which reads only the log).
+    pub fn take_audit(
+        &mut self,
+        config: &mut Option<PathBuf>,
+        audit_log: &mut Option<PathBuf>,
+    ) -> Result<(), CliError> {
+        once(
+            config,
+            self.args.api.config.take(),
+            "--config",
+            self.command,
+        )?;
+        once(
+            audit_log,
+            self.args.api.audit_log.take(),
+            "--audit-log",
+            self.command,
+        )
+    }
+
     pub fn take_ids_file(&mut self, into: &mut Option<PathBuf>) -> Result<(), CliError> {
         once(into, self.args.ids_file.take(), "--ids-file", self.command)
     }
@@ -113,6 +139,7 @@ impl Leading {
             (a.api.identity_url.is_some(), "--identity-url"),
             (a.api.validations_url.is_some(), "--validations-url"),
             (a.api.demo, "--demo"),
+            (a.api.audit_log.is_some(), "--audit-log"),
             (a.archive.is_some(), "--archive"),
             (a.ids_file.is_some(), "--ids-file"),
             (a.download_dir.is_some(), "--download-dir"),

@@ -15,6 +15,7 @@
 //! an option gets the same explanation instead of clap's bare "unexpected argument".
 
 mod args;
+mod audit;
 mod browse;
 mod demo_server;
 mod exit;
@@ -34,6 +35,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{Env, ProcessEnv};
 
 pub use args::{ApiArgs, DemoKnobs};
+pub use audit::AuditCmdArgs;
 pub use browse::BrowseArgs;
 pub use demo_server::DemoServerArgs;
 pub use exit::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
@@ -56,6 +58,7 @@ Environment:
   TRUORA_TUI_DOWNLOAD_DIR      where the browser saves images, like --download-dir
   TRUORA_TUI_REVIEW_DB         the review store, like --review-db
   TRUORA_TUI_REVIEWER          your name on review decisions (default: the login name)
+  TRUORA_TUI_AUDIT_LOG         the access log's folder, like --audit-log
   TRUORA_TUI_LOG               the browser's log level (default info; e.g. debug), logged to
                                the state dir (~/.local/state/truora-tui/truora-tui.log)
   NO_COLOR                     set (non-empty) to draw the browser without colour
@@ -97,6 +100,8 @@ pub enum Command {
     DemoServer(DemoServerArgs),
     /// The review desk's decisions: export (CSV for the dashboard, or JSONL), import, list, stats
     Reviews(ReviewsArgs),
+    /// Print the access log and verify its hash chain (exit 1 names the first broken record)
+    Audit(AuditCmdArgs),
 }
 
 impl Cli {
@@ -113,6 +118,7 @@ impl Cli {
             Command::Show(args) => args.absorb(leading),
             Command::DemoServer(args) => args.absorb(leading),
             Command::Reviews(args) => args.absorb(leading),
+            Command::Audit(args) => args.absorb(leading),
         }?;
         Ok(command)
     }
@@ -127,6 +133,7 @@ impl Command {
             Command::Show(_) => "show",
             Command::DemoServer(_) => "demo-server",
             Command::Reviews(_) => "reviews",
+            Command::Audit(_) => "audit",
         }
     }
 
@@ -139,6 +146,7 @@ impl Command {
             Command::Show(args) => args.run(env).await,
             Command::DemoServer(args) => args.run().await,
             Command::Reviews(args) => args.run(env).await,
+            Command::Audit(args) => args.run(env),
         }
     }
 }

@@ -24,6 +24,15 @@ pub enum DataFrom {
 }
 
 impl DataFrom {
+    /// The source as the access log names it.
+    pub fn audit_kind(&self) -> crate::audit::SourceKind {
+        match self {
+            DataFrom::Live => crate::audit::SourceKind::Live,
+            DataFrom::Demo(_) => crate::audit::SourceKind::Demo,
+            DataFrom::Archive(_) => crate::audit::SourceKind::Archive,
+        }
+    }
+
     /// From `--demo` (its options already checked) and `--archive`, which cannot go together.
     pub fn choose(demo: Option<DemoOptions>, archive: Option<PathBuf>) -> Result<Self, CliError> {
         match (demo, archive) {
@@ -162,4 +171,21 @@ fn archive_source(dir: &Path, ids: Option<ReadIds>) -> Result<SourceSetup, CliEr
         warnings,
         demo: DemoGuard::default(),
     })
+}
+
+/// Where a session's access log goes (if anywhere) and what its first record says.
+pub fn audit_session(
+    config: &crate::config::Config,
+    source: crate::audit::SourceKind,
+    key: Option<&crate::config::ApiKey>,
+) -> crate::audit::session::Session {
+    crate::audit::session::Session {
+        dir: crate::audit::session_dir(source, config.audit_log.clone(), config.audit),
+        info: crate::audit::SessionInfo::detect(
+            source,
+            key,
+            config.api_key_label.as_deref(),
+            Some(config.reviewer.as_str()).filter(|r| !r.is_empty()),
+        ),
+    }
 }

@@ -30,6 +30,11 @@ pub(super) struct FileConfig {
     pub request_timeout_secs: Option<Spanned<i64>>,
     pub reviewer: Option<String>,
     pub review_db: Option<String>,
+    /// The access log's folder; `audit` turns it on or off (see `crate::audit::session_dir`).
+    pub audit_log: Option<String>,
+    pub audit: Option<bool>,
+    /// A name for the key in the access log, instead of its fingerprint.
+    pub api_key_label: Option<String>,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyList>,
 }
@@ -62,6 +67,9 @@ pub(super) const FILE_KEYS: &[(&str, &str)] = &[
     ),
     ("reviewer", "a string: your name on review decisions"),
     ("review_db", "a string holding a file path"),
+    ("audit_log", "a string holding a folder path"),
+    ("audit", "true or false"),
+    ("api_key_label", "a string naming the key in the access log"),
     (
         "keys",
         "a [keys] table of action = \"key\" or action = [\"key\", ...]",
@@ -329,7 +337,8 @@ mod tests {
     #[test]
     fn every_documented_key_is_accepted() {
         for (key, _) in FILE_KEYS {
-            let doc = format!("{key} = true\n");
+            // A list of numbers is the wrong type for every key (`audit` takes `true`).
+            let doc = format!("{key} = [1]\n");
             let err = parse_err(&doc);
             assert!(
                 matches!(err, ConfigError::WrongType { .. }),

@@ -8,6 +8,7 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
+use super::ENV_AUDIT_LOG;
 use super::error::{ConfigError, Location, Origin};
 use super::file::{self, FileConfig, KeyList};
 use super::{
@@ -189,6 +190,15 @@ pub(super) fn load_with(
             .map(|(action, KeyList(keys))| (action, keys))
             .collect(),
         file: path.cloned(),
+        audit_log: overrides
+            .audit_log
+            .clone()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .or_else(|| env_var(env, ENV_AUDIT_LOG).map(PathBuf::from))
+            .or_else(|| non_empty(file.audit_log.as_deref()).map(PathBuf::from))
+            .map(|dir| expand_tilde(&dir, home)),
+        audit: file.audit,
+        api_key_label: non_empty(file.api_key_label.as_deref()),
     };
     Ok(Loaded { config, warnings })
 }

@@ -43,6 +43,7 @@ pub const ENV_DOWNLOAD_DIR: &str = "TRUORA_TUI_DOWNLOAD_DIR";
 pub const ENV_CONFIG: &str = "TRUORA_TUI_CONFIG";
 pub const ENV_REVIEW_DB: &str = "TRUORA_TUI_REVIEW_DB";
 pub const ENV_REVIEWER: &str = "TRUORA_TUI_REVIEWER";
+pub const ENV_AUDIT_LOG: &str = "TRUORA_TUI_AUDIT_LOG";
 
 /// How images are drawn inside the TUI; `Auto` asks the terminal, `Off` draws none (e.g. when
 /// reviewing over a slow link).
@@ -143,6 +144,8 @@ pub struct Overrides {
     /// The data is the embedded demo's (not an archive or live): its review decisions go to a
     /// store of their own.
     pub demo_data: bool,
+    /// `--audit-log PATH`: the access log's folder.
+    pub audit_log: Option<PathBuf>,
 }
 
 /// The merged, validated settings.
@@ -168,6 +171,13 @@ pub struct Config {
     pub reviewer: String,
     /// The review store. The demo keeps its own file (`demo-` + the name), never the real one.
     pub review_db: PathBuf,
+    /// The access log's folder when one was chosen (flag > environment > file); `None` means
+    /// the default place. Whether the log is on: [`crate::audit::session_dir`].
+    pub audit_log: Option<PathBuf>,
+    /// `audit = true/false` in the file: forces the access log on (also for the demo) or off.
+    pub audit: Option<bool>,
+    /// The key's name for the access log (instead of its fingerprint).
+    pub api_key_label: Option<String>,
 }
 
 /// A loaded config plus problems worth telling the user about that should not stop the program

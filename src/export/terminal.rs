@@ -19,7 +19,14 @@ const LINE_EVERY: Duration = Duration::from_secs(5);
 /// longer keeps) go to stderr, one per line, then the summary to stdout, then the error that
 /// ended the run, if one did. A closed stdout or stderr (`export … | head`) is not an error: the
 /// export still runs to its end. Returns the exit code.
-pub async fn run_in_terminal(client: Client, opts: ExportOptions) -> u8 {
+///
+/// The run is recorded in the access log through `audit` (its options, counts and folder).
+pub async fn run_in_terminal(
+    client: Client,
+    opts: ExportOptions,
+    audit: &crate::audit::AuditSender,
+) -> u8 {
+    let audited = audit.is_enabled().then(|| opts.clone());
     let (handle, stop) = Stop::new();
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_err() {
@@ -48,6 +55,9 @@ pub async fn run_in_terminal(client: Client, opts: ExportOptions) -> u8 {
         super::run(client, opts, lines, stop).await
     };
     ctrl_c.abort();
+    if let Some(opts) = audited {
+        audit.record(crate::audit::export::export_run(&opts, &outcome));
+    }
     report(
         &outcome,
         &mut std::io::stdout().lock(),

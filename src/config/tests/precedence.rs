@@ -313,3 +313,38 @@ fn empty_env_values_count_as_unset() {
         "empty TRUORA_TUI_CONFIG falls back to the default"
     );
 }
+
+/// The access log's folder: file < env < flag, `~` expanded; `audit` and the key's label come
+/// from the file only.
+#[test]
+fn audit_log_settings_follow_the_same_precedence() {
+    let (_dir, path) =
+        config_file("audit_log = \"~/audit-file\"\naudit = false\napi_key_label = \"prod-read\"\n");
+    let none = load_ok(&demo(), &env(&[])).config;
+    assert_eq!(
+        (none.audit_log, none.audit, none.api_key_label),
+        (None, None, None)
+    );
+    let file = load_ok(&with_file(&path), &env(&[])).config;
+    assert_eq!(
+        file.audit_log,
+        Some(PathBuf::from("/home/tester/audit-file"))
+    );
+    assert_eq!(file.audit, Some(false));
+    assert_eq!(file.api_key_label.as_deref(), Some("prod-read"));
+    let env = env(&[(ENV_AUDIT_LOG, "/var/log/env-audit")]);
+    let from_env = load_ok(&with_file(&path), &env).config;
+    assert_eq!(
+        from_env.audit_log,
+        Some(PathBuf::from("/var/log/env-audit"))
+    );
+    let flags = Overrides {
+        audit_log: Some("~/flag-audit".into()),
+        ..with_file(&path)
+    };
+    let from_flag = load_ok(&flags, &env).config;
+    assert_eq!(
+        from_flag.audit_log,
+        Some(PathBuf::from("/home/tester/flag-audit"))
+    );
+}

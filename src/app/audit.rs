@@ -1,0 +1,108 @@
+//! What the access log hears from the browser, derived from the state after each input rather
+//! than from each handler: a process shown (once per session), an image on screen (once per
+//! image per session), the comparison or a raw view opened, an id copied, an image saved. The
+//! app stays pure: it only returns [`Command::Audit`]s, which the runtime hands to the log's
+//! background task (see `crate::audit::app`).
+
+use std::collections::HashSet;
+
+use super::message::{CellSize, Command, ImageKey, ImageRequest};
+use super::overlay::Overlay;
+use super::preview::{ImageState, Images};
+use super::{App, ResultView};
+use crate::audit::{AuditEvent, ProcessRef, RawKind};
+
+/// What has already been recorded this session.
+#[derive(Debug, Default)]
+pub(super) struct Audited {
+    opened: HashSet<String>,
+    shown: HashSet<ImageKey>,
+    compare_open: bool,
+    raw_open: bool,
+}
+
+impl Audited {
+    /// Images on screen that have been drawn, each recorded once.
+    pub(super) fn shown(
+        &mut self,
+        images: &Images,
+        targets: &[(&ImageRequest, CellSize)],
+        commands: &mut Vec<Command>,
+    ) {
+        for (request, area) in targets {
+            if let ImageState::Ready(image) = images.state(&request.key, *area)
+                && self.shown.insert(request.key.clone())
+            {
+                commands.push(Command::Audit(AuditEvent::ImageShown {
+                    process: ProcessRef::new(&request.key.process_id),
+                    image: image.info.kind.into(),
+                }));
+            }
+        }
+    }
+}
+
+impl App {
+    /// After each input: a process newly shown, an overlay newly opened, an id copied.
+    pub(super) fn audit(&mut self, commands: &mut Vec<Command>) {
+        let process = self.view.process_id().map(ProcessRef::new);
+        let mut events = Vec::new();
+        if let ResultView::Ready { process_id, .. } = &self.view
+            && self.audited.opened.insert(process_id.clone())
+        {
+            events.push(AuditEvent::ProcessOpened {
+                process: ProcessRef::new(process_id),
+            });
+        }
+        let compare_open = self.overlay == Overlay::Compare;
+        let raw = match &self.overlay {
+            // Only the details view is titled by its validation (see `App::open_raw`).
+            Overlay::Raw(view) if view.title.starts_with("validation ") => Some(RawKind::Details),
+            Overlay::Raw(_) => Some(RawKind::Result),
+            _ => None,
+        };
+        if let Some(process) = &process {
+            if compare_open && !self.audited.compare_open {
+                events.push(AuditEvent::CompareOpened {
+                    process: process.clone(),
+                });
+            }
+            if let Some(view) = raw.filter(|_| !self.audited.raw_open) {
+                events.push(AuditEvent::RawViewOpened {
+                    process: process.clone(),
+                    view,
+                });
+            }
+        }
+        self.audited.compare_open = compare_open;
+        self.audited.raw_open = raw.is_some();
+        if commands.iter().any(|c| matches!(c, Command::Copy(_))) {
+            let copied = process.clone().or_else(|| {
+                self.list
+                    .selected()
+                    .and_then(|r| r.process_id.as_deref())
+                    .map(ProcessRef::new)
+            });
+            if let Some(process) = copied {
+                events.push(AuditEvent::IdCopied { process });
+            }
+        }
+        commands.extend(events.into_iter().map(Command::Audit));
+    }
+
+    /// A file saved: the job said which image, the answer where it went.
+    pub(super) fn audit_saved(
+        &self,
+        request: &ImageRequest,
+        result: &Result<std::path::PathBuf, String>,
+        commands: &mut Vec<Command>,
+    ) {
+        if let (true, Ok(path)) = (self.opts.audit, result) {
+            commands.push(Command::Audit(AuditEvent::ImageSaved {
+                process: ProcessRef::new(&request.key.process_id),
+                image: request.link.kind.into(),
+                path: path.to_string_lossy().into_owned(),
+            }));
+        }
+    }
+}

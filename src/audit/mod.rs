@@ -1,0 +1,70 @@
+//! The access log: an append-only, hash-chained record of what the tool did with personal data
+//! (sessions, processes opened, images shown and saved, ids copied, raw views, exports, review
+//! decisions), without the data itself — ids, kinds, counts, option names and paths the user
+//! chose, never names, numbers, images or note text.
+//!
+//! - [`event`]: what can be recorded, as types with no free-text field;
+//! - [`record`]: a record as a JSON line and the hash chain;
+//! - [`writer`]: appending under a file lock, monthly files, fsync;
+//! - [`task`]: the background task the UI hands events to, so a keystroke never waits;
+//! - [`verify`]: walking the chain and naming the first break;
+//! - [`cli`]: `truora-tui audit`.
+
+pub mod cli;
+pub mod event;
+pub mod export;
+pub mod files;
+pub mod record;
+pub mod session;
+pub mod task;
+pub mod verify;
+pub mod writer;
+
+use std::path::PathBuf;
+
+pub use event::{AuditEvent, Code, ImageTag, ProcessRef, RawKind, SourceKind};
+pub use session::SessionInfo;
+pub use task::{AuditLog, AuditSender};
+pub use writer::Writer;
+
+/// Where the log goes unless `--audit-log`, `TRUORA_TUI_AUDIT_LOG` or `audit_log` say otherwise:
+/// `audit/` in the platform's data folder (`~/.local/share/truora-tui/audit` on Linux).
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("com", "truora", "truora-tui")
+        .map(|dirs| dirs.data_dir().join("audit"))
+}
+
+/// Where this session logs, or `None` when it does not: on by default for live and archive
+/// sources; off for the demo unless a place was chosen (`path`) or `audit = true`; `audit =
+/// false` turns it off everywhere.
+pub fn session_dir(
+    source: SourceKind,
+    path: Option<PathBuf>,
+    enabled: Option<bool>,
+) -> Option<PathBuf> {
+    let on = match (enabled, source) {
+        (Some(on), _) => on,
+        (None, SourceKind::Demo) => path.is_some(),
+        (None, SourceKind::Live | SourceKind::Archive) => true,
+    };
+    if !on {
+        return None;
+    }
+    path.or_else(default_dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_for_live_and_archive_off_for_the_demo_unless_asked() {
+        let chosen = Some(PathBuf::from("/x"));
+        assert!(session_dir(SourceKind::Live, None, None).is_some());
+        assert!(session_dir(SourceKind::Archive, None, None).is_some());
+        assert_eq!(session_dir(SourceKind::Demo, None, None), None);
+        assert_eq!(session_dir(SourceKind::Demo, chosen.clone(), None), chosen);
+        assert!(session_dir(SourceKind::Demo, None, Some(true)).is_some());
+        assert_eq!(session_dir(SourceKind::Live, chosen, Some(false)), None);
+    }
+}
