@@ -5,7 +5,7 @@
 // `private_dir`/`open_private_append` are local until the shared private-files module lands;
 // they are the two places to route through it.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -47,59 +47,17 @@ pub fn month_files(dir: &Path) -> io::Result<Vec<((i64, u32), PathBuf)>> {
     Ok(files)
 }
 
-/// Creates the folder (and its parents) 0700; an existing folder is left as it is.
-pub fn private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-/// Opens (creating it 0600) a file for appending, refusing a link in its place; a file found
-/// readable by others is tightened to 0600.
+/// Opens (creating it 0600, and its folder 0700 when missing) a file for reading and
+/// appending, through the private-files module: a link in its place is refused, never followed,
+/// and a file found readable by others is tightened to 0600.
 pub fn open_private_append(path: &Path) -> io::Result<File> {
-    refuse_link(path)?;
-    let mut options = OpenOptions::new();
-    options.create(true).append(true).read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path)?;
-    tighten(&file)?;
-    Ok(file)
+    crate::fsx::open_private_file(path, crate::fsx::Access::ReadAppend)
+        .map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// Opens the lock file, creating it 0600.
 pub fn open_lock(dir: &Path) -> io::Result<File> {
     open_private_append(&dir.join(LOCK_FILE))
-}
-
-fn refuse_link(path: &Path) -> io::Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "{} is a symbolic link; the access log does not follow links",
-                path.display()
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-#[cfg(unix)]
-fn tighten(file: &File) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = file.metadata()?.permissions().mode();
-    if mode & 0o077 != 0 {
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn tighten(_file: &File) -> io::Result<()> {
-    Ok(())
 }
 
 /// The end of a file: its last whole line (without the newline) and how many bytes follow it

@@ -71,7 +71,6 @@ impl Writer {
             let path = path.to_path_buf();
             move |source| WriteError { path, source }
         };
-        files::private_dir(&self.dir).map_err(at(&self.dir))?;
         let lock = files::open_lock(&self.dir).map_err(at(&self.dir.join(files::LOCK_FILE)))?;
         lock.lock().map_err(at(&self.dir.join(files::LOCK_FILE)))?;
         let outcome = self.append_locked(batch);

@@ -14,6 +14,8 @@ use super::{FsError, PrivateDir};
 pub enum Access {
     /// Writes go to the end (a journal, a log).
     Append,
+    /// Writes go to the end, and the file can be read (a hash-chained log reads its last record).
+    ReadAppend,
     /// Read and write anywhere (a lock file, a store).
     ReadWrite,
 }
@@ -50,6 +52,7 @@ pub(super) fn open_in(dir: &PrivateDir, name: &OsStr, access: Access) -> Result<
     let path = dir.path().join(name);
     let flags = match access {
         Access::Append => OFlags::WRONLY | OFlags::APPEND,
+        Access::ReadAppend => OFlags::RDWR | OFlags::APPEND,
         Access::ReadWrite => OFlags::RDWR,
     };
     let (fd, stat) = dir.open_plain(name, flags | OFlags::CREATE, Mode::from_raw_mode(0o600))?;
