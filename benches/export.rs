@@ -7,9 +7,15 @@
 //!    faster.
 //! 3. Peak RSS (VmHWM) of an export of 500 and of 5,000 processes, each in a child process of
 //!    its own so the demo server's memory is not counted. Target: flat.
+//! 4. Peak RSS of a fresh export of 20,000 processes, then of resuming it (every process already
+//!    complete: the resume reads the whole journal and checks every file, and skips them all).
+//!    Target: the resume ≤ 1.5× the fresh run. `--no-images` by default so the 20,000-process
+//!    run fits a shared 2-core machine (≈ 60,000 files instead of ≈ 120,000);
+//!    `EXPORT_BENCH_RESUME_IMAGES=1` exports the images too.
 //!
 //! Run: `cargo bench --bench export` (release). `EXPORT_BENCH_QUICK=1` measures the sequential
-//! baseline on the first 100 processes and scales it, for a faster run.
+//! baseline on the first 100 processes and scales it, for a faster run;
+//! `EXPORT_BENCH_ONLY_RESUME=1` runs only measure 4.
 
 use std::path::Path;
 use std::process::Command;
@@ -34,18 +40,22 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    runtime.block_on(throughput());
-    println!();
-    println!("| processes | peak RSS (VmHWM) of the export process | RSS before the export |");
-    println!("|---|---|---|");
-    for processes in [500, 5000] {
-        let (before, peak) = runtime.block_on(rss(processes));
-        println!(
-            "| {processes} | {:.1} MiB | {:.1} MiB |",
-            mib(peak),
-            mib(before)
-        );
+    if std::env::var_os("EXPORT_BENCH_ONLY_RESUME").is_none() {
+        runtime.block_on(throughput());
+        println!();
+        println!("| processes | peak RSS (VmHWM) of the export process | RSS before the export |");
+        println!("|---|---|---|");
+        for processes in [500, 5000] {
+            let run = runtime.block_on(rss(processes));
+            println!(
+                "| {processes} | {:.1} MiB | {:.1} MiB |",
+                mib(run.peak),
+                mib(run.before)
+            );
+        }
+        println!();
     }
+    runtime.block_on(resume_rss(20_000));
 }
 
 fn client(server: &DemoServer, concurrency: usize) -> Client {
@@ -174,51 +184,117 @@ async fn sequential(server: &DemoServer, dir: &Path, limit: usize) -> usize {
     requests
 }
 
-/// Runs an export of `processes` in a child process; returns its RSS before and at peak.
-async fn rss(processes: usize) -> (u64, u64) {
-    let server = DemoServer::start(DemoOptions {
+async fn demo(processes: usize) -> DemoServer {
+    DemoServer::start(DemoOptions {
         processes,
         latency: Duration::from_millis(1),
         ..DemoOptions::default()
     })
     .await
-    .expect("demo server");
+    .expect("demo server")
+}
+
+/// Runs an export of `processes` in a child process.
+async fn rss(processes: usize) -> ChildRun {
+    let server = demo(processes).await;
     let tmp = tempfile::tempdir().expect("temp dir");
-    let exe = std::env::current_exe().expect("bench executable");
+    let run = child_export(&server, &tmp.path().join("archive"), true).await;
+    server.shutdown().await;
+    assert!(run.exported > 0, "nothing exported");
+    run
+}
+
+/// Measure 4: a fresh export of `processes`, then a resume of it, each in its own child.
+async fn resume_rss(processes: usize) {
+    let images = std::env::var_os("EXPORT_BENCH_RESUME_IMAGES").is_some();
+    let server = demo(processes).await;
+    let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("archive");
+    let fresh = child_export(&server, &out, images).await;
+    let journal = std::fs::metadata(out.join("progress.jsonl")).map_or(0, |m| m.len());
+    let manifest = std::fs::metadata(out.join("manifest.json")).map_or(0, |m| m.len());
+    let resume = child_export(&server, &out, images).await;
+    server.shutdown().await;
+    assert_eq!(fresh.skipped, 0);
+    assert!(resume.skipped > 0, "the resume skipped nothing");
+    println!(
+        "resume: {processes} processes{}; manifest.json {:.1} MiB, progress.jsonl {:.1} MiB; the resume skipped {} and redid {} (the pending ones)",
+        if images {
+            ", with images"
+        } else {
+            ", --no-images"
+        },
+        mib(manifest),
+        mib(journal),
+        resume.skipped,
+        resume.exported,
+    );
+    println!();
+    println!("| run | peak RSS (VmHWM) | wall time |");
+    println!("|---|---|---|");
+    println!(
+        "| fresh export of {processes} | {:.1} MiB | {:.1} s |",
+        mib(fresh.peak),
+        fresh.seconds
+    );
+    println!(
+        "| resume of it | {:.1} MiB ({:.2}× the fresh run; target ≤ 1.5×) | {:.1} s |",
+        mib(resume.peak),
+        resume.peak as f64 / fresh.peak as f64,
+        resume.seconds
+    );
+}
+
+/// What a child export printed: RSS before and at peak (bytes), processes exported and skipped,
+/// wall time.
+struct ChildRun {
+    before: u64,
+    peak: u64,
+    exported: u64,
+    skipped: u64,
+    seconds: f64,
+}
+
+/// Runs an export into `out` in a child process (so the demo server's memory is not counted).
+async fn child_export(server: &DemoServer, out: &Path, images: bool) -> ChildRun {
+    let exe = std::env::current_exe().expect("bench executable");
+    let start = Instant::now();
     let child = tokio::process::Command::from(Command::new(exe))
         .args([
             "--rss-child",
             server.identity_url().as_str(),
             server.validations_url().as_str(),
         ])
-        .arg(&out)
+        .arg(out)
+        .arg(if images { "images" } else { "no-images" })
         .output()
         .await
         .expect("child runs");
-    server.shutdown().await;
+    let seconds = start.elapsed().as_secs_f64();
     let text = String::from_utf8_lossy(&child.stdout);
-    let mut numbers = text
+    let numbers: Vec<u64> = text
         .split_whitespace()
-        .filter_map(|w| w.parse::<u64>().ok());
-    let (before, peak, exported) = (
-        numbers.next().unwrap_or(0),
-        numbers.next().unwrap_or(0),
-        numbers.next().unwrap_or(0),
-    );
+        .filter_map(|w| w.parse::<u64>().ok())
+        .collect();
     assert!(
-        child.status.success() && exported > 0,
-        "child failed: {}",
+        child.status.success() && numbers.len() == 4,
+        "child failed: {text}\n{}",
         String::from_utf8_lossy(&child.stderr)
     );
-    (before, peak)
+    ChildRun {
+        before: numbers[0],
+        peak: numbers[1],
+        exported: numbers[2],
+        skipped: numbers[3],
+        seconds,
+    }
 }
 
-/// In the child: export from the parent's demo server, then print `VmRSS-before VmHWM exported`
-/// in bytes.
+/// In the child: export from the parent's demo server, then print
+/// `VmRSS-before VmHWM exported skipped` (bytes, bytes, processes, processes).
 fn rss_child(args: &[String]) {
-    let [identity, validations, out, ..] = args else {
-        panic!("usage: --rss-child IDENTITY_URL VALIDATIONS_URL OUT");
+    let [identity, validations, out, images, ..] = args else {
+        panic!("usage: --rss-child IDENTITY_URL VALIDATIONS_URL OUT images|no-images");
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -235,6 +311,7 @@ fn rss_child(args: &[String]) {
     let client = Client::new(opts).expect("client");
     let mut export = ExportOptions::new(out);
     export.concurrency = CONCURRENCY;
+    export.images = images == "images";
     let summary = runtime
         .block_on(truora_tui::export::run(
             client,
@@ -244,7 +321,7 @@ fn rss_child(args: &[String]) {
         ))
         .expect("export");
     let peak = status_kib("VmHWM") * 1024;
-    println!("{before} {peak} {}", summary.exported);
+    println!("{before} {peak} {} {}", summary.exported, summary.skipped);
 }
 
 fn status_kib(field: &str) -> u64 {

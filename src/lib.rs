@@ -18,6 +18,7 @@ pub mod audit;
 pub mod browse;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod demo;
 pub mod export;
 pub mod fsx;

@@ -13,7 +13,7 @@ use truora_tui::api::model::ProcessSummary;
 use truora_tui::app::ImageKey;
 use truora_tui::archive::{Archive, ArchiveError};
 use truora_tui::demo::DEMO_API_KEY;
-use truora_tui::export::manifest::ProcessState;
+use truora_tui::export::format::ProcessState;
 use truora_tui::export::{Event, Silent, Snapshot, Stop, layout};
 use truora_tui::source::Source;
 

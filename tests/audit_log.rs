@@ -12,7 +12,7 @@ use truora_tui::audit::{AuditEvent, AuditLog, ProcessRef, Writer};
 
 /// Unix time of an RFC 3339 text, as the injected clock.
 fn at(text: &str) -> SystemTime {
-    let secs = truora_tui::export::date::parse(text).expect("a test date");
+    let secs = truora_tui::date::parse(text).expect("a test date");
     UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).expect("after 1970"))
 }
 

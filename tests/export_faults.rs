@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use export_support::*;
 use truora_tui::demo::{DEMO_API_KEY, DemoHost, DemoServer, ProcessFault};
-use truora_tui::export::manifest::ProcessState;
+use truora_tui::export::format::ProcessState;
 use truora_tui::export::{Event, ExportError, IdsInput, Silent, Snapshot, Stop};
 
 #[tokio::test]

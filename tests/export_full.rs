@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use export_support::*;
 use serde_json::Value;
 use truora_tui::demo::{DEMO_API_KEY, DemoHost};
-use truora_tui::export::manifest::{self, ProcessState};
+use truora_tui::export::format::{self, ProcessState, RunState};
+use truora_tui::export::manifest;
 use truora_tui::export::{Filter, IdsInput, Silent, Stop, layout};
 
 #[tokio::test]
@@ -56,8 +57,8 @@ async fn a_full_export_matches_the_server_file_by_file() {
 
     // The manifest: what was asked, final state, counts that add up, a record per process.
     let m = manifest::read_manifest(&out).unwrap().expect("manifest");
-    assert_eq!(m.head.format, manifest::FORMAT);
-    assert_eq!(m.head.state, "complete");
+    assert_eq!(m.head.format, format::FORMAT);
+    assert_eq!(m.head.state, RunState::Complete);
     assert!(m.head.list.complete);
     assert_eq!(m.head.counts.processes, 60);
     assert_eq!(m.head.counts.complete, 60);

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use truora_tui::api::model::ProcessResult;
 use truora_tui::app::ImageKey;
 use truora_tui::archive::Archive;
-use truora_tui::export::manifest::{FileKind, ProcessState};
+use truora_tui::export::format::{FileKind, ProcessState};
 use truora_tui::export::{ExportOptions, ExportSummary, Filter, IdsInput, Silent, Stop, layout};
 use truora_tui::source::Source;
 

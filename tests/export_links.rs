@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use export_support::*;
 use truora_tui::demo::DEMO_API_KEY;
-use truora_tui::export::manifest::{FileKind, ProcessState};
+use truora_tui::export::format::{FileKind, ProcessState};
 use truora_tui::export::{Event, ExportSummary, Progress, Silent, Snapshot, Stop, layout};
 
 /// Every path under `dir` with its bytes (files) or link target, sorted: equal before and after

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use export_support::mock::Mock;
 use export_support::*;
 use truora_tui::demo::{DEMO_API_KEY, DemoHost};
-use truora_tui::export::manifest::{self, ProcessState};
+use truora_tui::export::format::{ProcessState, RunState};
+use truora_tui::export::manifest;
 use truora_tui::export::{Event, ExportError, Filter, IdsInput, Silent, Snapshot, Stop, layout};
 
 type Reporter = dyn Fn(Event<'_>, &Snapshot) + Send + Sync;
@@ -59,7 +60,7 @@ async fn resuming_after_a_stop_at_any_point_redoes_only_what_was_not_complete() 
         let m = manifest::read_manifest(&out)
             .unwrap()
             .expect("manifest written on stop");
-        assert_eq!(m.head.state, "interrupted");
+        assert_eq!(m.head.state, RunState::Interrupted);
         let done_before = complete_ids(&out);
         assert!(
             records(&out).len() as u64 >= stop_after,

@@ -160,6 +160,8 @@ async fn show_prints_the_same_process_live_and_from_an_archive() {
         "{}",
         String::from_utf8_lossy(&offline.stderr)
     );
+    // The archive's own problems (files gone at Truora) are the browser's to show, not show's.
+    assert_eq!(String::from_utf8_lossy(&offline.stderr), "");
     let live = String::from_utf8(live.stdout).unwrap();
     assert_eq!(live, String::from_utf8(offline.stdout).unwrap());
     insta::assert_snapshot!(live);
@@ -186,6 +188,24 @@ async fn show_prints_the_same_process_live_and_from_an_archive() {
     assert_eq!(unknown.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&unknown.stderr);
     assert!(stderr.contains("is not in the archive"), "{stderr}");
+
+    // A damaged manifest is said on stderr, with what was read instead; the process still shows.
+    let manifest = out.join(truora_tui::export::format::MANIFEST);
+    std::fs::write(&manifest, b"{\"format\": \"truora-tui-exp").unwrap();
+    let damaged = truora_tui()
+        .arg("--archive")
+        .arg(&out)
+        .args(["show", &id, "--no-images"])
+        .output()
+        .unwrap();
+    assert!(damaged.status.success());
+    assert_eq!(String::from_utf8(damaged.stdout).unwrap(), live);
+    let stderr = String::from_utf8_lossy(&damaged.stderr);
+    assert!(
+        stderr.lines().any(|l| l.starts_with("truora-tui: warning: manifest.json is damaged (")
+            && l.contains("and was not used: the states and checksums of 12 processes come from progress.jsonl")),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -26,7 +26,7 @@ use url::Url;
 
 use super::error::ApiError;
 // Re-exported: callers knew them here before the split.
-pub use super::links::{days_from_civil, link_expiry};
+pub use super::links::link_expiry;
 use super::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use super::paging::{Cursor, Page, Pages, parse_page};
 use super::transport::{decode, root_cause};

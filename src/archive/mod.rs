@@ -1,8 +1,10 @@
 //! Reading an export back, offline: `truora-tui --archive DIR` and `show --archive`.
 //!
-//! The archive is read the way the export wrote it (see [`crate::export::manifest`]): the
-//! manifest's records, the journal's on top, then any process folder neither mentions (a run
-//! stopped mid-process) found by scanning. With no bookkeeping at all, every folder holding a
+//! The archive is read the way the export wrote it (see [`crate::export::manifest`]; the types
+//! are shared with the export in [`crate::export::format`]): the manifest's records, the
+//! journal's on top, then any process folder neither mentions (a run stopped mid-process) found
+//! by scanning. A damaged or foreign manifest is not used and a manifest still `running` is not
+//! trusted; both are said, with what was used instead ([`books`]). With no bookkeeping at all, every folder holding a
 //! `result.json` is a process and its images are matched by their save names. The list comes
 //! from `processes.jsonl` when present, else from what was found. Whatever is missing is said,
 //! once at open ([`Archive::problems`]) and again by the lookup that needs it, with what to do.
@@ -10,6 +12,7 @@
 //! Every file is checked against its recorded SHA-256 when read, and every path from the
 //! bookkeeping is checked to stay inside the archive.
 
+mod books;
 mod scan;
 mod view;
 
@@ -19,8 +22,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
+use crate::export::format::{FileKind, FileRecord, Head, Missing, ProcessState, Record};
 use crate::export::layout;
-use crate::export::manifest::{self, FileKind, FileRecord, Head, Missing, ProcessState, Record};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
@@ -85,6 +88,8 @@ pub struct Archive {
     /// Validation id → process id, for details looked up by validation alone.
     validations: HashMap<String, String>,
     problems: Vec<String>,
+    /// How many of the first `problems` are about the bookkeeping itself.
+    bookkeeping: usize,
 }
 
 impl Archive {
@@ -95,37 +100,14 @@ impl Archive {
         if !dir.is_dir() {
             return Err(ArchiveError::NotAFolder { dir });
         }
-        let mut problems = Vec::new();
-        let mut records: Vec<Record> = Vec::new();
-        let head = match manifest::read_manifest(&dir) {
-            Ok(Some(m)) => {
-                records.extend(m.processes.unwrap_or_default());
-                Some(m.head)
-            }
-            Ok(None) => None,
-            Err(reason) => {
-                problems.push(format!("manifest.json is damaged ({reason})"));
-                None
-            }
-        };
-        let bad = manifest::read_journal(&dir, |r| records.push(r)).map_err(|source| {
-            ArchiveError::Io {
-                path: dir.join(layout::JOURNAL),
-                source,
-            }
-        })?;
-        if bad > 0 {
-            problems.push(format!(
-                "{bad} lines of {} could not be read",
-                layout::JOURNAL
-            ));
-        }
+        let mut books = books::read(&dir)?;
+        let mut rejected = Vec::new();
         let mut order = Vec::new();
         let mut entries = HashMap::new();
-        for r in records {
+        for r in std::mem::take(&mut books.records) {
             let unsafe_folder = !layout::is_safe_relative(&r.folder) || r.folder.contains('/');
             if unsafe_folder || !layout::is_folder_of(&r.folder, &r.process_id) {
-                problems.push(format!(
+                rejected.push(format!(
                     "the record of {} names {}; ignored",
                     crate::api::client::short(&r.process_id),
                     if unsafe_folder {
@@ -142,9 +124,12 @@ impl Archive {
             entries.insert(r.process_id.clone(), Entry::from_record(r));
         }
         let scanned = scan::unrecorded(&dir, &entries);
-        if head.is_none() && entries.is_empty() && scanned.is_empty() {
+        if books.head.is_none() && entries.is_empty() && scanned.is_empty() {
             return Err(ArchiveError::Empty { dir });
         }
+        let mut problems = books.problems(&dir, entries.len(), scanned.len());
+        problems.append(&mut rejected);
+        let head = books.head.take();
         if !scanned.is_empty() {
             problems.push(if entries.is_empty() {
                 format!(
@@ -158,6 +143,7 @@ impl Archive {
                 )
             });
         }
+        let bookkeeping = problems.len();
         for (id, entry) in scanned {
             order.push(id.clone());
             entries.insert(id, entry);
@@ -169,6 +155,7 @@ impl Archive {
             head,
             entries,
             problems,
+            bookkeeping,
         };
         archive.index_validations();
         archive.build_list(order);
@@ -188,6 +175,13 @@ impl Archive {
     /// What is missing or damaged, one line each, for the status bar or stderr.
     pub fn problems(&self) -> &[String] {
         &self.problems
+    }
+
+    /// The first of [`Archive::problems`]: what of the bookkeeping could not be taken at its word
+    /// (a damaged or foreign manifest, one still `running`, unreadable journal lines, records
+    /// pointing elsewhere), each with what was used instead.
+    pub fn bookkeeping_warnings(&self) -> &[String] {
+        &self.problems[..self.bookkeeping]
     }
 
     /// What the export was asked (status/dates/ids, images, details), if the manifest says.

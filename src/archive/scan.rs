@@ -10,8 +10,8 @@ use std::fs;
 use std::path::Path;
 
 use crate::api::model::ProcessResult;
+use crate::export::format::{self, FileKind, FileRecord};
 use crate::export::layout::{self, IMAGES, RESULT};
-use crate::export::manifest::{FileKind, FileRecord};
 
 use super::Entry;
 
@@ -85,7 +85,7 @@ fn scan_folder(dir: &Path, folder: String) -> Option<(String, Entry)> {
             ));
         }
     }
-    let summary = crate::export::record_summary(&result);
+    let summary = format::summary(&result);
     Some((id, entry(folder, files, summary)))
 }
 

@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use crate::api::model::ProcessSummary;
+use crate::export::format::{FileKind, ProcessState, RunState};
 use crate::export::layout::PROCESSES;
-use crate::export::manifest::{FileKind, ProcessState};
 
 use super::{Archive, ArchiveError, Entry};
 
@@ -97,13 +97,14 @@ impl Archive {
             ));
         }
         if let Some(head) = &self.head {
-            if head.state == "running" || head.state == "interrupted" {
+            // A `running` manifest is explained where the bookkeeping is read (`books`).
+            if head.state == RunState::Interrupted {
                 self.problems.push(format!(
                     "the export did not finish (state: {}); run it again to complete the archive",
                     head.state
                 ));
             }
-            if head.state != "running" && !head.list.complete {
+            if head.state != RunState::Running && !head.list.complete {
                 self.problems
                     .push("the export stopped before reading the whole process list".into());
             }

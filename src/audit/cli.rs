@@ -36,11 +36,7 @@ impl AuditArgs {
 /// Runs `audit`, writing records and the verdict to `out` and problems to `err`; returns the exit
 /// code. Write errors (a closed pipe) are ignored: the code still tells the verdict.
 pub fn run(args: &AuditArgs, out: &mut impl Write, err: &mut impl Write) -> u8 {
-    let since = match args
-        .since
-        .as_deref()
-        .map(|s| (s, crate::export::date::parse(s)))
-    {
+    let since = match args.since.as_deref().map(|s| (s, crate::date::parse(s))) {
         Some((text, None)) => {
             let _ = writeln!(
                 err,
@@ -141,7 +137,7 @@ fn print_records(
                 );
                 continue;
             };
-            if since.is_some_and(|s| crate::export::date::parse(&rec.time).is_none_or(|t| t < s)) {
+            if since.is_some_and(|s| crate::date::parse(&rec.time).is_none_or(|t| t < s)) {
                 continue;
             }
             if process.is_some_and(|p| rec.event.process() != Some(p)) {

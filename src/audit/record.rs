@@ -143,7 +143,7 @@ fn unhex(text: &[u8]) -> Option<[u8; 32]> {
 pub fn rfc3339_millis(time: SystemTime) -> String {
     let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = i64::try_from(since.as_secs()).unwrap_or(i64::MAX);
-    let seconds = crate::export::date::iso(secs);
+    let seconds = crate::date::iso(secs);
     // `iso` ends in `Z`; put the milliseconds before it.
     format!(
         "{}.{:03}Z",

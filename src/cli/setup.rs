@@ -122,6 +122,10 @@ pub struct SourceSetup {
     pub source: Source,
     /// Lines the ids file or the archive want the user to see (status bar, or stderr).
     pub warnings: Vec<String>,
+    /// Of an archive's warnings, those saying what of its bookkeeping could not be trusted
+    /// ([`Archive::bookkeeping_warnings`]): said by `show` too, since they change what its
+    /// output rests on.
+    pub bookkeeping: Vec<String>,
     pub demo: DemoGuard,
 }
 
@@ -152,6 +156,7 @@ pub async fn source_setup(
     Ok(SourceSetup {
         source,
         warnings,
+        bookkeeping: Vec::new(),
         demo: api.demo,
     })
 }
@@ -166,9 +171,11 @@ fn archive_source(dir: &Path, ids: Option<ReadIds>) -> Result<SourceSetup, CliEr
         warnings.extend(lines);
     }
     warnings.extend(archive.problems().iter().cloned());
+    let bookkeeping = archive.bookkeeping_warnings().to_vec();
     Ok(SourceSetup {
         source: Source::from_archive(archive),
         warnings,
+        bookkeeping,
         demo: DemoGuard::default(),
     })
 }

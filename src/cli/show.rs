@@ -55,8 +55,12 @@ impl ShowArgs {
         let from = DataFrom::choose(self.api.demo_options()?, self.archive.clone())?;
         let loaded = load_config(&self.api.overrides(from.keyless()), env)?;
         // An archive's problems are about the whole export, not this process: the browser shows
-        // them; `show` says what is missing of this process if anything is.
+        // them; `show` says what is missing of this process if anything is, and what of the
+        // archive's bookkeeping it could not trust (a damaged manifest...) and used instead.
         let setup = source_setup(&loaded.config, from, None).await?;
+        for line in &setup.bookkeeping {
+            eprintln!("truora-tui: warning: {line}");
+        }
         let opts = ShowOptions {
             json: self.json,
             images: !self.no_images,

@@ -1,50 +1,23 @@
-//! Civil dates without chrono: Unix seconds ⇄ `YYYY-MM-DD…` text.
-//!
-//! The demo needs a handful of date formats (ISO 8601 in the JSON, `YYYYMMDDTHHMMSSZ` in the S3
-//! links) and must parse the latter back; Howard Hinnant's days-from-civil algorithm does both in
-//! a few lines, so no date crate is pulled in.
+//! The demo's date formats (ISO 8601 in several precisions in the JSON, `YYYYMMDDTHHMMSSZ` in
+//! the S3 links), on the crate's one calendar routine ([`crate::date`]).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::date;
 
 /// 2026-01-01T00:00:00Z: the synthetic processes are spread over 2026, fixed so snapshots are stable.
 pub(crate) const YEAR_2026_START: i64 = 1_767_225_600;
 
-/// Days since 1970-01-01 for a proleptic Gregorian date.
-pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// (year, month, day) for days since 1970-01-01.
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// Broken-down UTC time of Unix seconds.
-fn parts(secs: i64) -> (i64, u32, u32, i64, i64, i64) {
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
+fn parts(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
+    let (y, mo, d) = date::civil_from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
     (y, mo, d, s / 3600, (s / 60) % 60, s % 60)
 }
 
 /// `2026-03-04T15:04:05Z`, the usual shape of Truora's dates.
 pub(crate) fn iso(secs: i64) -> String {
-    let (y, mo, d, h, mi, s) = parts(secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    date::iso(secs)
 }
 
 /// `2026-03-04T15:04Z`: the seed's validations carry minute-precision dates like this.
@@ -89,7 +62,7 @@ pub(crate) fn parse_amz(text: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    Some(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + s)
+    Some(date::days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
 }
 
 /// Wall-clock Unix seconds plus the test-controlled offset (`DemoServer::advance_clock`).
@@ -107,13 +80,11 @@ mod tests {
 
     #[test]
     fn known_dates() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2026, 1, 1) * 86_400, YEAR_2026_START);
+        assert_eq!(date::days_from_civil(2026, 1, 1) * 86_400, YEAR_2026_START);
         assert_eq!(
             iso(YEAR_2026_START + 59 * 86_400 + 3661),
             "2026-03-01T01:01:01Z"
         );
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
         assert_eq!(iso_micros(0), "1970-01-01T00:00:00.000000Z");
         assert_eq!(iso_minutes(0), "1970-01-01T00:00Z");
     }

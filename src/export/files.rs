@@ -2,8 +2,8 @@
 //! a link below it, see [`crate::fsx`]), files of an earlier run reused after a checksum check,
 //! and the process's folders checked before it starts.
 
+use super::format::{FileKind, FileRecord};
 use super::layout::{self, IMAGES};
-use super::manifest::{FileKind, FileRecord};
 use super::pipeline::{Ctx, Fail};
 use super::progress::Event;
 

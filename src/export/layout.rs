@@ -27,9 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::api::model::{ImageKind, ProcessResult};
 use crate::sanitize::file_component;
 
-pub const MANIFEST: &str = "manifest.json";
-pub const JOURNAL: &str = "progress.jsonl";
-pub const PROCESSES: &str = "processes.jsonl";
+pub use super::format::{JOURNAL, MANIFEST, PROCESSES};
 pub const RESULT: &str = "result.json";
 pub const VALIDATIONS: &str = "validations";
 pub const IMAGES: &str = "images";

@@ -14,12 +14,12 @@ use tokio::sync::mpsc;
 
 use crate::api::model::ProcessSummary;
 
+use super::format::ListInfo;
 use super::layout::{self, PROCESSES};
-use super::manifest::ListInfo;
 use super::pipeline::Ctx;
+use super::prior::Prior;
 use super::process::Job;
 use super::progress::Event;
-use super::resume::Prior;
 use crate::fsx::{PrivateDir, TempFile};
 
 /// Reads the list (or the ids), writes `processes.jsonl`, and sends each process not already
@@ -166,7 +166,11 @@ impl Lister<'_> {
             });
             return;
         }
-        let reuse = match self.prior.remove(&id).map(|p| p.reuse(status_now)) {
+        let reuse = match self
+            .prior
+            .remove(&id)
+            .map(|p| p.reuse(status_now, &self.ctx.dir))
+        {
             Some(None) => {
                 self.ctx.report(Event::Listed { added: 1 });
                 self.ctx.report(Event::ProcessDone {

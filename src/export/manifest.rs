@@ -1,4 +1,5 @@
-//! The archive's bookkeeping: per-process records, the journal and the manifest.
+//! The archive's bookkeeping files: reading and writing the journal and the manifest (their
+//! types are in [`super::format`]).
 //!
 //! Why two files: a manifest that is rewritten after every process costs O(processes) each time
 //! and would need every record in memory; a journal costs one appended line. So:
@@ -12,212 +13,128 @@
 //!   process, streamed from the journal, which is compacted to the same records).
 //!
 //! A reader (resume, the archive browser) takes the manifest's `processes`, then the journal's
-//! lines on top: the journal is the truth while a run is going or after it was killed.
+//! lines on top: the journal is the truth while a run is going, after it was killed, and after a
+//! run that could not write its final manifest (a full disk), all of which leave the manifest in
+//! state `running`.
+//!
+//! Both files are read as streams, one record at a time, so a reader that keeps only what it
+//! needs per process (resume does) stays small however large the archive is.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
-use super::layout::{JOURNAL, MANIFEST};
+use super::format::{Counts, FileKind, Head, JOURNAL, MANIFEST, ProcessState, Record};
 use crate::fsx::PrivateDir;
 
-pub const FORMAT: &str = "truora-tui-export";
-pub const FORMAT_VERSION: u32 = 1;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProcessState {
-    /// Every file asked for is in place and matches its checksum, except those Truora no longer
-    /// keeps (`missing` entries marked `permanent`).
-    Complete,
-    /// Something could not be exported; `error` says what, `files` lists what was.
-    Failed,
-    /// The run was stopped while exporting it; `files` lists what was written, which the next
-    /// run reuses.
-    Interrupted,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileKind {
-    Result,
-    Details,
-    Image,
-}
-
-/// One file of a process, relative to its folder.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileRecord {
-    pub path: String,
-    pub kind: FileKind,
-    /// The validation's id; for images its key within the result (`ProcessResult::
-    /// validation_key`: the id, or `id#index` when two validations share it, or `#index`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation_id: Option<String>,
-    /// The image's field (`front_image`, `input_files-0`): with `validation_id`, the browser's
-    /// `ImageKey`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// The link it was downloaded from, without its query (the signature), to match links found
-    /// elsewhere (validation details) to the same file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    pub bytes: u64,
-    pub sha256: String,
-}
-
-/// Something asked for that is not in the archive, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Missing {
-    pub kind: FileKind,
-    /// For images the validation's key (as in [`FileRecord::validation_id`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    pub error: String,
-    /// Truora no longer has it (the image host answered 404): no later run can fetch it, and
-    /// the process still counts as complete.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub permanent: bool,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-/// The state of one process after a run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Record {
-    pub process_id: String,
-    /// Its folder in the archive (see [`super::layout::id_name`]).
-    pub folder: String,
-    pub state: ProcessState,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(default)]
-    pub finished_at: String,
-    /// Whether images / validation details were asked for (`--no-images`, `--no-details`).
-    #[serde(default = "yes")]
-    pub images: bool,
-    #[serde(default = "yes")]
-    pub details: bool,
-    /// List fields taken from the result (status, dates, reasons), so a reader can show the
-    /// process without parsing its result.
-    #[serde(default)]
-    pub summary: serde_json::Map<String, serde_json::Value>,
-    #[serde(default)]
-    pub files: Vec<FileRecord>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<Missing>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// What was asked (never the API key).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Request {
-    /// `list` (the process list endpoint) or `ids-file`.
-    pub source: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ids_file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ids: Option<usize>,
-    /// SHA-256 of the ids (sorted, one per line), so a resume can tell another ids file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ids_sha256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub until: Option<String>,
-    pub images: bool,
-    pub details: bool,
-    pub concurrency: usize,
-    pub identity_url: String,
-    pub validations_url: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ListInfo {
-    /// The whole list (or ids file) was read.
-    pub complete: bool,
-    /// Items that passed the filters (the processes of this archive).
-    pub items: u64,
-    /// Items left out by `--status`/`--since`/`--until`.
-    pub filtered_out: u64,
-    /// Items left out because `--since`/`--until` was given and they have no readable
-    /// `creation_date` to compare.
-    pub undated: u64,
-    /// List entries that were not processes.
-    pub not_processes: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Counts {
-    pub processes: u64,
-    pub complete: u64,
-    pub failed: u64,
-    /// Stopped while being exported (resumed by the next run).
-    pub interrupted: u64,
-    pub files: u64,
-    pub images: u64,
-    pub bytes: u64,
-    /// Files Truora no longer keeps (image host 404), in complete processes.
-    pub missing: u64,
-}
-
-/// Everything in `manifest.json` but the per-process records.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Head {
-    pub format: String,
-    pub format_version: u32,
-    pub tool: String,
-    pub tool_version: String,
-    pub request: Request,
-    /// `running`, `complete` (everything exported but what Truora no longer keeps),
-    /// `incomplete` (some failed), `interrupted`.
-    pub state: String,
-    pub started_at: String,
-    pub updated_at: String,
-    pub list: ListInfo,
-    pub counts: Counts,
-    /// The journal file name, for readers of a manifest whose run is still going.
-    pub journal: String,
-}
-
-/// `manifest.json` as read back.
-#[derive(Debug, Default, Deserialize)]
+/// `manifest.json` as read back whole (its records in memory: for tests and small archives;
+/// resume streams them, see [`stream_manifest`]).
+#[derive(Debug, Default)]
 pub struct ManifestFile {
-    #[serde(flatten)]
     pub head: Head,
-    #[serde(default)]
+    /// `None` when the manifest has no `processes` (written at the start of a run).
     pub processes: Option<Vec<Record>>,
 }
 
 /// Reads `manifest.json`: `Ok(None)` when absent, `Err` with the reason when damaged.
 pub fn read_manifest(dir: &Path) -> Result<Option<ManifestFile>, String> {
-    let path = dir.join(MANIFEST);
-    let file = match File::open(&path) {
+    let mut records = Vec::new();
+    let head = stream_manifest(dir, Some(&mut |r| records.push(r)))?;
+    Ok(head.map(|(head, had)| ManifestFile {
+        head,
+        processes: had.then_some(records),
+    }))
+}
+
+/// Reads `manifest.json` one record at a time: each record of `processes` goes to `each` (or is
+/// skipped unparsed when `each` is `None`) and only the head is kept. Returns the head and
+/// whether the manifest has a `processes` array; `Ok(None)` when absent, `Err` when damaged.
+pub fn stream_manifest(
+    dir: &Path,
+    each: Option<&mut dyn FnMut(Record)>,
+) -> Result<Option<(Head, bool)>, String> {
+    let file = match File::open(dir.join(MANIFEST)) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e.to_string()),
     };
-    serde_json::from_reader(BufReader::new(file))
-        .map(Some)
-        .map_err(|e| e.to_string())
+    let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
+    let read = de
+        .deserialize_map(ManifestVisitor { each })
+        .and_then(|head| de.end().map(|()| head));
+    read.map(Some).map_err(|e| e.to_string())
+}
+
+/// The manifest's top level: every key but `processes` is gathered (they are few and small) and
+/// read as the [`Head`]; `processes` is streamed.
+struct ManifestVisitor<'f> {
+    each: Option<&'f mut dyn FnMut(Record)>,
+}
+
+impl<'de> Visitor<'de> for ManifestVisitor<'_> {
+    type Value = (Head, bool);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the JSON object of an export's manifest")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut head = serde_json::Map::new();
+        let mut had_processes = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "processes" {
+                had_processes = map.next_value_seed(Records {
+                    each: &mut self.each,
+                })?;
+            } else {
+                head.insert(key, map.next_value()?);
+            }
+        }
+        let head = Head::deserialize(serde_json::Value::Object(head)).map_err(de::Error::custom)?;
+        Ok((head, had_processes))
+    }
+}
+
+/// The `processes` array (or `null`), one record at a time; `true` when it is an array.
+struct Records<'a, 'f> {
+    each: &'a mut Option<&'f mut dyn FnMut(Record)>,
+}
+
+impl<'de> DeserializeSeed<'de> for Records<'_, '_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Records<'_, '_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of process records")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        match self.each.as_mut() {
+            Some(each) => {
+                while let Some(record) = seq.next_element::<Record>()? {
+                    each(record);
+                }
+            }
+            None => while seq.next_element::<IgnoredAny>()?.is_some() {},
+        }
+        Ok(true)
+    }
 }
 
 /// Whether the journal was written by an export: absent or empty, or its first line that can be
@@ -238,54 +155,42 @@ pub fn journal_is_ours(dir: &Path) -> io::Result<bool> {
     Ok(true)
 }
 
-/// Why a manifest is not one this version can resume, if it is not.
-pub fn foreign_reason(head: &Head) -> Option<String> {
-    if head.format != FORMAT {
-        return Some(if head.format.is_empty() {
-            "it has no \"format\" field".to_owned()
-        } else {
-            format!(
-                "its format is \"{}\", not \"{FORMAT}\"",
-                crate::sanitize::terminal_text(&head.format)
-                    .chars()
-                    .take(60)
-                    .collect::<String>()
-            )
-        });
-    }
-    if head.format_version != FORMAT_VERSION {
-        return Some(format!(
-            "it is format version {} and this truora-tui reads version {FORMAT_VERSION}{}",
-            head.format_version,
-            if head.format_version > FORMAT_VERSION {
-                " (written by a newer truora-tui: use that version)"
-            } else {
-                ""
-            }
-        ));
-    }
-    None
-}
-
-/// Streams the journal's records in order; returns how many lines could not be read.
-pub fn read_journal(dir: &Path, mut each: impl FnMut(Record)) -> io::Result<usize> {
+/// Streams the journal's records in order, each with the byte offset of its line (for
+/// [`read_record_at`]); returns how many lines could not be read.
+pub fn read_journal(dir: &Path, mut each: impl FnMut(u64, Record)) -> io::Result<usize> {
     let file = match File::open(dir.join(JOURNAL)) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e),
     };
-    let mut bad = 0;
-    for line in BufReader::new(file).split(b'\n') {
-        let line = line?;
+    let mut reader = BufReader::new(file);
+    let (mut bad, mut offset, mut line) = (0, 0u64, Vec::new());
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return Ok(bad);
+        }
+        let at = offset;
+        offset += n as u64;
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         match serde_json::from_slice::<Record>(&line) {
-            Ok(record) => each(record),
+            Ok(record) => each(at, record),
             Err(_) => bad += 1,
         }
     }
-    Ok(bad)
+}
+
+/// The record on the journal line starting at `offset` (from [`read_journal`]); `None` when
+/// that line is no longer a record there.
+pub fn read_record_at(dir: &Path, offset: u64) -> io::Result<Option<Record>> {
+    let mut file = File::open(dir.join(JOURNAL))?;
+    file.seek(SeekFrom::Start(offset))?;
+    let mut line = Vec::new();
+    BufReader::new(file).read_until(b'\n', &mut line)?;
+    Ok(serde_json::from_slice(&line).ok())
 }
 
 /// The journal, open for appending one record per finished process.
@@ -333,9 +238,9 @@ pub fn write_head(dir: &Path, head: &Head) -> io::Result<()> {
     Ok(PrivateDir::open_root(dir)?.write_atomic(MANIFEST, &text)?)
 }
 
-/// Per process: the journal line of its latest record, and what that record counts for.
+/// Per process: where its latest record is in the journal, and what that record counts for.
 struct Latest {
-    line: usize,
+    at: u64,
     state: ProcessState,
     files: u64,
     images: u64,
@@ -348,11 +253,10 @@ struct Latest {
 /// the journal, so memory stays small however many processes there are. Returns the counts.
 pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
     let mut latest: HashMap<String, Latest> = HashMap::new();
-    let mut line = 0;
-    read_journal(dir, |r| {
+    read_journal(dir, |at, r| {
         let images = r.files.iter().filter(|f| f.kind == FileKind::Image);
         let entry = Latest {
-            line,
+            at,
             state: r.state,
             files: r.files.len() as u64,
             images: images.clone().count() as u64,
@@ -364,7 +268,6 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
             missing: r.missing.iter().filter(|m| m.permanent).count() as u64,
         };
         latest.insert(r.process_id, entry);
-        line += 1;
     })?;
     let mut counts = Counts {
         processes: latest.len() as u64,
@@ -384,7 +287,7 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
         counts.bytes = counts.bytes.saturating_add(l.bytes);
     }
     head.counts = counts.clone();
-    let mut keep: Vec<usize> = latest.values().map(|l| l.line).collect();
+    let mut keep: Vec<u64> = latest.values().map(|l| l.at).collect();
     keep.sort_unstable();
     drop(latest);
 
@@ -396,10 +299,10 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
     let head_text = serde_json::to_string_pretty(head).map_err(io::Error::other)?;
     let open = head_text.trim_end().trim_end_matches('}').trim_end();
     write!(m, "{open},\n  \"processes\": [")?;
-    let (mut line, mut next, mut first) = (0, 0, true);
+    let (mut next, mut first) = (0, true);
     let mut failure: Option<io::Error> = None;
-    read_journal(dir, |r| {
-        if keep.get(next) == Some(&line) {
+    read_journal(dir, |at, r| {
+        if keep.get(next) == Some(&at) {
             next += 1;
             let written = serde_json::to_string(&r)
                 .map_err(io::Error::other)
@@ -413,7 +316,6 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
                 failure.get_or_insert(e);
             }
         }
-        line += 1;
     })?;
     if let Some(e) = failure {
         return Err(e);
@@ -426,4 +328,67 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
     journal.commit()?;
     manifest.commit()?;
     Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::format::RunState;
+
+    fn manifest(text: &str) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join(MANIFEST), text).unwrap();
+        tmp
+    }
+
+    #[test]
+    fn the_manifest_streams_its_records_and_keeps_only_its_head() {
+        let record = r#"{"process_id":"IDP1","folder":"IDP1","state":"complete"}"#;
+        let tmp = manifest(&format!(
+            r#"{{"format":"truora-tui-export","processes":[{record},{record}],"state":"complete"}}"#
+        ));
+        let mut seen = 0;
+        let (head, had) = stream_manifest(
+            tmp.path(),
+            Some(&mut |r| {
+                assert_eq!(r.process_id, "IDP1");
+                seen += 1;
+            }),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((seen, had, head.state), (2, true, RunState::Complete));
+        let (_, had) = stream_manifest(tmp.path(), None).unwrap().unwrap();
+        assert!(had, "skipped unparsed, still counted as present");
+
+        let started = manifest(r#"{"format":"truora-tui-export","state":"running"}"#);
+        let m = read_manifest(started.path()).unwrap().unwrap();
+        assert!(m.processes.is_none());
+        let null = manifest(r#"{"state":"running","processes":null}"#);
+        assert!(
+            read_manifest(null.path())
+                .unwrap()
+                .unwrap()
+                .processes
+                .is_none()
+        );
+        assert!(
+            read_manifest(Path::new("/nonexistent/dir"))
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_damaged_manifest_says_why() {
+        for bad in [
+            "{\"state\": \"runn",
+            "[]",
+            "{} trailing",
+            r#"{"processes": [{"process_id": 5}]}"#,
+        ] {
+            let tmp = manifest(bad);
+            assert!(read_manifest(tmp.path()).is_err(), "{bad}");
+        }
+    }
 }

@@ -14,13 +14,14 @@
 //!
 //! The library entry point is [`run`]; the command line adds Ctrl-C and a progress display.
 
-pub mod date;
 mod files;
+pub mod format;
 pub mod layout;
 mod list;
 pub mod manifest;
 mod options;
 mod pipeline;
+mod prior;
 mod process;
 pub mod progress;
 mod request;
@@ -37,7 +38,6 @@ use crate::api::{ApiError, Client};
 use crate::fsx::FsError;
 
 pub use options::{ExportOptions, Filter, IdsInput, UsageError, Verdict};
-pub(crate) use process::summary as record_summary;
 pub use progress::{Event, Progress, Silent, Snapshot};
 pub use terminal::{report, run_in_terminal};
 
@@ -124,6 +124,17 @@ pub enum ExportError {
         dir: PathBuf,
         differences: Vec<String>,
     },
+    /// The run ended but its final manifest could not be written (a full disk): the manifest
+    /// still says `running`, and the journal holds what each process became.
+    #[error(
+        "cannot write the final {} ({source}), so it still says the export is running: what became of each process is in {} (the next run and --archive read it from there); free some space and run the same command again to rewrite the manifest",
+        path.display(), format::JOURNAL
+    )]
+    ManifestNotWritten {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(
         "another export is writing to {}; wait for it to end (the lock is released when it exits, however it exits)",
         dir.display()
@@ -199,7 +210,9 @@ impl ExportError {
             | ExportError::Mismatch { .. }
             | ExportError::Locked { .. }
             | ExportError::Unusable { .. } => 2,
-            ExportError::Io { .. } | ExportError::Fatal(_) => 1,
+            ExportError::Io { .. }
+            | ExportError::ManifestNotWritten { .. }
+            | ExportError::Fatal(_) => 1,
             ExportError::Stopped { error, .. } => error.exit_code(),
         }
     }
@@ -262,6 +275,9 @@ pub struct ExportSummary {
     pub list_error: Option<String>,
     /// Stopped by the caller: some processes were not reached.
     pub interrupted: bool,
+    /// The final `manifest.json` was written; if not (a full disk), it still says `running`
+    /// and `progress.jsonl` is where the per-process truth is.
+    pub manifest_written: bool,
     pub warnings: Vec<String>,
     pub elapsed: Duration,
 }
@@ -286,6 +302,20 @@ impl ExportSummary {
             .saturating_add(self.skipped)
             .saturating_add(self.failed.len() as u64);
         self.listed.saturating_sub(done)
+    }
+
+    /// Where the per-process states are: the manifest, or the journal when the manifest could
+    /// not be written.
+    fn bookkeeping(&self) -> String {
+        if self.manifest_written {
+            format::MANIFEST.to_owned()
+        } else {
+            format!(
+                "{} ({} could not be written)",
+                format::JOURNAL,
+                format::MANIFEST
+            )
+        }
     }
 
     /// The closing lines for the terminal.
@@ -318,9 +348,10 @@ impl ExportSummary {
             let processes: std::collections::HashSet<&str> =
                 self.missing.iter().map(|(id, _)| id.as_str()).collect();
             out.push_str(&format!(
-                "warning: {} files of {} processes no longer exist at Truora (the image host answered 404); they are listed above and in manifest.json, and no re-run can fetch them\n",
+                "warning: {} files of {} processes no longer exist at Truora (the image host answered 404); they are listed above and in {}, and no re-run can fetch them\n",
                 self.missing.len(),
-                processes.len()
+                processes.len(),
+                self.bookkeeping()
             ));
         }
         if self.not_processes > 0 {
@@ -338,7 +369,10 @@ impl ExportSummary {
                 self.not_reached()
             ));
         } else if !self.failed.is_empty() {
-            out.push_str("failed processes are listed above and in manifest.json; run the same command again to retry them\n");
+            out.push_str(&format!(
+                "failed processes are listed above and in {}; run the same command again to retry them\n",
+                self.bookkeeping()
+            ));
         }
         out
     }

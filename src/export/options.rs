@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::api::model::{ProcessSummary, Status};
 
-use super::date;
+use crate::date;
 
 /// A bad `--status`/`--since`/`--until` (exit code 2).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

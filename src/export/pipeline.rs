@@ -19,8 +19,8 @@ use tokio::task::JoinSet;
 
 use crate::api::{ApiError, Client};
 
-use super::layout;
-use super::manifest::{self, Head, Journal, ListInfo, ProcessState, Record};
+use super::format::{self, Head, ListInfo, ProcessState, Record, RunState};
+use super::manifest::{self, Journal};
 use super::process::{self, Job, Outcome};
 use super::progress::{Event, Progress, Snapshot, Tally};
 use super::{ExportError, ExportOptions, ExportSummary, Stop, StopHandle};
@@ -216,7 +216,7 @@ pub(crate) async fn run(
                 let record = match append(&mut journal, record).await {
                     Ok(record) => record,
                     Err(e) => {
-                        fatal.get_or_insert(ExportError::io(dir.join(layout::JOURNAL), e));
+                        fatal.get_or_insert(ExportError::io(dir.join(format::JOURNAL), e));
                         stop_all(&ctx);
                         continue;
                     }
@@ -260,14 +260,13 @@ pub(crate) async fn run(
     });
     let interrupted = ctx.stop.is_stopped() && fatal.is_none();
     head.state = if interrupted {
-        "interrupted"
+        RunState::Interrupted
     } else if !failed.is_empty() || listed.error.is_some() || fatal.is_some() {
-        "incomplete"
+        RunState::Incomplete
     } else {
-        "complete"
-    }
-    .into();
-    head.updated_at = super::date::iso(super::date::now());
+        RunState::Complete
+    };
+    head.updated_at = crate::date::iso(crate::date::now());
     head.list = listed.clone();
     let finish_dir = dir.clone();
     let mut final_head = head.clone();
@@ -279,8 +278,12 @@ pub(crate) async fn run(
                     "the manifest writer stopped ({e})"
                 )))
             });
-    if let Err(e) = finished {
-        fatal.get_or_insert(ExportError::io(dir.join(layout::MANIFEST), e));
+    let manifest_written = finished.is_ok();
+    if let Err(source) = finished {
+        fatal.get_or_insert(ExportError::ManifestNotWritten {
+            path: dir.join(format::MANIFEST),
+            source,
+        });
     }
     drop(prepared.lock);
     let now = ctx.tally.snapshot();
@@ -299,6 +302,7 @@ pub(crate) async fn run(
         not_processes: listed.not_processes,
         list_error: listed.error,
         interrupted,
+        manifest_written,
         warnings: prepared.warnings,
         elapsed: started.elapsed(),
     };
@@ -332,18 +336,18 @@ fn stop_all(ctx: &Ctx) {
 }
 
 fn head(opts: &ExportOptions) -> Head {
-    let now = super::date::iso(super::date::now());
+    let now = crate::date::iso(crate::date::now());
     Head {
-        format: manifest::FORMAT.into(),
-        format_version: manifest::FORMAT_VERSION,
+        format: format::FORMAT.into(),
+        format_version: format::FORMAT_VERSION,
         tool: env!("CARGO_PKG_NAME").into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
         request: request::from_options(opts),
-        state: "running".into(),
+        state: RunState::Running,
         started_at: now.clone(),
         updated_at: now,
         list: ListInfo::default(),
         counts: Default::default(),
-        journal: layout::JOURNAL.into(),
+        journal: format::JOURNAL.into(),
     }
 }

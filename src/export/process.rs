@@ -28,8 +28,8 @@ use crate::images;
 
 use super::ExportError;
 use super::files::{Reuse, check_folders, reusable, write};
+use super::format::{self, FileKind, FileRecord, Missing, ProcessState, Record};
 use super::layout::{self, IMAGES, RESULT};
-use super::manifest::{FileKind, FileRecord, Missing, ProcessState, Record};
 use super::pipeline::{Ctx, Fail};
 use super::progress::Event;
 
@@ -114,7 +114,7 @@ pub(crate) async fn export(ctx: Arc<Ctx>, job: Job) -> Outcome {
         }
     };
     ctx.report(Event::ResultFetched { process_id: id });
-    record.summary = summary(&first.parsed);
+    record.summary = format::summary(&first.parsed);
     let latest = Mutex::new(Latest {
         generation: 0,
         result: first.clone(),
@@ -203,37 +203,11 @@ fn is_systemic(e: &std::io::Error) -> bool {
 }
 
 fn done(mut record: Record, fatal: Option<ExportError>) -> Outcome {
-    record.finished_at = super::date::iso(super::date::now());
+    record.finished_at = crate::date::iso(crate::date::now());
     Outcome::Done {
         record: Box::new(record),
         fatal,
     }
-}
-
-/// List fields of the result kept in the record (no names or document numbers).
-pub(crate) fn summary(result: &ProcessResult) -> serde_json::Map<String, serde_json::Value> {
-    const FIELDS: &[&str] = &[
-        "process_id",
-        "account_id",
-        "flow_id",
-        "client_user_id",
-        "status",
-        "creation_date",
-        "failure_status",
-        "declined_reason",
-        "country",
-        "time_to_live",
-    ];
-    let Some(raw) = result.raw.as_object() else {
-        return Default::default();
-    };
-    FIELDS
-        .iter()
-        .filter_map(|k| {
-            let v = raw.get(*k)?;
-            (v.is_string() || v.is_number()).then(|| ((*k).to_owned(), v.clone()))
-        })
-        .collect()
 }
 
 /// Details for each validation id (once, however many validations share it); each image link,

@@ -9,9 +9,9 @@
 //! are not compared.
 
 use super::ExportOptions;
-use super::date;
+use super::format::Request;
 use super::layout;
-use super::manifest::Request;
+use crate::date;
 
 /// The request of a run, for the manifest (never the key).
 pub(crate) fn from_options(opts: &ExportOptions) -> Request {

@@ -10,59 +10,21 @@
 //! - Records are checked before they are trusted: a record whose folder is not its process's
 //!   folder, or that names a file outside it, is dropped (and said), and its process redone.
 //!
-//! A process counts as done only when its latest record says `complete`, covers what this run
-//! asks for (a `--no-images` export is not complete for a run that wants images), each of its
-//! files is still there with the recorded size, and it was not `pending` when exported (a
-//! pending process changes; so does one whose status in the list is not the recorded one, see
-//! [`Prior::reuse`]). Anything else is redone, reusing the files that are still there (their
-//! checksums, and for images their links, are checked again before reuse).
+//! What counts as done, and what is kept of each record, is in [`super::prior`]. Memory: the
+//! manifest and the journal are streamed, never held, so resuming 20,000 processes costs about
+//! what exporting them afresh does (README "Performance").
 
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use super::layout::{self, JOURNAL, LOCK, MANIFEST};
-use super::manifest::{self, FileKind, FileRecord, Head, Journal, ProcessState, Record};
+use super::format::{Head, JOURNAL, MANIFEST, Record};
+use super::layout::{self, LOCK};
+use super::manifest::{self, Journal};
+use super::prior::{self, Prior};
 use super::{ExportError, ExportOptions};
 use crate::fsx::{FsError, PrivateDir};
-
-/// What an earlier run left for one process.
-pub(crate) struct Prior {
-    /// Complete, and every file still there.
-    complete: bool,
-    /// The process's status when it was exported (from its result).
-    status: Option<String>,
-    /// Files still there with their recorded size (checksums are checked before reuse).
-    files: Vec<FileRecord>,
-}
-
-impl Prior {
-    /// Whether files of it are still in its folder (so the folder is its, see `list`).
-    pub fn holds_files(&self) -> bool {
-        !self.files.is_empty()
-    }
-
-    /// What this run does with the process, given its status in the list now (`None` when
-    /// unknown, as with an ids file): `None` to skip it, else the files it may reuse. A process
-    /// that was pending when exported, or whose status changed since, is exported again; its
-    /// images are reused when their links still point to the same objects, its result and
-    /// details are fetched anew.
-    pub fn reuse(self, status_now: Option<&str>) -> Option<Vec<FileRecord>> {
-        let before = self.status.as_deref();
-        let changed =
-            matches!((before, status_now), (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b));
-        let pending = before.is_some_and(|s| s.eq_ignore_ascii_case("pending"));
-        if self.complete && !changed && !pending {
-            return None;
-        }
-        let mut files = self.files;
-        if changed || pending {
-            files.retain(|f| f.kind == FileKind::Image);
-        }
-        Some(files)
-    }
-}
 
 /// Held for the whole run: an advisory lock on the lock file, released by the kernel when the
 /// process ends however it ends. Dropping it removes the file, then unlocks.
@@ -98,7 +60,8 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
     check_folder(dir)?;
     let root = PrivateDir::create_root(dir).map_err(|e| ExportError::unusable(dir, e))?;
     let lock = claim(&root, &mut warnings)?;
-    let manifest = match manifest::read_manifest(dir) {
+    // The head only: the records are streamed into the journal below, if it needs them.
+    let manifest = match manifest::stream_manifest(dir, None) {
         Ok(m) => m,
         Err(reason) => {
             warnings.push(format!(
@@ -107,14 +70,14 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
             None
         }
     };
-    if let Some(m) = &manifest {
-        if let Some(reason) = manifest::foreign_reason(&m.head) {
+    if let Some((before, _)) = &manifest {
+        if let Some(reason) = super::format::foreign_reason(before) {
             return Err(ExportError::NotOurs {
                 path: dir.join(MANIFEST),
                 reason,
             });
         }
-        let differences = super::request::differences(&m.head.request, &head.request);
+        let differences = super::request::differences(&before.request, &head.request);
         if !differences.is_empty() {
             return Err(ExportError::Mismatch {
                 dir: dir.clone(),
@@ -134,24 +97,23 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
             "removed {removed} partly written files left by an interrupted run"
         ));
     }
-    if let Some(records) = manifest.and_then(|m| m.processes)
+    if let Some((_, true)) = manifest
         && !dir.join(JOURNAL).exists()
-        && !records.is_empty()
     {
-        seed_journal(&root, &records).map_err(|e| ExportError::unusable(dir, e))?;
+        seed_journal(&root).map_err(|e| ExportError::unusable(dir, e))?;
     }
     let mut prior = HashMap::new();
     let mut untrusted = 0usize;
     // Opened (refusing a link in its place) before it is read, and before the manifest is
     // rewritten without its records: a refused journal must leave the manifest as it was.
     let journal = Journal::open(dir).map_err(|e| ExportError::unusable(dir.join(JOURNAL), e))?;
-    let bad = manifest::read_journal(dir, |record| {
-        let id = record.process_id.clone();
-        if is_trustworthy(&record) {
-            prior.insert(id, classify(dir, record, opts));
+    let bad = manifest::read_journal(dir, |at, record| {
+        if prior::is_trustworthy(&record) {
+            let id = record.process_id.clone();
+            prior.insert(id, prior::classify(dir, at, record, opts));
         } else {
             untrusted += 1;
-            prior.remove(&id);
+            prior.remove(&record.process_id);
         }
     })
     .map_err(io)?;
@@ -191,8 +153,8 @@ fn check_folder(dir: &Path) -> Result<(), ExportError> {
     let journal_ours = || manifest::journal_is_ours(dir).map_err(|e| ExportError::unusable(dir, e));
     if has(MANIFEST) {
         let path = dir.join(MANIFEST);
-        return match manifest::read_manifest(dir) {
-            Ok(Some(m)) => match manifest::foreign_reason(&m.head) {
+        return match manifest::stream_manifest(dir, None) {
+            Ok(Some((head, _))) => match super::format::foreign_reason(&head) {
                 None => Ok(()),
                 Some(reason) => Err(ExportError::NotOurs { path, reason }),
             },
@@ -268,113 +230,37 @@ fn claim(root: &PrivateDir, warnings: &mut Vec<String>) -> Result<Lock, ExportEr
     Err(ExportError::Locked { dir: dir.into() })
 }
 
-fn seed_journal(root: &PrivateDir, records: &[Record]) -> Result<(), FsError> {
-    let mut text = Vec::new();
-    for r in records {
-        serde_json::to_writer(&mut text, r)
-            .map_err(|e| FsError::io(root.path().join(JOURNAL), io::Error::other(e)))?;
-        text.push(b'\n');
-    }
-    root.write_atomic(JOURNAL, &text)
-}
-
-/// A record may be used only if it points into its own process's folder.
-fn is_trustworthy(record: &Record) -> bool {
-    record.folder == layout::id_name(&record.process_id)
-        && record
-            .files
-            .iter()
-            .all(|f| layout::is_safe_relative(&f.path))
-}
-
-fn classify(dir: &Path, record: Record, opts: &ExportOptions) -> Prior {
-    let folder = dir.join(&record.folder);
-    let total = record.files.len();
-    let present: Vec<FileRecord> = record
-        .files
-        .into_iter()
-        .filter(|f| {
-            fs::symlink_metadata(folder.join(&f.path))
-                .is_ok_and(|m| m.is_file() && m.len() == f.bytes)
-        })
-        .collect();
-    let covers = (record.images || !opts.images) && (record.details || !opts.details);
-    Prior {
-        complete: record.state == ProcessState::Complete && covers && present.len() == total,
-        status: record
-            .summary
-            .get("status")
-            .and_then(|s| s.as_str())
-            .map(str::to_owned),
-        files: present,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn prior(complete: bool, status: &str) -> Prior {
-        let file = |kind, path: &str| FileRecord {
-            path: path.into(),
-            kind,
-            validation_id: None,
-            field: None,
-            link: None,
-            bytes: 1,
-            sha256: String::new(),
-        };
-        Prior {
-            complete,
-            status: Some(status.into()),
-            files: vec![
-                file(FileKind::Result, "result.json"),
-                file(FileKind::Details, "validations/V.json"),
-                file(FileKind::Image, "images/a.jpg"),
-            ],
+/// Writes the manifest's records as the journal (a journal lost or deleted since the last
+/// run), streaming them: one record in memory at a time.
+fn seed_journal(root: &PrivateDir) -> Result<(), FsError> {
+    let dir = root.path();
+    let failed = |e: io::Error| FsError::io(dir.join(JOURNAL), e);
+    let temp = root.temp_file(JOURNAL)?;
+    let mut out = BufWriter::new(&temp.file);
+    let (mut written, mut failure) = (0usize, None);
+    let mut each = |r: Record| {
+        let line = serde_json::to_writer(&mut out, &r)
+            .map_err(io::Error::other)
+            .and_then(|()| out.write_all(b"\n"));
+        match line {
+            Ok(()) => written += 1,
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
         }
+    };
+    // Read moments ago: a manifest damaged in between seeds nothing, and the run goes on
+    // from the folders' files as when there is no bookkeeping.
+    if manifest::stream_manifest(dir, Some(&mut each)).is_err() {
+        return Ok(());
     }
-
-    #[test]
-    fn a_complete_process_is_skipped_unless_it_was_pending_or_changed() {
-        assert!(prior(true, "success").reuse(Some("success")).is_none());
-        assert!(prior(true, "success").reuse(None).is_none());
-        let pending = prior(true, "pending").reuse(None).expect("redone");
-        assert_eq!(pending.len(), 1, "only images are reused: {pending:?}");
-        let changed = prior(true, "failure")
-            .reuse(Some("success"))
-            .expect("redone");
-        assert_eq!(changed[0].kind, FileKind::Image);
-        assert_eq!(
-            prior(false, "failure")
-                .reuse(Some("failure"))
-                .unwrap()
-                .len(),
-            3
-        );
+    if let Some(e) = failure {
+        return Err(failed(e));
     }
-
-    #[test]
-    fn records_pointing_elsewhere_are_not_trusted() {
-        let mut r = Record {
-            process_id: "IDP1".into(),
-            folder: "IDP1".into(),
-            state: ProcessState::Complete,
-            error: None,
-            finished_at: String::new(),
-            images: true,
-            details: true,
-            summary: Default::default(),
-            files: Vec::new(),
-            missing: Vec::new(),
-        };
-        assert!(is_trustworthy(&r));
-        r.folder = "IDP2".into();
-        assert!(!is_trustworthy(&r), "another process's folder");
-        r.folder = "IDP1".into();
-        r.files = prior(true, "x").files;
-        assert!(is_trustworthy(&r));
-        r.files[0].path = "../../etc/passwd".into();
-        assert!(!is_trustworthy(&r), "a file outside the folder");
+    out.flush().map_err(failed)?;
+    drop(out);
+    if written > 0 {
+        temp.commit()?;
     }
+    Ok(())
 }

@@ -55,14 +55,14 @@ impl Timestamp {
     pub fn iso(self) -> String {
         let secs = self.0.div_euclid(1000);
         let ms = self.0.rem_euclid(1000);
-        let base = crate::export::date::iso(secs);
+        let base = crate::date::iso(secs);
         format!("{}.{ms:03}Z", base.trim_end_matches('Z'))
     }
 
     /// Reads a date or RFC 3339 timestamp (any precision, any offset); the fraction's first three
     /// digits become milliseconds. `None` when it is not a date.
     pub fn parse(text: &str) -> Option<Self> {
-        let secs = crate::export::date::parse(text)?;
+        let secs = crate::date::parse(text)?;
         let t = text.trim();
         let ms = match t.get(19..20) {
             Some(".") => {

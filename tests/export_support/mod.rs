@@ -15,7 +15,8 @@ use truora_tui::api::model::ProcessResult;
 use truora_tui::api::{Client, ClientOptions, RetryPolicy};
 use truora_tui::config::ApiKey;
 use truora_tui::demo::{DEMO_API_KEY, DemoHost, DemoOptions, DemoServer, RecordedRequest};
-use truora_tui::export::manifest::{self, FileKind, ProcessState, Record};
+use truora_tui::export::format::{FileKind, ProcessState, Record};
+use truora_tui::export::manifest;
 use truora_tui::export::{ExportOptions, ExportSummary, Progress, Stop};
 
 pub fn options(processes: usize) -> DemoOptions {
@@ -84,7 +85,7 @@ pub fn records(dir: &Path) -> Vec<Record> {
         .expect("manifest readable")
         .and_then(|m| m.processes)
         .unwrap_or_default();
-    manifest::read_journal(dir, |r| all.push(r)).expect("journal readable");
+    manifest::read_journal(dir, |_, r| all.push(r)).expect("journal readable");
     let mut latest = std::collections::HashMap::new();
     for r in all {
         latest.insert(r.process_id.clone(), r);

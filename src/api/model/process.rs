@@ -26,7 +26,9 @@ pub struct ProcessSummary {
     pub extra: Option<Box<Object>>,
 }
 
-const SUMMARY_FIELDS: &[&str] = &[
+/// The fields of a list row: what [`ProcessSummary`] reads, and what an export keeps of each
+/// result (`export::format::summary`) so an archive's rows match the live list's.
+pub const SUMMARY_FIELDS: &[&str] = &[
     "process_id",
     "account_id",
     "flow_id",
@@ -88,7 +90,7 @@ impl ProcessSummary {
             creation_date: r.creation_date.clone(),
             failure_status: r.failure_status.clone(),
             declined_reason: r.declined_reason.clone(),
-            expired_reason: None,
+            expired_reason: r.raw.as_object().and_then(|o| text(o, "expired_reason")),
             country: r.country.clone(),
             time_to_live: r.time_to_live.clone(),
             extra: None,

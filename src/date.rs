@@ -1,5 +1,7 @@
-//! The few date operations the export needs, without a date crate: parse `--since`/`--until` and
-//! the list items' `creation_date`, and write timestamps into the manifest.
+//! Civil dates without a date crate, in one place for the whole crate: Unix seconds ⇄
+//! `YYYY-MM-DD…` text (Howard Hinnant's algorithms). The export parses `--since`/`--until` and
+//! the list items' `creation_date` and stamps the manifest; the client reads `X-Amz-Date`; the
+//! demo writes its dates in Truora's shapes.
 //!
 //! Truora's dates come in several precisions (`2006-01-02T15:04:04.000000Z`, the seed's
 //! `2018-02-10T09:30Z`), so the parser accepts a date alone, minutes, seconds, any fraction, and
@@ -24,7 +26,7 @@ pub fn parse(text: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=days_in_month(y, mo)).contains(&d) {
         return None;
     }
-    let day = crate::api::client::days_from_civil(y, mo, d) * 86_400;
+    let day = days_from_civil(y, mo, d) * 86_400;
     if b.len() == 10 {
         return Some(day);
     }
@@ -100,8 +102,19 @@ pub fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// (year, month, day) for days since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -147,6 +160,17 @@ mod tests {
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn civil_days_round_trip() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2026, 1, 1) * 86_400, 1_767_225_600);
+        for day in [-800_000, -1, 0, 59, 19_782, 2_932_896] {
+            let (y, m, d) = civil_from_days(day);
+            assert_eq!(days_from_civil(y, m, d), day);
+        }
+        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
     }
 
     #[test]
