@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::tree::{NodeKind, Tree};
-use super::tree_build::{self, DetailsState};
+use super::tree_build::DetailsState;
 use super::{App, Command, Message, ResultView};
 use crate::api::model::{ProcessResult, ProcessSummary};
 use crate::sanitize::terminal_text;
@@ -44,6 +44,7 @@ impl App {
                 self.list
                     .fill_missing(&process_id, &ProcessSummary::from_result(&result));
                 self.results.insert(process_id.clone(), result.clone());
+                self.review_result(&process_id);
                 if self.view.process_id() == Some(process_id.as_str()) {
                     self.show_result(process_id, result);
                 }
@@ -104,6 +105,7 @@ impl App {
                     self.result_backstop(commands);
                 }
             }
+            Message::Review(news) => self.apply_review(news),
             Message::Resize { width, height } => self.size = (width, height),
         }
     }
@@ -144,7 +146,7 @@ impl App {
     /// Shows a result for the selected process: a fresh tree, or the same tree with new data
     /// (a refresh) keeping what was open.
     pub(super) fn show_result(&mut self, process_id: String, result: Arc<ProcessResult>) {
-        let nodes = tree_build::build(&process_id, &result, &self.details);
+        let nodes = self.tree_nodes(&process_id, &result);
         let tree = match std::mem::take(&mut self.view) {
             ResultView::Ready {
                 process_id: old,
@@ -165,12 +167,13 @@ impl App {
 
     pub(super) fn rebuild_tree(&mut self) {
         if let ResultView::Ready {
-            process_id,
-            result,
-            tree,
-        } = &mut self.view
+            process_id, result, ..
+        } = &self.view
         {
-            tree.rebuild(tree_build::build(process_id, result, &self.details));
+            let nodes = self.tree_nodes(process_id, result);
+            if let ResultView::Ready { tree, .. } = &mut self.view {
+                tree.rebuild(nodes);
+            }
         }
     }
 

@@ -61,6 +61,16 @@ pub enum Command {
     Save {
         requests: Vec<ImageRequest>,
     },
+    /// The review desk's look-ahead: the next unreviewed process's result, fetched without
+    /// selecting it (the worker keeps it alive across the next selection change).
+    Prefetch {
+        process_id: String,
+    },
+    /// A request to the review desk's store; answered by one `Message::Review` with this id.
+    Review {
+        id: super::review_msg::ReviewRequestId,
+        request: super::review_msg::ReviewRequest,
+    },
     /// Put text on the clipboard (OSC 52, works over SSH).
     Copy(String),
     Quit,
@@ -141,6 +151,8 @@ pub enum Message {
     Busy {
         in_flight: usize,
     },
+    /// The review desk: an answer to a request, or the store's news.
+    Review(super::review_msg::ReviewNews),
     /// The terminal was resized.
     Resize {
         width: u16,

@@ -15,9 +15,15 @@ pub mod message;
 mod mouse;
 pub mod overlay;
 pub mod preview;
+pub mod review;
+mod review_actions;
+pub mod review_input;
+pub mod review_msg;
+mod review_prefetch;
 pub mod tree;
 pub mod tree_build;
 mod tree_process;
+mod tree_review;
 mod tree_validation;
 
 use std::sync::Arc;
@@ -50,6 +56,9 @@ pub struct AppOptions {
     pub source_label: String,
     /// False under NO_COLOR: no foreground colours, symbols and bold/reverse only.
     pub color: bool,
+    /// Review desk: fetch the next unreviewed process (result and images) while the reviewer
+    /// looks at this one. Off only to measure what it saves.
+    pub prefetch: bool,
 }
 
 impl Default for AppOptions {
@@ -61,6 +70,7 @@ impl Default for AppOptions {
             can_refresh: true,
             source_label: "demo".into(),
             color: true,
+            prefetch: true,
         }
     }
 }
@@ -153,6 +163,7 @@ pub struct App {
     saves_outstanding: usize,
     /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
     quit_armed: bool,
+    review: review::ReviewDesk,
 }
 
 impl App {
@@ -176,6 +187,7 @@ impl App {
             quit: false,
             saves_outstanding: 0,
             quit_armed: false,
+            review: review::ReviewDesk::default(),
         }
     }
 
@@ -213,12 +225,16 @@ impl App {
             // Ctrl-C is the way out that never asks.
             self.quit = true;
             commands.push(Command::Quit);
+        } else if self.review.input != review::ReviewInput::None {
+            self.review_key(key, &mut commands);
         } else if self.input.is_some() {
             self.edit_filter(key);
         } else if key.code == KeyCode::Esc {
             self.escape();
         } else if let Some(action) = self.opts.keymap.action(&key) {
-            if self.overlay == Overlay::None {
+            // Deciding works from the compare view too: look, decide, look, decide.
+            let reviewing = action.is_review() && self.overlay == Overlay::Compare;
+            if self.overlay == Overlay::None || reviewing {
                 self.quit_armed = armed && action == Action::Quit;
                 self.act(action, &mut commands);
             } else {
@@ -260,6 +276,16 @@ impl App {
             }
         }
         self.images.sync(self.view.process_id(), &targets, commands);
+        let looking = matches!(self.view, ResultView::Ready { .. })
+            && targets.iter().all(|(r, area)| {
+                area.0 == 0
+                    || area.1 == 0
+                    || !matches!(self.images.state(&r.key, *area), preview::ImageState::Loading)
+            });
+        self.reconcile_review(commands);
+        if looking {
+            self.prefetch_next(commands);
+        }
     }
 
     /// Keeps the tree pane on the list's selection, fetching the result when it is not cached.
@@ -350,6 +376,10 @@ impl App {
 
     pub fn status(&self) -> &StatusLine {
         &self.status
+    }
+
+    pub fn review(&self) -> &review::ReviewDesk {
+        &self.review
     }
 }
 

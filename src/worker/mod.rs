@@ -56,6 +56,7 @@ pub fn spawn(
         let mut worker = Worker {
             shared,
             selected: None,
+            prefetched: None,
             by_process: HashMap::new(),
             running: Arc::new(Mutex::new(HashMap::new())),
             next_generation: 0,
@@ -123,6 +124,8 @@ struct Running {
 struct Worker {
     shared: Arc<Shared>,
     selected: Option<String>,
+    /// The review desk's look-ahead process, kept alive across selection changes.
+    prefetched: Option<String>,
     /// Abortable tasks per process (results and previews, not saves).
     by_process: HashMap<String, Vec<Running>>,
     /// Jobs in flight, each with the generation of the task running it: an aborted task's
@@ -149,6 +152,16 @@ impl Worker {
                 );
                 self.select(&process_id);
             }
+            Command::Prefetch { process_id } => {
+                // The review desk's look-ahead (the next unreviewed process): fetched like a
+                // selection's result, but it does not select, so the process on screen keeps
+                // its fetches; see `prefetch` for how long it lives.
+                self.prefetch(&process_id);
+                let id = process_id.clone();
+                self.run(Job::Result(process_id.clone()), Some(process_id), move |s| {
+                    fetch_result(s, id, false)
+                });
+            }
             Command::FetchDetails { validation_id, .. } => {
                 let id = validation_id.clone();
                 self.run(Job::Details(validation_id), None, move |s| {
@@ -168,20 +181,39 @@ impl Worker {
                     fut.await;
                 });
             }
-            // Carried out by the runtime on the terminal.
-            Command::Copy(_) | Command::Quit => {}
+            // Carried out by the runtime on the terminal; the review desk has its own task.
+            Command::Copy(_) | Command::Quit | Command::Review { .. } => {}
         }
     }
 
-    /// The newest selection wins: abort what runs for any other process.
+    /// The newest selection wins: abort what runs for any other process (but the prefetch).
     fn select(&mut self, process_id: &str) {
         if self.selected.as_deref() == Some(process_id) {
             return;
         }
         self.selected = Some(process_id.to_owned());
+        let keep = [Some(process_id.to_owned()), self.prefetched.clone()];
+        self.abort_all_but(&keep);
+    }
+
+    /// A prefetch survives selection changes (the reviewer advancing onto it must find its
+    /// fetches still running, not restarted) until a newer prefetch replaces it: then its
+    /// tasks are aborted unless it is the selection.
+    fn prefetch(&mut self, process_id: &str) {
+        if self.prefetched.as_deref() == Some(process_id) {
+            return;
+        }
+        self.prefetched = Some(process_id.to_owned());
+        // Every other owner's tasks were aborted by `select` already, so this drops exactly
+        // the old prefetch (unless it is the selection).
+        let keep = [Some(process_id.to_owned()), self.selected.clone()];
+        self.abort_all_but(&keep);
+    }
+
+    fn abort_all_but(&mut self, keep: &[Option<String>]) {
         let running = &self.running;
         self.by_process.retain(|owner, tasks| {
-            if owner == process_id {
+            if keep.iter().any(|k| k.as_deref() == Some(owner.as_str())) {
                 return true;
             }
             let mut jobs = lock(running);
