@@ -18,6 +18,7 @@ pub mod demo;
 pub mod export;
 pub mod ids;
 pub mod images;
+pub mod review;
 pub mod reviewdesk;
 pub mod sanitize;
 pub mod show;

@@ -1,0 +1,386 @@
+//! The current state of one process, derived from its events.
+//!
+//! Decisions form a chain through `supersedes`: each verdict replaces the decision that stood when
+//! it was made, and a withdraw takes back the one it names, so what stood before it stands again
+//! (undo walks back one step at a time). Walking a chain from its start and treating verdicts as
+//! pushes and withdraws as pops gives the standing verdict. Two reviewers deciding at once from the
+//! same state make two chain ends ("heads"); if their verdicts differ, that is a conflict, settled
+//! by the next decision, which supersedes one head and `resolves` the others.
+
+use std::collections::HashSet;
+
+use super::id::{EventId, Timestamp};
+use super::model::{Decision, Direction, Event, EventKind, OverrideReason, Refusal, Verdict};
+use crate::api::model::{OverrideEntry, ProcessResult, Status};
+
+/// What the events of one process say, before looking at Truora's current status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Review {
+    /// The standing verdict (of the latest head when heads disagree).
+    pub verdict: Option<Verdict>,
+    pub reason: Option<OverrideReason>,
+    /// Truora's status when the standing verdict was given.
+    pub seen_status: Option<Status>,
+    /// Who gave the standing verdict, and when.
+    pub decided_by: Option<String>,
+    pub decided_at: Option<Timestamp>,
+    /// The latest decision event (a new decision supersedes it).
+    pub head: Option<EventId>,
+    /// Other chain ends (a new decision resolves them); empty unless reviewers decided at once.
+    pub other_heads: Vec<EventId>,
+    /// Chain ends disagree: two reviewers decided differently without seeing each other.
+    pub conflict: bool,
+    /// Notes not taken back.
+    pub notes: usize,
+    /// The latest event of any kind: who touched the process last, and when.
+    pub last_reviewer: Option<String>,
+    pub last_at: Option<Timestamp>,
+}
+
+/// Where an override that a verdict asks for stands in Truora.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OverrideState {
+    /// Still to be applied in Truora's dashboard.
+    Pending,
+    /// Truora's status now says what the verdict asked for.
+    Applied,
+    /// Truora's status changed some other way since the decision: look again.
+    Stale,
+}
+
+impl OverrideState {
+    pub fn label(self) -> &'static str {
+        match self {
+            OverrideState::Pending => "pending",
+            OverrideState::Applied => "applied",
+            OverrideState::Stale => "stale",
+        }
+    }
+}
+
+/// An override the standing verdict asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OverrideMark {
+    pub direction: Direction,
+    pub reason: Option<OverrideReason>,
+    pub state: OverrideState,
+}
+
+/// A process's review in the light of Truora's current status: what the list shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mark {
+    pub review: Review,
+    pub override_mark: Option<OverrideMark>,
+    /// Truora's status changed since a verdict that agreed with it.
+    pub outdated: bool,
+}
+
+impl Mark {
+    pub fn verdict(&self) -> Option<Verdict> {
+        self.review.verdict
+    }
+
+    pub fn escalated(&self) -> bool {
+        self.review.escalated()
+    }
+
+    pub fn is_reviewed(&self) -> bool {
+        self.review.is_reviewed()
+    }
+}
+
+impl Review {
+    /// Has a standing verdict (escalate counts: the reviewer has dealt with it for now).
+    pub fn is_reviewed(&self) -> bool {
+        self.verdict.is_some()
+    }
+
+    pub fn escalated(&self) -> bool {
+        self.verdict == Some(Verdict::Escalate)
+    }
+
+    /// The override the standing verdict asks for and where it stands, given Truora's `current`
+    /// status and, when the full result is loaded, its `override_status_history`.
+    pub fn override_mark(
+        &self,
+        current: Option<&Status>,
+        history: Option<&[OverrideEntry]>,
+    ) -> Option<OverrideMark> {
+        let direction = Direction::of(self.verdict?, self.seen_status.as_ref())?;
+        let target = direction.to_status();
+        let history_says_target = history
+            .and_then(<[OverrideEntry]>::last)
+            .is_some_and(|e| e.override_status.as_ref() == Some(&target));
+        let state = if history_says_target {
+            OverrideState::Applied
+        } else if current == Some(&target) {
+            // Moved to the target: applied, unless the loaded history shows no override did it.
+            if history.is_some_and(|h| !h.iter().any(|e| e.override_status == Some(target.clone())))
+            {
+                OverrideState::Stale
+            } else {
+                OverrideState::Applied
+            }
+        } else if current.is_none() || current == self.seen_status.as_ref() {
+            OverrideState::Pending
+        } else {
+            OverrideState::Stale
+        };
+        Some(OverrideMark {
+            direction,
+            reason: self.reason,
+            state,
+        })
+    }
+
+    /// The review as the list shows it, given Truora's `current` status (and history if loaded).
+    pub fn mark(&self, current: Option<&Status>, history: Option<&[OverrideEntry]>) -> Mark {
+        let override_mark = self.override_mark(current, history);
+        let outdated = override_mark.is_none()
+            && matches!(self.verdict, Some(Verdict::Pass | Verdict::Fail))
+            && current.is_some_and(|c| Some(c) != self.seen_status.as_ref());
+        Mark {
+            review: self.clone(),
+            override_mark,
+            outdated,
+        }
+    }
+
+    /// The event that records `decision` on top of this review (superseding the current decision
+    /// and settling any conflict).
+    pub fn decision_event(
+        &self,
+        process_id: &str,
+        decision: Decision,
+        reviewer: &str,
+        status: Option<Status>,
+    ) -> Event {
+        self.follow_up(Event::new(process_id, decision.kind(), reviewer, status))
+    }
+
+    fn follow_up(&self, mut event: Event) -> Event {
+        event.supersedes = self.head;
+        event.resolves = self.other_heads.clone();
+        event
+    }
+}
+
+/// Truora's status of a loaded process, overrides included: the latest override's new status,
+/// else `override_status`, else `status` (the demo, like the documented payloads, keeps the
+/// original `status` and records overrides beside it).
+pub fn truora_status_of(result: &ProcessResult) -> Option<Status> {
+    result
+        .override_history
+        .last()
+        .and_then(|e| e.override_status.clone())
+        .or_else(|| result.override_status.clone())
+        .or_else(|| result.status.clone())
+}
+
+/// The events of one process, sorted by id, with what refers to what worked out.
+struct Chains<'a> {
+    events: Vec<&'a Event>,
+    retracted_notes: HashSet<EventId>,
+    superseded: HashSet<EventId>,
+    heads: Vec<&'a Event>,
+}
+
+impl<'a> Chains<'a> {
+    fn new(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut events: Vec<&Event> = events.into_iter().collect();
+        events.sort_by_key(|e| e.id);
+        events.dedup_by_key(|e| e.id);
+        let find = |id: EventId| {
+            events
+                .binary_search_by_key(&id, |e| e.id)
+                .ok()
+                .map(|i| events[i])
+        };
+        let is_note = |id: Option<EventId>| {
+            id.and_then(find)
+                .is_some_and(|e| matches!(e.kind, EventKind::Note { .. }))
+        };
+        let mut retracted_notes = HashSet::new();
+        let mut superseded = HashSet::new();
+        for e in &events {
+            match e.kind {
+                EventKind::Note { .. } => continue,
+                EventKind::Withdraw if is_note(e.supersedes) => {
+                    retracted_notes.extend(e.supersedes);
+                    continue;
+                }
+                _ => {}
+            }
+            superseded.extend(e.supersedes);
+            superseded.extend(e.resolves.iter().copied());
+        }
+        let heads = events
+            .iter()
+            .copied()
+            .filter(|e| e.is_decision() && !is_note(e.supersedes) && !superseded.contains(&e.id))
+            .collect();
+        Chains {
+            retracted_notes,
+            superseded,
+            heads,
+            events,
+        }
+    }
+
+    fn find(&self, id: EventId) -> Option<&'a Event> {
+        self.events
+            .binary_search_by_key(&id, |e| e.id)
+            .ok()
+            .map(|i| self.events[i])
+    }
+
+    /// The verdict event standing at the end of the chain that ends in `head`.
+    fn standing(&self, head: &'a Event) -> Option<&'a Event> {
+        let mut path = vec![head];
+        let mut at = head;
+        while let Some(prev) = at.supersedes.and_then(|id| self.find(id)) {
+            if path.len() > self.events.len() {
+                break; // a cycle in foreign data: stop walking
+            }
+            path.push(prev);
+            at = prev;
+        }
+        let mut stack: Vec<&Event> = Vec::new();
+        for e in path.into_iter().rev() {
+            match e.kind {
+                EventKind::Verdict { .. } => stack.push(e),
+                EventKind::Withdraw => {
+                    stack.pop();
+                }
+                EventKind::Note { .. } => {}
+            }
+        }
+        stack.pop()
+    }
+}
+
+fn outcome(e: Option<&Event>) -> Option<(Verdict, Option<OverrideReason>)> {
+    match e?.kind {
+        EventKind::Verdict { verdict, reason } => Some((verdict, reason)),
+        _ => None,
+    }
+}
+
+/// The review of one process from its events (any order; duplicates ignored).
+pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Review {
+    let chains = Chains::new(events);
+    let mut review = Review::default();
+    if let Some(last) = chains.events.last() {
+        review.last_reviewer = Some(last.reviewer.clone());
+        review.last_at = Some(last.at);
+    }
+    review.notes = chains
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(e.kind, EventKind::Note { .. }) && !chains.retracted_notes.contains(&e.id)
+        })
+        .count();
+    let Some((&latest, others)) = chains.heads.split_last() else {
+        return review;
+    };
+    let standing = chains.standing(latest);
+    review.head = Some(latest.id);
+    review.other_heads = others.iter().map(|e| e.id).collect();
+    review.conflict = others
+        .iter()
+        .any(|h| outcome(chains.standing(h)) != outcome(standing));
+    if let Some(s) = standing {
+        if let Some((verdict, reason)) = outcome(Some(s)) {
+            review.verdict = Some(verdict);
+            review.reason = reason;
+        }
+        review.seen_status = s.truora_status.clone();
+        review.decided_by = Some(s.reviewer.clone());
+        review.decided_at = Some(s.at);
+    }
+    review
+}
+
+/// The mark of one process: its events read against Truora's `current` status and, when loaded,
+/// its override history.
+pub fn derive<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+    current: Option<&Status>,
+    history: Option<&[OverrideEntry]>,
+) -> Mark {
+    fold(events).mark(current, history)
+}
+
+/// One event in a process's decision history, as the tree shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryLine {
+    pub event: Event,
+    /// A later decision replaced it (or, for a note, it was taken back).
+    pub superseded: bool,
+    /// It is the standing verdict.
+    pub standing: bool,
+}
+
+/// The events of one process in order, each with whether it still stands.
+pub fn history<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<HistoryLine> {
+    let chains = Chains::new(events);
+    let standing = chains.heads.last().and_then(|h| chains.standing(h));
+    chains
+        .events
+        .iter()
+        .map(|e| HistoryLine {
+            event: (*e).clone(),
+            superseded: chains.superseded.contains(&e.id) || chains.retracted_notes.contains(&e.id),
+            standing: standing.is_some_and(|s| s.id == e.id),
+        })
+        .collect()
+}
+
+/// The event that undoes `reviewer`'s last decision or note on this process: a withdraw of it,
+/// so whatever stood before stands again. Refused when there is nothing of theirs to undo, or
+/// when someone else has decided on top of it.
+pub fn undo<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+    reviewer: &str,
+    status: Option<Status>,
+) -> Result<Event, Refusal> {
+    let chains = Chains::new(events);
+    let head = chains.heads.last().copied();
+    let standing = head.and_then(|h| chains.standing(h));
+    let my_note = chains
+        .events
+        .iter()
+        .filter(|e| e.reviewer == reviewer && matches!(e.kind, EventKind::Note { .. }))
+        .rfind(|e| !chains.retracted_notes.contains(&e.id));
+    let my_standing = standing.filter(|s| s.reviewer == reviewer);
+    let process_id = chains.events.first().map_or("", |e| e.process_id.as_str());
+    let withdraw = |target: EventId, resolves: Vec<EventId>| {
+        let mut e = Event::new(process_id, EventKind::Withdraw, reviewer, status.clone());
+        e.supersedes = Some(target);
+        e.resolves = resolves;
+        e
+    };
+    match (my_note, my_standing, head) {
+        (Some(note), s, _) if s.is_none_or(|s| note.id > s.id) => Ok(withdraw(note.id, Vec::new())),
+        (_, Some(_), Some(head)) => {
+            let others = chains.heads.iter().rev().skip(1).map(|e| e.id).collect();
+            Ok(withdraw(head.id, others))
+        }
+        _ => match standing {
+            Some(s)
+                if chains
+                    .events
+                    .iter()
+                    .any(|e| e.reviewer == reviewer && e.is_decision()) =>
+            {
+                Err(Refusal::DecidedSince(s.reviewer.clone()))
+            }
+            _ => Err(Refusal::NothingToUndo),
+        },
+    }
+}
+
+#[cfg(test)]
+#[path = "mark_tests.rs"]
+mod tests;
