@@ -7,7 +7,7 @@ use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
 use truora_tui::app::{App, Command, Message};
 use truora_tui::review::{Event, EventId, Timestamp};
 
-/// 2026-11-30T10:00:00Z.
+/// 2025-11-30T10:00:00Z.
 pub const T0: i64 = 1_764_496_800_000;
 
 pub struct FakeDesk {
