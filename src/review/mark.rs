@@ -337,6 +337,19 @@ pub fn history<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<HistoryLi
         .collect()
 }
 
+/// The verdict standing at each chain end, latest first: one entry normally, several when
+/// reviewers decided at once (the sides of a conflict). `None` where a chain was withdrawn to
+/// nothing.
+pub fn standings<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<Option<Event>> {
+    let chains = Chains::new(events);
+    chains
+        .heads
+        .iter()
+        .rev()
+        .map(|h| chains.standing(h).cloned())
+        .collect()
+}
+
 /// The event that undoes `reviewer`'s last decision or note on this process: a withdraw of it,
 /// so whatever stood before stands again. Refused when there is nothing of theirs to undo, or
 /// when someone else has decided on top of it.

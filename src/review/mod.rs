@@ -3,19 +3,31 @@
 //! - [`model`]: verdicts, override reasons, events, and the rule that says whether a verdict needs a
 //!   reason ([`model::decide`]);
 //! - [`mark`]: the current state of one process, derived from its events ([`mark::derive`]);
-//! - [`id`]: sortable, unique event ids (ULIDs) and UTC timestamps.
+//! - [`id`]: sortable, unique event ids (ULIDs) and UTC timestamps;
+//! - [`store`]: the SQLite file (WAL, durable commits, migrations in [`schema`]), with the
+//!   [`lease`]s a team on one host uses to split a queue;
+//! - [`wire`]: events as JSON lines; [`cli`]: `reviews export | import | list | stats`.
 //!
-//! Nothing here does IO; the SQLite store and the command line build on these types.
+//! `model`, `mark` and `id` do no IO.
 
+pub mod cli;
+mod csv;
+mod files;
 pub mod id;
+pub mod lease;
 pub mod mark;
 pub mod model;
+pub mod schema;
+pub mod store;
+pub mod wire;
 
 pub use id::{EventId, Timestamp};
+pub use lease::{LEASE_TTL, Lease, LeaseOutcome};
 pub use mark::{
-    HistoryLine, Mark, OverrideMark, OverrideState, Review, derive, fold, history,
+    HistoryLine, Mark, OverrideMark, OverrideState, Review, derive, fold, history, standings,
     truora_status_of, undo,
 };
 pub use model::{
     Decision, Direction, Event, EventKind, OverrideReason, ReasonNeed, Refusal, Verdict, decide,
 };
+pub use store::{Cursor, Store, StoreError};

@@ -1,0 +1,395 @@
+//! `truora-tui reviews export | import | list | stats`: the review store from the shell.
+//!
+//! Each command is a function of the store's path, its arguments and a writer, so tests run them
+//! without a process; `main` only parses flags and maps the error to an exit code.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use super::csv;
+use super::id::Timestamp;
+use super::mark::{Review, fold, history, standings};
+use super::model::{Event, EventKind, Verdict};
+use super::store::{Store, StoreError};
+use super::wire;
+use crate::sanitize::terminal_text;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
+    #[error("{path}, line {line}: {detail}; nothing was imported")]
+    BadLine {
+        path: PathBuf,
+        line: usize,
+        detail: String,
+    },
+    #[error("--since {0:?} is not a date (use YYYY-MM-DD or an RFC 3339 time)")]
+    BadSince(String),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// One row per reviewed process, for applying overrides in Truora's dashboard.
+    #[default]
+    Csv,
+    /// The event log itself, for `reviews import` on another machine.
+    Jsonl,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ExportArgs {
+    pub format: ExportFormat,
+    /// Write here (0600) instead of standard output.
+    pub out: Option<PathBuf>,
+    /// Only what happened at or after this date or time.
+    pub since: Option<String>,
+    /// Only processes whose standing verdict is one of these (all when empty).
+    pub verdicts: Vec<Verdict>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ListArgs {
+    pub conflicts: bool,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// The CSV header; `override` is Truora's direction (`failure→success`), empty when the verdict
+/// agrees with Truora.
+pub const CSV_HEADER: [&str; 9] = [
+    "process_id",
+    "truora_status",
+    "verdict",
+    "override",
+    "reason",
+    "note",
+    "reviewer",
+    "time",
+    "conflict",
+];
+
+/// One process's events and what they add up to.
+struct Process {
+    id: String,
+    events: Vec<Event>,
+    review: Review,
+}
+
+fn processes(store: &Store) -> Result<Vec<Process>, StoreError> {
+    let mut by_process: BTreeMap<String, Vec<Event>> = BTreeMap::new();
+    for e in store.all_events()? {
+        by_process.entry(e.process_id.clone()).or_default().push(e);
+    }
+    let mut list: Vec<Process> = by_process
+        .into_iter()
+        .map(|(id, events)| Process {
+            review: fold(&events),
+            id,
+            events,
+        })
+        .collect();
+    list.sort_by(|a, b| (a.review.last_at, &a.id).cmp(&(b.review.last_at, &b.id)));
+    Ok(list)
+}
+
+fn wanted(review: &Review, verdicts: &[Verdict]) -> bool {
+    verdicts.is_empty() || review.verdict.is_some_and(|v| verdicts.contains(&v))
+}
+
+fn parse_since(since: Option<&String>) -> Result<Option<Timestamp>, ReviewsError> {
+    since
+        .map(|s| Timestamp::parse(s).ok_or_else(|| ReviewsError::BadSince(s.clone())))
+        .transpose()
+}
+
+pub fn export(
+    store_path: &Path,
+    args: &ExportArgs,
+    stdout: &mut dyn Write,
+) -> Result<(), ReviewsError> {
+    let store = Store::open_read_only(store_path)?;
+    let since = parse_since(args.since.as_ref())?;
+    let mut text = String::new();
+    let list = processes(&store)?;
+    let chosen = list.iter().filter(|p| wanted(&p.review, &args.verdicts));
+    match args.format {
+        ExportFormat::Jsonl => {
+            for e in chosen.flat_map(|p| &p.events) {
+                if since.is_none_or(|s| e.at >= s) {
+                    text.push_str(&wire::to_json(e).to_string());
+                    text.push('\n');
+                }
+            }
+        }
+        ExportFormat::Csv => {
+            text.push_str(&csv::record(&CSV_HEADER));
+            for p in chosen.filter(|p| since.is_none_or(|s| p.review.last_at >= Some(s))) {
+                text.push_str(&csv::record(&csv_row(p)));
+            }
+        }
+    }
+    match &args.out {
+        Some(path) => write_private(path, text.as_bytes()).map_err(|source| ReviewsError::Io {
+            path: path.clone(),
+            source,
+        }),
+        None => Ok(stdout.write_all(text.as_bytes())?),
+    }
+}
+
+fn csv_row(p: &Process) -> Vec<String> {
+    let r = &p.review;
+    let direction = r
+        .verdict
+        .and_then(|v| super::model::Direction::of(v, r.seen_status.as_ref()));
+    let notes: Vec<String> = history(&p.events)
+        .into_iter()
+        .filter(|l| !l.superseded)
+        .filter_map(|l| match l.event.kind {
+            EventKind::Note { text } => Some(text),
+            _ => None,
+        })
+        .collect();
+    vec![
+        p.id.clone(),
+        r.seen_status
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        r.verdict.map(|v| v.to_string()).unwrap_or_default(),
+        direction.map(|d| d.label().to_string()).unwrap_or_default(),
+        r.reason.map(|x| x.to_string()).unwrap_or_default(),
+        notes.join(" | "),
+        r.decided_by
+            .clone()
+            .or_else(|| r.last_reviewer.clone())
+            .unwrap_or_default(),
+        r.decided_at
+            .or(r.last_at)
+            .map(Timestamp::iso)
+            .unwrap_or_default(),
+        if r.conflict { "yes" } else { "" }.to_string(),
+    ]
+}
+
+/// Writes `bytes` to `path` as a private file (0600), through a temporary file and a rename so a
+/// failed write never leaves half a file behind.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportReport {
+    pub read: usize,
+    pub added: usize,
+    /// Processes the file touched whose chain ends now disagree.
+    pub conflicts: Vec<String>,
+}
+
+/// Reads every line of `file` first (a bad line imports nothing), then adds the events not yet
+/// present in one transaction.
+pub fn import(
+    store_path: &Path,
+    file: &Path,
+    out: &mut dyn Write,
+) -> Result<ImportReport, ReviewsError> {
+    let io = |source| ReviewsError::Io {
+        path: file.to_path_buf(),
+        source,
+    };
+    let reader = std::io::BufReader::new(std::fs::File::open(file).map_err(io)?);
+    let mut events = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(io)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let event = wire::from_json_line(&line).map_err(|detail| ReviewsError::BadLine {
+            path: file.to_path_buf(),
+            line: n + 1,
+            detail,
+        })?;
+        events.push(event);
+    }
+    let mut store = Store::open(store_path)?;
+    let added = store.merge(&events)?;
+    let mut touched: Vec<&str> = events.iter().map(|e| e.process_id.as_str()).collect();
+    touched.sort_unstable();
+    touched.dedup();
+    writeln!(
+        out,
+        "imported {added} new event(s) of {} from {} into {}",
+        events.len(),
+        file.display(),
+        store.path().display()
+    )?;
+    let mut conflicts = Vec::new();
+    for id in touched {
+        let events = store.events_for(id)?;
+        if fold(&events).conflict {
+            writeln!(out, "conflict: {}", describe_conflict(id, &events))?;
+            conflicts.push(id.to_string());
+        }
+    }
+    if !conflicts.is_empty() {
+        writeln!(
+            out,
+            "{} process(es) in conflict: open them in the browser and decide again to settle them",
+            conflicts.len()
+        )?;
+    }
+    Ok(ImportReport {
+        read: events.len(),
+        added,
+        conflicts,
+    })
+}
+
+fn describe_conflict(process_id: &str, events: &[Event]) -> String {
+    let sides: Vec<String> = standings(events)
+        .into_iter()
+        .map(|s| match s {
+            Some(e) => format!("{} {}", e.reviewer, verdict_text(&e.kind)),
+            None => "withdrawn".to_string(),
+        })
+        .collect();
+    terminal_text(&format!("{process_id}: {}", sides.join(" vs ")).to_string()).into_owned()
+}
+
+fn verdict_text(kind: &EventKind) -> String {
+    match kind {
+        EventKind::Verdict {
+            verdict,
+            reason: Some(r),
+        } => format!("{verdict} ({r})"),
+        EventKind::Verdict {
+            verdict,
+            reason: None,
+        } => verdict.to_string(),
+        other => other.wire_name().to_string(),
+    }
+}
+
+pub fn list(store_path: &Path, args: &ListArgs, out: &mut dyn Write) -> Result<(), ReviewsError> {
+    let store = Store::open_read_only(store_path)?;
+    let rows: Vec<Process> = processes(&store)?
+        .into_iter()
+        .filter(|p| wanted(&p.review, &args.verdicts) && (!args.conflicts || p.review.conflict))
+        .collect();
+    let width = rows
+        .iter()
+        .map(|p| p.id.chars().count())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    writeln!(
+        out,
+        "{:width$}  {:8}  {:15}  {:22}  {:5}  {:24}  FLAGS",
+        "PROCESS", "VERDICT", "OVERRIDE", "REASON", "NOTES", "LAST"
+    )?;
+    for p in &rows {
+        let r = &p.review;
+        let direction = r
+            .verdict
+            .and_then(|v| super::model::Direction::of(v, r.seen_status.as_ref()));
+        let last = format!(
+            "{} {}",
+            r.last_at
+                .map(Timestamp::iso)
+                .unwrap_or_default()
+                .get(..16)
+                .unwrap_or(""),
+            r.last_reviewer.as_deref().unwrap_or("")
+        );
+        let line = format!(
+            "{:width$}  {:8}  {:15}  {:22}  {:5}  {:24}  {}",
+            p.id,
+            r.verdict
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "-".into()),
+            direction.map_or("-", |d| d.label()),
+            r.reason.map_or("-", |x| x.wire_name()),
+            r.notes,
+            last,
+            if r.conflict { "CONFLICT" } else { "" }
+        );
+        writeln!(out, "{}", terminal_text(line.trim_end()))?;
+    }
+    writeln!(out, "{} process(es)", rows.len())?;
+    Ok(())
+}
+
+pub fn stats(store_path: &Path, out: &mut dyn Write) -> Result<(), ReviewsError> {
+    let store = Store::open_read_only(store_path)?;
+    let list = processes(&store)?;
+    let count = |f: &dyn Fn(&Review) -> bool| list.iter().filter(|p| f(&p.review)).count();
+    let events: usize = list.iter().map(|p| p.events.len()).sum();
+    let mut reviewers: Vec<&str> = list
+        .iter()
+        .flat_map(|p| p.events.iter().map(|e| e.reviewer.as_str()))
+        .collect();
+    reviewers.sort_unstable();
+    reviewers.dedup();
+    let overrides = |d| {
+        count(&|r: &Review| {
+            r.verdict
+                .and_then(|v| super::model::Direction::of(v, r.seen_status.as_ref()))
+                == Some(d)
+        })
+    };
+    writeln!(out, "store        {}", store.path().display())?;
+    writeln!(
+        out,
+        "processes    {} with events, {events} event(s), {} reviewer(s)",
+        list.len(),
+        reviewers.len()
+    )?;
+    writeln!(
+        out,
+        "verdicts     {} pass, {} fail, {} escalate",
+        count(&|r| r.verdict == Some(Verdict::Pass)),
+        count(&|r| r.verdict == Some(Verdict::Fail)),
+        count(&|r| r.verdict == Some(Verdict::Escalate))
+    )?;
+    writeln!(
+        out,
+        "overrides    {} failure→success, {} success→failure",
+        overrides(super::model::Direction::FailureToSuccess),
+        overrides(super::model::Direction::SuccessToFailure)
+    )?;
+    writeln!(
+        out,
+        "notes        {} process(es) with notes",
+        count(&|r| r.notes > 0)
+    )?;
+    writeln!(out, "conflicts    {}", count(&|r| r.conflict))?;
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! The store's schema, one migration per version, counted in SQLite's `user_version`.
+//!
+//! Version 1 is the event log alone; version 2 adds the leases that tell a team on one host who
+//! has which process open, and the index that loads one process's events without a scan. A file
+//! written by a newer truora-tui (a higher version) is refused before anything in it is changed.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// `MIGRATIONS[n]` takes a store from version `n` to `n + 1`. Never edit one that has shipped:
+/// add the next.
+pub const MIGRATIONS: &[&str] = &[
+    // v1: the event log. `seq` is the local arrival order (what `changes_since` polls); `id` is the
+    // event's ULID, unique across reviewers (what import merges on).
+    "CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        process_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        verdict TEXT,
+        reason TEXT,
+        note TEXT,
+        reviewer TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        truora_status TEXT,
+        supersedes TEXT,
+        resolves TEXT
+    );",
+    // v2: leases (who has a process open, until when) and the per-process index.
+    "CREATE TABLE leases (
+        process_id TEXT PRIMARY KEY,
+        reviewer TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL
+    );
+    CREATE INDEX events_by_process ON events (process_id, id);",
+];
+
+/// The version this build writes.
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Brings the store up to [`CURRENT_VERSION`] in one transaction. The version is read again under
+/// the write lock, so two programs opening an old store at once migrate it once.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let from = version(&tx)?;
+    for step in MIGRATIONS
+        .iter()
+        .skip(usize::try_from(from).unwrap_or(usize::MAX))
+    {
+        tx.execute_batch(step)?;
+    }
+    if from < CURRENT_VERSION {
+        tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
+    }
+    tx.commit()
+}

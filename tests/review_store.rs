@@ -1,0 +1,364 @@
+//! The review store against real files and real processes: migrations, several writers, `kill -9`
+//! in the middle of a stream of decisions, and the files it must not touch (newer, corrupt,
+//! read-only).
+//!
+//! The writers are this test binary itself, started again with `--ignored --exact child_writer`
+//! and told what to do through environment variables; they print each event id only after
+//! `record` returned, so the parent knows exactly what was acknowledged.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use truora_tui::api::model::Status;
+use truora_tui::review::schema::MIGRATIONS;
+use truora_tui::review::{
+    Decision, Event, EventKind, LeaseOutcome, OverrideReason, Store, StoreError, Timestamp, Verdict,
+};
+
+const CHILD_DB: &str = "REVIEW_TEST_CHILD_DB";
+const CHILD_REVIEWER: &str = "REVIEW_TEST_CHILD_REVIEWER";
+const CHILD_COUNT: &str = "REVIEW_TEST_CHILD_COUNT";
+
+fn verdict(process: &str, reviewer: &str, v: Verdict) -> Event {
+    let status = Status::Failure;
+    let reason = (v == Verdict::Pass).then_some(OverrideReason::RegularClient);
+    let d = Decision::new(v, reason, Some(&status)).expect("valid decision");
+    Event::new(process, d.kind(), reviewer, Some(status))
+}
+
+/// The writer run as a child process; does nothing in a normal test run (it is ignored).
+#[test]
+#[ignore = "run by the other tests as a child process"]
+fn child_writer() {
+    let Ok(db) = std::env::var(CHILD_DB) else {
+        return;
+    };
+    let reviewer = std::env::var(CHILD_REVIEWER).expect("reviewer");
+    let count: usize = std::env::var(CHILD_COUNT).map_or(usize::MAX, |c| c.parse().unwrap());
+    let mut store = Store::open(Path::new(&db)).expect("child opens the store");
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ready").unwrap();
+    out.flush().unwrap();
+    let mut go = String::new();
+    std::io::stdin().read_line(&mut go).unwrap();
+    for i in 0..count {
+        let e = verdict(&format!("P{}", i % 50), &reviewer, Verdict::Fail);
+        store.record(&e).expect("record");
+        writeln!(out, "{}", e.id).unwrap();
+        out.flush().unwrap();
+    }
+}
+
+fn spawn_writer(
+    db: &Path,
+    reviewer: &str,
+    count: Option<usize>,
+) -> (Child, BufReader<std::process::ChildStdout>) {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "--ignored",
+        "--exact",
+        "child_writer",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(CHILD_DB, db)
+    .env(CHILD_REVIEWER, reviewer)
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    if let Some(n) = count {
+        cmd.env(CHILD_COUNT, n.to_string());
+    }
+    let mut child = cmd.spawn().expect("spawn the writer");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    // The harness prints its own lines first; wait for ours.
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "the writer ended before it was ready"
+        );
+        if line.trim_end().ends_with("ready") {
+            break;
+        }
+    }
+    (child, out)
+}
+
+fn go(child: &mut Child) {
+    child.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
+}
+
+/// The event ids a writer acknowledged (26-character lines).
+fn acknowledged(out: BufReader<std::process::ChildStdout>) -> Vec<String> {
+    out.lines()
+        .map_while(Result::ok)
+        .filter(|l| l.len() == 26 && l.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .collect()
+}
+
+fn temp() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reviews.sqlite3");
+    (dir, path)
+}
+
+#[test]
+fn two_processes_writing_at_once_lose_nothing() {
+    let (_dir, db) = temp();
+    Store::open(&db).unwrap();
+    let (mut a, a_out) = spawn_writer(&db, "ana", Some(150));
+    let (mut b, b_out) = spawn_writer(&db, "ben", Some(150));
+    go(&mut a);
+    go(&mut b);
+    let acked: Vec<String> = [acknowledged(a_out), acknowledged(b_out)].concat();
+    assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+    assert_eq!(acked.len(), 300);
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let ids: std::collections::HashSet<String> = store
+        .all_events()
+        .unwrap()
+        .iter()
+        .map(|e| e.id.to_string())
+        .collect();
+    assert_eq!(ids.len(), 300);
+    assert!(acked.iter().all(|id| ids.contains(id)));
+}
+
+#[test]
+fn kill_9_mid_stream_keeps_every_acknowledged_decision() {
+    let (_dir, db) = temp();
+    let (mut child, mut out) = spawn_writer(&db, "ana", None);
+    go(&mut child);
+    let mut seen = Vec::new();
+    let mut line = String::new();
+    while seen.len() < 40 {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "writer stopped early"
+        );
+        seen.push(line.trim().to_string());
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    seen.extend(acknowledged(out));
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    for id in &seen {
+        let id = id.parse().unwrap();
+        assert!(store.contains(id).unwrap(), "acknowledged {id} was lost");
+    }
+}
+
+#[test]
+fn a_new_store_is_private_and_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested/state/reviews.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    store.record(&verdict("P1", "ana", Verdict::Fail)).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    for side in ["-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{side}", db.display()));
+        assert_eq!(mode(&p), 0o600, "{side}");
+    }
+    let version: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, MIGRATIONS.len() as i64);
+}
+
+#[test]
+fn a_version_1_store_is_migrated_and_keeps_its_events() {
+    let (_dir, db) = temp();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute(
+            "INSERT INTO events (id, process_id, kind, verdict, reviewer, at_ms, truora_status)
+             VALUES ('01HZZZZZZZZZZZZZZZZZZZZZZZ', 'P9', 'verdict', 'fail', 'old', 1, 'failure')",
+            [],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let mut store = Store::open(&db).unwrap();
+    let events = store.events_for("P9").unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].reviewer, "old");
+    let (reviews, _) = store.reviews().unwrap();
+    assert_eq!(reviews["P9"].verdict, Some(Verdict::Fail));
+    // The leases of version 2 work.
+    let now = Timestamp::now();
+    let got = store
+        .take_lease("P9", "ana", now, std::time::Duration::from_secs(60))
+        .unwrap();
+    assert!(matches!(got, LeaseOutcome::Taken { .. }));
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_untouched() {
+    let (_dir, db) = temp();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let err = Store::open(&db).err().expect("refused");
+    assert!(matches!(err, StoreError::Newer { found: 99, .. }), "{err}");
+    assert!(err.to_string().contains(&db.display().to_string()));
+    assert!(err.to_string().contains("newer"));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert!(!PathBuf::from(format!("{}-wal", db.display())).exists());
+}
+
+#[test]
+fn a_corrupt_file_is_reported_with_its_path_and_left_alone() {
+    let (_dir, db) = temp();
+    let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&db, &garbage).unwrap();
+    for result in [Store::open(&db), Store::open_read_only(&db)] {
+        let err = result.err().expect("refused");
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        assert!(err.to_string().contains(&db.display().to_string()));
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), garbage);
+}
+
+#[test]
+fn a_read_only_store_can_be_browsed_but_not_written() {
+    let (_dir, db) = temp();
+    let e = verdict("P1", "ana", Verdict::Fail);
+    Store::open(&db).unwrap().record(&e).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let mut store = Store::open(&db).unwrap();
+    assert!(store.read_only_reason().unwrap().contains("read-only"));
+    let (reviews, _) = store.reviews().unwrap();
+    assert_eq!(reviews["P1"].verdict, Some(Verdict::Fail));
+    let err = store
+        .record(&verdict("P2", "ana", Verdict::Fail))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly { .. }));
+    assert!(err.to_string().contains("chmod u+w"), "{err}");
+    assert!(
+        store
+            .take_lease(
+                "P1",
+                "ana",
+                Timestamp::now(),
+                std::time::Duration::from_secs(9)
+            )
+            .is_err()
+    );
+    assert!(
+        store
+            .leases_of_others("ana", Timestamp::now())
+            .unwrap()
+            .is_empty()
+    );
+    drop(store);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(Store::open(&db).unwrap().all_events().unwrap(), vec![e]);
+}
+
+#[test]
+fn a_missing_store_opened_to_read_says_so() {
+    let (_dir, db) = temp();
+    let err = Store::open_read_only(&db).err().unwrap();
+    assert!(matches!(err, StoreError::Missing { .. }));
+    assert!(!db.exists());
+}
+
+#[test]
+fn a_second_browser_sees_new_decisions_through_changes_since() {
+    let (_dir, db) = temp();
+    let mut mine = Store::open(&db).unwrap();
+    let theirs = Store::open(&db).unwrap();
+    let (_, cursor) = theirs.reviews().unwrap();
+    let version = theirs.data_version().unwrap();
+    let (nothing, same) = theirs.changes_since(cursor).unwrap();
+    assert!(nothing.is_empty());
+    assert_eq!(same, cursor);
+    let e = verdict("P1", "ana", Verdict::Escalate);
+    mine.record(&e).unwrap();
+    assert_ne!(theirs.data_version().unwrap(), version);
+    let (new, next) = theirs.changes_since(cursor).unwrap();
+    assert_eq!(new, vec![e]);
+    assert!(next > cursor);
+    assert!(theirs.changes_since(next).unwrap().0.is_empty());
+}
+
+#[test]
+fn leases_keep_two_reviewers_apart_until_they_expire() {
+    let (_dir, db) = temp();
+    let mut ana = Store::open(&db).unwrap();
+    let mut ben = Store::open(&db).unwrap();
+    let ttl = std::time::Duration::from_secs(180);
+    let now = Timestamp(1_800_000_000_000);
+    assert!(matches!(
+        ana.take_lease("P1", "ana", now, ttl).unwrap(),
+        LeaseOutcome::Taken { .. }
+    ));
+    match ben.take_lease("P1", "ben", now, ttl).unwrap() {
+        LeaseOutcome::HeldBy(l) => assert_eq!(l.reviewer, "ana"),
+        other => panic!("expected held by ana, got {other:?}"),
+    }
+    assert_eq!(
+        ben.taken_by("P1", "ben", now).unwrap().unwrap().reviewer,
+        "ana"
+    );
+    assert!(ana.taken_by("P1", "ana", now).unwrap().is_none());
+    assert!(ben.leases_of_others("ben", now).unwrap().contains_key("P1"));
+    // Renewing extends ana's lease; once it lapses, ben may take it.
+    let later = Timestamp(now.0 + 170_000);
+    assert!(matches!(
+        ana.take_lease("P1", "ana", later, ttl).unwrap(),
+        LeaseOutcome::Taken { .. }
+    ));
+    let after_first = Timestamp(now.0 + 200_000);
+    assert!(ben.taken_by("P1", "ben", after_first).unwrap().is_some());
+    let expired = Timestamp(later.0 + 181_000);
+    assert!(matches!(
+        ben.take_lease("P1", "ben", expired, ttl).unwrap(),
+        LeaseOutcome::Taken { .. }
+    ));
+    ben.release_lease("P1", "ben").unwrap();
+    assert!(ana.taken_by("P1", "ana", expired).unwrap().is_none());
+}
+
+#[test]
+fn reviews_fold_every_process() {
+    let (_dir, db) = temp();
+    let mut store = Store::open(&db).unwrap();
+    let first = verdict("P1", "ana", Verdict::Fail);
+    store.record(&first).unwrap();
+    let mut second = verdict("P1", "ana", Verdict::Pass);
+    second.supersedes = Some(first.id);
+    store.record(&second).unwrap();
+    store
+        .record(&Event::new(
+            "P2",
+            EventKind::Note {
+                text: "look again".into(),
+            },
+            "ben",
+            None,
+        ))
+        .unwrap();
+    let (reviews, _) = store.reviews().unwrap();
+    assert_eq!(reviews.len(), 2);
+    assert_eq!(reviews["P1"].verdict, Some(Verdict::Pass));
+    assert_eq!(reviews["P1"].reason, Some(OverrideReason::RegularClient));
+    assert_eq!((reviews["P2"].verdict, reviews["P2"].notes), (None, 1));
+    // Recording the same event twice is refused, never duplicated.
+    assert!(store.record(&first).is_err());
+    assert_eq!(store.merge(&[first, second]).unwrap(), 0);
+}
