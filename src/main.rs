@@ -10,6 +10,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use truora_tui::config::{self, Config, ImageProtocol, Overrides, ProcessEnv};
 use truora_tui::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
+use truora_tui::review::Verdict;
+use truora_tui::review::cli::{self as reviews_cli, ExportFormat, ReviewsError};
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +52,9 @@ struct Global {
     /// Only these processes: one id per line, or a CSV with a process id column
     #[arg(long, global = true, value_name = "FILE")]
     ids_file: Option<PathBuf>,
+    /// The review store (default: the data dir's reviews.sqlite3, or TRUORA_TUI_REVIEW_DB)
+    #[arg(long, global = true, value_name = "PATH")]
+    review_db: Option<PathBuf>,
     #[command(flatten)]
     knobs: DemoKnobs,
 }
@@ -104,6 +109,62 @@ enum Cmd {
     Export(ExportArgs),
     /// Print one process to the shell: status, failing checks, then its images
     Show(ShowArgs),
+    /// The review desk's decisions: export, import, list, stats
+    #[command(subcommand)]
+    Reviews(ReviewsCmd),
+}
+
+#[derive(Subcommand)]
+enum ReviewsCmd {
+    /// Write the decisions: CSV for applying overrides in Truora's dashboard, or the event log
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ReviewsFormat,
+        /// Write to this file (0600) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only what happened on or after this date (YYYY-MM-DD, UTC, or RFC 3339)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only processes with this standing verdict (repeatable)
+        #[arg(long, value_enum)]
+        verdict: Vec<VerdictArg>,
+    },
+    /// Merge another reviewer's event log (JSONL); importing twice changes nothing
+    Import { file: PathBuf },
+    /// One line per reviewed process
+    List {
+        /// Only processes where reviewers disagree
+        #[arg(long)]
+        conflicts: bool,
+        #[arg(long, value_enum)]
+        verdict: Vec<VerdictArg>,
+    },
+    /// Counts by verdict, override and reviewer
+    Stats,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReviewsFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum VerdictArg {
+    Pass,
+    Fail,
+    Escalate,
+}
+
+impl From<VerdictArg> for Verdict {
+    fn from(v: VerdictArg) -> Verdict {
+        match v {
+            VerdictArg::Pass => Verdict::Pass,
+            VerdictArg::Fail => Verdict::Fail,
+            VerdictArg::Escalate => Verdict::Escalate,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -173,7 +234,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     // An archive needs no key, like the demo.
-    let demo = g.demo || g.archive.is_some() || matches!(cli.command, Some(Cmd::DemoServer { .. }));
+    let demo = g.demo
+        || g.archive.is_some()
+        || matches!(cli.command, Some(Cmd::DemoServer { .. } | Cmd::Reviews(_)));
     let overrides = Overrides {
         config_path: g.config.clone(),
         identity_url: g.identity_url.clone(),
@@ -181,6 +244,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         download_dir: g.download_dir.clone(),
         image_protocol: g.image_protocol,
         demo,
+        review_db: g.review_db.clone(),
+        demo_data: g.demo,
     };
     let loaded = match config::load(&overrides, &ProcessEnv) {
         Ok(loaded) => loaded,
@@ -196,6 +261,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::DemoServer { port } => serve_demo(g.knobs.options(), port).await,
         Cmd::Export(args) => export(args, loaded.config, g).await,
         Cmd::Show(args) => show(args, &loaded.config, g).await,
+        Cmd::Reviews(cmd) => Ok(reviews(cmd, &loaded.config.review_db)),
         Cmd::Tui => {
             let setup = match source_setup(&loaded.config, g, true).await {
                 Ok(setup) => setup,
@@ -451,4 +517,48 @@ async fn serve_demo(opts: DemoOptions, port: u16) -> anyhow::Result<ExitCode> {
         .context("waiting for Ctrl-C")?;
     server.shutdown().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `reviews …`: 0 done, 1 failed, 2 bad arguments.
+fn reviews(cmd: ReviewsCmd, db: &std::path::Path) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    let result = match cmd {
+        ReviewsCmd::Export {
+            format,
+            out,
+            since,
+            verdict,
+        } => {
+            let args = reviews_cli::ExportArgs {
+                format: match format {
+                    ReviewsFormat::Csv => ExportFormat::Csv,
+                    ReviewsFormat::Jsonl => ExportFormat::Jsonl,
+                },
+                out,
+                since,
+                verdicts: verdict.into_iter().map(Verdict::from).collect(),
+            };
+            reviews_cli::export(db, &args, &mut stdout)
+        }
+        ReviewsCmd::Import { file } => reviews_cli::import(db, &file, &mut stdout).map(drop),
+        ReviewsCmd::List { conflicts, verdict } => {
+            let args = reviews_cli::ListArgs {
+                conflicts,
+                verdicts: verdict.into_iter().map(Verdict::from).collect(),
+            };
+            reviews_cli::list(db, &args, &mut stdout)
+        }
+        ReviewsCmd::Stats => reviews_cli::stats(db, &mut stdout),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("truora-tui: {e}");
+            ExitCode::from(if matches!(e, ReviewsError::BadSince(_)) {
+                2
+            } else {
+                1
+            })
+        }
+    }
 }

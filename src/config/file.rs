@@ -28,6 +28,8 @@ pub(super) struct FileConfig {
     /// Signed so that `-1` gets the friendly range message rather than a serde type error.
     pub concurrency: Option<Spanned<i64>>,
     pub request_timeout_secs: Option<Spanned<i64>>,
+    pub reviewer: Option<String>,
+    pub review_db: Option<String>,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyList>,
 }
@@ -58,6 +60,8 @@ pub(super) const FILE_KEYS: &[(&str, &str)] = &[
         "request_timeout_secs",
         "a whole number of seconds from 1 to 600",
     ),
+    ("reviewer", "a string: your name on review decisions"),
+    ("review_db", "a string holding a file path"),
     (
         "keys",
         "a [keys] table of action = \"key\" or action = [\"key\", ...]",

@@ -23,6 +23,8 @@ pub(super) struct Platform {
     /// See [`default_download_dir`].
     pub download_dir: Option<PathBuf>,
     pub home: Option<PathBuf>,
+    /// The platform's data folder for truora-tui (the review store lives there).
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Platform {
@@ -35,8 +37,9 @@ impl Platform {
             .map(|dirs| dirs.data_dir().to_path_buf());
         Platform {
             config_path: default_config_path(),
-            download_dir: default_download_dir(downloads, home.as_deref(), data),
+            download_dir: default_download_dir(downloads, home.as_deref(), data.clone()),
             home,
+            data_dir: data,
         }
     }
 }
@@ -159,7 +162,16 @@ pub(super) fn load_with(
             .or_else(|| platform.config_path.clone());
         return Err(ConfigError::NoApiKey { config_path });
     }
+    let (reviewer, review_db) = super::review::settings(
+        overrides,
+        env,
+        (file.reviewer.as_deref(), file.review_db.as_deref()),
+        platform,
+        &mut warnings,
+    );
     let config = Config {
+        reviewer,
+        review_db,
         api_key,
         api_key_command,
         identity_base_url,
@@ -234,12 +246,12 @@ fn read_config(candidate: &Candidate) -> Result<Option<String>, ConfigError> {
 }
 
 /// An environment variable, with empty (or all-blank) values counting as unset.
-fn env_var(env: &dyn Env, name: &str) -> Option<String> {
+pub(super) fn env_var(env: &dyn Env, name: &str) -> Option<String> {
     env.var(name).filter(|value| !value.trim().is_empty())
 }
 
 /// A trimmed string, `None` when blank: `api_key = ""` in a template means "not set".
-fn non_empty(value: Option<&str>) -> Option<String> {
+pub(super) fn non_empty(value: Option<&str>) -> Option<String> {
     value
         .map(str::trim)
         .filter(|value| !value.is_empty())

@@ -14,6 +14,7 @@ mod error;
 mod file;
 mod key_command;
 mod merge;
+mod review;
 /// The tests use unix file modes and `sh`; the tool targets unix hosts reached over SSH.
 #[cfg(all(test, unix))]
 mod tests;
@@ -40,6 +41,8 @@ pub const ENV_IDENTITY_BASE_URL: &str = "TRUORA_IDENTITY_BASE_URL";
 pub const ENV_VALIDATIONS_BASE_URL: &str = "TRUORA_VALIDATIONS_BASE_URL";
 pub const ENV_DOWNLOAD_DIR: &str = "TRUORA_TUI_DOWNLOAD_DIR";
 pub const ENV_CONFIG: &str = "TRUORA_TUI_CONFIG";
+pub const ENV_REVIEW_DB: &str = "TRUORA_TUI_REVIEW_DB";
+pub const ENV_REVIEWER: &str = "TRUORA_TUI_REVIEWER";
 
 /// How images are drawn inside the TUI; `Auto` asks the terminal, `Off` draws none (e.g. when
 /// reviewing over a slow link).
@@ -135,6 +138,11 @@ pub struct Overrides {
     pub image_protocol: Option<ImageProtocol>,
     /// Demo mode talks to the embedded fake API and needs no key.
     pub demo: bool,
+    /// `--review-db`: the review store file.
+    pub review_db: Option<PathBuf>,
+    /// The data is the embedded demo's (not an archive or live): its review decisions go to a
+    /// store of their own.
+    pub demo_data: bool,
 }
 
 /// The merged, validated settings.
@@ -155,6 +163,11 @@ pub struct Config {
     pub keys: BTreeMap<String, Vec<String>>,
     /// The config file actually read, if any.
     pub file: Option<PathBuf>,
+    /// The name recorded on review decisions: `reviewer` in the file, `TRUORA_TUI_REVIEWER`, else
+    /// the login name.
+    pub reviewer: String,
+    /// The review store. The demo keeps its own file (`demo-` + the name), never the real one.
+    pub review_db: PathBuf,
 }
 
 /// A loaded config plus problems worth telling the user about that should not stop the program

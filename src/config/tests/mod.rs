@@ -15,12 +15,14 @@ use super::*;
 mod errors;
 mod example;
 mod precedence;
+mod review;
 
 fn platform() -> Platform {
     Platform {
         config_path: None,
         download_dir: Some(PathBuf::from("/platform/Downloads/truora-tui")),
         home: Some(PathBuf::from("/home/tester")),
+        data_dir: Some(PathBuf::from("/platform/data/truora-tui")),
     }
 }
 

@@ -1,0 +1,67 @@
+//! The review desk's settings: who is deciding, and which store file holds the decisions.
+//!
+//! The store is `<data dir>/reviews.sqlite3` unless `--review-db` (flag) > `TRUORA_TUI_REVIEW_DB`
+//! (environment) > `review_db` (file) names another. The demo's decisions must never mix with
+//! real ones, so for the demo's data the file is `demo-` + that name in the same folder; only the flag,
+//! which names one file for one run, is taken as is.
+
+use std::path::{Path, PathBuf};
+
+use super::merge::{Platform, env_var, expand_tilde, non_empty};
+use super::{ENV_REVIEW_DB, ENV_REVIEWER, Env, Overrides};
+
+pub const STORE_FILE: &str = "reviews.sqlite3";
+
+/// `(reviewer, review_db)`; `file` is the config file's `(reviewer, review_db)`.
+pub(super) fn settings(
+    overrides: &Overrides,
+    env: &dyn Env,
+    file: (Option<&str>, Option<&str>),
+    platform: &Platform,
+    warnings: &mut Vec<String>,
+) -> (String, PathBuf) {
+    let reviewer = env_var(env, ENV_REVIEWER)
+        .map(|s| s.trim().to_string())
+        .or_else(|| non_empty(file.0))
+        .or_else(|| env_var(env, "USER"))
+        .or_else(|| env_var(env, "LOGNAME"))
+        .unwrap_or_else(|| "reviewer".to_string());
+    let home = platform.home.as_deref();
+    if let Some(flag) = overrides
+        .review_db
+        .clone()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        return (reviewer, expand_tilde(&flag, home));
+    }
+    let chosen = env_var(env, ENV_REVIEW_DB)
+        .or_else(|| non_empty(file.1))
+        .map(|p| expand_tilde(Path::new(&p), home));
+    let path = chosen.unwrap_or_else(|| match &platform.data_dir {
+        Some(dir) => dir.join(STORE_FILE),
+        None => {
+            let dir = std::env::temp_dir().join("truora-tui");
+            warnings.push(format!(
+                "there is no home folder, so review decisions would be kept in {}, where other \
+                 users of this machine may see them; set review_db in the config file or \
+                 {ENV_REVIEW_DB} to a private file",
+                dir.display()
+            ));
+            dir.join(STORE_FILE)
+        }
+    });
+    let path = if overrides.demo_data {
+        demo_twin(&path)
+    } else {
+        path
+    };
+    (reviewer, path)
+}
+
+/// `…/demo-reviews.sqlite3` beside `…/reviews.sqlite3`.
+fn demo_twin(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| STORE_FILE.into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!("demo-{name}"))
+}

@@ -1,0 +1,79 @@
+//! Who is deciding and where the decisions go.
+
+use super::*;
+
+fn live() -> Overrides {
+    Overrides::default()
+}
+
+fn keyed(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    let mut e = env(pairs);
+    e.insert(ENV_API_KEY.into(), "k".into());
+    e
+}
+
+#[test]
+fn the_store_defaults_to_the_data_dir_and_the_demo_keeps_its_own_file() {
+    let c = load_ok(&live(), &keyed(&[])).config;
+    assert_eq!(
+        c.review_db,
+        PathBuf::from("/platform/data/truora-tui/reviews.sqlite3")
+    );
+    let demo_data = Overrides {
+        demo_data: true,
+        ..demo()
+    };
+    let d = load_ok(&demo_data, &env(&[])).config;
+    assert_eq!(
+        d.review_db,
+        PathBuf::from("/platform/data/truora-tui/demo-reviews.sqlite3")
+    );
+    // An archive needs no key (`demo`) but its processes are real: the real store.
+    let a = load_ok(&demo(), &env(&[])).config;
+    assert_eq!(
+        a.review_db,
+        PathBuf::from("/platform/data/truora-tui/reviews.sqlite3")
+    );
+}
+
+#[test]
+fn flag_beats_env_beats_file_and_the_demo_never_shares_a_chosen_file() {
+    let (_dir, path) = config_file("review_db = \"~/file.sqlite3\"\nreviewer = \"from-file\"\n");
+    let file_only = Overrides {
+        config_path: Some(path.clone()),
+        ..live()
+    };
+    let c = load_ok(&file_only, &keyed(&[])).config;
+    assert_eq!(c.review_db, PathBuf::from("/home/tester/file.sqlite3"));
+    assert_eq!(c.reviewer, "from-file");
+    let c = load_ok(&file_only, &keyed(&[(ENV_REVIEW_DB, "/env/r.sqlite3")])).config;
+    assert_eq!(c.review_db, PathBuf::from("/env/r.sqlite3"));
+    let flagged = Overrides {
+        review_db: Some("/flag/r.sqlite3".into()),
+        ..file_only.clone()
+    };
+    let c = load_ok(&flagged, &keyed(&[(ENV_REVIEW_DB, "/env/r.sqlite3")])).config;
+    assert_eq!(c.review_db, PathBuf::from("/flag/r.sqlite3"));
+    let demo_env = Overrides {
+        demo: true,
+        demo_data: true,
+        ..file_only
+    };
+    let d = load_ok(&demo_env, &env(&[(ENV_REVIEW_DB, "/env/r.sqlite3")])).config;
+    assert_eq!(d.review_db, PathBuf::from("/env/demo-r.sqlite3"));
+}
+
+#[test]
+fn the_reviewer_defaults_to_the_login_name() {
+    let c = load_ok(&demo(), &env(&[("USER", "ana"), ("LOGNAME", "other")])).config;
+    assert_eq!(c.reviewer, "ana");
+    let c = load_ok(&demo(), &env(&[("LOGNAME", "bea")])).config;
+    assert_eq!(c.reviewer, "bea");
+    let c = load_ok(
+        &demo(),
+        &env(&[("USER", "ana"), (ENV_REVIEWER, "Ana Ruiz")]),
+    )
+    .config;
+    assert_eq!(c.reviewer, "Ana Ruiz");
+    assert_eq!(load_ok(&demo(), &env(&[])).config.reviewer, "reviewer");
+}

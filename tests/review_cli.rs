@@ -1,0 +1,305 @@
+//! `reviews export | import | list | stats` end to end, on real store files.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use truora_tui::api::model::Status;
+use truora_tui::review::cli::{self, ExportArgs, ExportFormat, ListArgs, ReviewsError};
+use truora_tui::review::{
+    Decision, Event, EventKind, OverrideReason, Review, Store, Verdict, fold, undo,
+};
+
+fn decide(
+    store: &mut Store,
+    process: &str,
+    who: &str,
+    v: Verdict,
+    reason: Option<OverrideReason>,
+    seen: Status,
+) -> Event {
+    let events = store.events_for(process).unwrap();
+    let d = Decision::new(v, reason, Some(&seen)).unwrap();
+    let e = fold(&events).decision_event(process, d, who, Some(seen));
+    store.record(&e).unwrap();
+    e
+}
+
+fn note(store: &mut Store, process: &str, who: &str, text: &str) {
+    let e = Event::new(process, EventKind::Note { text: text.into() }, who, None);
+    store.record(&e).unwrap();
+}
+
+/// A store with a bit of everything: overrides both ways, an agreeing verdict, an escalation,
+/// an undone decision, awkward notes.
+fn sample(dir: &Path) -> PathBuf {
+    let db = dir.join("a.sqlite3");
+    let mut s = Store::open(&db).unwrap();
+    decide(
+        &mut s,
+        "IDP1",
+        "ana",
+        Verdict::Pass,
+        Some(OverrideReason::RegularClient),
+        Status::Failure,
+    );
+    decide(
+        &mut s,
+        "IDP2",
+        "ana",
+        Verdict::Fail,
+        Some(OverrideReason::ManipulatedPhoto),
+        Status::Success,
+    );
+    decide(&mut s, "IDP3", "ana", Verdict::Fail, None, Status::Failure);
+    decide(
+        &mut s,
+        "IDP4",
+        "ana",
+        Verdict::Escalate,
+        None,
+        Status::Pending,
+    );
+    decide(&mut s, "IDP5", "ana", Verdict::Fail, None, Status::Failure);
+    let u = undo(&s.events_for("IDP5").unwrap(), "ana", Some(Status::Failure)).unwrap();
+    s.record(&u).unwrap();
+    note(&mut s, "IDP1", "ana", "=HYPERLINK(\"http://x\",\"click\")");
+    note(
+        &mut s,
+        "IDP3",
+        "ana",
+        "said \"no\", twice\nsecond line — ñandú",
+    );
+    db
+}
+
+fn reviews_of(db: &Path) -> std::collections::HashMap<String, Review> {
+    Store::open(db).unwrap().reviews().unwrap().0
+}
+
+fn run_export(db: &Path, format: ExportFormat) -> String {
+    let mut out = Vec::new();
+    let args = ExportArgs {
+        format,
+        ..ExportArgs::default()
+    };
+    cli::export(db, &args, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn export_then_import_into_a_fresh_store_gives_the_same_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = sample(dir.path());
+    let file = dir.path().join("a.jsonl");
+    std::fs::write(&file, run_export(&a, ExportFormat::Jsonl)).unwrap();
+    let b = dir.path().join("fresh/b.sqlite3");
+    let mut out = Vec::new();
+    let report = cli::import(&b, &file, &mut out).unwrap();
+    assert_eq!(report.added, report.read);
+    assert!(report.conflicts.is_empty());
+    assert_eq!(reviews_of(&b), reviews_of(&a));
+    assert_eq!(
+        Store::open(&b).unwrap().all_events().unwrap(),
+        Store::open(&a).unwrap().all_events().unwrap()
+    );
+    assert_eq!(
+        run_export(&b, ExportFormat::Csv),
+        run_export(&a, ExportFormat::Csv)
+    );
+}
+
+#[test]
+fn importing_twice_changes_nothing_and_conflicts_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let ana = dir.path().join("ana.sqlite3");
+    let ben = dir.path().join("ben.sqlite3");
+    let mut a = Store::open(&ana).unwrap();
+    let mut b = Store::open(&ben).unwrap();
+    decide(
+        &mut a,
+        "IDP1",
+        "ana",
+        Verdict::Pass,
+        Some(OverrideReason::InPersonCustomer),
+        Status::Failure,
+    );
+    decide(&mut b, "IDP1", "ben", Verdict::Fail, None, Status::Failure);
+    decide(&mut a, "IDP2", "ana", Verdict::Fail, None, Status::Failure);
+    decide(&mut b, "IDP2", "ben", Verdict::Fail, None, Status::Failure);
+    drop((a, b));
+    let file = dir.path().join("ana.jsonl");
+    std::fs::write(&file, run_export(&ana, ExportFormat::Jsonl)).unwrap();
+
+    let mut out = Vec::new();
+    let first = cli::import(&ben, &file, &mut out).unwrap();
+    assert_eq!((first.read, first.added), (2, 2));
+    assert_eq!(first.conflicts, vec!["IDP1".to_string()], "IDP2 agrees");
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("conflict: IDP1:"), "{text}");
+    assert!(
+        text.contains("ana pass (in_person_customer)") && text.contains("ben fail"),
+        "{text}"
+    );
+    let after_first = Store::open(&ben).unwrap().all_events().unwrap();
+
+    let second = cli::import(&ben, &file, &mut Vec::new()).unwrap();
+    assert_eq!(second.added, 0);
+    assert_eq!(
+        Store::open(&ben).unwrap().all_events().unwrap(),
+        after_first
+    );
+
+    let mut listed = Vec::new();
+    let args = ListArgs {
+        conflicts: true,
+        verdicts: vec![],
+    };
+    cli::list(&ben, &args, &mut listed).unwrap();
+    let listed = String::from_utf8(listed).unwrap();
+    assert!(
+        listed.contains("IDP1") && listed.contains("CONFLICT"),
+        "{listed}"
+    );
+    assert!(!listed.contains("IDP2"), "{listed}");
+
+    // The next decision settles it.
+    let mut b = Store::open(&ben).unwrap();
+    decide(&mut b, "IDP1", "ben", Verdict::Fail, None, Status::Failure);
+    assert!(!b.reviews().unwrap().0["IDP1"].conflict);
+}
+
+#[test]
+fn a_bad_line_imports_nothing_and_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = sample(dir.path());
+    let mut jsonl = run_export(&a, ExportFormat::Jsonl);
+    jsonl.push_str("{\"id\":\"nope\"}\n");
+    let file = dir.path().join("bad.jsonl");
+    std::fs::write(&file, &jsonl).unwrap();
+    let b = dir.path().join("b.sqlite3");
+    let err = cli::import(&b, &file, &mut Vec::new()).unwrap_err();
+    let lines = jsonl.lines().count();
+    assert!(
+        matches!(err, ReviewsError::BadLine { line, .. } if line == lines),
+        "{err}"
+    );
+    assert!(err.to_string().contains("nothing was imported"));
+    assert!(!b.exists(), "the store is not even created");
+}
+
+#[test]
+fn the_csv_is_safe_for_spreadsheets_and_says_what_to_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample(dir.path());
+    let csv = run_export(&db, ExportFormat::Csv);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "process_id,truora_status,verdict,override,reason,note,reviewer,time,conflict"
+    );
+    let row = |id: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(id))
+            .copied()
+            .unwrap_or_else(|| panic!("{id} in {csv}"))
+    };
+    let p1 = row("IDP1,");
+    assert!(
+        p1.starts_with("IDP1,failure,pass,failure→success,regular_client,"),
+        "{p1}"
+    );
+    assert!(
+        p1.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",ana,"),
+        "{p1}"
+    );
+    assert!(row("IDP2,").starts_with("IDP2,success,fail,success→failure,manipulated_photo,"));
+    assert!(
+        row("IDP3,").contains(",\"said \"\"no\"\", twice\nsecond line — ñandú\",ana,"),
+        "{csv}"
+    );
+    assert!(row("IDP4,").starts_with("IDP4,pending,escalate,,,"));
+    // IDP5 was decided then undone: it has events but no verdict.
+    assert!(row("IDP5,").starts_with("IDP5,,,,,"));
+
+    let mut only = Vec::new();
+    let args = ExportArgs {
+        verdicts: vec![Verdict::Pass],
+        ..ExportArgs::default()
+    };
+    cli::export(&db, &args, &mut only).unwrap();
+    let only = String::from_utf8(only).unwrap();
+    assert_eq!(only.matches("\r\n").count(), 2, "header and IDP1: {only}");
+
+    let out = dir.path().join("out/overrides.csv");
+    std::fs::create_dir(out.parent().unwrap()).unwrap();
+    let args = ExportArgs {
+        out: Some(out.clone()),
+        ..ExportArgs::default()
+    };
+    cli::export(&db, &args, &mut Vec::new()).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), csv);
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn since_filters_and_a_bad_date_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample(dir.path());
+    let future = ExportArgs {
+        since: Some("2999-01-01".into()),
+        ..ExportArgs::default()
+    };
+    let mut out = Vec::new();
+    cli::export(&db, &future, &mut out).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap().matches("\r\n").count(), 1);
+    let bad = ExportArgs {
+        since: Some("last week".into()),
+        ..ExportArgs::default()
+    };
+    assert!(matches!(
+        cli::export(&db, &bad, &mut Vec::new()),
+        Err(ReviewsError::BadSince(_))
+    ));
+}
+
+#[test]
+fn stats_and_list_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample(dir.path());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_truora-tui"))
+            .args(args)
+            .arg("--review-db")
+            .arg(&db)
+            .env_remove("TRUORA_TUI_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let stats = run(&["reviews", "stats"]);
+    let text = String::from_utf8_lossy(&stats.stdout);
+    assert!(
+        stats.status.success(),
+        "{text} {}",
+        String::from_utf8_lossy(&stats.stderr)
+    );
+    assert!(text.contains("processes    5 with events"), "{text}");
+    assert!(text.contains("1 pass, 2 fail, 1 escalate"), "{text}");
+    assert!(
+        text.contains("1 failure→success, 1 success→failure"),
+        "{text}"
+    );
+    let list = run(&["reviews", "list", "--verdict", "escalate"]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(text.contains("IDP4") && !text.contains("IDP1"), "{text}");
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_truora-tui"))
+        .args(["reviews", "stats", "--review-db"])
+        .arg(dir.path().join("none.sqlite3"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no review store"));
+}
