@@ -171,7 +171,11 @@ fn agreeing_key(app: &App) -> &'static str {
 async fn run(prefetch: bool) -> Vec<Duration> {
     let mut rig = Rig::new(prefetch).await;
     rig.until(|app| {
-        app.list().len() >= 50 && matches!(app.review().access(), truora_tui::app::review::Access::Writable)
+        app.list().len() >= 50
+            && matches!(
+                app.review().access(),
+                truora_tui::app::review::Access::Writable
+            )
     })
     .await;
     rig.until(|app| matches!(app.view(), ResultView::Ready { .. }))

@@ -36,7 +36,11 @@ pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyho
     let images_enabled = picker.is_some() && config.image_protocol != ImageProtocol::Off;
 
     let (msg_tx, msg_rx) = mpsc::unbounded_channel();
-    let commands = worker::spawn(
+    let desk = crate::reviewdesk::Desk::spawn(
+        crate::reviewdesk::DeskOptions::new(config.review_db.clone(), config.reviewer.clone()),
+        msg_tx.clone(),
+    );
+    let worker = worker::spawn(
         WorkerOptions {
             source,
             picker,
@@ -44,6 +48,8 @@ pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyho
         },
         msg_tx,
     );
+    // Review requests go to the desk's store thread, the rest to the worker.
+    let commands = desk.route(worker);
     let mut app = App::new(AppOptions {
         keymap,
         image_protocol: protocol_label,
@@ -59,6 +65,8 @@ pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyho
     let outcome = crate::tui::run(&mut terminal, app, commands, msg_rx).await;
     disable_mouse();
     ratatui::restore();
+    // Releases this reviewer's lease so colleagues see the process free at once.
+    tokio::task::block_in_place(|| desk.close());
     outcome
 }
 

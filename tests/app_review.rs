@@ -69,14 +69,17 @@ fn a_verdict_that_agrees_is_one_key_and_moves_to_the_next_unreviewed() {
     let (mut app, mut desk) = desk();
     assert_eq!(selected(&app), "IDP00");
     let cmds = press(&mut app, "d");
-    assert_eq!(
-        requests(&cmds),
-        vec![decide("IDP00", Verdict::Fail, None)]
-    );
+    assert_eq!(requests(&cmds), vec![decide("IDP00", Verdict::Fail, None)]);
     assert_eq!(selected(&app), "IDP01", "the cursor moved on at once");
     desk.serve(&mut app, cmds);
     assert_eq!(mark(&app, "IDP00"), "✗");
-    assert!(app.status().info.as_deref().unwrap_or("").contains("recorded fail on IDP00"));
+    assert!(
+        app.status()
+            .info
+            .as_deref()
+            .unwrap_or("")
+            .contains("recorded fail on IDP00")
+    );
     assert_eq!(app.review().counts().reviewed, 1);
 }
 
@@ -85,14 +88,22 @@ fn an_override_asks_for_a_reason_and_a_digit_records_it() {
     let (mut app, mut desk) = desk();
     // Pass on a failed process overrides Truora: the picker offers the failure→success reasons.
     let cmds = press(&mut app, "a");
-    assert!(requests(&cmds).is_empty(), "nothing recorded before the reason");
+    assert!(
+        requests(&cmds).is_empty(),
+        "nothing recorded before the reason"
+    );
     let ReviewInput::Picker(picker) = app.review().input() else {
         panic!("the reason picker is open");
     };
     let labels: Vec<&str> = picker.reasons.iter().map(|(_, l)| l.as_str()).collect();
     assert_eq!(
         labels,
-        ["Regular client", "In-person customer", "Meets all requirements", "Other"]
+        [
+            "Regular client",
+            "In-person customer",
+            "Meets all requirements",
+            "Other"
+        ]
     );
     // Keys other than digits do nothing while it is open (no movement underneath).
     press(&mut app, "j 9");
@@ -142,7 +153,10 @@ fn pass_or_fail_on_a_pending_process_is_refused_but_escalate_and_notes_work() {
         let cmds = press(&mut app, key);
         assert!(requests(&cmds).is_empty(), "{key}");
         let error = app.status().error.clone().unwrap_or_default();
-        assert!(error.contains("pending process cannot be overridden"), "{error}");
+        assert!(
+            error.contains("pending process cannot be overridden"),
+            "{error}"
+        );
         assert_eq!(selected(&app), "IDP02");
         press(&mut app, "esc");
     }
@@ -217,7 +231,10 @@ fn undo_takes_back_my_last_decision_and_goes_back_to_it() {
     assert_eq!(mark(&app, "IDP00"), "");
     let cmds = press(&mut app, "u");
     assert!(requests(&cmds).is_empty());
-    assert_eq!(app.status().info.as_deref(), Some("nothing of yours to undo"));
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("nothing of yours to undo")
+    );
 }
 
 #[test]
@@ -290,7 +307,11 @@ fn counters_and_the_review_filter_follow_the_current_filter() {
     assert!(!shown.contains(&"IDP00".to_owned()) && !shown.contains(&"IDP01".to_owned()));
     press(&mut app, "F");
     assert_eq!(app.review().filter(), ReviewFilter::Reviewed);
-    assert_eq!(app.list().visible_len(), 3 + 1, "the three, and the selected one");
+    assert_eq!(
+        app.list().visible_len(),
+        3 + 1,
+        "the three, and the selected one"
+    );
     press(&mut app, "F");
     assert_eq!(app.review().filter(), ReviewFilter::Escalated);
     press(&mut app, "F F");
@@ -349,7 +370,13 @@ fn without_a_store_nothing_is_asked_of_it() {
         !cmds.iter().any(|c| matches!(c, Command::Review { .. })),
         "{cmds:?}"
     );
-    assert!(app.status().error.as_deref().unwrap_or("").contains("not open"));
+    assert!(
+        app.status()
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("not open")
+    );
 }
 
 #[test]
@@ -389,7 +416,10 @@ fn colleagues_decisions_arrive_as_changes_and_a_conflict_is_marked() {
     let (mut app, mut desk) = desk();
     // Ana and Bob decide on IDP03 at once, from the same (empty) state, differently.
     select(&mut app, "IDP03");
-    let bob = desk.record_as("bob", &decide("IDP03", Verdict::Pass, Some(OverrideReason::Other)));
+    let bob = desk.record_as(
+        "bob",
+        &decide("IDP03", Verdict::Pass, Some(OverrideReason::Other)),
+    );
     let cmds = press(&mut app, "d");
     desk.events.retain(|e| Some(e) != bob.as_ref());
     desk.serve(&mut app, cmds);
@@ -417,7 +447,10 @@ fn the_tree_shows_the_decision_history() {
     let rows = tree_rows(&app).join("\n");
     assert!(rows.contains("review history (2)"), "{rows}");
     assert!(rows.contains("✓ pass · by ana"), "{rows}");
-    assert!(rows.contains("→ override to apply in Truora (failure→success)"), "{rows}");
+    assert!(
+        rows.contains("→ override to apply in Truora (failure→success)"),
+        "{rows}"
+    );
     assert!(rows.contains("ana · ✎ looks edited"), "{rows}");
     assert!(rows.contains("override: Meets all requirements"), "{rows}");
 }

@@ -61,7 +61,10 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     else {
         panic!("opened first");
     };
-    assert_eq!((reviewer.as_str(), events.len(), writable), ("ana", 0, Ok(())));
+    assert_eq!(
+        (reviewer.as_str(), events.len(), writable),
+        ("ana", 0, Ok(()))
+    );
     let (bob, mut bob_rx) = start(&path, "bob");
     assert!(matches!(next(&mut bob_rx), ReviewNews::Opened { .. }));
 
@@ -73,12 +76,19 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     assert_eq!(id, ReviewRequestId(1));
     let event = result.expect("recorded").expect("an event");
     assert_eq!(event.reviewer, "ana");
-    ask(&ana, 2, ReviewRequest::Hold {
-        process_id: Some("IDP1".into()),
-    });
+    ask(
+        &ana,
+        2,
+        ReviewRequest::Hold {
+            process_id: Some("IDP1".into()),
+        },
+    );
     assert!(matches!(
         next(&mut ana_rx),
-        ReviewNews::Answer { id: ReviewRequestId(2), result: Ok(None) }
+        ReviewNews::Answer {
+            id: ReviewRequestId(2),
+            result: Ok(None)
+        }
     ));
 
     // Bob's next poll brings both.
@@ -90,14 +100,18 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     assert_eq!(taken, vec![("IDP1".to_owned(), "ana".to_owned())]);
 
     // Bob decides on top: his event supersedes Ana's (built on the file's events, not his view).
-    ask(&bob, 1, ReviewRequest::Decide {
-        process_id: "IDP1".into(),
-        decision: Decision {
-            verdict: Verdict::Escalate,
-            reason: None,
+    ask(
+        &bob,
+        1,
+        ReviewRequest::Decide {
+            process_id: "IDP1".into(),
+            decision: Decision {
+                verdict: Verdict::Escalate,
+                reason: None,
+            },
+            truora_status: Some(Status::Failure),
         },
-        truora_status: Some(Status::Failure),
-    });
+    );
     let ReviewNews::Answer { result, .. } = next(&mut bob_rx) else {
         panic!("an answer");
     };
@@ -111,10 +125,14 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     };
     // (Ana's own event may come again: the app ignores events it has.)
     assert_eq!(events.last(), Some(&bobs));
-    ask(&ana, 3, ReviewRequest::Undo {
-        process_id: "IDP1".into(),
-        truora_status: Some(Status::Failure),
-    });
+    ask(
+        &ana,
+        3,
+        ReviewRequest::Undo {
+            process_id: "IDP1".into(),
+            truora_status: Some(Status::Failure),
+        },
+    );
     let ReviewNews::Answer { result, .. } = next(&mut ana_rx) else {
         panic!("an answer");
     };
@@ -135,7 +153,13 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
         panic!("opened");
     };
     assert_eq!(events.len(), 2);
-    assert!(matches!(events[1].kind, EventKind::Verdict { verdict: Verdict::Escalate, .. }));
+    assert!(matches!(
+        events[1].kind,
+        EventKind::Verdict {
+            verdict: Verdict::Escalate,
+            ..
+        }
+    ));
     again.close();
 }
 
@@ -145,24 +169,35 @@ fn a_note_and_an_undo_are_recorded_and_answered() {
     let path = dir.path().join("r.sqlite3");
     let (desk, mut rx) = start(&path, "ana");
     next(&mut rx);
-    ask(&desk, 1, ReviewRequest::Note {
-        process_id: "IDP9".into(),
-        text: "call the user".into(),
-        truora_status: None,
-    });
+    ask(
+        &desk,
+        1,
+        ReviewRequest::Note {
+            process_id: "IDP9".into(),
+            text: "call the user".into(),
+            truora_status: None,
+        },
+    );
     let ReviewNews::Answer { result, .. } = next(&mut rx) else {
         panic!()
     };
     let note = result.unwrap().unwrap();
-    ask(&desk, 2, ReviewRequest::Undo {
-        process_id: "IDP9".into(),
-        truora_status: None,
-    });
+    ask(
+        &desk,
+        2,
+        ReviewRequest::Undo {
+            process_id: "IDP9".into(),
+            truora_status: None,
+        },
+    );
     let ReviewNews::Answer { result, .. } = next(&mut rx) else {
         panic!()
     };
     let undo = result.unwrap().unwrap();
-    assert_eq!((undo.kind, undo.supersedes), (EventKind::Withdraw, Some(note.id)));
+    assert_eq!(
+        (undo.kind, undo.supersedes),
+        (EventKind::Withdraw, Some(note.id))
+    );
     desk.close();
 }
 
@@ -210,7 +245,11 @@ fn nix_is_root() -> bool {
 fn a_store_that_cannot_be_opened_fails_and_still_answers_every_request() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("not-a-db.sqlite3");
-    std::fs::write(&path, b"this is not a database, just text that is long enough").unwrap();
+    std::fs::write(
+        &path,
+        b"this is not a database, just text that is long enough",
+    )
+    .unwrap();
     let (desk, mut rx) = start(&path, "ana");
     let ReviewNews::Failed { error } = next(&mut rx) else {
         panic!("failed");
@@ -219,7 +258,10 @@ fn a_store_that_cannot_be_opened_fails_and_still_answers_every_request() {
     ask(&desk, 7, fail("IDP1"));
     assert!(matches!(
         next(&mut rx),
-        ReviewNews::Answer { id: ReviewRequestId(7), result: Err(_) }
+        ReviewNews::Answer {
+            id: ReviewRequestId(7),
+            result: Err(_)
+        }
     ));
     assert_eq!(
         std::fs::read(&path).unwrap(),

@@ -28,7 +28,10 @@ fn decided(width: u16, height: u16) -> (App, FakeDesk) {
     desk.open(&mut app);
     let cmds = press(&mut app, "a 3 a ! i");
     let cmds = desk.serve(&mut app, cmds);
-    assert!(cmds.iter().all(|c| !matches!(c, truora_tui::app::Command::Quit)));
+    assert!(
+        cmds.iter()
+            .all(|c| !matches!(c, truora_tui::app::Command::Quit))
+    );
     for c in "needs a second look".chars() {
         app.handle_key(crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Char(c),

@@ -280,7 +280,10 @@ impl App {
             && targets.iter().all(|(r, area)| {
                 area.0 == 0
                     || area.1 == 0
-                    || !matches!(self.images.state(&r.key, *area), preview::ImageState::Loading)
+                    || !matches!(
+                        self.images.state(&r.key, *area),
+                        preview::ImageState::Loading
+                    )
             });
         self.reconcile_review(commands);
         if looking {

@@ -106,8 +106,9 @@ impl App {
     fn writable(&mut self) -> bool {
         if let Access::ReadOnly(why) | Access::Unavailable(why) = &self.review.access {
             let why = why.clone();
-            self.status
-                .error(format!("cannot record decisions: {why} (browsing still works)"));
+            self.status.error(format!(
+                "cannot record decisions: {why} (browsing still works)"
+            ));
             return false;
         }
         true
@@ -191,9 +192,7 @@ impl App {
     fn advance_from(&mut self, decided: &str) {
         match self.next_open(decided) {
             Some(pos) => self.list.select_position(pos),
-            None => self
-                .status
-                .info("no unreviewed process left in this view"),
+            None => self.status.info("no unreviewed process left in this view"),
         }
     }
 

@@ -82,10 +82,7 @@ fn event_parts(line: &HistoryLine) -> Vec<Part> {
         (Some(d), Some(t)) => format!("{d} {t}"),
         _ => iso.clone(),
     };
-    let mut parts = vec![
-        part(when, Tone::Dim),
-        part(clean(&e.reviewer), Tone::Plain),
-    ];
+    let mut parts = vec![part(when, Tone::Dim), part(clean(&e.reviewer), Tone::Plain)];
     match &e.kind {
         EventKind::Verdict { verdict, reason } => {
             parts.push(verdict_part(*verdict));

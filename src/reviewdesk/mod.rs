@@ -33,10 +33,7 @@ impl Desk {
         if thread.is_none() {
             tracing::error!("could not start the review desk's thread");
         }
-        Desk {
-            inputs: tx,
-            thread,
-        }
+        Desk { inputs: tx, thread }
     }
 
     /// Hands over a `Command::Review`; any other command is given back.

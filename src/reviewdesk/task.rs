@@ -174,10 +174,7 @@ impl Desk {
     /// Builds the event on the process's events as the file has them now, and records it.
     fn record(&mut self, request: &ReviewRequest) -> Result<Option<Event>, String> {
         let process = process_of(request).unwrap_or_default();
-        let events = self
-            .store
-            .events_for(process)
-            .map_err(|e| e.to_string())?;
+        let events = self.store.events_for(process).map_err(|e| e.to_string())?;
         let event = event_for(request, &events, &self.reviewer)?;
         if let Some(event) = &event {
             self.store.record(event).map_err(|e| e.to_string())?;

@@ -32,10 +32,7 @@ pub(super) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         "0-9 (picker)".into(),
         "choose the override reason; a note: enter saves, esc cancels",
     ));
-    out.push(row(
-        "list marks".into(),
-        crate::app::review::BADGE_LEGEND,
-    ));
+    out.push(row("list marks".into(), crate::app::review::BADGE_LEGEND));
     out
 }
 

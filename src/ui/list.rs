@@ -149,17 +149,20 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     let mark_w = if marks { super::review::MARK_WIDTH } else { 0 };
     let widths = widths((usize::from(area.width) - 2).saturating_sub(mark_w));
     let mark_header = if marks { "mark  " } else { "" };
-    let header: Vec<Span> = [Span::raw("  "), Span::styled(mark_header, theme.tone(Tone::Strong))]
-        .into_iter()
-        .chain(
-            COLS.iter()
-                .zip(widths)
-                .filter(|(_, w)| *w > 0)
-                .map(|((_, name, ..), w)| {
-                    Span::styled(format!("{} ", cell(name, w)), theme.tone(Tone::Strong))
-                }),
-        )
-        .collect();
+    let header: Vec<Span> = [
+        Span::raw("  "),
+        Span::styled(mark_header, theme.tone(Tone::Strong)),
+    ]
+    .into_iter()
+    .chain(
+        COLS.iter()
+            .zip(widths)
+            .filter(|(_, w)| *w > 0)
+            .map(|((_, name, ..), w)| {
+                Span::styled(format!("{} ", cell(name, w)), theme.tone(Tone::Strong))
+            }),
+    )
+    .collect();
     let buf = frame.buffer_mut();
     buf.set_line(area.x, area.y, &Line::from(header), area.width);
     let rows = Rect {

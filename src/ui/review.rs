@@ -139,7 +139,14 @@ fn short(id: &str) -> String {
         return id.to_owned();
     }
     let head: String = id.chars().take(10).collect();
-    let tail: String = id.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = id
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     format!("{head}…{tail}")
 }
 

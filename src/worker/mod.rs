@@ -158,9 +158,11 @@ impl Worker {
                 // its fetches; see `prefetch` for how long it lives.
                 self.prefetch(&process_id);
                 let id = process_id.clone();
-                self.run(Job::Result(process_id.clone()), Some(process_id), move |s| {
-                    fetch_result(s, id, false)
-                });
+                self.run(
+                    Job::Result(process_id.clone()),
+                    Some(process_id),
+                    move |s| fetch_result(s, id, false),
+                );
             }
             Command::FetchDetails { validation_id, .. } => {
                 let id = validation_id.clone();

@@ -80,10 +80,8 @@ impl FakeDesk {
                 if let Ok(Some(e)) = &result {
                     self.events.push(e.clone());
                 }
-                queue.extend(app.handle_message(Message::Review(ReviewNews::Answer {
-                    id,
-                    result,
-                })));
+                queue
+                    .extend(app.handle_message(Message::Review(ReviewNews::Answer { id, result })));
             }
         }
         out
