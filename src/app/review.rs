@@ -312,7 +312,7 @@ impl ReviewDesk {
             .flatten()
             .filter(|e| e.reviewer == self.reviewer && !matches!(e.kind, EventKind::Withdraw))
             .collect();
-        mine.sort_by(|a, b| b.id.cmp(&a.id));
+        mine.sort_by_key(|e| std::cmp::Reverse(e.id));
         mine.into_iter()
             .find(|e| {
                 self.history(&e.process_id)

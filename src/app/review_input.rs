@@ -80,10 +80,8 @@ impl NoteEditor {
                     self.text.remove(self.cursor);
                 }
             }
-            KeyCode::Delete => {
-                if self.cursor < self.text.len() {
-                    self.text.remove(self.cursor);
-                }
+            KeyCode::Delete if self.cursor < self.text.len() => {
+                self.text.remove(self.cursor);
             }
             KeyCode::Left => {
                 if let Some(c) = self.before_cursor().chars().next_back() {
