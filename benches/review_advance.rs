@@ -3,10 +3,10 @@
 //!
 //! The real pieces run: the demo server, the worker (fetch, decode, encode in half-blocks), the
 //! review desk's store thread on a temporary file, the app, and a `TestBackend` drawn after each
-//! burst of messages as the terminal loop does. For each advance the reviewer opens the compare
-//! view, looks until the view is complete and nothing is in flight (the prefetch had its chance),
-//! then decides with one key (agreeing with Truora, so no reason picker); the clock runs from that
-//! key to the first frame where the next process's compare view is complete.
+//! burst of messages as the terminal loop does. The reviewer works in the compare view: looks at
+//! each process until its view is complete and then 1.5 s more (reading it; the prefetch runs
+//! meanwhile), then decides with one key (agreeing with Truora, so no reason picker); the clock
+//! runs from that key to the first frame where the next process's compare view is complete.
 //!
 //! `cargo bench --bench review_advance`
 
@@ -32,6 +32,8 @@ use truora_tui::worker::{self, WorkerOptions};
 
 const LATENCY: Duration = Duration::from_millis(200);
 const ADVANCES: usize = 12;
+/// How long the reviewer looks at a complete view before deciding.
+const LOOK: Duration = Duration::from_millis(1500);
 const SIZE: (u16, u16) = (160, 48);
 
 struct Rig {
@@ -127,6 +129,20 @@ impl Rig {
         }
     }
 
+    /// Runs the loop for `time` regardless of what arrives.
+    async fn look(&mut self, time: Duration) {
+        let deadline = tokio::time::Instant::now() + time;
+        while let Ok(Some(message)) = tokio::time::timeout_at(deadline, self.messages.recv()).await
+        {
+            let mut commands = self.app.handle_message(message);
+            while let Ok(m) = self.messages.try_recv() {
+                commands.extend(self.app.handle_message(m));
+            }
+            self.dispatch(commands);
+            self.draw();
+        }
+    }
+
     fn key(&mut self, k: &str) {
         let commands = self.app.handle_key(support::key(k));
         self.dispatch(commands);
@@ -183,9 +199,10 @@ async fn run(prefetch: bool) -> Vec<Duration> {
     rig.key("c");
     let mut times = Vec::new();
     for _ in 0..ADVANCES {
-        // Look at the process until its view is complete and nothing is in flight.
-        rig.until(|app| compare_complete(app) && app.status().in_flight == 0)
-            .await;
+        // Look at the process: until its view is complete, then for LOOK more (a reviewer
+        // reads the comparison before deciding; the prefetch runs meanwhile).
+        rig.until(compare_complete).await;
+        rig.look(LOOK).await;
         let before = rig.app.list().selected().and_then(|r| r.process_id.clone());
         let key = agreeing_key(&rig.app);
         let start = Instant::now();
