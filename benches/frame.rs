@@ -78,11 +78,7 @@ fn loaded_app() -> App {
     while !all.is_empty() {
         let rest = all.split_off(all.len().min(1_000));
         let page = std::mem::replace(&mut all, rest);
-        app.handle_message(Message::Page {
-            items: page,
-            more: !all.is_empty(),
-            skipped: 0,
-        });
+        app.handle_message(support::page_message(&app, page, !all.is_empty()));
     }
     app
 }
@@ -113,7 +109,8 @@ fn cache_results(app: &mut App, n: usize) {
         } else {
             support::seed()
         };
-        app.handle_message(Message::Result {
+        // Delivered as news rather than answers: only the drawing is measured here.
+        app.handle_message(Message::FreshResult {
             process_id: id,
             result,
         });
@@ -285,7 +282,7 @@ fn run() {
     );
 
     let id = selected_id(&app);
-    app.handle_message(Message::Result {
+    app.handle_message(Message::FreshResult {
         process_id: id.clone(),
         result: support::rich(&id),
     });

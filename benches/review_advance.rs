@@ -23,7 +23,7 @@ use truora_tui::api::model::Status;
 use truora_tui::api::{Client, ClientOptions};
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::{ImageState, comparison};
-use truora_tui::app::{App, AppOptions, Command, Message, ResultView};
+use truora_tui::app::{App, AppOptions, Command, Message, Request, ResultView};
 use truora_tui::config::ApiKey;
 use truora_tui::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 use truora_tui::reviewdesk::{Desk, DeskOptions};
@@ -38,7 +38,7 @@ const SIZE: (u16, u16) = (160, 48);
 
 struct Rig {
     app: App,
-    commands: mpsc::UnboundedSender<Command>,
+    commands: mpsc::UnboundedSender<Request>,
     messages: mpsc::UnboundedReceiver<Message>,
     terminal: Terminal<TestBackend>,
     _desk: Desk,
@@ -97,9 +97,19 @@ impl Rig {
         rig
     }
 
-    fn dispatch(&mut self, commands: Vec<Command>) {
-        for c in truora_tui::tui::coalesce(commands) {
-            let _ = self.commands.send(c);
+    /// As the terminal loop does: coalesced requests to the worker (or the desk), the ones a
+    /// burst made pointless answered cancelled.
+    fn dispatch(&mut self, mut pending: Vec<Command>) {
+        while !pending.is_empty() {
+            let (kept, dropped) = truora_tui::tui::coalesce(std::mem::take(&mut pending));
+            for c in kept {
+                if let Command::Request(r) = c {
+                    let _ = self.commands.send(r);
+                }
+            }
+            for id in dropped {
+                pending.extend(self.app.handle_message(Message::Cancelled { id }));
+            }
         }
     }
 

@@ -1,18 +1,20 @@
 //! truora-tui: a terminal browser for Truora Digital Identity process data.
 //!
-//! The crate is split so each side can be tested alone (see `../shared/DESIGN.md`):
+//! The crate is split so each side can be tested alone (README.md, "Layout"):
 //! - [`api`] talks HTTP to Truora and knows nothing of terminals;
 //! - [`demo`] is an embedded fake of the Truora API, used by `--demo`, the tests and the benches;
 //! - [`config`] merges defaults, the config file, the environment and flags;
 //! - [`app`] is the browser's state and pure update function, [`ui`] draws it;
 //! - [`images`] decodes, encodes and saves images;
 //! - [`export`] writes every process into a folder, [`archive`] reads that folder back offline;
-//! - [`ids`] reads a user's own list of process ids, [`show`] prints one process to the shell.
+//! - [`ids`] reads a user's own list of process ids, [`show`] prints one process to the shell;
+//! - [`cli`] is the command line: options, start-up and exit codes (`main.rs` only calls it).
 
 pub mod api;
 pub mod app;
 pub mod archive;
 pub mod browse;
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod export;

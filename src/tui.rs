@@ -10,14 +10,14 @@ use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::app::{App, Command, Message};
+use crate::app::{App, Command, Job, Message, Request, RequestId};
 
 /// Runs the browser until the user quits. The terminal must already be in raw mode on the
 /// alternate screen (see [`ratatui::init`]); the caller restores it, on panics too.
 pub async fn run(
     terminal: &mut DefaultTerminal,
     mut app: App,
-    commands: mpsc::UnboundedSender<Command>,
+    commands: mpsc::UnboundedSender<Request>,
     mut messages: mpsc::UnboundedReceiver<Message>,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
@@ -29,7 +29,7 @@ pub async fn run(
     pending.extend(app.start());
     let mut dirty = true;
     loop {
-        if dispatch(&mut pending, &commands, terminal)? {
+        if dispatch(&mut app, &mut pending, &commands, terminal)? {
             return Ok(());
         }
         if dirty {
@@ -106,49 +106,67 @@ fn on_event(app: &mut App, event: Event, pending: &mut Vec<Command>) -> bool {
     }
 }
 
-/// Drops commands of a burst that newer ones make pointless:
+/// Drops requests of a burst that newer ones make pointless, and returns the ids of those
+/// dropped (each still owes the app an answer: the runtime answers them cancelled):
 /// - all result fetches but the newest: the selections the others were for have been left
 ///   (holding `j` over 1,000 processes asks for one result, not 1,000);
 /// - image fetches for an image the burst asks for again at another size: dragging a window's
 ///   edge asks for every intermediate size, and only the last one will be on screen.
-pub fn coalesce(commands: Vec<Command>) -> Vec<Command> {
+pub fn coalesce(commands: Vec<Command>) -> (Vec<Command>, Vec<RequestId>) {
     let last_fetch = commands
         .iter()
-        .rposition(|c| matches!(c, Command::FetchResult { .. }));
+        .rposition(|c| matches!(c.job(), Some(Job::FetchResult { .. })));
     let mut last_image = std::collections::HashMap::new();
     for (i, c) in commands.iter().enumerate() {
-        if let Command::FetchImage { request, .. } = c {
+        if let Some(Job::FetchImage { request, .. }) = c.job() {
             last_image.insert(request.key.clone(), i);
         }
     }
-    commands
+    let mut dropped = Vec::new();
+    let kept = commands
         .into_iter()
         .enumerate()
-        .filter(|(i, c)| match c {
-            Command::FetchResult { .. } => Some(*i) == last_fetch,
-            Command::FetchImage { request, .. } => last_image.get(&request.key) == Some(i),
-            _ => true,
+        .filter_map(|(i, c)| {
+            let keep = match c.job() {
+                Some(Job::FetchResult { .. }) => Some(i) == last_fetch,
+                Some(Job::FetchImage { request, .. }) => last_image.get(&request.key) == Some(&i),
+                _ => true,
+            };
+            if !keep {
+                dropped.extend(c.request_id());
+            }
+            keep.then_some(c)
         })
-        .map(|(_, c)| c)
-        .collect()
+        .collect();
+    (kept, dropped)
 }
 
-/// Sends queued commands to the worker, or carries them out on the terminal. Returns true on
+/// Sends queued requests to the worker, or carries commands out on the terminal. Requests
+/// dropped as superseded are answered cancelled right here, which may ask for something again
+/// (the selected process's result), so this repeats until nothing is queued. Returns true on
 /// quit.
 fn dispatch(
+    app: &mut App,
     pending: &mut Vec<Command>,
-    worker: &mpsc::UnboundedSender<Command>,
+    worker: &mpsc::UnboundedSender<Request>,
     terminal: &mut DefaultTerminal,
 ) -> anyhow::Result<bool> {
-    for command in coalesce(std::mem::take(pending)) {
-        match command {
-            Command::Quit => return Ok(true),
-            Command::Copy(text) => copy_osc52(terminal, &text)?,
-            other => {
-                // The worker lives as long as the runtime; a closed channel means it crashed,
-                // and the status bar will stay idle rather than the app dying with it.
-                let _ = worker.send(other);
+    while !pending.is_empty() {
+        let (kept, dropped) = coalesce(std::mem::take(pending));
+        for command in kept {
+            match command {
+                Command::Quit => return Ok(true),
+                Command::Copy(text) => copy_osc52(terminal, &text)?,
+                Command::Request(request) => {
+                    // The worker lives as long as the runtime; a closed channel means it
+                    // crashed, and the status bar will show the request in flight rather than
+                    // the app dying with it.
+                    let _ = worker.send(request);
+                }
             }
+        }
+        for id in dropped {
+            pending.extend(app.handle_message(Message::Cancelled { id }));
         }
     }
     Ok(false)

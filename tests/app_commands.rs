@@ -8,18 +8,18 @@ use app_support::*;
 use truora_tui::api::model::ImageKind;
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::ImageState;
-use truora_tui::app::{App, AppOptions, Command, Message};
+use truora_tui::app::{App, AppOptions, Command, Job, Message, RequestId};
 
 fn rich_app(width: u16, height: u16) -> (App, Vec<Command>) {
     let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], width, height);
-    let cmds = app.handle_message(result_message("IDP1", rich("IDP1")));
+    let cmds = app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
     (app, cmds)
 }
 
 fn image_fetches(cmds: &[Command]) -> Vec<(String, (u16, u16))> {
     cmds.iter()
-        .filter_map(|c| match c {
-            Command::FetchImage { request, area } => Some((request.key.field.clone(), *area)),
+        .filter_map(|c| match c.job() {
+            Some(Job::FetchImage { request, area }) => Some((request.key.field.clone(), *area)),
             _ => None,
         })
         .collect()
@@ -52,9 +52,8 @@ fn the_preview_asks_for_the_document_front_once_per_area() {
 #[test]
 fn images_are_shown_only_for_their_key_and_area_and_errors_stay_in_the_preview() {
     let (mut app, cmds) = rich_app(120, 40);
-    let Some(Command::FetchImage { request, area }) = cmds
-        .iter()
-        .find(|c| matches!(c, Command::FetchImage { .. }))
+    let Some((id, Job::FetchImage { request, area })) =
+        cmds.iter().find_map(|c| Some((c.request_id()?, c.job()?)))
     else {
         panic!("no image asked: {cmds:?}")
     };
@@ -64,9 +63,8 @@ fn images_are_shown_only_for_their_key_and_area_and_errors_stay_in_the_preview()
         ImageState::Loading
     ));
     app.handle_message(Message::Image {
-        key: key.clone(),
-        area,
-        image: info_only(ImageKind::DocumentFront),
+        id,
+        result: Ok(info_only(ImageKind::DocumentFront)),
     });
     assert!(matches!(
         app.images().state(&key, area),
@@ -76,11 +74,15 @@ fn images_are_shown_only_for_their_key_and_area_and_errors_stay_in_the_preview()
         matches!(app.images().state(&key, (1, 1)), ImageState::Loading),
         "another area is another image"
     );
-    let mut other = key.clone();
-    other.field = "face_photo".into();
-    app.handle_message(Message::ImageFailed {
-        key: other.clone(),
-        error: "HTTP 403".into(),
+    press(&mut app, "c"); // the compare view asks for the selfie
+    let other = key_asked(&app, "face_photo");
+    app.handle_message(Message::Image {
+        id: asked(
+            &app,
+            "the selfie",
+            |j| matches!(j, Job::FetchImage { request, .. } if request.key == other),
+        ),
+        result: Err("HTTP 403".into()),
     });
     assert!(matches!(
         app.images().state(&other, area),
@@ -132,21 +134,69 @@ fn the_preview_pane_steps_through_images() {
 }
 
 #[test]
-fn nothing_in_flight_means_pending_images_are_asked_again() {
+fn a_cancelled_image_still_on_screen_is_asked_again_once() {
     let (mut app, cmds) = rich_app(120, 40);
-    assert_eq!(image_fetches(&cmds).len(), 1);
-    let cmds = app.handle_message(Message::Busy { in_flight: 0 });
-    assert_eq!(image_fetches(&cmds).len(), 1);
+    let asked_first = image_fetches(&cmds);
+    assert_eq!(asked_first.len(), 1);
+    let id = image_id(&app);
+    let cmds = app.handle_message(Message::Cancelled { id });
+    assert_eq!(image_fetches(&cmds), asked_first);
+    assert_ne!(image_id(&app), id);
+    // Not on screen any more (another process): a cancellation asks nothing.
+    let (mut app, _) = loaded(
+        vec![
+            summary("IDP1", "failure", "2024-03-20T10:00:00Z", "", ""),
+            summary("IDP2", "failure", "2024-03-19T10:00:00Z", "", ""),
+        ],
+        120,
+        40,
+    );
+    app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
+    let id = image_id(&app);
+    press(&mut app, "j");
+    assert!(image_fetches(&app.handle_message(Message::Cancelled { id })).is_empty());
+}
+
+/// The image request the app awaits.
+fn image_id(app: &App) -> RequestId {
+    asked(app, "an image", |j| matches!(j, Job::FetchImage { .. }))
+}
+
+/// The key of the awaited image request for `field`.
+fn key_asked(app: &App, field: &str) -> truora_tui::app::ImageKey {
+    app.pending_requests()
+        .find_map(|(_, j)| match j {
+            Job::FetchImage { request, .. } if request.key.field == field => {
+                Some(request.key.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no request for {field}"))
+}
+
+/// The images these commands ask to save, in order.
+fn saves(cmds: &[Command]) -> Vec<&truora_tui::app::ImageRequest> {
+    jobs(cmds)
+        .into_iter()
+        .filter_map(|j| match j {
+            Job::Save { request } => Some(request),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Answers the oldest save the app awaits.
+fn answer_save(app: &mut App, result: Result<PathBuf, String>) {
+    let id = asked(app, "a save", |j| matches!(j, Job::Save { .. }));
+    app.handle_message(Message::Saved { id, result });
 }
 
 #[test]
 fn save_copy_and_save_all() {
     let (mut app, _) = rich_app(120, 40);
     let cmds = press(&mut app, "s");
-    let [Command::Save { requests }] = cmds.as_slice() else {
-        panic!("{cmds:?}")
-    };
-    assert_eq!(requests.len(), 1);
+    let requests = saves(&cmds);
+    assert_eq!(requests.len(), 1, "{cmds:?}");
     assert_eq!(
         requests[0].link.kind,
         ImageKind::DocumentFront,
@@ -154,10 +204,7 @@ fn save_copy_and_save_all() {
     );
     assert_eq!(requests[0].validation_type, "document-validation");
     let cmds = press(&mut app, "S");
-    let [Command::Save { requests }] = cmds.as_slice() else {
-        panic!("{cmds:?}")
-    };
-    let kinds: Vec<_> = requests.iter().map(|r| r.link.kind).collect();
+    let kinds: Vec<_> = saves(&cmds).iter().map(|r| r.link.kind).collect();
     assert_eq!(
         kinds,
         [
@@ -168,17 +215,13 @@ fn save_copy_and_save_all() {
             ImageKind::Document
         ]
     );
-    app.handle_message(Message::Saved {
-        path: PathBuf::from("/tmp/d/IDP1/x.jpg"),
-    });
+    answer_save(&mut app, Ok(PathBuf::from("/tmp/d/IDP1/x.jpg")));
     assert_eq!(
         app.status().info.as_deref(),
         Some("saved /tmp/d/IDP1/x.jpg · 5 more saving"),
         "six files were asked for, one is reported"
     );
-    app.handle_message(Message::SaveFailed {
-        error: "disk full".into(),
-    });
+    answer_save(&mut app, Err("disk full".into()));
     assert!(
         app.status()
             .error
@@ -202,12 +245,8 @@ fn refresh_is_refused_offline() {
     };
     let mut app = App::new(opts);
     app.start();
-    app.handle_message(Message::Page {
-        items: ten(),
-        more: false,
-        skipped: 0,
-    });
-    app.handle_message(result_message("IDP00", plain("IDP00")));
+    app.handle_message(page_message(&app, ten(), false));
+    app.handle_message(result_message(&app, "IDP00", plain("IDP00")));
     assert!(press(&mut app, "r").is_empty());
     assert!(
         app.status()
@@ -225,7 +264,7 @@ fn q_and_ctrl_c_quit_and_ctrl_c_quits_from_anywhere() {
     assert!(app.should_quit());
     for setup in ["/ a", "?", "tab v"] {
         let (mut app, _) = loaded(ten(), 80, 24);
-        app.handle_message(result_message("IDP00", plain("IDP00")));
+        app.handle_message(result_message(&app, "IDP00", plain("IDP00")));
         press(&mut app, setup);
         assert_eq!(
             press(&mut app, "ctrl-c"),
@@ -284,19 +323,25 @@ fn help_raw_and_compare_open_and_close() {
 
 #[test]
 fn esc_clears_the_error() {
-    let (mut app, _) = loaded(ten(), 80, 24);
-    app.handle_message(Message::SaveFailed {
-        error: "nope".into(),
-    });
+    let (mut app, _) = rich_app(120, 40);
+    press(&mut app, "s");
+    answer_save(&mut app, Err("nope".into()));
     press(&mut app, "esc");
     assert!(app.status().error.is_none());
 }
 
 #[test]
-fn busy_is_shown_and_info_is_transient() {
+fn requests_in_flight_are_counted_and_info_is_transient() {
     let (mut app, _) = loaded(ten(), 80, 24);
-    app.handle_message(Message::Busy { in_flight: 3 });
-    assert_eq!(app.status().in_flight, 3);
+    assert_eq!(app.status().in_flight, 1, "IDP00's result");
+    press(&mut app, "j j");
+    assert_eq!(
+        app.status().in_flight,
+        3,
+        "three results asked, none answered"
+    );
+    app.handle_message(result_cancelled(&app, "IDP00"));
+    assert_eq!(app.status().in_flight, 2);
     press(&mut app, "y");
     assert!(app.status().info.is_some());
     press(&mut app, "j");
@@ -310,7 +355,7 @@ fn too_small_terminal_has_no_image_area() {
     let (app, _) = loaded(ten(), 80, 23);
     assert!(app.panes().too_small);
     let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], 60, 20);
-    let cmds = app.handle_message(result_message("IDP1", rich("IDP1")));
+    let cmds = app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
     assert!(
         image_fetches(&cmds).is_empty(),
         "no image is asked for a screen that cannot show it"
@@ -334,7 +379,7 @@ fn the_mouse_scrolls_focuses_and_selects() {
         panes.list.y + 3,
     ));
     assert_eq!(app.list().cursor(), Some(3));
-    assert!(matches!(cmds.as_slice(), [Command::FetchResult { .. }]));
+    assert!(matches!(jobs(&cmds).as_slice(), [Job::FetchResult { .. }]));
     // Below the border comes the header, then the first process: y + 3 is the second.
     app.handle_mouse(at(
         MouseEventKind::Down(MouseButton::Left),
@@ -342,7 +387,7 @@ fn the_mouse_scrolls_focuses_and_selects() {
         panes.list.y + 3,
     ));
     assert_eq!(app.list().cursor(), Some(1));
-    app.handle_message(result_message("IDP01", rich("IDP01")));
+    app.handle_message(result_message(&app, "IDP01", rich("IDP01")));
     app.handle_mouse(at(
         MouseEventKind::Down(MouseButton::Left),
         panes.tree.x + 5,
@@ -356,10 +401,7 @@ fn the_mouse_scrolls_focuses_and_selects() {
 fn quitting_while_saves_run_asks_once_and_ctrl_c_never_asks() {
     let (mut app, _) = rich_app(120, 40);
     let cmds = press(&mut app, "S");
-    let [Command::Save { requests }] = cmds.as_slice() else {
-        panic!("expected a save, got {cmds:?}");
-    };
-    let n = requests.len();
+    let n = saves(&cmds).len();
     assert!(n >= 2);
 
     // First q: a warning, no quit.
@@ -381,9 +423,7 @@ fn quitting_while_saves_run_asks_once_and_ctrl_c_never_asks() {
     let (mut app, _) = rich_app(120, 40);
     press(&mut app, "S");
     for i in 0..n {
-        app.handle_message(Message::Saved {
-            path: PathBuf::from(format!("/dl/IDP1/f{i}.jpg")),
-        });
+        answer_save(&mut app, Ok(PathBuf::from(format!("/dl/IDP1/f{i}.jpg"))));
     }
     assert!(
         app.status()

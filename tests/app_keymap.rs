@@ -153,11 +153,7 @@ fn a_remapped_key_drives_the_app() {
         ..AppOptions::default()
     });
     app.start();
-    app.handle_message(truora_tui::app::Message::Page {
-        items: ten(),
-        more: false,
-        skipped: 0,
-    });
+    app.handle_message(page_message(&app, ten(), false));
     press(&mut app, "J");
     assert_eq!(app.list().cursor(), Some(1));
     press(&mut app, "j");

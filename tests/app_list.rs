@@ -4,33 +4,27 @@ mod app_support;
 
 use app_support::*;
 use truora_tui::app::list::StatusFilter;
-use truora_tui::app::{Command, Message, ResultView};
+use truora_tui::app::{Job, ListPage, Message, ResultView};
 
 fn selected_id(app: &truora_tui::app::App) -> Option<String> {
     app.list().selected().and_then(|r| r.process_id.clone())
 }
 
-fn fetches(cmds: &[Command]) -> Vec<&str> {
-    cmds.iter()
-        .filter_map(|c| match c {
-            Command::FetchResult { process_id, .. } => Some(process_id.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn start_loads_the_first_page_and_each_page_with_more_asks_for_the_next() {
     let mut app = app();
-    assert_eq!(app.start(), vec![Command::LoadPage]);
+    assert_eq!(jobs(&app.start()), [&Job::LoadPage]);
     assert!(app.loading().loading);
     let rows = ten();
     let cmds = app.handle_message(Message::Page {
-        items: rows[..5].to_vec(),
-        more: true,
-        skipped: 1,
+        id: asked(&app, "the first page", |j| *j == Job::LoadPage),
+        result: Ok(ListPage {
+            items: rows[..5].to_vec(),
+            more: true,
+            skipped: 1,
+        }),
     });
-    assert!(cmds.contains(&Command::LoadPage));
+    assert!(jobs(&cmds).contains(&&Job::LoadPage));
     assert_eq!(
         fetches(&cmds),
         ["IDP00"],
@@ -38,12 +32,8 @@ fn start_loads_the_first_page_and_each_page_with_more_asks_for_the_next() {
     );
     assert!(app.loading().loading);
     assert_eq!(app.loading().skipped, 1);
-    let cmds = app.handle_message(Message::Page {
-        items: rows[5..].to_vec(),
-        more: false,
-        skipped: 0,
-    });
-    assert!(!cmds.contains(&Command::LoadPage));
+    let cmds = app.handle_message(page_message(&app, rows[5..].to_vec(), false));
+    assert!(!jobs(&cmds).contains(&&Job::LoadPage));
     assert!(fetches(&cmds).is_empty(), "the selection did not change");
     assert!(!app.loading().loading);
     assert_eq!(app.list().len(), 10);
@@ -53,8 +43,9 @@ fn start_loads_the_first_page_and_each_page_with_more_asks_for_the_next() {
 fn a_failed_page_is_shown_and_r_retries() {
     let mut app = app();
     app.start();
-    app.handle_message(Message::PageFailed {
-        error: not_found("process list"),
+    app.handle_message(Message::Page {
+        id: asked(&app, "the first page", |j| *j == Job::LoadPage),
+        result: Err(not_found("process list")),
     });
     assert!(app.loading().error.is_some());
     assert!(
@@ -65,7 +56,7 @@ fn a_failed_page_is_shown_and_r_retries() {
             .contains("not found")
     );
     let cmds = press(&mut app, "r");
-    assert_eq!(cmds, vec![Command::LoadPage]);
+    assert_eq!(jobs(&cmds), [&Job::LoadPage]);
     assert!(app.loading().loading && app.loading().error.is_none());
 }
 
@@ -74,13 +65,14 @@ fn moving_selects_and_fetches_once_and_cached_results_need_no_command() {
     let (mut app, cmds) = loaded(ten(), 120, 40);
     assert_eq!(fetches(&cmds), ["IDP00"]);
     assert_eq!(fetches(&press(&mut app, "j")), ["IDP01"]);
-    app.handle_message(result_message("IDP01", plain("IDP01")));
+    app.handle_message(result_message(&app, "IDP01", plain("IDP01")));
     assert!(matches!(app.view(), ResultView::Ready { .. }));
     assert_eq!(fetches(&press(&mut app, "j")), ["IDP02"]);
     // Back to a cached process: shown at once, nothing asked.
     assert!(press(&mut app, "k").is_empty());
     assert!(matches!(app.view(), ResultView::Ready { process_id, .. } if process_id == "IDP01"));
-    // Back to a process whose fetch was superseded: asked again (the worker cancelled it).
+    // The worker cancelled IDP00's fetch for the newer selection; back there, asked again.
+    app.handle_message(result_cancelled(&app, "IDP00"));
     assert_eq!(fetches(&press(&mut app, "k")), ["IDP00"]);
     // Pressing k at the top changes nothing and asks nothing.
     assert!(fetches(&press(&mut app, "k")).is_empty());
@@ -90,27 +82,25 @@ fn moving_selects_and_fetches_once_and_cached_results_need_no_command() {
 fn a_result_for_a_process_the_user_left_is_cached_but_not_shown() {
     let (mut app, _) = loaded(ten(), 120, 40);
     press(&mut app, "j");
-    app.handle_message(result_message("IDP00", plain("IDP00")));
+    app.handle_message(result_message(&app, "IDP00", plain("IDP00")));
     assert!(matches!(app.view(), ResultView::Loading { process_id } if process_id == "IDP01"));
-    app.handle_message(Message::ResultFailed {
-        process_id: "IDP00".into(),
-        error: not_found("x"),
-    });
-    assert!(
-        matches!(app.view(), ResultView::Loading { .. }),
-        "a stale error is not shown either"
-    );
     assert!(press(&mut app, "k").is_empty(), "cached");
+    assert!(matches!(app.view(), ResultView::Ready { process_id, .. } if process_id == "IDP00"));
+    // A refresh of IDP00 fails after the user left it: the error is not shown either.
+    press(&mut app, "r j");
+    app.handle_message(result_failed(&app, "IDP00", not_found("x")));
+    assert!(
+        matches!(app.view(), ResultView::Loading { process_id } if process_id == "IDP01"),
+        "a stale error is not shown"
+    );
+    assert!(press(&mut app, "k").is_empty(), "still cached");
     assert!(matches!(app.view(), ResultView::Ready { process_id, .. } if process_id == "IDP00"));
 }
 
 #[test]
 fn a_failed_result_is_shown_and_r_retries_it() {
     let (mut app, _) = loaded(ten(), 120, 40);
-    app.handle_message(Message::ResultFailed {
-        process_id: "IDP00".into(),
-        error: not_found("IDP00"),
-    });
+    app.handle_message(result_failed(&app, "IDP00", not_found("IDP00")));
     assert!(matches!(app.view(), ResultView::Failed { .. }));
     assert!(app.status().error.is_some());
     let cmds = press(&mut app, "r");
@@ -228,16 +218,8 @@ fn pages_arriving_out_of_order_are_merged_in_sort_order() {
     let rows = ten();
     let mut app = app();
     app.start();
-    app.handle_message(Message::Page {
-        items: rows[5..].to_vec(),
-        more: true,
-        skipped: 0,
-    });
-    app.handle_message(Message::Page {
-        items: rows[..5].to_vec(),
-        more: false,
-        skipped: 0,
-    });
+    app.handle_message(page_message(&app, rows[5..].to_vec(), true));
+    app.handle_message(page_message(&app, rows[..5].to_vec(), false));
     let order: Vec<_> = app
         .list()
         .visible()

@@ -9,7 +9,7 @@ use app_support::*;
 use serde_json::json;
 use truora_tui::api::model::{ImageKind, ProcessResult};
 use truora_tui::app::preview::{auto_fetches, preview_request};
-use truora_tui::app::{App, Command, ResultView};
+use truora_tui::app::{App, Command, Job, ResultView};
 
 /// The rich process plus a validation whose only link is a stranger's URL.
 fn with_a_stranger_link(process_id: &str) -> Arc<ProcessResult> {
@@ -27,14 +27,14 @@ fn with_a_stranger_link(process_id: &str) -> Arc<ProcessResult> {
 
 fn loaded_app() -> (App, Vec<Command>) {
     let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], 120, 40);
-    let cmds = app.handle_message(result_message("IDP1", with_a_stranger_link("IDP1")));
+    let cmds = app.handle_message(result_message(&app, "IDP1", with_a_stranger_link("IDP1")));
     (app, cmds)
 }
 
 fn fetched_kinds(cmds: &[Command]) -> Vec<ImageKind> {
     cmds.iter()
-        .filter_map(|c| match c {
-            Command::FetchImage { request, .. } => Some(request.link.kind),
+        .filter_map(|c| match c.job() {
+            Some(Job::FetchImage { request, .. }) => Some(request.link.kind),
             _ => None,
         })
         .collect()
@@ -89,19 +89,13 @@ fn a_file_link_is_fetched_only_when_saved() {
     let request = preview_request(tree).cloned().expect("on the link");
     assert!(!auto_fetches(&request));
     assert_eq!(request.link.url, "https://tracker.example/p.gif?u=42");
-    // Resizing, leaving and coming back, nothing in flight: still never fetched.
-    let mut cmds = app.handle_message(truora_tui::app::Message::Resize {
+    // Resizing: still never fetched.
+    let cmds = app.handle_message(truora_tui::app::Message::Resize {
         width: 150,
         height: 45,
     });
-    cmds.extend(app.handle_message(truora_tui::app::Message::Busy { in_flight: 0 }));
     assert!(fetched_kinds(&cmds).is_empty(), "{cmds:?}");
     // `s` saves exactly that link.
     let cmds = press(&mut app, "s");
-    assert_eq!(
-        cmds,
-        vec![Command::Save {
-            requests: vec![request]
-        }]
-    );
+    assert_eq!(jobs(&cmds), [&Job::Save { request }]);
 }

@@ -16,7 +16,7 @@ use truora_tui::app::layout::{MIN_SIZE, Panes, layout};
 use truora_tui::app::list::StatusFilter;
 use truora_tui::app::tree::Tree;
 use truora_tui::app::tree_build::build;
-use truora_tui::app::{App, Message, ResultView};
+use truora_tui::app::{App, Job, Message, ResultView};
 
 fn summary_strategy() -> impl Strategy<Value = ProcessSummary> {
     (
@@ -82,7 +82,8 @@ enum Input {
     ResultForSelection(Box<ProcessResult>),
     ResultFailed,
     Resize(u16, u16),
-    Busy(usize),
+    /// The worker gives up the n-th request the app awaits (modulo how many there are).
+    Cancel(usize),
 }
 
 const KEYS: &[&str] = &[
@@ -128,7 +129,7 @@ fn input_strategy() -> impl Strategy<Value = Input> {
         1 => result_strategy().prop_map(|r| Input::ResultForSelection(Box::new(r))),
         1 => Just(Input::ResultFailed),
         1 => size_strategy().prop_map(|(w, h)| Input::Resize(w, h)),
-        1 => (0usize..3).prop_map(Input::Busy),
+        1 => (0usize..8).prop_map(Input::Cancel),
     ]
 }
 
@@ -248,6 +249,21 @@ fn check_invariants(app: &App) {
     if let ResultView::Ready { tree, .. } = app.view() {
         check_tree(tree);
     }
+    // Every request is answered exactly once, so what the app awaits is exact: the status bar
+    // counts it, nothing loads without a request on its way, and nothing is asked twice.
+    let pending: Vec<_> = app.pending_requests().collect();
+    assert_eq!(app.status().in_flight, pending.len());
+    if let ResultView::Loading { process_id } = app.view() {
+        let asked = pending.iter().filter(
+            |(_, j)| matches!(j, Job::FetchResult { process_id: p, .. } if p == process_id),
+        );
+        assert!(
+            asked.count() >= 1,
+            "loading {process_id} with nothing asked: {pending:?}"
+        );
+    }
+    let pages = pending.iter().filter(|(_, j)| **j == Job::LoadPage).count();
+    assert_eq!(pages, usize::from(app.loading().loading), "{pending:?}");
 }
 
 fn check_tree(tree: &Tree) {
@@ -302,7 +318,7 @@ fn the_layout_fits_the_edge_sizes() {
 fn huge_and_tiny_terminals_draw_and_take_keys() {
     for (w, h) in [(0, 0), (1, 1), (1100, 1100), (4000, 2000)] {
         let (mut app, _) = loaded(ten(), w, h);
-        app.handle_message(result_message("IDP00", rich("IDP00")));
+        app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
         press(&mut app, "j pgdn tab e G pgup l c esc v esc");
         check_invariants(&app);
         check_layout(w, h, &app.panes());
@@ -311,6 +327,14 @@ fn huge_and_tiny_terminals_draw_and_take_keys() {
             .draw(|f| truora_tui::ui::draw(&app, f))
             .expect("draw");
     }
+}
+
+/// The process on screen, when its result is asked for and not answered.
+fn view_asked(app: &truora_tui::app::App) -> Option<String> {
+    let id = app.view().process_id()?.to_owned();
+    app.pending_requests()
+        .any(|(_, j)| matches!(j, Job::FetchResult { process_id, .. } if *process_id == id))
+        .then_some(id)
 }
 
 proptest! {
@@ -323,27 +347,36 @@ proptest! {
     ) {
         let mut app = app();
         app.start();
-        app.handle_message(Message::Page { items: first, more: true, skipped: 0 });
+        app.handle_message(page_message(&app, first, true));
         let mut size = (80u16, 24u16);
         for input in inputs {
             match input {
                 Input::Key(k) => { app.handle_key(key(k)); }
-                Input::Page(rows, more) => { app.handle_message(Message::Page { items: rows, more, skipped: 0 }); }
+                Input::Page(rows, more) => {
+                    if app.pending_requests().any(|(_, j)| *j == Job::LoadPage) {
+                        app.handle_message(page_message(&app, rows, more));
+                    }
+                }
                 Input::ResultForSelection(r) => {
-                    if let Some(id) = app.view().process_id().map(str::to_owned) {
-                        app.handle_message(result_message(&id, std::sync::Arc::new(*r)));
+                    if let Some(id) = view_asked(&app) {
+                        app.handle_message(result_message(&app, &id, std::sync::Arc::new(*r)));
                     }
                 }
                 Input::ResultFailed => {
-                    if let Some(id) = app.view().process_id().map(str::to_owned) {
-                        app.handle_message(Message::ResultFailed { process_id: id, error: not_found("x") });
+                    if let Some(id) = view_asked(&app) {
+                        app.handle_message(result_failed(&app, &id, not_found("x")));
                     }
                 }
                 Input::Resize(w, h) => {
                     size = (w, h);
                     app.handle_message(Message::Resize { width: w, height: h });
                 }
-                Input::Busy(n) => { app.handle_message(Message::Busy { in_flight: n }); }
+                Input::Cancel(n) => {
+                    let ids: Vec<_> = app.pending_requests().map(|(id, _)| id).collect();
+                    if !ids.is_empty() {
+                        app.handle_message(Message::Cancelled { id: ids[n % ids.len()] });
+                    }
+                }
             }
             check_invariants(&app);
         }

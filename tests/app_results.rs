@@ -1,5 +1,6 @@
 //! What a fetched result does beyond the tree: it fills in list rows that came as bare ids, and
-//! a result fetch the worker dropped is asked for again.
+//! a result fetch the worker cancelled is asked for again while it is still wanted, and answers
+//! nobody awaits are dropped.
 
 mod app_support;
 
@@ -7,19 +8,10 @@ use app_support::*;
 use serde_json::json;
 use truora_tui::api::model::{FailureStatus, ProcessSummary, Status};
 use truora_tui::app::list::StatusFilter;
-use truora_tui::app::{App, Command, Message, ResultView};
+use truora_tui::app::{App, Job, Message, ResultView};
 
 fn selected_id(app: &App) -> Option<String> {
     app.list().selected().and_then(|r| r.process_id.clone())
-}
-
-fn fetches(cmds: &[Command]) -> Vec<&str> {
-    cmds.iter()
-        .filter_map(|c| match c {
-            Command::FetchResult { process_id, .. } => Some(process_id.as_str()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Rows as the list endpoint may send them ("returns a list of process IDs"), or an ids file.
@@ -56,11 +48,11 @@ fn id_only_rows_are_filled_from_results_so_filters_and_n_see_them() {
         app.status().info.as_deref(),
         Some("no failed process in the list")
     );
-    app.handle_message(result_message("IDPa", plain("IDPa")));
+    app.handle_message(result_message(&app, "IDPa", plain("IDPa")));
     assert_eq!(row(&app, "IDPa").status, Some(Status::Success));
 
     assert_eq!(fetches(&press(&mut app, "j")), ["IDPb"]);
-    app.handle_message(result_message("IDPb", rich("IDPb")));
+    app.handle_message(result_message(&app, "IDPb", rich("IDPb")));
     let b = row(&app, "IDPb");
     assert_eq!(b.status, Some(Status::Failure));
     assert_eq!(b.failure_status, Some(FailureStatus::Declined));
@@ -114,7 +106,7 @@ fn a_result_fills_only_what_the_list_did_not_send() {
     listed.country = None;
     listed.client_user_id = Some(String::new());
     let (mut app, _) = loaded(vec![listed], 100, 30);
-    app.handle_message(result_message("IDP1", rich("IDP1")));
+    app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
     let r = row(&app, "IDP1");
     assert_eq!(r.status, Some(Status::Success), "the list's status stays");
     assert_eq!(r.creation_date.as_deref(), Some("2024-01-01T00:00:00Z"));
@@ -135,7 +127,7 @@ fn a_result_for_a_row_the_user_left_fills_it_without_moving_the_cursor() {
     press(&mut app, "j j");
     assert_eq!(selected_id(&app).as_deref(), Some("IDPc"));
     // IDPa's answer arrives late; it jumps to the top (it has a date) and the cursor stays on c.
-    app.handle_message(result_message("IDPa", rich("IDPa")));
+    app.handle_message(result_message(&app, "IDPa", rich("IDPa")));
     assert_eq!(visible_ids(&app), ["IDPa", "IDPb", "IDPc"]);
     assert_eq!(row(&app, "IDPa").status, Some(Status::Failure));
     assert_eq!(selected_id(&app).as_deref(), Some("IDPc"));
@@ -143,77 +135,116 @@ fn a_result_for_a_row_the_user_left_fills_it_without_moving_the_cursor() {
     // Under "failure only" the filled row appears while the list is filtered.
     press(&mut app, "f");
     assert_eq!(visible_ids(&app), ["IDPa"]);
-    app.handle_message(result_message("IDPb", rich("IDPb")));
+    app.handle_message(result_message(&app, "IDPb", rich("IDPb")));
     assert_eq!(visible_ids(&app), ["IDPa", "IDPb"]);
     assert_eq!(selected_id(&app).as_deref(), Some("IDPa"));
 }
 
-fn idle() -> Message {
-    Message::Busy { in_flight: 0 }
-}
-
 #[test]
-fn an_idle_worker_with_a_result_pending_is_asked_again() {
+fn a_cancelled_fetch_for_the_selected_process_is_asked_again_once() {
     let (mut app, cmds) = loaded(ten(), 120, 40);
     assert_eq!(fetches(&cmds), ["IDP00"]);
-    // Still working: nothing to do.
-    assert!(fetches(&app.handle_message(Message::Busy { in_flight: 1 })).is_empty());
-    // Idle with no answer: the fetch was dropped; asked again, once per idle report.
-    let cmds = app.handle_message(idle());
-    assert_eq!(
-        cmds,
-        vec![Command::FetchResult {
-            process_id: "IDP00".into(),
-            refresh: false
-        }]
-    );
+    let first = asked_result(&app, "IDP00");
+    // The worker gave it up (say the runtime found it superseded): asked again, once.
+    let cmds = app.handle_message(Message::Cancelled { id: first });
+    assert_eq!(fetches(&cmds), ["IDP00"]);
+    let second = asked_result(&app, "IDP00");
+    assert_ne!(first, second, "a new request, a new id");
     assert!(matches!(app.view(), ResultView::Loading { process_id } if process_id == "IDP00"));
-    // The answer comes: shown, and later idleness asks nothing.
-    app.handle_message(result_message("IDP00", plain("IDP00")));
+    // The same cancellation again is not awaited any more: nothing more is asked.
+    assert!(
+        app.handle_message(Message::Cancelled { id: first })
+            .is_empty()
+    );
+    assert_eq!(app.pending_requests().count(), 1);
+    // The answer comes: shown, and nothing is awaited.
+    app.handle_message(result_message(&app, "IDP00", plain("IDP00")));
     assert!(matches!(app.view(), ResultView::Ready { .. }));
-    assert!(fetches(&app.handle_message(idle())).is_empty());
+    assert_eq!(app.pending_requests().count(), 0);
+    assert_eq!(app.status().in_flight, 0);
 }
 
 #[test]
-fn an_idle_worker_asks_nothing_when_nothing_is_missing() {
+fn a_cancelled_fetch_for_a_process_the_user_left_is_dropped() {
     let (mut app, _) = loaded(ten(), 120, 40);
-    // A failure is an answer.
-    app.handle_message(Message::ResultFailed {
-        process_id: "IDP00".into(),
-        error: not_found("IDP00"),
-    });
-    assert!(fetches(&app.handle_message(idle())).is_empty());
-    // A refresh whose answer was dropped: the cached result is still shown, nothing re-asked.
+    assert_eq!(fetches(&press(&mut app, "j")), ["IDP01"]);
+    // The worker aborted IDP00's fetch for the newer selection: nothing to do.
+    assert!(
+        app.handle_message(result_cancelled(&app, "IDP00"))
+            .is_empty()
+    );
+    assert!(matches!(app.view(), ResultView::Loading { process_id } if process_id == "IDP01"));
+    // Coming back asks again, since nothing for it is on its way.
+    assert_eq!(fetches(&press(&mut app, "k")), ["IDP00"]);
+}
+
+#[test]
+fn going_back_before_the_cancellation_arrives_asks_when_it_does() {
+    let (mut app, _) = loaded(ten(), 120, 40);
     press(&mut app, "j");
-    app.handle_message(result_message("IDP01", plain("IDP01")));
-    assert_eq!(fetches(&press(&mut app, "r")), ["IDP01"]);
-    assert!(fetches(&app.handle_message(idle())).is_empty());
-    assert!(matches!(app.view(), ResultView::Ready { .. }));
-    // Pending for a process the user left for a cached one: nothing either.
-    assert_eq!(fetches(&press(&mut app, "j")), ["IDP02"]);
-    press(&mut app, "k");
-    assert!(fetches(&app.handle_message(idle())).is_empty());
-    // A row without a process id has nothing to ask.
-    let mut row = summary("", "failure", "", "", "");
-    row.process_id = None;
-    let (mut app, _) = loaded(vec![row], 80, 24);
-    assert!(app.handle_message(idle()).is_empty());
+    // IDP00's first request is still awaited: not asked twice.
+    assert!(fetches(&press(&mut app, "k")).is_empty());
+    // Its cancellation arrives while it is selected again: asked once more.
+    assert_eq!(
+        fetches(&app.handle_message(result_cancelled(&app, "IDP00"))),
+        ["IDP00"]
+    );
+    // IDP01's cancellation asks nothing: the user left it.
+    assert!(fetches(&app.handle_message(result_cancelled(&app, "IDP01"))).is_empty());
 }
 
 #[test]
-fn an_idle_worker_is_asked_again_a_few_times_then_the_tree_says_so() {
+fn stale_answers_are_dropped_by_id() {
     let (mut app, _) = loaded(ten(), 120, 40);
-    for _ in 0..3 {
-        assert_eq!(fetches(&app.handle_message(idle())), ["IDP00"]);
+    let id = asked_result(&app, "IDP00");
+    app.handle_message(Message::Result {
+        id,
+        result: Err(not_found("IDP00")),
+    });
+    assert!(matches!(app.view(), ResultView::Failed { .. }));
+    // A second answer under the same id, and one under an id never issued: both dropped.
+    for stale in [id, truora_tui::app::RequestId(9_999)] {
+        app.handle_message(Message::Result {
+            id: stale,
+            result: Ok(plain("IDP00")),
+        });
+        assert!(matches!(app.view(), ResultView::Failed { .. }));
     }
-    assert!(fetches(&app.handle_message(idle())).is_empty());
-    let ResultView::Failed { error, .. } = app.view() else {
-        panic!("{:?}", app.view())
-    };
-    assert_eq!(error, "no answer after 4 requests");
-    assert!(app.status().error.is_some());
-    // `r` asks again, with a fresh allowance.
-    assert_eq!(fetches(&press(&mut app, "r")), ["IDP00"]);
-    assert!(matches!(app.view(), ResultView::Loading { .. }));
-    assert_eq!(fetches(&app.handle_message(idle())), ["IDP00"]);
+    // A failed answer is an answer: nothing awaited, nothing re-asked.
+    assert_eq!(app.pending_requests().count(), 0);
+}
+
+#[test]
+fn a_refresh_asks_anew_and_fetches_the_images_again() {
+    let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], 120, 40);
+    let cmds = app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
+    let image = jobs(&cmds)
+        .into_iter()
+        .find_map(|job| match job {
+            Job::FetchImage { request, area } => Some((request.clone(), *area)),
+            _ => None,
+        })
+        .expect("the preview asks for its image");
+    let id = asked(&app, "the image", |j| matches!(j, Job::FetchImage { .. }));
+    app.handle_message(Message::Image {
+        id,
+        result: Ok(info_only(image.0.link.kind)),
+    });
+    assert!(jobs(&press(&mut app, "tab j k")).is_empty(), "cached");
+    let cmds = press(&mut app, "r");
+    assert_eq!(
+        jobs(&cmds),
+        [
+            &Job::FetchResult {
+                process_id: "IDP1".into(),
+                refresh: true
+            },
+            &Job::FetchImage {
+                request: image.0,
+                area: image.1
+            }
+        ]
+    );
+    // The cached result stays on screen while the fresh one is on its way.
+    assert!(matches!(app.view(), ResultView::Ready { .. }));
 }

@@ -8,7 +8,7 @@ use app_support::*;
 use review_support::*;
 use truora_tui::app::review::{Access, ReviewFilter, ReviewInput, badge};
 use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
-use truora_tui::app::{App, Command, Message};
+use truora_tui::app::{App, Command, Job, Message};
 use truora_tui::review::{Decision, OverrideReason, Verdict};
 
 /// The ten processes (IDP00 newest; 00/03/06/09 failed, 01/04/07 succeeded, 02/05/08 pending)
@@ -367,7 +367,7 @@ fn without_a_store_nothing_is_asked_of_it() {
     let (mut app, _) = loaded(ten(), 120, 40);
     let cmds = press(&mut app, "j d");
     assert!(
-        !cmds.iter().any(|c| matches!(c, Command::Review { .. })),
+        !cmds.iter().any(|c| matches!(c.job(), Some(Job::Review(_)))),
         "{cmds:?}"
     );
     assert!(
@@ -385,11 +385,8 @@ fn the_open_process_is_leased_and_released_as_the_selection_moves() {
     let cmds = FakeDesk::new("ana").open(&mut app);
     let holds = |cmds: &[Command]| -> Vec<Option<String>> {
         cmds.iter()
-            .filter_map(|c| match c {
-                Command::Review {
-                    request: ReviewRequest::Hold { process_id },
-                    ..
-                } => Some(process_id.clone()),
+            .filter_map(|c| match c.job() {
+                Some(Job::Review(ReviewRequest::Hold { process_id })) => Some(process_id.clone()),
                 _ => None,
             })
             .collect()
@@ -402,7 +399,7 @@ fn the_open_process_is_leased_and_released_as_the_selection_moves() {
 #[test]
 fn the_compare_view_stays_open_across_a_decision() {
     let (mut app, mut desk) = desk();
-    app.handle_message(result_message("IDP00", rich("IDP00")));
+    app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
     press(&mut app, "c");
     assert_eq!(*app.overlay(), truora_tui::app::overlay::Overlay::Compare);
     let cmds = press(&mut app, "d");
@@ -434,7 +431,7 @@ fn colleagues_decisions_arrive_as_changes_and_a_conflict_is_marked() {
 #[test]
 fn the_tree_shows_the_decision_history() {
     let (mut app, mut desk) = desk();
-    app.handle_message(result_message("IDP00", rich("IDP00")));
+    app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
     let cmds = press(&mut app, "i");
     desk.serve(&mut app, cmds);
     typed(&mut app, "looks edited");
@@ -458,66 +455,75 @@ fn the_tree_shows_the_decision_history() {
 #[test]
 fn the_next_unreviewed_process_is_prefetched_while_this_one_is_looked_at() {
     let (mut app, _desk) = desk();
+    let prefetches = |cmds: &[Command]| -> Vec<String> {
+        jobs(cmds)
+            .into_iter()
+            .filter_map(|j| match j {
+                Job::Prefetch { process_id } => Some(process_id.clone()),
+                _ => None,
+            })
+            .collect()
+    };
     // IDP00's result arrives: its preview picture is asked for; nothing is prefetched while the
     // view is incomplete.
-    let cmds = app.handle_message(result_message("IDP00", rich("IDP00")));
-    assert!(!cmds.iter().any(|c| matches!(c, Command::Prefetch { .. })));
-    let (key0, area0) = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::FetchImage { request, area } => Some((request.key.clone(), *area)),
+    let cmds = app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
+    assert!(prefetches(&cmds).is_empty());
+    let (image_id, area0) = app
+        .pending_requests()
+        .find_map(|(id, j)| match j {
+            Job::FetchImage { area, .. } => Some((id, *area)),
             _ => None,
         })
         .expect("the preview's image is asked for");
     // The picture is drawn: now the next unreviewed process is prefetched.
     let cmds = app.handle_message(Message::Image {
-        key: key0,
-        area: area0,
-        image: info_only(truora_tui::api::model::ImageKind::DocumentFront),
+        id: image_id,
+        result: Ok(info_only(truora_tui::api::model::ImageKind::DocumentFront)),
     });
-    assert_eq!(
-        cmds,
-        vec![Command::Prefetch {
-            process_id: "IDP01".into()
-        }]
-    );
+    assert_eq!(prefetches(&cmds), vec!["IDP01".to_owned()]);
     // Its result arrives (not selected: the tree stays on IDP00) and its preview image is asked
     // for at the size it will be drawn.
-    let cmds = app.handle_message(result_message("IDP01", rich("IDP01")));
-    let asked: Vec<_> = cmds
-        .iter()
-        .filter_map(|c| match c {
-            Command::FetchImage { request, area } => Some((request.key.process_id.clone(), *area)),
+    let id = asked(&app, "a prefetch", |j| matches!(j, Job::Prefetch { .. }));
+    let cmds = app.handle_message(Message::Result {
+        id,
+        result: Ok(rich("IDP01")),
+    });
+    let asked_images: Vec<_> = jobs(&cmds)
+        .into_iter()
+        .filter_map(|j| match j {
+            Job::FetchImage { request, area } => Some((request.key.process_id.clone(), *area)),
             _ => None,
         })
         .collect();
-    assert_eq!(asked, vec![("IDP01".to_owned(), area0)]);
+    assert_eq!(asked_images, vec![("IDP01".to_owned(), area0)]);
     assert_eq!(app.view().process_id(), Some("IDP00"));
     // Nothing is asked twice.
-    let cmds = app.handle_message(Message::Busy { in_flight: 1 });
+    let cmds = app.handle_message(Message::Resize {
+        width: 120,
+        height: 40,
+    });
     assert!(cmds.is_empty(), "{cmds:?}");
 }
 
 #[test]
 fn no_prefetch_without_a_store_or_when_turned_off() {
+    let no_prefetch =
+        |cmds: &[Command]| !jobs(cmds).iter().any(|j| matches!(j, Job::Prefetch { .. }));
     let (mut app, _) = loaded(ten(), 120, 40);
-    let cmds = app.handle_message(result_message("IDP00", plain("IDP00")));
-    assert!(!cmds.iter().any(|c| matches!(c, Command::Prefetch { .. })));
+    let cmds = app.handle_message(result_message(&app, "IDP00", plain("IDP00")));
+    assert!(no_prefetch(&cmds));
 
     let mut app = App::new(truora_tui::app::AppOptions {
         prefetch: false,
         ..Default::default()
     });
+    app.start();
     app.handle_message(Message::Resize {
         width: 120,
         height: 40,
     });
-    app.handle_message(Message::Page {
-        items: ten(),
-        more: false,
-        skipped: 0,
-    });
+    app.handle_message(page_message(&app, ten(), false));
     FakeDesk::new("ana").open(&mut app);
-    let cmds = app.handle_message(result_message("IDP00", plain("IDP00")));
-    assert!(!cmds.iter().any(|c| matches!(c, Command::Prefetch { .. })));
+    let cmds = app.handle_message(result_message(&app, "IDP00", plain("IDP00")));
+    assert!(no_prefetch(&cmds));
 }

@@ -4,7 +4,7 @@ mod app_support;
 
 use app_support::*;
 use truora_tui::app::tree::NodeKind;
-use truora_tui::app::{Command, Focus, Message, ResultView};
+use truora_tui::app::{Focus, Job, Message, ResultView};
 
 /// An app showing the rich failed process, tree focused.
 fn rich_app() -> truora_tui::app::App {
@@ -13,7 +13,7 @@ fn rich_app() -> truora_tui::app::App {
         120,
         40,
     );
-    app.handle_message(result_message("IDP1", rich("IDP1")));
+    app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
     press(&mut app, "tab");
     assert_eq!(app.focus(), Focus::Tree);
     app
@@ -35,7 +35,7 @@ fn a_failed_process_opens_at_its_first_failing_check_with_every_failure_path_ope
 #[test]
 fn the_seed_opens_at_its_first_failing_check() {
     let (mut app, _) = loaded(vec![summary("some text", "failure", "", "", "")], 120, 40);
-    app.handle_message(result_message("some text", seed()));
+    app.handle_message(result_message(&app, "some text", seed()));
     assert_eq!(cursor_id(&app).as_deref(), Some("v0/g0/1"));
     let rows = tree_rows(&app);
     assert!(
@@ -51,7 +51,7 @@ fn the_seed_opens_at_its_first_failing_check() {
 #[test]
 fn a_successful_process_opens_with_the_process_node_expanded() {
     let (mut app, _) = loaded(vec![summary("OK1", "success", "", "", "")], 120, 40);
-    app.handle_message(result_message("OK1", plain("OK1")));
+    app.handle_message(result_message(&app, "OK1", plain("OK1")));
     assert_eq!(cursor_id(&app).as_deref(), Some("p"));
     assert!(
         tree_rows(&app)
@@ -110,16 +110,12 @@ fn n_in_the_tree_goes_to_the_next_failed_process_and_opens_it_at_its_failure() {
         summary("IDP2", "failure", "2024-03-18T10:00:00Z", "", "CO"),
     ];
     let (mut app, _) = loaded(rows, 120, 40);
-    app.handle_message(result_message("IDP1", rich("IDP1")));
-    app.handle_message(result_message("IDP2", rich("IDP2")));
-    press(&mut app, "tab j j");
+    app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
+    press(&mut app, "G");
+    app.handle_message(result_message(&app, "IDP2", rich("IDP2")));
+    press(&mut app, "g tab j j");
     let cmds = press(&mut app, "n");
-    assert!(
-        !cmds
-            .iter()
-            .any(|c| matches!(c, Command::FetchResult { .. })),
-        "cached: {cmds:?}"
-    );
+    assert!(fetches(&cmds).is_empty(), "cached: {cmds:?}");
     assert_eq!(app.view().process_id(), Some("IDP2"));
     assert_eq!(app.focus(), Focus::Tree);
     assert_eq!(cursor_id(&app).as_deref(), Some("v0/g0/1"));
@@ -138,17 +134,17 @@ fn the_details_node_fetches_once_then_shows_the_details() {
         guard += 1;
     }
     let cmds = press(&mut app, "enter");
-    let fetch = Command::FetchDetails {
+    let fetch = Job::FetchDetails {
         process_id: "IDP1".into(),
         validation_id: "VLD-doc".into(),
     };
-    assert_eq!(cmds, vec![fetch.clone()]);
+    assert_eq!(jobs(&cmds), [&fetch]);
     assert!(tree_rows(&app).iter().any(|r| r.contains("loading…")));
     // Closing and opening again while loading asks nothing more.
     assert!(press(&mut app, "enter enter").is_empty());
     app.handle_message(Message::Details {
-        validation_id: "VLD-doc".into(),
-        details: details("VLD-doc"),
+        id: asked(&app, "the details", |j| *j == fetch),
+        result: Ok(details("VLD-doc")),
     });
     let rows = tree_rows(&app);
     assert!(
@@ -188,14 +184,16 @@ fn a_details_error_is_shown_and_reopening_retries() {
         press(&mut app, "j");
     }
     assert_eq!(press(&mut app, "l").len(), 1);
-    app.handle_message(Message::DetailsFailed {
-        validation_id: "VLD-face".into(),
-        error: not_found("VLD-face"),
+    app.handle_message(Message::Details {
+        id: asked(&app, "the details", |j| {
+            matches!(j, Job::FetchDetails { .. })
+        }),
+        result: Err(not_found("VLD-face")),
     });
     assert!(tree_rows(&app).iter().any(|r| r.contains("error:")));
     let again = press(&mut app, "h l");
     assert!(
-        matches!(again.as_slice(), [Command::FetchDetails { .. }]),
+        matches!(jobs(&again).as_slice(), [Job::FetchDetails { .. }]),
         "{again:?}"
     );
 }
@@ -207,13 +205,13 @@ fn a_refresh_keeps_the_tree_state() {
     let at = cursor_id(&app);
     let cmds = press(&mut app, "r");
     assert_eq!(
-        cmds,
-        vec![Command::FetchResult {
+        jobs(&cmds)[0],
+        &Job::FetchResult {
             process_id: "IDP1".into(),
             refresh: true
-        }]
+        }
     );
-    app.handle_message(result_message("IDP1", rich("IDP1")));
+    app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
     assert_eq!(cursor_id(&app), at);
 }
 

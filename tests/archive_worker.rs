@@ -7,23 +7,36 @@ use std::time::Duration;
 
 use export_support::*;
 use tokio::sync::mpsc;
-use truora_tui::app::{Command, ImageKey, ImageRequest, Message};
+use truora_tui::app::{ImageKey, ImageRequest, Job, ListPage, Message, Request, RequestId};
 use truora_tui::export::{Silent, Stop};
 use truora_tui::source::Source;
 use truora_tui::worker::{self, WorkerOptions};
 
-/// The next message that is not a busy-count update. The timeout only turns a hang into a
-/// failure; nothing here depends on timing.
+/// The next message. The timeout only turns a hang into a failure; nothing here depends on
+/// timing.
 async fn next(rx: &mut mpsc::UnboundedReceiver<Message>) -> Message {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-            .await
-            .expect("the worker answers")
-            .expect("the worker runs");
-        if !matches!(message, Message::Busy { .. }) {
-            return message;
-        }
-    }
+    tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("the worker answers")
+        .expect("the worker runs")
+}
+
+/// Sends `job` as request number `n` and checks the next message answers it.
+async fn ask(
+    commands: &mpsc::UnboundedSender<Request>,
+    rx: &mut mpsc::UnboundedReceiver<Message>,
+    n: u64,
+    job: Job,
+) -> Message {
+    commands
+        .send(Request {
+            id: RequestId(n),
+            job,
+        })
+        .unwrap();
+    let answer = next(rx).await;
+    assert_eq!(answer.answers(), Some(RequestId(n)), "{answer:?}");
+    answer
 }
 
 #[tokio::test]
@@ -49,12 +62,14 @@ async fn the_worker_browses_an_archive_offline() {
     );
     let mut transcript = Vec::new();
 
-    commands.send(Command::LoadPage).unwrap();
     let Message::Page {
-        items,
-        more,
-        skipped,
-    } = next(&mut rx).await
+        result: Ok(ListPage {
+            items,
+            more,
+            skipped,
+        }),
+        ..
+    } = ask(&commands, &mut rx, 1, Job::LoadPage).await
     else {
         panic!("a page");
     };
@@ -64,13 +79,14 @@ async fn the_worker_browses_an_archive_offline() {
     ));
     assert_eq!(items[0].process_id.as_deref(), Some(id.as_str()));
 
-    commands
-        .send(Command::FetchResult {
-            process_id: id.clone(),
-            refresh: false,
-        })
-        .unwrap();
-    let Message::Result { result, .. } = next(&mut rx).await else {
+    let job = Job::FetchResult {
+        process_id: id.clone(),
+        refresh: false,
+    };
+    let Message::Result {
+        result: Ok(result), ..
+    } = ask(&commands, &mut rx, 2, job).await
+    else {
         panic!("a result");
     };
     assert_eq!(result.validations.len(), expected.validations.len());
@@ -82,13 +98,15 @@ async fn the_worker_browses_an_archive_offline() {
         .find(|v| !v.images.is_empty())
         .unwrap();
     let vid = v.validation_id.clone().unwrap();
-    commands
-        .send(Command::FetchDetails {
-            process_id: id.clone(),
-            validation_id: vid.clone(),
-        })
-        .unwrap();
-    let Message::Details { details, .. } = next(&mut rx).await else {
+    let job = Job::FetchDetails {
+        process_id: id.clone(),
+        validation_id: vid.clone(),
+    };
+    let Message::Details {
+        result: Ok(details),
+        ..
+    } = ask(&commands, &mut rx, 3, job).await
+    else {
         panic!("details");
     };
     transcript.push(format!("details: {}", details.validation.type_name()));
@@ -102,13 +120,14 @@ async fn the_worker_browses_an_archive_offline() {
         link: v.images[0].clone(),
         validation_type: v.type_name().to_owned(),
     };
-    commands
-        .send(Command::FetchImage {
-            request: request.clone(),
-            area: (40, 20),
-        })
-        .unwrap();
-    let Message::Image { image, .. } = next(&mut rx).await else {
+    let job = Job::FetchImage {
+        request: request.clone(),
+        area: (40, 20),
+    };
+    let Message::Image {
+        result: Ok(image), ..
+    } = ask(&commands, &mut rx, 4, job).await
+    else {
         panic!("an image");
     };
     transcript.push(format!(
@@ -119,12 +138,10 @@ async fn the_worker_browses_an_archive_offline() {
         image.info.format
     ));
 
-    commands
-        .send(Command::Save {
-            requests: vec![request],
-        })
-        .unwrap();
-    let Message::Saved { path } = next(&mut rx).await else {
+    let Message::Saved {
+        result: Ok(path), ..
+    } = ask(&commands, &mut rx, 5, Job::Save { request }).await
+    else {
         panic!("saved");
     };
     transcript.push(format!(
@@ -132,13 +149,14 @@ async fn the_worker_browses_an_archive_offline() {
         path.strip_prefix(&downloads).unwrap().display()
     ));
 
-    commands
-        .send(Command::FetchResult {
-            process_id: "IDPnot0exported".into(),
-            refresh: false,
-        })
-        .unwrap();
-    let Message::ResultFailed { error, .. } = next(&mut rx).await else {
+    let job = Job::FetchResult {
+        process_id: "IDPnot0exported".into(),
+        refresh: false,
+    };
+    let Message::Result {
+        result: Err(error), ..
+    } = ask(&commands, &mut rx, 6, job).await
+    else {
         panic!("a failure");
     };
     transcript.push(format!("missing: {error}"));

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use truora_tui::api::model::Status;
-use truora_tui::app::review_msg::{ReviewNews, ReviewRequest, ReviewRequestId};
-use truora_tui::app::{Command, Message};
+use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
+use truora_tui::app::{Message, RequestId};
 use truora_tui::review::{Decision, EventKind, Verdict};
 use truora_tui::reviewdesk::{Desk, DeskOptions};
 
@@ -28,13 +28,7 @@ fn next(rx: &mut UnboundedReceiver<Message>) -> ReviewNews {
 }
 
 fn ask(desk: &Desk, id: u64, request: ReviewRequest) {
-    assert!(
-        desk.send(Command::Review {
-            id: ReviewRequestId(id),
-            request,
-        })
-        .is_none()
-    );
+    desk.ask(RequestId(id), request);
 }
 
 fn fail(process: &str) -> ReviewRequest {
@@ -73,7 +67,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     let ReviewNews::Answer { id, result } = next(&mut ana_rx) else {
         panic!("an answer");
     };
-    assert_eq!(id, ReviewRequestId(1));
+    assert_eq!(id, RequestId(1));
     let event = result.expect("recorded").expect("an event");
     assert_eq!(event.reviewer, "ana");
     ask(
@@ -86,7 +80,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     assert!(matches!(
         next(&mut ana_rx),
         ReviewNews::Answer {
-            id: ReviewRequestId(2),
+            id: RequestId(2),
             result: Ok(None)
         }
     ));
@@ -259,7 +253,7 @@ fn a_store_that_cannot_be_opened_fails_and_still_answers_every_request() {
     assert!(matches!(
         next(&mut rx),
         ReviewNews::Answer {
-            id: ReviewRequestId(7),
+            id: RequestId(7),
             result: Err(_)
         }
     ));

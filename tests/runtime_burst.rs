@@ -2,9 +2,16 @@
 
 mod app_support;
 
-use app_support::{key, loaded, summary};
-use truora_tui::app::Command;
+use app_support::{fetches, key, loaded, summary};
+use truora_tui::app::{Command, Job, Message, Request, RequestId};
 use truora_tui::tui::coalesce;
+
+fn request(id: u64, job: Job) -> Command {
+    Command::Request(Request {
+        id: RequestId(id),
+        job,
+    })
+}
 
 #[test]
 fn holding_j_over_1000_processes_fetches_only_the_last_selection() {
@@ -25,43 +32,58 @@ fn holding_j_over_1000_processes_fetches_only_the_last_selection() {
     for _ in 0..1_000 {
         burst.extend(app.handle_key(key("j")));
     }
-    let fetches_asked = burst
-        .iter()
-        .filter(|c| matches!(c, Command::FetchResult { .. }))
-        .count();
+    let fetches_asked = fetches(&burst).len();
     assert!(
         fetches_asked >= 1_000,
         "each move asks for its process ({fetches_asked})"
     );
-    let sent = coalesce(burst);
-    let fetches: Vec<_> = sent
-        .iter()
-        .filter_map(|c| match c {
-            Command::FetchResult { process_id, .. } => Some(process_id.clone()),
-            _ => None,
-        })
-        .collect();
+    let (sent, dropped) = coalesce(burst);
+    let sent_fetches = fetches(&sent);
     let selected = app.list().selected().and_then(|r| r.process_id.clone());
-    assert_eq!(fetches.len(), 1);
-    assert_eq!(Some(fetches[0].clone()), selected);
+    assert_eq!(sent_fetches.len(), 1);
+    assert_eq!(Some(sent_fetches[0].to_owned()), selected);
+    // Every dropped request still gets its answer: the runtime answers it cancelled, and the
+    // app, whose selection moved on, asks nothing more.
+    assert_eq!(dropped.len(), fetches_asked - 1);
+    let waiting_before = app.pending_requests().count();
+    for id in dropped {
+        assert!(app.handle_message(Message::Cancelled { id }).is_empty());
+    }
+    assert_eq!(
+        app.pending_requests().count(),
+        waiting_before - (fetches_asked - 1)
+    );
+    assert_eq!(app.status().in_flight, app.pending_requests().count());
 }
 
 #[test]
 fn coalescing_keeps_every_other_command_in_order() {
-    let fetch = |id: &str| Command::FetchResult {
-        process_id: id.into(),
-        refresh: false,
+    let fetch = |n: u64, id: &str| {
+        request(
+            n,
+            Job::FetchResult {
+                process_id: id.into(),
+                refresh: false,
+            },
+        )
     };
     let out = coalesce(vec![
-        fetch("a"),
-        Command::LoadPage,
-        fetch("b"),
+        fetch(1, "a"),
+        request(2, Job::LoadPage),
+        fetch(3, "b"),
         Command::Copy("x".into()),
-        fetch("c"),
+        fetch(4, "c"),
     ]);
     assert_eq!(
         out,
-        vec![Command::LoadPage, Command::Copy("x".into()), fetch("c")]
+        (
+            vec![
+                request(2, Job::LoadPage),
+                Command::Copy("x".into()),
+                fetch(4, "c")
+            ],
+            vec![RequestId(1), RequestId(3)]
+        )
     );
 }
 
@@ -69,7 +91,7 @@ fn coalescing_keeps_every_other_command_in_order() {
 fn a_resize_burst_asks_for_each_image_once_at_the_last_size() {
     use truora_tui::api::model::{ImageKind, ImageLink};
     use truora_tui::app::{ImageKey, ImageRequest};
-    let request = |field: &str| ImageRequest {
+    let image = |field: &str| ImageRequest {
         key: ImageKey {
             process_id: "IDP1".into(),
             validation_id: "VLD1".into(),
@@ -83,23 +105,31 @@ fn a_resize_burst_asks_for_each_image_once_at_the_last_size() {
         },
         validation_type: "document-validation".into(),
     };
-    let fetch = |field: &str, area: (u16, u16)| Command::FetchImage {
-        request: request(field),
-        area,
+    let fetch = |n: u64, field: &str, area: (u16, u16)| {
+        request(
+            n,
+            Job::FetchImage {
+                request: image(field),
+                area,
+            },
+        )
     };
     let burst = vec![
-        fetch("front_image", (40, 20)),
-        fetch("face_photo", (40, 20)),
-        fetch("front_image", (41, 20)),
-        Command::LoadPage,
-        fetch("front_image", (42, 21)),
+        fetch(1, "front_image", (40, 20)),
+        fetch(2, "face_photo", (40, 20)),
+        fetch(3, "front_image", (41, 20)),
+        request(4, Job::LoadPage),
+        fetch(5, "front_image", (42, 21)),
     ];
     assert_eq!(
         coalesce(burst),
-        vec![
-            fetch("face_photo", (40, 20)),
-            Command::LoadPage,
-            fetch("front_image", (42, 21))
-        ]
+        (
+            vec![
+                fetch(2, "face_photo", (40, 20)),
+                request(4, Job::LoadPage),
+                fetch(5, "front_image", (42, 21))
+            ],
+            vec![RequestId(1), RequestId(3)]
+        )
     );
 }

@@ -96,7 +96,7 @@ fn the_note_editor() {
 fn the_tree_shows_the_decision_history() {
     let (mut app, _) = decided(140, 40);
     press(&mut app, "g");
-    app.handle_message(result_message("IDP00", rich("IDP00")));
+    app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
     // The review group is the second root, after the process.
     press(&mut app, "tab E g j enter");
     insta::assert_snapshot!(screen(&app, 140, 40));

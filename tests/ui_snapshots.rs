@@ -15,7 +15,9 @@ use ratatui_image::picker::Picker;
 use truora_tui::api::model::ImageKind;
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::{ImageState, preview_request};
-use truora_tui::app::{App, AppOptions, Command, ImageInfo, Message, RenderedImage, ResultView};
+use truora_tui::app::{
+    App, AppOptions, Command, ImageInfo, Job, ListPage, Message, RenderedImage, ResultView,
+};
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
@@ -36,17 +38,32 @@ fn full(width: u16, height: u16) -> (App, Vec<Command>) {
         "CO",
     );
     let (mut app, _) = loaded(rows, width, height);
-    let cmds = app.handle_message(result_message("IDP1", rich("IDP1")));
+    let cmds = app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
     (app, cmds)
 }
 
 fn image_asks(cmds: &[Command]) -> Vec<(truora_tui::app::ImageKey, (u16, u16))> {
     cmds.iter()
-        .filter_map(|c| match c {
-            Command::FetchImage { request, area } => Some((request.key.clone(), *area)),
+        .filter_map(|c| match c.job() {
+            Some(Job::FetchImage { request, area }) => Some((request.key.clone(), *area)),
             _ => None,
         })
         .collect()
+}
+
+/// The answer to the app's pending request for `key` at `area`.
+fn image_answer(
+    app: &App,
+    key: &truora_tui::app::ImageKey,
+    area: (u16, u16),
+    result: Result<Arc<truora_tui::app::RenderedImage>, String>,
+) -> Message {
+    let id = asked(
+        app,
+        "the image",
+        |j| matches!(j, Job::FetchImage { request, area: a } if request.key == *key && *a == area),
+    );
+    Message::Image { id, result }
 }
 
 /// A real half-block encoding of a small two-colour picture.
@@ -96,8 +113,9 @@ fn list_empty() {
 fn list_error() {
     let mut app = app();
     app.start();
-    app.handle_message(Message::PageFailed {
-        error: not_found("process list"),
+    app.handle_message(Message::Page {
+        id: asked(&app, "a page", |j| *j == Job::LoadPage),
+        result: Err(not_found("process list")),
     });
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
@@ -111,9 +129,12 @@ fn list_and_result_loading_with_more_pages() {
         height: 30,
     });
     app.handle_message(Message::Page {
-        items: ten(),
-        more: true,
-        skipped: 2,
+        id: asked(&app, "a page", |j| *j == Job::LoadPage),
+        result: Ok(ListPage {
+            items: ten(),
+            more: true,
+            skipped: 2,
+        }),
     });
     insta::assert_snapshot!(screen(&app, 120, 30));
 }
@@ -121,10 +142,11 @@ fn list_and_result_loading_with_more_pages() {
 #[test]
 fn result_error() {
     let (mut app, _) = loaded(ten(), 100, 24);
-    app.handle_message(Message::ResultFailed {
-        process_id: "IDP00".into(),
-        error: not_found("process IDP00 result"),
-    });
+    app.handle_message(result_failed(
+        &app,
+        "IDP00",
+        not_found("process IDP00 result"),
+    ));
     insta::assert_snapshot!(screen(&app, 100, 24));
 }
 
@@ -138,12 +160,12 @@ fn full_80x24() {
 fn full_wide_with_image_info_and_filter_input() {
     let (mut app, cmds) = full(160, 40);
     let (key, area) = image_asks(&cmds).remove(0);
-    app.handle_message(Message::Image {
-        key,
+    app.handle_message(image_answer(
+        &app,
+        &key,
         area,
-        image: info_only(ImageKind::DocumentFront),
-    });
-    app.handle_message(Message::Busy { in_flight: 2 });
+        Ok(info_only(ImageKind::DocumentFront)),
+    ));
     press(&mut app, "/ c o");
     insta::assert_snapshot!(screen(&app, 160, 40));
 }
@@ -152,22 +174,17 @@ fn full_wide_with_image_info_and_filter_input() {
 fn preview_with_a_halfblocks_image() {
     let (mut app, cmds) = full(120, 40);
     let (key, area) = image_asks(&cmds).remove(0);
-    app.handle_message(Message::Image {
-        key,
-        area,
-        image: halfblocks(ImageKind::DocumentFront, area),
-    });
+    let image = halfblocks(ImageKind::DocumentFront, area);
+    app.handle_message(image_answer(&app, &key, area, Ok(image)));
     insta::assert_snapshot!(screen(&app, 120, 40));
 }
 
 #[test]
 fn preview_error() {
     let (mut app, cmds) = full(120, 30);
-    let (key, _) = image_asks(&cmds).remove(0);
-    app.handle_message(Message::ImageFailed {
-        key,
-        error: "the image link has expired (links last 15 minutes)".into(),
-    });
+    let (key, area) = image_asks(&cmds).remove(0);
+    let error = "the image link has expired (links last 15 minutes)".to_owned();
+    app.handle_message(image_answer(&app, &key, area, Err(error)));
     insta::assert_snapshot!(screen(&app, 120, 30));
 }
 
@@ -195,18 +212,16 @@ fn images_off_shows_the_info_only() {
         width: 100,
         height: 30,
     });
-    app.handle_message(Message::Page {
-        items: vec![summary("IDP1", "failure", "2024-03-20T10:00:00Z", "", "CO")],
-        more: false,
-        skipped: 0,
-    });
-    let cmds = app.handle_message(result_message("IDP1", rich("IDP1")));
+    let row = summary("IDP1", "failure", "2024-03-20T10:00:00Z", "", "CO");
+    app.handle_message(page_message(&app, vec![row], false));
+    let cmds = app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
     let (key, area) = image_asks(&cmds).remove(0);
-    app.handle_message(Message::Image {
-        key,
+    app.handle_message(image_answer(
+        &app,
+        &key,
         area,
-        image: info_only(ImageKind::DocumentFront),
-    });
+        Ok(info_only(ImageKind::DocumentFront)),
+    ));
     insta::assert_snapshot!(screen(&app, 100, 30));
 }
 
@@ -231,11 +246,12 @@ fn compare_view() {
     let asks = image_asks(&cmds);
     assert_eq!(asks.len(), 2);
     let (key, area) = asks[1].clone();
-    app.handle_message(Message::Image {
-        key,
+    app.handle_message(image_answer(
+        &app,
+        &key,
         area,
-        image: info_only(ImageKind::FacePhoto),
-    });
+        Ok(info_only(ImageKind::FacePhoto)),
+    ));
     insta::assert_snapshot!(screen(&app, 120, 30));
 }
 
@@ -248,7 +264,7 @@ fn too_small() {
 #[test]
 fn seed_tree_expanded() {
     let (mut app, _) = loaded(vec![summary("some text", "failure", "", "", "CO")], 120, 50);
-    app.handle_message(result_message("some text", seed()));
+    app.handle_message(result_message(&app, "some text", seed()));
     press(&mut app, "tab e g");
     insta::assert_snapshot!(screen(&app, 120, 50));
 }
@@ -273,12 +289,8 @@ fn no_color_means_no_foreground_colours() {
     };
     let mut app = App::new(opts);
     app.start();
-    app.handle_message(Message::Page {
-        items: ten(),
-        more: false,
-        skipped: 0,
-    });
-    app.handle_message(result_message("IDP00", rich("IDP00")));
+    app.handle_message(page_message(&app, ten(), false));
+    app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     terminal
         .draw(|f| truora_tui::ui::draw(&app, f))
@@ -359,8 +371,12 @@ fn hostile_server_text_is_sanitised() {
                 "document_validations": {evil: [{"validation_name": evil, "result": evil, "message": evil}]}}}]
     });
     let result = truora_tui::api::model::ProcessResult::from_value(result).expect("object");
-    app.handle_message(result_message(&id, Arc::new(result)));
-    app.handle_message(Message::SaveFailed { error: evil.into() });
+    app.handle_message(result_message(&app, &id, Arc::new(result)));
+    press(&mut app, "s");
+    app.handle_message(Message::Saved {
+        id: asked(&app, "a save", |j| matches!(j, Job::Save { .. })),
+        result: Err(evil.into()),
+    });
     let mut checked = 0;
     let mut check = |app: &App, step: &str| {
         let strings = app_strings(app);
@@ -389,9 +405,14 @@ fn hostile_server_text_is_sanitised() {
         _ => None,
     }
     .expect("the document front is previewed");
-    app.handle_message(Message::ImageFailed {
-        key,
-        error: evil.into(),
+    let image_id = asked(
+        &app,
+        "the preview",
+        |j| matches!(j, Job::FetchImage { request, .. } if request.key == key),
+    );
+    app.handle_message(Message::Image {
+        id: image_id,
+        result: Err(evil.into()),
     });
     check(&app, "image failed");
     assert!(
@@ -432,21 +453,29 @@ fn hostile_server_text_is_sanitised() {
             "result": "invalid", "message": evil}]}}
     });
     let details = truora_tui::api::model::ValidationDetails::from_value(details).expect("details");
+    press(&mut app, "tab e g");
+    let mut guard = 0;
+    while cursor_id(&app).as_deref() != Some("v0/d") && guard < 200 {
+        press(&mut app, "j");
+        guard += 1;
+    }
+    let details_asked =
+        |app: &App| asked(app, "details", |j| matches!(j, Job::FetchDetails { .. }));
+    press(&mut app, "l");
     app.handle_message(Message::Details {
-        validation_id: evil.into(),
-        details: Arc::new(details),
-    });
-    press(&mut app, "tab e");
-    check(&app, "details");
-    app.handle_message(Message::DetailsFailed {
-        validation_id: evil.into(),
-        error: not_found(evil),
+        id: details_asked(&app),
+        result: Err(not_found(evil)),
     });
     check(&app, "details failed");
-    app.handle_message(Message::ResultFailed {
-        process_id: id.clone(),
-        error: not_found(evil),
+    press(&mut app, "h l");
+    app.handle_message(Message::Details {
+        id: details_asked(&app),
+        result: Ok(Arc::new(details)),
     });
+    press(&mut app, "e");
+    check(&app, "details");
+    press(&mut app, "r");
+    app.handle_message(result_failed(&app, &id, not_found(evil)));
     check(&app, "result failed");
     assert!(checked > 100, "{checked} strings checked");
 }

@@ -1,13 +1,14 @@
-//! The fetch worker against the demo server: results, newest-selection-wins, transparent refresh
-//! of expired image links, and saving.
+//! The fetch worker against the demo server: one answer per request (aborted ones included),
+//! newest-selection-wins, refresh, transparent refresh of expired image links, and saving.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ratatui_image::picker::Picker;
 use tokio::sync::mpsc;
 use truora_tui::api::model::ProcessResult;
 use truora_tui::api::{Client, ClientOptions};
-use truora_tui::app::{Command, ImageKey, ImageRequest, Message};
+use truora_tui::app::{ImageKey, ImageRequest, Job, Message, Request, RequestId};
 use truora_tui::config::ApiKey;
 use truora_tui::demo::{DEMO_API_KEY, DemoHost, DemoOptions, DemoServer};
 use truora_tui::source::Source;
@@ -15,9 +16,10 @@ use truora_tui::worker::{self, WorkerOptions};
 
 struct Rig {
     server: DemoServer,
-    commands: mpsc::UnboundedSender<Command>,
+    commands: mpsc::UnboundedSender<Request>,
     messages: mpsc::UnboundedReceiver<Message>,
     downloads: tempfile::TempDir,
+    next_id: u64,
 }
 
 async fn rig(opts: DemoOptions) -> Rig {
@@ -43,25 +45,73 @@ async fn rig(opts: DemoOptions) -> Rig {
         commands,
         messages,
         downloads,
+        next_id: 0,
     }
 }
 
 impl Rig {
-    /// The next message that is not a `Busy` report; fails the test after 20 s of silence.
+    /// The next message; fails the test after 20 s of silence (a deadline, not a timing).
     async fn next(&mut self) -> Message {
+        tokio::time::timeout(Duration::from_secs(20), self.messages.recv())
+            .await
+            .expect("the worker answers")
+            .expect("the worker is alive")
+    }
+
+    /// Sends a job under a fresh id.
+    fn send(&mut self, job: Job) -> RequestId {
+        self.next_id += 1;
+        let id = RequestId(self.next_id);
+        self.commands
+            .send(Request { id, job })
+            .expect("worker alive");
+        id
+    }
+
+    /// Sends a job and returns its answer, with any news that came before it.
+    async fn ask(&mut self, job: Job) -> (Message, Vec<Message>) {
+        let id = self.send(job);
+        let mut news = Vec::new();
         loop {
-            let msg = tokio::time::timeout(Duration::from_secs(20), self.messages.recv())
-                .await
-                .expect("the worker answers")
-                .expect("the worker is alive");
-            if !matches!(msg, Message::Busy { .. }) {
-                return msg;
+            let message = self.next().await;
+            match message.answers() {
+                Some(answered) if answered == id => return (message, news),
+                Some(other) => panic!("an answer for {other} while waiting for {id}: {message:?}"),
+                None => news.push(message),
             }
         }
     }
 
-    fn send(&self, c: Command) {
-        self.commands.send(c).expect("worker alive");
+    /// Collects messages until every id in `ids` has an answer; fails on an answer for an id
+    /// not asked or answered before.
+    async fn answers_to(
+        &mut self,
+        ids: &[RequestId],
+    ) -> (BTreeMap<RequestId, Message>, Vec<Message>) {
+        let mut answers = BTreeMap::new();
+        let mut news = Vec::new();
+        while answers.len() < ids.len() {
+            let message = self.next().await;
+            let Some(id) = message.answers() else {
+                news.push(message);
+                continue;
+            };
+            assert!(
+                ids.contains(&id),
+                "an answer for {id}, never asked: {message:?}"
+            );
+            if let Some(first) = answers.insert(id, message) {
+                panic!("{id} answered twice; first {first:?}");
+            }
+        }
+        (answers, news)
+    }
+}
+
+fn fetch(process_id: &str) -> Job {
+    Job::FetchResult {
+        process_id: process_id.into(),
+        refresh: false,
     }
 }
 
@@ -74,14 +124,24 @@ fn result_requests(server: &DemoServer) -> Vec<String> {
         .collect()
 }
 
+fn image_requests(server: &DemoServer) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.host == DemoHost::Images)
+        .count()
+}
+
 /// A process with a picture, and a request for its first one.
 async fn picture_request(rig: &mut Rig) -> (ProcessResult, ImageRequest) {
     for id in rig.server.process_ids() {
-        rig.send(Command::FetchResult {
-            process_id: id.clone(),
-            refresh: false,
-        });
-        let Message::Result { result, .. } = rig.next().await else {
+        let (
+            Message::Result {
+                result: Ok(result), ..
+            },
+            _,
+        ) = rig.ask(fetch(&id)).await
+        else {
             panic!("expected a result");
         };
         for v in &result.validations {
@@ -112,54 +172,45 @@ async fn pages_then_results() {
         ..DemoOptions::default()
     })
     .await;
-    rig.send(Command::LoadPage);
-    let Message::Page { items, more, .. } = rig.next().await else {
+    let (
+        Message::Page {
+            result: Ok(page), ..
+        },
+        _,
+    ) = rig.ask(Job::LoadPage).await
+    else {
         panic!("expected a page");
     };
-    assert_eq!(items.len(), 100);
-    assert!(more);
-    let id = items[3].process_id.clone().unwrap();
-    rig.send(Command::FetchResult {
-        process_id: id.clone(),
-        refresh: false,
-    });
-    match rig.next().await {
-        Message::Result { process_id, result } => {
-            assert_eq!(process_id, id);
+    assert_eq!(page.items.len(), 100);
+    assert!(page.more);
+    let id = page.items[3].process_id.clone().unwrap();
+    match rig.ask(fetch(&id)).await.0 {
+        Message::Result {
+            result: Ok(result), ..
+        } => {
             assert_eq!(result.process_id.as_deref(), Some(id.as_str()));
         }
         other => panic!("unexpected {other:?}"),
     }
 }
 
-/// Every message until the worker reports it is idle (`Busy { in_flight: 0 }`).
-async fn until_idle(rig: &mut Rig) -> Vec<Message> {
-    let mut seen = Vec::new();
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(20), rig.messages.recv())
-            .await
-            .expect("the worker answers")
-            .expect("the worker is alive");
-        match msg {
-            Message::Busy { in_flight: 0 } => return seen,
-            Message::Busy { .. } => {}
-            other => seen.push(other),
-        }
-    }
-}
-
-fn results_in(messages: &[Message]) -> Vec<String> {
-    messages
+/// The ids whose answer is an Ok result, and those answered cancelled.
+fn outcomes(answers: &BTreeMap<RequestId, Message>) -> (Vec<RequestId>, Vec<RequestId>) {
+    let done = answers
         .iter()
-        .filter_map(|m| match m {
-            Message::Result { process_id, .. } => Some(process_id.clone()),
-            _ => None,
-        })
-        .collect()
+        .filter(|(_, m)| matches!(m, Message::Result { result: Ok(_), .. }))
+        .map(|(id, _)| *id)
+        .collect();
+    let cancelled = answers
+        .iter()
+        .filter(|(_, m)| matches!(m, Message::Cancelled { .. }))
+        .map(|(id, _)| *id)
+        .collect();
+    (done, cancelled)
 }
 
 #[tokio::test]
-async fn the_newest_selection_wins() {
+async fn the_newest_selection_wins_and_the_others_are_answered_cancelled() {
     // Slow answers: every fetch is still on the wire when the next selection arrives.
     let mut rig = rig(DemoOptions {
         latency: Duration::from_millis(400),
@@ -167,16 +218,19 @@ async fn the_newest_selection_wins() {
     })
     .await;
     let ids = rig.server.process_ids();
-    for id in ids.iter().take(30) {
-        rig.send(Command::FetchResult {
-            process_id: id.clone(),
-            refresh: false,
-        });
-    }
-    // Until the worker is idle, the only result delivered is the last selection's: the 29
-    // left behind were aborted.
-    let messages = until_idle(&mut rig).await;
-    assert_eq!(results_in(&messages), [ids[29].clone()]);
+    let asked: Vec<_> = ids.iter().take(30).map(|id| rig.send(fetch(id))).collect();
+    let (answers, _) = rig.answers_to(&asked).await;
+    let (done, cancelled) = outcomes(&answers);
+    assert_eq!(
+        done,
+        [asked[29]],
+        "only the last selection's result is delivered"
+    );
+    assert_eq!(
+        cancelled,
+        asked[..29],
+        "the 29 left behind were aborted and said so"
+    );
 }
 
 #[tokio::test]
@@ -187,35 +241,167 @@ async fn going_back_to_a_process_whose_fetch_was_aborted_fetches_it_again() {
     })
     .await;
     let ids = rig.server.process_ids();
-    for id in [&ids[0], &ids[1], &ids[0]] {
-        rig.send(Command::FetchResult {
-            process_id: id.clone(),
-            refresh: false,
-        });
-    }
-    let messages = until_idle(&mut rig).await;
-    assert_eq!(results_in(&messages), [ids[0].clone()]);
+    let asked: Vec<_> = [&ids[0], &ids[1], &ids[0]]
+        .into_iter()
+        .map(|id| rig.send(fetch(id)))
+        .collect();
+    let (answers, _) = rig.answers_to(&asked).await;
+    assert_eq!(
+        outcomes(&answers),
+        (vec![asked[2]], vec![asked[0], asked[1]])
+    );
 }
 
+#[tokio::test]
+async fn every_request_gets_exactly_one_answer_even_when_aborted() {
+    // Overlapping work of every kind: selections that abort each other with their images in
+    // flight, the same request twice, details and saves that no selection aborts, pages.
+    let mut rig = rig(DemoOptions {
+        latency: Duration::from_millis(200),
+        ..DemoOptions::default()
+    })
+    .await;
+    let (_, picture) = picture_request(&mut rig).await;
+    let ids = rig.server.process_ids();
+    let image = |area| Job::FetchImage {
+        request: picture.clone(),
+        area,
+    };
+    let mut asked = vec![
+        rig.send(Job::LoadPage),
+        rig.send(image((40, 20))),
+        rig.send(image((40, 20))), // the same request: waits on the first, answered too
+        rig.send(image((30, 10))),
+        rig.send(Job::Save {
+            request: picture.clone(),
+        }),
+    ];
+    for id in ids.iter().skip(1).take(6) {
+        asked.push(rig.send(fetch(id))); // each aborts the one before, and the images above
+        asked.push(rig.send(fetch(id))); // twice: joins the running fetch
+    }
+    asked.push(rig.send(Job::FetchDetails {
+        process_id: picture.key.process_id.clone(),
+        validation_id: picture.key.validation_id.clone(),
+    }));
+    asked.push(rig.send(Job::LoadPage));
+    let (answers, _) = rig.answers_to(&asked).await;
+    assert_eq!(answers.len(), asked.len());
+    let cancelled = answers
+        .values()
+        .filter(|m| matches!(m, Message::Cancelled { .. }))
+        .count();
+    assert!(
+        cancelled >= 10,
+        "5 superseded selections asked twice each: {answers:#?}"
+    );
+    // The last selection's two requests share one fetch and both get its result.
+    let last = &asked[asked.len() - 4..asked.len() - 2];
+    for id in last {
+        assert!(
+            matches!(answers[id], Message::Result { result: Ok(_), .. }),
+            "{:?}",
+            answers[id]
+        );
+    }
+    assert!(
+        matches!(answers[&asked[4]], Message::Saved { result: Ok(_), .. }),
+        "saves are never aborted"
+    );
+    // Nothing else is owed: a last request's answer is the very next answer.
+    let marker = rig.send(Job::LoadPage);
+    loop {
+        let message = rig.next().await;
+        match message.answers() {
+            Some(id) => {
+                assert_eq!(id, marker, "a second answer: {message:?}");
+                break;
+            }
+            None => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_fetches_the_result_and_the_images_anew() {
+    let mut rig = rig(DemoOptions::default()).await;
+    let (_, request) = picture_request(&mut rig).await;
+    let process_id = request.key.process_id.clone();
+    let image = |area| Job::FetchImage {
+        request: request.clone(),
+        area,
+    };
+    rig.server.clear_requests();
+    let (answer, _) = rig.ask(image((40, 20))).await;
+    assert!(
+        matches!(answer, Message::Image { result: Ok(_), .. }),
+        "{answer:?}"
+    );
+    let (answer, _) = rig.ask(image((20, 10))).await;
+    assert!(
+        matches!(answer, Message::Image { result: Ok(_), .. }),
+        "{answer:?}"
+    );
+    assert_eq!(
+        image_requests(&rig.server),
+        1,
+        "the second size is encoded from cached bytes"
+    );
+
+    let (answer, _) = rig.ask(fetch(&process_id)).await;
+    assert!(matches!(answer, Message::Result { result: Ok(_), .. }));
+    assert_eq!(
+        result_requests(&rig.server).len(),
+        1,
+        "results are never cached by the worker"
+    );
+    let (answer, _) = rig.ask(image((40, 20))).await;
+    assert!(matches!(answer, Message::Image { result: Ok(_), .. }));
+    assert_eq!(
+        image_requests(&rig.server),
+        1,
+        "a plain fetch keeps the bytes"
+    );
+
+    let (answer, _) = rig
+        .ask(Job::FetchResult {
+            process_id: process_id.clone(),
+            refresh: true,
+        })
+        .await;
+    assert!(matches!(answer, Message::Result { result: Ok(_), .. }));
+    assert_eq!(result_requests(&rig.server).len(), 2);
+    let (answer, _) = rig.ask(image((40, 20))).await;
+    assert!(matches!(answer, Message::Image { result: Ok(_), .. }));
+    assert_eq!(
+        image_requests(&rig.server),
+        2,
+        "after a refresh the image is downloaded again"
+    );
+}
 #[tokio::test]
 async fn an_expired_link_is_refreshed_without_the_user_noticing() {
     let mut rig = rig(DemoOptions::default()).await;
     let (_, request) = picture_request(&mut rig).await;
     rig.server.advance_clock(Duration::from_secs(3600));
     rig.server.clear_requests();
-    rig.send(Command::FetchImage {
-        request: request.clone(),
-        area: (40, 20),
-    });
-    match rig.next().await {
-        // The refresh re-fetched the result and tells the app about the fresh links.
-        Message::Result { process_id, .. } => assert_eq!(process_id, request.key.process_id),
+    let (answer, news) = rig
+        .ask(Job::FetchImage {
+            request: request.clone(),
+            area: (40, 20),
+        })
+        .await;
+    // The refresh re-fetched the result and tells the app about the fresh links.
+    match news.as_slice() {
+        [Message::FreshResult { process_id, .. }] => {
+            assert_eq!(*process_id, request.key.process_id)
+        }
         other => panic!("unexpected {other:?}"),
     }
-    match rig.next().await {
-        Message::Image { key, area, image } => {
-            assert_eq!(key, request.key);
-            assert_eq!(area, (40, 20));
+    match answer {
+        Message::Image {
+            result: Ok(image), ..
+        } => {
             assert!(image.protocol.is_some());
             assert!(image.info.width > 0 && image.info.bytes > 0);
         }
@@ -239,16 +425,20 @@ async fn an_expired_link_is_refreshed_without_the_user_noticing() {
 async fn save_writes_private_files_and_reports_where() {
     let mut rig = rig(DemoOptions::default()).await;
     let (_, request) = picture_request(&mut rig).await;
-    rig.send(Command::Save {
-        requests: vec![request.clone(), request.clone()],
-    });
-    let mut paths = Vec::new();
-    for _ in 0..2 {
-        match rig.next().await {
-            Message::Saved { path } => paths.push(path),
+    let save = || Job::Save {
+        request: request.clone(),
+    };
+    let asked = [rig.send(save()), rig.send(save())];
+    let (answers, _) = rig.answers_to(&asked).await;
+    let paths: Vec<_> = asked
+        .iter()
+        .map(|id| match &answers[id] {
+            Message::Saved {
+                result: Ok(path), ..
+            } => path.clone(),
             other => panic!("unexpected {other:?}"),
-        }
-    }
+        })
+        .collect();
     let expected = rig
         .server
         .image_bytes(
@@ -291,11 +481,18 @@ async fn an_expired_link_from_the_details_is_re_signed_by_fetching_the_details_a
         let Some(vid) = v.validation_id.clone() else {
             continue;
         };
-        rig.send(Command::FetchDetails {
+        let job = Job::FetchDetails {
             process_id: result.process_id.clone().unwrap(),
             validation_id: vid,
-        });
-        let Message::Details { details, .. } = rig.next().await else {
+        };
+        let (
+            Message::Details {
+                result: Ok(details),
+                ..
+            },
+            _,
+        ) = rig.ask(job).await
+        else {
             panic!("expected details");
         };
         let in_result: Vec<_> = v.images.iter().map(|l| l.field.clone()).collect();
@@ -325,14 +522,21 @@ async fn an_expired_link_from_the_details_is_re_signed_by_fetching_the_details_a
         validation_type,
     };
     rig.server.advance_clock(Duration::from_secs(3600));
-    rig.send(Command::FetchImage {
-        request: request.clone(),
-        area: (30, 15),
-    });
-    assert!(matches!(rig.next().await, Message::Result { .. }));
-    assert!(matches!(rig.next().await, Message::Details { .. }));
-    match rig.next().await {
-        Message::Image { key, .. } => assert_eq!(key, request.key),
-        other => panic!("unexpected {other:?}"),
-    }
+    let (answer, news) = rig
+        .ask(Job::FetchImage {
+            request: request.clone(),
+            area: (30, 15),
+        })
+        .await;
+    assert!(
+        matches!(
+            news.as_slice(),
+            [Message::FreshResult { .. }, Message::FreshDetails { .. }]
+        ),
+        "{news:?}"
+    );
+    assert!(
+        matches!(answer, Message::Image { result: Ok(_), .. }),
+        "{answer:?}"
+    );
 }

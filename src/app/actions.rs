@@ -11,13 +11,13 @@ use super::{Action, App, Command, Focus, ResultView};
 impl App {
     pub(super) fn act(&mut self, action: Action, commands: &mut Vec<Command>) {
         match action {
-            Action::Quit if self.saves_outstanding > 0 && !self.quit_armed => {
+            Action::Quit if self.saves_running() > 0 && !self.quit_armed => {
                 // Quitting drops saves still running (nothing half-written is left, but the
                 // files would be missing): say so once.
                 self.quit_armed = true;
                 self.status.info(format!(
                     "{} file(s) still saving — press q again to quit anyway",
-                    self.saves_outstanding
+                    self.saves_running()
                 ));
             }
             Action::Quit => {
@@ -227,10 +227,11 @@ impl App {
             Some(_) => false,
         };
         if fetch {
-            commands.push(Command::FetchDetails {
+            let job = super::Job::FetchDetails {
                 process_id: process_id.clone(),
                 validation_id: validation_id.clone(),
-            });
+            };
+            self.requests.ask(job, commands);
             self.details
                 .insert(validation_id.clone(), DetailsState::Loading);
             self.rebuild_tree();
@@ -316,8 +317,9 @@ impl App {
         }
         self.status
             .info(format!("saving {} file(s)…", requests.len()));
-        self.saves_outstanding += requests.len();
-        commands.push(Command::Save { requests });
+        for request in requests {
+            self.requests.ask(super::Job::Save { request }, commands);
+        }
     }
 
     /// `y`: the validation id when the tree cursor is in a validation, else the process id.
@@ -343,18 +345,21 @@ impl App {
         if self.loading.error.take().is_some() {
             self.loading.loading = true;
             self.status.error = None;
-            commands.push(Command::LoadPage);
+            self.requests.ask(super::Job::LoadPage, commands);
             return;
         }
         let Some(id) = self.view.process_id().map(str::to_owned) else {
             return;
         };
         if let ResultView::Failed { .. } = self.view {
-            // A failed fetch is retried whether or not the source can refresh.
+            // A failed fetch is retried whether or not the source can refresh; a request still
+            // on its way (a refresh asked before) will do.
             self.view = ResultView::Loading {
                 process_id: id.clone(),
             };
-            self.ask_result(id, false, commands);
+            if !self.requests.asking_result(&id) {
+                self.ask_result(id, false, commands);
+            }
             return;
         }
         if !self.opts.can_refresh {
@@ -362,7 +367,9 @@ impl App {
                 .info("refresh is not available offline (this is an archive)");
             return;
         }
-        self.images.forget_errors(&id);
+        // Everything shown of the process is fetched anew: the result, then its images (the
+        // worker drops the bytes it holds for the process on a refresh).
+        self.images.forget_process(&id);
         self.status.info("refreshing…");
         self.ask_result(id, true, commands);
     }

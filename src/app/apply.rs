@@ -1,146 +1,187 @@
-//! Applying the worker's messages: each result lands in its cache and is shown only if it is
-//! for what is on screen now.
+//! Applying the worker's answers: each is matched by id to what the app asked, lands in its cache,
+//! and is shown only if it is for what is on screen now.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::message::{Job, ListPage};
 use super::tree::{NodeKind, Tree};
 use super::tree_build::DetailsState;
 use super::{App, Command, Message, ResultView};
-use crate::api::model::{ProcessResult, ProcessSummary};
+use crate::api::ApiError;
+use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use crate::sanitize::terminal_text;
-
-/// Re-asks for a result the worker dropped before the app gives up and says so.
-const MAX_REASKS: u8 = 3;
 
 impl App {
     pub(super) fn apply(&mut self, message: Message, commands: &mut Vec<Command>) {
-        match message {
-            Message::Page {
-                items,
-                more,
-                skipped,
-            } => {
-                self.list.push_page(items);
-                self.loading.skipped += skipped;
-                self.loading.loading = more;
+        let Some(id) = message.answers() else {
+            match message {
+                Message::FreshResult { process_id, result } => {
+                    self.result_arrived(process_id, result)
+                }
+                Message::FreshDetails {
+                    validation_id,
+                    details,
+                } => self.details_arrived(validation_id, Ok(details)),
+                Message::Resize { width, height } => self.size = (width, height),
+                Message::Review(news) => self.apply_review(news),
+                _ => {}
+            }
+            return;
+        };
+        let Some(job) = self.requests.answered(id) else {
+            // Not awaited: the runtime or the worker answered twice, or a test invented it.
+            tracing::debug!(%id, "dropping an answer nobody is waiting for");
+            return;
+        };
+        match (job, message) {
+            (Job::LoadPage, Message::Page { result, .. }) => self.page_arrived(result, commands),
+            (Job::FetchResult { process_id, .. }, Message::Result { result, .. }) => match result {
+                Ok(result) => self.result_arrived(process_id, result),
+                Err(error) => self.result_failed(process_id, &error.to_string()),
+            },
+            (Job::FetchDetails { validation_id, .. }, Message::Details { result, .. }) => {
+                self.details_arrived(validation_id, result.map_err(|e| e.to_string()));
+            }
+            (Job::FetchImage { request, area }, Message::Image { result, .. }) => match result {
+                Ok(image) => self.images.insert(request.key, area, image),
+                Err(error) => {
+                    self.images
+                        .failed(request.key, area, terminal_text(&error).into_owned())
+                }
+            },
+            (Job::Save { .. }, Message::Saved { result, .. }) => self.save_answered(result),
+            (Job::Prefetch { process_id }, Message::Result { result, .. }) => {
+                // A look-ahead that failed is simply not there; the advance fetches it again.
+                if let Ok(result) = result {
+                    self.result_arrived(process_id, result);
+                }
+            }
+            (
+                Job::Review(request),
+                Message::Review(super::review_msg::ReviewNews::Answer { result, .. }),
+            ) => {
+                self.review_answered(request, result);
+            }
+            (job, Message::Cancelled { .. }) => self.cancelled(job, commands),
+            (job, answer) => {
+                tracing::warn!(%id, ?job, ?answer, "an answer of the wrong kind; dropped");
+            }
+        }
+    }
+
+    fn page_arrived(&mut self, result: Result<ListPage, ApiError>, commands: &mut Vec<Command>) {
+        match result {
+            Ok(page) => {
+                self.list.push_page(page.items);
+                self.loading.skipped += page.skipped;
+                self.loading.loading = page.more;
                 self.loading.error = None;
-                if more {
-                    commands.push(Command::LoadPage);
+                if page.more {
+                    self.requests.ask(Job::LoadPage, commands);
                 }
             }
-            Message::PageFailed { error } => {
-                let text = format!("loading the list failed: {error} (r retries)");
-                self.loading.loading = false;
-                self.loading.error = Some(text.clone());
-                self.status.error(text);
-            }
-            Message::Result { process_id, result } => {
-                if self.result_pending.as_deref() == Some(process_id.as_str()) {
-                    self.result_pending = None;
-                    self.result_reasked = 0;
-                }
-                // A list of bare ids (or an ids file) gives rows with nothing but the id: the
-                // result fills them in, so the status filter, `n` and the sort can see them.
-                self.list
-                    .fill_missing(&process_id, &ProcessSummary::from_result(&result));
-                self.results.insert(process_id.clone(), result.clone());
-                self.review_result(&process_id);
-                if self.view.process_id() == Some(process_id.as_str()) {
-                    self.show_result(process_id, result);
-                }
-            }
-            Message::ResultFailed { process_id, error } => {
-                if self.result_pending.as_deref() == Some(process_id.as_str()) {
-                    self.result_pending = None;
-                    self.result_reasked = 0;
-                }
-                if self.view.process_id() == Some(process_id.as_str()) {
-                    let error = terminal_text(&error.to_string()).into_owned();
-                    self.status.error(error.clone());
-                    self.view = ResultView::Failed { process_id, error };
-                }
-            }
-            Message::Details {
-                validation_id,
-                details,
-            } => {
+            Err(error) => self.page_failed(format!("loading the list failed: {error} (r retries)")),
+        }
+    }
+
+    fn page_failed(&mut self, text: String) {
+        self.loading.loading = false;
+        self.loading.error = Some(text.clone());
+        self.status.error(text);
+    }
+
+    /// Keeps a result, and shows it if its process is on screen.
+    fn result_arrived(&mut self, process_id: String, result: Arc<ProcessResult>) {
+        // A list of bare ids (or an ids file) gives rows with nothing but the id: the result
+        // fills them in, so the status filter, `n` and the sort can see them.
+        self.list
+            .fill_missing(&process_id, &ProcessSummary::from_result(&result));
+        self.results.insert(process_id.clone(), result.clone());
+        self.review_result(&process_id);
+        if self.view.process_id() == Some(process_id.as_str()) {
+            self.show_result(process_id, result);
+        }
+    }
+
+    fn result_failed(&mut self, process_id: String, error: &str) {
+        if self.view.process_id() == Some(process_id.as_str()) {
+            let error = terminal_text(error).into_owned();
+            self.status.error(error.clone());
+            self.view = ResultView::Failed { process_id, error };
+        }
+    }
+
+    fn details_arrived(
+        &mut self,
+        validation_id: String,
+        result: Result<Arc<ValidationDetails>, String>,
+    ) {
+        match result {
+            Ok(details) => {
                 self.details
                     .insert(validation_id.clone(), DetailsState::Ready(details));
                 self.rebuild_tree();
                 self.open_details_failures(&validation_id);
             }
-            Message::DetailsFailed {
-                validation_id,
-                error,
-            } => {
-                let error = terminal_text(&error.to_string()).into_owned();
+            Err(error) => {
+                let error = terminal_text(&error).into_owned();
                 self.status.error(error.clone());
                 self.details
                     .insert(validation_id, DetailsState::Failed(error));
                 self.rebuild_tree();
             }
-            Message::Image { key, area, image } => self.images.insert(key, area, image),
-            Message::ImageFailed { key, error } => {
-                self.images.failed(key, terminal_text(&error).into_owned())
-            }
-            Message::Saved { path } => {
-                self.saves_outstanding = self.saves_outstanding.saturating_sub(1);
-                let more = match self.saves_outstanding {
-                    0 => String::new(),
-                    n => format!(" · {n} more saving"),
-                };
-                self.status.info(format!(
-                    "saved {}{more}",
-                    terminal_text(&path.to_string_lossy())
-                ));
-            }
-            Message::SaveFailed { error } => {
-                self.saves_outstanding = self.saves_outstanding.saturating_sub(1);
-                self.status.error(format!("save failed: {error}"));
-            }
-            Message::Busy { in_flight } => {
-                self.status.in_flight = in_flight;
-                if in_flight == 0 {
-                    self.images.nothing_in_flight();
-                    self.result_backstop(commands);
-                }
-            }
-            Message::Review(news) => self.apply_review(news),
-            Message::Resize { width, height } => self.size = (width, height),
         }
     }
 
-    /// The worker is idle, yet the result last asked for never came: its fetch was dropped (a
-    /// race in the worker). Asks again for the selected process if its result is still not
-    /// cached. A few fruitless re-asks in a row mean something is wrong: the tree says so
-    /// (`r` retries) rather than loading forever or asking in a loop.
-    fn result_backstop(&mut self, commands: &mut Vec<Command>) {
-        if self.result_pending.take().is_none() {
-            return;
-        }
-        let Some(id) = self.list.selected().and_then(|r| r.process_id.clone()) else {
-            return;
+    fn save_answered(&mut self, result: Result<PathBuf, String>) {
+        let more = match self.requests.saves() {
+            0 => String::new(),
+            n => format!(" · {n} more saving"),
         };
-        if self.results.contains(&id) {
-            return;
+        match result {
+            Ok(path) => self.status.info(format!(
+                "saved {}{more}",
+                terminal_text(&path.to_string_lossy())
+            )),
+            Err(error) => self
+                .status
+                .error(format!("save failed: {}{more}", terminal_text(&error))),
         }
-        if self.result_reasked >= MAX_REASKS {
-            let error = format!("no answer after {} requests", MAX_REASKS + 1);
-            self.status.error(error.clone());
-            if self.view.process_id() == Some(id.as_str()) {
-                self.view = ResultView::Failed {
-                    process_id: id,
-                    error,
-                };
+    }
+
+    /// The worker gave up on a job (a newer selection won, the runtime found it superseded, or
+    /// its task died). What is still wanted is asked again, once per cancelled answer: the
+    /// selected process's result here, images on screen by `reconcile`.
+    fn cancelled(&mut self, job: Job, commands: &mut Vec<Command>) {
+        match job {
+            Job::LoadPage => self.page_failed("loading the list stopped (r retries)".into()),
+            Job::FetchResult { process_id, .. } => {
+                let selected = self.list.selected().and_then(|r| r.process_id.as_deref());
+                if selected == Some(process_id.as_str())
+                    && !self.results.contains(&process_id)
+                    && !self.requests.asking_result(&process_id)
+                {
+                    self.ask_result(process_id, false, commands);
+                }
             }
-            return;
+            Job::FetchDetails { validation_id, .. } => {
+                if let Some(DetailsState::Loading) = self.details.peek(&validation_id) {
+                    self.details.remove(&validation_id);
+                    self.rebuild_tree();
+                    self.status
+                        .info("fetching the details stopped (enter retries)");
+                }
+            }
+            Job::FetchImage { request, area } => self.images.cancelled(&request.key, area),
+            Job::Prefetch { .. } => {}
+            Job::Review(request) => self.review_answered(request, Err("no answer".into())),
+            Job::Save { request } => self.save_answered(Err(format!(
+                "{} of process {} was not saved (the task stopped)",
+                request.link.kind.label(),
+                request.key.process_id
+            ))),
         }
-        self.result_reasked += 1;
-        self.result_pending = Some(id.clone());
-        commands.push(Command::FetchResult {
-            process_id: id,
-            refresh: false,
-        });
     }
 
     /// Shows a result for the selected process: a fresh tree, or the same tree with new data

@@ -3,8 +3,9 @@
 //! `App::update` turns an [`Action`](super::keymap::Action) or a [`Message`] into state changes and
 //! a list of [`Command`]s; the runtime hands commands to the worker (network, disk, decoding) or
 //! performs them on the terminal (clipboard, quit), and the worker's results come back as
-//! `Message`s. Results are plain data tagged with what they are for, so an answer for a process the
-//! user has already left is simply not shown.
+//! `Message`s. Every [`Request`] carries a [`RequestId`] and gets exactly one answer with that id
+//! (done, failed or cancelled), so the app knows what it asked and what came back: no guessing
+//! from counters. An answer whose id the app has let go of is dropped.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,45 +36,84 @@ pub struct ImageRequest {
 /// A cell area (columns, rows) an image is fitted into; images are encoded once per area.
 pub type CellSize = (u16, u16);
 
-/// What the app asks for. Executed by the runtime; never blocks the UI.
+/// Names one request to the worker and its one answer. Allocated by the app, increasing, never
+/// reused: an answer whose id the app no longer holds is for something it stopped caring about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// Work for the worker. Every job is answered exactly once, by the [`Message`] of its kind
+/// (carrying a `Result`) or by [`Message::Cancelled`].
 #[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    /// The next page of the process list (the worker keeps the cursor).
+pub enum Job {
+    /// The next page of the process list (the worker keeps the cursor). Answered by `Page`.
     LoadPage,
-    /// A process result. The worker cancels result fetches for other processes still running:
-    /// the newest selection wins. `refresh` bypasses any cache.
-    FetchResult {
-        process_id: String,
-        refresh: bool,
-    },
-    /// Validations API details (`show_details=true`) for one validation.
+    /// A process result; answered by `Result`. The worker cancels the result and image fetches
+    /// of other processes still running: the newest selection wins. `refresh` drops what the
+    /// worker holds for the process (image bytes, links) so everything is fetched anew.
+    FetchResult { process_id: String, refresh: bool },
+    /// Validations API details (`show_details=true`) for one validation. Answered by `Details`.
     FetchDetails {
         process_id: String,
         validation_id: String,
     },
     /// Download (or take from cache), decode and encode an image for the terminal at this size.
-    /// An expired link is refreshed by re-fetching the result and retried once.
+    /// An expired link is refreshed by re-fetching the result and retried once. Answered by
+    /// `Image`.
     FetchImage {
         request: ImageRequest,
         area: CellSize,
     },
-    /// Save these images into `download_dir/<process_id>/`.
-    Save {
-        requests: Vec<ImageRequest>,
-    },
+    /// Save one image into `download_dir/<process_id>/`. Saves run one after another, in the
+    /// order asked, and are never cancelled by a selection. Answered by `Saved`.
+    Save { request: ImageRequest },
     /// The review desk's look-ahead: the next unreviewed process's result, fetched without
-    /// selecting it (the worker keeps it alive across the next selection change).
-    Prefetch {
-        process_id: String,
-    },
-    /// A request to the review desk's store; answered by one `Message::Review` with this id.
-    Review {
-        id: super::review_msg::ReviewRequestId,
-        request: super::review_msg::ReviewRequest,
-    },
-    /// Put text on the clipboard (OSC 52, works over SSH).
+    /// selecting it (the worker keeps it alive across the next selection change, and cancels it
+    /// when a newer prefetch replaces it). Answered by `Result`.
+    Prefetch { process_id: String },
+    /// A request to the review desk's store (routed to the desk's thread, not the worker).
+    /// Answered by `Review(ReviewNews::Answer)`.
+    Review(super::review_msg::ReviewRequest),
+}
+
+/// A job with the id its answer will carry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    pub id: RequestId,
+    pub job: Job,
+}
+
+/// What the app asks for. Executed by the runtime; never blocks the UI.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Work for the worker, answered exactly once.
+    Request(Request),
+    /// Put text on the clipboard (OSC 52, works over SSH). Done by the runtime; no answer.
     Copy(String),
+    /// Leave. No answer.
     Quit,
+}
+
+impl Command {
+    /// The job, when this is a request for the worker.
+    pub fn job(&self) -> Option<&Job> {
+        match self {
+            Command::Request(r) => Some(&r.job),
+            Command::Copy(_) | Command::Quit => None,
+        }
+    }
+
+    pub fn request_id(&self) -> Option<RequestId> {
+        match self {
+            Command::Request(r) => Some(r.id),
+            Command::Copy(_) | Command::Quit => None,
+        }
+    }
 }
 
 /// Facts about a decoded image, shown under the preview.
@@ -103,59 +143,80 @@ impl std::fmt::Debug for RenderedImage {
     }
 }
 
-/// What the worker reports back.
+/// One page of the process list.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListPage {
+    pub items: Vec<ProcessSummary>,
+    /// More pages remain.
+    pub more: bool,
+    /// List entries that were not processes (reported in the status bar).
+    pub skipped: usize,
+}
+
+/// What the worker (and the runtime) report back. Answers carry the id of the request they
+/// answer and a `Result`; what they are for is what the app asked under that id.
 #[derive(Debug)]
 pub enum Message {
+    /// Answers [`Job::LoadPage`].
     Page {
-        items: Vec<ProcessSummary>,
-        /// More pages remain.
-        more: bool,
-        /// List entries that were not processes (reported in the status bar).
-        skipped: usize,
+        id: RequestId,
+        result: Result<ListPage, ApiError>,
     },
-    PageFailed {
-        error: ApiError,
-    },
+    /// Answers [`Job::FetchResult`].
     Result {
+        id: RequestId,
+        result: Result<Arc<ProcessResult>, ApiError>,
+    },
+    /// Answers [`Job::FetchDetails`].
+    Details {
+        id: RequestId,
+        result: Result<Arc<ValidationDetails>, ApiError>,
+    },
+    /// Answers [`Job::FetchImage`].
+    Image {
+        id: RequestId,
+        result: Result<Arc<RenderedImage>, String>,
+    },
+    /// Answers [`Job::Save`] with where the file went.
+    Saved {
+        id: RequestId,
+        result: Result<PathBuf, String>,
+    },
+    /// Answers any job the worker gave up on: a newer selection aborted it, the runtime dropped
+    /// it as superseded, or its task died.
+    Cancelled { id: RequestId },
+    /// Not an answer: a result the worker fetched on its own to re-sign an expired image link.
+    /// Its links are the freshest; the app keeps it like any result.
+    FreshResult {
         process_id: String,
         result: Arc<ProcessResult>,
     },
-    ResultFailed {
-        process_id: String,
-        error: ApiError,
-    },
-    Details {
+    /// Not an answer: details fetched again to re-sign an expired link found only in them.
+    FreshDetails {
         validation_id: String,
         details: Arc<ValidationDetails>,
     },
-    DetailsFailed {
-        validation_id: String,
-        error: ApiError,
-    },
-    Image {
-        key: ImageKey,
-        area: CellSize,
-        image: Arc<RenderedImage>,
-    },
-    ImageFailed {
-        key: ImageKey,
-        error: String,
-    },
-    Saved {
-        path: PathBuf,
-    },
-    SaveFailed {
-        error: String,
-    },
-    /// Requests currently on the wire.
-    Busy {
-        in_flight: usize,
-    },
-    /// The review desk: an answer to a request, or the store's news.
+    /// The review desk: the answer to a `Job::Review`, or the store's news.
     Review(super::review_msg::ReviewNews),
     /// The terminal was resized.
-    Resize {
-        width: u16,
-        height: u16,
-    },
+    Resize { width: u16, height: u16 },
+}
+
+impl Message {
+    /// The request this message answers; `None` for news that answers nothing.
+    pub fn answers(&self) -> Option<RequestId> {
+        match self {
+            Message::Page { id, .. }
+            | Message::Result { id, .. }
+            | Message::Details { id, .. }
+            | Message::Image { id, .. }
+            | Message::Saved { id, .. }
+            | Message::Cancelled { id }
+            | Message::Review(super::review_msg::ReviewNews::Answer { id, .. }) => Some(*id),
+            Message::Review(_) => None,
+            Message::FreshResult { .. } | Message::FreshDetails { .. } | Message::Resize { .. } => {
+                None
+            }
+        }
+    }
 }

@@ -15,6 +15,7 @@ pub mod message;
 mod mouse;
 pub mod overlay;
 pub mod preview;
+pub mod requests;
 pub mod review;
 mod review_actions;
 pub mod review_input;
@@ -32,7 +33,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
 pub use keymap::{Action, Key, Keymap};
-pub use message::{CellSize, Command, ImageInfo, ImageKey, ImageRequest, Message, RenderedImage};
+pub use message::{
+    CellSize, Command, ImageInfo, ImageKey, ImageRequest, Job, ListPage, Message, RenderedImage,
+    Request, RequestId,
+};
 
 use crate::api::model::ProcessResult;
 use cache::Lru;
@@ -40,6 +44,7 @@ use layout::Panes;
 use list::ProcessList;
 use overlay::{Overlay, StatusLine};
 use preview::Images;
+use requests::Requests;
 use tree::Tree;
 use tree_build::DetailsState;
 
@@ -149,18 +154,14 @@ pub struct App {
     results: Lru<String, Arc<ProcessResult>>,
     details: Lru<String, DetailsState>,
     view: ResultView,
-    /// The process whose result was last asked for and has not arrived.
-    result_pending: Option<String>,
-    /// Times the pending result was asked again because the worker went idle without answering.
-    result_reasked: u8,
+    /// What the worker was asked and has not answered yet.
+    requests: Requests,
     images: Images,
     overlay: Overlay,
     /// The filter being typed, while the filter input is open.
     input: Option<String>,
     status: StatusLine,
     quit: bool,
-    /// Files asked to be saved and not yet reported saved or failed.
-    saves_outstanding: usize,
     /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
     quit_armed: bool,
     review: review::ReviewDesk,
@@ -178,14 +179,12 @@ impl App {
             results: Lru::new(256),
             details: Lru::new(256),
             view: ResultView::Empty,
-            result_pending: None,
-            result_reasked: 0,
+            requests: Requests::default(),
             images: Images::default(),
             overlay: Overlay::None,
             input: None,
             status: StatusLine::default(),
             quit: false,
-            saves_outstanding: 0,
             quit_armed: false,
             review: review::ReviewDesk::default(),
         }
@@ -194,7 +193,10 @@ impl App {
     /// The first command: load the first page.
     pub fn start(&mut self) -> Vec<Command> {
         self.loading.loading = true;
-        vec![Command::LoadPage]
+        let mut commands = Vec::new();
+        self.requests.ask(Job::LoadPage, &mut commands);
+        self.status.in_flight = self.requests.len();
+        commands
     }
 
     /// Shows a start-up problem (a keymap conflict, a config warning) in the status bar, where
@@ -275,7 +277,10 @@ impl App {
                 targets.push((r, cells(panes.preview_image)));
             }
         }
-        self.images.sync(self.view.process_id(), &targets, commands);
+        for (request, area) in self.images.sync(&targets) {
+            self.requests
+                .ask(Job::FetchImage { request, area }, commands);
+        }
         let looking = matches!(self.view, ResultView::Ready { .. })
             && targets.iter().all(|(r, area)| {
                 area.0 == 0
@@ -289,6 +294,7 @@ impl App {
         if looking {
             self.prefetch_next(commands);
         }
+        self.status.in_flight = self.requests.len();
     }
 
     /// Keeps the tree pane on the list's selection, fetching the result when it is not cached.
@@ -313,7 +319,7 @@ impl App {
             self.view = ResultView::Empty;
             self.show_result(id, result);
         } else {
-            if self.result_pending.as_deref() != Some(id.as_str()) {
+            if !self.requests.asking_result(&id) {
                 self.ask_result(id.clone(), false, commands);
             }
             self.view = ResultView::Loading { process_id: id };
@@ -322,12 +328,16 @@ impl App {
 
     /// Asks the worker for a result, on the user's behalf (a selection, `r`).
     fn ask_result(&mut self, process_id: String, refresh: bool, commands: &mut Vec<Command>) {
-        self.result_pending = Some(process_id.clone());
-        self.result_reasked = 0;
-        commands.push(Command::FetchResult {
+        let job = Job::FetchResult {
             process_id,
             refresh,
-        });
+        };
+        self.requests.ask(job, commands);
+    }
+
+    /// Files asked to be saved and not yet saved or failed.
+    fn saves_running(&self) -> usize {
+        self.requests.saves()
     }
 
     pub fn panes(&self) -> Panes {
@@ -383,6 +393,11 @@ impl App {
 
     pub fn review(&self) -> &review::ReviewDesk {
         &self.review
+    }
+
+    /// Requests awaiting their answer, oldest first.
+    pub fn pending_requests(&self) -> impl Iterator<Item = (RequestId, &Job)> {
+        self.requests.pending()
     }
 }
 

@@ -57,6 +57,7 @@ pub struct StatusLine {
     pub info: Option<String>,
     /// The last error, kept until Esc or until replaced, so it can be read.
     pub error: Option<String>,
+    /// Requests the app awaits an answer to. Exact: the worker answers each request once.
     pub in_flight: usize,
 }
 

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::cache::Lru;
-use super::message::{CellSize, Command, ImageKey, ImageRequest, RenderedImage};
+use super::message::{CellSize, ImageKey, ImageRequest, RenderedImage};
 use super::tree::{NodeKind, RawSource, Tree};
 use crate::api::model::{ImageKind, ProcessResult, Status, ValidationType};
 
@@ -26,9 +26,9 @@ pub enum ImageState<'a> {
 pub struct Images {
     cache: Lru<(ImageKey, CellSize), Arc<RenderedImage>>,
     errors: Lru<ImageKey, String>,
-    /// Asked for and not answered, for the process in `pending_for`.
+    /// Asked for and not answered. Each leaves when its answer (image, error or cancelled)
+    /// arrives, which the worker guarantees.
     pending: HashSet<(ImageKey, CellSize)>,
-    pending_for: Option<String>,
 }
 
 impl Default for Images {
@@ -37,7 +37,6 @@ impl Default for Images {
             cache: Lru::new(32),
             errors: Lru::new(64),
             pending: HashSet::new(),
-            pending_for: None,
         }
     }
 }
@@ -59,34 +58,28 @@ impl Images {
         self.cache.insert((key, area), image);
     }
 
-    pub fn failed(&mut self, key: ImageKey, error: String) {
-        self.pending.retain(|(k, _)| *k != key);
+    pub fn failed(&mut self, key: ImageKey, area: CellSize, error: String) {
+        self.pending.remove(&(key.clone(), area));
         self.errors.insert(key, error);
     }
 
-    /// Forgets errors of a process so a refresh tries its images again.
-    pub fn forget_errors(&mut self, process_id: &str) {
+    /// The worker gave the fetch up (the user had moved on, or a newer size replaced it): no
+    /// longer on its way, so `sync` asks again if it is still on screen.
+    pub fn cancelled(&mut self, key: &ImageKey, area: CellSize) {
+        self.pending.remove(&(key.clone(), area));
+    }
+
+    /// Forgets what is known of a process's images, encoded or failed, so a refresh fetches them
+    /// anew.
+    pub fn forget_process(&mut self, process_id: &str) {
         self.errors.retain(|k, _| k.process_id != process_id);
+        self.cache.retain(|(k, _), _| k.process_id != process_id);
     }
 
-    /// Nothing is on the wire (the worker said so): whatever was pending was dropped.
-    pub fn nothing_in_flight(&mut self) {
-        self.pending.clear();
-    }
-
-    /// Asks for every target that is not cached, failed or on its way. Pending requests are
-    /// forgotten when the process changes, because the worker drops work for a process the user
-    /// left: coming back must ask again.
-    pub fn sync(
-        &mut self,
-        process_id: Option<&str>,
-        targets: &[(&ImageRequest, CellSize)],
-        commands: &mut Vec<Command>,
-    ) {
-        if self.pending_for.as_deref() != process_id {
-            self.pending.clear();
-            self.pending_for = process_id.map(str::to_owned);
-        }
+    /// Marks every target that is not cached, failed or on its way as pending and returns it,
+    /// for the app to ask for.
+    pub fn sync(&mut self, targets: &[(&ImageRequest, CellSize)]) -> Vec<(ImageRequest, CellSize)> {
+        let mut wanted = Vec::new();
         for &(request, area) in targets {
             if area.0 == 0 || area.1 == 0 {
                 continue;
@@ -95,12 +88,10 @@ impl Images {
             if self.cache.contains(&key) {
                 self.cache.touch(&key);
             } else if !self.errors.contains(&request.key) && self.pending.insert(key) {
-                commands.push(Command::FetchImage {
-                    request: request.clone(),
-                    area,
-                });
+                wanted.push((request.clone(), area));
             }
         }
+        wanted
     }
 }
 

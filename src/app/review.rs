@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use super::list::{ProcessList, RowGate, StatusFilter};
 use super::review_input::{NoteEditor, ReasonPicker};
-use super::review_msg::ReviewRequestId;
 use crate::api::model::{ProcessResult, ProcessSummary, Status};
 use crate::review::{Event, EventKind, HistoryLine, Mark, OverrideState, Verdict};
 
@@ -97,14 +96,6 @@ pub enum ReviewInput {
     Note(NoteEditor),
 }
 
-/// What a request was for, to say so when it is answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Asked {
-    Record { process_id: String, what: String },
-    Undo { process_id: String },
-    Hold,
-}
-
 /// `reviewed N of M` of the rows the list shows, recounted only when the rows or the marks
 /// change (never per frame: 100,000 rows take milliseconds to count).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -134,8 +125,6 @@ pub struct ReviewDesk {
     taken: HashMap<String, String>,
     pub(super) filter: ReviewFilter,
     pub(super) input: ReviewInput,
-    next_id: u64,
-    pub(super) asked: HashMap<ReviewRequestId, Asked>,
     /// The process this browser last asked to hold (lease).
     pub(super) held: Option<String>,
     /// Bumped whenever a mark changes.
@@ -154,8 +143,6 @@ impl Default for ReviewDesk {
             taken: HashMap::new(),
             filter: ReviewFilter::All,
             input: ReviewInput::None,
-            next_id: 0,
-            asked: HashMap::new(),
             held: None,
             generation: 0,
             counts: Counts::default(),
@@ -204,11 +191,6 @@ impl ReviewDesk {
 
     pub fn has_marks(&self) -> bool {
         !self.marks.is_empty()
-    }
-
-    pub(super) fn next_request(&mut self) -> ReviewRequestId {
-        self.next_id += 1;
-        ReviewRequestId(self.next_id)
     }
 
     /// Adds events (from the store or an answer); known ones are ignored. Returns the processes

@@ -8,10 +8,10 @@
 
 use crossterm::event::KeyEvent;
 
-use super::review::{Access, Asked, ReviewInput, status_for_decision};
+use super::review::{Access, ReviewInput, status_for_decision};
 use super::review_input::{InputOutcome, NoteEditor, ReasonPicker};
 use super::review_msg::{ReviewNews, ReviewRequest};
-use super::{Action, App, Command};
+use super::{Action, App, Command, Job};
 use crate::api::model::Status;
 use crate::review::{Decision, OverrideReason, ReasonNeed, Verdict};
 use crate::sanitize::terminal_text;
@@ -71,16 +71,11 @@ impl App {
                 InputOutcome::Cancelled => self.status.info("note not saved"),
                 InputOutcome::Done(text) => {
                     let truora_status = self.status_of(&editor.process_id);
-                    let process_id = editor.process_id;
                     self.ask_review(
                         ReviewRequest::Note {
-                            process_id: process_id.clone(),
+                            process_id: editor.process_id,
                             text,
                             truora_status,
-                        },
-                        Asked::Record {
-                            process_id,
-                            what: "note".into(),
                         },
                         commands,
                     );
@@ -162,29 +157,19 @@ impl App {
         truora_status: Option<Status>,
         commands: &mut Vec<Command>,
     ) {
-        let what = match decision.reason {
-            Some(r) => format!("{} (override: {})", decision.verdict, r.label()),
-            None => decision.verdict.to_string(),
-        };
         self.ask_review(
             ReviewRequest::Decide {
                 process_id: process_id.clone(),
                 decision,
                 truora_status,
             },
-            Asked::Record {
-                process_id: process_id.clone(),
-                what,
-            },
             commands,
         );
         self.advance_from(&process_id);
     }
 
-    fn ask_review(&mut self, request: ReviewRequest, asked: Asked, commands: &mut Vec<Command>) {
-        let id = self.review.next_request();
-        self.review.asked.insert(id, asked);
-        commands.push(Command::Review { id, request });
+    fn ask_review(&mut self, request: ReviewRequest, commands: &mut Vec<Command>) {
+        self.requests.ask(Job::Review(request), commands);
     }
 
     /// Moves the cursor to the next process of the list (wrapping) that is unreviewed and not
@@ -238,10 +223,9 @@ impl App {
         let truora_status = self.status_of(&process_id);
         self.ask_review(
             ReviewRequest::Undo {
-                process_id: process_id.clone(),
+                process_id,
                 truora_status,
             },
-            Asked::Undo { process_id },
             commands,
         );
     }
@@ -270,40 +254,57 @@ impl App {
                 ));
                 self.review.access = Access::Unavailable(error);
             }
-            ReviewNews::Answer { id, result } => {
-                let asked = self.review.asked.remove(&id);
-                match (asked, result) {
-                    (Some(Asked::Hold) | None, Ok(_)) => {}
-                    (Some(Asked::Hold) | None, Err(e)) => {
-                        tracing::warn!("review lease: {e}");
-                    }
-                    (Some(asked), Ok(event)) => {
-                        self.review_events(event.into_iter().collect());
-                        let text = match asked {
-                            Asked::Record { process_id, what } => {
-                                format!("recorded {what} on {}", terminal_text(&process_id))
-                            }
-                            Asked::Undo { process_id } => {
-                                format!("undone on {}", terminal_text(&process_id))
-                            }
-                            Asked::Hold => String::new(),
-                        };
-                        self.status.info(text);
-                    }
-                    (Some(asked), Err(e)) => {
-                        let what = match asked {
-                            Asked::Record { process_id, what } => {
-                                format!("{what} on {}", terminal_text(&process_id))
-                            }
-                            Asked::Undo { process_id } => {
-                                format!("undo on {}", terminal_text(&process_id))
-                            }
-                            Asked::Hold => String::new(),
-                        };
-                        self.status.error(format!("not recorded: {what}: {e}"));
-                    }
+            // Answers are matched to their request by `apply` (see `review_answered`).
+            ReviewNews::Answer { .. } => {}
+        }
+    }
+
+    /// The answer to a review request: the event recorded lands like any other, and the status
+    /// line says what happened (leases answer silently).
+    pub(super) fn review_answered(
+        &mut self,
+        request: ReviewRequest,
+        result: Result<Option<crate::review::Event>, String>,
+    ) {
+        let what = match &request {
+            ReviewRequest::Hold { .. } => {
+                if let Err(e) = result {
+                    tracing::warn!("review lease: {e}");
                 }
+                return;
             }
+            ReviewRequest::Decide {
+                process_id,
+                decision,
+                ..
+            } => match decision.reason {
+                Some(r) => format!(
+                    "{} (override: {}) on {}",
+                    decision.verdict,
+                    r.label(),
+                    terminal_text(process_id)
+                ),
+                None => format!("{} on {}", decision.verdict, terminal_text(process_id)),
+            },
+            ReviewRequest::Note { process_id, .. } => {
+                format!("note on {}", terminal_text(process_id))
+            }
+            ReviewRequest::Undo { process_id, .. } => {
+                format!("undo on {}", terminal_text(process_id))
+            }
+        };
+        match result {
+            Ok(event) => {
+                self.review_events(event.into_iter().collect());
+                let text = match request {
+                    ReviewRequest::Undo { process_id, .. } => {
+                        format!("undone on {}", terminal_text(&process_id))
+                    }
+                    _ => format!("recorded {what}"),
+                };
+                self.status.info(text);
+            }
+            Err(e) => self.status.error(format!("not recorded: {what}: {e}")),
         }
     }
 
@@ -350,14 +351,12 @@ impl App {
         let selected = self.selected_id();
         if selected != self.review.held {
             self.review.held.clone_from(&selected);
-            let id = self.review.next_request();
-            self.review.asked.insert(id, Asked::Hold);
-            commands.push(Command::Review {
-                id,
-                request: ReviewRequest::Hold {
+            self.ask_review(
+                ReviewRequest::Hold {
                     process_id: selected,
                 },
-            });
+                commands,
+            );
         }
         self.review.recount(&self.list);
     }

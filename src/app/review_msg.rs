@@ -1,17 +1,14 @@
 //! What the app asks of the review desk's store, and what comes back.
 //!
-//! Every request carries an id and gets exactly one [`ReviewNews::Answer`] with that id and a
-//! `Result`; the store's own news (its contents at start, what others decided since, who has
+//! A request is a `Job::Review` under a `RequestId` like any other, and gets exactly one
+//! [`ReviewNews::Answer`] with that id and a `Result`; the store's own news (its contents at start, what others decided since, who has
 //! which process open) comes unasked. The app never makes events itself: the desk builds each
 //! one on the store's latest events of the process (so it supersedes what stands there now, not
 //! what this browser last saw), stamps it with the time and the reviewer, and records it.
 
+use super::message::RequestId;
 use crate::api::model::Status;
 use crate::review::{Decision, Event};
-
-/// Names one review request; its answer carries the same id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ReviewRequestId(pub u64);
 
 /// A request to the review desk.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,7 +39,7 @@ pub enum ReviewRequest {
 pub enum ReviewNews {
     /// The answer to one request: the event recorded (none for `Hold`), or why not.
     Answer {
-        id: ReviewRequestId,
+        id: RequestId,
         result: Result<Option<Event>, String>,
     },
     /// The store opened: everything in it, who this reviewer is, and whether decisions can be

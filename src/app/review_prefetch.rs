@@ -12,7 +12,7 @@ use super::overlay::Overlay;
 use super::preview::{ImageState, auto_fetches, comparison, preview_request};
 use super::review::Access;
 use super::tree::Tree;
-use super::{App, Command, cells, tree_build};
+use super::{App, Command, Job, cells, tree_build};
 
 /// What has been asked for the process after this one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -48,7 +48,8 @@ impl App {
         let Some(result) = self.results.peek(&next).cloned() else {
             if !self.review.prefetch.result_asked {
                 self.review.prefetch.result_asked = true;
-                commands.push(Command::Prefetch { process_id: next });
+                self.requests
+                    .ask(Job::Prefetch { process_id: next }, commands);
             }
             return;
         };
@@ -74,7 +75,8 @@ impl App {
         for (request, area) in targets {
             let empty = area.0 == 0 || area.1 == 0;
             if !empty && matches!(self.images.state(&request.key, area), ImageState::Loading) {
-                commands.push(Command::FetchImage { request, area });
+                self.requests
+                    .ask(Job::FetchImage { request, area }, commands);
             }
         }
     }

@@ -1,12 +1,12 @@
 //! The vocabulary of the synthetic data: countries, documents, checks and declined reasons.
 //!
-//! Declined-reason codes are Truora's documented ones (TRUORA_API.md and Truora's declined-reasons
-//! table) except [`FUTURE_REASON`], which stands for a code Truora adds later: clients must show it
-//! as text. Check names, types and messages are invented but plausible — the real ones are not
+//! Declined-reason codes are Truora's documented ones (docs/truora-api.md and Truora's
+//! declined-reasons table) except [`FUTURE_REASON`], which stands for a code Truora adds later:
+//! clients must show it as text. Check names, types and messages are invented but plausible — the real ones are not
 //! published — and each declined reason is tied to the check that explains it, so a reviewer can
 //! always see *why* a process failed.
 
-/// Countries of TRUORA_API.md's reference values (without `ALL`).
+/// Countries of docs/truora-api.md's reference values (without `ALL`).
 pub(crate) const COUNTRIES: &[&str] = &["CO", "CL", "MX", "BR", "PE", "CR", "VE"];
 /// How often each country appears (Colombia and Mexico dominate, as for a typical customer).
 pub(crate) const COUNTRY_WEIGHTS: &[u32] = &[30, 12, 24, 12, 12, 5, 5];
@@ -65,7 +65,7 @@ pub(crate) enum Group {
 }
 
 impl Group {
-    /// The JSON key. TRUORA_API.md lists `photocopy_analysis`; the seed spells it
+    /// The JSON key. docs/truora-api.md lists `photocopy_analysis`; the seed spells it
     /// `photocopy-analysis`, so some processes use each and clients must accept both.
     pub(crate) fn key(self, hyphenated_photocopy: bool) -> &'static str {
         match self {
@@ -154,7 +154,7 @@ pub(crate) fn check_for_reason(reason: &str) -> Option<&'static CheckDef> {
     CHECKS.iter().find(|c| c.reason == Some(reason))
 }
 
-/// Declined reasons of face-recognition validations (TRUORA_API.md).
+/// Declined reasons of face-recognition validations (docs/truora-api.md).
 pub(crate) const FACE_REASONS: &[&str] = &[
     "similarity_threshold_not_passed",
     "passive_liveness_verification_not_passed",
@@ -181,7 +181,7 @@ pub(crate) const DECLINED_REASONS: &[(&str, u32)] = &[
     (FUTURE_REASON, 2),
 ];
 
-/// Override reason categories (TRUORA_API.md) that turn a failure into a success.
+/// Override reason categories (docs/truora-api.md) that turn a failure into a success.
 pub(crate) const OVERRIDE_TO_SUCCESS: &[&str] = &[
     "regular_client",
     "in_person_customer",

@@ -18,7 +18,7 @@ pub(crate) fn details(
         Kind::Document => {
             let mut doc = document_details(p);
             if validations_host {
-                // [guess] TRUORA_API.md: links may also sit in document_details as front_url/reverse_url.
+                // [guess] docs/truora-api.md: links may also sit in document_details as front_url/reverse_url.
                 for (field, key) in [
                     ("front_image", "front_url"),
                     ("reverse_image", "reverse_url"),

@@ -1,6 +1,6 @@
 //! `GET /v1/processes/`: the paged process list.
 //!
-//! The real wrapper and paging are not public (TRUORA_API.md); the demo uses Truora's usual list
+//! The real wrapper and paging are not public (docs/truora-api.md); the demo uses Truora's usual list
 //! convention: `{"processes": [...], "next": "/v1/processes/?start_key=…", "self": "…"}` with no
 //! `next` on the last page. The `start_key` is opaque to clients: base64url of
 //! `{"process_id": "<last id of the previous page>"}`, like a DynamoDB `LastEvaluatedKey`, so a

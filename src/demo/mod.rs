@@ -3,7 +3,7 @@
 //! Three loopback listeners share one state: the **identity** host (process list, process,
 //! result), the **validations** host (one validation, with or without details) and an **images**
 //! host standing in for S3 pre-signed links. Routes, auth, error bodies, paging and expiring links
-//! follow `shared/TRUORA_API.md`; where the real behaviour is unknown (the list's wrapper and
+//! follow `docs/truora-api.md`; where the real behaviour is unknown (the list's wrapper and
 //! paging, some detail shapes) the choices are documented in the module that makes them.
 //!
 //! The data (320 processes by default) is synthetic and deterministic for a seed; the generator

@@ -1,8 +1,9 @@
 //! JSON rendering of processes and validations, with image links signed at render time.
 //!
-//! Field names and nesting follow TRUORA_API.md and the seed's sample result; fields marked
-//! [guess] there are filled with plausible values. Optional fields are omitted when they do not
-//! apply, or written as `null` on processes with the `nulls` quirk.
+//! Field names and nesting follow docs/truora-api.md and the guide's sample result
+//! (`tests/fixtures/seed_result.json`); fields marked [guess] there are filled with plausible
+//! values. Optional fields are omitted when they do not apply, or written as `null` on processes
+//! with the `nulls` quirk.
 
 use serde_json::{Map, Value, json};
 

@@ -96,6 +96,19 @@ impl ByteCache {
         Some(entry.bytes)
     }
 
+    /// Drops every image of one process (a refresh fetches them anew).
+    pub fn remove_process(&mut self, process_id: &str) {
+        let keys: Vec<ImageKey> = self
+            .entries
+            .keys()
+            .filter(|k| k.process_id == process_id)
+            .cloned()
+            .collect();
+        for key in keys {
+            self.remove(&key);
+        }
+    }
+
     /// Forgets everything (switching API key or source).
     pub fn clear(&mut self) {
         self.entries.clear();

@@ -1,7 +1,7 @@
 //! The review desk's runtime: a thread that owns the SQLite store, answers the app's review
 //! requests (each exactly once, with its id), and polls the store about every second for what
 //! other browsers on the same file recorded and which processes they have open. The app stays
-//! pure: it sends `Command::Review` and hears `Message::Review`.
+//! pure: it asks `Job::Review` like any request and hears `Message::Review`.
 
 mod event;
 mod task;
@@ -11,7 +11,8 @@ use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::app::{Command, Message};
+use crate::app::review_msg::ReviewRequest;
+use crate::app::{Job, Message, Request, RequestId};
 pub use event::{event_for, process_of};
 pub use task::DeskOptions;
 use task::Input;
@@ -36,15 +37,9 @@ impl Desk {
         Desk { inputs: tx, thread }
     }
 
-    /// Hands over a `Command::Review`; any other command is given back.
-    pub fn send(&self, command: Command) -> Option<Command> {
-        match command {
-            Command::Review { id, request } => {
-                let _ = self.inputs.send(Input::Request(id, request));
-                None
-            }
-            other => Some(other),
-        }
+    /// Hands a review request to the store's thread; its answer comes as a `Message::Review`.
+    pub fn ask(&self, id: RequestId, request: ReviewRequest) {
+        let _ = self.inputs.send(Input::Request(id, request));
     }
 
     /// Looks for news now, without waiting for the next tick.
@@ -60,16 +55,19 @@ impl Desk {
         }
     }
 
-    /// Sits between the app and the worker: review commands go to the desk, the rest to the
-    /// worker. Returns the sender the terminal loop sends every command to.
-    pub fn route(&self, worker: UnboundedSender<Command>) -> UnboundedSender<Command> {
-        let (tx, mut rx) = unbounded_channel::<Command>();
+    /// Sits between the terminal loop and the worker: review requests go to the desk, the rest
+    /// to the worker. Returns the sender the loop sends every request to.
+    pub fn route(&self, worker: UnboundedSender<Request>) -> UnboundedSender<Request> {
+        let (tx, mut rx) = unbounded_channel::<Request>();
         let inputs = self.inputs.clone();
         tokio::spawn(async move {
-            while let Some(command) = rx.recv().await {
-                match command {
-                    Command::Review { id, request } => {
-                        let _ = inputs.send(Input::Request(id, request));
+            while let Some(request) = rx.recv().await {
+                match request {
+                    Request {
+                        id,
+                        job: Job::Review(review),
+                    } => {
+                        let _ = inputs.send(Input::Request(id, review));
                     }
                     other => {
                         let _ = worker.send(other);

@@ -10,7 +10,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::event::{event_for, process_of};
 use crate::app::Message;
-use crate::app::review_msg::{ReviewNews, ReviewRequest, ReviewRequestId};
+use crate::app::RequestId as ReviewRequestId;
+use crate::app::review_msg::{ReviewNews, ReviewRequest};
 use crate::review::lease::{LEASE_TTL, LeaseOutcome};
 use crate::review::store::{Cursor, Store};
 use crate::review::{Event, Timestamp};

@@ -1,39 +1,33 @@
 //! Images: fetching (cache, download, transparent refresh of expired links), decoding off the
 //! runtime's threads, and saving.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Shared, lock};
 use crate::api::ApiError;
 use crate::api::model::ProcessResult;
-use crate::app::{CellSize, ImageKey, ImageRequest, Message};
+use crate::app::{CellSize, ImageKey, ImageRequest, Message, RenderedImage};
 use crate::images;
 
-pub(super) async fn fetch_image(shared: Arc<Shared>, request: ImageRequest, area: CellSize) {
-    let key = request.key.clone();
-    let outcome = async {
-        let bytes = image_bytes(&shared, &request)
-            .await
-            .map_err(|e| e.to_string())?;
-        let kind = request.link.kind;
-        let picker = shared.picker.clone();
-        let limits = shared.limits.clone();
-        tokio::task::spawn_blocking(move || {
-            images::prepare(&bytes, kind, picker.as_ref(), area, &limits)
-        })
+pub(super) async fn fetch_image(
+    shared: Arc<Shared>,
+    request: ImageRequest,
+    area: CellSize,
+) -> Result<Arc<RenderedImage>, String> {
+    let bytes = image_bytes(&shared, &request)
         .await
-        .map_err(|e| format!("decoding stopped: {e}"))?
-        .map_err(|e| e.to_string())
-    }
-    .await;
-    match outcome {
-        Ok(image) => shared.send(Message::Image {
-            key,
-            area,
-            image: Arc::new(image),
-        }),
-        Err(error) => shared.send(Message::ImageFailed { key, error }),
-    }
+        .map_err(|e| e.to_string())?;
+    let kind = request.link.kind;
+    let picker = shared.picker.clone();
+    let limits = shared.limits.clone();
+    tokio::task::spawn_blocking(move || {
+        images::prepare(&bytes, kind, picker.as_ref(), area, &limits)
+    })
+    .await
+    .map_err(|e| format!("decoding stopped: {e}"))?
+    .map(Arc::new)
+    .map_err(|e| e.to_string())
 }
 
 /// The image's bytes: from the cache, else downloaded; a stale link is refreshed once.
@@ -71,7 +65,7 @@ async fn refresh_link(shared: &Shared, request: &ImageRequest) -> Result<String,
     let fetched = shared.source.result(process_id).await?;
     let result = Arc::new(fetched.parsed);
     shared.remember(process_id, result.clone());
-    shared.send(Message::Result {
+    shared.send(Message::FreshResult {
         process_id: process_id.clone(),
         result: result.clone(),
     });
@@ -97,7 +91,7 @@ async fn refresh_link(shared: &Shared, request: &ImageRequest) -> Result<String,
         .iter()
         .find(|l| l.field == request.key.field)
         .map(|l| l.url.clone());
-    shared.send(Message::Details {
+    shared.send(Message::FreshDetails {
         validation_id,
         details,
     });
@@ -115,24 +109,20 @@ pub fn find_link(result: &ProcessResult, key: &ImageKey) -> Option<String> {
         .map(|l| l.url.clone())
 }
 
-pub(super) async fn save_all(shared: Arc<Shared>, requests: Vec<ImageRequest>) {
-    for request in requests {
-        let outcome = async {
-            let bytes = image_bytes(&shared, &request)
-                .await
-                .map_err(|e| e.to_string())?;
-            let name = images::save_name(&request.validation_type, &request.key.field, &bytes);
-            let dir = shared.download_dir.clone();
-            let process_id = request.key.process_id.clone();
-            tokio::task::spawn_blocking(move || images::save(&dir, &process_id, &name, &bytes))
-                .await
-                .map_err(|e| format!("saving stopped: {e}"))?
-                .map_err(|e| e.to_string())
-        }
-        .await;
-        match outcome {
-            Ok(path) => shared.send(Message::Saved { path }),
-            Err(error) => shared.send(Message::SaveFailed { error }),
-        }
-    }
+/// Saves one image. Saves take turns (see `Shared::save_lane`).
+pub(super) async fn save_one(
+    shared: Arc<Shared>,
+    request: ImageRequest,
+) -> Result<PathBuf, String> {
+    let _turn = shared.save_lane.lock().await;
+    let bytes = image_bytes(&shared, &request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let name = images::save_name(&request.validation_type, &request.key.field, &bytes);
+    let dir = shared.download_dir.clone();
+    let process_id = request.key.process_id.clone();
+    tokio::task::spawn_blocking(move || images::save(&dir, &process_id, &name, &bytes))
+        .await
+        .map_err(|e| format!("saving stopped: {e}"))?
+        .map_err(|e| e.to_string())
 }

@@ -7,7 +7,7 @@ use crossterm::event::{KeyEvent, KeyEventKind, KeyEventState};
 use serde_json::{Value, json};
 use truora_tui::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use truora_tui::api::{ApiError, ErrorBody};
-use truora_tui::app::{App, AppOptions, Command, Key, Message};
+use truora_tui::app::{App, AppOptions, Command, Job, Key, ListPage, Message, RequestId};
 
 pub const SEED: &str = include_str!("../fixtures/seed_result.json");
 
@@ -73,12 +73,59 @@ pub fn loaded(rows: Vec<ProcessSummary>, width: u16, height: u16) -> (App, Vec<C
     let mut app = app();
     app.start();
     app.handle_message(Message::Resize { width, height });
-    let cmds = app.handle_message(Message::Page {
-        items: rows,
-        more: false,
-        skipped: 0,
-    });
+    let cmds = app.handle_message(page_message(&app, rows, false));
     (app, cmds)
+}
+
+/// The id of the oldest request the app awaits whose job matches; fails the test when the app
+/// asked nothing such.
+pub fn asked(app: &App, what: &str, matches: impl Fn(&Job) -> bool) -> RequestId {
+    app.pending_requests()
+        .find(|(_, job)| matches(job))
+        .map(|(id, _)| id)
+        .unwrap_or_else(|| {
+            let pending: Vec<_> = app.pending_requests().collect();
+            panic!("the app did not ask for {what}; it awaits {pending:?}")
+        })
+}
+
+pub fn asked_result(app: &App, process_id: &str) -> RequestId {
+    asked(
+        app,
+        process_id,
+        |job| matches!(job, Job::FetchResult { process_id: p, .. } if p == process_id),
+    )
+}
+
+/// The answer to the app's pending page request.
+pub fn page_message(
+    app: &App,
+    items: Vec<truora_tui::api::model::ProcessSummary>,
+    more: bool,
+) -> Message {
+    Message::Page {
+        id: asked(app, "a page", |job| *job == Job::LoadPage),
+        result: Ok(ListPage {
+            items,
+            more,
+            skipped: 0,
+        }),
+    }
+}
+
+/// The processes whose results these commands ask for.
+pub fn fetches(cmds: &[Command]) -> Vec<&str> {
+    cmds.iter()
+        .filter_map(|c| match c.job() {
+            Some(Job::FetchResult { process_id, .. }) => Some(process_id.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The jobs of these commands, in order (requests only).
+pub fn jobs(cmds: &[Command]) -> Vec<&Job> {
+    cmds.iter().filter_map(Command::job).collect()
 }
 
 pub fn not_found(what: &str) -> ApiError {
@@ -196,10 +243,26 @@ pub fn details(id: &str) -> Arc<ValidationDetails> {
     Arc::new(ValidationDetails::from_value(v).expect("parses"))
 }
 
-pub fn result_message(process_id: &str, result: Arc<ProcessResult>) -> Message {
+/// The answer to the app's pending request for `process_id`'s result.
+pub fn result_message(app: &App, process_id: &str, result: Arc<ProcessResult>) -> Message {
     Message::Result {
-        process_id: process_id.into(),
-        result,
+        id: asked_result(app, process_id),
+        result: Ok(result),
+    }
+}
+
+/// A failed answer to the app's pending request for `process_id`'s result.
+pub fn result_failed(app: &App, process_id: &str, error: ApiError) -> Message {
+    Message::Result {
+        id: asked_result(app, process_id),
+        result: Err(error),
+    }
+}
+
+/// The worker gave up the app's pending request for `process_id`'s result.
+pub fn result_cancelled(app: &App, process_id: &str) -> Message {
+    Message::Cancelled {
+        id: asked_result(app, process_id),
     }
 }
 

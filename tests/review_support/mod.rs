@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
-use truora_tui::app::{App, Command, Message};
+use truora_tui::app::{App, Command, Job, Message, Request};
 use truora_tui::review::{Event, EventId, Timestamp};
 
 /// 2025-11-30T10:00:00Z.
@@ -67,7 +67,11 @@ impl FakeDesk {
         let mut queue = commands;
         while !queue.is_empty() {
             for command in std::mem::take(&mut queue) {
-                let Command::Review { id, request } = command else {
+                let Command::Request(Request {
+                    id,
+                    job: Job::Review(request),
+                }) = command
+                else {
                     out.push(command);
                     continue;
                 };
@@ -93,9 +97,10 @@ pub fn requests(commands: &[Command]) -> Vec<ReviewRequest> {
     commands
         .iter()
         .filter_map(|c| match c {
-            Command::Review { request, .. } if !matches!(request, ReviewRequest::Hold { .. }) => {
-                Some(request.clone())
-            }
+            Command::Request(Request {
+                job: Job::Review(request),
+                ..
+            }) if !matches!(request, ReviewRequest::Hold { .. }) => Some(request.clone()),
             _ => None,
         })
         .collect()

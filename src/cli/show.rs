@@ -1,0 +1,76 @@
+//! `truora-tui show ID`: one process printed into the shell's scrollback, live or from an archive.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::args::load_config;
+use super::leading::Leading;
+use super::{ApiArgs, CliError, DataFrom, EXIT_FAILURE, EXIT_OK, source_setup};
+use crate::config::Env;
+use crate::show::ShowOptions;
+
+#[derive(Args, Clone, Debug)]
+pub struct ShowArgs {
+    /// The process to print (IDP…)
+    #[arg(value_name = "PROCESS_ID")]
+    pub process_id: String,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Print from an export instead, offline: no network, no key
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// Print the raw result JSON, as received, instead
+    #[arg(long)]
+    pub json: bool,
+    /// Image width in terminal columns
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(4..=1000))]
+    pub width: u32,
+    /// Do not print images
+    #[arg(long)]
+    pub no_images: bool,
+}
+
+impl ShowArgs {
+    pub(super) fn absorb(&mut self, mut leading: Leading) -> Result<(), CliError> {
+        leading.take_api(&mut self.api)?;
+        leading.take_archive(&mut self.archive)?;
+        leading.finish(|flag| match flag {
+            "--ids-file" => {
+                Some("show prints the one process given; --ids-file does not apply".into())
+            }
+            "--download-dir" => {
+                Some("show saves nothing; --download-dir is for the browser".into())
+            }
+            "--image-protocol" => Some(
+                "show draws images with half-blocks or iTerm2's protocol by itself (--no-images \
+                 leaves them out); --image-protocol is for the browser"
+                    .into(),
+            ),
+            _ => None,
+        })
+    }
+
+    pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
+        let from = DataFrom::choose(self.api.demo_options()?, self.archive.clone())?;
+        let loaded = load_config(&self.api.overrides(from.keyless()), env)?;
+        // An archive's problems are about the whole export, not this process: the browser shows
+        // them; `show` says what is missing of this process if anything is.
+        let setup = source_setup(&loaded.config, from, None).await?;
+        let opts = ShowOptions {
+            json: self.json,
+            images: !self.no_images,
+            width: self.width,
+        };
+        let outcome = crate::show::run(&setup.source, &self.process_id, &opts).await;
+        setup.demo.stop().await;
+        match outcome {
+            Ok(()) => Ok(EXIT_OK),
+            // Not a usage error: the process could not be had (unknown id, network, archive).
+            Err(e) => {
+                eprintln!("truora-tui: {e}");
+                Ok(EXIT_FAILURE)
+            }
+        }
+    }
+}
