@@ -224,6 +224,26 @@ fn run() {
     let label = format!("tree j ×{} (expanded tree) + draw", rows.saturating_sub(1));
     println!("{:<52} {:>10.2?} {:>10.2?}", label, median, p99);
 
+    // The review desk open with a fifth of the processes decided (some escalated, some with
+    // notes), the mark column drawn and `reviewed N of M` in the title.
+    let mut marked = loaded_app();
+    open_review_with_marks(&mut marked, ROWS / 5);
+    marked.handle_key(support::key("g"));
+    let (median, p99) = time_presses(&mut marked, "j", PRESSES);
+    println!(
+        "{:<52} {:>10.2?} {:>10.2?}",
+        "list j ×1000 with marks shown (20,000 decided) + draw", median, p99
+    );
+    let t = Instant::now();
+    for k in ["f", "f", "f", "f"] {
+        marked.handle_key(support::key(k));
+    }
+    println!(
+        "{:<52} {:>10.2?}",
+        "status filter cycled 4× with marks (recount each)",
+        t.elapsed()
+    );
+
     let mut filter = loaded_app();
     let t = Instant::now();
     for k in ["/", "i", "d", "p", "a", "enter", "esc"] {
@@ -277,6 +297,49 @@ fn run() {
         "tree j at the bottom edge: the tree scrolls a row",
         bytes_per_press(&mut app, "j", 20),
     );
+}
+
+/// Opens the review desk (as its store would at start-up) with a decision on every
+/// `ROWS / decided`-th process: verdicts cycling pass / fail / escalate, every seventh a note.
+fn open_review_with_marks(app: &mut App, decided: usize) {
+    use truora_tui::app::review_msg::ReviewNews;
+    use truora_tui::review::{Event, EventId, EventKind, Timestamp, Verdict};
+    let step = ROWS / decided;
+    let ids: Vec<String> = app
+        .list()
+        .visible()
+        .iter()
+        .step_by(step)
+        .filter_map(|&i| app.list().row(i)?.process_id.clone())
+        .collect();
+    let events = ids
+        .into_iter()
+        .enumerate()
+        .map(|(n, process_id)| Event {
+            id: EventId(n as u128 + 1),
+            process_id,
+            kind: if n % 7 == 0 {
+                EventKind::Note {
+                    text: "look again".into(),
+                }
+            } else {
+                EventKind::Verdict {
+                    verdict: [Verdict::Pass, Verdict::Fail, Verdict::Escalate][n % 3],
+                    reason: None,
+                }
+            },
+            reviewer: "bench".into(),
+            at: Timestamp(1_764_496_800_000 + n as i64),
+            truora_status: None,
+            supersedes: None,
+            resolves: Vec::new(),
+        })
+        .collect();
+    app.handle_message(Message::Review(ReviewNews::Opened {
+        reviewer: "bench".into(),
+        events,
+        writable: Ok(()),
+    }));
 }
 
 /// A line of `/proc/self/status` (Linux), e.g. `VmRSS:` → `123456 kB`.

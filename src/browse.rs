@@ -46,7 +46,11 @@ pub async fn run(
     let audit_log = audit.start(Box::new(move |warning| {
         let _ = audit_warnings.send(crate::app::Message::Warning(warning));
     }));
-    let commands = worker::spawn(
+    let desk = crate::reviewdesk::Desk::spawn(
+        crate::reviewdesk::DeskOptions::new(config.review_db.clone(), config.reviewer.clone()),
+        msg_tx.clone(),
+    );
+    let worker = worker::spawn(
         WorkerOptions {
             source,
             picker,
@@ -54,6 +58,8 @@ pub async fn run(
         },
         msg_tx,
     );
+    // Review requests go to the desk's store thread, the rest to the worker.
+    let commands = desk.route(worker);
     let mut app = App::new(AppOptions {
         keymap,
         image_protocol: protocol_label,
@@ -62,6 +68,7 @@ pub async fn run(
         source_label: label,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         audit: audit_log.sender().is_enabled(),
+        prefetch: true,
     });
     for problem in problems {
         app.report_problem(problem);
@@ -69,6 +76,8 @@ pub async fn run(
     let outcome = crate::tui::run(&mut terminal, app, commands, msg_rx, audit_log.sender()).await;
     disable_mouse();
     ratatui::restore();
+    // Releases this reviewer's lease so colleagues see the process free at once.
+    tokio::task::block_in_place(|| desk.close());
     audit_log.finish().await;
     outcome
 }

@@ -25,6 +25,7 @@ pub mod fsx;
 pub mod ids;
 pub mod images;
 pub mod review;
+pub mod reviewdesk;
 pub mod sanitize;
 pub mod show;
 pub mod source;

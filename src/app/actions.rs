@@ -67,6 +67,12 @@ impl App {
             Action::SaveAllImages => self.save(true, commands),
             Action::CopyId => self.copy_id(commands),
             Action::Refresh => self.refresh(commands),
+            Action::ReviewPass
+            | Action::ReviewFail
+            | Action::Escalate
+            | Action::Note
+            | Action::UndoDecision
+            | Action::ReviewFilter => self.review_action(action, commands),
         }
     }
 

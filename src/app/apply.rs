@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::message::{Job, ListPage};
 use super::tree::{NodeKind, Tree};
-use super::tree_build::{self, DetailsState};
+use super::tree_build::DetailsState;
 use super::{App, Command, Message, ResultView};
 use crate::api::ApiError;
 use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
@@ -25,6 +25,7 @@ impl App {
                 } => self.details_arrived(validation_id, Ok(details)),
                 Message::Resize { width, height } => self.size = (width, height),
                 Message::Warning(text) => self.status.error(terminal_text(&text).into_owned()),
+                Message::Review(news) => self.apply_review(news),
                 _ => {}
             }
             return;
@@ -53,6 +54,18 @@ impl App {
             (Job::Save { request }, Message::Saved { result, .. }) => {
                 self.audit_saved(&request, &result, commands);
                 self.save_answered(result)
+            }
+            (Job::Prefetch { process_id }, Message::Result { result, .. }) => {
+                // A look-ahead that failed is simply not there; the advance fetches it again.
+                if let Ok(result) = result {
+                    self.result_arrived(process_id, result);
+                }
+            }
+            (
+                Job::Review(request),
+                Message::Review(super::review_msg::ReviewNews::Answer { result, .. }),
+            ) => {
+                self.review_answered(request, result);
             }
             (job, Message::Cancelled { .. }) => self.cancelled(job, commands),
             (job, answer) => {
@@ -89,6 +102,7 @@ impl App {
         self.list
             .fill_missing(&process_id, &ProcessSummary::from_result(&result));
         self.results.insert(process_id.clone(), result.clone());
+        self.review_result(&process_id);
         if self.view.process_id() == Some(process_id.as_str()) {
             self.show_result(process_id, result);
         }
@@ -164,6 +178,8 @@ impl App {
                 }
             }
             Job::FetchImage { request, area } => self.images.cancelled(&request.key, area),
+            Job::Prefetch { .. } => {}
+            Job::Review(request) => self.review_answered(request, Err("no answer".into())),
             Job::Save { request } => self.save_answered(Err(format!(
                 "{} of process {} was not saved (the task stopped)",
                 request.link.kind.label(),
@@ -175,7 +191,7 @@ impl App {
     /// Shows a result for the selected process: a fresh tree, or the same tree with new data
     /// (a refresh) keeping what was open.
     pub(super) fn show_result(&mut self, process_id: String, result: Arc<ProcessResult>) {
-        let nodes = tree_build::build(&process_id, &result, &self.details);
+        let nodes = self.tree_nodes(&process_id, &result);
         let tree = match std::mem::take(&mut self.view) {
             ResultView::Ready {
                 process_id: old,
@@ -196,12 +212,13 @@ impl App {
 
     pub(super) fn rebuild_tree(&mut self) {
         if let ResultView::Ready {
-            process_id,
-            result,
-            tree,
-        } = &mut self.view
+            process_id, result, ..
+        } = &self.view
         {
-            tree.rebuild(tree_build::build(process_id, result, &self.details));
+            let nodes = self.tree_nodes(process_id, result);
+            if let ResultView::Ready { tree, .. } = &mut self.view {
+                tree.rebuild(nodes);
+            }
         }
     }
 

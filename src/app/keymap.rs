@@ -60,6 +60,12 @@ actions! {
     SaveAllImages => "save_all_images", ["S"], "save every image and file of the process";
     CopyId => "copy_id", ["y"], "copy the process (or validation) id";
     Refresh => "refresh", ["r"], "reload the process (or retry the list)";
+    ReviewPass => "review_pass", ["a"], "review: verdict pass (an override asks for a reason)";
+    ReviewFail => "review_fail", ["d"], "review: verdict fail (an override asks for a reason)";
+    Escalate => "escalate", ["!"], "review: escalate the process to a senior reviewer";
+    Note => "note", ["i"], "review: add a note to the process";
+    UndoDecision => "undo_decision", ["u"], "review: undo my last decision and go back to it";
+    ReviewFilter => "review_filter", ["F"], "review filter: all, unreviewed, reviewed, escalated, overrides to apply";
 }
 
 impl Action {

@@ -66,6 +66,12 @@ impl SortOrder {
     }
 }
 
+/// A further filter on rows, set by the app (the review desk's unreviewed / escalated / …
+/// filter): the list only asks it, so it needs to know nothing of reviews.
+pub trait RowGate: std::fmt::Debug + Send {
+    fn admits(&self, row: &ProcessSummary) -> bool;
+}
+
 #[derive(Debug, Default)]
 pub struct ProcessList {
     rows: Vec<ProcessSummary>,
@@ -79,6 +85,7 @@ pub struct ProcessList {
     filter: String,
     status: StatusFilter,
     sort: SortOrder,
+    gate: Option<Box<dyn RowGate>>,
 }
 
 impl ProcessList {
@@ -199,6 +206,19 @@ impl ProcessList {
         self.reselect(selected);
     }
 
+    /// Replaces the row gate (`None`: every row passes it) and recomputes the visible set.
+    pub fn set_gate(&mut self, gate: Option<Box<dyn RowGate>>) {
+        let selected = self.selected_index();
+        self.gate = gate;
+        self.recompute();
+        self.reselect(selected);
+    }
+
+    /// Puts the cursor on visible position `pos` (clamped).
+    pub fn select_position(&mut self, pos: usize) {
+        self.cursor = pos.min(self.visible.len().saturating_sub(1));
+    }
+
     pub fn toggle_sort(&mut self) {
         let selected = self.selected_index();
         self.sort = match self.sort {
@@ -263,7 +283,9 @@ impl ProcessList {
         let Some(row) = self.rows.get(i) else {
             return false;
         };
-        self.status.admits(row.status.as_ref()) && matches_text(row, &self.filter)
+        self.status.admits(row.status.as_ref())
+            && matches_text(row, &self.filter)
+            && self.gate.as_ref().is_none_or(|g| g.admits(row))
     }
 
     /// Sort key: smaller comes first.

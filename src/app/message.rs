@@ -72,6 +72,13 @@ pub enum Job {
     /// Save one image into `download_dir/<process_id>/`. Saves run one after another, in the
     /// order asked, and are never cancelled by a selection. Answered by `Saved`.
     Save { request: ImageRequest },
+    /// The review desk's look-ahead: the next unreviewed process's result, fetched without
+    /// selecting it (the worker keeps it alive across the next selection change, and cancels it
+    /// when a newer prefetch replaces it). Answered by `Result`.
+    Prefetch { process_id: String },
+    /// A request to the review desk's store (routed to the desk's thread, not the worker).
+    /// Answered by `Review(ReviewNews::Answer)`.
+    Review(super::review_msg::ReviewRequest),
 }
 
 /// A job with the id its answer will carry.
@@ -195,6 +202,8 @@ pub enum Message {
     /// Not an answer: a problem from the background for the status bar (the access log cannot
     /// be written).
     Warning(String),
+    /// The review desk: the answer to a `Job::Review`, or the store's news.
+    Review(super::review_msg::ReviewNews),
     /// The terminal was resized.
     Resize { width: u16, height: u16 },
 }
@@ -208,7 +217,9 @@ impl Message {
             | Message::Details { id, .. }
             | Message::Image { id, .. }
             | Message::Saved { id, .. }
-            | Message::Cancelled { id } => Some(*id),
+            | Message::Cancelled { id }
+            | Message::Review(super::review_msg::ReviewNews::Answer { id, .. }) => Some(*id),
+            Message::Review(_) => None,
             Message::FreshResult { .. }
             | Message::FreshDetails { .. }
             | Message::Warning(_)

@@ -17,9 +17,15 @@ mod mouse;
 pub mod overlay;
 pub mod preview;
 pub mod requests;
+pub mod review;
+mod review_actions;
+pub mod review_input;
+pub mod review_msg;
+mod review_prefetch;
 pub mod tree;
 pub mod tree_build;
 mod tree_process;
+mod tree_review;
 mod tree_validation;
 
 use std::sync::Arc;
@@ -58,6 +64,9 @@ pub struct AppOptions {
     pub color: bool,
     /// The access log is on: the app returns `Command::Audit`s for what it shows and does.
     pub audit: bool,
+    /// Review desk: fetch the next unreviewed process (result and images) while the reviewer
+    /// looks at this one. Off only to measure what it saves.
+    pub prefetch: bool,
 }
 
 impl Default for AppOptions {
@@ -70,6 +79,7 @@ impl Default for AppOptions {
             source_label: "demo".into(),
             color: true,
             audit: false,
+            prefetch: true,
         }
     }
 }
@@ -160,6 +170,7 @@ pub struct App {
     quit_armed: bool,
     /// What the access log has been told this session.
     audited: audit::Audited,
+    review: review::ReviewDesk,
 }
 
 impl App {
@@ -182,6 +193,7 @@ impl App {
             quit: false,
             quit_armed: false,
             audited: audit::Audited::default(),
+            review: review::ReviewDesk::default(),
         }
     }
 
@@ -222,12 +234,16 @@ impl App {
             // Ctrl-C is the way out that never asks.
             self.quit = true;
             commands.push(Command::Quit);
+        } else if self.review.input != review::ReviewInput::None {
+            self.review_key(key, &mut commands);
         } else if self.input.is_some() {
             self.edit_filter(key);
         } else if key.code == KeyCode::Esc {
             self.escape();
         } else if let Some(action) = self.opts.keymap.action(&key) {
-            if self.overlay == Overlay::None {
+            // Deciding works from the compare view too: look, decide, look, decide.
+            let reviewing = action.is_review() && self.overlay == Overlay::Compare;
+            if self.overlay == Overlay::None || reviewing {
                 self.quit_armed = armed && action == Action::Quit;
                 self.act(action, &mut commands);
             } else {
@@ -272,9 +288,22 @@ impl App {
             self.requests
                 .ask(Job::FetchImage { request, area }, commands);
         }
+        let looking = matches!(self.view, ResultView::Ready { .. })
+            && targets.iter().all(|(r, area)| {
+                area.0 == 0
+                    || area.1 == 0
+                    || !matches!(
+                        self.images.state(&r.key, *area),
+                        preview::ImageState::Loading
+                    )
+            });
         if self.opts.audit {
             self.audited.shown(&self.images, &targets, commands);
             self.audit(commands);
+        }
+        self.reconcile_review(commands);
+        if looking {
+            self.prefetch_next(commands);
         }
         self.status.in_flight = self.requests.len();
     }
@@ -371,6 +400,10 @@ impl App {
 
     pub fn status(&self) -> &StatusLine {
         &self.status
+    }
+
+    pub fn review(&self) -> &review::ReviewDesk {
+        &self.review
     }
 
     /// Requests awaiting their answer, oldest first.

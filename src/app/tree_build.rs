@@ -158,6 +158,17 @@ pub fn build(
     result: &ProcessResult,
     details: &Lru<String, DetailsState>,
 ) -> Vec<Node> {
+    build_with_review(process_id, result, details, &[], None)
+}
+
+/// [`build`] with the review desk's decision history of the process after Truora's overrides.
+pub fn build_with_review(
+    process_id: &str,
+    result: &ProcessResult,
+    details: &Lru<String, DetailsState>,
+    history: &[crate::review::HistoryLine],
+    mark: Option<&crate::review::Mark>,
+) -> Vec<Node> {
     let mut b = Builder {
         nodes: Vec::new(),
         open: Vec::new(),
@@ -166,6 +177,7 @@ pub fn build(
     };
     super::tree_process::process_nodes(&mut b, result);
     super::tree_process::override_nodes(&mut b, result);
+    super::tree_review::review_nodes(&mut b, history, mark);
     for v in &result.validations {
         super::tree_validation::validation(&mut b, v, details);
     }

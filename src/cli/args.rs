@@ -29,6 +29,9 @@ pub struct ApiArgs {
     /// log on for --demo
     #[arg(long, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
+    /// The review store file (decisions and notes); default `reviews.sqlite3` in the data dir
+    #[arg(long, value_name = "FILE")]
+    pub review_db: Option<PathBuf>,
     #[command(flatten)]
     pub knobs: DemoKnobs,
 }
@@ -109,7 +112,7 @@ impl ApiArgs {
             download_dir: None,
             image_protocol: None,
             demo: self.demo || keyless,
-            review_db: None,
+            review_db: self.review_db.clone(),
             demo_data: self.demo,
             audit_log: self.audit_log.clone(),
         }

@@ -21,7 +21,8 @@ impl Leading {
         Leading { args, command }
     }
 
-    /// Moves `--config`, `--identity-url`, `--validations-url`, `--demo` and the demo knobs.
+    /// Moves `--config`, `--identity-url`, `--validations-url`, `--demo`, `--review-db` and the
+    /// demo knobs.
     pub fn take_api(&mut self, into: &mut ApiArgs) -> Result<(), CliError> {
         let leading = std::mem::take(&mut self.args.api);
         let command = self.command;
@@ -50,6 +51,12 @@ impl Leading {
             }
             into.demo = true;
         }
+        once(
+            &mut into.review_db,
+            leading.review_db,
+            "--review-db",
+            command,
+        )?;
         self.knobs_into(leading.knobs, &mut into.knobs)
     }
 
@@ -140,6 +147,7 @@ impl Leading {
             (a.api.validations_url.is_some(), "--validations-url"),
             (a.api.demo, "--demo"),
             (a.api.audit_log.is_some(), "--audit-log"),
+            (a.api.review_db.is_some(), "--review-db"),
             (a.archive.is_some(), "--archive"),
             (a.ids_file.is_some(), "--ids-file"),
             (a.download_dir.is_some(), "--download-dir"),

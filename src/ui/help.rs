@@ -28,6 +28,11 @@ pub(super) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         "esc".into(),
         "close this / the raw view / compare; clear the error or the filter",
     ));
+    out.push(row(
+        "0-9 (picker)".into(),
+        "choose the override reason; a note: enter saves, esc cancels",
+    ));
+    out.push(row("list marks".into(), crate::app::review::BADGE_LEGEND));
     out
 }
 

@@ -145,17 +145,24 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         frame.render_widget(p, area);
         return;
     }
-    let widths = widths(usize::from(area.width) - 2);
-    let header: Vec<Span> = std::iter::once(Span::raw("  "))
-        .chain(
-            COLS.iter()
-                .zip(widths)
-                .filter(|(_, w)| *w > 0)
-                .map(|((_, name, ..), w)| {
-                    Span::styled(format!("{} ", cell(name, w)), theme.tone(Tone::Strong))
-                }),
-        )
-        .collect();
+    let marks = super::review::marks_shown(app);
+    let mark_w = if marks { super::review::MARK_WIDTH } else { 0 };
+    let widths = widths((usize::from(area.width) - 2).saturating_sub(mark_w));
+    let mark_header = if marks { "mark  " } else { "" };
+    let header: Vec<Span> = [
+        Span::raw("  "),
+        Span::styled(mark_header, theme.tone(Tone::Strong)),
+    ]
+    .into_iter()
+    .chain(
+        COLS.iter()
+            .zip(widths)
+            .filter(|(_, w)| *w > 0)
+            .map(|((_, name, ..), w)| {
+                Span::styled(format!("{} ", cell(name, w)), theme.tone(Tone::Strong))
+            }),
+    )
+    .collect();
     let buf = frame.buffer_mut();
     buf.set_line(area.x, area.y, &Line::from(header), area.width);
     let rows = Rect {
@@ -173,6 +180,9 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     for (i, (pos, row)) in list.window_from(offset, height).enumerate() {
         let selected = pos == cursor;
         let mut spans = vec![Span::raw(if selected { "› " } else { "  " })];
+        if marks {
+            spans.push(super::review::mark_cell(app, row, theme));
+        }
         for ((col, ..), w) in COLS.iter().zip(widths) {
             if w > 0 {
                 let (mut text, tone) = value(row, *col);
@@ -237,12 +247,13 @@ fn title(app: &App) -> Line<'static> {
             group(list.visible_len())
         ));
     }
+    super::review::title_part(app, &mut t);
     t.push(' ');
     Line::from(Span::styled(t, Style::new().add_modifier(Modifier::BOLD)))
 }
 
 /// 100000 → `100,000`.
-fn group(n: usize) -> String {
+pub(super) fn group(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

@@ -7,6 +7,7 @@ mod help;
 mod list;
 mod preview;
 mod raw;
+mod review;
 mod status;
 mod text;
 mod tree;
@@ -45,6 +46,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Overlay::Raw(view) => raw::draw(view, frame, &panes, &theme),
         Overlay::Compare => compare::draw(app, frame, &panes, &theme),
     }
+    review::draw(app.review().input(), frame, &panes, &theme);
 }
 
 /// Colours, or none at all: with `color: false` only symbols, bold and reverse carry meaning.

@@ -105,14 +105,15 @@ impl Jobs {
         }
     }
 
-    /// The newest selection wins: aborts every job that belongs to another process and answers
-    /// its requests cancelled. Jobs without an owner (pages, details, saves) are left alone.
-    pub(super) fn cancel_all_but(&self, process_id: &str) {
+    /// The newest selection wins: aborts every job that belongs to a process not in `keep` (the
+    /// selection, and the review desk's prefetch) and answers its requests cancelled. Jobs
+    /// without an owner (pages, details, saves) are left alone.
+    pub(super) fn cancel_all_but(&self, keep: &[Option<&str>]) {
         let taken: Vec<Entry> = {
             let mut entries = lock(&self.entries);
             let doomed: Vec<JobKey> = entries
                 .iter()
-                .filter(|(_, e)| e.owner.as_deref().is_some_and(|o| o != process_id))
+                .filter(|(_, e)| e.owner.as_deref().is_some_and(|o| !keep.contains(&Some(o))))
                 .map(|(k, _)| k.clone())
                 .collect();
             doomed.iter().filter_map(|k| entries.remove(k)).collect()
@@ -239,7 +240,7 @@ mod tests {
         else {
             panic!()
         };
-        jobs.cancel_all_but("B");
+        jobs.cancel_all_but(&[Some("B")]);
         assert_eq!(answered(&mut rx), [(RequestId(1), true)]);
         // The aborted task finishing (or being dropped) later sends nothing more.
         old.finish(|id| Message::Cancelled { id });

@@ -60,7 +60,12 @@ pub fn spawn(
         save_lane: tokio::sync::Mutex::new(()),
     });
     tokio::spawn(async move {
-        let worker = Worker { shared, jobs };
+        let worker = Worker {
+            shared,
+            jobs,
+            selected: Mutex::new(None),
+            prefetched: Mutex::new(None),
+        };
         while let Some(request) = rx.recv().await {
             worker.handle(request);
         }
@@ -108,6 +113,10 @@ impl Shared {
 struct Worker {
     shared: Arc<Shared>,
     jobs: Arc<Jobs>,
+    /// The process of the newest result fetch (the reviewer's selection).
+    selected: Mutex<Option<String>>,
+    /// The review desk's look-ahead process, kept alive across selection changes.
+    prefetched: Mutex<Option<String>>,
 }
 
 impl Worker {
@@ -129,8 +138,12 @@ impl Worker {
                 if refresh {
                     self.shared.forget(&process_id);
                 }
-                // The newest selection wins: what runs for any other process is given up.
-                self.jobs.cancel_all_but(&process_id);
+                // The newest selection wins: what runs for any other process is given up (but
+                // the review desk's prefetch, which the reviewer is about to advance onto).
+                *lock(&self.selected) = Some(process_id.clone());
+                let prefetched = lock(&self.prefetched).clone();
+                self.jobs
+                    .cancel_all_but(&[Some(process_id.as_str()), prefetched.as_deref()]);
                 let fetch = fetch_result(self.shared.clone(), process_id.clone());
                 self.run(
                     JobKey::Result(process_id.clone()),
@@ -165,6 +178,27 @@ impl Worker {
                     Message::Saved { id, result }
                 });
             }
+            Job::Prefetch { process_id } => {
+                // The review desk's look-ahead: it does not select. It survives selection changes
+                // (see `FetchResult`) until a newer prefetch replaces it: then what ran for the
+                // old one is given up, unless it is what the reviewer has open now.
+                let old = lock(&self.prefetched).replace(process_id.clone());
+                if old.as_ref().is_some_and(|o| *o != process_id) {
+                    let selected = lock(&self.selected).clone();
+                    self.jobs
+                        .cancel_all_but(&[Some(process_id.as_str()), selected.as_deref()]);
+                }
+                let fetch = fetch_result(self.shared.clone(), process_id.clone());
+                self.run(
+                    JobKey::Result(process_id.clone()),
+                    id,
+                    Some(process_id),
+                    fetch,
+                    |id, result| Message::Result { id, result },
+                );
+            }
+            // Routed to the review desk's thread (`reviewdesk::Desk::route`), never here.
+            Job::Review(_) => self.jobs.send(Message::Cancelled { id }),
         }
     }
 

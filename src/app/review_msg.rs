@@ -1,0 +1,60 @@
+//! What the app asks of the review desk's store, and what comes back.
+//!
+//! A request is a `Job::Review` under a `RequestId` like any other, and gets exactly one
+//! [`ReviewNews::Answer`] with that id and a `Result`; the store's own news (its contents at start, what others decided since, who has
+//! which process open) comes unasked. The app never makes events itself: the desk builds each
+//! one on the store's latest events of the process (so it supersedes what stands there now, not
+//! what this browser last saw), stamps it with the time and the reviewer, and records it.
+
+use super::message::RequestId;
+use crate::api::model::Status;
+use crate::review::{Decision, Event};
+
+/// A request to the review desk.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReviewRequest {
+    /// Records a verdict already checked against Truora's status (`review::decide`).
+    Decide {
+        process_id: String,
+        decision: Decision,
+        truora_status: Option<Status>,
+    },
+    Note {
+        process_id: String,
+        text: String,
+        truora_status: Option<Status>,
+    },
+    /// Withdraws my last decision or note on the process (`review::undo`).
+    Undo {
+        process_id: String,
+        truora_status: Option<Status>,
+    },
+    /// The process this browser has open: leased (and renewed while open) so other reviewers
+    /// see it taken; the previous one is released. `None` releases.
+    Hold { process_id: Option<String> },
+}
+
+/// News from the review desk.
+#[derive(Debug)]
+pub enum ReviewNews {
+    /// The answer to one request: the event recorded (none for `Hold`), or why not.
+    Answer {
+        id: RequestId,
+        result: Result<Option<Event>, String>,
+    },
+    /// The store opened: everything in it, who this reviewer is, and whether decisions can be
+    /// recorded (`Err` says why not: a read-only file, another version's schema, …).
+    Opened {
+        reviewer: String,
+        events: Vec<Event>,
+        writable: Result<(), String>,
+    },
+    /// Since the last news: events recorded by anyone (this browser's included, harmlessly),
+    /// and the processes other reviewers have open now, with who has them.
+    Changes {
+        events: Vec<Event>,
+        taken: Vec<(String, String)>,
+    },
+    /// The store cannot be used at all; browsing goes on without marks.
+    Failed { error: String },
+}

@@ -1,0 +1,83 @@
+//! No waiting on advance: while the reviewer looks at a process (its view complete: result and
+//! images drawn), the next unreviewed one's result and the images its view will show (the
+//! preview's picture, or both sides of the compare view, at the sizes they will be drawn) are
+//! fetched, decoded and encoded in the background. The advance after a decision then finds
+//! everything cached and draws the next process at once, also on a slow API.
+//!
+//! The worker keeps the prefetch alive when the reviewer advances onto it, and aborts it when a
+//! newer prefetch replaces it (the reviewer went elsewhere).
+
+use super::message::{CellSize, ImageRequest};
+use super::overlay::Overlay;
+use super::preview::{ImageState, auto_fetches, comparison, preview_request};
+use super::review::Access;
+use super::tree::Tree;
+use super::{App, Command, Job, cells, tree_build};
+
+/// What has been asked for the process after this one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Prefetch {
+    process_id: Option<String>,
+    result_asked: bool,
+    /// The view (compare or not) and terminal size its images were asked for.
+    images_for: Option<(bool, (u16, u16))>,
+}
+
+impl App {
+    /// Called after each input while the current view is complete.
+    pub(super) fn prefetch_next(&mut self, commands: &mut Vec<Command>) {
+        if !self.opts.prefetch || matches!(self.review.access, Access::Unavailable(_)) {
+            return;
+        }
+        let Some(current) = self.view.process_id().map(str::to_owned) else {
+            return;
+        };
+        let Some(next) = self
+            .next_open(&current)
+            .and_then(|pos| self.list.visible().get(pos).copied())
+            .and_then(|i| self.list.row(i)?.process_id.clone())
+        else {
+            return;
+        };
+        if self.review.prefetch.process_id.as_deref() != Some(next.as_str()) {
+            self.review.prefetch = Prefetch {
+                process_id: Some(next.clone()),
+                ..Prefetch::default()
+            };
+        }
+        let Some(result) = self.results.peek(&next).cloned() else {
+            if !self.review.prefetch.result_asked {
+                self.review.prefetch.result_asked = true;
+                self.requests
+                    .ask(Job::Prefetch { process_id: next }, commands);
+            }
+            return;
+        };
+        let compare = self.overlay == Overlay::Compare;
+        let view = (compare, self.size);
+        if self.review.prefetch.images_for == Some(view) {
+            return;
+        }
+        self.review.prefetch.images_for = Some(view);
+        // The tree the advance will build (history aside, which holds no images), opened the
+        // same way, so the preview's picture is the one it will show.
+        let tree = Tree::new(tree_build::build(&next, &result, &self.details));
+        let panes = self.panes();
+        let mut targets: Vec<(ImageRequest, CellSize)> = Vec::new();
+        if compare {
+            let c = comparison(&tree, &result);
+            let [left, right] = panes.compare_images;
+            targets.extend(c.document.map(|r| (r.clone(), cells(left))));
+            targets.extend(c.selfie.map(|r| (r.clone(), cells(right))));
+        } else if let Some(r) = preview_request(&tree).filter(|r| auto_fetches(r)) {
+            targets.push((r.clone(), cells(panes.preview_image)));
+        }
+        for (request, area) in targets {
+            let empty = area.0 == 0 || area.1 == 0;
+            if !empty && matches!(self.images.state(&request.key, area), ImageState::Loading) {
+                self.requests
+                    .ask(Job::FetchImage { request, area }, commands);
+            }
+        }
+    }
+}

@@ -1,0 +1,529 @@
+//! The review desk in the browser: every key path (confirm, override with a reason, cancel,
+//! pending refused, undo, note), the auto-advance, marks, counters, leases and the prefetch.
+
+mod app_support;
+mod review_support;
+
+use app_support::*;
+use review_support::*;
+use truora_tui::app::review::{Access, ReviewFilter, ReviewInput, badge};
+use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
+use truora_tui::app::{App, Command, Job, Message};
+use truora_tui::review::{Decision, OverrideReason, Verdict};
+
+/// The ten processes (IDP00 newest; 00/03/06/09 failed, 01/04/07 succeeded, 02/05/08 pending)
+/// with the review store open and empty.
+fn desk() -> (App, FakeDesk) {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    let desk = FakeDesk::new("ana");
+    desk.open(&mut app);
+    (app, desk)
+}
+
+fn selected(app: &App) -> String {
+    app.list()
+        .selected()
+        .and_then(|r| r.process_id.clone())
+        .unwrap_or_default()
+}
+
+fn select(app: &mut App, id: &str) {
+    press(app, "g");
+    while selected(app) != id {
+        press(app, "j");
+    }
+}
+
+/// Types text character by character, as a terminal delivers it.
+fn typed(app: &mut App, text: &str) -> Vec<Command> {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    text.chars()
+        .flat_map(|c| app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+        .collect()
+}
+
+fn mark(app: &App, id: &str) -> String {
+    badge(app.review().mark(id), app.review().taken_by(id).is_some())
+        .iter()
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
+}
+
+fn decide(process: &str, verdict: Verdict, reason: Option<OverrideReason>) -> ReviewRequest {
+    use truora_tui::api::model::Status;
+    let status = match &process[3..] {
+        "00" | "03" | "06" | "09" => Status::Failure,
+        "01" | "04" | "07" => Status::Success,
+        _ => Status::Pending,
+    };
+    ReviewRequest::Decide {
+        process_id: process.into(),
+        decision: Decision { verdict, reason },
+        truora_status: Some(status),
+    }
+}
+
+#[test]
+fn a_verdict_that_agrees_is_one_key_and_moves_to_the_next_unreviewed() {
+    let (mut app, mut desk) = desk();
+    assert_eq!(selected(&app), "IDP00");
+    let cmds = press(&mut app, "d");
+    assert_eq!(requests(&cmds), vec![decide("IDP00", Verdict::Fail, None)]);
+    assert_eq!(selected(&app), "IDP01", "the cursor moved on at once");
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP00"), "✗");
+    assert!(
+        app.status()
+            .info
+            .as_deref()
+            .unwrap_or("")
+            .contains("recorded fail on IDP00")
+    );
+    assert_eq!(app.review().counts().reviewed, 1);
+}
+
+#[test]
+fn an_override_asks_for_a_reason_and_a_digit_records_it() {
+    let (mut app, mut desk) = desk();
+    // Pass on a failed process overrides Truora: the picker offers the failure→success reasons.
+    let cmds = press(&mut app, "a");
+    assert!(
+        requests(&cmds).is_empty(),
+        "nothing recorded before the reason"
+    );
+    let ReviewInput::Picker(picker) = app.review().input() else {
+        panic!("the reason picker is open");
+    };
+    let labels: Vec<&str> = picker.reasons.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Regular client",
+            "In-person customer",
+            "Meets all requirements",
+            "Other"
+        ]
+    );
+    // Keys other than digits do nothing while it is open (no movement underneath).
+    press(&mut app, "j 9");
+    assert_eq!(selected(&app), "IDP00");
+    let cmds = press(&mut app, "2");
+    assert_eq!(
+        requests(&cmds),
+        vec![decide(
+            "IDP00",
+            Verdict::Pass,
+            Some(OverrideReason::InPersonCustomer)
+        )]
+    );
+    assert_eq!(*app.review().input(), ReviewInput::None);
+    assert_eq!(selected(&app), "IDP01");
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP00"), "✓→", "pass, override still to apply");
+
+    // Fail on a successful process: the success→failure list.
+    let cmds = press(&mut app, "d");
+    assert!(requests(&cmds).is_empty());
+    let ReviewInput::Picker(picker) = app.review().input() else {
+        panic!("the reason picker is open");
+    };
+    assert_eq!(picker.reasons[1].1, "Manipulated photo");
+    let cmds = press(&mut app, "2");
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP01"), "✗→");
+}
+
+#[test]
+fn esc_cancels_the_picker_and_records_nothing() {
+    let (mut app, _) = desk();
+    press(&mut app, "a");
+    let cmds = press(&mut app, "esc");
+    assert!(requests(&cmds).is_empty());
+    assert_eq!(*app.review().input(), ReviewInput::None);
+    assert_eq!(selected(&app), "IDP00", "no advance without a decision");
+    assert_eq!(app.status().info.as_deref(), Some("override cancelled"));
+}
+
+#[test]
+fn pass_or_fail_on_a_pending_process_is_refused_but_escalate_and_notes_work() {
+    let (mut app, mut desk) = desk();
+    select(&mut app, "IDP02");
+    for key in ["a", "d"] {
+        let cmds = press(&mut app, key);
+        assert!(requests(&cmds).is_empty(), "{key}");
+        let error = app.status().error.clone().unwrap_or_default();
+        assert!(
+            error.contains("pending process cannot be overridden"),
+            "{error}"
+        );
+        assert_eq!(selected(&app), "IDP02");
+        press(&mut app, "esc");
+    }
+    let cmds = press(&mut app, "!");
+    assert_eq!(
+        requests(&cmds),
+        vec![decide("IDP02", Verdict::Escalate, None)]
+    );
+    assert_eq!(selected(&app), "IDP03");
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP02"), "!");
+}
+
+#[test]
+fn a_note_is_typed_saved_and_shown() {
+    let (mut app, mut desk) = desk();
+    press(&mut app, "i");
+    assert!(matches!(app.review().input(), ReviewInput::Note(_)));
+    // Keys type into the note, not into the browser: `q` does not quit, `j` does not move.
+    let cmds = typed(&mut app, "qj señal");
+    assert!(!app.should_quit());
+    assert!(!cmds.contains(&Command::Quit));
+    assert_eq!(selected(&app), "IDP00");
+    let cmds = press(&mut app, "backspace enter");
+    assert_eq!(
+        requests(&cmds),
+        vec![ReviewRequest::Note {
+            process_id: "IDP00".into(),
+            text: "qj seña".into(),
+            truora_status: Some(truora_tui::api::model::Status::Failure),
+        }]
+    );
+    assert_eq!(selected(&app), "IDP00", "a note does not advance");
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP00"), "  ✎");
+    assert_eq!(
+        app.review().counts().reviewed,
+        0,
+        "a note alone is not a review"
+    );
+
+    // Esc cancels a note being typed.
+    press(&mut app, "i x esc");
+    assert_eq!(*app.review().input(), ReviewInput::None);
+    assert_eq!(app.status().info.as_deref(), Some("note not saved"));
+}
+
+#[test]
+fn undo_takes_back_my_last_decision_and_goes_back_to_it() {
+    let (mut app, mut desk) = desk();
+    let cmds = press(&mut app, "d");
+    desk.serve(&mut app, cmds);
+    let cmds = press(&mut app, "a");
+    desk.serve(&mut app, cmds);
+    assert_eq!(selected(&app), "IDP02");
+    assert_eq!(mark(&app, "IDP01"), "✓");
+
+    let cmds = press(&mut app, "u");
+    assert!(matches!(
+        requests(&cmds).as_slice(),
+        [ReviewRequest::Undo { process_id, .. }] if process_id == "IDP01"
+    ));
+    assert_eq!(selected(&app), "IDP01", "back to the process undone");
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP01"), "");
+    assert_eq!(app.review().counts().reviewed, 1);
+
+    // Again: the decision before it.
+    let cmds = press(&mut app, "u");
+    assert_eq!(selected(&app), "IDP00");
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP00"), "");
+    let cmds = press(&mut app, "u");
+    assert!(requests(&cmds).is_empty());
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("nothing of yours to undo")
+    );
+}
+
+#[test]
+fn advance_skips_reviewed_processes_and_those_open_elsewhere_and_wraps() {
+    let (mut app, mut desk) = desk();
+    desk.record_as("bob", &decide("IDP01", Verdict::Pass, None));
+    let news = ReviewNews::Changes {
+        events: desk.events.clone(),
+        taken: vec![("IDP02".into(), "carol".into())],
+    };
+    app.handle_message(Message::Review(news));
+    assert_eq!(mark(&app, "IDP01"), "✓");
+    assert_eq!(mark(&app, "IDP02"), "    ⊘", "open by carol");
+
+    let cmds = press(&mut app, "d");
+    desk.serve(&mut app, cmds);
+    assert_eq!(selected(&app), "IDP03", "01 is reviewed, 02 is carol's");
+
+    // From the last row the next unreviewed is found from the top.
+    select(&mut app, "IDP09");
+    let cmds = press(&mut app, "d");
+    desk.serve(&mut app, cmds);
+    assert_eq!(selected(&app), "IDP03");
+}
+
+#[test]
+fn when_nothing_is_left_the_cursor_stays_and_says_so() {
+    let (mut app, mut desk) = loaded(ten()[..1].to_vec(), 120, 40);
+    let _ = &mut desk;
+    let mut desk = FakeDesk::new("ana");
+    desk.open(&mut app);
+    let cmds = press(&mut app, "d");
+    desk.serve(&mut app, cmds);
+    assert_eq!(selected(&app), "IDP00");
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("recorded fail on IDP00"),
+        "the answer's news replaces the advance's"
+    );
+}
+
+#[test]
+fn counters_and_the_review_filter_follow_the_current_filter() {
+    let (mut app, mut desk) = desk();
+    for _ in 0..3 {
+        let cmds = press(&mut app, "!");
+        desk.serve(&mut app, cmds);
+    }
+    // 00, 01, 02 escalated.
+    assert_eq!(
+        (app.review().counts().reviewed, app.review().counts().of),
+        (3, 10)
+    );
+    press(&mut app, "f"); // failures only: 00 03 06 09
+    assert_eq!(
+        (app.review().counts().reviewed, app.review().counts().of),
+        (1, 4)
+    );
+    press(&mut app, "f f f"); // back to all
+    press(&mut app, "F");
+    assert_eq!(app.review().filter(), ReviewFilter::Unreviewed);
+    // The unreviewed ones (the selected IDP03 among them).
+    let shown: Vec<String> = app
+        .list()
+        .visible()
+        .iter()
+        .filter_map(|&i| app.list().row(i)?.process_id.clone())
+        .collect();
+    assert_eq!(shown.len(), 7, "{shown:?}");
+    assert!(!shown.contains(&"IDP00".to_owned()) && !shown.contains(&"IDP01".to_owned()));
+    press(&mut app, "F");
+    assert_eq!(app.review().filter(), ReviewFilter::Reviewed);
+    assert_eq!(
+        app.list().visible_len(),
+        3 + 1,
+        "the three, and the selected one"
+    );
+    press(&mut app, "F");
+    assert_eq!(app.review().filter(), ReviewFilter::Escalated);
+    press(&mut app, "F F");
+    assert_eq!(app.review().filter(), ReviewFilter::All);
+    assert_eq!(app.list().visible_len(), 10);
+}
+
+#[test]
+fn overrides_to_apply_lists_pending_overrides_only() {
+    let (mut app, mut desk) = desk();
+    let cmds = press(&mut app, "a 1"); // IDP00: failure → pass: an override
+    desk.serve(&mut app, cmds);
+    let cmds = press(&mut app, "a"); // IDP01: success → pass: agrees
+    desk.serve(&mut app, cmds);
+    press(&mut app, "F F F F");
+    assert_eq!(app.review().filter(), ReviewFilter::OverridesToApply);
+    let shown: Vec<String> = app
+        .list()
+        .visible()
+        .iter()
+        .filter_map(|&i| app.list().row(i)?.process_id.clone())
+        .collect();
+    assert!(shown.contains(&"IDP00".to_owned()), "{shown:?}");
+    assert!(!shown.contains(&"IDP01".to_owned()), "{shown:?}");
+}
+
+#[test]
+fn a_read_only_store_shows_marks_and_says_why_deciding_cannot_work() {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    let mut other = FakeDesk::new("bob");
+    other.record_as("bob", &decide("IDP00", Verdict::Fail, None));
+    app.handle_message(Message::Review(ReviewNews::Opened {
+        reviewer: "ana".into(),
+        events: other.events.clone(),
+        writable: Err("the review store is read-only (permission denied)".into()),
+    }));
+    assert!(matches!(app.review().access(), Access::ReadOnly(_)));
+    assert_eq!(mark(&app, "IDP00"), "✗");
+    for keys in ["a", "d", "!", "i", "u"] {
+        let cmds = press(&mut app, keys);
+        assert!(requests(&cmds).is_empty(), "{keys}");
+        let error = app.status().error.clone().unwrap_or_default();
+        assert!(error.contains("read-only"), "{keys}: {error}");
+        assert_eq!(*app.review().input(), ReviewInput::None);
+    }
+    // Browsing still works.
+    press(&mut app, "esc j");
+    assert_eq!(selected(&app), "IDP01");
+}
+
+#[test]
+fn without_a_store_nothing_is_asked_of_it() {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    let cmds = press(&mut app, "j d");
+    assert!(
+        !cmds.iter().any(|c| matches!(c.job(), Some(Job::Review(_)))),
+        "{cmds:?}"
+    );
+    assert!(
+        app.status()
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("not open")
+    );
+}
+
+#[test]
+fn the_open_process_is_leased_and_released_as_the_selection_moves() {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    let cmds = FakeDesk::new("ana").open(&mut app);
+    let holds = |cmds: &[Command]| -> Vec<Option<String>> {
+        cmds.iter()
+            .filter_map(|c| match c.job() {
+                Some(Job::Review(ReviewRequest::Hold { process_id })) => Some(process_id.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(holds(&cmds), vec![Some("IDP00".to_owned())]);
+    assert_eq!(holds(&press(&mut app, "j")), vec![Some("IDP01".to_owned())]);
+    assert!(holds(&press(&mut app, "tab")).is_empty(), "same process");
+}
+
+#[test]
+fn the_compare_view_stays_open_across_a_decision() {
+    let (mut app, mut desk) = desk();
+    app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
+    press(&mut app, "c");
+    assert_eq!(*app.overlay(), truora_tui::app::overlay::Overlay::Compare);
+    let cmds = press(&mut app, "d");
+    desk.serve(&mut app, cmds);
+    assert_eq!(selected(&app), "IDP01");
+    assert_eq!(*app.overlay(), truora_tui::app::overlay::Overlay::Compare);
+}
+
+#[test]
+fn colleagues_decisions_arrive_as_changes_and_a_conflict_is_marked() {
+    let (mut app, mut desk) = desk();
+    // Ana and Bob decide on IDP03 at once, from the same (empty) state, differently.
+    select(&mut app, "IDP03");
+    let bob = desk.record_as(
+        "bob",
+        &decide("IDP03", Verdict::Pass, Some(OverrideReason::Other)),
+    );
+    let cmds = press(&mut app, "d");
+    desk.events.retain(|e| Some(e) != bob.as_ref());
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP03"), "✗");
+    app.handle_message(Message::Review(ReviewNews::Changes {
+        events: bob.into_iter().collect(),
+        taken: Vec::new(),
+    }));
+    assert_eq!(mark(&app, "IDP03"), "✗  ≠");
+}
+
+#[test]
+fn the_tree_shows_the_decision_history() {
+    let (mut app, mut desk) = desk();
+    app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
+    let cmds = press(&mut app, "i");
+    desk.serve(&mut app, cmds);
+    typed(&mut app, "looks edited");
+    let cmds = press(&mut app, "enter");
+    desk.serve(&mut app, cmds);
+    let cmds = press(&mut app, "a 3");
+    desk.serve(&mut app, cmds);
+    press(&mut app, "g");
+    press(&mut app, "tab e");
+    let rows = tree_rows(&app).join("\n");
+    assert!(rows.contains("review history (2)"), "{rows}");
+    assert!(rows.contains("✓ pass · by ana"), "{rows}");
+    assert!(
+        rows.contains("→ override to apply in Truora (failure→success)"),
+        "{rows}"
+    );
+    assert!(rows.contains("ana · ✎ looks edited"), "{rows}");
+    assert!(rows.contains("override: Meets all requirements"), "{rows}");
+}
+
+#[test]
+fn the_next_unreviewed_process_is_prefetched_while_this_one_is_looked_at() {
+    let (mut app, _desk) = desk();
+    let prefetches = |cmds: &[Command]| -> Vec<String> {
+        jobs(cmds)
+            .into_iter()
+            .filter_map(|j| match j {
+                Job::Prefetch { process_id } => Some(process_id.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    // IDP00's result arrives: its preview picture is asked for; nothing is prefetched while the
+    // view is incomplete.
+    let cmds = app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
+    assert!(prefetches(&cmds).is_empty());
+    let (image_id, area0) = app
+        .pending_requests()
+        .find_map(|(id, j)| match j {
+            Job::FetchImage { area, .. } => Some((id, *area)),
+            _ => None,
+        })
+        .expect("the preview's image is asked for");
+    // The picture is drawn: now the next unreviewed process is prefetched.
+    let cmds = app.handle_message(Message::Image {
+        id: image_id,
+        result: Ok(info_only(truora_tui::api::model::ImageKind::DocumentFront)),
+    });
+    assert_eq!(prefetches(&cmds), vec!["IDP01".to_owned()]);
+    // Its result arrives (not selected: the tree stays on IDP00) and its preview image is asked
+    // for at the size it will be drawn.
+    let id = asked(&app, "a prefetch", |j| matches!(j, Job::Prefetch { .. }));
+    let cmds = app.handle_message(Message::Result {
+        id,
+        result: Ok(rich("IDP01")),
+    });
+    let asked_images: Vec<_> = jobs(&cmds)
+        .into_iter()
+        .filter_map(|j| match j {
+            Job::FetchImage { request, area } => Some((request.key.process_id.clone(), *area)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked_images, vec![("IDP01".to_owned(), area0)]);
+    assert_eq!(app.view().process_id(), Some("IDP00"));
+    // Nothing is asked twice.
+    let cmds = app.handle_message(Message::Resize {
+        width: 120,
+        height: 40,
+    });
+    assert!(cmds.is_empty(), "{cmds:?}");
+}
+
+#[test]
+fn no_prefetch_without_a_store_or_when_turned_off() {
+    let no_prefetch =
+        |cmds: &[Command]| !jobs(cmds).iter().any(|j| matches!(j, Job::Prefetch { .. }));
+    let (mut app, _) = loaded(ten(), 120, 40);
+    let cmds = app.handle_message(result_message(&app, "IDP00", plain("IDP00")));
+    assert!(no_prefetch(&cmds));
+
+    let mut app = App::new(truora_tui::app::AppOptions {
+        prefetch: false,
+        ..Default::default()
+    });
+    app.start();
+    app.handle_message(Message::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.handle_message(page_message(&app, ten(), false));
+    FakeDesk::new("ana").open(&mut app);
+    let cmds = app.handle_message(result_message(&app, "IDP00", plain("IDP00")));
+    assert!(no_prefetch(&cmds));
+}
