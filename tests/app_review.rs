@@ -527,3 +527,59 @@ fn no_prefetch_without_a_store_or_when_turned_off() {
     let cmds = app.handle_message(result_message(&app, "IDP00", plain("IDP00")));
     assert!(no_prefetch(&cmds));
 }
+
+/// With the access log on, every decision, note and undo the store recorded is logged with its
+/// verdict and reason codes; the note's text never is.
+#[test]
+fn recorded_decisions_and_notes_go_to_the_access_log_without_the_note_text() {
+    use truora_tui::app::AppOptions;
+    use truora_tui::audit::{AuditEvent, Code, ProcessRef};
+    let mut app = App::new(AppOptions {
+        audit: true,
+        ..AppOptions::default()
+    });
+    app.start();
+    app.handle_message(Message::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.handle_message(page_message(&app, ten(), false));
+    let mut desk = FakeDesk::new("ana");
+    desk.open(&mut app);
+    let audited = |cmds: &[Command]| -> Vec<AuditEvent> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Command::Audit(
+                    e @ (AuditEvent::Decision { .. } | AuditEvent::NoteAdded { .. }),
+                ) => Some(e.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    // An override (pass on a failed process) with its reason.
+    let mut cmds = press(&mut app, "a");
+    cmds.extend(press(&mut app, "1"));
+    let out = desk.serve(&mut app, cmds);
+    assert_eq!(
+        audited(&out),
+        [AuditEvent::Decision {
+            process: ProcessRef::new("IDP00"),
+            verdict: Code::new("pass"),
+            reason: Some(Code::new("regular_client")),
+        }]
+    );
+    // A note: recorded as written, its text nowhere in the log's event.
+    let mut cmds = press(&mut app, "i");
+    cmds.extend(typed(&mut app, "Juan Perez 1234567"));
+    cmds.extend(press(&mut app, "enter"));
+    let out = desk.serve(&mut app, cmds);
+    let notes = audited(&out);
+    assert_eq!(
+        notes,
+        [AuditEvent::NoteAdded {
+            process: ProcessRef::new("IDP01")
+        }]
+    );
+    assert!(!format!("{notes:?}").contains("Juan"));
+    // Nothing is logged for a request the store refused, nor with the log off (the other tests).
+}

@@ -65,6 +65,9 @@ impl App {
                 Job::Review(request),
                 Message::Review(super::review_msg::ReviewNews::Answer { result, .. }),
             ) => {
+                if result.is_ok() {
+                    self.audit_review(&request, commands);
+                }
                 self.review_answered(request, result);
             }
             (job, Message::Cancelled { .. }) => self.cancelled(job, commands),

@@ -106,3 +106,40 @@ impl App {
         }
     }
 }
+
+impl App {
+    /// A decision, note or undo the review store recorded: the verdict and reason codes, never
+    /// the note's text (the log must not become a copy of what it guards).
+    pub(super) fn audit_review(
+        &self,
+        request: &super::review_msg::ReviewRequest,
+        commands: &mut Vec<Command>,
+    ) {
+        use super::review_msg::ReviewRequest;
+        use crate::audit::Code;
+        if !self.opts.audit {
+            return;
+        }
+        let event = match request {
+            ReviewRequest::Decide {
+                process_id,
+                decision,
+                ..
+            } => AuditEvent::Decision {
+                process: ProcessRef::new(process_id),
+                verdict: Code::new(decision.verdict.wire_name()),
+                reason: decision.reason.map(|r| Code::new(r.wire_name())),
+            },
+            ReviewRequest::Undo { process_id, .. } => AuditEvent::Decision {
+                process: ProcessRef::new(process_id),
+                verdict: Code::new("undo"),
+                reason: None,
+            },
+            ReviewRequest::Note { process_id, .. } => AuditEvent::NoteAdded {
+                process: ProcessRef::new(process_id),
+            },
+            ReviewRequest::Hold { .. } => return,
+        };
+        commands.push(Command::Audit(event));
+    }
+}
