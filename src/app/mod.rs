@@ -9,6 +9,7 @@ mod actions;
 mod apply;
 mod audit;
 pub mod cache;
+mod compare;
 pub mod keymap;
 pub mod layout;
 pub mod list;
@@ -21,6 +22,7 @@ pub mod tree;
 pub mod tree_build;
 mod tree_process;
 mod tree_validation;
+pub mod zoom;
 
 use std::sync::Arc;
 
@@ -42,6 +44,7 @@ use preview::Images;
 use requests::Requests;
 use tree::Tree;
 use tree_build::DetailsState;
+use zoom::{Side, Zooms};
 
 /// How the runtime configures the app.
 #[derive(Clone, Debug)]
@@ -160,6 +163,10 @@ pub struct App {
     quit_armed: bool,
     /// What the access log has been told this session.
     audited: audit::Audited,
+    /// The region chosen per image side (zoom and pan).
+    zooms: Zooms,
+    /// The side of compare the zoom and movement keys act on.
+    compare_side: Side,
 }
 
 impl App {
@@ -182,6 +189,8 @@ impl App {
             quit: false,
             quit_armed: false,
             audited: audit::Audited::default(),
+            zooms: Zooms::default(),
+            compare_side: Side::Document,
         }
     }
 
@@ -230,6 +239,8 @@ impl App {
             if self.overlay == Overlay::None {
                 self.quit_armed = armed && action == Action::Quit;
                 self.act(action, &mut commands);
+            } else if self.overlay == Overlay::Compare {
+                self.compare_action(action, &mut commands);
             } else {
                 self.overlay_action(action);
             }
@@ -256,21 +267,34 @@ impl App {
         }
         let mut targets = Vec::new();
         if let ResultView::Ready { tree, result, .. } = &self.view {
+            let zooms = &self.zooms;
             if self.overlay == Overlay::Compare {
                 let c = preview::comparison(tree, result);
                 let [left, right] = panes.compare_images;
                 // Both are picture kinds by construction.
-                targets.extend(c.document.map(|r| (r, cells(left))));
-                targets.extend(c.selfie.map(|r| (r, cells(right))));
+                targets.extend(
+                    c.document
+                        .map(|r| target(zooms, r, cells(left), Side::Document)),
+                );
+                targets.extend(
+                    c.selfie
+                        .map(|r| target(zooms, r, cells(right), Side::Selfie)),
+                );
             } else if let Some(r) =
                 preview::preview_request(tree).filter(|r| preview::auto_fetches(r))
             {
-                targets.push((r, cells(panes.preview_image)));
+                targets.push(target(zooms, r, cells(panes.preview_image), Side::Preview));
             }
         }
-        for (request, area) in self.images.sync(&targets) {
-            self.requests
-                .ask(Job::FetchImage { request, area }, commands);
+        for (request, area, view) in self.images.sync(&targets) {
+            self.requests.ask(
+                Job::FetchImage {
+                    request,
+                    area,
+                    view,
+                },
+                commands,
+            );
         }
         if self.opts.audit {
             self.audited.shown(&self.images, &targets, commands);
@@ -323,7 +347,10 @@ impl App {
     }
 
     pub fn panes(&self) -> Panes {
-        layout::layout(Rect::new(0, 0, self.size.0, self.size.1))
+        layout::layout_for(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.opts.images_enabled,
+        )
     }
 
     // Read access for the ui.
@@ -377,6 +404,16 @@ impl App {
     pub fn pending_requests(&self) -> impl Iterator<Item = (RequestId, &Job)> {
         self.requests.pending()
     }
+}
+
+/// An image to show: where, and in which view (the side's zoom).
+fn target<'a>(
+    zooms: &Zooms,
+    request: &'a ImageRequest,
+    area: CellSize,
+    side: Side,
+) -> (&'a ImageRequest, CellSize, zoom::ImageView) {
+    (request, area, zooms.view(side, &request.key))
 }
 
 /// The cell size of an area, as images are keyed.
