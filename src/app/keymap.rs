@@ -56,7 +56,7 @@ actions! {
     ExpandFailures => "expand_failures", ["x"], "expand the path to every failure";
     RawJson => "raw_json", ["v"], "show the raw JSON of the selected node";
     Compare => "compare", ["c"], "compare document photo and selfie (j/k, n/N: next process)";
-    ZoomIn => "zoom_in", ["+", "="], "zoom into the image (preview, or compare's active side; tab switches side); movement keys then pan";
+    ZoomIn => "zoom_in", ["+", "="], "zoom in (compare: on the active side, tab switches); then hjkl pan";
     ZoomOut => "zoom_out", ["-"], "zoom out (down to the whole image)";
     ZoomReset => "zoom_reset", ["0"], "back to the starting view (a document's portrait in compare)";
     SaveImage => "save_image", ["s"], "save the selected image";

@@ -60,9 +60,9 @@ pub fn find_face(image: &DynamicImage) -> Option<Face> {
         detector.set_score_thresh(SCORE_THRESHOLD);
         detector.set_pyramid_scale_factor(0.8);
         detector.set_slide_window_step(4, 4);
-        let mut data = rustface::ImageData::new(&grey, grey.width(), grey.height());
+        let data = rustface::ImageData::new(&grey, grey.width(), grey.height());
         detector
-            .detect(&mut data)
+            .detect(&data)
             .into_iter()
             .max_by(|a, b| a.score().total_cmp(&b.score()))
     }))

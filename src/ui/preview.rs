@@ -89,8 +89,16 @@ pub(super) fn draw_image(
                     theme,
                 ),
             }
-            let mut text = info_text(&image.info);
+            // What part is shown matters more than the file's facts: it comes first, so a
+            // narrow pane cuts the facts.
+            let mut text = image.info.kind.label().to_owned();
             text.push_str(&view_text(app, view, image));
+            let facts = info_text(&image.info);
+            text.push_str(
+                facts
+                    .strip_prefix(image.info.kind.label())
+                    .unwrap_or(&facts),
+            );
             let info = Paragraph::new(Span::styled(text, theme.tone(Tone::Dim)));
             frame.render_widget(info, info_area);
         }
@@ -138,7 +146,7 @@ fn view_text(app: &App, view: ImageView, image: &RenderedImage) -> String {
             key(Action::ZoomReset)
         ),
         (ImageView::Portrait, Some(true)) => {
-            format!(" · portrait ({} shows the card)", key(Action::ZoomOut))
+            format!(" · portrait ({} whole card)", key(Action::ZoomOut))
         }
         (ImageView::Portrait, _) => " · whole card: no face found".to_owned(),
         _ => String::new(),
