@@ -15,7 +15,7 @@ use ratatui_image::picker::Picker;
 use serde_json::Value;
 use truora_tui::api::model::{ImageKind, ProcessResult};
 use truora_tui::app::zoom::{ImageView, Region};
-use truora_tui::app::{App, Command, ImageInfo, Message, RenderedImage};
+use truora_tui::app::{App, Command, ImageInfo, Job, Message, RenderedImage};
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
@@ -74,11 +74,14 @@ fn rendered(
 /// Answers every image fetch in `cmds`; the document shows a portrait region when asked for one.
 fn answer_all(app: &mut App, cmds: &[Command]) {
     for c in cmds {
-        if let Command::FetchImage {
-            request,
-            area,
-            view,
-        } = c
+        if let (
+            Some(id),
+            Some(Job::FetchImage {
+                request,
+                area,
+                view,
+            }),
+        ) = (c.request_id(), c.job())
         {
             let shown = match view {
                 ImageView::Portrait => Region {
@@ -91,10 +94,8 @@ fn answer_all(app: &mut App, cmds: &[Command]) {
                 ImageView::Whole => Region::WHOLE,
             };
             app.handle_message(Message::Image {
-                key: request.key.clone(),
-                area: *area,
-                view: *view,
-                image: rendered(request.link.kind, *area, *view, shown),
+                id,
+                result: Ok(rendered(request.link.kind, *area, *view, shown)),
             });
         }
     }
@@ -109,7 +110,7 @@ fn compare(result: Arc<ProcessResult>, width: u16, height: u16, keys: &str) -> S
         "CO",
     )];
     let (mut app, _) = loaded(rows, width, height);
-    app.handle_message(result_message("IDP1", result));
+    app.handle_message(result_message(&app, "IDP1", result));
     let cmds = press(&mut app, "c");
     answer_all(&mut app, &cmds);
     let cmds = press(&mut app, keys);

@@ -1,10 +1,7 @@
 //! The fetch worker against the demo server: one answer per request (aborted ones included),
 //! newest-selection-wins, refresh, transparent refresh of expired image links, and saving.
 
-<<<<<<< HEAD
 use std::collections::BTreeMap;
-=======
->>>>>>> ae6523d (compare: snapshot tests (with/without face check, zoomed, 80x24 and 200x60), app tests for n/N, j/k, zoom and pan; demo test: pictures agree with scores; face_detect bench; label puts the view before the facts)
 use std::time::Duration;
 use truora_tui::app::zoom::ImageView;
 
