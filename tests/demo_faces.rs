@@ -66,3 +66,36 @@ async fn the_card_and_the_selfie_agree_with_the_score() {
         "both cases covered: {same} / {different}"
     );
 }
+
+/// The README's review-speed figure: keystrokes from launch (the newest process selected) to
+/// the compare view of the first failed process that has a face check. In compare, `n` moves to
+/// the next failure and shows it side by side, so a queue costs one key per process.
+#[tokio::test]
+async fn keystrokes_from_launch_to_the_first_face_comparison() {
+    let server = DemoServer::start(DemoOptions::default())
+        .await
+        .expect("start");
+    let failed_with_face: Vec<(bool, bool)> = server
+        .process_ids()
+        .iter()
+        .map(|id| {
+            let json = server.result_json(id).expect("result");
+            let result = ProcessResult::from_value(json).expect("parses");
+            let failed = result.status.as_ref().is_some_and(|s| s.is_failure());
+            let face = result
+                .validations
+                .iter()
+                .any(|v| v.validation_type == Some(ValidationType::FaceRecognition));
+            (failed, face)
+        })
+        .collect();
+    let target = failed_with_face
+        .iter()
+        .position(|&(failed, face)| failed && face)
+        .expect("the demo has a failed face check");
+    // `n` from the first row lands on each failure in turn; the first row counts if it failed.
+    let failures_before = failed_with_face[..target].iter().filter(|f| f.0).count();
+    let n_presses = failures_before + usize::from(!failed_with_face[0].0);
+    let keys = n_presses + 1; // and `c`
+    assert_eq!(keys, 4, "update the README's review-speed figure");
+}
