@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use truora_tui::app::zoom::ImageView;
 
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use ratatui::buffer::Buffer;
@@ -113,7 +114,15 @@ fn main() {
     println!("{:<44} {:>11} {:>11} {:>11}", "", "median", "p95", "min");
 
     let prepare_with = |picker: &Picker| {
-        prepare(&bytes, ImageKind::FacePhoto, Some(picker), AREA, &limits).expect("prepare")
+        prepare(
+            &bytes,
+            ImageKind::FacePhoto,
+            Some(picker),
+            AREA,
+            ImageView::Whole,
+            &limits,
+        )
+        .expect("prepare")
     };
     let stats = measure(RUNS, || {
         black_box(prepare_with(&halfblocks));

@@ -40,6 +40,7 @@ pub async fn run(
     enable_mouse();
     let protocol_label = crate::images::protocol_label(&picker);
     let images_enabled = picker.is_some() && config.image_protocol != ImageProtocol::Off;
+    crate::images::keep_image_colours(images_enabled);
 
     let (msg_tx, msg_rx) = mpsc::unbounded_channel();
     let audit_warnings = msg_tx.clone();

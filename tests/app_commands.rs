@@ -3,6 +3,7 @@
 mod app_support;
 
 use std::path::PathBuf;
+use truora_tui::app::zoom::ImageView;
 
 use app_support::*;
 use truora_tui::api::model::ImageKind;
@@ -19,7 +20,7 @@ fn rich_app(width: u16, height: u16) -> (App, Vec<Command>) {
 fn image_fetches(cmds: &[Command]) -> Vec<(String, (u16, u16))> {
     cmds.iter()
         .filter_map(|c| match c.job() {
-            Some(Job::FetchImage { request, area }) => Some((request.key.field.clone(), *area)),
+            Some(Job::FetchImage { request, area, .. }) => Some((request.key.field.clone(), *area)),
             _ => None,
         })
         .collect()
@@ -52,14 +53,14 @@ fn the_preview_asks_for_the_document_front_once_per_area() {
 #[test]
 fn images_are_shown_only_for_their_key_and_area_and_errors_stay_in_the_preview() {
     let (mut app, cmds) = rich_app(120, 40);
-    let Some((id, Job::FetchImage { request, area })) =
+    let Some((id, Job::FetchImage { request, area, .. })) =
         cmds.iter().find_map(|c| Some((c.request_id()?, c.job()?)))
     else {
         panic!("no image asked: {cmds:?}")
     };
     let (key, area) = (request.key.clone(), *area);
     assert!(matches!(
-        app.images().state(&key, area),
+        app.images().state(&key, area, ImageView::Whole),
         ImageState::Loading
     ));
     app.handle_message(Message::Image {
@@ -67,11 +68,14 @@ fn images_are_shown_only_for_their_key_and_area_and_errors_stay_in_the_preview()
         result: Ok(info_only(ImageKind::DocumentFront)),
     });
     assert!(matches!(
-        app.images().state(&key, area),
+        app.images().state(&key, area, ImageView::Whole),
         ImageState::Ready(_)
     ));
     assert!(
-        matches!(app.images().state(&key, (1, 1)), ImageState::Loading),
+        matches!(
+            app.images().state(&key, (1, 1), ImageView::Whole),
+            ImageState::Loading
+        ),
         "another area is another image"
     );
     press(&mut app, "c"); // the compare view asks for the selfie
@@ -85,7 +89,7 @@ fn images_are_shown_only_for_their_key_and_area_and_errors_stay_in_the_preview()
         result: Err("HTTP 403".into()),
     });
     assert!(matches!(
-        app.images().state(&other, area),
+        app.images().state(&other, area, ImageView::Whole),
         ImageState::Failed("HTTP 403")
     ));
     assert!(

@@ -22,7 +22,7 @@ fn every_action_has_a_name_a_description_and_a_default_key() {
         assert!(!a.description().is_empty());
         assert!(!map.keys(a).is_empty(), "{} has no default key", a.name());
     }
-    assert_eq!(Action::ALL.len(), 33);
+    assert_eq!(Action::ALL.len(), 36);
     let (_, problems) = Keymap::from_config(&BTreeMap::new());
     assert!(
         problems.is_empty(),
@@ -38,6 +38,10 @@ fn defaults_match_the_documented_keys() {
         ("down", Action::Down),
         ("G", Action::Bottom),
         ("end", Action::Bottom),
+        ("+", Action::ZoomIn),
+        ("=", Action::ZoomIn),
+        ("-", Action::ZoomOut),
+        ("0", Action::ZoomReset),
         ("ctrl-d", Action::PageDown),
         ("ctrl-u", Action::PageUp),
         ("shift-tab", Action::PrevPane),

@@ -8,6 +8,7 @@ use app_support::*;
 use serde_json::json;
 use truora_tui::api::model::{FailureStatus, ProcessSummary, Status};
 use truora_tui::app::list::StatusFilter;
+use truora_tui::app::zoom::ImageView;
 use truora_tui::app::{App, Job, Message, ResultView};
 
 fn selected_id(app: &App) -> Option<String> {
@@ -221,7 +222,7 @@ fn a_refresh_asks_anew_and_fetches_the_images_again() {
     let image = jobs(&cmds)
         .into_iter()
         .find_map(|job| match job {
-            Job::FetchImage { request, area } => Some((request.clone(), *area)),
+            Job::FetchImage { request, area, .. } => Some((request.clone(), *area)),
             _ => None,
         })
         .expect("the preview asks for its image");
@@ -241,7 +242,8 @@ fn a_refresh_asks_anew_and_fetches_the_images_again() {
             },
             &Job::FetchImage {
                 request: image.0,
-                area: image.1
+                area: image.1,
+                view: ImageView::Whole,
             }
         ]
     );

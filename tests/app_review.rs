@@ -491,7 +491,7 @@ fn the_next_unreviewed_process_is_prefetched_while_this_one_is_looked_at() {
     let asked_images: Vec<_> = jobs(&cmds)
         .into_iter()
         .filter_map(|j| match j {
-            Job::FetchImage { request, area } => Some((request.key.process_id.clone(), *area)),
+            Job::FetchImage { request, area, .. } => Some((request.key.process_id.clone(), *area)),
             _ => None,
         })
         .collect();

@@ -4,6 +4,7 @@
 mod export_support;
 
 use std::time::Duration;
+use truora_tui::app::zoom::ImageView;
 
 use export_support::*;
 use tokio::sync::mpsc;
@@ -123,6 +124,7 @@ async fn the_worker_browses_an_archive_offline() {
     let job = Job::FetchImage {
         request: request.clone(),
         area: (40, 20),
+        view: ImageView::Whole,
     };
     let Message::Image {
         result: Ok(image), ..

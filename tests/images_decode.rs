@@ -8,6 +8,7 @@ use ratatui::widgets::Widget;
 use ratatui_image::Image;
 use ratatui_image::picker::Picker;
 use truora_tui::api::model::ImageKind;
+use truora_tui::app::zoom::ImageView;
 use truora_tui::images::{ImageError, Limits, decode, dimensions, prepare, render};
 
 fn picture(width: u32, height: u32) -> DynamicImage {
@@ -123,6 +124,7 @@ fn a_decompression_bomb_is_refused_from_its_header() {
         ImageKind::FacePhoto,
         Some(&picker),
         (80, 40),
+        ImageView::Whole,
         &Limits::default(),
     )
     .unwrap_err();
@@ -182,6 +184,7 @@ fn corrupt_and_truncated_files_are_errors() {
                 ImageKind::FacePhoto,
                 Some(&picker),
                 (20, 10),
+                ImageView::Whole,
                 &limits,
             );
         }
@@ -195,7 +198,15 @@ fn prepare_gives_facts_without_a_picture_for_pdfs_and_when_images_are_off() {
     let limits = Limits::default();
     let picker = Picker::halfblocks();
     let pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
-    let done = prepare(pdf, ImageKind::Document, Some(&picker), (80, 40), &limits).unwrap();
+    let done = prepare(
+        pdf,
+        ImageKind::Document,
+        Some(&picker),
+        (80, 40),
+        ImageView::Whole,
+        &limits,
+    )
+    .unwrap();
     assert!(done.protocol.is_none());
     assert_eq!(
         (
@@ -214,13 +225,22 @@ fn prepare_gives_facts_without_a_picture_for_pdfs_and_when_images_are_off() {
         ImageKind::DocumentFront,
         Some(&picker),
         (80, 40),
+        ImageView::Whole,
         &limits,
     )
     .unwrap();
     assert!(done.protocol.is_none());
 
     let unknown = b"PK\x03\x04 a zip";
-    let done = prepare(unknown, ImageKind::Other, Some(&picker), (80, 40), &limits).unwrap();
+    let done = prepare(
+        unknown,
+        ImageKind::Other,
+        Some(&picker),
+        (80, 40),
+        ImageView::Whole,
+        &limits,
+    )
+    .unwrap();
     assert_eq!(done.info.format, "unknown");
 
     let off = prepare(
@@ -228,6 +248,7 @@ fn prepare_gives_facts_without_a_picture_for_pdfs_and_when_images_are_off() {
         ImageKind::FacePhoto,
         None,
         (80, 40),
+        ImageView::Whole,
         &limits,
     )
     .unwrap();
@@ -247,6 +268,7 @@ fn prepare_encodes_pictures_to_fit_the_pane() {
         ImageKind::DocumentFront,
         Some(&picker),
         (80, 40),
+        ImageView::Whole,
         &Limits::default(),
     )
     .unwrap();

@@ -2,6 +2,7 @@
 //! valid images cut short all come back as `Ok` or an error.
 
 use std::sync::OnceLock;
+use truora_tui::app::zoom::ImageView;
 
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use proptest::prelude::*;
@@ -41,14 +42,21 @@ fn picker() -> &'static Picker {
 fn run(bytes: &[u8], area: (u16, u16)) {
     let picker = picker();
     for kind in [ImageKind::FacePhoto, ImageKind::Other] {
-        if let Ok(done) = prepare(bytes, kind, Some(picker), area, &limits())
+        if let Ok(done) = prepare(bytes, kind, Some(picker), area, ImageView::Whole, &limits())
             && let Some(protocol) = &done.protocol
         {
             let size = protocol.size();
             assert!(size.width <= area.0 && size.height <= area.1);
         }
     }
-    let _ = prepare(bytes, ImageKind::FacePhoto, None, area, &limits());
+    let _ = prepare(
+        bytes,
+        ImageKind::FacePhoto,
+        None,
+        area,
+        ImageView::Whole,
+        &limits(),
+    );
     let name = save_name("document-validation", "front_image", bytes);
     assert!(!name.contains('/') && !name.starts_with('.'));
     let _ = sniff(bytes);

@@ -3,6 +3,7 @@
 mod app_support;
 
 use app_support::{fetches, key, loaded, summary};
+use truora_tui::app::zoom::ImageView;
 use truora_tui::app::{Command, Job, Message, Request, RequestId};
 use truora_tui::tui::coalesce;
 
@@ -111,6 +112,7 @@ fn a_resize_burst_asks_for_each_image_once_at_the_last_size() {
             Job::FetchImage {
                 request: image(field),
                 area,
+                view: ImageView::Whole,
             },
         )
     };

@@ -3,6 +3,7 @@
 mod app_support;
 
 use std::sync::Arc;
+use truora_tui::app::zoom::ImageView;
 
 use app_support::*;
 use image::{DynamicImage, Rgb, RgbImage};
@@ -45,7 +46,7 @@ fn full(width: u16, height: u16) -> (App, Vec<Command>) {
 fn image_asks(cmds: &[Command]) -> Vec<(truora_tui::app::ImageKey, (u16, u16))> {
     cmds.iter()
         .filter_map(|c| match c.job() {
-            Some(Job::FetchImage { request, area }) => Some((request.key.clone(), *area)),
+            Some(Job::FetchImage { request, area, .. }) => Some((request.key.clone(), *area)),
             _ => None,
         })
         .collect()
@@ -61,7 +62,7 @@ fn image_answer(
     let id = asked(
         app,
         "the image",
-        |j| matches!(j, Job::FetchImage { request, area: a } if request.key == *key && *a == area),
+        |j| matches!(j, Job::FetchImage { request, area: a, .. } if request.key == *key && *a == area),
     );
     Message::Image { id, result }
 }
@@ -93,6 +94,8 @@ fn halfblocks(kind: ImageKind, area: (u16, u16)) -> Arc<RenderedImage> {
     Arc::new(RenderedImage {
         info,
         protocol: Some(protocol),
+        shown: truora_tui::app::zoom::Region::WHOLE,
+        portrait: None,
     })
 }
 
@@ -326,7 +329,9 @@ fn app_strings(app: &App) -> Vec<(String, String)> {
             }
             if let Some(request) = preview_request(tree) {
                 let area = app.panes().preview_image;
-                let state = app.images().state(&request.key, (area.width, area.height));
+                let state =
+                    app.images()
+                        .state(&request.key, (area.width, area.height), ImageView::Whole);
                 if let ImageState::Failed(e) = state {
                     out.push(("image error".to_owned(), e.to_owned()));
                 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::time::Duration;
+use truora_tui::app::zoom::ImageView;
 
 use ratatui_image::picker::Picker;
 use tokio::sync::mpsc;
@@ -266,6 +267,7 @@ async fn every_request_gets_exactly_one_answer_even_when_aborted() {
     let image = |area| Job::FetchImage {
         request: picture.clone(),
         area,
+        view: ImageView::Whole,
     };
     let mut asked = vec![
         rig.send(Job::LoadPage),
@@ -330,6 +332,7 @@ async fn a_refresh_fetches_the_result_and_the_images_anew() {
     let image = |area| Job::FetchImage {
         request: request.clone(),
         area,
+        view: ImageView::Whole,
     };
     rig.server.clear_requests();
     let (answer, _) = rig.ask(image((40, 20))).await;
@@ -389,6 +392,7 @@ async fn an_expired_link_is_refreshed_without_the_user_noticing() {
         .ask(Job::FetchImage {
             request: request.clone(),
             area: (40, 20),
+            view: ImageView::Whole,
         })
         .await;
     // The refresh re-fetched the result and tells the app about the fresh links.
@@ -554,6 +558,7 @@ async fn an_expired_link_from_the_details_is_re_signed_by_fetching_the_details_a
         .ask(Job::FetchImage {
             request: request.clone(),
             area: (30, 15),
+            view: ImageView::Whole,
         })
         .await;
     assert!(

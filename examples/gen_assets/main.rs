@@ -57,11 +57,11 @@ fn card_colors() -> [Px; 4] {
 fn document_front(i: usize) -> RgbImage {
     let colors = card_colors();
     let mut img = RgbImage::new(440, 280);
-    let (x0, y0, x1, _) = card_base(&mut img, colors[i]);
+    let (x0, y0, x1, _) = card_base(&mut img, colors[i % 4]);
     let band = rgb(
-        colors[i].0[0] / 2,
-        colors[i].0[1] / 2,
-        colors[i].0[2] / 2 + 40,
+        colors[i % 4].0[0] / 2,
+        colors[i % 4].0[1] / 2,
+        colors[i % 4].0[2] / 2 + 40,
     );
     rect(&mut img, x0, y0 + 10, x1, y0 + 46, band);
     text(
@@ -127,7 +127,7 @@ fn document_front(i: usize) -> RgbImage {
 fn document_reverse(i: usize) -> RgbImage {
     let colors = card_colors();
     let mut img = RgbImage::new(440, 280);
-    let (x0, y0, x1, _) = card_base(&mut img, colors[i]);
+    let (x0, y0, x1, _) = card_base(&mut img, colors[i % 4]);
     rect(
         &mut img,
         x0 + 16,
@@ -158,7 +158,7 @@ fn document_reverse(i: usize) -> RgbImage {
             if k % 2 == 0 {
                 rgb(80, 80, 90)
             } else {
-                colors[i]
+                colors[i % 4]
             },
         );
     }
@@ -278,8 +278,11 @@ fn save_jpeg(dir: &Path, name: &str, img: &RgbImage) -> anyhow::Result<()> {
 fn main() -> anyhow::Result<()> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
     std::fs::create_dir_all(&dir)?;
-    for i in 0..4 {
+    // One card front per person (the holder's photo is on it), in the four card designs.
+    for i in 0..LOOKS.len() {
         save_jpeg(&dir, &format!("doc_front_{i}.jpg"), &document_front(i))?;
+    }
+    for i in 0..4 {
         save_jpeg(&dir, &format!("doc_reverse_{i}.jpg"), &document_reverse(i))?;
     }
     for i in 0..LOOKS.len() {

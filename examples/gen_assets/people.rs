@@ -66,6 +66,7 @@ pub fn person(img: &mut RgbImage, cx: f32, cy: f32, r: f32, look: &Look) {
         look.skin,
     );
     ellipse(img, cx, cy, r * 0.82, r, look.skin);
+    shade_face(img, cx, cy, r, look.skin);
     match look.hair_style {
         0 | 1 => ellipse(img, cx, cy - r * 0.7, r * 0.85, r * 0.42, look.hair),
         3 => {
@@ -84,28 +85,50 @@ pub fn person(img: &mut RgbImage, cx: f32, cy: f32, r: f32, look: &Look) {
         _ => ellipse(img, cx, cy - r * 0.78, r * 0.6, r * 0.22, look.hair),
     }
     let eye_y = cy - r * 0.1;
+    let shadow = darker(look.skin, 0.55);
     for dx in [-0.33, 0.33] {
+        // Eye sockets are darker than the cheeks and the bridge of the nose: the contrast a face
+        // detector (and a person) reads as "eyes".
+        soft(
+            img,
+            cx + r * dx,
+            eye_y - r * 0.02,
+            r * 0.26,
+            r * 0.17,
+            shadow,
+            0.55,
+        );
         ellipse(
             img,
             cx + r * dx,
             eye_y,
-            r * 0.14,
-            r * 0.09,
-            rgb(250, 250, 250),
+            r * 0.15,
+            r * 0.085,
+            rgb(235, 230, 225),
         );
-        ellipse(img, cx + r * dx, eye_y, r * 0.06, r * 0.07, rgb(40, 30, 30));
+        ellipse(
+            img,
+            cx + r * dx,
+            eye_y,
+            r * 0.085,
+            r * 0.085,
+            rgb(70, 45, 30),
+        );
+        ellipse(img, cx + r * dx, eye_y, r * 0.04, r * 0.04, rgb(15, 10, 10));
+        let brow = darker(look.hair, 0.8);
         stroke(
             img,
             &[
-                (cx + r * (dx - 0.15), eye_y - r * 0.2),
-                (cx + r * (dx + 0.15), eye_y - r * 0.22),
+                (cx + r * (dx - 0.17), eye_y - r * 0.2),
+                (cx + r * dx, eye_y - r * 0.25),
+                (cx + r * (dx + 0.17), eye_y - r * 0.22),
             ],
-            r * 0.06,
-            look.hair,
+            r * 0.08,
+            brow,
         );
         if look.glasses {
-            for k in 0..24 {
-                let a = k as f32 / 24.0 * std::f32::consts::TAU;
+            for k in 0..48 {
+                let a = k as f32 / 48.0 * std::f32::consts::TAU;
                 blend(
                     img,
                     (cx + r * dx + a.cos() * r * 0.22) as i32,
@@ -116,23 +139,74 @@ pub fn person(img: &mut RgbImage, cx: f32, cy: f32, r: f32, look: &Look) {
             }
         }
     }
-    stroke(
+    // The nose: a shadow down one side and dark nostrils.
+    soft(
         img,
-        &[
-            (cx, eye_y + r * 0.05),
-            (cx - r * 0.07, cy + r * 0.3),
-            (cx + r * 0.04, cy + r * 0.32),
-        ],
-        r * 0.04,
-        rgb(150, 90, 70),
+        cx + r * 0.08,
+        cy + r * 0.12,
+        r * 0.08,
+        r * 0.22,
+        shadow,
+        0.35,
     );
+    for side in [-1.0, 1.0] {
+        ellipse(
+            img,
+            cx + side * r * 0.09,
+            cy + r * 0.3,
+            r * 0.05,
+            r * 0.035,
+            darker(look.skin, 0.35),
+        );
+    }
+    // Lips: a dark line between two tinted lips, with a shadow below.
+    let lip = rgb(
+        (u16::from(look.skin.0[0]) * 3 / 4 + 40).min(255) as u8,
+        look.skin.0[1] / 2,
+        look.skin.0[2] / 2,
+    );
+    ellipse(img, cx, cy + r * 0.55, r * 0.26, r * 0.09, lip);
     let mouth: Vec<(f32, f32)> = (0..=10)
         .map(|i| {
             let t = i as f32 / 10.0 - 0.5;
-            (cx + t * r * 0.6, cy + r * 0.55 + (0.25 - t * t) * r * 0.25)
+            (cx + t * r * 0.5, cy + r * 0.55 + (0.25 - t * t) * r * 0.08)
         })
         .collect();
-    stroke(img, &mouth, r * 0.07, rgb(160, 50, 60));
+    stroke(img, &mouth, r * 0.05, darker(lip, 0.4));
+    soft(img, cx, cy + r * 0.72, r * 0.18, r * 0.06, shadow, 0.3);
+}
+
+/// The face lit from the front: cheeks and forehead stay bright, the sides and the jaw darken.
+fn shade_face(img: &mut RgbImage, cx: f32, cy: f32, r: f32, skin: Px) {
+    let edge = darker(skin, 0.6);
+    for y in (cy - r) as i32..=(cy + r) as i32 {
+        for x in (cx - r * 0.82) as i32..=(cx + r * 0.82) as i32 {
+            let d = ((x as f32 - cx) / (r * 0.82)).powi(2) + ((y as f32 - cy) / r).powi(2);
+            if d < 1.0 {
+                blend(img, x, y, edge, (d.sqrt() - 0.6).max(0.0) * 0.9);
+            }
+        }
+    }
+}
+
+/// An ellipse of `c` that fades out towards its rim, at most `alpha` opaque.
+fn soft(img: &mut RgbImage, cx: f32, cy: f32, rx: f32, ry: f32, c: Px, alpha: f32) {
+    for y in (cy - ry) as i32..=(cy + ry) as i32 {
+        for x in (cx - rx) as i32..=(cx + rx) as i32 {
+            let d = ((x as f32 - cx) / rx).powi(2) + ((y as f32 - cy) / ry).powi(2);
+            if d < 1.0 {
+                blend(img, x, y, c, (1.0 - d) * alpha);
+            }
+        }
+    }
+}
+
+fn darker(c: Px, f: f32) -> Px {
+    rgb(
+        (f32::from(c.0[0]) * f) as u8,
+        (f32::from(c.0[1]) * f) as u8,
+        (f32::from(c.0[2]) * f) as u8,
+    )
 }
 
 pub fn selfie(i: usize, watermark: bool) -> RgbImage {

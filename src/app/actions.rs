@@ -6,6 +6,7 @@ use super::overlay::{Overlay, RawView};
 use super::preview::{first_picture, result_images};
 use super::tree::{NodeKind, RawSource};
 use super::tree_build::DetailsState;
+use super::zoom::Side;
 use super::{Action, App, Command, Focus, ResultView};
 
 impl App {
@@ -25,6 +26,10 @@ impl App {
                 commands.push(Command::Quit);
             }
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            // A zoomed preview with the focus: the movement keys pan it.
+            Action::Up | Action::Down | Action::Left | Action::Right
+                if self.focus == Focus::Preview && self.pan(Side::Preview, action) => {}
+            Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => self.zoom_preview(action),
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
             Action::PageUp => self.move_by(-self.page()),
@@ -315,6 +320,14 @@ impl App {
             self.status.info("this process has no images");
             return;
         }
+        self.save_requests(requests, commands);
+    }
+
+    pub(super) fn save_requests(
+        &mut self,
+        requests: Vec<super::ImageRequest>,
+        commands: &mut Vec<Command>,
+    ) {
         self.status
             .info(format!("saving {} file(s)…", requests.len()));
         for request in requests {

@@ -44,11 +44,18 @@ impl App {
             (Job::FetchDetails { validation_id, .. }, Message::Details { result, .. }) => {
                 self.details_arrived(validation_id, result.map_err(|e| e.to_string()));
             }
-            (Job::FetchImage { request, area }, Message::Image { result, .. }) => match result {
-                Ok(image) => self.images.insert(request.key, area, image),
+            (
+                Job::FetchImage {
+                    request,
+                    area,
+                    view,
+                },
+                Message::Image { result, .. },
+            ) => match result {
+                Ok(image) => self.images.insert(request.key, area, view, image),
                 Err(error) => {
-                    self.images
-                        .failed(request.key, area, terminal_text(&error).into_owned())
+                    let error = terminal_text(&error).into_owned();
+                    self.images.failed(request.key, area, view, error)
                 }
             },
             (Job::Save { request }, Message::Saved { result, .. }) => {
@@ -180,7 +187,11 @@ impl App {
                         .info("fetching the details stopped (enter retries)");
                 }
             }
-            Job::FetchImage { request, area } => self.images.cancelled(&request.key, area),
+            Job::FetchImage {
+                request,
+                area,
+                view,
+            } => self.images.cancelled(&request.key, area, view),
             Job::Prefetch { .. } => {}
             Job::Review(request) => self.review_answered(request, Err("no answer".into())),
             Job::Save { request } => self.save_answered(Err(format!(

@@ -4,6 +4,7 @@
 //! app stays pure: it only returns [`Command::Audit`]s, which the runtime hands to the log's
 //! background task (see `crate::audit::app`).
 
+use super::zoom::ImageView;
 use std::collections::HashSet;
 
 use super::message::{CellSize, Command, ImageKey, ImageRequest};
@@ -26,11 +27,11 @@ impl Audited {
     pub(super) fn shown(
         &mut self,
         images: &Images,
-        targets: &[(&ImageRequest, CellSize)],
+        targets: &[(&ImageRequest, CellSize, ImageView)],
         commands: &mut Vec<Command>,
     ) {
-        for (request, area) in targets {
-            if let ImageState::Ready(image) = images.state(&request.key, *area)
+        for (request, area, view) in targets {
+            if let ImageState::Ready(image) = images.state(&request.key, *area, *view)
                 && self.shown.insert(request.key.clone())
             {
                 commands.push(Command::Audit(AuditEvent::ImageShown {

@@ -55,7 +55,10 @@ actions! {
     CollapseAll => "collapse_all", ["E"], "collapse the whole tree";
     ExpandFailures => "expand_failures", ["x"], "expand the path to every failure";
     RawJson => "raw_json", ["v"], "show the raw JSON of the selected node";
-    Compare => "compare", ["c"], "compare document photo and selfie";
+    Compare => "compare", ["c"], "compare document photo and selfie (j/k, n/N: next process)";
+    ZoomIn => "zoom_in", ["+", "="], "zoom in (compare: on the active side, tab switches); then hjkl pan";
+    ZoomOut => "zoom_out", ["-"], "zoom out (down to the whole image)";
+    ZoomReset => "zoom_reset", ["0"], "back to the starting view (a document's portrait in compare)";
     SaveImage => "save_image", ["s"], "save the selected image";
     SaveAllImages => "save_all_images", ["S"], "save every image and file of the process";
     CopyId => "copy_id", ["y"], "copy the process (or validation) id";

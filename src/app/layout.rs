@@ -24,7 +24,8 @@ pub struct Panes {
     pub preview_info: Rect,
     /// Two rows: messages, then key hints.
     pub status: Rect,
-    /// The compare view: the score line, then two image cells with a label row under each.
+    /// The compare view: two header lines, then two image cells with a label row under each
+    /// (indented two columns for the marker of the side the keys act on).
     pub compare_header: Rect,
     pub compare_images: [Rect; 2],
     pub compare_labels: [Rect; 2],
@@ -62,9 +63,18 @@ fn share(length: u16, percent: u16) -> u16 {
     u16::try_from(part).unwrap_or(length)
 }
 
-/// The layout: the list on the left (45 %), the tree top right, the image preview bottom right,
-/// two status rows at the bottom. Below 80×24 nothing but a notice is drawn.
+/// The layout with images on: see [`layout_for`].
 pub fn layout(area: Rect) -> Panes {
+    layout_for(area, true)
+}
+
+/// Rows the preview keeps when images are off: a border around one line of facts.
+const PREVIEW_WITHOUT_IMAGES: u16 = 3;
+
+/// The layout: the list on the left (45 %), the tree top right, the image preview bottom right,
+/// two status rows at the bottom. With `images` off the preview shrinks to one line of facts
+/// and the tree takes the room. Below 80×24 nothing but a notice is drawn.
+pub fn layout_for(area: Rect, images: bool) -> Panes {
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         return Panes {
             too_small: true,
@@ -92,7 +102,11 @@ pub fn layout(area: Rect) -> Panes {
         width: area.width - list_w,
         ..body
     };
-    let tree_h = share(body.height, 55);
+    let tree_h = if images {
+        share(body.height, 55)
+    } else {
+        body.height.saturating_sub(PREVIEW_WITHOUT_IMAGES)
+    };
     let tree = Rect {
         height: tree_h,
         ..right
@@ -103,13 +117,15 @@ pub fn layout(area: Rect) -> Panes {
         ..right
     };
     let p = inner(preview);
+    // Without images the one line shows the facts, drawn where the image would be.
+    let info_rows = u16::from(images);
     let preview_image = Rect {
-        height: p.height.saturating_sub(1),
+        height: p.height.saturating_sub(info_rows),
         ..p
     };
     let preview_info = Rect {
         y: p.y.saturating_add(preview_image.height),
-        height: p.height.min(1),
+        height: p.height.min(info_rows),
         ..p
     };
 
@@ -131,10 +147,12 @@ pub fn layout(area: Rect) -> Panes {
         width: c.width.saturating_sub(half).saturating_sub(1),
         ..left
     };
+    // Two columns before each label hold the active side's marker.
     let label = |r: Rect| Rect {
+        x: r.x.saturating_add(2),
         y: r.y.saturating_add(r.height),
+        width: r.width.saturating_sub(2),
         height: 1,
-        ..r
     };
     Panes {
         too_small: false,
@@ -164,5 +182,14 @@ mod tests {
         assert!(!p.too_small);
         assert_eq!(p.list.width + p.tree.width, u16::MAX);
         assert_eq!(p.tree.height + p.preview.height, p.body.height);
+    }
+
+    #[test]
+    fn without_images_the_preview_is_one_line() {
+        let p = layout_for(Rect::new(0, 0, 100, 30), false);
+        assert_eq!(p.preview.height, 3);
+        assert_eq!((p.preview_image.height, p.preview_info.height), (1, 0));
+        assert_eq!(p.tree.height + p.preview.height, p.body.height);
+        assert!(layout(Rect::new(0, 0, 100, 30)).preview.height > 10);
     }
 }

@@ -7,6 +7,7 @@
 //! (done, failed or cancelled), so the app knows what it asked and what came back: no guessing
 //! from counters. An answer whose id the app has let go of is dropped.
 
+use super::zoom::{ImageView, Region};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -68,6 +69,8 @@ pub enum Job {
     FetchImage {
         request: ImageRequest,
         area: CellSize,
+        /// The part to show (zoom, or the portrait on a document), cropped before encoding.
+        view: ImageView,
     },
     /// Save one image into `download_dir/<process_id>/`. Saves run one after another, in the
     /// order asked, and are never cancelled by a selection. Answered by `Saved`.
@@ -135,6 +138,10 @@ pub struct RenderedImage {
     pub info: ImageInfo,
     /// `None` when the file is not a picture (a PDF) or images are off.
     pub protocol: Option<ratatui_image::protocol::Protocol>,
+    /// The part of the image drawn: where zooming from this image starts.
+    pub shown: Region,
+    /// For [`ImageView::Portrait`]: whether a face was found (else the whole card is shown).
+    pub portrait: Option<bool>,
 }
 
 impl std::fmt::Debug for RenderedImage {
@@ -142,6 +149,8 @@ impl std::fmt::Debug for RenderedImage {
         f.debug_struct("RenderedImage")
             .field("info", &self.info)
             .field("protocol", &self.protocol.is_some())
+            .field("shown", &self.shown)
+            .field("portrait", &self.portrait)
             .finish()
     }
 }

@@ -9,6 +9,7 @@ mod actions;
 mod apply;
 mod audit;
 pub mod cache;
+mod compare;
 pub mod keymap;
 pub mod layout;
 pub mod list;
@@ -27,6 +28,7 @@ pub mod tree_build;
 mod tree_process;
 mod tree_review;
 mod tree_validation;
+pub mod zoom;
 
 use std::sync::Arc;
 
@@ -48,6 +50,7 @@ use preview::Images;
 use requests::Requests;
 use tree::Tree;
 use tree_build::DetailsState;
+use zoom::{Side, Zooms};
 
 /// How the runtime configures the app.
 #[derive(Clone, Debug)]
@@ -171,6 +174,10 @@ pub struct App {
     /// What the access log has been told this session.
     audited: audit::Audited,
     review: review::ReviewDesk,
+    /// The region chosen per image side (zoom and pan).
+    zooms: Zooms,
+    /// The side of compare the zoom and movement keys act on.
+    compare_side: Side,
 }
 
 impl App {
@@ -194,6 +201,8 @@ impl App {
             quit_armed: false,
             audited: audit::Audited::default(),
             review: review::ReviewDesk::default(),
+            zooms: Zooms::default(),
+            compare_side: Side::Document,
         }
     }
 
@@ -246,6 +255,8 @@ impl App {
             if self.overlay == Overlay::None || reviewing {
                 self.quit_armed = armed && action == Action::Quit;
                 self.act(action, &mut commands);
+            } else if self.overlay == Overlay::Compare {
+                self.compare_action(action, &mut commands);
             } else {
                 self.overlay_action(action);
             }
@@ -272,28 +283,41 @@ impl App {
         }
         let mut targets = Vec::new();
         if let ResultView::Ready { tree, result, .. } = &self.view {
+            let zooms = &self.zooms;
             if self.overlay == Overlay::Compare {
                 let c = preview::comparison(tree, result);
                 let [left, right] = panes.compare_images;
                 // Both are picture kinds by construction.
-                targets.extend(c.document.map(|r| (r, cells(left))));
-                targets.extend(c.selfie.map(|r| (r, cells(right))));
+                targets.extend(
+                    c.document
+                        .map(|r| target(zooms, r, cells(left), Side::Document)),
+                );
+                targets.extend(
+                    c.selfie
+                        .map(|r| target(zooms, r, cells(right), Side::Selfie)),
+                );
             } else if let Some(r) =
                 preview::preview_request(tree).filter(|r| preview::auto_fetches(r))
             {
-                targets.push((r, cells(panes.preview_image)));
+                targets.push(target(zooms, r, cells(panes.preview_image), Side::Preview));
             }
         }
-        for (request, area) in self.images.sync(&targets) {
-            self.requests
-                .ask(Job::FetchImage { request, area }, commands);
+        for (request, area, view) in self.images.sync(&targets) {
+            self.requests.ask(
+                Job::FetchImage {
+                    request,
+                    area,
+                    view,
+                },
+                commands,
+            );
         }
         let looking = matches!(self.view, ResultView::Ready { .. })
-            && targets.iter().all(|(r, area)| {
+            && targets.iter().all(|(r, area, view)| {
                 area.0 == 0
                     || area.1 == 0
                     || !matches!(
-                        self.images.state(&r.key, *area),
+                        self.images.state(&r.key, *area, *view),
                         preview::ImageState::Loading
                     )
             });
@@ -352,7 +376,10 @@ impl App {
     }
 
     pub fn panes(&self) -> Panes {
-        layout::layout(Rect::new(0, 0, self.size.0, self.size.1))
+        layout::layout_for(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.opts.images_enabled,
+        )
     }
 
     // Read access for the ui.
@@ -410,6 +437,16 @@ impl App {
     pub fn pending_requests(&self) -> impl Iterator<Item = (RequestId, &Job)> {
         self.requests.pending()
     }
+}
+
+/// An image to show: where, and in which view (the side's zoom).
+fn target<'a>(
+    zooms: &Zooms,
+    request: &'a ImageRequest,
+    area: CellSize,
+    side: Side,
+) -> (&'a ImageRequest, CellSize, zoom::ImageView) {
+    (request, area, zooms.view(side, &request.key))
 }
 
 /// The cell size of an area, as images are keyed.

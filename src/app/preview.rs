@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::cache::Lru;
 use super::message::{CellSize, ImageKey, ImageRequest, RenderedImage};
 use super::tree::{NodeKind, RawSource, Tree};
+use super::zoom::ImageView;
 use crate::api::model::{ImageKind, ProcessResult, Status, ValidationType};
 
 /// What the preview can show for one image.
@@ -19,16 +20,24 @@ pub enum ImageState<'a> {
     Loading,
     Failed(&'a str),
     Ready(&'a RenderedImage),
+    /// The view asked for is on its way; this is the same image at the same size in the view
+    /// shown before (a zoom step), drawn meanwhile so the pane does not blank.
+    Stale(&'a RenderedImage),
 }
 
-/// Encoded images and errors, and which (image, area) pairs are on their way.
+/// An image encoded for one area in one view: the unit of caching.
+type Rendering = (ImageKey, CellSize, ImageView);
+
+/// Encoded images and errors, and which (image, area, view) triples are on their way.
 #[derive(Debug)]
 pub struct Images {
-    cache: Lru<(ImageKey, CellSize), Arc<RenderedImage>>,
+    cache: Lru<Rendering, Arc<RenderedImage>>,
     errors: Lru<ImageKey, String>,
     /// Asked for and not answered. Each leaves when its answer (image, error or cancelled)
     /// arrives, which the worker guarantees.
-    pending: HashSet<(ImageKey, CellSize)>,
+    pending: HashSet<Rendering>,
+    /// The view last drawn per (image, area), for [`ImageState::Stale`].
+    last_view: Lru<(ImageKey, CellSize), ImageView>,
 }
 
 impl Default for Images {
@@ -37,58 +46,86 @@ impl Default for Images {
             cache: Lru::new(32),
             errors: Lru::new(64),
             pending: HashSet::new(),
+            last_view: Lru::new(32),
         }
     }
 }
 
 impl Images {
-    pub fn state(&self, key: &ImageKey, area: CellSize) -> ImageState<'_> {
-        if let Some(img) = self.cache.peek(&(key.clone(), area)) {
+    pub fn state(&self, key: &ImageKey, area: CellSize, view: ImageView) -> ImageState<'_> {
+        if let Some(img) = self.cache.peek(&(key.clone(), area, view)) {
             ImageState::Ready(img)
         } else if let Some(e) = self.errors.peek(key) {
             ImageState::Failed(e)
+        } else if let Some(img) = self
+            .last_view
+            .peek(&(key.clone(), area))
+            .and_then(|&shown| self.cache.peek(&(key.clone(), area, shown)))
+        {
+            ImageState::Stale(img)
         } else {
             ImageState::Loading
         }
     }
 
-    pub fn insert(&mut self, key: ImageKey, area: CellSize, image: Arc<RenderedImage>) {
-        self.errors.remove(&key);
-        self.pending.remove(&(key.clone(), area));
-        self.cache.insert((key, area), image);
+    /// The rendering in `view`, if it has arrived: zooming starts from the region it shows.
+    pub fn rendered(
+        &self,
+        key: &ImageKey,
+        area: CellSize,
+        view: ImageView,
+    ) -> Option<&RenderedImage> {
+        self.cache.peek(&(key.clone(), area, view)).map(|i| &**i)
     }
 
-    pub fn failed(&mut self, key: ImageKey, area: CellSize, error: String) {
-        self.pending.remove(&(key.clone(), area));
+    pub fn insert(
+        &mut self,
+        key: ImageKey,
+        area: CellSize,
+        view: ImageView,
+        image: Arc<RenderedImage>,
+    ) {
+        self.errors.remove(&key);
+        let rendering = (key, area, view);
+        self.pending.remove(&rendering);
+        self.cache.insert(rendering, image);
+    }
+
+    pub fn failed(&mut self, key: ImageKey, area: CellSize, view: ImageView, error: String) {
+        self.pending.remove(&(key.clone(), area, view));
         self.errors.insert(key, error);
     }
 
     /// The worker gave the fetch up (the user had moved on, or a newer size replaced it): no
     /// longer on its way, so `sync` asks again if it is still on screen.
-    pub fn cancelled(&mut self, key: &ImageKey, area: CellSize) {
-        self.pending.remove(&(key.clone(), area));
+    pub fn cancelled(&mut self, key: &ImageKey, area: CellSize, view: ImageView) {
+        self.pending.remove(&(key.clone(), area, view));
     }
 
     /// Forgets what is known of a process's images, encoded or failed, so a refresh fetches them
     /// anew.
     pub fn forget_process(&mut self, process_id: &str) {
         self.errors.retain(|k, _| k.process_id != process_id);
-        self.cache.retain(|(k, _), _| k.process_id != process_id);
+        self.cache.retain(|(k, _, _), _| k.process_id != process_id);
     }
 
     /// Marks every target that is not cached, failed or on its way as pending and returns it,
     /// for the app to ask for.
-    pub fn sync(&mut self, targets: &[(&ImageRequest, CellSize)]) -> Vec<(ImageRequest, CellSize)> {
+    pub fn sync(
+        &mut self,
+        targets: &[(&ImageRequest, CellSize, ImageView)],
+    ) -> Vec<(ImageRequest, CellSize, ImageView)> {
         let mut wanted = Vec::new();
-        for &(request, area) in targets {
+        for &(request, area, view) in targets {
             if area.0 == 0 || area.1 == 0 {
                 continue;
             }
-            let key = (request.key.clone(), area);
-            if self.cache.contains(&key) {
-                self.cache.touch(&key);
-            } else if !self.errors.contains(&request.key) && self.pending.insert(key) {
-                wanted.push((request.clone(), area));
+            let rendering = (request.key.clone(), area, view);
+            if self.cache.contains(&rendering) {
+                self.cache.touch(&rendering);
+                self.last_view.insert((request.key.clone(), area), view);
+            } else if !self.errors.contains(&request.key) && self.pending.insert(rendering) {
+                wanted.push((request.clone(), area, view));
             }
         }
         wanted
@@ -143,10 +180,15 @@ fn find_kind<'a>(
 pub struct Comparison<'a> {
     pub document: Option<&'a ImageRequest>,
     pub selfie: Option<&'a ImageRequest>,
+    /// The process has a face check (a face-recognition validation, or face data in another).
+    pub face_check: bool,
     pub similarity: Option<f64>,
     pub threshold: Option<f64>,
     pub status: Option<&'a Status>,
     pub similarity_status: Option<&'a str>,
+    pub liveness: Option<&'a str>,
+    /// The types of the process's validations, in order, for saying what it has instead.
+    pub validation_types: Vec<&'a str>,
 }
 
 pub fn comparison<'a>(tree: &'a Tree, result: &'a ProcessResult) -> Comparison<'a> {
@@ -166,9 +208,16 @@ pub fn comparison<'a>(tree: &'a Tree, result: &'a ProcessResult) -> Comparison<'
             .or_else(|| find_kind(tree, &doc_kinds, None)),
         selfie: find_kind(tree, &face_kinds, Some("face-recognition"))
             .or_else(|| find_kind(tree, &face_kinds, None)),
+        face_check: face.is_some(),
         similarity: face.and_then(|v| v.face.as_ref()?.confidence_score),
         threshold: face.and_then(|v| v.threshold),
         status: face.and_then(|v| v.validation_status.as_ref()),
         similarity_status: face.and_then(|v| v.face.as_ref()?.similarity_status.as_deref()),
+        liveness: face.and_then(|v| v.face.as_ref()?.passive_liveness_status.as_deref()),
+        validation_types: result
+            .validations
+            .iter()
+            .filter_map(|v| v.validation_type.as_ref().map(|t| t.as_str()))
+            .collect(),
     }
 }

@@ -12,6 +12,7 @@ use super::overlay::Overlay;
 use super::preview::{ImageState, auto_fetches, comparison, preview_request};
 use super::review::Access;
 use super::tree::Tree;
+use super::zoom::{ImageView, Side};
 use super::{App, Command, Job, cells, tree_build};
 
 /// What has been asked for the process after this one.
@@ -63,20 +64,43 @@ impl App {
         // same way, so the preview's picture is the one it will show.
         let tree = Tree::new(tree_build::build(&next, &result, &self.details));
         let panes = self.panes();
-        let mut targets: Vec<(ImageRequest, CellSize)> = Vec::new();
+        // Each side as the advance will show it: a new process starts unzoomed, the document
+        // on its portrait.
+        let mut targets: Vec<(ImageRequest, CellSize, ImageView)> = Vec::new();
         if compare {
             let c = comparison(&tree, &result);
             let [left, right] = panes.compare_images;
-            targets.extend(c.document.map(|r| (r.clone(), cells(left))));
-            targets.extend(c.selfie.map(|r| (r.clone(), cells(right))));
+            targets.extend(
+                c.document
+                    .map(|r| (r.clone(), cells(left), Side::Document.start_view())),
+            );
+            targets.extend(
+                c.selfie
+                    .map(|r| (r.clone(), cells(right), Side::Selfie.start_view())),
+            );
         } else if let Some(r) = preview_request(&tree).filter(|r| auto_fetches(r)) {
-            targets.push((r.clone(), cells(panes.preview_image)));
+            targets.push((
+                r.clone(),
+                cells(panes.preview_image),
+                Side::Preview.start_view(),
+            ));
         }
-        for (request, area) in targets {
+        for (request, area, view) in targets {
             let empty = area.0 == 0 || area.1 == 0;
-            if !empty && matches!(self.images.state(&request.key, area), ImageState::Loading) {
-                self.requests
-                    .ask(Job::FetchImage { request, area }, commands);
+            if !empty
+                && matches!(
+                    self.images.state(&request.key, area, view),
+                    ImageState::Loading
+                )
+            {
+                self.requests.ask(
+                    Job::FetchImage {
+                        request,
+                        area,
+                        view,
+                    },
+                    commands,
+                );
             }
         }
     }

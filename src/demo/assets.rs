@@ -4,12 +4,16 @@
 
 use super::model::Asset;
 
-static DOC_FRONTS: [&[u8]; 4] = [
+/// One card front per person: the portrait on `doc_front_<i>` is the person of `face_<i>`.
+static DOC_FRONTS: [&[u8]; 6] = [
     include_bytes!("../../assets/doc_front_0.jpg"),
     include_bytes!("../../assets/doc_front_1.jpg"),
     include_bytes!("../../assets/doc_front_2.jpg"),
     include_bytes!("../../assets/doc_front_3.jpg"),
+    include_bytes!("../../assets/doc_front_4.jpg"),
+    include_bytes!("../../assets/doc_front_5.jpg"),
 ];
+/// One card back per card design (`person % 4`).
 static DOC_REVERSES: [&[u8]; 4] = [
     include_bytes!("../../assets/doc_reverse_0.jpg"),
     include_bytes!("../../assets/doc_reverse_1.jpg"),

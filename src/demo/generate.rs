@@ -14,7 +14,8 @@ const DAY: i64 = 86_400;
 const YEAR: i64 = 365 * DAY;
 /// Processes are dated 2026-01-01 to 2026-10-31: fixed (stable snapshots) and in the past.
 const DATA_SPAN: i64 = 304 * DAY;
-/// How many distinct synthetic document and face pictures `assets/` holds.
+/// How many card designs (card backs) and synthetic people (a selfie and a card front each)
+/// `assets/` holds.
 pub(crate) const DOC_PICTURES: u64 = 4;
 pub(crate) const FACE_PICTURES: u64 = 6;
 
@@ -179,13 +180,18 @@ fn build_process(seed: u64, i: usize, count: usize) -> Process {
         Outcome::Declined | Outcome::SystemError => kinds.iter().position(|k| *k == Kind::Document),
         _ => Some(rng.range(first_real as i64, kinds.len() as i64 - 1) as usize),
     };
+    let holder = rng.below(FACE_PICTURES) as u8;
+    // This draw once chose the selfie independently of the card, so the compare view showed two
+    // different people with a passing score. The selfie is now the holder (or, for a failed
+    // similarity, someone else: see `validations::face`); the draw stays so every later draw
+    // (ids, dates, scores) keeps its value and the demo data stays as it was.
+    let _ = rng.next_u64();
     let ctx = Ctx {
         country,
         passport: person.document_type == "passport",
         reason,
         missing_object: sc.missing_object,
-        doc_picture: rng.below(DOC_PICTURES) as u8,
-        face_picture: rng.below(FACE_PICTURES) as u8,
+        holder,
         expiration: person.expiration_date,
         age_years: ((created - person.date_of_birth) / YEAR).clamp(0, 120) as u32,
     };
@@ -239,8 +245,8 @@ pub(crate) struct Ctx {
     pub passport: bool,
     pub reason: Option<&'static str>,
     pub missing_object: bool,
-    pub doc_picture: u8,
-    pub face_picture: u8,
+    /// The person on the card and (unless the face match is meant to fail) in the selfie.
+    pub holder: u8,
     pub expiration: i64,
     /// The holder's age when the process ran, for the face age estimate.
     pub age_years: u32,

@@ -6,7 +6,7 @@
 
 use super::catalog::{self, Group};
 use super::clock;
-use super::generate::{Ctx, FACE_PICTURES};
+use super::generate::{Ctx, DOC_PICTURES, FACE_PICTURES};
 use super::model::*;
 use super::rng::SplitMix64;
 
@@ -74,13 +74,14 @@ pub(crate) fn build(
 }
 
 fn document(rng: &mut SplitMix64, ctx: &Ctx, state: Outcome, v: &mut Validation) {
-    let pic = ctx.doc_picture;
     v.files.push(FileRef {
         field: "front_image",
-        asset: Some(Asset::DocFront(pic)),
+        asset: Some(Asset::DocFront(ctx.holder)),
     });
     if !ctx.passport {
-        let asset = (!ctx.missing_object).then_some(Asset::DocBack(pic));
+        // The back in the front's card design.
+        let design = (u64::from(ctx.holder) % DOC_PICTURES) as u8;
+        let asset = (!ctx.missing_object).then_some(Asset::DocBack(design));
         v.files.push(FileRef {
             field: "reverse_image",
             asset,
@@ -160,17 +161,18 @@ fn document(rng: &mut SplitMix64, ctx: &Ctx, state: Outcome, v: &mut Validation)
 fn face(rng: &mut SplitMix64, ctx: &Ctx, state: Outcome, v: &mut Validation) {
     let threshold = *rng.pick(&[0.65, 0.65, 0.65, 0.7, 0.8]);
     v.threshold = threshold;
-    let selfie = ctx.face_picture;
+    let reference = ctx.holder;
     let reason = if state == Outcome::Declined {
         ctx.reason
     } else {
         None
     };
-    // A failed similarity shows a different person as the enrolled reference photo.
-    let reference = if reason == Some("similarity_threshold_not_passed") {
-        ((u64::from(selfie) + 1 + rng.below(FACE_PICTURES - 1)) % FACE_PICTURES) as u8
+    // A failed similarity is someone else in front of the camera: a plainly different face from
+    // the card's and the enrolled reference, and a low score. Any other outcome is the holder.
+    let selfie = if reason == Some("similarity_threshold_not_passed") {
+        ((u64::from(reference) + 1 + rng.below(FACE_PICTURES - 1)) % FACE_PICTURES) as u8
     } else {
-        selfie
+        reference
     };
     v.files.push(FileRef {
         field: "front_image",
@@ -189,10 +191,12 @@ fn face(rng: &mut SplitMix64, ctx: &Ctx, state: Outcome, v: &mut Validation) {
         return;
     }
     let similarity_ok = reason != Some("similarity_threshold_not_passed");
+    // Scores agree with the pictures: the same drawing scores well above the threshold, a
+    // different person far below any threshold (thresholds are 0.65 to 0.8).
     let confidence = if similarity_ok {
         threshold + (0.99 - threshold) * (0.2 + 0.8 * rng.unit())
     } else {
-        threshold * (0.1 + 0.8 * rng.unit())
+        0.05 + 0.3 * rng.unit()
     };
     let liveness = if reason == Some("passive_liveness_verification_not_passed") {
         Some("failure")

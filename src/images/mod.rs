@@ -14,6 +14,7 @@
 mod cache;
 mod decode;
 mod error;
+pub mod face;
 mod picker;
 mod render;
 mod save;
@@ -22,7 +23,7 @@ mod sniff;
 pub use cache::ByteCache;
 pub use decode::{Limits, decode, dimensions, inside_guard};
 pub use error::ImageError;
-pub use picker::{picker_for, protocol_label};
+pub use picker::{keep_image_colours, picker_for, protocol_label};
 pub use render::render;
 pub use save::{SaveError, save, save_name};
 pub use sniff::{extension, sniff};
@@ -30,6 +31,7 @@ pub use sniff::{extension, sniff};
 use ratatui_image::picker::Picker;
 
 use crate::api::model::ImageKind;
+use crate::app::zoom::{ImageView, Region};
 use crate::app::{CellSize, ImageInfo, RenderedImage};
 
 /// Everything between downloaded bytes and a drawable image, for one pane size. CPU-bound: call
@@ -38,13 +40,15 @@ use crate::app::{CellSize, ImageInfo, RenderedImage};
 /// - files that are not pictures (a PDF; unrecognised bytes behind a link not expected to be a
 ///   picture) and every file when images are off (`picker` is `None`) give their [`ImageInfo`]
 ///   with no protocol: the UI shows the facts and offers to save;
-/// - pictures are decoded within `limits` and encoded for `picker` to fit `area`;
+/// - pictures are decoded within `limits`, cropped to `view` (a zoomed region, or the face on a
+///   document when one is found) and encoded for `picker` to fit `area`;
 /// - anything else (corrupt, too large, an undecodable format) is an error saying what to do.
 pub fn prepare(
     bytes: &[u8],
     kind: ImageKind,
     picker: Option<&Picker>,
     area: CellSize,
+    view: ImageView,
     limits: &Limits,
 ) -> Result<RenderedImage, ImageError> {
     let format = sniff(bytes);
@@ -63,13 +67,37 @@ pub fn prepare(
         return Ok(RenderedImage {
             info,
             protocol: None,
+            shown: Region::WHOLE,
+            portrait: None,
         });
     };
     let image = decode(bytes, limits)?;
-    (info.width, info.height) = (image.width(), image.height());
-    let protocol = render(picker, &image, area)?;
+    let (width, height) = (image.width(), image.height());
+    (info.width, info.height) = (width, height);
+    let (shown, portrait) = match view {
+        ImageView::Whole => (Region::WHOLE, None),
+        ImageView::Region(region) => (region, None),
+        ImageView::Portrait => match face::find_face_cached(bytes, &image) {
+            Some(found) => {
+                let font = picker.font_size();
+                let aspect = f64::from(area.0) * f64::from(font.width)
+                    / (f64::from(area.1) * f64::from(font.height)).max(1.0);
+                let region = face::portrait_region(found, width, height, aspect);
+                (region, Some(true))
+            }
+            None => (Region::WHOLE, Some(false)),
+        },
+    };
+    let protocol = if shown.is_whole() {
+        render(picker, &image, area)?
+    } else {
+        let (x, y, w, h) = shown.to_pixels(width, height);
+        render(picker, &image.crop_imm(x, y, w, h), area)?
+    };
     Ok(RenderedImage {
         info,
         protocol: Some(protocol),
+        shown,
+        portrait,
     })
 }

@@ -41,6 +41,15 @@ pub fn picker_for(choice: ImageProtocol) -> Option<Picker> {
     Some(picker)
 }
 
+/// NO_COLOR is about text: crossterm honours it by dropping every colour escape, which would
+/// draw half-block pictures as colourless noise. When images are on, colour output is kept on
+/// for them; the ui's own text stays colourless under NO_COLOR (it never asks for a colour).
+pub fn keep_image_colours(images_enabled: bool) {
+    if images_enabled {
+        crossterm::style::Colored::set_ansi_color_disabled(false);
+    }
+}
+
 fn inside_tmux() -> bool {
     std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
 }

@@ -1,63 +1,187 @@
-//! The compare view: the document photo beside the selfie, with the face match score.
+//! The compare view: the document photo beside the selfie, under a header that says whose
+//! process this is and how its face check went, so a reviewer decides without leaving it.
 
 use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::preview::{draw_image, note};
 use super::{Panes, Theme};
-use crate::app::preview::comparison;
+use crate::api::model::ProcessResult;
+use crate::app::preview::{Comparison, comparison};
 use crate::app::tree::Tone;
-use crate::app::{App, ResultView};
+use crate::app::zoom::Side;
+use crate::app::{Action, App, ResultView};
 use crate::sanitize::terminal_text;
 
 pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     frame.render_widget(Clear, panes.body);
-    let block = theme.block(
-        Line::from(" compare · document vs selfie · esc closes "),
-        true,
+    let key = |action| app.keymap().hint(action).unwrap_or_default();
+    let title = format!(
+        " compare · {}/{} next process · {}/{} next failed · {} side · {}/{} zoom · esc closes ",
+        key(Action::Down),
+        key(Action::Up),
+        key(Action::NextFailed),
+        key(Action::PrevFailed),
+        key(Action::NextPane),
+        key(Action::ZoomIn),
+        key(Action::ZoomOut),
     );
-    frame.render_widget(block, panes.body);
-    let ResultView::Ready { tree, result, .. } = app.view() else {
-        return;
+    frame.render_widget(theme.block(Line::from(title), true), panes.body);
+    let (process_id, result, tree) = match app.view() {
+        ResultView::Ready {
+            process_id,
+            result,
+            tree,
+        } => (process_id, result, tree),
+        ResultView::Loading { process_id } | ResultView::Failed { process_id, .. } => {
+            let text = match app.view() {
+                ResultView::Failed { error, .. } => format!("✗ {}", terminal_text(error)),
+                _ => "loading…".to_owned(),
+            };
+            let header = Line::from(vec![
+                Span::styled(
+                    terminal_text(process_id).into_owned(),
+                    theme.tone(Tone::Strong),
+                ),
+                Span::raw("  "),
+                Span::styled(text, theme.tone(Tone::Dim)),
+            ]);
+            frame.render_widget(Paragraph::new(header), panes.compare_header);
+            return;
+        }
+        ResultView::Empty | ResultView::NoId => {
+            note(
+                frame,
+                panes.compare_header,
+                "no process selected",
+                Tone::Dim,
+                theme,
+            );
+            return;
+        }
     };
     let c = comparison(tree, result);
+    let header = vec![who(process_id, result, theme), face_line(&c, theme)];
+    frame.render_widget(Paragraph::new(header), panes.compare_header);
+    let missing_selfie = if c.face_check {
+        "no selfie in this process"
+    } else {
+        "no face check in this process: no selfie to compare"
+    };
+    let sides = [
+        (
+            Side::Document,
+            c.document,
+            "no document photo in this process",
+        ),
+        (Side::Selfie, c.selfie, missing_selfie),
+    ];
+    for (i, (side, request, missing)) in sides.into_iter().enumerate() {
+        let (image, label) = (panes.compare_images[i], panes.compare_labels[i]);
+        match request {
+            Some(r) => draw_image(app, frame, side, r, [image, label], theme),
+            None => note(frame, image, missing, Tone::Dim, theme),
+        }
+        if side == app.compare_side() {
+            mark_active(frame, label, theme);
+        }
+    }
+}
+
+/// Line one: the process id, the person, the document number, the status and why it failed.
+fn who<'a>(process_id: &str, r: &ProcessResult, theme: &Theme) -> Line<'a> {
+    let clean = |s: &str| terminal_text(s).into_owned();
+    let mut spans = vec![Span::styled(clean(process_id), theme.tone(Tone::Strong))];
+    let name: Vec<&str> = [r.first_name.as_deref(), r.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !name.is_empty() {
+        spans.push(Span::raw(format!(" · {}", clean(&name.join(" ")))));
+    }
+    if let Some(number) = &r.document_number {
+        spans.push(Span::raw(format!(" · doc {}", clean(number))));
+    }
+    let (word, tone) = super::text::status_word(r.status.as_ref());
+    spans.push(Span::raw(" · "));
+    spans.push(Span::styled(word, theme.tone(tone)));
+    if let Some(reason) = &r.declined_reason {
+        spans.push(Span::styled(
+            format!(" ({})", clean(reason)),
+            theme.tone(Tone::Bad),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// Line two: the similarity against the threshold and liveness, or plainly that there is no
+/// face check and what the process has instead.
+fn face_line<'a>(c: &Comparison<'_>, theme: &Theme) -> Line<'a> {
+    if !c.face_check {
+        let has = if c.validation_types.is_empty() {
+            "no validations".to_owned()
+        } else {
+            terminal_text(&c.validation_types.join(", ")).into_owned()
+        };
+        return Line::from(vec![
+            Span::styled("no face check in this process", theme.tone(Tone::Warn)),
+            Span::styled(format!(" · it has: {has}"), theme.tone(Tone::Dim)),
+        ]);
+    }
     let fmt = |n: Option<f64>| n.map_or("?".to_owned(), |n| format!("{n:.2}"));
     let (verdict, tone) = match (c.similarity, c.threshold) {
-        (Some(s), Some(t)) if s >= t => ("✓ passes the threshold", Tone::Good),
-        (Some(_), Some(_)) => ("✗ below the threshold", Tone::Bad),
-        _ => ("? no face match score", Tone::Dim),
+        (Some(s), Some(t)) if s >= t => ("✓ passes", Tone::Good),
+        (Some(_), Some(_)) => ("✗ below", Tone::Bad),
+        (None, _) => ("? no score yet", Tone::Dim),
+        (Some(_), None) => ("? no threshold", Tone::Dim),
     };
     let mut spans = vec![
         Span::styled(
             format!(
-                "similarity {} / threshold {}",
+                "similarity {} / threshold {} ",
                 fmt(c.similarity),
                 fmt(c.threshold)
             ),
             theme.tone(Tone::Strong),
         ),
-        Span::raw("  "),
         Span::styled(verdict, theme.tone(tone)),
     ];
+    if let Some(liveness) = c.liveness {
+        let tone = match liveness {
+            "success" => Tone::Good,
+            "failure" => Tone::Bad,
+            _ => Tone::Warn,
+        };
+        spans.push(Span::raw(" · liveness "));
+        spans.push(Span::styled(
+            terminal_text(liveness).into_owned(),
+            theme.tone(tone),
+        ));
+    }
     if let Some(status) = c.status {
         let (word, tone) = super::text::status_word(Some(status));
-        spans.push(Span::raw("  · validation "));
+        spans.push(Span::raw(" · face check "));
         spans.push(Span::styled(word, theme.tone(tone)));
     }
     if let Some(s) = c.similarity_status {
-        spans.push(Span::raw(format!(
-            " · similarity status {}",
-            terminal_text(s)
-        )));
+        spans.push(Span::styled(
+            format!(" · similarity status {}", terminal_text(s)),
+            theme.tone(Tone::Dim),
+        ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), panes.compare_header);
-    let sides = [(c.document, "no document photo"), (c.selfie, "no selfie")];
-    for (i, (request, missing)) in sides.into_iter().enumerate() {
-        let (image, label) = (panes.compare_images[i], panes.compare_labels[i]);
-        match request {
-            Some(r) => draw_image(app, frame, r, image, label, theme),
-            None => note(frame, image, missing, Tone::Dim, theme),
-        }
+    Line::from(spans)
+}
+
+/// The side the zoom and movement keys act on: a marker at the start of its label row.
+fn mark_active(frame: &mut Frame, label: Rect, theme: &Theme) {
+    if label.height == 0 || label.x < 2 {
+        return;
     }
+    let style: Style = theme.selected();
+    frame
+        .buffer_mut()
+        .set_string(label.x - 2, label.y, "▶", style);
 }

@@ -17,14 +17,14 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
-pub use crate::app::layout::{MIN_SIZE, Panes, inner, layout};
+pub use crate::app::layout::{MIN_SIZE, Panes, inner, layout, layout_for};
 use crate::app::overlay::Overlay;
 use crate::app::tree::Tone;
 use crate::app::{App, Focus};
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    let panes = layout(area);
+    let panes = layout_for(area, app.options().images_enabled);
     let theme = Theme {
         color: app.options().color,
     };

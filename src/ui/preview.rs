@@ -8,9 +8,10 @@ use ratatui_image::Image;
 
 use super::text::bytes;
 use super::{Panes, Theme, focused};
-use crate::app::message::{ImageInfo, ImageRequest};
+use crate::app::message::{ImageInfo, ImageRequest, RenderedImage};
 use crate::app::preview::{ImageState, auto_fetches, preview_request};
 use crate::app::tree::Tone;
+use crate::app::zoom::{ImageView, Side};
 use crate::app::{Action, App, Focus, ResultView};
 use crate::sanitize::terminal_text;
 
@@ -32,9 +33,9 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         Some(r) => draw_image(
             app,
             frame,
+            Side::Preview,
             r,
-            panes.preview_image,
-            panes.preview_info,
+            [panes.preview_image, panes.preview_info],
             theme,
         ),
         None => {
@@ -47,19 +48,20 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     }
 }
 
-/// One image in `image_area` with its facts on `info_area`; only the image this request names is
-/// ever drawn (images are looked up by key and cell size).
+/// One image of `side` in the first area with its facts on the second; only the image this
+/// request names is ever drawn (images are looked up by key, cell size and view).
 pub(super) fn draw_image(
     app: &App,
     frame: &mut Frame,
+    side: Side,
     request: &ImageRequest,
-    image_area: Rect,
-    info_area: Rect,
+    [image_area, info_area]: [Rect; 2],
     theme: &Theme,
 ) {
     let label = request.link.kind.label();
     let area = (image_area.width, image_area.height);
-    match app.images().state(&request.key, area) {
+    let view = app.image_view(side, &request.key);
+    match app.images().state(&request.key, area, view) {
         ImageState::Loading => note(
             frame,
             image_area,
@@ -71,16 +73,14 @@ pub(super) fn draw_image(
             let text = format!("✗ {label}: {}", terminal_text(e));
             note(frame, image_area, &text, Tone::Bad, theme);
         }
-        ImageState::Ready(image) => {
+        ImageState::Ready(image) | ImageState::Stale(image) => {
             match (&image.protocol, app.options().images_enabled) {
                 (Some(protocol), true) => frame.render_widget(Image::new(protocol), image_area),
-                (_, false) => note(
-                    frame,
-                    image_area,
-                    "images are off (s saves it)",
-                    Tone::Dim,
-                    theme,
-                ),
+                (_, false) => {
+                    let save = app.keymap().hint(Action::SaveImage).unwrap_or_default();
+                    let text = format!("{} · {save} saves it", info_text(&image.info));
+                    note(frame, image_area, &text, Tone::Dim, theme);
+                }
                 (None, true) => note(
                     frame,
                     image_area,
@@ -89,7 +89,17 @@ pub(super) fn draw_image(
                     theme,
                 ),
             }
-            let info = Paragraph::new(Span::styled(info_text(&image.info), theme.tone(Tone::Dim)));
+            // What part is shown matters more than the file's facts: it comes first, so a
+            // narrow pane cuts the facts.
+            let mut text = image.info.kind.label().to_owned();
+            text.push_str(&view_text(app, view, image));
+            let facts = info_text(&image.info);
+            text.push_str(
+                facts
+                    .strip_prefix(image.info.kind.label())
+                    .unwrap_or(&facts),
+            );
+            let info = Paragraph::new(Span::styled(text, theme.tone(Tone::Dim)));
             frame.render_widget(info, info_area);
         }
     }
@@ -123,6 +133,24 @@ fn draw_link(app: &App, frame: &mut Frame, request: &ImageRequest, area: Rect, t
         fact("host", &host),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+/// What part of the image is shown, when not all of it: ` · zoom 2.3× (0 resets)`,
+/// ` · portrait (- zooms out)`, ` · whole card: no face found`.
+fn view_text(app: &App, view: ImageView, image: &RenderedImage) -> String {
+    let key = |action| app.keymap().hint(action).unwrap_or_default();
+    match (view, image.portrait) {
+        (ImageView::Region(r), _) if !r.is_whole() => format!(
+            " · zoom {:.1}× ({} resets)",
+            r.magnification(),
+            key(Action::ZoomReset)
+        ),
+        (ImageView::Portrait, Some(true)) => {
+            format!(" · portrait ({} whole card)", key(Action::ZoomOut))
+        }
+        (ImageView::Portrait, _) => " · whole card: no face found".to_owned(),
+        _ => String::new(),
+    }
 }
 
 /// `document front · 640×480 px · 52.1 KB · jpeg`.

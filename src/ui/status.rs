@@ -41,10 +41,11 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     if status.in_flight > 0 {
         right.push(format!("⇅ {} in flight", status.in_flight));
     }
-    right.push(format!(
-        "images: {}",
-        terminal_text(&app.options().image_protocol)
-    ));
+    right.push(if app.options().images_enabled {
+        format!("images: {}", terminal_text(&app.options().image_protocol))
+    } else {
+        "images off".to_owned()
+    });
     right.push(terminal_text(&app.options().source_label).into_owned());
     let right = format!(" {} ", right.join(" · "));
     let right_w = width(&right);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::{Shared, lock};
 use crate::api::ApiError;
 use crate::api::model::ProcessResult;
+use crate::app::zoom::ImageView;
 use crate::app::{CellSize, ImageKey, ImageRequest, Message, RenderedImage};
 use crate::images;
 
@@ -14,6 +15,7 @@ pub(super) async fn fetch_image(
     shared: Arc<Shared>,
     request: ImageRequest,
     area: CellSize,
+    view: ImageView,
 ) -> Result<Arc<RenderedImage>, String> {
     let bytes = image_bytes(&shared, &request)
         .await
@@ -22,7 +24,7 @@ pub(super) async fn fetch_image(
     let picker = shared.picker.clone();
     let limits = shared.limits.clone();
     tokio::task::spawn_blocking(move || {
-        images::prepare(&bytes, kind, picker.as_ref(), area, &limits)
+        images::prepare(&bytes, kind, picker.as_ref(), area, view, &limits)
     })
     .await
     .map_err(|e| format!("decoding stopped: {e}"))?

@@ -25,7 +25,7 @@ pub(super) enum JobKey {
     Page(RequestId),
     Result(String),
     Details(String),
-    Image(ImageKey, CellSize),
+    Image(ImageKey, CellSize, crate::app::zoom::ImageView),
     /// Saves are never shared: each writes its own file.
     Save(RequestId),
 }

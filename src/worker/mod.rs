@@ -163,10 +163,14 @@ impl Worker {
                     |id, result| Message::Details { id, result },
                 );
             }
-            Job::FetchImage { request, area } => {
+            Job::FetchImage {
+                request,
+                area,
+                view,
+            } => {
                 let owner = request.key.process_id.clone();
-                let key = JobKey::Image(request.key.clone(), area);
-                let fetch = fetch_image(self.shared.clone(), request, area);
+                let key = JobKey::Image(request.key.clone(), area, view);
+                let fetch = fetch_image(self.shared.clone(), request, area, view);
                 self.run(key, id, Some(owner), fetch, |id, result| Message::Image {
                     id,
                     result,

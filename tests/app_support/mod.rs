@@ -302,5 +302,7 @@ pub fn info_only(kind: truora_tui::api::model::ImageKind) -> Arc<truora_tui::app
             format: "jpeg",
         },
         protocol: None,
+        shown: truora_tui::app::zoom::Region::WHOLE,
+        portrait: None,
     })
 }

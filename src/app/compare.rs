@@ -1,0 +1,150 @@
+//! The compare view as a place to work in, and zoom and pan on any image.
+//!
+//! Compare stays open while the selection changes: `n`/`N` and `j`/`k` move to the next or
+//! previous (failed) process and show it side by side at once, and every other global action
+//! (saving, copying, refreshing, and whatever review keys exist) works as it does outside. The
+//! zoom keys act on the preview, or in compare on the active side (Tab or h/l choose it); once a
+//! side is zoomed, the movement keys pan it instead.
+
+use super::keymap::Action;
+use super::message::{CellSize, ImageKey, ImageRequest};
+use super::overlay::Overlay;
+use super::preview::{auto_fetches, comparison, preview_request};
+use super::zoom::{Region, Side};
+use super::{App, Command, Focus, ResultView, cells};
+
+impl App {
+    /// Keys while compare is open.
+    pub(super) fn compare_action(&mut self, action: Action, commands: &mut Vec<Command>) {
+        let side = self.compare_side;
+        match action {
+            Action::Compare | Action::Quit => self.overlay = Overlay::None,
+            Action::NextPane | Action::PrevPane => self.compare_side = other_side(side),
+            Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => self.zoom(side, action),
+            Action::Up | Action::Down | Action::Left | Action::Right if self.pan(side, action) => {}
+            Action::Left => self.compare_side = Side::Document,
+            Action::Right => self.compare_side = Side::Selfie,
+            // Not zoomed: the vertical keys step through the processes, staying in compare.
+            Action::Up => self.list.move_by(-1),
+            Action::Down => self.list.move_by(1),
+            Action::PageUp => self.list.move_by(-self.list_page()),
+            Action::PageDown => self.list.move_by(self.list_page()),
+            Action::Top => self.list.top(),
+            Action::Bottom => self.list.bottom(),
+            Action::SaveImage => match self.side_request(side) {
+                Some(request) => self.save_requests(vec![request], commands),
+                None => self.status.info("no image on this side to save"),
+            },
+            // Tree actions have no meaning here; the raw JSON would replace compare.
+            Action::Toggle
+            | Action::ExpandAll
+            | Action::CollapseAll
+            | Action::ExpandFailures
+            | Action::RawJson => {}
+            // Everything else (n/N, S, y, r, f, o, /, ?, and review keys) acts as anywhere.
+            _ => self.act(action, commands),
+        }
+    }
+
+    /// Zoom keys outside compare: the preview's image, which then takes the focus so the
+    /// movement keys pan it.
+    pub(super) fn zoom_preview(&mut self, action: Action) {
+        if self.side_image(Side::Preview).is_some() {
+            self.focus = Focus::Preview;
+        }
+        self.zoom(Side::Preview, action);
+    }
+
+    /// One zoom step, or back to the side's starting view. A step starts from what is on screen:
+    /// the reviewer's region, or the region the worker drew (the portrait it found).
+    pub(super) fn zoom(&mut self, side: Side, action: Action) {
+        let Some((request, area)) = self.side_image(side) else {
+            self.status.info("no picture here to zoom");
+            return;
+        };
+        let key = request.key.clone();
+        if action == Action::ZoomReset {
+            self.zooms.reset(side);
+            return;
+        }
+        let view = self.zooms.view(side, &key);
+        let base = match view {
+            super::zoom::ImageView::Region(region) => region,
+            other => self
+                .images
+                .rendered(&key, area, other)
+                .map_or(Region::WHOLE, |image| image.shown),
+        };
+        self.zooms
+            .set(side, key, base.zoom(action == Action::ZoomIn));
+    }
+
+    /// Pans `side` if the reviewer zoomed into it; false (the key does its usual job) if not.
+    pub(super) fn pan(&mut self, side: Side, action: Action) -> bool {
+        let Some((request, _)) = self.side_image(side) else {
+            return false;
+        };
+        let key = request.key.clone();
+        if !self.zooms.is_zoomed(side, &key) {
+            return false;
+        }
+        let (dx, dy) = match action {
+            Action::Up => (0, -1),
+            Action::Down => (0, 1),
+            Action::Left => (-1, 0),
+            Action::Right => (1, 0),
+            _ => return false,
+        };
+        if let super::zoom::ImageView::Region(region) = self.zooms.view(side, &key) {
+            self.zooms.set(side, key, region.pan(dx, dy));
+        }
+        true
+    }
+
+    /// The picture a side shows and the cells it is drawn in; `None` when there is none (or it
+    /// is not a picture, which is never fetched for showing).
+    pub(super) fn side_image(&self, side: Side) -> Option<(&ImageRequest, CellSize)> {
+        let ResultView::Ready { tree, result, .. } = &self.view else {
+            return None;
+        };
+        let panes = self.panes();
+        match side {
+            Side::Preview => preview_request(tree)
+                .filter(|r| auto_fetches(r))
+                .map(|r| (r, cells(panes.preview_image))),
+            Side::Document => comparison(tree, result)
+                .document
+                .map(|r| (r, cells(panes.compare_images[0]))),
+            Side::Selfie => comparison(tree, result)
+                .selfie
+                .map(|r| (r, cells(panes.compare_images[1]))),
+        }
+    }
+
+    fn side_request(&self, side: Side) -> Option<ImageRequest> {
+        self.side_image(side).map(|(r, _)| r.clone())
+    }
+
+    fn list_page(&self) -> isize {
+        self.panes().list_rows().saturating_sub(1).max(1) as isize
+    }
+
+    // Read access for the ui.
+
+    /// The side of compare the zoom and movement keys act on.
+    pub fn compare_side(&self) -> Side {
+        self.compare_side
+    }
+
+    /// The view an image on `side` is shown in.
+    pub fn image_view(&self, side: Side, key: &ImageKey) -> super::zoom::ImageView {
+        self.zooms.view(side, key)
+    }
+}
+
+fn other_side(side: Side) -> Side {
+    match side {
+        Side::Document => Side::Selfie,
+        Side::Selfie | Side::Preview => Side::Document,
+    }
+}
