@@ -73,7 +73,14 @@ impl Leading {
         let flag = "--demo-link-lifetime-secs";
         once(&mut into.demo_link_lifetime_secs, lifetime, flag, command)?;
         let page = leading.demo_page_size;
-        once(&mut into.demo_page_size, page, "--demo-page-size", command)
+        once(&mut into.demo_page_size, page, "--demo-page-size", command)?;
+        let arrivals = leading.demo_arrivals;
+        once(
+            &mut into.demo_arrivals,
+            arrivals,
+            "--demo-arrivals",
+            command,
+        )
     }
 
     pub fn take_archive(&mut self, into: &mut Option<PathBuf>) -> Result<(), CliError> {
