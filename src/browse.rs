@@ -51,6 +51,7 @@ pub async fn run(config: Config, warnings: Vec<String>, source: Source) -> anyho
         can_refresh,
         source_label: label,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        watch: config.watch,
     });
     for problem in problems {
         app.report_problem(problem);

@@ -24,6 +24,7 @@ impl App {
                     details,
                 } => self.details_arrived(validation_id, Ok(details)),
                 Message::Resize { width, height } => self.size = (width, height),
+                Message::WatchTick => self.watch_tick(commands),
                 _ => {}
             }
             return;
@@ -35,6 +36,7 @@ impl App {
         };
         match (job, message) {
             (Job::LoadPage, Message::Page { result, .. }) => self.page_arrived(result, commands),
+            (Job::Watch { .. }, Message::Watched { result, .. }) => self.watch_answered(result),
             (Job::FetchResult { process_id, .. }, Message::Result { result, .. }) => match result {
                 Ok(result) => self.result_arrived(process_id, result),
                 Err(error) => self.result_failed(process_id, &error.to_string()),
@@ -142,6 +144,8 @@ impl App {
     fn cancelled(&mut self, job: Job, commands: &mut Vec<Command>) {
         match job {
             Job::LoadPage => self.page_failed("loading the list stopped (r retries)".into()),
+            // The next tick polls again.
+            Job::Watch { .. } => {}
             Job::FetchResult { process_id, .. } => {
                 let selected = self.list.selected().and_then(|r| r.process_id.as_deref());
                 if selected == Some(process_id.as_str())

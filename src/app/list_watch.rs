@@ -20,6 +20,14 @@ pub struct Merged {
 }
 
 impl ProcessList {
+    /// Every loaded process id, whatever the filters: what a watch poll already knows.
+    pub fn visible_or_all_ids(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .filter_map(|r| r.process_id.clone())
+            .collect()
+    }
+
     /// Whether a row of `process_id` is loaded (any filter).
     pub fn knows(&self, process_id: &str) -> bool {
         self.rows

@@ -20,6 +20,7 @@ pub mod tree;
 pub mod tree_build;
 mod tree_process;
 mod tree_validation;
+mod watch;
 
 use std::sync::Arc;
 
@@ -55,6 +56,8 @@ pub struct AppOptions {
     pub source_label: String,
     /// False under NO_COLOR: no foreground colours, symbols and bold/reverse only.
     pub color: bool,
+    /// `--watch`: read the newest processes again this often; `None`: the list is read once.
+    pub watch: Option<std::time::Duration>,
 }
 
 impl Default for AppOptions {
@@ -66,6 +69,7 @@ impl Default for AppOptions {
             can_refresh: true,
             source_label: "demo".into(),
             color: true,
+            watch: None,
         }
     }
 }
@@ -154,6 +158,7 @@ pub struct App {
     quit: bool,
     /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
     quit_armed: bool,
+    watch: watch::Watch,
 }
 
 impl App {
@@ -175,6 +180,7 @@ impl App {
             status: StatusLine::default(),
             quit: false,
             quit_armed: false,
+            watch: watch::Watch::default(),
         }
     }
 
@@ -242,6 +248,7 @@ impl App {
     /// screen, and the scroll positions that keep both cursors in view.
     fn reconcile(&mut self, commands: &mut Vec<Command>) {
         self.follow_selection(commands);
+        self.watch_seen();
         let panes = self.panes();
         self.list.scroll_into_view(panes.list_rows());
         if let ResultView::Ready { tree, .. } = &mut self.view {

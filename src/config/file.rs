@@ -30,6 +30,7 @@ pub(super) struct FileConfig {
     pub request_timeout_secs: Option<Spanned<i64>>,
     pub reviewer: Option<String>,
     pub review_db: Option<String>,
+    pub watch: Option<Spanned<i64>>,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyList>,
 }
@@ -62,6 +63,7 @@ pub(super) const FILE_KEYS: &[(&str, &str)] = &[
     ),
     ("reviewer", "a string: your name on review decisions"),
     ("review_db", "a string holding a file path"),
+    ("watch", "a whole number of seconds from 5 to 86400"),
     (
         "keys",
         "a [keys] table of action = \"key\" or action = [\"key\", ...]",
