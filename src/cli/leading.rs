@@ -108,7 +108,8 @@ impl Leading {
             self.args.image_protocol.take(),
             "--image-protocol",
             command,
-        )
+        )?;
+        once(&mut into.watch, self.args.watch.take(), "--watch", command)
     }
 
     /// Refuses the first option not taken. `why` may explain a flag in the subcommand's terms;
@@ -124,6 +125,7 @@ impl Leading {
             (a.ids_file.is_some(), "--ids-file"),
             (a.download_dir.is_some(), "--download-dir"),
             (a.image_protocol.is_some(), "--image-protocol"),
+            (a.watch.is_some(), "--watch"),
         ]
         .into_iter()
         .find_map(|(given, flag)| given.then_some(flag))
