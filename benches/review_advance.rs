@@ -23,6 +23,7 @@ use truora_tui::api::model::Status;
 use truora_tui::api::{Client, ClientOptions};
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::{ImageState, comparison};
+use truora_tui::app::zoom::Side;
 use truora_tui::app::{App, AppOptions, Command, Message, Request, ResultView};
 use truora_tui::config::ApiKey;
 use truora_tui::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
@@ -169,13 +170,16 @@ fn compare_complete(app: &App) -> bool {
     };
     let c = comparison(tree, result);
     let areas = app.panes().compare_images;
+    // A new process starts unzoomed: the document on its portrait, the selfie whole.
+    let views = [Side::Document.start_view(), Side::Selfie.start_view()];
     [c.document, c.selfie]
         .into_iter()
         .zip(areas)
-        .all(|(request, area)| match request {
+        .zip(views)
+        .all(|((request, area), view)| match request {
             None => true,
             Some(r) => !matches!(
-                app.images().state(&r.key, (area.width, area.height)),
+                app.images().state(&r.key, (area.width, area.height), view),
                 ImageState::Loading
             ),
         })

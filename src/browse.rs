@@ -70,6 +70,7 @@ pub async fn run(
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         audit: audit_log.sender().is_enabled(),
         prefetch: true,
+        watch: config.watch,
     });
     for problem in problems {
         app.report_problem(problem);

@@ -222,6 +222,12 @@ impl Pages {
         }
     }
 
+    /// Whether the pages come newest first, so a poll may stop at the first known process:
+    /// Truora's list (and the demo's) is; an ids file keeps the user's order.
+    pub fn newest_first(&self) -> bool {
+        matches!(self, Pages::Api(_))
+    }
+
     /// Whether another page may follow.
     pub fn has_more(&self) -> bool {
         match self {

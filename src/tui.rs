@@ -29,6 +29,11 @@ pub async fn run(
     });
     pending.extend(app.start());
     let mut dirty = true;
+    // `--watch`: the runtime owns the timer; the app decides what a tick does and how long the
+    // next wait is (it backs off after failed polls).
+    let mut next_poll = app
+        .watch_interval()
+        .map(|every| tokio::time::Instant::now() + every);
     loop {
         if dispatch(&mut app, &mut pending, &commands, &audit, terminal)? {
             return Ok(());
@@ -45,6 +50,13 @@ pub async fn run(
             },
             Some(message) = messages.recv() => {
                 pending.extend(app.handle_message(message));
+                dirty = true;
+            }
+            () = sleep_until(next_poll), if next_poll.is_some() => {
+                pending.extend(app.handle_message(Message::WatchTick));
+                next_poll = app
+                    .watch_interval()
+                    .map(|every| tokio::time::Instant::now() + every);
                 dirty = true;
             }
         }
@@ -73,6 +85,14 @@ pub async fn run(
         if app.should_quit() {
             return Ok(());
         }
+    }
+}
+
+/// Sleeps until `at`; forever without one (the `select!` branch is disabled then anyway).
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -132,3 +132,58 @@ fn with_automatic_images_inside_tmux_the_first_key_counts() {
     t.keys(&["q"]);
     t.wait_for("the program to exit", |_| t.exited());
 }
+
+#[test]
+fn watch_picks_up_demo_arrivals_without_moving_the_cursor() {
+    // A process arrives every second in the demo; the browser polls every 5 s (the minimum).
+    let t = Tmux::start(
+        &[
+            "--demo",
+            "--demo-processes",
+            "40",
+            "--demo-arrivals",
+            "1",
+            "--watch",
+            "5",
+            "--image-protocol",
+            "off",
+        ],
+        160,
+        40,
+    );
+    t.wait_for_text(" 1/4");
+    t.keys(&["j", "j"]);
+    let before = t.wait_for("the cursor on row 3", |s| {
+        s.lines().next().is_some_and(|l| l.contains(" 3/"))
+    });
+    let total_before = matching_rows_at(&before).expect("a row count");
+    // The next poll brings the arrivals: the title counts them, and the cursor stays on the
+    // same process, pushed down by as many rows as arrived above it.
+    let after = t.wait_for("a poll to bring new processes", |s| {
+        s.lines().next().is_some_and(|l| l.contains(" new"))
+    });
+    let title = after.lines().next().unwrap_or("");
+    let total_after = total_of(title).expect("a row count");
+    assert!(total_after > total_before, "{title}");
+    let cursor = title
+        .rsplit_once(" · ")
+        .and_then(|(_, c)| c.split('/').next()?.trim().parse::<usize>().ok())
+        .expect("the cursor position");
+    assert_eq!(cursor, 3 + (total_after - total_before), "{after}");
+    t.keys(&["q"]);
+    t.wait_for("the program to exit", |_| t.exited());
+}
+
+/// `N` of the title's ` · C/N`, where the cursor is anywhere.
+fn total_of(title: &str) -> Option<usize> {
+    let (_, after) = title.rsplit_once('/')?;
+    after
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn matching_rows_at(screen: &str) -> Option<usize> {
+    total_of(screen.lines().next()?)
+}

@@ -26,6 +26,7 @@ impl App {
                 Message::Resize { width, height } => self.size = (width, height),
                 Message::Warning(text) => self.status.error(terminal_text(&text).into_owned()),
                 Message::Review(news) => self.apply_review(news),
+                Message::WatchTick => self.watch_tick(commands),
                 _ => {}
             }
             return;
@@ -37,6 +38,7 @@ impl App {
         };
         match (job, message) {
             (Job::LoadPage, Message::Page { result, .. }) => self.page_arrived(result, commands),
+            (Job::Watch { .. }, Message::Watched { result, .. }) => self.watch_answered(result),
             (Job::FetchResult { process_id, .. }, Message::Result { result, .. }) => match result {
                 Ok(result) => self.result_arrived(process_id, result),
                 Err(error) => self.result_failed(process_id, &error.to_string()),
@@ -170,6 +172,8 @@ impl App {
     fn cancelled(&mut self, job: Job, commands: &mut Vec<Command>) {
         match job {
             Job::LoadPage => self.page_failed("loading the list stopped (r retries)".into()),
+            // The next tick polls again.
+            Job::Watch { .. } => {}
             Job::FetchResult { process_id, .. } => {
                 let selected = self.list.selected().and_then(|r| r.process_id.as_deref());
                 if selected == Some(process_id.as_str())

@@ -9,6 +9,9 @@ use crate::api::model::{ProcessSummary, Status};
 
 #[path = "list_fill.rs"]
 mod fill;
+#[path = "list_watch.rs"]
+mod watch;
+pub use watch::Merged;
 
 /// Which statuses are shown; cycles all → failure → pending → success.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -54,6 +54,11 @@ impl std::fmt::Display for RequestId {
 pub enum Job {
     /// The next page of the process list (the worker keeps the cursor). Answered by `Page`.
     LoadPage,
+    /// `--watch`: the newest processes, read until a page holds one of `known` (the list is
+    /// newest first) or the list ends.
+    Watch {
+        known: Arc<std::collections::HashSet<String>>,
+    },
     /// A process result; answered by `Result`. The worker cancels the result and image fetches
     /// of other processes still running: the newest selection wins. `refresh` drops what the
     /// worker holds for the process (image bytes, links) so everything is fetched anew.
@@ -215,6 +220,13 @@ pub enum Message {
     Review(super::review_msg::ReviewNews),
     /// The terminal was resized.
     Resize { width: u16, height: u16 },
+    /// The runtime's `--watch` timer fired.
+    WatchTick,
+    /// Answers [`Job::Watch`]: the processes read, newest first.
+    Watched {
+        id: RequestId,
+        result: Result<ListPage, ApiError>,
+    },
 }
 
 impl Message {
@@ -222,6 +234,7 @@ impl Message {
     pub fn answers(&self) -> Option<RequestId> {
         match self {
             Message::Page { id, .. }
+            | Message::Watched { id, .. }
             | Message::Result { id, .. }
             | Message::Details { id, .. }
             | Message::Image { id, .. }
@@ -232,7 +245,8 @@ impl Message {
             Message::FreshResult { .. }
             | Message::FreshDetails { .. }
             | Message::Warning(_)
-            | Message::Resize { .. } => None,
+            | Message::Resize { .. }
+            | Message::WatchTick => None,
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod tree_build;
 mod tree_process;
 mod tree_review;
 mod tree_validation;
+mod watch;
 pub mod zoom;
 
 use std::sync::Arc;
@@ -70,6 +71,8 @@ pub struct AppOptions {
     /// Review desk: fetch the next unreviewed process (result and images) while the reviewer
     /// looks at this one. Off only to measure what it saves.
     pub prefetch: bool,
+    /// `--watch`: read the newest processes again this often; `None`: the list is read once.
+    pub watch: Option<std::time::Duration>,
 }
 
 impl Default for AppOptions {
@@ -83,6 +86,7 @@ impl Default for AppOptions {
             color: true,
             audit: false,
             prefetch: true,
+            watch: None,
         }
     }
 }
@@ -178,6 +182,7 @@ pub struct App {
     zooms: Zooms,
     /// The side of compare the zoom and movement keys act on.
     compare_side: Side,
+    watch: watch::Watch,
 }
 
 impl App {
@@ -203,6 +208,7 @@ impl App {
             review: review::ReviewDesk::default(),
             zooms: Zooms::default(),
             compare_side: Side::Document,
+            watch: watch::Watch::default(),
         }
     }
 
@@ -276,6 +282,7 @@ impl App {
     /// screen, and the scroll positions that keep both cursors in view.
     fn reconcile(&mut self, commands: &mut Vec<Command>) {
         self.follow_selection(commands);
+        self.watch_seen();
         let panes = self.panes();
         self.list.scroll_into_view(panes.list_rows());
         if let ResultView::Ready { tree, .. } = &mut self.view {

@@ -51,6 +51,9 @@ pub struct DemoKnobs {
     /// Processes per list page
     #[arg(long, hide = true, value_name = "N")]
     pub demo_page_size: Option<usize>,
+    /// Demo: a new process arrives every SECS seconds, some pending that finish later (try --watch)
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub demo_arrivals: Option<u64>,
 }
 
 impl DemoKnobs {
@@ -68,6 +71,7 @@ impl DemoKnobs {
         if let Some(n) = self.demo_page_size {
             o.page_size = n.max(1);
         }
+        o.arrivals = self.demo_arrivals.map(Duration::from_secs);
         o
     }
 
@@ -81,6 +85,7 @@ impl DemoKnobs {
                 "--demo-link-lifetime-secs",
             ),
             (self.demo_page_size.is_some(), "--demo-page-size"),
+            (self.demo_arrivals.is_some(), "--demo-arrivals"),
         ]
         .into_iter()
         .find_map(|(given, flag)| given.then_some(flag))
@@ -111,6 +116,7 @@ impl ApiArgs {
             validations_url: self.validations_url.clone(),
             download_dir: None,
             image_protocol: None,
+            watch: None,
             demo: self.demo || keyless,
             review_db: self.review_db.clone(),
             demo_data: self.demo,

@@ -27,6 +27,10 @@ pub struct BrowseArgs {
     /// How images are drawn in the terminal
     #[arg(long, value_enum, value_name = "PROTOCOL")]
     pub image_protocol: Option<ImageProtocol>,
+    /// Read the newest processes again every SECS seconds (30 without a value, at least 5)
+    #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "30",
+          value_parser = clap::value_parser!(u64).range(5..=86_400))]
+    pub watch: Option<u64>,
 }
 
 impl BrowseArgs {
@@ -40,6 +44,7 @@ impl BrowseArgs {
         let mut overrides = self.api.overrides(from.keyless());
         overrides.download_dir = self.download_dir;
         overrides.image_protocol = self.image_protocol;
+        overrides.watch = self.watch.map(std::time::Duration::from_secs);
         let loaded = load_config(&overrides, env)?;
         let mut setup = source_setup(&loaded.config, from, self.ids_file.as_deref()).await?;
         let mut warnings = loaded.warnings;

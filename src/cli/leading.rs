@@ -86,7 +86,14 @@ impl Leading {
         let flag = "--demo-link-lifetime-secs";
         once(&mut into.demo_link_lifetime_secs, lifetime, flag, command)?;
         let page = leading.demo_page_size;
-        once(&mut into.demo_page_size, page, "--demo-page-size", command)
+        once(&mut into.demo_page_size, page, "--demo-page-size", command)?;
+        let arrivals = leading.demo_arrivals;
+        once(
+            &mut into.demo_arrivals,
+            arrivals,
+            "--demo-arrivals",
+            command,
+        )
     }
 
     pub fn take_archive(&mut self, into: &mut Option<PathBuf>) -> Result<(), CliError> {
@@ -134,7 +141,8 @@ impl Leading {
             self.args.image_protocol.take(),
             "--image-protocol",
             command,
-        )
+        )?;
+        once(&mut into.watch, self.args.watch.take(), "--watch", command)
     }
 
     /// Refuses the first option not taken. `why` may explain a flag in the subcommand's terms;
@@ -152,6 +160,7 @@ impl Leading {
             (a.ids_file.is_some(), "--ids-file"),
             (a.download_dir.is_some(), "--download-dir"),
             (a.image_protocol.is_some(), "--image-protocol"),
+            (a.watch.is_some(), "--watch"),
         ]
         .into_iter()
         .find_map(|(given, flag)| given.then_some(flag))

@@ -35,6 +35,7 @@ pub(super) struct FileConfig {
     pub audit: Option<bool>,
     /// A name for the key in the access log, instead of its fingerprint.
     pub api_key_label: Option<String>,
+    pub watch: Option<Spanned<i64>>,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyList>,
 }
@@ -70,6 +71,7 @@ pub(super) const FILE_KEYS: &[(&str, &str)] = &[
     ("audit_log", "a string holding a folder path"),
     ("audit", "true or false"),
     ("api_key_label", "a string naming the key in the access log"),
+    ("watch", "a whole number of seconds from 5 to 86400"),
     (
         "keys",
         "a [keys] table of action = \"key\" or action = [\"key\", ...]",

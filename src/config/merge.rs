@@ -14,7 +14,7 @@ use super::file::{self, FileConfig, KeyList};
 use super::{
     ApiKey, Config, DEFAULT_CONCURRENCY, DEFAULT_IDENTITY_BASE_URL, DEFAULT_REQUEST_TIMEOUT_SECS,
     DEFAULT_VALIDATIONS_BASE_URL, ENV_API_KEY, ENV_CONFIG, ENV_DOWNLOAD_DIR, ENV_IDENTITY_BASE_URL,
-    ENV_VALIDATIONS_BASE_URL, Env, Loaded, Overrides, default_config_path,
+    ENV_VALIDATIONS_BASE_URL, Env, Loaded, MIN_WATCH_SECS, Overrides, default_config_path,
 };
 
 /// What the platform contributes; a parameter so tests never read the real user's config file.
@@ -156,6 +156,11 @@ pub(super) fn load_with(
         &at,
     )?
     .map_or(DEFAULT_REQUEST_TIMEOUT_SECS, |n| n as u64); // 1..=600: the cast is exact
+    let watch = match overrides.watch {
+        Some(every) => Some(every),
+        None => in_range(file.watch.as_ref(), "watch", 86_400, &at)?
+            .map(|n| Duration::from_secs((n as u64).max(MIN_WATCH_SECS))),
+    };
 
     if !overrides.demo && api_key.is_none() && api_key_command.is_none() {
         let config_path = candidate
@@ -184,6 +189,7 @@ pub(super) fn load_with(
             .unwrap_or_default(),
         concurrency,
         request_timeout: Duration::from_secs(timeout_secs),
+        watch,
         keys: file
             .keys
             .into_iter()

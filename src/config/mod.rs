@@ -33,6 +33,10 @@ pub const DEFAULT_IDENTITY_BASE_URL: &str = "https://api.identity.truora.com";
 pub const DEFAULT_VALIDATIONS_BASE_URL: &str = "https://api.validations.truora.com";
 pub const DEFAULT_CONCURRENCY: usize = 8;
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+/// The shortest `watch` interval: a poll costs at least one list request.
+pub const MIN_WATCH_SECS: u64 = 5;
+/// `--watch` without a value.
+pub const DEFAULT_WATCH_SECS: u64 = 30;
 /// How long `api_key_command` may take, e.g. for the user to unlock a password manager.
 pub const API_KEY_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -137,6 +141,8 @@ pub struct Overrides {
     pub validations_url: Option<String>,
     pub download_dir: Option<PathBuf>,
     pub image_protocol: Option<ImageProtocol>,
+    /// `--watch [SECS]`: read the newest processes again on this interval.
+    pub watch: Option<Duration>,
     /// Demo mode talks to the embedded fake API and needs no key.
     pub demo: bool,
     /// `--review-db`: the review store file.
@@ -162,6 +168,8 @@ pub struct Config {
     pub image_protocol: ImageProtocol,
     pub concurrency: usize,
     pub request_timeout: Duration,
+    /// `--watch` / `watch`: the list is read again this often (at least 5 s); `None`: once.
+    pub watch: Option<Duration>,
     /// Action name → key strings, unchecked here: the keymap validates names and key syntax.
     pub keys: BTreeMap<String, Vec<String>>,
     /// The config file actually read, if any.

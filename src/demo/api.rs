@@ -79,7 +79,12 @@ fn handle(shared: &Shared, host: DemoHost, req: &Request) -> Reply {
         Some(status) => return Reply::error(status, "Internal server error"),
         None => {}
     }
-    let ds = &shared.data;
+    super::arrivals::catch_up(shared);
+    if route == Route::List {
+        return list::page(shared, req.uri.query());
+    }
+    let data = shared.data();
+    let ds = &*data;
     match route {
         Route::List => list::page(shared, req.uri.query()),
         Route::Process(id) => match ds.process(&id) {

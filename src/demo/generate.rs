@@ -106,24 +106,20 @@ pub(crate) fn generate(seed: u64, count: usize) -> Dataset {
             version: top.range(1, 9) as u32,
         })
         .collect();
-    let mut processes: Vec<Process> = (0..count).map(|i| build_process(seed, i, count)).collect();
+    let mut processes: Vec<Process> = (0..count)
+        .map(|i| build_process(seed, i, count, None))
+        .collect();
     processes.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
-    let mut by_id = std::collections::HashMap::new();
-    let mut by_validation = std::collections::HashMap::new();
-    for (pi, p) in processes.iter().enumerate() {
-        by_id.insert(p.id.clone(), pi);
-        for (vi, v) in p.validations.iter().enumerate() {
-            by_validation.insert(v.id.clone(), (pi, vi));
-        }
-    }
-    Dataset {
+    let mut data = Dataset {
         account_id,
         client_id,
         flows,
         processes,
-        by_id,
-        by_validation,
-    }
+        by_id: Default::default(),
+        by_validation: Default::default(),
+    };
+    data.reindex();
+    data
 }
 
 fn quirks(i: usize, rng: &mut SplitMix64) -> Quirks {
@@ -146,9 +142,32 @@ fn quirks(i: usize, rng: &mut SplitMix64) -> Quirks {
     }
 }
 
-fn build_process(seed: u64, i: usize, count: usize) -> Process {
+/// How an arriving process differs from the generated ones (`--demo-arrivals`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Arrival {
+    /// Creation time on the server's clock, newer than everything already listed.
+    pub created: i64,
+    /// Which scenario to play: below the declined reasons' count, that reason; above, random.
+    pub scenario: usize,
+    /// Still running: its validations stop at a pending one.
+    pub pending: bool,
+}
+
+/// Process number `i` of the data set; an [`Arrival`] overrides its date and outcome. The random
+/// draws are the same either way, so the generated data does not change.
+pub(crate) fn build_process(
+    seed: u64,
+    i: usize,
+    count: usize,
+    arrival: Option<Arrival>,
+) -> Process {
     let mut rng = SplitMix64::for_item(seed, 1, i as u64);
-    let sc = scenario(i, &mut rng);
+    let mut sc = scenario(arrival.map_or(i, |a| a.scenario), &mut rng);
+    if arrival.is_some_and(|a| a.pending) {
+        sc.outcome = Outcome::Pending;
+        sc.reason = None;
+        sc.override_to_success = None;
+    }
     let reason = sc.reason;
     let face_reason = reason.is_some_and(|r| catalog::FACE_REASONS.contains(&r));
     let mut flow = sc.flow.unwrap_or_else(|| rng.weighted(FLOW_WEIGHTS));
@@ -165,7 +184,8 @@ fn build_process(seed: u64, i: usize, count: usize) -> Process {
     } else if needs_registry && !catalog::has_government_database(country) {
         country = "CO";
     }
-    let created = YEAR_2026_START + rng.below(DATA_SPAN as u64) as i64;
+    let drawn = YEAR_2026_START + rng.below(DATA_SPAN as u64) as i64;
+    let created = arrival.map_or(drawn, |a| a.created);
     let person = person(&mut rng, i, country, created, reason);
     let quirks = quirks(i, &mut rng);
 

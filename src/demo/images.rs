@@ -76,7 +76,8 @@ fn object(shared: &Shared, path: &str) -> Option<(&'static [u8], &'static str)> 
         return None;
     }
     let (stem, ext) = file.rsplit_once('.')?;
-    let (process, validation) = shared.data.validation(validation_id)?;
+    let data = shared.data();
+    let (process, validation) = data.validation(validation_id)?;
     if process.id != *process_id {
         return None;
     }

@@ -60,7 +60,8 @@ fn decode_key(key: &str) -> Option<String> {
 
 /// One page of the list; `query` is the raw query string of the request.
 pub(crate) fn page(shared: &Shared, query: Option<&str>) -> Reply {
-    let ds = &shared.data;
+    let data = shared.data();
+    let ds = &*data;
     let start_key = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .find(|(k, _)| k == "start_key")
         .map(|(_, v)| v.into_owned());

@@ -16,6 +16,7 @@
 //! `link_lifetime` from the server's "now" (wall clock + [`DemoServer::advance_clock`]).
 
 mod api;
+mod arrivals;
 mod assets;
 mod catalog;
 mod clock;
@@ -64,6 +65,9 @@ pub struct DemoOptions {
     pub rate_429: f64,
     /// Probability (0..1) that an authenticated API request answers 500.
     pub rate_500: f64,
+    /// A new process arrives every this long on the server's clock, some of them pending and
+    /// finishing later (`--demo-arrivals`; default none).
+    pub arrivals: Option<Duration>,
 }
 
 impl Default for DemoOptions {
@@ -76,6 +80,7 @@ impl Default for DemoOptions {
             link_lifetime: Duration::from_secs(900),
             rate_429: 0.0,
             rate_500: 0.0,
+            arrivals: None,
         }
     }
 }
@@ -155,7 +160,8 @@ impl DemoServer {
             (base_url(&id_l)?, base_url(&val_l)?, base_url(&img_l)?);
         let (stop, stop_rx) = watch::channel(false);
         let shared = Arc::new(Shared {
-            data: generate::generate(opts.seed, opts.processes),
+            data: std::sync::RwLock::new(generate::generate(opts.seed, opts.processes)),
+            arrivals: Mutex::new(arrivals::Arrivals::default()),
             signer: links::Signer::new(opts.seed),
             identity_base: identity.to_string(),
             images_base: images.to_string(),
@@ -239,7 +245,7 @@ impl DemoServer {
     /// All process ids in list order (newest first).
     pub fn process_ids(&self) -> Vec<String> {
         self.shared
-            .data
+            .data()
             .processes
             .iter()
             .map(|p| p.id.clone())
@@ -249,7 +255,8 @@ impl DemoServer {
     /// What the result endpoint would answer now, links included and signed at the current
     /// server clock (they differ from an earlier answer only in `X-Amz-Date`/`X-Amz-Signature`).
     pub fn result_json(&self, process_id: &str) -> Option<serde_json::Value> {
-        let ds = &self.shared.data;
+        let data = self.shared.data();
+        let ds = &*data;
         Some(render::result(
             ds,
             ds.process(process_id)?,
@@ -265,7 +272,8 @@ impl DemoServer {
         validation_id: &str,
         field: &str,
     ) -> Option<Vec<u8>> {
-        let (p, v) = self.shared.data.validation(validation_id)?;
+        let data = self.shared.data();
+        let (p, v) = data.validation(validation_id)?;
         if p.id != process_id {
             return None;
         }

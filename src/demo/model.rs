@@ -235,4 +235,16 @@ impl Dataset {
         let process = self.processes.get(p)?;
         Some((process, process.validations.get(v)?))
     }
+
+    /// Rebuilds both indexes after the list changed (arrivals are rare: a full pass is fine).
+    pub(crate) fn reindex(&mut self) {
+        self.by_id.clear();
+        self.by_validation.clear();
+        for (pi, p) in self.processes.iter().enumerate() {
+            self.by_id.insert(p.id.clone(), pi);
+            for (vi, v) in p.validations.iter().enumerate() {
+                self.by_validation.insert(v.id.clone(), (pi, vi));
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -21,7 +21,9 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 pub(crate) struct Shared {
-    pub data: Dataset,
+    /// Grows only with `--demo-arrivals`; read-locked per request, never across an `.await`.
+    pub data: RwLock<Dataset>,
+    pub arrivals: Mutex<super::arrivals::Arrivals>,
     pub signer: Signer,
     pub identity_base: String,
     pub images_base: String,
@@ -37,6 +39,10 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    pub(crate) fn data(&self) -> RwLockReadGuard<'_, Dataset> {
+        self.data.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
     pub(crate) fn options(&self) -> DemoOptions {
         lock(&self.opts).clone()
     }

@@ -210,6 +210,18 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     }
 }
 
+/// `--watch`: ` · 3 new` until they are seen, and ` · watch ⚠` while polls fail (backing off).
+fn watch_part(app: &App) -> String {
+    let mut part = String::new();
+    if app.watch_unseen() > 0 {
+        part.push_str(&format!(" · {} new", group(app.watch_unseen())));
+    }
+    if app.watch_failing() {
+        part.push_str(" · watch ⚠");
+    }
+    part
+}
+
 /// `1,204 processes` when done, `loaded 1,204 · loading…` while loading, plus what filters apply
 /// and where the cursor is.
 fn title(app: &App) -> Line<'static> {
@@ -231,6 +243,7 @@ fn title(app: &App) -> Line<'static> {
     if loading.skipped > 0 {
         t.push_str(&format!(" · {} skipped", loading.skipped));
     }
+    t.push_str(&watch_part(app));
     if list.status_filter() != StatusFilter::All {
         t.push_str(&format!(" · {} only", list.status_filter().label()));
     }

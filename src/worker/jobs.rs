@@ -28,6 +28,8 @@ pub(super) enum JobKey {
     Image(ImageKey, CellSize, crate::app::zoom::ImageView),
     /// Saves are never shared: each writes its own file.
     Save(RequestId),
+    /// A `--watch` poll; the app never has two out.
+    Watch(RequestId),
 }
 
 struct Entry {

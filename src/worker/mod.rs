@@ -129,6 +129,13 @@ impl Worker {
                 load_page(self.shared.clone()),
                 |id, result| Message::Page { id, result },
             ),
+            Job::Watch { known } => self.run(
+                JobKey::Watch(id),
+                id,
+                None,
+                watch_poll(self.shared.clone(), known),
+                |id, result| Message::Watched { id, result },
+            ),
             Job::FetchResult {
                 process_id,
                 refresh,
@@ -251,6 +258,54 @@ async fn load_page(shared: Arc<Shared>) -> Result<ListPage, crate::api::ApiError
         Some(Err(error)) => Err(error),
         None => Ok(ListPage::default()),
     }
+}
+
+/// Most pages a watch poll reads before it gives up looking for a process it knows.
+const WATCH_MAX_PAGES: usize = 20;
+
+/// A `--watch` poll: the list from its first page, on a fresh walker (the loading one is left
+/// alone). The API's list is newest first (docs/truora-api.md), so reading stops at the first
+/// page holding a known process; an ids list has no such order and is read whole, which the log
+/// says. An archive never changes: nothing is read.
+async fn watch_poll(
+    shared: Arc<Shared>,
+    known: Arc<std::collections::HashSet<String>>,
+) -> Result<ListPage, crate::api::ApiError> {
+    if !shared.source.can_refresh() {
+        return Ok(ListPage::default());
+    }
+    let mut pages = shared.source.pages();
+    let ordered = pages.newest_first();
+    if !ordered {
+        tracing::info!("watch: this list is not newest first, so every page is read");
+    }
+    let mut items = Vec::new();
+    let mut read = 0;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        read += 1;
+        let met_known = page
+            .items
+            .iter()
+            .any(|p| p.process_id.as_ref().is_some_and(|id| known.contains(id)));
+        items.extend(page.items);
+        if ordered && met_known {
+            break;
+        }
+        if ordered && read >= WATCH_MAX_PAGES {
+            tracing::warn!(
+                pages = read,
+                "watch: no known process in the newest pages; stopped"
+            );
+            break;
+        }
+    }
+    tracing::debug!(pages = read, rows = items.len(), "watch poll");
+    Ok(ListPage {
+        items,
+        more: false,
+        skipped: 0,
+    })
 }
 
 /// Always from the source: the worker keeps no result cache of its own (the app does), so a

@@ -26,7 +26,6 @@ impl Tmux {
             "the end-to-end tests need tmux: apt-get install -y tmux"
         );
         let home = tempfile::tempdir().expect("tempdir");
-        let socket = home.path().join("tmux.sock");
         let bin = env!("CARGO_BIN_EXE_truora-tui");
         let mut command = format!(
             "env -u TRUORA_API_KEY -u TRUORA_TUI_CONFIG HOME={} XDG_CONFIG_HOME={}/config XDG_STATE_HOME={}/state TERM=xterm-256color {}",
@@ -40,6 +39,13 @@ impl Tmux {
             command.push(' ');
             command.push_str(&sh_quote(Path::new(&arg)));
         }
+        Tmux::start_shell(home, &command, width, height)
+    }
+
+    /// Runs a shell `command` (already quoted) in a detached session of `width`×`height` cells,
+    /// with `home` as its folder: for tests that wrap the binary in something else (ssh).
+    pub fn start_shell(home: tempfile::TempDir, command: &str, width: u16, height: u16) -> Tmux {
+        let socket = home.path().join("tmux.sock");
         // Keep the pane after the program exits so a crash's last screen can be read.
         let status = Command::new("tmux")
             .arg("-S")
@@ -50,7 +56,7 @@ impl Tmux {
             .arg(width.to_string())
             .arg("-y")
             .arg(height.to_string())
-            .arg(&command)
+            .arg(command)
             .status()
             .expect("tmux runs");
         assert!(status.success(), "tmux new-session failed");
@@ -106,9 +112,14 @@ impl Tmux {
 
     /// Whether the program has exited (the pane is dead).
     pub fn exited(&self) -> bool {
-        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_dead}"])
+        self.pane_format("#{pane_dead}") == "1"
+    }
+
+    /// A tmux format of the pane (`#{alternate_on}`, `#{cursor_flag}`), trimmed.
+    pub fn pane_format(&self, format: &str) -> String {
+        self.tmux(&["display-message", "-p", "-t", "t", format])
             .trim()
-            == "1"
+            .to_owned()
     }
 }
 
@@ -122,6 +133,6 @@ impl Drop for Tmux {
     }
 }
 
-fn sh_quote(p: &Path) -> String {
+pub fn sh_quote(p: &Path) -> String {
     format!("'{}'", p.to_string_lossy().replace('\'', r"'\''"))
 }

@@ -380,3 +380,32 @@ fn the_top_level_help_names_every_environment_variable_and_the_exit_codes() {
     assert!(!top.contains("--demo-processes"), "{top}");
     assert_eq!(clap_error(&["--version"]).kind(), ErrorKind::DisplayVersion);
 }
+
+#[test]
+fn watch_takes_an_optional_interval_of_at_least_five_seconds() {
+    let watch = |args: &[&str]| match command(args) {
+        Ok(Command::Browse(b)) => b.watch,
+        other => panic!("{args:?}: {other:?}"),
+    };
+    assert_eq!(watch(&["--demo"]), None);
+    assert_eq!(watch(&["--demo", "--watch"]), Some(30));
+    assert_eq!(watch(&["--demo", "--watch", "12"]), Some(12));
+    assert_eq!(watch(&["--watch", "7", "browse", "--demo"]), Some(7));
+    assert_eq!(
+        clap_error(&["--watch", "4"]).kind(),
+        ErrorKind::ValueValidation
+    );
+    assert!(refused(&["--watch", "10", "export", "--out", "x"]).contains("--watch"));
+
+    let Ok(Command::DemoServer(server)) = command(&["demo-server", "--demo-arrivals", "3"]) else {
+        panic!("not the demo server");
+    };
+    assert_eq!(
+        server.knobs.options().arrivals,
+        Some(std::time::Duration::from_secs(3))
+    );
+    assert_eq!(
+        clap_error(&["--demo", "--demo-arrivals", "0"]).kind(),
+        ErrorKind::ValueValidation
+    );
+}
