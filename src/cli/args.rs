@@ -108,6 +108,7 @@ impl ApiArgs {
             validations_url: self.validations_url.clone(),
             download_dir: None,
             image_protocol: None,
+            private: false,
             demo: self.demo || keyless,
             review_db: None,
             demo_data: self.demo,

@@ -27,6 +27,10 @@ pub struct BrowseArgs {
     /// How images are drawn in the terminal
     #[arg(long, value_enum, value_name = "PROTOCOL")]
     pub image_protocol: Option<ImageProtocol>,
+    /// Start with personal data masked and photos pixelated (toggle with `P`); for shared
+    /// screens, not access control
+    #[arg(long)]
+    pub private: bool,
 }
 
 impl BrowseArgs {
@@ -40,6 +44,7 @@ impl BrowseArgs {
         let mut overrides = self.api.overrides(from.keyless());
         overrides.download_dir = self.download_dir;
         overrides.image_protocol = self.image_protocol;
+        overrides.private = self.private;
         let loaded = load_config(&overrides, env)?;
         let mut setup = source_setup(&loaded.config, from, self.ids_file.as_deref()).await?;
         let mut warnings = loaded.warnings;

@@ -137,6 +137,8 @@ pub struct Overrides {
     pub validations_url: Option<String>,
     pub download_dir: Option<PathBuf>,
     pub image_protocol: Option<ImageProtocol>,
+    /// `--private`: start with personal data masked.
+    pub private: bool,
     /// Demo mode talks to the embedded fake API and needs no key.
     pub demo: bool,
     /// `--review-db`: the review store file.
@@ -160,6 +162,8 @@ pub struct Config {
     pub validations_base_url: Url,
     pub download_dir: PathBuf,
     pub image_protocol: ImageProtocol,
+    /// Start in privacy mode (`--private` or `private = true`); a visual aid, not access control.
+    pub private: bool,
     pub concurrency: usize,
     pub request_timeout: Duration,
     /// Action name → key strings, unchecked here: the keymap validates names and key syntax.
