@@ -63,6 +63,7 @@ pub async fn run(
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         audit: audit_log.sender().is_enabled(),
     });
+    app.set_private(config.private);
     for problem in problems {
         app.report_problem(problem);
     }

@@ -67,6 +67,7 @@ impl App {
             Action::SaveAllImages => self.save(true, commands),
             Action::CopyId => self.copy_id(commands),
             Action::Refresh => self.refresh(commands),
+            Action::Privacy => self.toggle_privacy(),
         }
     }
 

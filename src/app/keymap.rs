@@ -60,6 +60,7 @@ actions! {
     SaveAllImages => "save_all_images", ["S"], "save every image and file of the process";
     CopyId => "copy_id", ["y"], "copy the process (or validation) id";
     Refresh => "refresh", ["r"], "reload the process (or retry the list)";
+    Privacy => "privacy", ["P"], "privacy mode: mask personal data, pixelate photos (shared screens)";
 }
 
 impl Action {

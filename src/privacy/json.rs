@@ -39,7 +39,7 @@ pub fn mask_json_bytes(body: &[u8]) -> Vec<u8> {
     }
 }
 
-fn hide_all(value: &Value) -> Value {
+pub(super) fn hide_all(value: &Value) -> Value {
     match value {
         Value::Object(map) => {
             Value::Object(map.iter().map(|(k, v)| (k.clone(), hide_all(v))).collect())
@@ -51,7 +51,7 @@ fn hide_all(value: &Value) -> Value {
     }
 }
 
-fn shorten_all(value: &Value) -> Value {
+pub(super) fn shorten_all(value: &Value) -> Value {
     match value {
         Value::String(s) => Value::String(shorten_id(s)),
         Value::Number(n) => Value::String(shorten_id(&n.to_string())),

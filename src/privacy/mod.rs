@@ -16,6 +16,7 @@
 
 mod json;
 mod pixels;
+mod screen;
 mod text;
 
 #[cfg(test)]
@@ -23,6 +24,7 @@ mod tests;
 
 pub use json::{mask_json, mask_json_bytes};
 pub use pixels::{pixelate, pixelate_encoded};
+pub use screen::{mask_json_line, mask_labelled, mask_raw_view};
 pub use text::{MASK, mask_text};
 
 use std::borrow::Cow;

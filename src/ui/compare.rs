@@ -48,7 +48,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     if let Some(s) = c.similarity_status {
         spans.push(Span::raw(format!(
             " · similarity status {}",
-            terminal_text(s)
+            crate::privacy::mask_text(&terminal_text(s))
         )));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), panes.compare_header);
