@@ -72,6 +72,7 @@ pub async fn run(
         prefetch: true,
         watch: config.watch,
     });
+    app.set_private(config.private);
     for problem in problems {
         app.report_problem(problem);
     }

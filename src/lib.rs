@@ -24,6 +24,7 @@ pub mod export;
 pub mod fsx;
 pub mod ids;
 pub mod images;
+pub mod privacy;
 pub mod review;
 pub mod reviewdesk;
 pub mod sanitize;

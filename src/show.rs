@@ -18,6 +18,7 @@ use crate::api::ApiError;
 use crate::api::model::{Check, ProcessResult, Status, Validation, ValidationDetails};
 use crate::app::ImageKey;
 use crate::images::{self, Limits};
+use crate::privacy;
 use crate::sanitize::terminal_text;
 use crate::source::Source;
 
@@ -28,6 +29,8 @@ pub struct ShowOptions {
     pub images: bool,
     /// Image width in terminal columns.
     pub width: u32,
+    /// Privacy mode: text and JSON masked, images pixelated (see `privacy/`).
+    pub private: bool,
 }
 
 impl Default for ShowOptions {
@@ -36,6 +39,7 @@ impl Default for ShowOptions {
             json: false,
             images: true,
             width: 40,
+            private: false,
         }
     }
 }
@@ -73,6 +77,9 @@ pub async fn print_to<W: Write + Send>(
     let fetched = source.result(process_id).await?;
     if opts.json {
         let mut body = fetched.body;
+        if opts.private {
+            body = privacy::mask_json_bytes(&body);
+        }
         if terminal {
             body = json_for_terminal(&body);
             if !body.ends_with(b"\n") {
@@ -81,7 +88,23 @@ pub async fn print_to<W: Write + Send>(
         }
         return emit(out, &body);
     }
-    let result = fetched.parsed;
+    // Privacy: the text is rendered from the masked JSON, so every field (known to the model or
+    // not) is masked by the same rules as the raw view; links come from the real result.
+    let real = fetched.parsed;
+    let result = if opts.private {
+        match masked_result(&fetched.body) {
+            Some(masked) => masked,
+            // Not reached for a result that parsed; never fall back to the unmasked text.
+            None => {
+                return emit(
+                    out,
+                    b"(privacy mode: this result cannot be masked, not shown)\n",
+                );
+            }
+        }
+    } else {
+        real.clone()
+    };
     let mut ids: Vec<&str> = Vec::new();
     for id in result
         .validations
@@ -97,6 +120,7 @@ pub async fn print_to<W: Write + Send>(
     let mut notes = Vec::new();
     for answer in answers {
         match answer {
+            Ok(d) if opts.private => details.extend(masked_details(&d.body)),
             Ok(d) => details.push(d.parsed),
             Err(e) => notes.push(format!("note: {e}")),
         }
@@ -105,15 +129,29 @@ pub async fn print_to<W: Write + Send>(
     for note in notes {
         let _ = writeln!(text, "{}", terminal_text(&note));
     }
+    if opts.private {
+        text = text.lines().map(|l| privacy::mask_text(l) + "\n").collect();
+        text.push_str("(privacy mode: personal data masked, photos pixelated)\n");
+    }
     emit(out, text.as_bytes())?;
     if opts.images && has_images(&result) {
         if terminal {
-            print_images(source, process_id, &result, opts.width, out).await?;
+            print_images(source, process_id, &real, opts, out).await?;
         } else {
             emit(out, b"(images not printed: stdout is not a terminal)\n")?;
         }
     }
     Ok(())
+}
+
+/// The result as parsed from its masked JSON: what privacy mode shows.
+fn masked_result(body: &[u8]) -> Option<ProcessResult> {
+    ProcessResult::from_slice(&privacy::mask_json_bytes(body)).ok()
+}
+
+/// Validation details as parsed from their masked JSON.
+fn masked_details(body: &[u8]) -> Option<ValidationDetails> {
+    ValidationDetails::from_slice(&privacy::mask_json_bytes(body)).ok()
 }
 
 /// Writes and flushes.
@@ -314,7 +352,7 @@ async fn print_images<W: Write + Send>(
     source: &Source,
     process_id: &str,
     result: &ProcessResult,
-    width: u32,
+    opts: &ShowOptions,
     out: &mut W,
 ) -> Result<(), ShowError> {
     let mut latest = result.clone();
@@ -334,7 +372,7 @@ async fn print_images<W: Write + Send>(
                 link.kind.label()
             );
             match image_bytes(source, &key, &mut latest, &link.url, link.kind.label()).await {
-                Ok(bytes) => draw(out, &caption, &bytes, width)?,
+                Ok(bytes) => draw(out, &caption, &bytes, opts)?,
                 Err(e) => {
                     let line = format!("  {caption}: {}\n", terminal_text(&e.to_string()));
                     emit(out, line.as_bytes())?;
@@ -364,7 +402,12 @@ async fn image_bytes(
     }
 }
 
-fn draw(out: &mut impl Write, caption: &str, bytes: &[u8], width: u32) -> Result<(), ShowError> {
+fn draw(
+    out: &mut impl Write,
+    caption: &str,
+    bytes: &[u8],
+    opts: &ShowOptions,
+) -> Result<(), ShowError> {
     let format = images::sniff(bytes).unwrap_or("unknown");
     if !matches!(format, "jpeg" | "png") {
         let line = format!(
@@ -376,15 +419,21 @@ fn draw(out: &mut impl Write, caption: &str, bytes: &[u8], width: u32) -> Result
     match images::decode(bytes, &Limits::default()) {
         Ok(image) => {
             let line = format!(
-                "  {caption}: {}×{} {format}\n",
+                "  {caption}: {}×{} {format}{}\n",
                 image.width(),
-                image.height()
+                image.height(),
+                if opts.private { ", pixelated" } else { "" }
             );
+            let image = if opts.private {
+                privacy::pixelate(&image)
+            } else {
+                image
+            };
             emit(out, line.as_bytes())?;
             let config = viuer::Config {
                 absolute_offset: false,
                 x: 2,
-                width: Some(width.max(4)),
+                width: Some(opts.width.max(4)),
                 use_kitty: false,
                 ..viuer::Config::default()
             };

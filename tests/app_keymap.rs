@@ -22,7 +22,7 @@ fn every_action_has_a_name_a_description_and_a_default_key() {
         assert!(!a.description().is_empty());
         assert!(!map.keys(a).is_empty(), "{} has no default key", a.name());
     }
-    assert_eq!(Action::ALL.len(), 36);
+    assert_eq!(Action::ALL.len(), 37);
     let (_, problems) = Keymap::from_config(&BTreeMap::new());
     assert!(
         problems.is_empty(),

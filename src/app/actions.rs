@@ -78,6 +78,7 @@ impl App {
             | Action::Note
             | Action::UndoDecision
             | Action::ReviewFilter => self.review_action(action, commands),
+            Action::Privacy => self.toggle_privacy(),
         }
     }
 

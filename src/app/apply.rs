@@ -157,8 +157,13 @@ impl App {
         };
         match result {
             Ok(path) => self.status.info(format!(
-                "saved {}{more}",
-                terminal_text(&path.to_string_lossy())
+                "saved {}{more}{}",
+                terminal_text(&path.to_string_lossy()),
+                if self.private() {
+                    " (the original, unmasked: privacy mode masks the screen only)"
+                } else {
+                    ""
+                }
             )),
             Err(error) => self
                 .status

@@ -69,6 +69,7 @@ actions! {
     Note => "note", ["i"], "review: add a note to the process";
     UndoDecision => "undo_decision", ["u"], "review: undo my last decision and go back to it";
     ReviewFilter => "review_filter", ["F"], "review filter: all, unreviewed, reviewed, escalated, overrides to apply";
+    Privacy => "privacy", ["P"], "privacy mode: mask personal data, pixelate photos (shared screens)";
 }
 
 impl Action {

@@ -173,6 +173,8 @@ pub struct App {
     input: Option<String>,
     status: StatusLine,
     quit: bool,
+    /// Privacy mode: the ui masks what it draws (see `privacy/`); a visual aid, not access control.
+    private: bool,
     /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
     quit_armed: bool,
     /// What the access log has been told this session.
@@ -203,6 +205,7 @@ impl App {
             input: None,
             status: StatusLine::default(),
             quit: false,
+            private: false,
             quit_armed: false,
             audited: audit::Audited::default(),
             review: review::ReviewDesk::default(),
@@ -390,6 +393,25 @@ impl App {
     }
 
     // Read access for the ui.
+
+    /// Privacy mode: personal data masked and photos pixelated where drawn.
+    pub fn private(&self) -> bool {
+        self.private
+    }
+
+    /// Starts in privacy mode (`--private`, `private = true`).
+    pub fn set_private(&mut self, on: bool) {
+        self.private = on;
+    }
+
+    pub(super) fn toggle_privacy(&mut self) {
+        self.private = !self.private;
+        self.status.info(if self.private {
+            "privacy on: personal data masked, photos pixelated (saving still saves the originals)"
+        } else {
+            "privacy off"
+        });
+    }
 
     pub fn options(&self) -> &AppOptions {
         &self.opts

@@ -20,6 +20,8 @@ pub enum Overlay {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawView {
     pub title: String,
+    /// Where the value sits in its document (RFC 6901): privacy mode masks by the keys on it.
+    pub pointer: String,
     pub lines: Vec<String>,
     pub scroll: usize,
 }
@@ -38,6 +40,7 @@ impl RawView {
         };
         RawView {
             title: terminal_text(&title).into_owned(),
+            pointer: pointer.to_owned(),
             lines,
             scroll: 0,
         }

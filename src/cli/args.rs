@@ -117,6 +117,7 @@ impl ApiArgs {
             download_dir: None,
             image_protocol: None,
             watch: None,
+            private: false,
             demo: self.demo || keyless,
             review_db: self.review_db.clone(),
             demo_data: self.demo,

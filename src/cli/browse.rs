@@ -31,6 +31,10 @@ pub struct BrowseArgs {
     #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "30",
           value_parser = clap::value_parser!(u64).range(5..=86_400))]
     pub watch: Option<u64>,
+    /// Start with personal data masked and photos pixelated (toggle with `P`); for shared
+    /// screens, not access control
+    #[arg(long)]
+    pub private: bool,
 }
 
 impl BrowseArgs {
@@ -45,6 +49,7 @@ impl BrowseArgs {
         overrides.download_dir = self.download_dir;
         overrides.image_protocol = self.image_protocol;
         overrides.watch = self.watch.map(std::time::Duration::from_secs);
+        overrides.private = self.private;
         let loaded = load_config(&overrides, env)?;
         let mut setup = source_setup(&loaded.config, from, self.ids_file.as_deref()).await?;
         let mut warnings = loaded.warnings;

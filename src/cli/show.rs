@@ -29,6 +29,10 @@ pub struct ShowArgs {
     /// Do not print images
     #[arg(long)]
     pub no_images: bool,
+    /// Mask names, numbers, birth dates, phones, e-mails, addresses and IPs, and pixelate the
+    /// photos (also `private = true` in the config): for shared screens, not access control
+    #[arg(long)]
+    pub private: bool,
 }
 
 impl ShowArgs {
@@ -65,6 +69,7 @@ impl ShowArgs {
             json: self.json,
             images: !self.no_images,
             width: self.width,
+            private: self.private || loaded.config.private,
         };
         let outcome = crate::show::run(&setup.source, &self.process_id, &opts).await;
         setup.demo.stop().await;

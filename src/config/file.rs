@@ -25,6 +25,8 @@ pub(super) struct FileConfig {
     pub validations_base_url: Option<Spanned<String>>,
     pub download_dir: Option<String>,
     pub image_protocol: Option<ImageProtocol>,
+    /// Privacy mode at start (see `privacy/`).
+    pub private: Option<bool>,
     /// Signed so that `-1` gets the friendly range message rather than a serde type error.
     pub concurrency: Option<Spanned<i64>>,
     pub request_timeout_secs: Option<Spanned<i64>>,
@@ -61,6 +63,7 @@ pub(super) const FILE_KEYS: &[(&str, &str)] = &[
         "image_protocol",
         "one of \"auto\", \"kitty\", \"iterm2\", \"sixel\", \"halfblocks\", \"off\"",
     ),
+    ("private", "true or false: start with personal data masked"),
     ("concurrency", "a whole number from 1 to 64"),
     (
         "request_timeout_secs",

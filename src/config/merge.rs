@@ -187,6 +187,7 @@ pub(super) fn load_with(
             .image_protocol
             .or(file.image_protocol)
             .unwrap_or_default(),
+        private: overrides.private || file.private.unwrap_or(false),
         concurrency,
         request_timeout: Duration::from_secs(timeout_secs),
         watch,

@@ -143,6 +143,8 @@ pub struct Overrides {
     pub image_protocol: Option<ImageProtocol>,
     /// `--watch [SECS]`: read the newest processes again on this interval.
     pub watch: Option<Duration>,
+    /// `--private`: start with personal data masked.
+    pub private: bool,
     /// Demo mode talks to the embedded fake API and needs no key.
     pub demo: bool,
     /// `--review-db`: the review store file.
@@ -166,6 +168,8 @@ pub struct Config {
     pub validations_base_url: Url,
     pub download_dir: PathBuf,
     pub image_protocol: ImageProtocol,
+    /// Start in privacy mode (`--private` or `private = true`); a visual aid, not access control.
+    pub private: bool,
     pub concurrency: usize,
     pub request_timeout: Duration,
     /// `--watch` / `watch`: the list is read again this often (at least 5 s); `None`: once.

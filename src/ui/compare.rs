@@ -99,11 +99,25 @@ fn who<'a>(process_id: &str, r: &ProcessResult, theme: &Theme) -> Line<'a> {
         .into_iter()
         .flatten()
         .collect();
+    // Privacy mode decides by field name, in one place (`crate::privacy`).
+    let personal = |key: &str, value: &str| -> String {
+        if theme.private {
+            crate::privacy::mask_field(key, &clean(value)).into_owned()
+        } else {
+            clean(value)
+        }
+    };
     if !name.is_empty() {
-        spans.push(Span::raw(format!(" · {}", clean(&name.join(" ")))));
+        spans.push(Span::raw(format!(
+            " · {}",
+            personal("full_name", &name.join(" "))
+        )));
     }
     if let Some(number) = &r.document_number {
-        spans.push(Span::raw(format!(" · doc {}", clean(number))));
+        spans.push(Span::raw(format!(
+            " · doc {}",
+            personal("document_number", number)
+        )));
     }
     let (word, tone) = super::text::status_word(r.status.as_ref());
     spans.push(Span::raw(" · "));
@@ -168,7 +182,10 @@ fn face_line<'a>(c: &Comparison<'_>, theme: &Theme) -> Line<'a> {
     }
     if let Some(s) = c.similarity_status {
         spans.push(Span::styled(
-            format!(" · similarity status {}", terminal_text(s)),
+            format!(
+                " · similarity status {}",
+                crate::privacy::mask_text(&terminal_text(s))
+            ),
             theme.tone(Tone::Dim),
         ));
     }

@@ -93,7 +93,7 @@ fn widths(total: usize) -> [usize; 7] {
     w
 }
 
-fn value(row: &ProcessSummary, col: Col) -> (std::borrow::Cow<'_, str>, Tone) {
+fn value(row: &ProcessSummary, col: Col, private: bool) -> (std::borrow::Cow<'_, str>, Tone) {
     fn text(s: Option<&str>) -> std::borrow::Cow<'_, str> {
         terminal_text(s.unwrap_or(""))
     }
@@ -117,6 +117,12 @@ fn value(row: &ProcessSummary, col: Col) -> (std::borrow::Cow<'_, str>, Tone) {
         }
         Col::Country => (text(row.country.as_deref()), Tone::Plain),
         Col::Process => (text(row.process_id.as_deref()), Tone::Plain),
+        Col::User if private => (
+            crate::privacy::mask_field("client_user_id", &text(row.client_user_id.as_deref()))
+                .into_owned()
+                .into(),
+            Tone::Dim,
+        ),
         Col::User => (text(row.client_user_id.as_deref()), Tone::Dim),
         Col::Flow => (text(row.flow_id.as_deref()), Tone::Dim),
     }
@@ -185,7 +191,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         }
         for ((col, ..), w) in COLS.iter().zip(widths) {
             if w > 0 {
-                let (mut text, tone) = value(row, *col);
+                let (mut text, tone) = value(row, *col, app.private());
                 if *col == Col::Created && w < 16 {
                     text = text.chars().take(w).collect::<String>().into();
                 }

@@ -27,6 +27,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     let panes = layout_for(area, app.options().images_enabled);
     let theme = Theme {
         color: app.options().color,
+        private: app.private(),
     };
     if panes.too_small {
         let text = format!(
@@ -43,7 +44,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     match app.overlay() {
         Overlay::None => {}
         Overlay::Help { scroll } => help::draw(app, frame, *scroll, &theme),
-        Overlay::Raw(view) => raw::draw(view, frame, &panes, &theme),
+        Overlay::Raw(view) => raw::draw(view, app.private(), frame, &panes, &theme),
         Overlay::Compare => compare::draw(app, frame, &panes, &theme),
     }
     review::draw(app.review().input(), frame, &panes, &theme);
@@ -52,6 +53,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
 /// Colours, or none at all: with `color: false` only symbols, bold and reverse carry meaning.
 pub(crate) struct Theme {
     pub color: bool,
+    /// Privacy mode: every pane masks what it draws through `privacy/`.
+    pub private: bool,
 }
 
 impl Theme {

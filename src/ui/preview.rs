@@ -75,6 +75,18 @@ pub(super) fn draw_image(
         }
         ImageState::Ready(image) | ImageState::Stale(image) => {
             match (&image.protocol, app.options().images_enabled) {
+                // Privacy mode: the photo is not drawn at all, only what it is (saving is not
+                // showing: `s` still saves the original).
+                (Some(_), true) if theme.private => note(
+                    frame,
+                    image_area,
+                    &format!(
+                        "◼ {} hidden (privacy mode; s saves the original)",
+                        info_text(&image.info)
+                    ),
+                    Tone::Dim,
+                    theme,
+                ),
                 (Some(protocol), true) => frame.render_widget(Image::new(protocol), image_area),
                 (_, false) => {
                     let save = app.keymap().hint(Action::SaveImage).unwrap_or_default();

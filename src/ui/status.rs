@@ -38,6 +38,9 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     let status = app.status();
 
     let mut right = Vec::new();
+    if app.private() {
+        right.push("◼ PRIVATE".to_owned());
+    }
     if status.in_flight > 0 {
         right.push(format!("⇅ {} in flight", status.in_flight));
     }
@@ -63,6 +66,11 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         (terminal_text(i).into_owned(), Tone::Plain)
     } else {
         (String::new(), Tone::Plain)
+    };
+    let left = if app.private() {
+        crate::privacy::mask_text(&left).into_owned()
+    } else {
+        left
     };
     let left = fit(&left, left_w).into_owned();
     let pad = left_w.saturating_sub(width(&left));

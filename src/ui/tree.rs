@@ -149,7 +149,13 @@ fn label<'a>(tree: &Tree, index: usize, theme: &Theme) -> Line<'a> {
         if i > 0 {
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::styled(part.text.clone(), theme.tone(part.tone)));
+        let text = if theme.private {
+            let pointer = node.raw.as_ref().map(|r| r.pointer.as_str());
+            crate::privacy::mask_labelled(pointer, i, &part.text).into_owned()
+        } else {
+            part.text.clone()
+        };
+        spans.push(Span::styled(text, theme.tone(part.tone)));
     }
     Line::from(spans)
 }

@@ -348,3 +348,17 @@ fn audit_log_settings_follow_the_same_precedence() {
         Some(PathBuf::from("/home/tester/flag-audit"))
     );
 }
+
+#[test]
+fn private_is_on_from_the_file_or_the_flag() {
+    let (_dir, on) = config_file("private = true\n");
+    assert!(load_ok(&with_file(&on), &env(&[])).config.private);
+    let (_dir2, off) = config_file("private = false\n");
+    assert!(!load_ok(&with_file(&off), &env(&[])).config.private);
+    assert!(!load_ok(&demo(), &env(&[])).config.private);
+    let flag = Overrides {
+        private: true,
+        ..with_file(&off)
+    };
+    assert!(load_ok(&flag, &env(&[])).config.private);
+}

@@ -1,0 +1,174 @@
+//! Privacy mode: what is personal and how it is masked, decided here and nowhere else.
+//!
+//! Reviewers share their screens and record demos; document photos, faces, names and numbers are
+//! personal (biometric) data. With privacy on, `ui/` and `show` hand every server string through
+//! this module before drawing it. It is a visual aid for shared screens, not an access control:
+//! the data is still fetched, held and saved as it is.
+//!
+//! Two rules decide what is personal:
+//! - **by field name** ([`field_kind`]): a fixed list of name-like keys (names, document numbers,
+//!   birth dates, phones, e-mails, postal address parts, IP addresses, geolocation), matched
+//!   case-insensitively across snake, camel and kebab spellings, at any depth of any JSON — fields
+//!   the model does not know included. User and account ids are shortened to their last four.
+//! - **by value shape** ([`mask_text`]), where no name tells: e-mail addresses, IP addresses,
+//!   phone-number-like and document-number-like runs inside free text. Process and validation ids
+//!   (`IDP…`, `VLD…`), dates, scores and short counts are left alone so a reviewer can still work.
+
+mod json;
+mod pixels;
+mod screen;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+pub use json::{mask_json, mask_json_bytes};
+pub use pixels::{pixelate, pixelate_encoded};
+pub use screen::{mask_json_line, mask_labelled, mask_raw_view};
+pub use text::{MASK, mask_text};
+
+use std::borrow::Cow;
+
+/// What a field name says about its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Not personal by name; its text is still checked by shape.
+    Plain,
+    /// Personal: the whole value is hidden.
+    Personal,
+    /// An id of a person or account: only its last four characters are shown.
+    Shortened,
+}
+
+/// Keys (lower case, without `_`, `-` or spaces) whose values are personal.
+const PERSONAL_KEYS: &[&str] = &[
+    "name",
+    "names",
+    "firstname",
+    "lastname",
+    "fullname",
+    "middlename",
+    "secondname",
+    "givenname",
+    "givennames",
+    "familyname",
+    "surname",
+    "surnames",
+    "secondlastname",
+    "mothername",
+    "fathername",
+    "holdername",
+    "signername",
+    "username",
+    "documentnumber",
+    "docnumber",
+    "nationalid",
+    "nationalidnumber",
+    "personalnumber",
+    "idnumber",
+    "taxid",
+    "curp",
+    "rfc",
+    "cpf",
+    "nit",
+    "dateofbirth",
+    "birthdate",
+    "birthday",
+    "dob",
+    "placeofbirth",
+    "birthplace",
+    "phone",
+    "phones",
+    "phonenumber",
+    "cellphone",
+    "cellphonenumber",
+    "mobile",
+    "mobilenumber",
+    "telephone",
+    "email",
+    "emails",
+    "emailaddress",
+    "mail",
+    "address",
+    "addresses",
+    "streetaddress",
+    "street",
+    "addressline1",
+    "addressline2",
+    "postalcode",
+    "zipcode",
+    "zip",
+    "city",
+    "neighborhood",
+    "ip",
+    "ipaddress",
+    "geolocationip",
+    "geolocationdevice",
+    "geolocation",
+    "latitude",
+    "longitude",
+];
+
+/// Keys whose values identify a person or account without being personal themselves: shown by
+/// their last four characters, enough to tell two apart in a call.
+const SHORTENED_KEYS: &[&str] = &["clientuserid", "userid", "accountid", "customerid"];
+
+/// Key name endings that are personal whatever comes before (`holder_first_name`,
+/// `contact_email`, `home_address`, `mobile_phone_number`).
+const PERSONAL_SUFFIXES: &[&str] = &[
+    "firstname",
+    "lastname",
+    "fullname",
+    "email",
+    "phone",
+    "phonenumber",
+    "address",
+    "dateofbirth",
+    "birthdate",
+    "documentnumber",
+];
+
+/// What `key` says about its value. `validation_name`, `type_name` and other names of things
+/// (not people) are plain: only the exact keys and the endings above count.
+pub fn field_kind(key: &str) -> FieldKind {
+    let norm: String = key
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    if SHORTENED_KEYS.contains(&norm.as_str()) {
+        FieldKind::Shortened
+    } else if PERSONAL_KEYS.contains(&norm.as_str())
+        || PERSONAL_SUFFIXES.iter().any(|s| norm.ends_with(s))
+    {
+        FieldKind::Personal
+    } else {
+        FieldKind::Plain
+    }
+}
+
+/// `value` as shown under the field `key` with privacy on.
+pub fn mask_field<'a>(key: &str, value: &'a str) -> Cow<'a, str> {
+    match field_kind(key) {
+        FieldKind::Plain => mask_text(value),
+        FieldKind::Personal if value.is_empty() => Cow::Borrowed(value),
+        FieldKind::Personal => Cow::Borrowed(MASK),
+        FieldKind::Shortened => Cow::Owned(shorten_id(value)),
+    }
+}
+
+/// The last four characters of an id, after an ellipsis: `…a1b2`. Ids of four characters or
+/// fewer are hidden whole (showing them would show all of them).
+pub fn shorten_id(id: &str) -> String {
+    if let Some(tail) = id.strip_prefix('…')
+        && tail.chars().count() <= 4
+    {
+        return id.to_owned();
+    }
+    let count = id.chars().count();
+    if count <= 4 {
+        return MASK.to_owned();
+    }
+    let tail: String = id.chars().skip(count - 4).collect();
+    format!("…{}", mask_text(&tail))
+}

@@ -1,0 +1,144 @@
+//! `show --private` over every demo process: none of the demo's personal values is printed,
+//! neither in the summary nor in `--json`, while process ids and statuses still are.
+
+mod export_support;
+
+use std::collections::BTreeSet;
+
+use export_support::*;
+use serde_json::Value;
+use truora_tui::demo::DEMO_API_KEY;
+use truora_tui::show::{ShowOptions, print_to};
+use truora_tui::source::Source;
+
+/// The demo's default data set: every process the demo serves.
+const PROCESSES: usize = 320;
+
+/// Keys the demo puts personal values under, listed here independently of `privacy/`.
+const DEMO_PERSONAL_KEYS: &[&str] = &[
+    "first_name",
+    "last_name",
+    "name",
+    "document_number",
+    "date_of_birth",
+    "email",
+    "phone_number",
+    "ip_address",
+    "username",
+    "city",
+];
+
+fn collect(v: &Value, into: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    Value::String(s) if DEMO_PERSONAL_KEYS.contains(&k.as_str()) => {
+                        into.insert(s.clone());
+                    }
+                    _ => collect(v, into),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect(v, into)),
+        _ => {}
+    }
+}
+
+/// Whether `value` occurs in `out` as a whole word: the demo's first name `DEMO` is also part of
+/// the demo's fake S3 key id (`AKIADEMO…`) and of its ticket numbers (`DEMO-1234`), which are
+/// not personal.
+fn contains_word(out: &str, value: &str) -> bool {
+    let part_of_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    out.match_indices(value).any(|(at, _)| {
+        let before = out[..at].chars().next_back();
+        let after = out[at + value.len()..].chars().next();
+        !before.is_some_and(part_of_word) && !after.is_some_and(part_of_word)
+    })
+}
+
+/// What must never be printed: the values under the demo's personal keys, and independently of
+/// the JSON, the shapes the demo's generator gives every person (`PERSONA n`, `@demo.example`).
+fn assert_nothing_personal(out: &str, personal: &BTreeSet<String>, what: &str) {
+    for value in personal {
+        assert!(
+            !contains_word(out, value),
+            "{what}: {value:?} printed:\n{out}"
+        );
+    }
+    for shape in ["PERSONA", "@demo.example", "+00 555"] {
+        assert!(!out.contains(shape), "{what}: {shape:?} printed:\n{out}");
+    }
+}
+
+#[tokio::test]
+async fn no_personal_value_is_printed_for_any_demo_process() {
+    let server = start(PROCESSES).await;
+    let client = client(&server, DEMO_API_KEY, 8);
+    let source = Source::api(client.clone(), "demo");
+    let ids = server.process_ids();
+    assert_eq!(ids.len(), PROCESSES);
+    let private = ShowOptions {
+        images: false,
+        private: true,
+        ..ShowOptions::default()
+    };
+    let mut seen_names = 0;
+    for id in &ids {
+        let raw = server.result_json(id).unwrap();
+        let mut personal = BTreeSet::new();
+        collect(&raw, &mut personal);
+        for v in raw["validations"].as_array().into_iter().flatten() {
+            if let Some(vid) = v["validation_id"].as_str()
+                && let Ok(d) = client.validation_details(vid).await
+            {
+                collect(&serde_json::from_slice(&d.body).unwrap(), &mut personal);
+            }
+        }
+        seen_names += usize::from(personal.iter().any(|p| p.contains("PERSONA")));
+        for json in [false, true] {
+            let opts = ShowOptions {
+                json,
+                ..private.clone()
+            };
+            let mut out = Vec::new();
+            print_to(&source, id, &opts, &mut out, false).await.unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert_nothing_personal(&out, &personal, &format!("{id} json={json}"));
+            // A reviewer can still work: the process id and its status are there.
+            assert!(
+                out.contains(id.as_str()),
+                "{id} json={json}: id missing\n{out}"
+            );
+            if let Some(status) = raw["status"].as_str() {
+                assert!(out.contains(status), "{id}: status missing\n{out}");
+            }
+        }
+    }
+    // The walk saw the people it hides (the check above is not vacuous).
+    assert!(seen_names > PROCESSES / 2, "{seen_names}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_privacy_the_same_values_are_printed() {
+    let server = start(30).await;
+    let client = client(&server, DEMO_API_KEY, 4);
+    let source = Source::api(client, "demo");
+    let id = server
+        .process_ids()
+        .into_iter()
+        .find(|id| result_of(&server, id).first_name.is_some())
+        .expect("a process with a read document");
+    let opts = ShowOptions {
+        images: false,
+        ..ShowOptions::default()
+    };
+    let mut out = Vec::new();
+    print_to(&source, &id, &opts, &mut out, false)
+        .await
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("PERSONA"), "{out}");
+    server.shutdown().await;
+}
