@@ -15,7 +15,7 @@ use truora_tui::app::cache::Lru;
 use truora_tui::app::layout::{MIN_SIZE, Panes, layout};
 use truora_tui::app::list::StatusFilter;
 use truora_tui::app::tree::Tree;
-use truora_tui::app::tree_build::build;
+use truora_tui::app::tree::build::build;
 use truora_tui::app::{App, Job, Message, ResultView};
 
 fn summary_strategy() -> impl Strategy<Value = ProcessSummary> {

@@ -4,8 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::overlay::{Overlay, RawView};
 use super::preview::{first_picture, result_images};
+use super::tree::build::DetailsState;
 use super::tree::{NodeKind, RawSource};
-use super::tree_build::DetailsState;
 use super::zoom::Side;
 use super::{Action, App, Command, Focus, ResultView};
 

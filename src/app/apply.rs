@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::message::{Job, ListPage};
+use super::tree::build::DetailsState;
 use super::tree::{NodeKind, Tree};
-use super::tree_build::DetailsState;
 use super::{App, Command, Message, ResultView};
 use crate::api::ApiError;
 use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};

@@ -24,10 +24,6 @@ pub mod review_input;
 pub mod review_msg;
 mod review_prefetch;
 pub mod tree;
-pub mod tree_build;
-mod tree_process;
-mod tree_review;
-mod tree_validation;
 mod watch;
 pub mod zoom;
 
@@ -50,7 +46,7 @@ use overlay::{Overlay, StatusLine};
 use preview::Images;
 use requests::Requests;
 use tree::Tree;
-use tree_build::DetailsState;
+use tree::build::DetailsState;
 use zoom::{Side, Zooms};
 
 /// How the runtime configures the app.

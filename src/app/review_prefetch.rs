@@ -12,8 +12,9 @@ use super::overlay::Overlay;
 use super::preview::{ImageState, auto_fetches, comparison, preview_request};
 use super::review::Access;
 use super::tree::Tree;
+use super::tree::build as tree_build;
 use super::zoom::{ImageView, Side};
-use super::{App, Command, Job, cells, tree_build};
+use super::{App, Command, Job, cells};
 
 /// What has been asked for the process after this one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

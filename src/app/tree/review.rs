@@ -2,8 +2,8 @@
 //! verdict, reason, note), under a heading that sums up the current mark. Shown only when the
 //! process has events; the lines come from the store, so their text is sanitised like server text.
 
-use super::tree::{NodeKind, Part, Tone};
-use super::tree_build::{Builder, Spec, clean, dotted, part};
+use super::builder::{Builder, Spec, clean, dotted, part};
+use super::{NodeKind, Part, Tone};
 use crate::review::{EventKind, HistoryLine, Mark, OverrideState, Verdict};
 
 pub(super) fn review_nodes(b: &mut Builder, history: &[HistoryLine], mark: Option<&Mark>) {

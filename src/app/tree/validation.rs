@@ -1,14 +1,15 @@
 //! The nodes of one validation: its facts, attachments, document details, check groups, face
 //! recognition, signature, images, and the Validations API details node (fetched on demand).
 
-use super::cache::Lru;
-use super::message::{ImageKey, ImageRequest};
-use super::tree::{NodeKind, Part, RawRef, RawSource, Tone};
-use super::tree_build::{
+use super::builder::{
     Builder, Ctx, DetailsState, Spec, check_part, clean, dotted, other_fields, part, seg,
     status_part,
 };
+use super::face::face_nodes;
+use super::{NodeKind, Part, RawRef, RawSource, Tone};
 use crate::api::model::{CheckResult, Validation};
+use crate::app::cache::Lru;
+use crate::app::message::{ImageKey, ImageRequest};
 
 pub(super) fn validation(b: &mut Builder, v: &Validation, details: &Lru<String, DetailsState>) {
     let vid = b.result.validation_key(v);
@@ -115,7 +116,7 @@ fn validation_body(b: &mut Builder, v: &Validation, ctx: &Ctx, vid: &str) {
     );
     check_groups(b, v, ctx);
     if let Some(face) = &v.face {
-        super::tree_process::face_nodes(b, ctx, face);
+        face_nodes(b, ctx, face);
     }
     if let Some(id) = &v.background_check_id {
         b.leaf(ctx.spec(

@@ -1,6 +1,16 @@
 //! The validation tree as a pure model: nodes in pre-order with stable string ids, an expanded set
 //! kept by id, and the visible rows derived from both. Rebuilding the nodes (details arrived, the
 //! process was refreshed) keeps what was expanded and where the cursor was, because both are ids.
+//!
+//! The builders that turn a process result into nodes live beside it ([`build`] and the private
+//! modules it calls); they depend on this model, never the other way round.
+
+pub mod build;
+mod builder;
+mod face;
+mod process;
+mod review;
+mod validation;
 
 use std::collections::{HashMap, HashSet};
 

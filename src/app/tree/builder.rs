@@ -1,4 +1,8 @@
-//! Turning a [`ProcessResult`] (and any fetched validation details) into tree nodes.
+//! What every tree builder shares: the pre-order [`Builder`], the node [`Spec`] and validation
+//! [`Ctx`], and the label helpers that turn server text into sanitised, bounded parts.
+//!
+//! This is the leaf of the builders: `build`, `process`, `validation` and `face` use it and the
+//! model; it uses only the model, so the builders never import each other in a cycle.
 //!
 //! Ids are positional (`v0/groups/2/1`), never server values: the seed sample shows two
 //! validations sharing one `validation_id`, and ids must be unique for the expanded set. Every
@@ -8,8 +12,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::cache::Lru;
-use super::tree::{Node, NodeKind, Part, RawRef, RawSource, Tone};
+use super::{Node, NodeKind, Part, RawRef, RawSource, Tone};
 use crate::api::model::{CheckResult, ProcessResult, Status, ValidationDetails};
 use crate::sanitize::terminal_text;
 
@@ -150,38 +153,6 @@ impl Ctx {
             validation_id: self.validation_id.clone(),
         }
     }
-}
-
-/// The nodes for a process result: process, override history, then one node per validation.
-pub fn build(
-    process_id: &str,
-    result: &ProcessResult,
-    details: &Lru<String, DetailsState>,
-) -> Vec<Node> {
-    build_with_review(process_id, result, details, &[], None)
-}
-
-/// [`build`] with the review desk's decision history of the process after Truora's overrides.
-pub fn build_with_review(
-    process_id: &str,
-    result: &ProcessResult,
-    details: &Lru<String, DetailsState>,
-    history: &[crate::review::HistoryLine],
-    mark: Option<&crate::review::Mark>,
-) -> Vec<Node> {
-    let mut b = Builder {
-        nodes: Vec::new(),
-        open: Vec::new(),
-        process_id,
-        result,
-    };
-    super::tree_process::process_nodes(&mut b, result);
-    super::tree_process::override_nodes(&mut b, result);
-    super::tree_review::review_nodes(&mut b, history, mark);
-    for v in &result.validations {
-        super::tree_validation::validation(&mut b, v, details);
-    }
-    b.nodes
 }
 
 /// Object- and array-valued fields of a body, by name, so nothing the server sent is hidden.
