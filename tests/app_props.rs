@@ -12,6 +12,7 @@ use ratatui::layout::Rect;
 use serde_json::{Value, json};
 use truora_tui::api::model::{ProcessResult, ProcessSummary, Status};
 use truora_tui::app::cache::Lru;
+use truora_tui::app::cursor::{Cursor, Movement, page_rows};
 use truora_tui::app::layout::{MIN_SIZE, Panes, layout};
 use truora_tui::app::list::StatusFilter;
 use truora_tui::app::tree::Tree;
@@ -337,6 +338,45 @@ fn view_asked(app: &truora_tui::app::App) -> Option<String> {
         .then_some(id)
 }
 
+fn movement_strategy() -> impl Strategy<Value = Movement> {
+    prop_oneof![
+        Just(Movement::Up),
+        Just(Movement::Down),
+        Just(Movement::ScrollUp),
+        Just(Movement::ScrollDown),
+        Just(Movement::PageUp),
+        Just(Movement::PageDown),
+        Just(Movement::Top),
+        Just(Movement::Bottom),
+        (0usize..400).prop_map(Movement::To),
+    ]
+}
+
+/// A step of the cursor's life: its rows change, its viewport is laid out, or it moves.
+#[derive(Clone, Debug)]
+enum CursorStep {
+    Rows(usize),
+    Layout(usize),
+    Move(Movement),
+}
+
+fn cursor_step_strategy() -> impl Strategy<Value = CursorStep> {
+    prop_oneof![
+        (0usize..300).prop_map(CursorStep::Rows),
+        (0usize..60).prop_map(CursorStep::Layout),
+        movement_strategy().prop_map(CursorStep::Move),
+        movement_strategy().prop_map(CursorStep::Move),
+    ]
+}
+
+/// A cursor on `at` of `len` rows, laid out in a viewport of `height` rows.
+fn cursor_at(at: usize, len: usize, height: usize) -> Cursor {
+    let mut cursor = Cursor::default();
+    cursor.select(at, len);
+    cursor.scroll_into_view(height, len);
+    cursor
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -399,8 +439,8 @@ proptest! {
         check_tree(&tree);
         for op in ops {
             match op {
-                0 => tree.move_by(1),
-                1 => tree.move_by(-1),
+                0 => tree.move_selection(Movement::Down),
+                1 => tree.move_selection(Movement::Up),
                 2 => { tree.toggle(); }
                 3 => { tree.right(); }
                 4 => tree.left(),
@@ -408,11 +448,111 @@ proptest! {
                 6 => tree.collapse_all(),
                 7 => { tree.expand_failures(); }
                 8 => { tree.jump_to(true, |n| n.failing); }
-                _ => tree.move_by(7),
+                _ => tree.move_selection(Movement::To(tree.cursor() + 7)),
             }
             check_tree(&tree);
             tree.scroll_into_view(5);
             prop_assert!(tree.cursor() >= tree.offset() && tree.cursor() < tree.offset() + 5);
+        }
+    }
+
+    #[test]
+    fn the_cursor_stays_on_a_row_and_in_view(
+        steps in prop::collection::vec(cursor_step_strategy(), 0..80),
+    ) {
+        let (mut cursor, mut len, mut height) = (Cursor::default(), 0, 0);
+        for step in steps {
+            match step {
+                CursorStep::Rows(n) => {
+                    len = n;
+                    cursor.clamp(len);
+                }
+                CursorStep::Layout(h) => height = h,
+                CursorStep::Move(m) => cursor.move_by(m, len),
+            }
+            prop_assert!(cursor.selected() < len.max(1), "{cursor:?} of {len}");
+            cursor.scroll_into_view(height, len);
+            let window = height.max(1);
+            prop_assert_eq!(cursor.height(), height);
+            prop_assert!(cursor.offset() <= len.saturating_sub(window), "{cursor:?} of {len}");
+            if len > 0 {
+                prop_assert!(
+                    cursor.offset() <= cursor.selected()
+                        && cursor.selected() < cursor.offset() + window,
+                    "{cursor:?} of {len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn each_movement_lands_where_it_says(
+        len in 1usize..400,
+        at in 0usize..400,
+        height in 0usize..60,
+        movement in movement_strategy(),
+    ) {
+        let mut cursor = cursor_at(at, len, height);
+        let from = cursor.selected();
+        let last = len - 1;
+        let page = page_rows(height);
+        cursor.move_by(movement, len);
+        let to = cursor.selected();
+        prop_assert!(to <= last);
+        match movement {
+            Movement::Top => prop_assert_eq!(to, 0),
+            Movement::Bottom => prop_assert_eq!(to, last),
+            Movement::To(n) => prop_assert_eq!(to, n.min(last)),
+            Movement::Down => prop_assert_eq!(to - from, usize::from(from < last)),
+            Movement::Up => prop_assert_eq!(from - to, usize::from(from > 0)),
+            Movement::ScrollDown => prop_assert_eq!(to - from, (last - from).min(3)),
+            Movement::ScrollUp => prop_assert_eq!(from - to, from.min(3)),
+            Movement::PageDown => prop_assert_eq!(to - from, (last - from).min(page)),
+            Movement::PageUp => prop_assert_eq!(from - to, from.min(page)),
+        }
+        prop_assert!(page >= 1 && page <= height.max(1), "a page never skips a whole screen");
+        if !matches!(movement, Movement::To(_)) {
+            let went_forward = if movement.is_forward() { to >= from } else { to <= from };
+            prop_assert!(went_forward, "{movement:?} went from {from} to {to}");
+        }
+    }
+
+    #[test]
+    fn a_page_down_and_back_up_returns_unless_it_hit_the_end(
+        len in 1usize..400,
+        at in 0usize..400,
+        height in 0usize..60,
+    ) {
+        let mut cursor = cursor_at(at, len, height);
+        let from = cursor.selected();
+        cursor.move_by(Movement::PageDown, len);
+        let hit_end = cursor.selected() == len - 1;
+        cursor.move_by(Movement::PageUp, len);
+        if hit_end {
+            prop_assert_eq!(cursor.selected(), (len - 1).saturating_sub(page_rows(height)));
+        } else {
+            prop_assert_eq!(cursor.selected(), from);
+        }
+    }
+
+    #[test]
+    fn scrolling_moves_the_window_as_little_as_possible(
+        len in 1usize..400,
+        at in 0usize..400,
+        height in 1usize..60,
+        movement in movement_strategy(),
+    ) {
+        let mut cursor = cursor_at(at, len, height);
+        let before = cursor.offset();
+        cursor.move_by(movement, len);
+        cursor.scroll_into_view(height, len);
+        let (sel, after) = (cursor.selected(), cursor.offset());
+        if (before..before + height).contains(&sel) {
+            prop_assert_eq!(after, before, "the selection was already in view");
+        } else if sel < before {
+            prop_assert_eq!(after, sel, "scrolled up just to the selection");
+        } else {
+            prop_assert_eq!(after + height - 1, sel, "scrolled down just to the selection");
         }
     }
 }

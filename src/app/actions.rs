@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::cursor::{Movement, page_rows};
 use super::overlay::{Overlay, RawView};
 use super::preview::{first_picture, result_images};
 use super::tree::build::DetailsState;
@@ -30,12 +31,12 @@ impl App {
             Action::Up | Action::Down | Action::Left | Action::Right
                 if self.focus == Focus::Preview && self.pan(Side::Preview, action) => {}
             Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => self.zoom_preview(action),
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-self.page()),
-            Action::PageDown => self.move_by(self.page()),
-            Action::Top => self.move_by(isize::MIN),
-            Action::Bottom => self.move_by(isize::MAX),
+            Action::Up => self.move_selection(Movement::Up),
+            Action::Down => self.move_selection(Movement::Down),
+            Action::PageUp => self.move_selection(Movement::PageUp),
+            Action::PageDown => self.move_selection(Movement::PageDown),
+            Action::Top => self.move_selection(Movement::Top),
+            Action::Bottom => self.move_selection(Movement::Bottom),
             Action::Left => self.left(),
             Action::Right => self.right(false, commands),
             Action::Toggle => self.right(true, commands),
@@ -85,7 +86,6 @@ impl App {
     /// Keys while an overlay is open: scrolling, and the keys that close it.
     pub(super) fn overlay_action(&mut self, action: Action) {
         let raw_rows = self.panes().raw_rows();
-        let page = raw_rows.saturating_sub(1).max(1) as isize;
         let closes = match &self.overlay {
             Overlay::Help { .. } => action == Action::Help,
             Overlay::Raw(_) => action == Action::RawJson,
@@ -96,21 +96,21 @@ impl App {
             self.overlay = Overlay::None;
             return;
         }
-        let delta = match action {
-            Action::Up => -1,
-            Action::Down => 1,
-            Action::PageUp => -page,
-            Action::PageDown => page,
-            Action::Top => isize::MIN,
-            Action::Bottom => isize::MAX,
+        let movement = match action {
+            Action::Up => Movement::Up,
+            Action::Down => Movement::Down,
+            Action::PageUp => Movement::PageUp,
+            Action::PageDown => Movement::PageDown,
+            Action::Top => Movement::Top,
+            Action::Bottom => Movement::Bottom,
             _ => return,
         };
         match &mut self.overlay {
             Overlay::Help { scroll } => {
                 let max = super::Action::ALL.len();
-                *scroll = scroll.saturating_add_signed(delta).min(max);
+                *scroll = movement.step(*scroll, page_rows(raw_rows), max);
             }
-            Overlay::Raw(raw) => raw.scroll_by(delta, raw_rows),
+            Overlay::Raw(raw) => raw.scroll(movement, raw_rows),
             _ => {}
         }
     }
@@ -125,8 +125,8 @@ impl App {
                 self.list.set_filter("");
             }
             // The list stays navigable while typing, as in fzf.
-            KeyCode::Up => self.list.move_by(-1),
-            KeyCode::Down => self.list.move_by(1),
+            KeyCode::Up => self.list.move_selection(Movement::Up),
+            KeyCode::Down => self.list.move_selection(Movement::Down),
             KeyCode::Backspace => {
                 text.pop();
                 let text = text.clone();
@@ -156,31 +156,16 @@ impl App {
         }
     }
 
-    /// Rows a page key moves: one screen of the focused pane, less one row of context.
-    fn page(&self) -> isize {
-        let panes = self.panes();
-        let rows = match self.focus {
-            Focus::List => panes.list_rows(),
-            _ => panes.tree_rows(),
-        };
-        rows.saturating_sub(1).max(1) as isize
-    }
-
-    fn move_by(&mut self, delta: isize) {
+    /// Moves in the focused pane. A page is one screen of that pane less one row of context:
+    /// `reconcile` gives each cursor its pane's height after every input, before the next key.
+    fn move_selection(&mut self, movement: Movement) {
         match (self.focus, &mut self.view) {
-            (Focus::List, _) => match delta {
-                isize::MIN => self.list.top(),
-                isize::MAX => self.list.bottom(),
-                d => self.list.move_by(d),
-            },
-            (Focus::Tree, ResultView::Ready { tree, .. }) => match delta {
-                isize::MIN => tree.top(),
-                isize::MAX => tree.bottom(),
-                d => tree.move_by(d),
-            },
+            (Focus::List, _) => self.list.move_selection(movement),
+            (Focus::Tree, ResultView::Ready { tree, .. }) => tree.move_selection(movement),
             // In the preview, movement steps through the process's images.
             (Focus::Preview, ResultView::Ready { tree, .. }) => {
-                tree.jump_to(delta > 0, |n| matches!(n.kind, NodeKind::Image(_)));
+                let forward = movement.is_forward();
+                tree.jump_to(forward, |n| matches!(n.kind, NodeKind::Image(_)));
             }
             _ => {}
         }

@@ -6,6 +6,7 @@
 //! zoom keys act on the preview, or in compare on the active side (Tab or h/l choose it); once a
 //! side is zoomed, the movement keys pan it instead.
 
+use super::cursor::Movement;
 use super::keymap::Action;
 use super::message::{CellSize, ImageKey, ImageRequest};
 use super::overlay::Overlay;
@@ -25,12 +26,12 @@ impl App {
             Action::Left => self.compare_side = Side::Document,
             Action::Right => self.compare_side = Side::Selfie,
             // Not zoomed: the vertical keys step through the processes, staying in compare.
-            Action::Up => self.list.move_by(-1),
-            Action::Down => self.list.move_by(1),
-            Action::PageUp => self.list.move_by(-self.list_page()),
-            Action::PageDown => self.list.move_by(self.list_page()),
-            Action::Top => self.list.top(),
-            Action::Bottom => self.list.bottom(),
+            Action::Up => self.list.move_selection(Movement::Up),
+            Action::Down => self.list.move_selection(Movement::Down),
+            Action::PageUp => self.list.move_selection(Movement::PageUp),
+            Action::PageDown => self.list.move_selection(Movement::PageDown),
+            Action::Top => self.list.move_selection(Movement::Top),
+            Action::Bottom => self.list.move_selection(Movement::Bottom),
             Action::SaveImage => match self.side_request(side) {
                 Some(request) => self.save_requests(vec![request], commands),
                 None => self.status.info("no image on this side to save"),
@@ -123,10 +124,6 @@ impl App {
 
     fn side_request(&self, side: Side) -> Option<ImageRequest> {
         self.side_image(side).map(|(r, _)| r.clone())
-    }
-
-    fn list_page(&self) -> isize {
-        self.panes().list_rows().saturating_sub(1).max(1) as isize
     }
 
     // Read access for the ui.

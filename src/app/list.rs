@@ -5,6 +5,7 @@
 //! in O(n) (O(page) when pages arrive in sort order, the common case). Sorting compares a
 //! precomputed integer date key, not strings.
 
+use super::cursor::{Cursor, Movement};
 use crate::api::model::{ProcessSummary, Status};
 
 #[path = "list_fill.rs"]
@@ -80,10 +81,8 @@ pub struct ProcessList {
     rows: Vec<ProcessSummary>,
     date_keys: Vec<u64>,
     visible: Vec<u32>,
-    /// Position of the cursor in `visible`; meaningless when `visible` is empty.
-    cursor: usize,
-    /// First visible position drawn; kept so the cursor stays in view.
-    offset: usize,
+    /// Position in `visible`; meaningless when `visible` is empty.
+    cursor: Cursor,
     /// Lower-cased filter text.
     filter: String,
     status: StatusFilter,
@@ -114,15 +113,15 @@ impl ProcessList {
     }
 
     pub fn cursor(&self) -> Option<usize> {
-        (!self.visible.is_empty()).then_some(self.cursor)
+        (!self.visible.is_empty()).then_some(self.cursor.selected())
     }
 
     pub fn offset(&self) -> usize {
-        self.offset
+        self.cursor.offset()
     }
 
     pub fn selected_index(&self) -> Option<u32> {
-        self.visible.get(self.cursor).copied()
+        self.visible.get(self.cursor.selected()).copied()
     }
 
     pub fn selected(&self) -> Option<&ProcessSummary> {
@@ -219,7 +218,7 @@ impl ProcessList {
 
     /// Puts the cursor on visible position `pos` (clamped).
     pub fn select_position(&mut self, pos: usize) {
-        self.cursor = pos.min(self.visible.len().saturating_sub(1));
+        self.cursor.select(pos, self.visible.len());
     }
 
     pub fn toggle_sort(&mut self) {
@@ -232,25 +231,15 @@ impl ProcessList {
         self.reselect(selected);
     }
 
-    pub fn move_by(&mut self, delta: isize) {
-        if self.visible.is_empty() {
-            return;
-        }
-        let last = self.visible.len() - 1;
-        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-    }
-
-    pub fn top(&mut self) {
-        self.cursor = 0;
-    }
-
-    pub fn bottom(&mut self) {
-        self.cursor = self.visible.len().saturating_sub(1);
+    /// Moves the cursor; a page is the height last given to [`ProcessList::scroll_into_view`].
+    pub fn move_selection(&mut self, movement: Movement) {
+        self.cursor.move_by(movement, self.visible.len());
     }
 
     /// Moves to the next (or previous) failed process, wrapping; false when there is none.
     pub fn jump_failed(&mut self, forward: bool) -> bool {
         let n = self.visible.len();
+        let at = self.cursor.selected();
         let is_failed = |pos: usize| {
             self.row(self.visible[pos])
                 .is_some_and(|r| r.status == Some(Status::Failure))
@@ -258,28 +247,21 @@ impl ProcessList {
         let found = (1..=n)
             .map(|step| {
                 if forward {
-                    (self.cursor + step) % n
+                    (at + step) % n
                 } else {
-                    (self.cursor + n * 2 - step) % n
+                    (at + n * 2 - step) % n
                 }
             })
             .find(|&pos| is_failed(pos));
         if let Some(pos) = found {
-            self.cursor = pos;
+            self.cursor.select(pos, n);
         }
         found.is_some()
     }
 
     /// Scrolls as little as possible so the cursor is inside a window of `height` rows.
     pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
-        let max_offset = self.visible.len().saturating_sub(height);
-        self.offset = self.offset.min(max_offset);
+        self.cursor.scroll_into_view(height, self.visible.len());
     }
 
     fn admits(&self, i: usize) -> bool {
@@ -312,10 +294,10 @@ impl ProcessList {
     /// Puts the cursor back on `selected` if it is still visible, else keeps its position.
     fn reselect(&mut self, selected: Option<u32>) {
         let found = selected.and_then(|s| self.visible.iter().position(|&i| i == s));
-        self.cursor = match found {
-            Some(pos) => pos,
-            None => self.cursor.min(self.visible.len().saturating_sub(1)),
-        };
+        match found {
+            Some(pos) => self.cursor.select(pos, self.visible.len()),
+            None => self.cursor.clamp(self.visible.len()),
+        }
     }
 }
 

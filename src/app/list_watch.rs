@@ -145,7 +145,7 @@ mod tests {
             row("b", Status::Pending, 2),
             row("a", Status::Success, 1),
         ]);
-        list.move_by(1);
+        list.move_selection(crate::app::cursor::Movement::Down);
         assert_eq!(
             list.selected().and_then(|r| r.process_id.as_deref()),
             Some("b")

@@ -10,6 +10,7 @@ mod apply;
 mod audit;
 pub mod cache;
 mod compare;
+pub mod cursor;
 pub mod keymap;
 pub mod layout;
 pub mod list;

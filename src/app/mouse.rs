@@ -4,6 +4,7 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
+use super::cursor::Movement;
 use super::overlay::Overlay;
 use super::{App, Command, Focus, ResultView};
 
@@ -27,14 +28,14 @@ impl App {
         };
         match event.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                let delta = if event.kind == MouseEventKind::ScrollDown {
-                    3
+                let movement = if event.kind == MouseEventKind::ScrollDown {
+                    Movement::ScrollDown
                 } else {
-                    -3
+                    Movement::ScrollUp
                 };
                 match (pane, &mut self.view) {
-                    (Focus::List, _) => self.list.move_by(delta),
-                    (Focus::Tree, ResultView::Ready { tree, .. }) => tree.move_by(delta),
+                    (Focus::List, _) => self.list.move_selection(movement),
+                    (Focus::Tree, ResultView::Ready { tree, .. }) => tree.move_selection(movement),
                     _ => {}
                 }
             }
@@ -58,17 +59,15 @@ impl App {
         match (pane, &mut self.view) {
             // The list's first inner row is its header.
             (Focus::List, _) if row > 0 => {
-                if let Some(cursor) = self.list.cursor() {
-                    let target = self.list.offset() + row - 1;
-                    if target < self.list.visible_len() {
-                        self.list.move_by(target as isize - cursor as isize);
-                    }
+                let target = self.list.offset() + row - 1;
+                if target < self.list.visible_len() {
+                    self.list.move_selection(Movement::To(target));
                 }
             }
             (Focus::Tree, ResultView::Ready { tree, .. }) => {
                 let target = tree.offset() + row;
                 if target < tree.visible().len() {
-                    tree.move_by(target as isize - tree.cursor() as isize);
+                    tree.move_selection(Movement::To(target));
                 }
             }
             _ => {}

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::cursor::{Movement, page_rows};
 use crate::sanitize::terminal_text;
 
 /// What covers the panes. Keys go to the overlay while it is open.
@@ -46,10 +47,10 @@ impl RawView {
         }
     }
 
-    /// Scrolls by `delta` lines, keeping at least one page of text on screen.
-    pub fn scroll_by(&mut self, delta: isize, page: usize) {
-        let max = self.lines.len().saturating_sub(page.max(1));
-        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    /// Scrolls in a view of `rows` lines, keeping at least one page of text on screen.
+    pub fn scroll(&mut self, movement: Movement, rows: usize) {
+        let max = self.lines.len().saturating_sub(rows.max(1));
+        self.scroll = movement.step(self.scroll, page_rows(rows), max);
     }
 }
 

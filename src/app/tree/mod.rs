@@ -14,6 +14,7 @@ mod validation;
 
 use std::collections::{HashMap, HashSet};
 
+use super::cursor::{Cursor, Movement};
 use super::message::ImageRequest;
 
 /// How a piece of a label should look; the ui maps tones to colours (or none under NO_COLOR).
@@ -93,8 +94,8 @@ pub struct Tree {
     by_id: HashMap<String, usize>,
     expanded: HashSet<String>,
     visible: Vec<usize>,
-    cursor: usize,
-    offset: usize,
+    /// Position in `visible`.
+    cursor: Cursor,
 }
 
 impl Tree {
@@ -142,11 +143,11 @@ impl Tree {
     }
 
     pub fn cursor(&self) -> usize {
-        self.cursor
+        self.cursor.selected()
     }
 
     pub fn offset(&self) -> usize {
-        self.offset
+        self.cursor.offset()
     }
 
     pub fn is_expanded(&self, index: usize) -> bool {
@@ -156,7 +157,7 @@ impl Tree {
     }
 
     pub fn cursor_index(&self) -> Option<usize> {
-        self.visible.get(self.cursor).copied()
+        self.visible.get(self.cursor.selected()).copied()
     }
 
     pub fn cursor_node(&self) -> Option<&Node> {
@@ -167,17 +168,9 @@ impl Tree {
         self.nodes.get(index).is_some_and(|n| n.has_children(index))
     }
 
-    pub fn move_by(&mut self, delta: isize) {
-        let last = self.visible.len().saturating_sub(1);
-        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-    }
-
-    pub fn top(&mut self) {
-        self.cursor = 0;
-    }
-
-    pub fn bottom(&mut self) {
-        self.cursor = self.visible.len().saturating_sub(1);
+    /// Moves the cursor; a page is the height last given to [`Tree::scroll_into_view`].
+    pub fn move_selection(&mut self, movement: Movement) {
+        self.cursor.move_by(movement, self.visible.len());
     }
 
     /// Expands or collapses the node under the cursor. Returns the node index when it was opened.
@@ -201,7 +194,7 @@ impl Tree {
             return None;
         }
         if self.is_expanded(index) {
-            self.move_by(1);
+            self.move_selection(Movement::Down);
             None
         } else {
             self.set_expanded(index, true);
@@ -316,13 +309,7 @@ impl Tree {
 
     /// Scrolls as little as possible so the cursor is inside a window of `height` rows.
     pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
-        self.offset = self.offset.min(self.visible.len().saturating_sub(height));
+        self.cursor.scroll_into_view(height, self.visible.len());
     }
 
     fn set_expanded(&mut self, index: usize, open: bool) {
@@ -352,11 +339,11 @@ impl Tree {
         let mut target = target;
         while let Some(t) = target {
             if let Ok(pos) = self.visible.binary_search(&t) {
-                self.cursor = pos;
+                self.cursor.select(pos, self.visible.len());
                 return;
             }
             target = self.nodes.get(t).and_then(|n| n.parent);
         }
-        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+        self.cursor.clamp(self.visible.len());
     }
 }

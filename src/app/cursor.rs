@@ -1,0 +1,121 @@
+//! One cursor for every scrolling list of rows (the process list, the tree's visible rows): the
+//! selected position, the first row drawn, and the viewport height a page is measured in.
+//!
+//! Movement is data ([`Movement`]) handled by one function, so the keys, the mouse and the
+//! overlays cannot disagree on what "page down" or "bottom" means, and no sentinel numbers stand
+//! in for "the end".
+
+/// Rows one notch of the mouse wheel moves.
+pub const WHEEL_ROWS: usize = 3;
+
+/// How a cursor (or a scroll position) moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Movement {
+    Up,
+    Down,
+    /// The mouse wheel: [`WHEEL_ROWS`] rows at a time.
+    ScrollUp,
+    ScrollDown,
+    /// One viewport less one row, so a row of context stays on screen.
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// A position (a click on a row); clamped to the last row.
+    To(usize),
+}
+
+impl Movement {
+    /// Where position `at` goes in `0..=last`, a page being `page` rows (at least one).
+    pub fn step(self, at: usize, page: usize, last: usize) -> usize {
+        let page = page.max(1);
+        let to = match self {
+            Movement::Up => at.saturating_sub(1),
+            Movement::Down => at.saturating_add(1),
+            Movement::ScrollUp => at.saturating_sub(WHEEL_ROWS),
+            Movement::ScrollDown => at.saturating_add(WHEEL_ROWS),
+            Movement::PageUp => at.saturating_sub(page),
+            Movement::PageDown => at.saturating_add(page),
+            Movement::Top => 0,
+            Movement::Bottom => last,
+            Movement::To(n) => n,
+        };
+        to.min(last)
+    }
+
+    /// True for the movements towards the end; panes that step between items (the preview's
+    /// images) only need the direction.
+    pub fn is_forward(self) -> bool {
+        match self {
+            Movement::Up | Movement::ScrollUp | Movement::PageUp | Movement::Top => false,
+            Movement::Down
+            | Movement::ScrollDown
+            | Movement::PageDown
+            | Movement::Bottom
+            | Movement::To(_) => true,
+        }
+    }
+}
+
+/// Rows a page moves in a viewport of `height` rows: all but one, and at least one.
+pub fn page_rows(height: usize) -> usize {
+    height.saturating_sub(1).max(1)
+}
+
+/// A selected position among `len` rows and the window of rows drawn around it.
+///
+/// The cursor does not hold the rows, so every call that depends on them takes their count:
+/// the owner (the list, the tree) changes its rows and tells the cursor how many there are.
+/// With no rows the selection is 0 and means nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cursor {
+    selected: usize,
+    /// First row drawn; kept so the selection stays in view.
+    offset: usize,
+    /// The viewport's height as last laid out (0 before the first layout).
+    height: usize,
+}
+
+impl Cursor {
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Moves among `len` rows; a page is the viewport height last given to
+    /// [`Cursor::scroll_into_view`].
+    pub fn move_by(&mut self, movement: Movement, len: usize) {
+        let last = len.saturating_sub(1);
+        self.selected = movement.step(self.selected, page_rows(self.height), last);
+    }
+
+    /// Selects position `pos`, clamped to the last of `len` rows.
+    pub fn select(&mut self, pos: usize, len: usize) {
+        self.selected = pos.min(len.saturating_sub(1));
+    }
+
+    /// Keeps the selection on a row after the rows changed to `len`.
+    pub fn clamp(&mut self, len: usize) {
+        self.select(self.selected, len);
+    }
+
+    /// Records the viewport height and scrolls as little as possible so the selection is inside
+    /// it, never past the point where the last row is on the bottom line.
+    pub fn scroll_into_view(&mut self, height: usize, len: usize) {
+        self.height = height;
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        self.offset = self.offset.min(len.saturating_sub(height));
+    }
+}
