@@ -6,9 +6,9 @@
 
 use std::time::{Duration, Instant};
 
+use truora_tui::api::ApiKey;
 use truora_tui::api::model::ProcessResult;
 use truora_tui::api::{Client, ClientOptions};
-use truora_tui::config::ApiKey;
 use truora_tui::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 
 const SEED: &[u8] = include_bytes!("../tests/fixtures/seed_result.json");

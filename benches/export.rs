@@ -21,8 +21,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use truora_tui::api::ApiKey;
 use truora_tui::api::{Client, ClientOptions};
-use truora_tui::config::ApiKey;
 use truora_tui::demo::{DEMO_API_KEY, DemoHost, DemoOptions, DemoServer};
 use truora_tui::export::{ExportOptions, Silent, Stop};
 

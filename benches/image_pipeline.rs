@@ -17,7 +17,7 @@ use ratatui::widgets::Widget;
 use ratatui_image::Image;
 use ratatui_image::picker::{Picker, ProtocolType};
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::{CellSize, ImageKey, RenderedImage};
+use truora_tui::images::{CellSize, ImageKey, RenderedImage};
 use truora_tui::images::{Limits, decode, prepare, render};
 
 const AREA: CellSize = (80, 40);

@@ -16,7 +16,7 @@ use futures::future::join_all;
 
 use crate::api::ApiError;
 use crate::api::model::{Check, ProcessResult, Status, Validation, ValidationDetails};
-use crate::app::ImageKey;
+use crate::images::ImageKey;
 use crate::images::{self, Limits};
 use crate::privacy;
 use crate::sanitize::terminal_text;

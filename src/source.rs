@@ -10,8 +10,8 @@ use futures::future::join_all;
 use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use crate::api::paging::Page;
 use crate::api::{ApiError, Client, Fetched};
-use crate::app::ImageKey;
 use crate::archive::{Archive, ArchiveError};
+use crate::images::ImageKey;
 
 pub struct Source {
     kind: Kind,
@@ -72,7 +72,7 @@ impl Source {
     }
 
     /// The key requests are sent with (none for an archive), for the access log's fingerprint.
-    pub fn api_key(&self) -> Option<&crate::config::ApiKey> {
+    pub fn api_key(&self) -> Option<&crate::api::ApiKey> {
         match &self.kind {
             Kind::Api(client) | Kind::Ids { client, .. } => Some(&client.options().api_key),
             Kind::Archive(_) => None,

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use truora_tui::api::ApiKey;
 use truora_tui::api::model::Status;
 use truora_tui::api::{ApiError, Client, ClientOptions, RetryPolicy};
-use truora_tui::config::ApiKey;
 use truora_tui::demo::{DEMO_API_KEY, DemoHost, DemoOptions, DemoServer, Fault, ProcessFault};
 
 /// Fast retries so failure paths finish quickly; the policy itself is unit-tested.

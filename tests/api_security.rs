@@ -16,8 +16,9 @@ use axum::http::{Uri, header};
 use axum::response::Response;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use truora_tui::api::ApiKey;
 use truora_tui::api::{ApiError, Client, ClientOptions, RetryPolicy};
-use truora_tui::config::{self, ApiKey, ConfigError, ENV_API_KEY, ENV_CONFIG, Overrides};
+use truora_tui::config::{self, ConfigError, ENV_API_KEY, ENV_CONFIG, Overrides};
 use url::Url;
 
 const KEY: &str = "sk-test-key-1234";

@@ -167,7 +167,7 @@ fn image_id(app: &App) -> RequestId {
 }
 
 /// The key of the awaited image request for `field`.
-fn key_asked(app: &App, field: &str) -> truora_tui::app::ImageKey {
+fn key_asked(app: &App, field: &str) -> truora_tui::images::ImageKey {
     app.pending_requests()
         .find_map(|(_, j)| match j {
             Job::FetchImage { request, .. } if request.key.field == field => {
@@ -179,7 +179,7 @@ fn key_asked(app: &App, field: &str) -> truora_tui::app::ImageKey {
 }
 
 /// The images these commands ask to save, in order.
-fn saves(cmds: &[Command]) -> Vec<&truora_tui::app::ImageRequest> {
+fn saves(cmds: &[Command]) -> Vec<&truora_tui::images::ImageRequest> {
     jobs(cmds)
         .into_iter()
         .filter_map(|j| match j {

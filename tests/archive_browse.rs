@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use export_support::*;
 use truora_tui::api::model::ProcessSummary;
-use truora_tui::app::ImageKey;
 use truora_tui::archive::{Archive, ArchiveError};
 use truora_tui::demo::DEMO_API_KEY;
 use truora_tui::export::format::ProcessState;
 use truora_tui::export::{Event, Silent, Snapshot, Stop, layout};
+use truora_tui::images::ImageKey;
 use truora_tui::source::Source;
 
 /// The rows the list pane would show.

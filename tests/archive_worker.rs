@@ -8,8 +8,9 @@ use truora_tui::app::zoom::ImageView;
 
 use export_support::*;
 use tokio::sync::mpsc;
-use truora_tui::app::{ImageKey, ImageRequest, Job, ListPage, Message, Request, RequestId};
+use truora_tui::app::{Job, ListPage, Message, Request, RequestId};
 use truora_tui::export::{Silent, Stop};
+use truora_tui::images::{ImageKey, ImageRequest};
 use truora_tui::source::Source;
 use truora_tui::worker::{self, WorkerOptions};
 

@@ -14,10 +14,10 @@ use export_support::mock::Mock;
 use export_support::*;
 use serde_json::{Value, json};
 use truora_tui::api::model::ProcessResult;
-use truora_tui::app::ImageKey;
 use truora_tui::archive::Archive;
 use truora_tui::export::format::{FileKind, ProcessState};
 use truora_tui::export::{ExportOptions, ExportSummary, Filter, IdsInput, Silent, Stop, layout};
+use truora_tui::images::ImageKey;
 use truora_tui::source::Source;
 
 const SEED: &[u8] = include_bytes!("fixtures/seed_result.json");

@@ -91,7 +91,7 @@ fn coalescing_keeps_every_other_command_in_order() {
 #[test]
 fn a_resize_burst_asks_for_each_image_once_at_the_last_size() {
     use truora_tui::api::model::{ImageKind, ImageLink};
-    use truora_tui::app::{ImageKey, ImageRequest};
+    use truora_tui::images::{ImageKey, ImageRequest};
     let image = |field: &str| ImageRequest {
         key: ImageKey {
             process_id: "IDP1".into(),

@@ -15,7 +15,8 @@ use ratatui_image::picker::Picker;
 use serde_json::Value;
 use truora_tui::api::model::{ImageKind, ProcessResult};
 use truora_tui::app::zoom::{ImageView, Region};
-use truora_tui::app::{App, Command, ImageInfo, Job, Message, RenderedImage};
+use truora_tui::app::{App, Command, Job, Message};
+use truora_tui::images::{ImageInfo, RenderedImage};
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");

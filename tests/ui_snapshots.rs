@@ -16,9 +16,8 @@ use ratatui_image::picker::Picker;
 use truora_tui::api::model::ImageKind;
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::{ImageState, preview_request};
-use truora_tui::app::{
-    App, AppOptions, Command, ImageInfo, Job, ListPage, Message, RenderedImage, ResultView,
-};
+use truora_tui::app::{App, AppOptions, Command, Job, ListPage, Message, ResultView};
+use truora_tui::images::{ImageInfo, RenderedImage};
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
@@ -43,7 +42,7 @@ fn full(width: u16, height: u16) -> (App, Vec<Command>) {
     (app, cmds)
 }
 
-fn image_asks(cmds: &[Command]) -> Vec<(truora_tui::app::ImageKey, (u16, u16))> {
+fn image_asks(cmds: &[Command]) -> Vec<(truora_tui::images::ImageKey, (u16, u16))> {
     cmds.iter()
         .filter_map(|c| match c.job() {
             Some(Job::FetchImage { request, area, .. }) => Some((request.key.clone(), *area)),
@@ -55,9 +54,9 @@ fn image_asks(cmds: &[Command]) -> Vec<(truora_tui::app::ImageKey, (u16, u16))> 
 /// The answer to the app's pending request for `key` at `area`.
 fn image_answer(
     app: &App,
-    key: &truora_tui::app::ImageKey,
+    key: &truora_tui::images::ImageKey,
     area: (u16, u16),
-    result: Result<Arc<truora_tui::app::RenderedImage>, String>,
+    result: Result<Arc<truora_tui::images::RenderedImage>, String>,
 ) -> Message {
     let id = asked(
         app,

@@ -7,11 +7,12 @@ use truora_tui::app::zoom::ImageView;
 
 use ratatui_image::picker::Picker;
 use tokio::sync::mpsc;
+use truora_tui::api::ApiKey;
 use truora_tui::api::model::ProcessResult;
 use truora_tui::api::{Client, ClientOptions};
-use truora_tui::app::{ImageKey, ImageRequest, Job, Message, Request, RequestId};
-use truora_tui::config::ApiKey;
+use truora_tui::app::{Job, Message, Request, RequestId};
 use truora_tui::demo::{DEMO_API_KEY, DemoHost, DemoOptions, DemoServer};
+use truora_tui::images::{ImageKey, ImageRequest};
 use truora_tui::source::Source;
 use truora_tui::worker::{self, WorkerOptions};
 

@@ -24,13 +24,13 @@ use tokio::sync::{Mutex, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
+use super::ApiKey;
 use super::error::ApiError;
 // Re-exported: callers knew them here before the split.
 pub use super::links::link_expiry;
 use super::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use super::paging::{Cursor, Page, Pages, parse_page};
 use super::transport::{decode, root_cause};
-use crate::config::ApiKey;
 
 pub const API_KEY_HEADER: &str = "Truora-API-Key";
 

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod error;
+mod key;
 pub mod lenient;
 pub mod links;
 pub mod model;
@@ -12,3 +13,4 @@ mod transport;
 
 pub use client::{Client, ClientOptions, Fetched, RetryPolicy};
 pub use error::{ApiError, ErrorBody};
+pub use key::ApiKey;

@@ -292,7 +292,7 @@ mod tests {
 
     fn pages() -> Pages {
         let url = Url::parse("http://127.0.0.1:9/").unwrap();
-        let key = crate::config::ApiKey::new("k".into());
+        let key = crate::api::ApiKey::new("k".into());
         let client = Client::new(super::super::ClientOptions::new(url.clone(), url, key))
             .expect("client builds");
         Pages::new(client)

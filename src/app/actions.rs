@@ -311,7 +311,7 @@ impl App {
 
     pub(super) fn save_requests(
         &mut self,
-        requests: Vec<super::ImageRequest>,
+        requests: Vec<crate::images::ImageRequest>,
         commands: &mut Vec<Command>,
     ) {
         self.status

@@ -7,11 +7,12 @@
 use super::zoom::ImageView;
 use std::collections::HashSet;
 
-use super::message::{CellSize, Command, ImageKey, ImageRequest};
+use super::message::Command;
 use super::overlay::Overlay;
 use super::preview::{ImageState, Images};
 use super::{App, ResultView};
 use crate::audit::{AuditEvent, ProcessRef, RawKind};
+use crate::images::{CellSize, ImageKey, ImageRequest};
 
 /// What has already been recorded this session.
 #[derive(Debug, Default)]

@@ -8,11 +8,11 @@
 
 use super::cursor::Movement;
 use super::keymap::Action;
-use super::message::{CellSize, ImageKey, ImageRequest};
 use super::overlay::Overlay;
 use super::preview::{auto_fetches, comparison, preview_request};
 use super::zoom::{Region, Side};
 use super::{App, Command, Focus, ResultView, cells};
+use crate::images::{CellSize, ImageKey, ImageRequest};
 
 impl App {
     /// Keys while compare is open.

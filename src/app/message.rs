@@ -7,35 +7,13 @@
 //! (done, failed or cancelled), so the app knows what it asked and what came back: no guessing
 //! from counters. An answer whose id the app has let go of is dropped.
 
-use super::zoom::{ImageView, Region};
+use super::zoom::ImageView;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::api::ApiError;
-use crate::api::model::{ImageKind, ImageLink, ProcessResult, ProcessSummary, ValidationDetails};
-
-/// One image of one process: the unit of fetching, caching and saving.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ImageKey {
-    pub process_id: String,
-    /// `ProcessResult::validation_key`: the validation's id, made unique within the result
-    /// (`id#index`, `#index`) when the server sent a duplicate or none.
-    pub validation_id: String,
-    /// The link's field (`front_image`, `input_files-0`).
-    pub field: String,
-}
-
-/// An image request: what to fetch, with the type of the validation it belongs to (for naming).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImageRequest {
-    pub key: ImageKey,
-    pub link: ImageLink,
-    /// `document-validation`, `face-recognition`, ...: the first part of the save name.
-    pub validation_type: String,
-}
-
-/// A cell area (columns, rows) an image is fitted into; images are encoded once per area.
-pub type CellSize = (u16, u16);
+use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
+use crate::images::{CellSize, ImageRequest, RenderedImage};
 
 /// Names one request to the worker and its one answer. Allocated by the app, increasing, never
 /// reused: an answer whose id the app no longer holds is for something it stopped caring about.
@@ -124,39 +102,6 @@ impl Command {
             Command::Request(r) => Some(r.id),
             Command::Copy(_) | Command::Quit | Command::Audit(_) => None,
         }
-    }
-}
-
-/// Facts about a decoded image, shown under the preview.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImageInfo {
-    pub kind: ImageKind,
-    pub width: u32,
-    pub height: u32,
-    pub bytes: usize,
-    /// `jpeg`, `png`, `pdf`, ... from the bytes, not the URL.
-    pub format: &'static str,
-}
-
-/// An image ready to draw: the terminal encoding for one area plus its facts.
-pub struct RenderedImage {
-    pub info: ImageInfo,
-    /// `None` when the file is not a picture (a PDF) or images are off.
-    pub protocol: Option<ratatui_image::protocol::Protocol>,
-    /// The part of the image drawn: where zooming from this image starts.
-    pub shown: Region,
-    /// For [`ImageView::Portrait`]: whether a face was found (else the whole card is shown).
-    pub portrait: Option<bool>,
-}
-
-impl std::fmt::Debug for RenderedImage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RenderedImage")
-            .field("info", &self.info)
-            .field("protocol", &self.protocol.is_some())
-            .field("shown", &self.shown)
-            .field("portrait", &self.portrait)
-            .finish()
     }
 }
 

@@ -34,12 +34,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
 pub use keymap::{Action, Key, Keymap};
-pub use message::{
-    CellSize, Command, ImageInfo, ImageKey, ImageRequest, Job, ListPage, Message, RenderedImage,
-    Request, RequestId,
-};
+pub use message::{Command, Job, ListPage, Message, Request, RequestId};
 
 use crate::api::model::ProcessResult;
+use crate::images::{CellSize, ImageRequest};
 use cache::Lru;
 use layout::Panes;
 use list::ProcessList;

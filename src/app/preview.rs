@@ -10,10 +10,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::cache::Lru;
-use super::message::{CellSize, ImageKey, ImageRequest, RenderedImage};
 use super::tree::{NodeKind, RawSource, Tree};
 use super::zoom::ImageView;
 use crate::api::model::{ImageKind, ProcessResult, Status, ValidationType};
+use crate::images::{CellSize, ImageKey, ImageRequest, RenderedImage};
 
 /// What the preview can show for one image.
 pub enum ImageState<'a> {

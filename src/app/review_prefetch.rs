@@ -7,7 +7,6 @@
 //! The worker keeps the prefetch alive when the reviewer advances onto it, and aborts it when a
 //! newer prefetch replaces it (the reviewer went elsewhere).
 
-use super::message::{CellSize, ImageRequest};
 use super::overlay::Overlay;
 use super::preview::{ImageState, auto_fetches, comparison, preview_request};
 use super::review::Access;
@@ -15,6 +14,7 @@ use super::tree::Tree;
 use super::tree::build as tree_build;
 use super::zoom::{ImageView, Side};
 use super::{App, Command, Job, cells};
+use crate::images::{CellSize, ImageRequest};
 
 /// What has been asked for the process after this one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

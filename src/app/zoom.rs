@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::message::ImageKey;
+use crate::images::ImageKey;
 
 /// The whole extent of a side, in [`Region`] units.
 pub const FULL: u16 = 10_000;

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::event::{AuditEvent, Code, SourceKind, hex};
 use super::task::{AuditLog, WarningSink};
-use crate::config::ApiKey;
+use crate::api::ApiKey;
 
 /// A session's access log: where it goes (`None`: off) and what its first record says.
 #[derive(Clone, Debug)]

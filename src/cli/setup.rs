@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::CliError;
-use crate::api::{Client, ClientOptions};
+use crate::api::{ApiKey, Client, ClientOptions};
 use crate::archive::Archive;
-use crate::config::{ApiKey, Config};
+use crate::config::Config;
 use crate::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 use crate::source::Source;
 
@@ -184,7 +184,7 @@ fn archive_source(dir: &Path, ids: Option<ReadIds>) -> Result<SourceSetup, CliEr
 pub fn audit_session(
     config: &crate::config::Config,
     source: crate::audit::SourceKind,
-    key: Option<&crate::config::ApiKey>,
+    key: Option<&crate::api::ApiKey>,
 ) -> crate::audit::session::Session {
     crate::audit::session::Session {
         dir: crate::audit::session_dir(source, config.audit_log.clone(), config.audit),

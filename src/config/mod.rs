@@ -27,6 +27,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::api::ApiKey;
 pub use error::{ConfigError, Location, Origin};
 
 pub const DEFAULT_IDENTITY_BASE_URL: &str = "https://api.identity.truora.com";
@@ -83,52 +84,16 @@ impl fmt::Display for ImageProtocol {
     }
 }
 
-/// The Truora API key. Debug and Display never show it, so it cannot leak through logs, panics
-/// or `{:?}` of a [`Config`]; [`ApiKey::expose`] is for the one place that sends it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
+/// Config's check of a freshly read key, beside the error it gives; the key itself is `api`'s.
 impl ApiKey {
-    pub fn new(key: String) -> Self {
-        ApiKey(key)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The key as a `Truora-API-Key` header value, marked sensitive; `None` when it cannot be
-    /// sent in a header: control characters (a newline from `echo`, a stray escape) included,
-    /// which reqwest would otherwise only reject at send time.
-    pub fn to_header(&self) -> Option<reqwest::header::HeaderValue> {
-        if self.0.chars().any(char::is_control) {
-            return None;
-        }
-        let mut value = reqwest::header::HeaderValue::from_str(&self.0).ok()?;
-        value.set_sensitive(true);
-        Some(value)
-    }
-
     /// Checks a freshly resolved key; `from` says where it came from, for the message (which
     /// never includes the key).
     pub(crate) fn checked(key: String, from: impl FnOnce() -> String) -> Result<Self, ConfigError> {
-        let key = ApiKey(key);
+        let key = ApiKey::new(key);
         match key.to_header() {
             Some(_) => Ok(key),
             None => Err(ConfigError::InvalidApiKey { from: from() }),
         }
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(***)")
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(***)")
     }
 }
 

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::app::ImageKey;
+use super::ImageKey;
 
 /// An LRU of image bytes bounded by their total size.
 ///

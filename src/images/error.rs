@@ -1,7 +1,7 @@
 //! What can go wrong between downloaded bytes and a picture on screen, worded for the reviewer who
 //! reads it in the status bar: what happened, and what to do about it.
 
-use crate::app::CellSize;
+use super::CellSize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {

@@ -19,6 +19,7 @@ mod picker;
 mod render;
 mod save;
 mod sniff;
+mod types;
 
 pub use cache::ByteCache;
 pub use decode::{Limits, decode, dimensions, inside_guard};
@@ -27,12 +28,12 @@ pub use picker::{keep_image_colours, picker_for, protocol_label};
 pub use render::render;
 pub use save::{SaveError, save, save_name};
 pub use sniff::{extension, sniff};
+pub use types::{CellSize, ImageInfo, ImageKey, ImageRequest, RenderedImage};
 
 use ratatui_image::picker::Picker;
 
 use crate::api::model::ImageKind;
 use crate::app::zoom::{ImageView, Region};
-use crate::app::{CellSize, ImageInfo, RenderedImage};
 
 /// Everything between downloaded bytes and a drawable image, for one pane size. CPU-bound: call
 /// it inside `spawn_blocking`.

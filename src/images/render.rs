@@ -12,9 +12,9 @@ use ratatui_image::Resize;
 use ratatui_image::picker::Picker;
 use ratatui_image::protocol::Protocol;
 
+use super::CellSize;
 use super::decode::guard;
 use super::error::ImageError;
-use crate::app::CellSize;
 
 /// Encodes `image` to fit `area` (columns, rows) with `picker`'s protocol, keeping its aspect
 /// ratio; the returned protocol's size never exceeds `area`. Small images are enlarged up to 4×.

@@ -8,11 +8,11 @@ use ratatui_image::Image;
 
 use super::text::bytes;
 use super::{Panes, Theme, focused};
-use crate::app::message::{ImageInfo, ImageRequest, RenderedImage};
 use crate::app::preview::{ImageState, auto_fetches, preview_request};
 use crate::app::tree::Tone;
 use crate::app::zoom::{ImageView, Side};
 use crate::app::{Action, App, Focus, ResultView};
+use crate::images::{ImageInfo, ImageRequest, RenderedImage};
 use crate::sanitize::terminal_text;
 
 pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use super::{Shared, lock};
 use crate::api::ApiError;
 use crate::api::model::ProcessResult;
+use crate::app::Message;
 use crate::app::zoom::ImageView;
-use crate::app::{CellSize, ImageKey, ImageRequest, Message, RenderedImage};
 use crate::images;
+use crate::images::{CellSize, ImageKey, ImageRequest, RenderedImage};
 
 pub(super) async fn fetch_image(
     shared: Arc<Shared>,

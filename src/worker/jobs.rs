@@ -15,7 +15,8 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::lock;
-use crate::app::{CellSize, ImageKey, Message, RequestId};
+use crate::app::{Message, RequestId};
+use crate::images::{CellSize, ImageKey};
 
 /// What a job does, for "the same request is never in flight twice": a second request for a key
 /// already running waits on the running job and gets its answer.

@@ -292,9 +292,11 @@ pub fn cursor_id(app: &App) -> Option<String> {
 
 /// A decoded image's facts with no terminal encoding (images off, or a test that only looks at
 /// the info line).
-pub fn info_only(kind: truora_tui::api::model::ImageKind) -> Arc<truora_tui::app::RenderedImage> {
-    Arc::new(truora_tui::app::RenderedImage {
-        info: truora_tui::app::ImageInfo {
+pub fn info_only(
+    kind: truora_tui::api::model::ImageKind,
+) -> Arc<truora_tui::images::RenderedImage> {
+    Arc::new(truora_tui::images::RenderedImage {
+        info: truora_tui::images::ImageInfo {
             kind,
             width: 640,
             height: 480,

@@ -11,9 +11,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
+use truora_tui::api::ApiKey;
 use truora_tui::api::model::ProcessResult;
 use truora_tui::api::{Client, ClientOptions, RetryPolicy};
-use truora_tui::config::ApiKey;
 use truora_tui::demo::{DEMO_API_KEY, DemoHost, DemoOptions, DemoServer, RecordedRequest};
 use truora_tui::export::format::{FileKind, ProcessState, Record};
 use truora_tui::export::manifest;

@@ -15,7 +15,7 @@ mod validation;
 use std::collections::{HashMap, HashSet};
 
 use super::cursor::{Cursor, Movement};
-use super::message::ImageRequest;
+use crate::images::ImageRequest;
 
 /// How a piece of a label should look; the ui maps tones to colours (or none under NO_COLOR).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use super::face::face_nodes;
 use super::{NodeKind, Part, RawRef, RawSource, Tone};
 use crate::api::model::{CheckResult, Validation};
 use crate::app::cache::Lru;
-use crate::app::message::{ImageKey, ImageRequest};
+use crate::images::{ImageKey, ImageRequest};
 
 pub(super) fn validation(b: &mut Builder, v: &Validation, details: &Lru<String, DetailsState>) {
     let vid = b.result.validation_key(v);
