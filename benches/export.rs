@@ -114,7 +114,7 @@ async fn throughput() {
         500usize.div_ceil(50),
         summary.failed.len(),
         summary.missing.len(),
-        summary.bytes as f64 / (1 << 20) as f64,
+        summary.bytes as f64 / f64::from(1 << 20),
     );
     println!();
     println!("| run | wall time | vs ideal | requests |");
@@ -334,5 +334,5 @@ fn status_kib(field: &str) -> u64 {
 }
 
 fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1 << 20) as f64
+    bytes as f64 / f64::from(1 << 20)
 }

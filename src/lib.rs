@@ -11,6 +11,9 @@
 //! - [`ids`] reads a user's own list of process ids, [`show`] prints one process to the shell;
 //! - [`cli`] is the command line: options, start-up and exit codes (`main.rs` only calls it).
 
+// Outside tests nothing unwraps: server data is handled (see the note in Cargo.toml).
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 pub mod api;
 pub mod app;
 pub mod archive;

@@ -309,7 +309,7 @@ fn leases_keep_two_reviewers_apart_until_they_expire() {
     ));
     match ben.take_lease("P1", "ben", now, ttl).unwrap() {
         LeaseOutcome::HeldBy(l) => assert_eq!(l.reviewer, "ana"),
-        other => panic!("expected held by ana, got {other:?}"),
+        other @ LeaseOutcome::Taken { .. } => panic!("expected held by ana, got {other:?}"),
     }
     assert_eq!(
         ben.taken_by("P1", "ben", now).unwrap().unwrap().reviewer,
