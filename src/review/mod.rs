@@ -16,6 +16,7 @@ pub mod demo_seed;
 mod files;
 pub mod id;
 pub mod lease;
+mod load;
 pub mod mark;
 pub mod model;
 pub mod schema;

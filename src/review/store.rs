@@ -19,7 +19,7 @@ use super::files::{
     check_version, classify, create_private, is_read_only_error, sql, unavailable, unwritable,
 };
 use super::id::{EventId, Timestamp};
-use super::mark::{Review, fold};
+use super::mark::Review;
 use super::model::{Event, EventKind, OverrideReason, Verdict};
 use super::schema;
 use crate::api::model::Status;
@@ -273,38 +273,11 @@ impl Store {
     }
 
     /// The review of every process that has events, with the cursor they are current to. This is
-    /// what the browser loads at start-up (100,000 events in well under 100 ms, see the bench).
+    /// what the browser loads at start-up (100,000 events in well under 100 ms, see the bench);
+    /// [`load`](super::load) says how.
     pub fn reviews(&self) -> Result<(HashMap<String, Review>, Cursor), StoreError> {
         let cursor = self.cursor()?;
-        // A plain table scan (sequential reads) without the notes' text, which a review only
-        // counts; grouping happens here, faster than an ordered walk of the index.
-        let mut events = self.query_events_sized(
-            "SELECT id, process_id, kind, verdict, reason, NULL, reviewer, at_ms, truora_status, \
-             supersedes, resolves FROM events WHERE seq <= ?1",
-            [cursor.0],
-            usize::try_from(cursor.0).unwrap_or(0),
-        )?;
-        // Sorting indices, not the events themselves, moves 4 bytes per swap instead of ~150.
-        let mut order: Vec<u32> = (0..u32::try_from(events.len()).unwrap_or(u32::MAX)).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (&events[a as usize], &events[b as usize]);
-            a.process_id.cmp(&b.process_id).then(a.id.cmp(&b.id))
-        });
-        let mut reviews = HashMap::with_capacity(order.len());
-        let mut start = 0;
-        while start < order.len() {
-            let first = order[start] as usize;
-            let len = order[start..]
-                .iter()
-                .take_while(|&&i| events[i as usize].process_id == events[first].process_id)
-                .count();
-            let group = &order[start..start + len];
-            let review = fold(group.iter().map(|&i| &events[i as usize]));
-            // Done with this process's events: its id moves into the map instead of a copy.
-            reviews.insert(std::mem::take(&mut events[first].process_id), review);
-            start += len;
-        }
-        Ok((reviews, cursor))
+        Ok((super::load::reviews_up_to(self, cursor.0)?, cursor))
     }
 
     fn query_events<P: rusqlite::Params>(
@@ -312,22 +285,12 @@ impl Store {
         sql_text: &str,
         params: P,
     ) -> Result<Vec<Event>, StoreError> {
-        self.query_events_sized(sql_text, params, 0)
-    }
-
-    /// [`query_events`](Self::query_events) into a vector sized for about `capacity_hint` events.
-    fn query_events_sized<P: rusqlite::Params>(
-        &self,
-        sql_text: &str,
-        params: P,
-        capacity_hint: usize,
-    ) -> Result<Vec<Event>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(sql_text)
             .map_err(|e| classify(&self.path, e))?;
         let mut rows = stmt.query(params).map_err(|e| classify(&self.path, e))?;
-        let mut events = Vec::with_capacity(capacity_hint);
+        let mut events = Vec::new();
         while let Some(row) = rows.next().map_err(|e| classify(&self.path, e))? {
             events.push(self.event_from_row(row)?);
         }
