@@ -65,7 +65,8 @@ Environment:
 Precedence: built-in defaults < config file < environment < flags.
 
 Exit codes: 0 done; 1 failed while running (export: some processes failed, run it again to
-retry them); 2 usage or configuration error; 130 export interrupted (run it again to resume).
+retry them); 2 usage or configuration error, or an export --out refused (a file, write-protected,
+not an export, another export writing there); 130 export interrupted (run it again to resume).
 
 `truora-tui COMMAND --help` lists each command's options.";
 
