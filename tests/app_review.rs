@@ -583,3 +583,24 @@ fn recorded_decisions_and_notes_go_to_the_access_log_without_the_note_text() {
     assert!(!format!("{notes:?}").contains("Juan"));
     // Nothing is logged for a request the store refused, nor with the log off (the other tests).
 }
+
+/// A refusal stays readable until the reviewer acts again: the next decision replaces it, so the
+/// status line never shows a stale "cannot be overridden" beside "recorded …".
+#[test]
+fn the_next_decision_clears_an_earlier_refusal() {
+    let (mut app, mut desk) = desk();
+    select(&mut app, "IDP02");
+    press(&mut app, "a");
+    assert!(app.status().error.is_some(), "pending refused");
+    select(&mut app, "IDP03");
+    let cmds = press(&mut app, "d");
+    assert_eq!(app.status().error, None);
+    desk.serve(&mut app, cmds);
+    assert!(
+        app.status()
+            .info
+            .as_deref()
+            .unwrap_or("")
+            .contains("recorded fail on IDP03")
+    );
+}

@@ -157,6 +157,9 @@ impl App {
         truora_status: Option<Status>,
         commands: &mut Vec<Command>,
     ) {
+        // A decision made now supersedes an earlier refusal still on the status line ("a pending
+        // process cannot be overridden"): the reviewer moved on, and the answer will say how it went.
+        self.status.error = None;
         self.ask_review(
             ReviewRequest::Decide {
                 process_id: process_id.clone(),
