@@ -43,9 +43,11 @@ fn a_sessions_actions_appear_in_the_access_log_in_order() {
     // Each overlay is seen closed before the next key: an escape followed at once by a key
     // reads as Alt and that key.
     t.keys(&["c"]);
-    t.wait_for_text("compare · document vs selfie");
+    t.wait_for_text("compare · j/k next process");
     t.keys(&["Escape"]);
-    t.wait_for("compare to close", |s| !s.contains("document vs selfie"));
+    t.wait_for("compare to close", |s| {
+        !s.contains("compare · j/k next process")
+    });
     t.keys(&["v"]);
     t.wait_for_text("raw JSON · ");
     t.keys(&["Escape"]);
