@@ -165,9 +165,8 @@ fn watch_picks_up_demo_arrivals_without_moving_the_cursor() {
     let title = after.lines().next().unwrap_or("");
     let total_after = total_of(title).expect("a row count");
     assert!(total_after > total_before, "{title}");
-    let cursor = title
-        .rsplit_once(" · ")
-        .and_then(|(_, c)| c.split('/').next()?.trim().parse::<usize>().ok())
+    let cursor = position_of(title)
+        .map(|(c, _)| c)
         .expect("the cursor position");
     assert_eq!(cursor, 3 + (total_after - total_before), "{after}");
     t.keys(&["q"]);
@@ -176,12 +175,16 @@ fn watch_picks_up_demo_arrivals_without_moving_the_cursor() {
 
 /// `N` of the title's ` · C/N`, where the cursor is anywhere.
 fn total_of(title: &str) -> Option<usize> {
-    let (_, after) = title.rsplit_once('/')?;
-    after
-        .split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
+    position_of(title).map(|(_, n)| n)
+}
+
+/// The title's ` · C/N` part (other parts such as `reviewed 0 of N` or `2 new` may follow).
+fn position_of(title: &str) -> Option<(usize, usize)> {
+    title.split(" · ").find_map(|part| {
+        let (c, n) = part.trim().split_once('/')?;
+        let n = n.split(|ch: char| !ch.is_ascii_digit()).next()?;
+        Some((c.trim().parse().ok()?, n.parse().ok()?))
+    })
 }
 
 fn matching_rows_at(screen: &str) -> Option<usize> {
