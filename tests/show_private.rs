@@ -2,11 +2,12 @@
 //! neither in the summary nor in `--json`, while process ids and statuses still are.
 
 mod export_support;
+mod privacy_support;
 
 use std::collections::BTreeSet;
 
 use export_support::*;
-use serde_json::Value;
+use privacy_support::{assert_nothing_personal, collect};
 use truora_tui::demo::DEMO_API_KEY;
 use truora_tui::show::{ShowOptions, print_to};
 use truora_tui::source::Source;
@@ -28,49 +29,6 @@ const DEMO_PERSONAL_KEYS: &[&str] = &[
     "city",
 ];
 
-fn collect(v: &Value, into: &mut BTreeSet<String>) {
-    match v {
-        Value::Object(map) => {
-            for (k, v) in map {
-                match v {
-                    Value::String(s) if DEMO_PERSONAL_KEYS.contains(&k.as_str()) => {
-                        into.insert(s.clone());
-                    }
-                    _ => collect(v, into),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect(v, into)),
-        _ => {}
-    }
-}
-
-/// Whether `value` occurs in `out` as a whole word: the demo's first name `DEMO` is also part of
-/// the demo's fake S3 key id (`AKIADEMO…`) and of its ticket numbers (`DEMO-1234`), which are
-/// not personal.
-fn contains_word(out: &str, value: &str) -> bool {
-    let part_of_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    out.match_indices(value).any(|(at, _)| {
-        let before = out[..at].chars().next_back();
-        let after = out[at + value.len()..].chars().next();
-        !before.is_some_and(part_of_word) && !after.is_some_and(part_of_word)
-    })
-}
-
-/// What must never be printed: the values under the demo's personal keys, and independently of
-/// the JSON, the shapes the demo's generator gives every person (`PERSONA n`, `@demo.example`).
-fn assert_nothing_personal(out: &str, personal: &BTreeSet<String>, what: &str) {
-    for value in personal {
-        assert!(
-            !contains_word(out, value),
-            "{what}: {value:?} printed:\n{out}"
-        );
-    }
-    for shape in ["PERSONA", "@demo.example", "+00 555"] {
-        assert!(!out.contains(shape), "{what}: {shape:?} printed:\n{out}");
-    }
-}
-
 #[tokio::test]
 async fn no_personal_value_is_printed_for_any_demo_process() {
     let server = start(PROCESSES).await;
@@ -87,12 +45,16 @@ async fn no_personal_value_is_printed_for_any_demo_process() {
     for id in &ids {
         let raw = server.result_json(id).unwrap();
         let mut personal = BTreeSet::new();
-        collect(&raw, &mut personal);
+        collect(&raw, DEMO_PERSONAL_KEYS, &mut personal);
         for v in raw["validations"].as_array().into_iter().flatten() {
             if let Some(vid) = v["validation_id"].as_str()
                 && let Ok(d) = client.validation_details(vid).await
             {
-                collect(&serde_json::from_slice(&d.body).unwrap(), &mut personal);
+                collect(
+                    &serde_json::from_slice(&d.body).unwrap(),
+                    DEMO_PERSONAL_KEYS,
+                    &mut personal,
+                );
             }
         }
         seen_names += usize::from(personal.iter().any(|p| p.contains("PERSONA")));
