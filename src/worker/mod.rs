@@ -151,14 +151,7 @@ impl Worker {
                 let prefetched = lock(&self.prefetched).clone();
                 self.jobs
                     .cancel_all_but(&[Some(process_id.as_str()), prefetched.as_deref()]);
-                let fetch = fetch_result(self.shared.clone(), process_id.clone());
-                self.run(
-                    JobKey::Result(process_id.clone()),
-                    id,
-                    Some(process_id),
-                    fetch,
-                    |id, result| Message::Result { id, result },
-                );
+                self.run_result(id, process_id);
             }
             Job::FetchDetails { validation_id, .. } => {
                 let fetch = fetch_details(self.shared.clone(), validation_id.clone());
@@ -199,18 +192,24 @@ impl Worker {
                     self.jobs
                         .cancel_all_but(&[Some(process_id.as_str()), selected.as_deref()]);
                 }
-                let fetch = fetch_result(self.shared.clone(), process_id.clone());
-                self.run(
-                    JobKey::Result(process_id.clone()),
-                    id,
-                    Some(process_id),
-                    fetch,
-                    |id, result| Message::Result { id, result },
-                );
+                self.run_result(id, process_id);
             }
             // Routed to the review desk's thread (`reviewdesk::Desk::route`), never here.
             Job::Review(_) => self.jobs.send(Message::Cancelled { id }),
         }
+    }
+
+    /// A process's result, fetched for a selection or a prefetch alike: one job per process, so
+    /// an advance onto a prefetched process joins the fetch already on the wire.
+    fn run_result(&self, id: RequestId, process_id: String) {
+        let fetch = fetch_result(self.shared.clone(), process_id.clone());
+        self.run(
+            JobKey::Result(process_id.clone()),
+            id,
+            Some(process_id),
+            fetch,
+            |id, result| Message::Result { id, result },
+        );
     }
 
     /// Runs a job as its own task, or lets `id` wait on the same job already running. The
