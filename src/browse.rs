@@ -71,6 +71,7 @@ pub async fn run(
         audit: audit_log.sender().is_enabled(),
         prefetch: true,
         watch: config.watch,
+        time_zone: config.time_zone.clone(),
     });
     app.set_private(config.private);
     for problem in problems {

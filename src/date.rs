@@ -9,6 +9,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+pub mod zone;
+
 /// Unix seconds of a date or RFC 3339-like timestamp; `None` when it is not one.
 pub fn parse(text: &str) -> Option<i64> {
     let s = text.trim();

@@ -16,6 +16,7 @@ use futures::future::join_all;
 
 use crate::api::ApiError;
 use crate::api::model::{Check, ProcessResult, Status, Validation, ValidationDetails};
+use crate::date::zone::{DisplayZone, TimeStyle};
 use crate::images::ImageKey;
 use crate::images::{self, Limits};
 use crate::privacy;
@@ -31,6 +32,8 @@ pub struct ShowOptions {
     pub width: u32,
     /// Privacy mode: text and JSON masked, images pixelated (see `privacy/`).
     pub private: bool,
+    /// The zone the summary's times are printed in; `--json` prints them as received (UTC).
+    pub time_zone: DisplayZone,
 }
 
 impl Default for ShowOptions {
@@ -40,6 +43,7 @@ impl Default for ShowOptions {
             images: true,
             width: 40,
             private: false,
+            time_zone: DisplayZone::utc(),
         }
     }
 }
@@ -125,7 +129,7 @@ pub async fn print_to<W: Write + Send>(
             Err(e) => notes.push(format!("note: {e}")),
         }
     }
-    let mut text = render_text(&result, &details);
+    let mut text = render_text(&result, &details, &opts.time_zone);
     for note in notes {
         let _ = writeln!(text, "{}", terminal_text(&note));
     }
@@ -166,8 +170,14 @@ fn has_images(result: &ProcessResult) -> bool {
 }
 
 /// The summary: the process, its override history, then each validation with what failed.
-pub fn render_text(result: &ProcessResult, details: &[ValidationDetails]) -> String {
+/// Times are printed in `zone`, each with its abbreviation (`-05`, `CEST`).
+pub fn render_text(
+    result: &ProcessResult,
+    details: &[ValidationDetails],
+    zone: &DisplayZone,
+) -> String {
     let t = |s: &str| terminal_text(s).into_owned();
+    let time = |s: &str| t(&zone.show(s, TimeStyle::Seconds));
     let opt = |s: &Option<String>| s.as_deref().map(t);
     let mut out = String::new();
     let id = opt(&result.process_id).unwrap_or_else(|| "(no process_id)".into());
@@ -180,14 +190,14 @@ pub fn render_text(result: &ProcessResult, details: &[ValidationDetails]) -> Str
         let to = o.override_status.as_ref().map_or("?", Status::as_str);
         let from = o.current_status.as_ref().map_or("?", Status::as_str);
         let mut line = format!("{} (was {})", t(to), t(from));
-        for (label, value) in [
-            ("by", &o.username),
-            ("on", &o.date),
-            ("reason", &o.reason_category),
-        ] {
-            if let Some(v) = value {
-                let _ = write!(line, " {label} {}", t(v));
-            }
+        if let Some(v) = &o.username {
+            let _ = write!(line, " by {}", t(v));
+        }
+        if let Some(v) = &o.date {
+            let _ = write!(line, " on {}", time(v));
+        }
+        if let Some(v) = &o.reason_category {
+            let _ = write!(line, " reason {}", t(v));
         }
         if let Some(d) = &o.reason_description {
             let _ = write!(line, ": \"{}\"", t(d));
@@ -199,7 +209,7 @@ pub fn render_text(result: &ProcessResult, details: &[ValidationDetails]) -> Str
         ("updated", &result.update_date),
     ]
     .into_iter()
-    .filter_map(|(l, d)| Some(format!("{l} {}", t(d.as_ref()?))))
+    .filter_map(|(l, d)| Some(format!("{l} {}", time(d.as_ref()?))))
     .collect();
     row(&mut out, "dates", &dates.join(" · "));
     let mut origin = Vec::new();

@@ -18,6 +18,7 @@ use truora_tui::app::list::StatusFilter;
 use truora_tui::app::tree::Tree;
 use truora_tui::app::tree::build::build;
 use truora_tui::app::{App, Job, Message, ResultView};
+use truora_tui::date::zone::DisplayZone;
 
 fn summary_strategy() -> impl Strategy<Value = ProcessSummary> {
     (
@@ -435,7 +436,7 @@ proptest! {
         result in result_strategy(),
         ops in prop::collection::vec(0u8..10, 0..60),
     ) {
-        let mut tree = Tree::new(build("P", &result, &Lru::new(4)));
+        let mut tree = Tree::new(build("P", &result, &Lru::new(4), &DisplayZone::utc()));
         check_tree(&tree);
         for op in ops {
             match op {

@@ -7,16 +7,22 @@ use std::process::Command;
 
 use export_support::*;
 use truora_tui::api::model::{ProcessResult, ValidationDetails};
+use truora_tui::date::zone::DisplayZone;
 use truora_tui::demo::DEMO_API_KEY;
 use truora_tui::export::{Silent, Stop};
 use truora_tui::show::{json_for_terminal, render_text};
+
+/// Times as Truora sends them: the snapshots do not depend on the machine's zone.
+fn utc() -> DisplayZone {
+    DisplayZone::utc()
+}
 
 const SEED: &[u8] = include_bytes!("fixtures/seed_result.json");
 
 #[test]
 fn the_guides_sample_result() {
     let result = ProcessResult::from_slice(SEED).unwrap();
-    insta::assert_snapshot!(render_text(&result, &[]));
+    insta::assert_snapshot!(render_text(&result, &[], &utc()));
 }
 
 #[tokio::test]
@@ -42,7 +48,7 @@ async fn a_demo_process_with_its_details() {
         let vid = v.validation_id.as_deref().unwrap();
         details.push(client.validation_details(vid).await.unwrap().parsed);
     }
-    insta::assert_snapshot!(render_text(&result, &details));
+    insta::assert_snapshot!(render_text(&result, &details, &utc()));
     server.shutdown().await;
 }
 
@@ -55,7 +61,7 @@ fn server_text_cannot_drive_the_terminal() {
           "details": {"document_validations": {"g\u001b[H": [
             {"validation_name": "n\u0007", "result": "invalid", "message": "m\u001b[31m"}]}}}]}"#;
     let result = ProcessResult::from_slice(hostile).unwrap();
-    let text = render_text(&result, &[]);
+    let text = render_text(&result, &[], &utc());
     assert!(
         !text.chars().any(|c| c.is_control() && c != '\n'),
         "{text:?}"
@@ -120,7 +126,8 @@ fn truora_tui() -> Command {
     cmd.env_remove("TRUORA_API_KEY")
         .env_remove("TRUORA_TUI_CONFIG")
         .env("XDG_CONFIG_HOME", &empty)
-        .env("HOME", &empty);
+        .env("HOME", &empty)
+        .env("TZ", "UTC");
     cmd
 }
 

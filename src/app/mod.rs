@@ -68,6 +68,9 @@ pub struct AppOptions {
     pub prefetch: bool,
     /// `--watch`: read the newest processes again this often; `None`: the list is read once.
     pub watch: Option<std::time::Duration>,
+    /// The zone times are shown in, resolved at start-up (the app never reads the environment);
+    /// UTC by default, as Truora sends them.
+    pub time_zone: crate::date::zone::DisplayZone,
 }
 
 impl Default for AppOptions {
@@ -82,6 +85,7 @@ impl Default for AppOptions {
             audit: false,
             prefetch: true,
             watch: None,
+            time_zone: crate::date::zone::DisplayZone::utc(),
         }
     }
 }
@@ -410,6 +414,11 @@ impl App {
 
     pub fn options(&self) -> &AppOptions {
         &self.opts
+    }
+
+    /// The zone the list, the tree and compare show times in.
+    pub fn time_zone(&self) -> &crate::date::zone::DisplayZone {
+        &self.opts.time_zone
     }
 
     pub fn keymap(&self) -> &Keymap {

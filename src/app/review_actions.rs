@@ -343,7 +343,13 @@ impl App {
     ) -> Vec<super::tree::Node> {
         let history = self.review.history(process_id);
         let mark = self.review.mark(process_id);
-        super::tree::build::build_with_review(process_id, result, &self.details, &history, mark)
+        super::tree::build::build_with_review(
+            process_id,
+            result,
+            &self.details,
+            (&history, mark),
+            self.time_zone(),
+        )
     }
 
     /// After each input: the lease follows the selection, and the title's counts are fresh.

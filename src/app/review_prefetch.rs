@@ -63,7 +63,12 @@ impl App {
         self.review.prefetch.images_for = Some(view);
         // The tree the advance will build (history aside, which holds no images), opened the
         // same way, so the preview's picture is the one it will show.
-        let tree = Tree::new(tree_build::build(&next, &result, &self.details));
+        let tree = Tree::new(tree_build::build(
+            &next,
+            &result,
+            &self.details,
+            self.time_zone(),
+        ));
         let panes = self.panes();
         // Each side as the advance will show it: a new process starts unzoomed, the document
         // on its portrait.

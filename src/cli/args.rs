@@ -122,6 +122,7 @@ impl ApiArgs {
             review_db: self.review_db.clone(),
             demo_data: self.demo,
             audit_log: self.audit_log.clone(),
+            time_zone: None,
         }
     }
 }

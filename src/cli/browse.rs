@@ -35,6 +35,10 @@ pub struct BrowseArgs {
     /// screens, not access control
     #[arg(long)]
     pub private: bool,
+    /// Show times in this zone: an IANA name such as America/Bogota, UTC, or local (default:
+    /// `time_zone` in the config, else TZ, else the system's zone)
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
 }
 
 impl BrowseArgs {
@@ -50,6 +54,7 @@ impl BrowseArgs {
         overrides.image_protocol = self.image_protocol;
         overrides.watch = self.watch.map(std::time::Duration::from_secs);
         overrides.private = self.private;
+        overrides.time_zone = self.time_zone;
         let loaded = load_config(&overrides, env)?;
         let mut setup = source_setup(&loaded.config, from, self.ids_file.as_deref()).await?;
         let mut warnings = loaded.warnings;

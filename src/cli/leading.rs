@@ -142,7 +142,18 @@ impl Leading {
             "--image-protocol",
             command,
         )?;
-        once(&mut into.watch, self.args.watch.take(), "--watch", command)
+        once(&mut into.watch, self.args.watch.take(), "--watch", command)?;
+        self.take_time_zone(&mut into.time_zone)
+    }
+
+    /// Moves `--time-zone` (the browser and `show` print times in it).
+    pub fn take_time_zone(&mut self, into: &mut Option<String>) -> Result<(), CliError> {
+        once(
+            into,
+            self.args.time_zone.take(),
+            "--time-zone",
+            self.command,
+        )
     }
 
     /// Refuses the first option not taken. `why` may explain a flag in the subcommand's terms;
@@ -161,6 +172,7 @@ impl Leading {
             (a.download_dir.is_some(), "--download-dir"),
             (a.image_protocol.is_some(), "--image-protocol"),
             (a.watch.is_some(), "--watch"),
+            (a.time_zone.is_some(), "--time-zone"),
         ]
         .into_iter()
         .find_map(|(given, flag)| given.then_some(flag))

@@ -33,12 +33,17 @@ pub struct ShowArgs {
     /// photos (also `private = true` in the config): for shared screens, not access control
     #[arg(long)]
     pub private: bool,
+    /// Print times in this zone: an IANA name such as America/Bogota, UTC, or local (default:
+    /// `time_zone` in the config, else TZ, else the system's zone); --json stays as received
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
 }
 
 impl ShowArgs {
     pub(super) fn absorb(&mut self, mut leading: Leading) -> Result<(), CliError> {
         leading.take_api(&mut self.api)?;
         leading.take_archive(&mut self.archive)?;
+        leading.take_time_zone(&mut self.time_zone)?;
         leading.finish(|flag| match flag {
             "--ids-file" => {
                 Some("show prints the one process given; --ids-file does not apply".into())
@@ -57,7 +62,9 @@ impl ShowArgs {
 
     pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
         let from = DataFrom::choose(self.api.demo_options()?, self.archive.clone())?;
-        let loaded = load_config(&self.api.overrides(from.keyless()), env)?;
+        let mut overrides = self.api.overrides(from.keyless());
+        overrides.time_zone = self.time_zone.clone();
+        let loaded = load_config(&overrides, env)?;
         // An archive's problems are about the whole export, not this process: the browser shows
         // them; `show` says what is missing of this process if anything is, and what of the
         // archive's bookkeeping it could not trust (a damaged manifest...) and used instead.
@@ -70,6 +77,7 @@ impl ShowArgs {
             images: !self.no_images,
             width: self.width,
             private: self.private || loaded.config.private,
+            time_zone: loaded.config.time_zone.clone(),
         };
         let outcome = crate::show::run(&setup.source, &self.process_id, &opts).await;
         setup.demo.stop().await;

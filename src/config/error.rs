@@ -116,6 +116,13 @@ pub enum ConfigError {
     },
 
     #[error(
+        "{origin}: unknown time zone {value:?} for time_zone; use an IANA name such as \
+         \"America/Bogota\" or \"Europe/Madrid\", \"UTC\", or \"local\" for the TZ environment \
+         variable or else the system's zone"
+    )]
+    UnknownTimeZone { origin: Origin, value: String },
+
+    #[error(
         "no Truora API key found; give one in any of these ways: set the TRUORA_API_KEY \
          environment variable, or put `api_key = \"...\"` in the config file {}, or put \
          `api_key_command = \"pass show truora\"` (a command that prints the key) in that config \

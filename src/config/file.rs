@@ -38,6 +38,8 @@ pub(super) struct FileConfig {
     /// A name for the key in the access log, instead of its fingerprint.
     pub api_key_label: Option<String>,
     pub watch: Option<Spanned<i64>>,
+    /// The zone times are shown in: an IANA name, `UTC` or `local` (see `time_zone.rs`).
+    pub time_zone: Option<Spanned<String>>,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyList>,
 }
@@ -75,6 +77,10 @@ pub(super) const FILE_KEYS: &[(&str, &str)] = &[
     ("audit", "true or false"),
     ("api_key_label", "a string naming the key in the access log"),
     ("watch", "a whole number of seconds from 5 to 86400"),
+    (
+        "time_zone",
+        "a string: an IANA zone such as \"America/Bogota\", \"UTC\", or \"local\"",
+    ),
     (
         "keys",
         "a [keys] table of action = \"key\" or action = [\"key\", ...]",

@@ -26,6 +26,10 @@ pub(super) struct Platform {
     pub home: Option<PathBuf>,
     /// The platform's data folder for truora-tui (the review store lives there).
     pub data_dir: Option<PathBuf>,
+    /// The machine's time zone (`/etc/localtime`), for `time_zone = "local"` without `TZ`.
+    pub time_zone: Option<crate::date::zone::DisplayZone>,
+    /// Now, in Unix seconds: a zone's header label is worked out for the year ahead.
+    pub now: i64,
 }
 
 impl Platform {
@@ -36,11 +40,14 @@ impl Platform {
             .and_then(|dirs| dirs.download_dir().map(Path::to_path_buf));
         let data = directories::ProjectDirs::from("com", "truora", "truora-tui")
             .map(|dirs| dirs.data_dir().to_path_buf());
+        let now = crate::date::now();
         Platform {
             config_path: default_config_path(),
             download_dir: default_download_dir(downloads, home.as_deref(), data.clone()),
             home,
             data_dir: data,
+            time_zone: super::time_zone::system_zone(now),
+            now,
         }
     }
 }
@@ -162,6 +169,15 @@ pub(super) fn load_with(
             .map(|n| Duration::from_secs((n as u64).max(MIN_WATCH_SECS))),
     };
 
+    let time_zone = super::time_zone::resolve(
+        overrides.time_zone.as_deref(),
+        file.time_zone.as_ref(),
+        &at,
+        env,
+        (platform.time_zone.as_ref(), platform.now),
+        &mut warnings,
+    )?;
+
     if !overrides.demo && api_key.is_none() && api_key_command.is_none() {
         let config_path = candidate
             .map(|candidate| candidate.path)
@@ -206,6 +222,7 @@ pub(super) fn load_with(
             .map(|dir| expand_tilde(&dir, home)),
         audit: file.audit,
         api_key_label: non_empty(file.api_key_label.as_deref()),
+        time_zone,
     };
     Ok(Loaded { config, warnings })
 }

@@ -18,6 +18,7 @@ mod review;
 /// The tests use unix file modes and `sh`; the tool targets unix hosts reached over SSH.
 #[cfg(all(test, unix))]
 mod tests;
+mod time_zone;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -119,6 +120,8 @@ pub struct Overrides {
     pub demo_data: bool,
     /// `--audit-log PATH`: the access log's folder.
     pub audit_log: Option<PathBuf>,
+    /// `--time-zone`: an IANA name, `UTC` or `local`.
+    pub time_zone: Option<String>,
 }
 
 /// The merged, validated settings.
@@ -155,6 +158,9 @@ pub struct Config {
     pub audit: Option<bool>,
     /// The key's name for the access log (instead of its fingerprint).
     pub api_key_label: Option<String>,
+    /// The zone the browser and `show` show times in (`--time-zone` > `time_zone` > `TZ` >
+    /// the system's); exports and raw JSON keep Truora's UTC.
+    pub time_zone: crate::date::zone::DisplayZone,
 }
 
 /// A loaded config plus problems worth telling the user about that should not stop the program

@@ -6,12 +6,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{cell, short_date, status_word};
+use super::text::{cell, status_word};
 use super::{Panes, Theme, focused, inner};
 use crate::api::model::ProcessSummary;
 use crate::app::list::{SortOrder, StatusFilter};
 use crate::app::tree::Tone;
 use crate::app::{App, Focus};
+use crate::date::zone::TimeStyle;
 use crate::sanitize::terminal_text;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -93,15 +94,22 @@ fn widths(total: usize) -> [usize; 7] {
     w
 }
 
-fn value(row: &ProcessSummary, col: Col, private: bool) -> (std::borrow::Cow<'_, str>, Tone) {
+fn value<'a>(app: &App, row: &'a ProcessSummary, col: Col) -> (std::borrow::Cow<'a, str>, Tone) {
     fn text(s: Option<&str>) -> std::borrow::Cow<'_, str> {
         terminal_text(s.unwrap_or(""))
     }
+    let private = app.private();
     match col {
-        Col::Created => match text(row.creation_date.as_deref()) {
-            std::borrow::Cow::Borrowed(d) => (short_date(d), Tone::Plain),
-            std::borrow::Cow::Owned(d) => (short_date(&d).into_owned().into(), Tone::Plain),
-        },
+        Col::Created => {
+            let zone = app.time_zone();
+            match text(row.creation_date.as_deref()) {
+                std::borrow::Cow::Borrowed(d) => (zone.show(d, TimeStyle::Column), Tone::Plain),
+                std::borrow::Cow::Owned(d) => {
+                    let shown = zone.show(&d, TimeStyle::Column).into_owned();
+                    (shown.into(), Tone::Plain)
+                }
+            }
+        }
         Col::Status => status_word(row.status.as_ref()),
         Col::Reason => {
             // The most specific reason that is not blank.
@@ -164,8 +172,12 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         COLS.iter()
             .zip(widths)
             .filter(|(_, w)| *w > 0)
-            .map(|((_, name, ..), w)| {
-                Span::styled(format!("{} ", cell(name, w)), theme.tone(Tone::Strong))
+            .map(|((col, name, ..), w)| {
+                let name = match col {
+                    Col::Created => created_header(app.time_zone().label(), w),
+                    _ => (*name).into(),
+                };
+                Span::styled(format!("{} ", cell(&name, w)), theme.tone(Tone::Strong))
             }),
     )
     .collect();
@@ -191,7 +203,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         }
         for ((col, ..), w) in COLS.iter().zip(widths) {
             if w > 0 {
-                let (mut text, tone) = value(row, *col, app.private());
+                let (mut text, tone) = value(app, row, *col);
                 if *col == Col::Created && w < 16 {
                     text = text.chars().take(w).collect::<String>().into();
                 }
@@ -213,6 +225,17 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
                 theme.selected(),
             );
         }
+    }
+}
+
+/// The date column's header names the zone its times are in: `created -05`, or only the zone
+/// (`Madrid`) when the column is too narrow for both: which zone matters more than the word.
+fn created_header(zone: &str, width: usize) -> std::borrow::Cow<'static, str> {
+    let full = format!("created {zone}");
+    if super::text::width(&full) <= width || super::text::width(zone) > width {
+        full.into()
+    } else {
+        zone.to_owned().into()
     }
 }
 
@@ -300,5 +323,17 @@ mod tests {
         let w = widths(32);
         assert!(w[0] >= 10 && w[1] == 9 && w[2] >= 10, "{w:?}");
         assert_eq!(group(100000), "100,000");
+    }
+
+    #[test]
+    fn the_created_header_keeps_the_zone_when_cut() {
+        assert_eq!(created_header("-05", 16), "created -05");
+        assert_eq!(created_header("Madrid", 14), "created Madrid");
+        assert_eq!(created_header("Madrid", 10), "Madrid");
+        // Too narrow even for the zone: the cell cuts the full header with an ellipsis.
+        assert_eq!(
+            created_header("America/Argentina", 10),
+            "created America/Argentina"
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! Text helpers: display width, truncation with an ellipsis, dates and statuses as shown.
+//! Text helpers: display width, truncation with an ellipsis, statuses and sizes as shown
+//! (times: [`crate::date::zone`]).
 
 use std::borrow::Cow;
 
@@ -48,22 +49,6 @@ pub fn cell(s: &str, w: usize) -> String {
     out
 }
 
-/// `2024-03-05T10:20:30Z` → `2024-03-05 10:20`; anything else is shown as it came.
-pub fn short_date(date: &str) -> Cow<'_, str> {
-    let b = date.as_bytes();
-    let iso = b.len() >= 16
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && matches!(b[10], b'T' | b' ')
-        && b[13] == b':'
-        && date.is_char_boundary(16);
-    if iso {
-        Cow::Owned(format!("{} {}", &date[..10], &date[11..16]))
-    } else {
-        Cow::Borrowed(date)
-    }
-}
-
 /// A status as symbol and word, readable without colour.
 pub fn status_word(status: Option<&Status>) -> (Cow<'static, str>, Tone) {
     match status {
@@ -108,10 +93,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_and_sizes() {
-        assert_eq!(short_date("2018-02-10T09:30Z"), "2018-02-10 09:30");
-        assert_eq!(short_date("yesterday"), "yesterday");
-        assert_eq!(short_date("2018-02-10T09:3é"), "2018-02-10T09:3é");
+    fn sizes() {
         assert_eq!(bytes(53_350), "52.1 KB");
         assert_eq!(bytes(12), "12 B");
     }

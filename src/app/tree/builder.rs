@@ -88,6 +88,8 @@ pub(super) struct Builder<'a> {
     pub(super) open: Vec<usize>,
     pub(super) process_id: &'a str,
     pub(super) result: &'a ProcessResult,
+    /// The zone times are shown in.
+    pub(super) zone: &'a crate::date::zone::DisplayZone,
 }
 
 /// How a node is added: its id suffix, label, kind, where its JSON is, whether it failed.
@@ -101,6 +103,12 @@ pub(super) struct Spec {
 }
 
 impl Builder<'_> {
+    /// A server time in the zone the user chose, with its abbreviation (`2026-03-01 05:22:33
+    /// -05`); anything that is not a time, as it came (cleaned like all server text).
+    pub(super) fn time(&self, text: &str) -> String {
+        clean(&self.zone.show(text, crate::date::zone::TimeStyle::Seconds))
+    }
+
     pub(super) fn push(&mut self, spec: Spec) {
         let parent = self.open.last().copied();
         let index = self.nodes.len();

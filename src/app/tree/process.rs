@@ -92,13 +92,13 @@ pub(super) fn process_nodes(b: &mut Builder, r: &ProcessResult) {
             "created",
             "created",
             "/creation_date",
-            r.creation_date.as_deref().map(clean),
+            r.creation_date.as_deref().map(|d| b.time(d)),
         ),
         (
             "updated",
             "updated",
             "/update_date",
-            r.update_date.as_deref().map(clean),
+            r.update_date.as_deref().map(|d| b.time(d)),
         ),
         (
             "country",
@@ -195,7 +195,7 @@ pub(super) fn override_nodes(b: &mut Builder, r: &ProcessResult) {
     for (i, e) in r.override_history.iter().enumerate() {
         let mut parts = vec![
             part(
-                e.date.as_deref().map_or("(no date)".into(), clean),
+                e.date.as_deref().map_or("(no date)".into(), |d| b.time(d)),
                 Tone::Plain,
             ),
             part("·", Tone::Dim),

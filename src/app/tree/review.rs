@@ -4,6 +4,7 @@
 
 use super::builder::{Builder, Spec, clean, dotted, part};
 use super::{NodeKind, Part, Tone};
+use crate::date::zone::{DisplayZone, TimeStyle};
 use crate::review::{EventKind, HistoryLine, Mark, OverrideState, Verdict};
 
 pub(super) fn review_nodes(b: &mut Builder, history: &[HistoryLine], mark: Option<&Mark>) {
@@ -19,7 +20,8 @@ pub(super) fn review_nodes(b: &mut Builder, history: &[HistoryLine], mark: Optio
     }
     b.push(spec("r".into(), dotted(title)));
     for (i, line) in history.iter().enumerate() {
-        b.leaf(spec(format!("r/{i}"), event_parts(line)));
+        let parts = event_parts(line, b.zone);
+        b.leaf(spec(format!("r/{i}"), parts));
     }
     b.close();
 }
@@ -73,15 +75,11 @@ fn summary(m: &Mark) -> Vec<Part> {
     parts
 }
 
-/// `2026-11-30 23:10 · alice · ✗ fail · override: Manipulated photo`, with `(replaced)` on what
-/// no longer stands and `◆` on the standing verdict.
-fn event_parts(line: &HistoryLine) -> Vec<Part> {
+/// `2026-11-30 18:10 -05 · alice · ✗ fail · override: Manipulated photo` (the time in the
+/// user's zone), with `(replaced)` on what no longer stands and `◆` on the standing verdict.
+fn event_parts(line: &HistoryLine, zone: &DisplayZone) -> Vec<Part> {
     let e = &line.event;
-    let iso = e.at.iso();
-    let when = match (iso.get(..10), iso.get(11..16)) {
-        (Some(d), Some(t)) => format!("{d} {t}"),
-        _ => iso.clone(),
-    };
+    let when = zone.show(&e.at.iso(), TimeStyle::Minutes).into_owned();
     let mut parts = vec![part(when, Tone::Dim), part(clean(&e.reviewer), Tone::Plain)];
     match &e.kind {
         EventKind::Verdict { verdict, reason } => {

@@ -87,7 +87,7 @@ fn validation_body(b: &mut Builder, v: &Validation, ctx: &Ctx, vid: &str) {
     if let Some(d) = &v.creation_date {
         b.leaf(ctx.spec(
             "created",
-            field("created", clean(d)),
+            field("created", b.time(d)),
             Some("/creation_date"),
         ));
     }

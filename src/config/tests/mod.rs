@@ -16,6 +16,7 @@ mod errors;
 mod example;
 mod precedence;
 mod review;
+mod time_zone;
 
 fn platform() -> Platform {
     Platform {
@@ -23,8 +24,14 @@ fn platform() -> Platform {
         download_dir: Some(PathBuf::from("/platform/Downloads/truora-tui")),
         home: Some(PathBuf::from("/home/tester")),
         data_dir: Some(PathBuf::from("/platform/data/truora-tui")),
+        time_zone: crate::date::zone::DisplayZone::named(SYSTEM_ZONE, NOW),
+        now: NOW,
     }
 }
+
+/// The faked machine's zone, and its clock (2026-01-01T00:00:00Z).
+const SYSTEM_ZONE: &str = "America/Bogota";
+const NOW: i64 = 1_767_225_600;
 
 fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs
