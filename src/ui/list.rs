@@ -228,15 +228,16 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     }
 }
 
-/// The date column's header names the zone its times are in: `created -05`, or only the zone
-/// (`Madrid`) when the column is too narrow for both: which zone matters more than the word.
+/// The date column's header names the zone its times are in: `created -05`; in a narrow column
+/// (which shows the day only) `date -05`, or the zone alone (`Madrid`): which zone matters more
+/// than the word, since it decides the day.
 fn created_header(zone: &str, width: usize) -> std::borrow::Cow<'static, str> {
-    let full = format!("created {zone}");
-    if super::text::width(&full) <= width || super::text::width(zone) > width {
-        full.into()
-    } else {
-        zone.to_owned().into()
-    }
+    ["created", "date", ""]
+        .into_iter()
+        .map(|word| format!("{word} {zone}").trim_start().to_owned())
+        .find(|header| super::text::width(header) <= width)
+        .unwrap_or_else(|| format!("created {zone}"))
+        .into()
 }
 
 /// `--watch`: ` · 3 new` until they are seen, and ` · watch ⚠` while polls fail (backing off).
@@ -329,6 +330,7 @@ mod tests {
     fn the_created_header_keeps_the_zone_when_cut() {
         assert_eq!(created_header("-05", 16), "created -05");
         assert_eq!(created_header("Madrid", 14), "created Madrid");
+        assert_eq!(created_header("UTC", 10), "date UTC");
         assert_eq!(created_header("Madrid", 10), "Madrid");
         // Too narrow even for the zone: the cell cuts the full header with an ellipsis.
         assert_eq!(
