@@ -262,3 +262,85 @@ fn usage_errors_exit_2_with_a_clear_message() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+/// `show` prints times in the user's zone (`TZ`, or `--time-zone` over it), each with its
+/// abbreviation; `--json` and the export itself keep Truora's UTC bytes whatever the zone.
+#[tokio::test]
+async fn show_prints_local_times_and_json_and_exports_stay_utc() {
+    let server = start(12).await;
+    let id = server.process_ids()[2].clone();
+    let created = result_of(&server, &id).creation_date.expect("a creation date");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    server.shutdown().await;
+
+    // The export, run under a non-UTC zone, writes what the API sent.
+    let exported = truora_tui()
+        .env("TZ", "America/Bogota")
+        .args(["--demo", "--demo-processes", "12", "export", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let folder = out.join(truora_tui::export::layout::id_name(&id));
+    let result_json = std::fs::read(folder.join("result.json")).unwrap();
+    let stored: serde_json::Value = serde_json::from_slice(&result_json).unwrap();
+    assert_eq!(stored["creation_date"], created.as_str(), "UTC as sent");
+
+    let show = |zone_env: &str, extra: &[&str]| {
+        let output = truora_tui()
+            .env("TZ", zone_env)
+            .arg("--archive")
+            .arg(&out)
+            .args(["show", &id, "--no-images"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let zone = |name: &str| DisplayZone::named(name, truora_tui::date::now()).unwrap();
+    let style = truora_tui::date::zone::TimeStyle::Seconds;
+    let in_bogota = zone("America/Bogota").show(&created, style).into_owned();
+    assert!(in_bogota.ends_with(" -05"), "{in_bogota}");
+    let text = show("America/Bogota", &[]);
+    assert!(text.contains(&format!("created {in_bogota}")), "{text}");
+    assert!(!text.contains(created.as_str()), "{text}");
+    // The flag wins over TZ.
+    let in_tokyo = zone("Asia/Tokyo").show(&created, style).into_owned();
+    let text = show("America/Bogota", &["--time-zone", "Asia/Tokyo"]);
+    assert!(text.contains(&format!("created {in_tokyo}")), "{text}");
+    // A TZ this program cannot read: the system's zone and a warning, not a failure.
+    let output = truora_tui()
+        .env("TZ", "Mars/Olympus")
+        .arg("--archive")
+        .arg(&out)
+        .args(["show", &id, "--no-images"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("TZ environment variable \"Mars/Olympus\""), "{stderr}");
+    // An unknown zone the user asked for by flag is a usage error.
+    let output = truora_tui()
+        .arg("--archive")
+        .arg(&out)
+        .args(["show", &id, "--time-zone", "Mars/Olympus"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+
+    assert_eq!(
+        show("America/Bogota", &["--json"]).as_bytes(),
+        result_json,
+        "--json prints the bytes as received"
+    );
+}

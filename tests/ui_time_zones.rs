@@ -157,3 +157,16 @@ fn the_raw_view_keeps_truoras_utc() {
         "no local time in the raw JSON: {text}"
     );
 }
+
+#[test]
+fn local_times_survive_privacy_masking() {
+    // Privacy mode masks numbers that could be a phone or a document; a time's offset is not one.
+    for shown in [
+        "created: 2026-03-28 19:30:00 -05",
+        "created 2026-03-29 03:30:00 CEST · updated 2026-03-29 03:31:00 CEST",
+        "2026-03-01 15:30 +0530 · ana · ✓ pass",
+        "created -05      status",
+    ] {
+        assert_eq!(truora_tui::privacy::mask_text(shown), shown);
+    }
+}
