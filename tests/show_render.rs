@@ -269,7 +269,9 @@ fn usage_errors_exit_2_with_a_clear_message() {
 async fn show_prints_local_times_and_json_and_exports_stay_utc() {
     let server = start(12).await;
     let id = server.process_ids()[2].clone();
-    let created = result_of(&server, &id).creation_date.expect("a creation date");
+    let created = result_of(&server, &id)
+        .creation_date
+        .expect("a creation date");
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("archive");
     server.shutdown().await;
@@ -328,7 +330,10 @@ async fn show_prints_local_times_and_json_and_exports_stay_utc() {
         .unwrap();
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("TZ environment variable \"Mars/Olympus\""), "{stderr}");
+    assert!(
+        stderr.contains("TZ environment variable \"Mars/Olympus\""),
+        "{stderr}"
+    );
     // An unknown zone the user asked for by flag is a usage error.
     let output = truora_tui()
         .arg("--archive")

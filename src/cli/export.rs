@@ -57,6 +57,11 @@ impl ExportArgs {
             "--image-protocol" => {
                 Some("--image-protocol is how the browser draws images; export draws none".into())
             }
+            "--time-zone" => Some(
+                "--time-zone is how the browser and `show` print times; an export keeps \
+                 Truora's UTC times as received"
+                    .into(),
+            ),
             _ => None,
         })
     }

@@ -66,6 +66,34 @@ fn no_command_is_the_browser_with_all_its_options() {
 }
 
 #[test]
+fn the_time_zone_is_taken_by_the_browser_and_show_before_or_after_the_command() {
+    for args in [
+        &["--time-zone", "America/Bogota"][..],
+        &["--time-zone", "America/Bogota", "browse"][..],
+        &["browse", "--time-zone", "America/Bogota"][..],
+    ] {
+        let Ok(Command::Browse(browse)) = command(args) else {
+            panic!("{args:?}: not the browser");
+        };
+        assert_eq!(
+            browse.time_zone.as_deref(),
+            Some("America/Bogota"),
+            "{args:?}"
+        );
+    }
+    for args in [
+        &["--time-zone", "Europe/Madrid", "show", "IDP1"][..],
+        &["show", "IDP1", "--time-zone", "Europe/Madrid"][..],
+    ] {
+        let Ok(Command::Show(show)) = command(args) else {
+            panic!("{args:?}: not show");
+        };
+        assert_eq!(show.time_zone.as_deref(), Some("Europe/Madrid"), "{args:?}");
+    }
+    assert!(!help(&["export"]).contains("--time-zone"));
+}
+
+#[test]
 fn browse_and_its_old_name_tui_take_options_before_and_after_the_name() {
     for name in ["browse", "tui"] {
         let Ok(Command::Browse(args)) =
@@ -141,6 +169,10 @@ fn leading_options_that_do_not_apply_are_refused_saying_why() {
         (
             &["--download-dir", "d", "export", "--out", "x"],
             "export writes into --out",
+        ),
+        (
+            &["--time-zone", "UTC", "export", "--out", "x"],
+            "an export keeps Truora's UTC times as received",
         ),
         (
             &["--ids-file", "f", "show", "IDP1"],
