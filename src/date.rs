@@ -6,6 +6,9 @@
 //! Truora's dates come in several precisions (`2006-01-02T15:04:04.000000Z`, the seed's
 //! `2018-02-10T09:30Z`), so the parser accepts a date alone, minutes, seconds, any fraction, and
 //! `Z`, `±HH:MM` or no zone (read as UTC).
+//!
+//! Showing a time in the user's zone needs the tz database's rules (daylight saving, history):
+//! [`zone`] takes those from `jiff` and reads the server's text with [`parse`] from here.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
