@@ -3,6 +3,7 @@
 //! March 2026 daylight-saving change; the raw JSON view keeps Truora's UTC strings.
 
 mod app_support;
+mod review_support;
 
 use std::sync::Arc;
 
@@ -169,4 +170,29 @@ fn local_times_survive_privacy_masking() {
     ] {
         assert_eq!(truora_tui::privacy::mask_text(shown), shown);
     }
+}
+
+#[test]
+fn the_review_history_is_in_the_zone_too() {
+    let mut app = App::new(AppOptions {
+        time_zone: zone("America/Bogota"),
+        ..AppOptions::default()
+    });
+    app.start();
+    app.handle_message(truora_tui::app::Message::Resize {
+        width: 140,
+        height: 40,
+    });
+    app.handle_message(page_message(&app, ten(), false));
+    let mut desk = review_support::FakeDesk::new("ana");
+    desk.open(&mut app);
+    // IDP00 failed: passing it is an override, with a reason; the desk stamps it
+    // 2025-11-30T10:01:00Z.
+    let cmds = press(&mut app, "a 3");
+    desk.serve(&mut app, cmds);
+    press(&mut app, "g");
+    app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
+    press(&mut app, "tab E g j enter");
+    let text = screen(&app, 140, 40);
+    assert!(text.contains("◆ 2025-11-30 05:01 -05 · ana"), "{text}");
 }
