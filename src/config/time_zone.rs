@@ -5,7 +5,9 @@
 //! fix now, like any other config error. `TZ` is shared with every program on the host, so a value
 //! this tool cannot read only earns a warning and the system's zone: it must not stop the browser.
 
+use std::io::Read;
 use std::ops::Range;
+use std::path::Path;
 
 use jiff::tz::TimeZone;
 use toml::Spanned;
@@ -86,13 +88,25 @@ fn from_tz(value: &str, now: i64) -> Option<DisplayZone> {
     if let Ok(rule) = TimeZone::posix(value) {
         return Some(DisplayZone::new(rule, value, now));
     }
-    let path = std::path::Path::new(value);
+    let path = Path::new(value);
     if path.is_absolute() {
-        let bytes = std::fs::read(path).ok()?;
-        let tz = TimeZone::tzif(value, &bytes).ok()?;
+        let tz = TimeZone::tzif(value, &read_tzif(path)?).ok()?;
         return Some(DisplayZone::new(tz, value, now));
     }
     None
+}
+
+/// A TZif file's bytes: only a regular file, and only so much of it (real ones are a few KB), so
+/// `TZ=/dev/zero` cannot hang or exhaust the program.
+fn read_tzif(path: &Path) -> Option<Vec<u8>> {
+    const MAX_TZIF_BYTES: u64 = 1 << 20;
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_TZIF_BYTES).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// The machine's own zone, whatever `TZ` says: `/etc/localtime`, a link into a zoneinfo folder
@@ -107,8 +121,7 @@ pub(super) fn system_zone(now: i64) -> Option<DisplayZone> {
     {
         return Some(zone);
     }
-    let bytes = std::fs::read(LOCALTIME).ok()?;
-    let tz = TimeZone::tzif(LOCAL, &bytes).ok()?;
+    let tz = TimeZone::tzif(LOCAL, &read_tzif(Path::new(LOCALTIME))?).ok()?;
     Some(DisplayZone::new(tz, LOCAL, now))
 }
 

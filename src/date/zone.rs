@@ -117,7 +117,7 @@ impl DisplayZone {
 }
 
 /// The header label: the one abbreviation a zone uses all year, else its city (the last part of
-/// an IANA name), else its abbreviations joined (`EST/EDT` for a POSIX rule).
+/// an IANA name), else its abbreviations joined (`EST/EDT` for a POSIX rule or a TZif file).
 fn label(tz: &TimeZone, name: &str, now: i64) -> String {
     let mut seen: Vec<String> = Vec::new();
     for month in 0..13 {
@@ -132,8 +132,9 @@ fn label(tz: &TimeZone, name: &str, now: i64) -> String {
     match seen.as_slice() {
         [] => name.to_owned(),
         [one] => one.clone(),
+        // A file path (`TZ=/some/file`) names no city.
         _ => match name.rsplit_once('/') {
-            Some((_, city)) if !city.is_empty() => city.to_owned(),
+            Some((_, city)) if !city.is_empty() && !name.starts_with('/') => city.to_owned(),
             _ => seen.join("/"),
         },
     }

