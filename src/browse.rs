@@ -19,7 +19,9 @@ pub async fn run(
     audit: crate::audit::session::Session,
 ) -> anyhow::Result<()> {
     init_logging();
-    let (keymap, mut problems) = Keymap::from_config(&config.keys);
+    // Mistakes in `[keys]` stopped the program at load (`config`); what is left is news.
+    let (keymap, notices) = Keymap::from_config(&config.keys);
+    let mut problems: Vec<String> = notices.iter().map(ToString::to_string).collect();
     problems.extend(warnings);
     let label = source.label().to_owned();
     let can_refresh = source.can_refresh();

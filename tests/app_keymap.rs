@@ -111,9 +111,16 @@ fn unknown_actions_bad_keys_and_conflicts_are_reported() {
         ("compare", &["v"]),
     ]);
     let (map, problems) = Keymap::from_config(&cfg);
-    let text = problems.join("\n");
-    assert!(text.contains("\"jump\" is not an action"), "{text}");
-    assert!(text.contains("unknown key \"ctrl-nope\""), "{text}");
+    let text = problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(text.contains("[keys] \"jump\" is not an action"), "{text}");
+    assert!(
+        text.contains("[keys] up: unknown key \"ctrl-nope\""),
+        "{text}"
+    );
     assert!(
         text.contains("key \"w\" is bound to both save_image and copy_id"),
         "{text}"
@@ -123,6 +130,21 @@ fn unknown_actions_bad_keys_and_conflicts_are_reported() {
         "{text}"
     );
     assert_eq!(problems.len(), 4, "{text}");
+    // Each names the entries it is about, so the config can give their lines; only taking a
+    // default key over is not a mistake.
+    let entries: Vec<(Vec<&str>, bool)> = problems
+        .iter()
+        .map(|p| (p.entries.iter().map(String::as_str).collect(), p.mistake))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (vec!["jump"], true),
+            (vec!["up"], true),
+            (vec!["save_image", "copy_id"], true),
+            (vec!["compare"], false),
+        ]
+    );
     assert_eq!(
         map.action(&key("K")),
         Some(Action::Up),
@@ -137,7 +159,9 @@ fn ctrl_c_always_quits() {
     assert_eq!(map.action(&key("ctrl-c")), Some(Action::Quit));
     assert_eq!(map.action(&key("q")), None);
     assert!(
-        problems.iter().any(|p| p.contains("ctrl-c always quits")),
+        problems
+            .iter()
+            .any(|p| p.mistake && p.text.contains("ctrl-c always quits")),
         "{problems:?}"
     );
 
@@ -162,4 +186,34 @@ fn a_remapped_key_drives_the_app() {
     assert_eq!(app.list().cursor(), Some(1));
     press(&mut app, "j");
     assert_eq!(app.list().cursor(), Some(1));
+}
+
+#[test]
+fn a_keys_mistake_in_the_config_stops_the_program_with_exit_2_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(
+        &path,
+        "# my keys\n[keys]\nquit = \"q\"\nsave-image = \"w\"\n",
+    )
+    .unwrap();
+    // The browser (no subcommand) is where keys matter; the mistake stops it before it even
+    // looks for a terminal, as a bad `concurrency` does.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_truora-tui"))
+        .args(["--demo", "--config"])
+        .arg(&path)
+        .env_remove("TRUORA_API_KEY")
+        .env_remove("TRUORA_TUI_CONFIG")
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let expected = format!(
+        "{}:4: [keys] \"save-image\" is not an action (did you mean save_image?); known actions: quit,",
+        path.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(!stderr.contains("needs a terminal"), "{stderr}");
 }

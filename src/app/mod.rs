@@ -33,7 +33,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
-pub use keymap::{Action, Key, Keymap};
+pub use keymap::{Action, Key, KeyProblem, Keymap};
 pub use message::{Command, Job, ListPage, Message, Request, RequestId};
 
 use crate::api::model::ProcessResult;

@@ -86,6 +86,14 @@ pub enum ConfigError {
         expected: String,
     },
 
+    /// A mistake in the `[keys]` table: the keymap's words, at the entry's line.
+    #[error("{at}: [keys] {problem}; fix or remove that entry (see .config-example){more}")]
+    Keys {
+        at: Location,
+        problem: String,
+        more: String,
+    },
+
     #[error("{at}: bad value for `{key}`: {message}; expected {expected}")]
     WrongType {
         at: Location,

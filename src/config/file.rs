@@ -127,7 +127,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> 
         at: at(err.span()),
         message: err.message().trim_end().to_owned(),
     })?;
-    toml::from_str(text).map_err(|err| {
+    let parsed: FileConfig = toml::from_str(text).map_err(|err| {
         let message = err.message().trim_end().to_owned();
         let key = err
             .span()
@@ -151,7 +151,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> 
                 expected,
             }
         }
-    })
+    })?;
+    super::keys::check(path, text, document.get_ref(), &parsed.keys)?;
+    Ok(parsed)
 }
 
 /// 1-based line of a byte offset. Counts bytes so an offset off a char boundary cannot panic.

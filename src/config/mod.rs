@@ -13,6 +13,7 @@
 mod error;
 mod file;
 mod key_command;
+mod keys;
 mod merge;
 mod review;
 /// The tests use unix file modes and `sh`; the tool targets unix hosts reached over SSH.
@@ -142,7 +143,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// `--watch` / `watch`: the list is read again this often (at least 5 s); `None`: once.
     pub watch: Option<Duration>,
-    /// Action name → key strings, unchecked here: the keymap validates names and key syntax.
+    /// Action name → key strings, checked at load against the keymap (unknown actions and keys,
+    /// a key given to two actions are errors with the file's line).
     pub keys: BTreeMap<String, Vec<String>>,
     /// The config file actually read, if any.
     pub file: Option<PathBuf>,

@@ -289,3 +289,71 @@ proptest::proptest! {
         let _ = load_with(&flags, &env, &platform());
     }
 }
+
+#[test]
+fn keys_mistakes_stop_with_the_line_like_every_other_mistake() {
+    let cases = [
+        // An unknown action names the nearest one and lists them all.
+        (
+            "concurrency = 2\n[keys]\nquit = \"q\"\nsave-image = \"w\"\n",
+            4,
+            "[keys] \"save-image\" is not an action (did you mean save_image?); known actions: quit, help,",
+        ),
+        (
+            "[keys]\n\nfoo = \"x\"\n",
+            3,
+            "[keys] \"foo\" is not an action; known actions:",
+        ),
+        // A key spelling that means nothing.
+        (
+            "[keys]\nquit = [\"q\", \"ctrl-cc\"]\n",
+            2,
+            "[keys] quit: unknown key \"ctrl-cc\" (try e.g.",
+        ),
+        // One key for two actions: reported at the later of the two lines.
+        (
+            "[keys]\nsave_image = \"w\"\nhelp = \"?\"\ncopy_id = \"w\"\n",
+            4,
+            "[keys] key \"w\" is bound to both save_image and copy_id; give it to one of them",
+        ),
+        (
+            "keys.help = \"ctrl-c\"\n",
+            1,
+            "[keys] help: ctrl-c always quits",
+        ),
+    ];
+    for (doc, line, expected) in cases {
+        let (_dir, path) = config_file(doc);
+        let err = load_err(&with_file(&path), &env(&[]));
+        assert!(matches!(err, ConfigError::Keys { .. }), "{doc:?}: {err:?}");
+        assert_eq!(err.exit_code(), 2);
+        let text = err.to_string();
+        let prefix = format!("{}:{line}: {expected}", path.display());
+        assert!(
+            text.starts_with(&prefix),
+            "{doc:?}:\n{text}\nwanted {prefix}"
+        );
+        assert!(
+            text.contains("fix or remove that entry (see .config-example)"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn keys_mistakes_are_counted_and_news_is_not_a_mistake() {
+    let (_dir, path) = config_file("[keys]\nzap = \"z\"\nquit = \"F99\"\nboom = \"b\"\n");
+    let text = load_err(&with_file(&path), &env(&[])).to_string();
+    assert!(
+        text.starts_with(&format!(
+            "{}:2: [keys] \"zap\" is not an action",
+            path.display()
+        )),
+        "the first by line: {text}"
+    );
+    assert!(text.ends_with(" (and 2 more mistakes in [keys])"), "{text}");
+    // Taking a default key for another action is what the user asked for: it loads.
+    let (_dir, path) = config_file("[keys]\ncompare = \"v\"\n");
+    let config = load_ok(&with_file(&path), &env(&[])).config;
+    assert_eq!(config.keys["compare"], vec!["v".to_owned()]);
+}
