@@ -273,3 +273,25 @@ fn a_row_without_a_process_id_fetches_nothing() {
     assert!(cmds.is_empty());
     assert!(matches!(app.view(), ResultView::NoId));
 }
+
+#[test]
+fn the_filter_title_shows_the_query_as_typed_and_matching_ignores_case() {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    press(&mut app, "/ M x");
+    assert_eq!(app.filter_input(), Some("Mx"));
+    assert_eq!(app.list().visible_len(), 5, "country MX, whatever the case");
+    press(&mut app, "enter");
+    assert_eq!(app.list().filter(), "Mx");
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    terminal
+        .draw(|f| truora_tui::ui::draw(&app, f))
+        .expect("draw");
+    let top: String = (0..120)
+        .map(|x| terminal.backend().buffer()[(x, 0)].symbol().to_owned())
+        .collect();
+    assert!(top.contains(" · /Mx · "), "{top}");
+    // Editing the filter again starts from what was typed.
+    press(&mut app, "/");
+    assert_eq!(app.filter_input(), Some("Mx"));
+}

@@ -221,7 +221,7 @@ fn matches(row: &ProcessSummary, filter: &str, status: StatusFilter) -> bool {
         || fields
             .iter()
             .flatten()
-            .any(|f| f.to_lowercase().contains(filter));
+            .any(|f| f.to_lowercase().contains(&filter.to_lowercase()));
     status_ok && text_ok
 }
 

@@ -83,7 +83,9 @@ pub struct ProcessList {
     visible: Vec<u32>,
     /// Position in `visible`; meaningless when `visible` is empty.
     cursor: Cursor,
-    /// Lower-cased filter text.
+    /// The filter as typed, for the title and for editing it again.
+    query: String,
+    /// `query` lower-cased: what rows are matched against.
     filter: String,
     status: StatusFilter,
     sort: SortOrder,
@@ -128,8 +130,9 @@ impl ProcessList {
         self.selected_index().and_then(|i| self.row(i))
     }
 
+    /// The filter as the user typed it (matching ignores case).
     pub fn filter(&self) -> &str {
-        &self.filter
+        &self.query
     }
 
     pub fn status_filter(&self) -> StatusFilter {
@@ -183,8 +186,9 @@ impl ProcessList {
     /// Sets the text filter (matched case-insensitively against process id, user id, declined
     /// reason, failure status and country). Typing one more character only narrows the current
     /// visible set instead of rescanning every row.
-    pub fn set_filter(&mut self, text: &str) {
-        let text = text.to_lowercase();
+    pub fn set_filter(&mut self, typed: &str) {
+        self.query = typed.to_owned();
+        let text = typed.to_lowercase();
         if text == self.filter {
             return;
         }
