@@ -226,3 +226,53 @@ fn face_validations_show_similarity_against_threshold() {
         "{rows:#?}"
     );
 }
+
+/// The visible positions of the cursor and of its parent, the first row drawn, and the rows.
+fn scroll_state(app: &truora_tui::app::App) -> (usize, Option<usize>, usize, usize) {
+    let ResultView::Ready { tree, .. } = app.view() else {
+        panic!("no tree")
+    };
+    let parent = tree
+        .cursor_node()
+        .and_then(|n| n.parent)
+        .and_then(|p| tree.visible().iter().position(|&i| i == p));
+    (tree.cursor(), parent, tree.offset(), app.panes().tree_rows())
+}
+
+#[test]
+fn after_a_resize_the_cursor_and_its_parent_stay_in_view() {
+    let mut app = rich_app();
+    press(&mut app, "e");
+    let rows = tree_rows(&app).len();
+    let mut checked = 0;
+    // Walk up from the bottom of a short pane (the cursor reaches the top line with its parent
+    // above), then resize to another short pane at each step.
+    for (width, height) in [(100, 27), (80, 24)] {
+        app.handle_message(Message::Resize { width, height });
+        press(&mut app, "G");
+        for _ in 0..rows {
+            press(&mut app, "k");
+            for size in [(width + 7, height + 3), (width, height)] {
+                app.handle_message(Message::Resize {
+                    width: size.0,
+                    height: size.1,
+                });
+                let (cursor, parent, offset, shown) = scroll_state(&app);
+                assert!(
+                    offset <= cursor && cursor < offset + shown,
+                    "cursor {cursor} outside {offset}+{shown}"
+                );
+                if let Some(parent) = parent.filter(|&p| cursor - p < shown) {
+                    assert!(
+                        offset <= parent,
+                        "{size:?}: parent row {parent} of cursor {cursor} is above the first row \
+                         drawn, {offset}\n{:#?}",
+                        tree_rows(&app)
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "{checked}");
+}

@@ -118,4 +118,14 @@ impl Cursor {
         }
         self.offset = self.offset.min(len.saturating_sub(height));
     }
+
+    /// Scrolls up to `row` (above the selection) when it fits in one viewport with the
+    /// selection, so context such as a tree node's parent stays on screen; else leaves the
+    /// scroll alone. Call after [`Cursor::scroll_into_view`].
+    pub fn reveal_above(&mut self, row: usize) {
+        let height = self.height.max(1);
+        if row < self.offset && row <= self.selected && self.selected < row + height {
+            self.offset = row;
+        }
+    }
 }

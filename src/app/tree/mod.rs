@@ -307,9 +307,15 @@ impl Tree {
         true
     }
 
-    /// Scrolls as little as possible so the cursor is inside a window of `height` rows.
+    /// Scrolls as little as possible so the cursor is inside a window of `height` rows, with
+    /// its parent too when both fit: a row means little without the node it belongs to, and a
+    /// resize that shrinks the pane must not leave the cursor on the top line, orphaned.
     pub fn scroll_into_view(&mut self, height: usize) {
         self.cursor.scroll_into_view(height, self.visible.len());
+        let parent = self.cursor_node().and_then(|n| n.parent);
+        if let Some(row) = parent.and_then(|p| self.visible.binary_search(&p).ok()) {
+            self.cursor.reveal_above(row);
+        }
     }
 
     fn set_expanded(&mut self, index: usize, open: bool) {
