@@ -99,3 +99,113 @@ fn a_file_link_is_fetched_only_when_saved() {
     let cmds = press(&mut app, "s");
     assert_eq!(jobs(&cmds), [&Job::Save { request }]);
 }
+
+/// What the preview shows on every row of `result`'s fully open tree: node id → (kind, type of
+/// the validation the image belongs to).
+fn preview_by_row(
+    result: Arc<ProcessResult>,
+) -> (App, std::collections::BTreeMap<String, (ImageKind, String)>) {
+    let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], 120, 40);
+    app.handle_message(result_message(&app, "IDP1", result));
+    press(&mut app, "tab e g");
+    let mut shown = std::collections::BTreeMap::new();
+    loop {
+        let ResultView::Ready { tree, .. } = app.view() else {
+            panic!("loaded")
+        };
+        let id = cursor_id(&app).expect("a cursor");
+        let request = preview_request(tree).expect("the process has pictures");
+        shown.insert(
+            id.clone(),
+            (request.link.kind, request.validation_type.clone()),
+        );
+        press(&mut app, "j");
+        if cursor_id(&app).as_deref() == Some(id.as_str()) {
+            return (app, shown);
+        }
+    }
+}
+
+#[test]
+fn the_preview_follows_the_tree_cursor_to_the_face_or_the_document() {
+    let (_, shown) = preview_by_row(rich("IDP1"));
+    let doc = (ImageKind::DocumentFront, "document-validation".to_owned());
+    let face = (ImageKind::FacePhoto, "face-recognition".to_owned());
+    let cases = [
+        // The process and what is not in a validation: the document front.
+        ("p", &doc),
+        // Inside the document validation: its front.
+        ("v0", &doc),
+        ("v0/g0/1", &doc),
+        // Anywhere in the face validation, its face-recognition heading first: the face.
+        ("v1", &face),
+        ("v1/id", &face),
+        ("v1/face", &face),
+        ("v1/face/sim", &face),
+        ("v1/face/live", &face),
+        // The signature holds only a PDF: the process's first picture.
+        ("v2", &doc),
+    ];
+    for (id, want) in cases {
+        assert_eq!(shown.get(id), Some(want), "{id}: {shown:#?}");
+    }
+    // An image node shows itself.
+    let images: Vec<ImageKind> = shown
+        .iter()
+        .filter(|(id, _)| id.contains("/img"))
+        .map(|(_, (kind, _))| *kind)
+        .collect();
+    assert_eq!(
+        images,
+        [
+            ImageKind::DocumentFront,
+            ImageKind::DocumentReverse,
+            ImageKind::FacePhoto,
+            ImageKind::ReferenceFace,
+            ImageKind::Document
+        ]
+    );
+    // Stepping from the document into the face validation fetches the face for the preview,
+    // and `s` saves what the preview shows.
+    let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], 120, 40);
+    app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
+    press(&mut app, "tab e");
+    let ResultView::Ready { tree, .. } = app.view() else {
+        panic!()
+    };
+    let face_at = tree
+        .visible()
+        .iter()
+        .position(|&i| tree.nodes()[i].id == "v1")
+        .expect("the face validation is visible");
+    let cmds = press(&mut app, &format!("g {}", "j ".repeat(face_at)));
+    assert_eq!(cursor_id(&app).as_deref(), Some("v1"));
+    assert!(
+        fetched_kinds(&cmds).contains(&ImageKind::FacePhoto),
+        "{cmds:?}"
+    );
+    let saved: Vec<ImageKind> = jobs(&press(&mut app, "s"))
+        .iter()
+        .filter_map(|j| match j {
+            Job::Save { request } => Some(request.link.kind),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(saved, [ImageKind::FacePhoto]);
+}
+
+#[test]
+fn a_face_heading_in_a_validation_without_a_face_shows_the_processs_face() {
+    let mut v = rich_json("IDP1");
+    v["validations"][0]["details"]["face_recognition_validations"] =
+        json!({"similarity_status": "success", "confidence_score": 0.9});
+    let (_, shown) = preview_by_row(Arc::new(ProcessResult::from_value(v).expect("parses")));
+    let face = (ImageKind::FacePhoto, "face-recognition".to_owned());
+    assert_eq!(shown.get("v0/face"), Some(&face), "{shown:#?}");
+    assert_eq!(shown.get("v0/face/sim"), Some(&face));
+    assert_eq!(
+        shown.get("v0/g0/1"),
+        Some(&(ImageKind::DocumentFront, "document-validation".to_owned())),
+        "the rest of the document validation shows its front"
+    );
+}

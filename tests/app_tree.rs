@@ -236,7 +236,12 @@ fn scroll_state(app: &truora_tui::app::App) -> (usize, Option<usize>, usize, usi
         .cursor_node()
         .and_then(|n| n.parent)
         .and_then(|p| tree.visible().iter().position(|&i| i == p));
-    (tree.cursor(), parent, tree.offset(), app.panes().tree_rows())
+    (
+        tree.cursor(),
+        parent,
+        tree.offset(),
+        app.panes().tree_rows(),
+    )
 }
 
 #[test]

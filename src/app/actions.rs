@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::cursor::{Movement, page_rows};
 use super::overlay::{Overlay, RawView};
-use super::preview::{first_picture, result_images};
+use super::preview::{preview_request, result_images};
 use super::tree::build::DetailsState;
 use super::tree::{NodeKind, RawSource};
 use super::zoom::Side;
@@ -292,15 +292,8 @@ impl App {
         let requests: Vec<_> = if all {
             result_images(tree).cloned().collect()
         } else {
-            let on_image = match tree.cursor_node().map(|n| &n.kind) {
-                Some(NodeKind::Image(r)) if self.focus != Focus::List => Some(r),
-                _ => None,
-            };
-            on_image
-                .or_else(|| first_picture(tree))
-                .cloned()
-                .into_iter()
-                .collect()
+            // What the preview shows, from whichever pane: what is seen is what is saved.
+            preview_request(tree).cloned().into_iter().collect()
         };
         if requests.is_empty() {
             self.status.info("this process has no images");

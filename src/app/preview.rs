@@ -1,7 +1,8 @@
 //! Which images are on screen, and fetching each once per area.
 //!
-//! The preview shows the image node under the tree cursor, or the process's first picture
-//! (document front preferred); the compare view shows the document front beside the selfie. The
+//! The preview follows the tree cursor (an image node, else the face or document of the
+//! validation the cursor is in: [`preview_request`]); the compare view shows the document front
+//! beside the selfie. The
 //! app asks for exactly the images it shows, at the cell size the ui will draw them, and looks
 //! them up by key when drawing, so an image for a selection the user has left is never shown.
 //! Links that are not pictures (documents, unknown files) are never fetched for showing.
@@ -132,13 +133,64 @@ impl Images {
     }
 }
 
-/// The image the preview shows: the image node under the cursor, else the first picture.
+/// The image the preview shows: it follows the tree cursor.
+///
+/// - on an image (or file) node: that link;
+/// - inside a face-recognition heading, or anywhere in a face-recognition validation: that
+///   validation's face (face photo, else the watermarked one, else the reference face), else
+///   the process's face;
+/// - anywhere else in a validation: its document front, else its reverse, else its first
+///   picture;
+/// - elsewhere (the process node, its history), or when the validation has no picture: the
+///   process's first picture, the document front preferred.
+///
 /// Only pictures are fetched for it (see [`auto_fetches`]); other links show their facts.
 pub fn preview_request(tree: &Tree) -> Option<&ImageRequest> {
-    match tree.cursor_node().map(|n| &n.kind) {
-        Some(NodeKind::Image(request)) => Some(request),
-        _ => first_picture(tree),
+    let Some(at) = tree.cursor_index() else {
+        return first_picture(tree);
+    };
+    let nodes = tree.nodes();
+    if let NodeKind::Image(request) = &nodes[at].kind {
+        return Some(request);
     }
+    let ancestors = || std::iter::successors(Some(at), |&i| nodes[i].parent);
+    let Some(validation) = ancestors().find(|&i| nodes[i].kind == NodeKind::Validation) else {
+        return first_picture(tree);
+    };
+    let own: Vec<&ImageRequest> = nodes[validation..nodes[validation].end]
+        .iter()
+        .filter_map(|n| match (&n.kind, &n.raw) {
+            (NodeKind::Image(r), Some(raw)) if raw.source == RawSource::Result => Some(r),
+            _ => None,
+        })
+        .collect();
+    let in_face_heading = ancestors().any(|i| nodes[i].kind == NodeKind::Face);
+    let face_validation = own.iter().any(|r| r.validation_type == FACE_VALIDATION);
+    let of_kinds = |kinds: &[ImageKind]| {
+        kinds
+            .iter()
+            .find_map(|&kind| own.iter().copied().find(|r| r.link.kind == kind))
+    };
+    if in_face_heading || face_validation {
+        return of_kinds(&FACE_KINDS).or_else(|| selfie(tree));
+    }
+    of_kinds(&[ImageKind::DocumentFront, ImageKind::DocumentReverse])
+        .or_else(|| own.iter().copied().find(|r| r.link.kind.is_picture()))
+        .or_else(|| first_picture(tree))
+}
+
+/// The kinds that show a face, best first.
+const FACE_KINDS: [ImageKind; 3] = [
+    ImageKind::FacePhoto,
+    ImageKind::FacePhotoWatermark,
+    ImageKind::ReferenceFace,
+];
+const FACE_VALIDATION: &str = "face-recognition";
+
+/// The process's face: of its face-recognition validation first, like the compare view's.
+fn selfie(tree: &Tree) -> Option<&ImageRequest> {
+    find_kind(tree, &FACE_KINDS, Some(FACE_VALIDATION))
+        .or_else(|| find_kind(tree, &FACE_KINDS, None))
 }
 
 /// Whether showing a link fetches it. Only pictures are: every http(s) string in user-submitted
@@ -193,11 +245,6 @@ pub struct Comparison<'a> {
 
 pub fn comparison<'a>(tree: &'a Tree, result: &'a ProcessResult) -> Comparison<'a> {
     let doc_kinds = [ImageKind::DocumentFront];
-    let face_kinds = [
-        ImageKind::FacePhoto,
-        ImageKind::FacePhotoWatermark,
-        ImageKind::ReferenceFace,
-    ];
     let face = result
         .validations
         .iter()
@@ -206,8 +253,7 @@ pub fn comparison<'a>(tree: &'a Tree, result: &'a ProcessResult) -> Comparison<'
     Comparison {
         document: find_kind(tree, &doc_kinds, Some("document-validation"))
             .or_else(|| find_kind(tree, &doc_kinds, None)),
-        selfie: find_kind(tree, &face_kinds, Some("face-recognition"))
-            .or_else(|| find_kind(tree, &face_kinds, None)),
+        selfie: selfie(tree),
         face_check: face.is_some(),
         similarity: face.and_then(|v| v.face.as_ref()?.confidence_score),
         threshold: face.and_then(|v| v.threshold),

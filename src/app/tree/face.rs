@@ -13,6 +13,7 @@ pub(super) fn face_nodes(b: &mut Builder, ctx: &Ctx, f: &FaceRecognition) {
         title.push(part(clean(s), tone_of(s)));
     }
     let mut spec = ctx.spec("face", title, Some(pointer));
+    spec.kind = super::NodeKind::Face;
     spec.failing = [&f.similarity_status, &f.passive_liveness_status]
         .into_iter()
         .flatten()

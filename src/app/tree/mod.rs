@@ -58,6 +58,8 @@ pub enum NodeKind {
     Validation,
     Check,
     Image(ImageRequest),
+    /// The face-recognition heading of a validation: the preview shows the face beside it.
+    Face,
     /// The Validations API details of a validation: expanding it fetches them once.
     Details {
         validation_id: String,
