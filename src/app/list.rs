@@ -86,7 +86,7 @@ pub struct ProcessList {
     /// The filter as typed, for the title and for editing it again.
     query: String,
     /// `query` lower-cased: what rows are matched against.
-    filter: String,
+    needle: String,
     status: StatusFilter,
     sort: SortOrder,
     gate: Option<Box<dyn RowGate>>,
@@ -189,12 +189,12 @@ impl ProcessList {
     pub fn set_filter(&mut self, typed: &str) {
         self.query = typed.to_owned();
         let text = typed.to_lowercase();
-        if text == self.filter {
+        if text == self.needle {
             return;
         }
         let selected = self.selected_index();
-        let narrows = text.starts_with(self.filter.as_str());
-        self.filter = text;
+        let narrows = text.starts_with(self.needle.as_str());
+        self.needle = text;
         if narrows {
             let mut visible = std::mem::take(&mut self.visible);
             visible.retain(|&i| self.admits(i as usize));
@@ -273,7 +273,7 @@ impl ProcessList {
             return false;
         };
         self.status.admits(row.status.as_ref())
-            && matches_text(row, &self.filter)
+            && matches_text(row, &self.needle)
             && self.gate.as_ref().is_none_or(|g| g.admits(row))
     }
 
