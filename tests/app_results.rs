@@ -5,8 +5,10 @@
 mod app_support;
 
 use app_support::*;
+use std::sync::Arc;
+
 use serde_json::json;
-use truora_tui::api::model::{FailureStatus, ProcessSummary, Status};
+use truora_tui::api::model::{FailureStatus, ProcessResult, ProcessSummary, Status};
 use truora_tui::app::list::StatusFilter;
 use truora_tui::app::zoom::ImageView;
 use truora_tui::app::{App, Job, Message, ResultView};
@@ -249,4 +251,99 @@ fn a_refresh_asks_anew_and_fetches_the_images_again() {
     );
     // The cached result stays on screen while the fresh one is on its way.
     assert!(matches!(app.view(), ResultView::Ready { .. }));
+}
+
+#[test]
+fn r_says_when_the_refresh_is_done_and_what_changed() {
+    let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], 120, 40);
+    app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
+    let info = |app: &App| app.status().info.clone().unwrap_or_default();
+
+    press(&mut app, "r");
+    assert_eq!(info(&app), "refreshing IDP1…");
+    // Messages that are not the refresh's answer leave it as it is.
+    app.handle_message(Message::Resize {
+        width: 121,
+        height: 40,
+    });
+    assert_eq!(info(&app), "refreshing IDP1…");
+    app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
+    assert_eq!(info(&app), "refreshed IDP1: no change");
+
+    press(&mut app, "r");
+    let mut v = rich_json("IDP1");
+    v["status"] = json!("success");
+    let passed = Arc::new(ProcessResult::from_value(v).expect("parses"));
+    app.handle_message(result_message(&app, "IDP1", passed));
+    assert_eq!(info(&app), "refreshed IDP1: status failure → success");
+
+    press(&mut app, "r");
+    let mut v = rich_json("IDP1");
+    v["status"] = json!("success");
+    v["update_date"] = json!("2024-03-21T09:00:00Z");
+    let touched = Arc::new(ProcessResult::from_value(v).expect("parses"));
+    app.handle_message(result_message(&app, "IDP1", touched));
+    assert_eq!(info(&app), "refreshed IDP1: updated");
+    assert_eq!(
+        app.pending_requests()
+            .filter(|(_, j)| matches!(j, Job::FetchResult { .. }))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_tree_and_says_so() {
+    let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], 120, 40);
+    app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
+    press(&mut app, "r");
+    app.handle_message(result_failed(&app, "IDP1", not_found("process IDP1")));
+    assert!(
+        matches!(app.view(), ResultView::Ready { .. }),
+        "what was loaded stays"
+    );
+    let error = app.status().error.clone().unwrap_or_default();
+    assert!(
+        error.starts_with("refreshing IDP1 failed: ")
+            && error.ends_with("; showing what was loaded before (r tries again)"),
+        "{error}"
+    );
+    // Given up by the worker: said too, not left at "refreshing…".
+    press(&mut app, "r");
+    app.handle_message(result_cancelled(&app, "IDP1"));
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("refreshing IDP1 stopped (r tries again)")
+    );
+}
+
+#[test]
+fn r_on_a_failed_list_says_when_it_has_loaded() {
+    let mut app = app_support::app();
+    app.start();
+    app.handle_message(Message::Resize {
+        width: 120,
+        height: 40,
+    });
+    let id = asked(&app, "a page", |j| *j == Job::LoadPage);
+    app.handle_message(Message::Page {
+        id,
+        result: Err(not_found("the list")),
+    });
+    assert!(app.status().error.is_some());
+    press(&mut app, "r");
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("loading the list again…")
+    );
+    app.handle_message(page_message(&app, ten()[..4].to_vec(), true));
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("loading the list again…")
+    );
+    app.handle_message(page_message(&app, ten()[4..].to_vec(), false));
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("list loaded: 10 processes")
+    );
 }

@@ -336,7 +336,9 @@ impl App {
     fn refresh(&mut self, commands: &mut Vec<Command>) {
         if self.loading.error.take().is_some() {
             self.loading.loading = true;
+            self.loading.retried = true;
             self.status.error = None;
+            self.status.info("loading the list again…");
             self.requests.ask(super::Job::LoadPage, commands);
             return;
         }
@@ -362,7 +364,10 @@ impl App {
         // Everything shown of the process is fetched anew: the result, then its images (the
         // worker drops the bytes it holds for the process on a refresh).
         self.images.forget_process(&id);
-        self.status.info("refreshing…");
+        self.status.info(format!(
+            "refreshing {}…",
+            crate::sanitize::terminal_text(&id)
+        ));
         self.ask_result(id, true, commands);
     }
 }

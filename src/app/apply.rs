@@ -39,8 +39,21 @@ impl App {
         match (job, message) {
             (Job::LoadPage, Message::Page { result, .. }) => self.page_arrived(result, commands),
             (Job::Watch { .. }, Message::Watched { result, .. }) => self.watch_answered(result),
-            (Job::FetchResult { process_id, .. }, Message::Result { result, .. }) => match result {
-                Ok(result) => self.result_arrived(process_id, result),
+            (
+                Job::FetchResult {
+                    process_id,
+                    refresh,
+                },
+                Message::Result { result, .. },
+            ) => match result {
+                Ok(result) => {
+                    let old = refresh.then(|| self.results.peek(&process_id).cloned());
+                    self.result_arrived(process_id.clone(), result.clone());
+                    if let Some(old) = old {
+                        self.refreshed(&process_id, old, &result);
+                    }
+                }
+                Err(error) if refresh && self.refresh_failed(&process_id, &error.to_string()) => {}
                 Err(error) => self.result_failed(process_id, &error.to_string()),
             },
             (Job::FetchDetails { validation_id, .. }, Message::Details { result, .. }) => {
@@ -95,6 +108,8 @@ impl App {
                 self.loading.error = None;
                 if page.more {
                     self.requests.ask(Job::LoadPage, commands);
+                } else {
+                    self.list_reloaded();
                 }
             }
             Err(error) => self.page_failed(format!("loading the list failed: {error} (r retries)")),
@@ -179,7 +194,13 @@ impl App {
             Job::LoadPage => self.page_failed("loading the list stopped (r retries)".into()),
             // The next tick polls again.
             Job::Watch { .. } => {}
-            Job::FetchResult { process_id, .. } => {
+            Job::FetchResult {
+                process_id,
+                refresh,
+            } => {
+                if refresh {
+                    self.refresh_cancelled(&process_id);
+                }
                 let selected = self.list.selected().and_then(|r| r.process_id.as_deref());
                 if selected == Some(process_id.as_str())
                     && !self.results.contains(&process_id)

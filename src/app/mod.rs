@@ -18,6 +18,7 @@ pub mod message;
 mod mouse;
 pub mod overlay;
 pub mod preview;
+mod refresh;
 pub mod requests;
 pub mod review;
 mod review_actions;
@@ -120,6 +121,8 @@ pub struct Loading {
     pub error: Option<String>,
     /// List entries that were not processes.
     pub skipped: usize,
+    /// `r` retried the list after an error: say so when it has loaded.
+    pub retried: bool,
 }
 
 /// What the tree pane shows for the selected process.
