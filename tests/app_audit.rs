@@ -107,11 +107,11 @@ fn what_the_reviewer_sees_and_does_is_recorded_once_each() {
         audited(&press(&mut app, "s")).is_empty(),
         "recorded when saved"
     );
-    let saved = PathBuf::from("/d/IDP1/document-validation-front_image.jpg");
+    let saved = PathBuf::from("/d/IDP1/IDP1-document-front.jpg");
     let id = asked(&app, "a save", |j| matches!(j, Job::Save { .. }));
     let answer = Message::Saved {
         id,
-        result: Ok(saved.clone()),
+        result: Ok(truora_tui::images::SaveOutcome::Written(saved.clone())),
     };
     assert_eq!(
         audited(&app.handle_message(answer)),
@@ -121,6 +121,15 @@ fn what_the_reviewer_sees_and_does_is_recorded_once_each() {
             path: saved.display().to_string(),
         }]
     );
+
+    // Saving bytes already on disk writes nothing, so nothing is recorded.
+    press(&mut app, "s");
+    let id = asked(&app, "a save", |j| matches!(j, Job::Save { .. }));
+    let answer = Message::Saved {
+        id,
+        result: Ok(truora_tui::images::SaveOutcome::Identical(saved.clone())),
+    };
+    assert!(audited(&app.handle_message(answer)).is_empty());
 
     // Leaving and coming back does not open the process again in the log.
     let away = press(&mut app, "j");

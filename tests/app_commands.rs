@@ -10,6 +10,7 @@ use truora_tui::api::model::ImageKind;
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::ImageState;
 use truora_tui::app::{App, AppOptions, Command, Job, Message, RequestId};
+use truora_tui::images::SaveOutcome;
 
 fn rich_app(width: u16, height: u16) -> (App, Vec<Command>) {
     let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], width, height);
@@ -190,7 +191,7 @@ fn saves(cmds: &[Command]) -> Vec<&truora_tui::images::ImageRequest> {
 }
 
 /// Answers the oldest save the app awaits.
-fn answer_save(app: &mut App, result: Result<PathBuf, String>) {
+fn answer_save(app: &mut App, result: Result<SaveOutcome, String>) {
     let id = asked(app, "a save", |j| matches!(j, Job::Save { .. }));
     app.handle_message(Message::Saved { id, result });
 }
@@ -219,19 +220,38 @@ fn save_copy_and_save_all() {
             ImageKind::Document
         ]
     );
-    answer_save(&mut app, Ok(PathBuf::from("/tmp/d/IDP1/x.jpg")));
     assert_eq!(
         app.status().info.as_deref(),
-        Some("saved /tmp/d/IDP1/x.jpg · 5 more saving"),
-        "six files were asked for, one is reported"
+        Some("saving 6 files…"),
+        "s and S before any answer: one run"
     );
-    answer_save(&mut app, Err("disk full".into()));
-    assert!(
-        app.status()
-            .error
-            .as_deref()
-            .unwrap_or("")
-            .contains("disk full")
+    let front = PathBuf::from("/tmp/d/IDP1/IDP1-document-front.jpg");
+    answer_save(&mut app, Ok(SaveOutcome::Written(front.clone())));
+    assert_eq!(app.status().info.as_deref(), Some("saving… 1 of 6 done"));
+    answer_save(&mut app, Ok(SaveOutcome::Identical(front.clone())));
+    for name in [
+        "document-reverse.jpg",
+        "face-photo.jpg",
+        "reference-face.jpg",
+    ] {
+        let path = PathBuf::from(format!("/tmp/d/IDP1/IDP1-{name}"));
+        answer_save(&mut app, Ok(SaveOutcome::Written(path)));
+    }
+    assert!(app.status().error.is_none());
+    answer_save(&mut app, Err("disk full while saving x".into()));
+    assert_eq!(
+        app.status().error.as_deref(),
+        Some(
+            "saved 4 files to /tmp/d/IDP1 (1 identical copy skipped); 1 of 6 files failed: \
+             disk full while saving x"
+        ),
+        "one summary when the last answer is in"
+    );
+    assert_eq!(
+        app.pending_requests()
+            .filter(|(_, j)| matches!(j, Job::Save { .. }))
+            .count(),
+        0
     );
 
     assert_eq!(press(&mut app, "y"), vec![Command::Copy("IDP1".into())]);
@@ -326,10 +346,67 @@ fn help_raw_and_compare_open_and_close() {
 }
 
 #[test]
+fn a_save_run_says_how_many_files_went_where_and_what_was_skipped() {
+    let (mut app, _) = rich_app(120, 40);
+    let path = |name: &str| PathBuf::from(format!("/tmp/d/IDP1/IDP1-{name}.jpg"));
+    // One file: its path.
+    press(&mut app, "s");
+    assert_eq!(app.status().info.as_deref(), Some("saving 1 file…"));
+    answer_save(&mut app, Ok(SaveOutcome::Written(path("document-front"))));
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("saved /tmp/d/IDP1/IDP1-document-front.jpg")
+    );
+    // Again: the bytes are there already.
+    press(&mut app, "s");
+    answer_save(&mut app, Ok(SaveOutcome::Identical(path("document-front"))));
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("already saved: /tmp/d/IDP1/IDP1-document-front.jpg holds the same bytes")
+    );
+    // Everything: how many, where, how many skipped.
+    press(&mut app, "S");
+    assert_eq!(app.status().info.as_deref(), Some("saving 5 files…"));
+    answer_save(&mut app, Ok(SaveOutcome::Identical(path("document-front"))));
+    for name in [
+        "document-reverse",
+        "face-photo",
+        "reference-face",
+        "document-file",
+    ] {
+        answer_save(&mut app, Ok(SaveOutcome::Written(path(name))));
+    }
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("saved 4 files to /tmp/d/IDP1 (1 identical copy skipped)")
+    );
+    // Everything again: nothing new.
+    press(&mut app, "S");
+    for name in ["a", "b", "c", "d", "e"] {
+        answer_save(&mut app, Ok(SaveOutcome::Identical(path(name))));
+    }
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("already saved: the 5 files are in /tmp/d/IDP1")
+    );
+    // In privacy mode the summary says the files are the originals.
+    press(&mut app, "P s");
+    answer_save(&mut app, Ok(SaveOutcome::Written(path("document-front-1"))));
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some(
+            "saved /tmp/d/IDP1/IDP1-document-front-1.jpg (the original, unmasked: privacy mode \
+             masks the screen only)"
+        )
+    );
+}
+
+#[test]
 fn esc_clears_the_error() {
     let (mut app, _) = rich_app(120, 40);
     press(&mut app, "s");
     answer_save(&mut app, Err("nope".into()));
+    assert!(app.status().error.is_some());
     press(&mut app, "esc");
     assert!(app.status().error.is_none());
 }
@@ -427,14 +504,12 @@ fn quitting_while_saves_run_asks_once_and_ctrl_c_never_asks() {
     let (mut app, _) = rich_app(120, 40);
     press(&mut app, "S");
     for i in 0..n {
-        answer_save(&mut app, Ok(PathBuf::from(format!("/dl/IDP1/f{i}.jpg"))));
+        let path = PathBuf::from(format!("/dl/IDP1/f{i}.jpg"));
+        answer_save(&mut app, Ok(SaveOutcome::Written(path)));
     }
-    assert!(
-        app.status()
-            .info
-            .clone()
-            .unwrap_or_default()
-            .starts_with("saved /dl/IDP1/f")
+    assert_eq!(
+        app.status().info.clone().unwrap_or_default(),
+        format!("saved {n} files to /dl/IDP1")
     );
     assert_eq!(press(&mut app, "q"), vec![Command::Quit]);
     let (mut app, _) = rich_app(120, 40);

@@ -142,7 +142,8 @@ async fn the_worker_browses_an_archive_offline() {
     ));
 
     let Message::Saved {
-        result: Ok(path), ..
+        result: Ok(truora_tui::images::SaveOutcome::Written(path)),
+        ..
     } = ask(&commands, &mut rx, 5, Job::Save { request }).await
     else {
         panic!("saved");

@@ -100,7 +100,8 @@ fn help_filter_and_a_small_terminal() {
     t.keys(&["/"]);
     t.type_text("PE");
     t.keys(&["Enter"]);
-    let screen = t.wait_for("the filter to apply", |s| s.contains("/pe ·"));
+    // The title shows the query as typed; matching ignores case.
+    let screen = t.wait_for("the filter to apply", |s| s.contains("/PE ·"));
     let matches = matching_rows(&screen).expect("the title counts the rows left");
     assert!(
         matches > 0 && matches < 320,

@@ -57,7 +57,13 @@ fn run(bytes: &[u8], area: (u16, u16)) {
         ImageView::Whole,
         &limits(),
     );
-    let name = save_name("document-validation", "front_image", bytes);
+    let link = truora_tui::api::model::ImageLink {
+        field: "front_image".into(),
+        path: "front_image".into(),
+        kind: ImageKind::DocumentFront,
+        url: "https://s3.example/f.jpg".into(),
+    };
+    let name = save_name("IDP1", &link, bytes);
     assert!(!name.contains('/') && !name.starts_with('.'));
     let _ = sniff(bytes);
 }

@@ -6,7 +6,8 @@ use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
-use truora_tui::images::{SaveError, save, save_name};
+use truora_tui::api::model::{ImageKind, ImageLink};
+use truora_tui::images::{SaveError, SaveOutcome, save, save_name};
 
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0 pretend jpeg";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n pretend png";
@@ -38,44 +39,123 @@ fn names(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+fn link(kind: ImageKind, field: &str) -> ImageLink {
+    ImageLink {
+        field: field.into(),
+        path: field.into(),
+        kind,
+        url: "https://s3.example/x".into(),
+    }
+}
+
 #[test]
-fn names_are_type_field_and_the_sniffed_extension() {
+fn names_are_the_process_the_trees_label_and_the_sniffed_extension() {
     let cases = [
         (
-            "document-validation",
+            ImageKind::DocumentFront,
             "front_image",
             JPEG,
-            "document-validation-front_image.jpg",
+            "IDP1-document-front.jpg",
         ),
         (
-            "face-recognition",
+            ImageKind::DocumentReverse,
+            "reverse_image",
+            JPEG,
+            "IDP1-document-reverse.jpg",
+        ),
+        (
+            ImageKind::FacePhoto,
             "face_photo",
             PNG,
-            "face-recognition-face_photo.png",
+            "IDP1-face-photo.png",
         ),
         (
-            "electronic-signature",
+            ImageKind::ReferenceFace,
+            "front_image",
+            JPEG,
+            "IDP1-reference-face.jpg",
+        ),
+        (
+            ImageKind::FacePhotoWatermark,
+            "face_photo_watermark",
+            JPEG,
+            "IDP1-face-photo-watermarked.jpg",
+        ),
+        (
+            ImageKind::Signature,
+            "signature_image_url",
+            PNG,
+            "IDP1-signature.png",
+        ),
+        // What the tree calls only a file says which one.
+        (
+            ImageKind::Document,
             "signed_document_url",
             PDF,
-            "electronic-signature-signed_document_url.pdf",
+            "IDP1-document-file-signed-document-url.pdf",
         ),
         (
-            "document-validation",
-            "input_files-0",
+            ImageKind::InputFile,
+            "input_files-2",
             b"PK\x03\x04",
-            "document-validation-input_files-0.bin",
+            "IDP1-input-file-2.bin",
         ),
+        (ImageKind::Other, "homepage", b"", "IDP1-file-homepage.bin"),
     ];
-    for (validation_type, field, bytes, want) in cases {
-        assert_eq!(save_name(validation_type, field, bytes), want);
+    for (kind, field, bytes, want) in cases {
+        assert_eq!(save_name("IDP1", &link(kind, field), bytes), want);
     }
     // Hostile parts cannot add folders or hide the file.
-    let name = save_name("../../x", "/etc/passwd", JPEG);
-    assert_eq!(name, "_._.._x-_etc_passwd.jpg");
-    let name = save_name("", ".bashrc", b"");
-    assert_eq!(name, "_-_bashrc.bin");
-    let name = save_name("validación", "foto 😀", JPEG);
+    let name = save_name("../../x", &link(ImageKind::Other, "/etc/passwd"), JPEG);
+    assert_eq!(name, "_._.._x-file-etc-passwd.jpg");
+    let name = save_name("", &link(ImageKind::Other, ".bashrc"), b"");
+    assert_eq!(name, "_-file-bashrc.bin");
+    let name = save_name("validación", &link(ImageKind::Other, "foto 😀"), JPEG);
     assert!(name.is_ascii() && !name.contains(' '), "{name}");
+}
+
+#[test]
+fn the_same_bytes_are_not_saved_twice_under_any_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = save(tmp.path(), "IDP1", "IDP1-reference-face.jpg", JPEG).unwrap();
+    let SaveOutcome::Written(path) = &first else {
+        panic!("{first:?}")
+    };
+    // Saved again, or saved under another name (two links to one photo): nothing written.
+    for name in ["IDP1-reference-face.jpg", "IDP1-document-front.jpg"] {
+        let again = save(tmp.path(), "IDP1", name, JPEG).unwrap();
+        assert_eq!(again, SaveOutcome::Identical(path.clone()), "{name}");
+    }
+    // Other bytes of the same length, or under the same name, are saved.
+    let other = b"\xff\xd8\xff\xe0\0\x10JFIF\0 pretend jpeX";
+    assert_eq!(other.len(), JPEG.len());
+    let written = save(tmp.path(), "IDP1", "IDP1-reference-face.jpg", other).unwrap();
+    assert_eq!(
+        written,
+        SaveOutcome::Written(tmp.path().join("IDP1/IDP1-reference-face-1.jpg"))
+    );
+    assert_eq!(
+        names(tmp.path()),
+        [
+            "IDP1/IDP1-reference-face-1.jpg",
+            "IDP1/IDP1-reference-face.jpg"
+        ]
+    );
+    // Another process's folder is another matter.
+    let elsewhere = save(tmp.path(), "IDP2", "IDP2-reference-face.jpg", JPEG).unwrap();
+    assert!(
+        matches!(elsewhere, SaveOutcome::Written(_)),
+        "{elsewhere:?}"
+    );
+    // A link in the folder is never read as a match, even to a file with the same bytes.
+    let outside = tmp.path().join("outside.jpg");
+    fs::write(&outside, PNG).unwrap();
+    symlink(&outside, tmp.path().join("IDP2/linked.jpg")).unwrap();
+    let saved = save(tmp.path(), "IDP2", "IDP2-face-photo.png", PNG).unwrap();
+    assert_eq!(
+        saved,
+        SaveOutcome::Written(tmp.path().join("IDP2/IDP2-face-photo.png"))
+    );
 }
 
 #[test]
@@ -88,7 +168,9 @@ fn creates_private_folders_and_files() {
         "document-validation-front_image.jpg",
         JPEG,
     )
-    .unwrap();
+    .unwrap()
+    .path()
+    .to_path_buf();
     assert_eq!(
         path,
         download_dir.join("IDPabc/document-validation-front_image.jpg")
@@ -115,7 +197,12 @@ fn never_overwrites_and_leaves_no_temp_files() {
     let contents: [&[u8]; 3] = [b"\xff\xd8\xffone", b"\xff\xd8\xfftwo", b"\xff\xd8\xffthree"];
     let paths: Vec<PathBuf> = contents
         .iter()
-        .map(|bytes| save(tmp.path(), "IDP1", "face-recognition-face_photo.jpg", bytes).unwrap())
+        .map(|bytes| {
+            save(tmp.path(), "IDP1", "face-recognition-face_photo.jpg", bytes)
+                .unwrap()
+                .path()
+                .to_path_buf()
+        })
         .collect();
     assert_eq!(
         names(tmp.path()),
@@ -138,7 +225,10 @@ fn concurrent_saves_of_one_name_all_land() {
     let threads: Vec<_> = (0..8u8)
         .map(|i| {
             let dir = dir.clone();
-            std::thread::spawn(move || save(&dir, "IDP1", "x.jpg", &[0xff, 0xd8, 0xff, i]).unwrap())
+            std::thread::spawn(move || {
+                let saved = save(&dir, "IDP1", "x.jpg", &[0xff, 0xd8, 0xff, i]).unwrap();
+                saved.path().to_path_buf()
+            })
         })
         .collect();
     let mut seen: Vec<u8> = threads
@@ -172,9 +262,10 @@ fn hostile_process_ids_and_names_stay_inside_the_download_dir() {
     ];
     for process_id in hostile {
         for field in hostile {
-            let name = save_name("../face-recognition", field, JPEG);
-            let path = save(&download_dir, process_id, &name, JPEG)
+            let name = save_name(process_id, &link(ImageKind::Other, field), JPEG);
+            let saved = save(&download_dir, process_id, &name, JPEG)
                 .unwrap_or_else(|e| panic!("{process_id:?}/{field:?}: {e}"));
+            let path = saved.path();
             let real = path.canonicalize().unwrap();
             assert_eq!(
                 real.parent().and_then(Path::parent),
@@ -184,8 +275,8 @@ fn hostile_process_ids_and_names_stay_inside_the_download_dir() {
             );
         }
         // A name that did not come from save_name is sanitised too.
-        let path = save(&download_dir, process_id, "../../../escape.jpg", JPEG).unwrap();
-        assert!(path.canonicalize().unwrap().starts_with(&root));
+        let saved = save(&download_dir, process_id, "../../../escape.jpg", JPEG).unwrap();
+        assert!(saved.path().canonicalize().unwrap().starts_with(&root));
     }
     // Nothing was written next to the download folder.
     let outside: Vec<_> = fs::read_dir(tmp.path())
@@ -296,8 +387,8 @@ fn a_link_in_place_of_the_process_folder_is_refused() {
     fs::remove_file(&planted).unwrap();
     fs::create_dir(&planted).unwrap();
     symlink(outside.join("a.jpg"), planted.join("a.jpg")).unwrap();
-    let path = save(&download_dir, "IDP1", "a.jpg", JPEG).unwrap();
-    assert_eq!(path, planted.join("a-1.jpg"));
+    let saved = save(&download_dir, "IDP1", "a.jpg", JPEG).unwrap();
+    assert_eq!(saved, SaveOutcome::Written(planted.join("a-1.jpg")));
     assert_eq!(fs::read(outside.join("a.jpg")).unwrap(), b"theirs");
 }
 
@@ -310,9 +401,9 @@ fn the_download_dir_may_be_a_link_and_a_loose_process_folder_is_made_private() {
     symlink(&real, &download_dir).unwrap();
     fs::create_dir(real.join("IDP1")).unwrap();
     fs::set_permissions(real.join("IDP1"), fs::Permissions::from_mode(0o755)).unwrap();
-    let path = save(&download_dir, "IDP1", "a.jpg", JPEG).unwrap();
+    let saved = save(&download_dir, "IDP1", "a.jpg", JPEG).unwrap();
     assert_eq!(fs::read(real.join("IDP1/a.jpg")).unwrap(), JPEG);
-    assert_eq!(path, download_dir.join("IDP1/a.jpg"));
+    assert_eq!(saved, SaveOutcome::Written(download_dir.join("IDP1/a.jpg")));
     assert_eq!(mode(&real.join("IDP1")), 0o700);
     assert_eq!(mode(&real.join("IDP1/a.jpg")), 0o600);
 }

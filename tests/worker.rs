@@ -428,6 +428,7 @@ async fn an_expired_link_is_refreshed_without_the_user_noticing() {
 
 #[tokio::test]
 async fn save_writes_private_files_and_reports_where() {
+    use truora_tui::images::SaveOutcome;
     let mut rig = rig(DemoOptions::default()).await;
     let (_, request) = picture_request(&mut rig).await;
     let save = || Job::Save {
@@ -435,12 +436,13 @@ async fn save_writes_private_files_and_reports_where() {
     };
     let asked = [rig.send(save()), rig.send(save())];
     let (answers, _) = rig.answers_to(&asked).await;
-    let paths: Vec<_> = asked
+    let outcomes: Vec<SaveOutcome> = asked
         .iter()
         .map(|id| match &answers[id] {
             Message::Saved {
-                result: Ok(path), ..
-            } => path.clone(),
+                result: Ok(outcome),
+                ..
+            } => outcome.clone(),
             other => panic!("unexpected {other:?}"),
         })
         .collect();
@@ -452,27 +454,32 @@ async fn save_writes_private_files_and_reports_where() {
             &request.key.field,
         )
         .unwrap();
-    assert_ne!(
-        paths[0], paths[1],
-        "the second save does not overwrite the first"
+    let SaveOutcome::Written(path) = &outcomes[0] else {
+        panic!("the first save writes: {outcomes:?}")
+    };
+    assert_eq!(
+        outcomes[1],
+        SaveOutcome::Identical(path.clone()),
+        "the same bytes again are not written twice"
     );
-    for path in &paths {
-        assert!(path.starts_with(rig.downloads.path()));
-        assert_eq!(std::fs::read(path).unwrap(), expected);
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(
-            name.starts_with(&format!(
-                "{}-{}",
-                request.validation_type, request.key.field
-            )),
-            "{name}"
-        );
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600);
-        }
+    assert!(path.starts_with(rig.downloads.path()));
+    assert_eq!(std::fs::read(path).unwrap(), expected);
+    assert_eq!(
+        std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+        1
+    );
+    // The tree's label, after the process id: `IDP…-document-front.jpg`.
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let label = request.link.kind.label().replace(' ', "-");
+    assert!(
+        name.starts_with(&format!("{}-{label}.", request.key.process_id)),
+        "{name}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
     }
 }
 

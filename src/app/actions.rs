@@ -307,8 +307,7 @@ impl App {
         requests: Vec<crate::images::ImageRequest>,
         commands: &mut Vec<Command>,
     ) {
-        self.status
-            .info(format!("saving {} file(s)…", requests.len()));
+        self.saves_asked(requests.len());
         for request in requests {
             self.requests.ask(super::Job::Save { request }, commands);
         }

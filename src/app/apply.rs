@@ -1,7 +1,6 @@
 //! Applying the worker's answers: each is matched by id to what the app asked, lands in its cache,
 //! and is shown only if it is for what is on screen now.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::message::{Job, ListPage};
@@ -162,27 +161,6 @@ impl App {
                     .insert(validation_id, DetailsState::Failed(error));
                 self.rebuild_tree();
             }
-        }
-    }
-
-    fn save_answered(&mut self, result: Result<PathBuf, String>) {
-        let more = match self.requests.saves() {
-            0 => String::new(),
-            n => format!(" · {n} more saving"),
-        };
-        match result {
-            Ok(path) => self.status.info(format!(
-                "saved {}{more}{}",
-                terminal_text(&path.to_string_lossy()),
-                if self.private() {
-                    " (the original, unmasked: privacy mode masks the screen only)"
-                } else {
-                    ""
-                }
-            )),
-            Err(error) => self
-                .status
-                .error(format!("save failed: {}{more}", terminal_text(&error))),
         }
     }
 

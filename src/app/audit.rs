@@ -96,10 +96,11 @@ impl App {
     pub(super) fn audit_saved(
         &self,
         request: &ImageRequest,
-        result: &Result<std::path::PathBuf, String>,
+        result: &Result<crate::images::SaveOutcome, String>,
         commands: &mut Vec<Command>,
     ) {
-        if let (true, Ok(path)) = (self.opts.audit, result) {
+        // A save that found the bytes already on disk wrote nothing: nothing to record.
+        if let (true, Ok(crate::images::SaveOutcome::Written(path))) = (self.opts.audit, result) {
             commands.push(Command::Audit(AuditEvent::ImageSaved {
                 process: ProcessRef::new(&request.key.process_id),
                 image: request.link.kind.into(),

@@ -8,7 +8,6 @@
 //! from counters. An answer whose id the app has let go of is dropped.
 
 use super::zoom::ImageView;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::api::ApiError;
@@ -139,10 +138,10 @@ pub enum Message {
         id: RequestId,
         result: Result<Arc<RenderedImage>, String>,
     },
-    /// Answers [`Job::Save`] with where the file went.
+    /// Answers [`Job::Save`] with where the file went (or which file already held the bytes).
     Saved {
         id: RequestId,
-        result: Result<PathBuf, String>,
+        result: Result<crate::images::SaveOutcome, String>,
     },
     /// Answers any job the worker gave up on: a newer selection aborted it, the runtime dropped
     /// it as superseded, or its task died.

@@ -25,6 +25,7 @@ mod review_actions;
 pub mod review_input;
 pub mod review_msg;
 mod review_prefetch;
+mod saving;
 pub mod tree;
 mod watch;
 pub mod zoom;
@@ -165,6 +166,8 @@ pub struct App {
     list: ProcessList,
     loading: Loading,
     results: Lru<String, Arc<ProcessResult>>,
+    /// The saves asked since none was on its way, summed up when the last is answered.
+    save_run: saving::SaveRun,
     details: Lru<String, DetailsState>,
     view: ResultView,
     /// What the worker was asked and has not answered yet.
@@ -199,6 +202,7 @@ impl App {
             list: ProcessList::default(),
             loading: Loading::default(),
             results: Lru::new(256),
+            save_run: saving::SaveRun::default(),
             details: Lru::new(256),
             view: ResultView::Empty,
             requests: Requests::default(),

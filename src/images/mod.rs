@@ -26,7 +26,7 @@ pub use decode::{Limits, decode, dimensions, inside_guard};
 pub use error::ImageError;
 pub use picker::{keep_image_colours, picker_for, protocol_label};
 pub use render::render;
-pub use save::{SaveError, save, save_name};
+pub use save::{SaveError, SaveOutcome, save, save_name};
 pub use sniff::{extension, sniff};
 pub use types::{CellSize, ImageInfo, ImageKey, ImageRequest, RenderedImage};
 

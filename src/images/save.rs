@@ -4,7 +4,11 @@
 //! - names come from sanitised server text ([`file_component`]) and the extension from the bytes,
 //!   so a hostile process id or field can neither escape the folder nor pose as another type;
 //! - folders are 0700 and files 0600: these are faces and identity documents;
-//! - an existing file is never overwritten: a second save becomes `name-1.jpg`, `name-2.jpg`;
+//! - names say what the tree says: `<process id>-<label>.<ext>` ([`save_name`]);
+//! - an image whose bytes are already in the process folder (saved before, under this name or
+//!   another: `S` twice, or two links to one photo) is not written again: the answer names the
+//!   file that holds them ([`SaveOutcome::Identical`]);
+//! - an existing file is never overwritten: a second save of other bytes becomes `name-1.jpg`;
 //! - a file appears whole or not at all: bytes go to a hidden temp file (created exclusively),
 //!   are synced, then hard-linked to the first free name (`link` fails if the name exists, which
 //!   `rename` would not) and the temp file removed. Whatever fails, the temp file is removed;
@@ -16,7 +20,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::sniff::{extension, sniff};
-use crate::fsx::{FsError, PrivateDir, TempFile};
+use crate::api::model::{ImageKind, ImageLink};
+use crate::fsx::{FsError, PrivateDir, TempFile, is_temp_name};
 use crate::sanitize::file_component;
 
 /// How many numbered copies are tried before giving up.
@@ -71,26 +76,74 @@ impl SaveError {
     }
 }
 
-/// `<validation type>-<field>.<ext>`, each part sanitised, the extension sniffed from the bytes
-/// (`bin` when unknown). Deterministic, so the export archive uses the same names.
-pub fn save_name(validation_type: &str, field: &str, bytes: &[u8]) -> String {
+/// What a save did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// The bytes were written to this new file.
+    Written(PathBuf),
+    /// This file in the process folder already holds exactly these bytes: nothing was written.
+    Identical(PathBuf),
+}
+
+impl SaveOutcome {
+    pub fn path(&self) -> &Path {
+        match self {
+            SaveOutcome::Written(path) | SaveOutcome::Identical(path) => path,
+        }
+    }
+}
+
+/// `<process id>-<label>.<ext>`: `IDP123-document-front.jpg`, `IDP123-face-photo.png`. The label
+/// is the one the tree shows ([`ImageKind::label`]), so a file says what the screen said and
+/// keeps saying it once copied out of its folder; links the tree only calls a file add what
+/// tells them apart (`IDP123-input-file-0.jpg`, `IDP123-document-file-signed-document-url.pdf`).
+/// Each part sanitised, the extension sniffed from the bytes (`bin` when unknown).
+/// Deterministic: the same image always gets the same name.
+pub fn save_name(process_id: &str, link: &ImageLink, bytes: &[u8]) -> String {
     let ext = extension(sniff(bytes).unwrap_or_default());
-    format!(
-        "{}-{}.{ext}",
-        file_component(validation_type),
-        file_component(field)
-    )
+    let label = slug(link.kind.label());
+    let label = match link.kind {
+        ImageKind::InputFile => match link.field.rsplit_once('-') {
+            Some((_, index)) if index.bytes().all(|b| b.is_ascii_digit()) => {
+                format!("{label}-{index}")
+            }
+            _ => format!("{label}-{}", slug(&link.field)),
+        },
+        ImageKind::Document | ImageKind::Other => format!("{label}-{}", slug(&link.field)),
+        _ => label,
+    };
+    format!("{}-{label}.{ext}", file_component(process_id))
+}
+
+/// Lower-case ASCII letters and digits, every other run of characters one `-`: `face photo
+/// (watermarked)` → `face-photo-watermarked`. Never empty.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "file".to_owned()
+    } else {
+        trimmed.chars().take(60).collect()
+    }
 }
 
 /// Writes `bytes` as `download_dir/<sanitised process_id>/<name>` (or `name-1.ext`, ... if taken)
-/// and returns the path written. `name` is expected from [`save_name`]; anything else is
-/// sanitised. Creates missing folders 0700; never overwrites; leaves no partial or temp file.
+/// unless a file in that folder already holds the same bytes. `name` is expected from
+/// [`save_name`]; anything else is sanitised. Creates missing folders 0700; never overwrites;
+/// leaves no partial or temp file.
 pub fn save(
     download_dir: &Path,
     process_id: &str,
     name: &str,
     bytes: &[u8],
-) -> Result<PathBuf, SaveError> {
+) -> Result<SaveOutcome, SaveError> {
     save_with(download_dir, process_id, name, bytes, MAX_COPIES)
 }
 
@@ -100,7 +153,7 @@ fn save_with(
     name: &str,
     bytes: &[u8],
     max_copies: u32,
-) -> Result<PathBuf, SaveError> {
+) -> Result<SaveOutcome, SaveError> {
     let name = if is_safe_name(name) {
         name.to_owned()
     } else {
@@ -108,9 +161,34 @@ fn save_with(
     };
     let root = PrivateDir::create_root(download_dir)?;
     let folder = root.make_dir(file_component(process_id))?;
+    if let Some(same) = holding(&folder, &name, bytes) {
+        return Ok(SaveOutcome::Identical(folder.path().join(same)));
+    }
     let mut temp = folder.temp_file(&name)?;
     temp.write_all(bytes)?;
-    publish(&mut temp, &name, max_copies)
+    publish(&mut temp, &name, max_copies).map(SaveOutcome::Written)
+}
+
+/// The name of a plain file in `folder` holding exactly `bytes` (`name` itself first), if any.
+/// Only files of the same length are read, through the folder (never following a link); a
+/// file that cannot be read is simply not a match. A process folder holds a handful of files.
+fn holding(folder: &PrivateDir, name: &str, bytes: &[u8]) -> Option<String> {
+    let len = u64::try_from(bytes.len()).ok()?;
+    let mut candidates: Vec<String> = std::fs::read_dir(folder.path())
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            // `DirEntry` metadata does not follow links: a link is not a plain file here.
+            entry.file_type().is_ok_and(|t| t.is_file())
+                && entry.metadata().is_ok_and(|m| m.len() == len)
+        })
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|file| !is_temp_name(file))
+        .collect();
+    candidates.sort_by_key(|file| (file != name, file.clone()));
+    candidates
+        .into_iter()
+        .find(|file| folder.read(file).is_ok_and(|held| held == bytes))
 }
 
 /// Gives the temp file its final name: the first of `name`, `name-1`, ... that is free. The
@@ -176,8 +254,8 @@ mod tests {
     #[test]
     fn running_out_of_names_leaves_no_temp_file() {
         let tmp = tempfile::tempdir().unwrap();
-        for _ in 0..3 {
-            save_with(tmp.path(), "IDP1", "x.jpg", b"data", 3).unwrap();
+        for n in 0..3u8 {
+            save_with(tmp.path(), "IDP1", "x.jpg", &[b'd', n], 3).unwrap();
         }
         let err = save_with(tmp.path(), "IDP1", "x.jpg", b"more", 3).unwrap_err();
         assert!(
@@ -197,8 +275,11 @@ mod tests {
             assert!(!is_safe_name(name), "{name:?}");
         }
         let tmp = tempfile::tempdir().unwrap();
-        let path = save(tmp.path(), "IDP1", "../../escape.jpg", b"x").unwrap();
-        assert_eq!(path.parent(), Some(tmp.path().join("IDP1").as_path()));
+        let saved = save(tmp.path(), "IDP1", "../../escape.jpg", b"x").unwrap();
+        assert_eq!(
+            saved.path().parent(),
+            Some(tmp.path().join("IDP1").as_path())
+        );
     }
 
     #[test]

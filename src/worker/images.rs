@@ -1,7 +1,6 @@
 //! Images: fetching (cache, download, transparent refresh of expired links), decoding off the
 //! runtime's threads, and saving.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Shared, lock};
@@ -116,12 +115,12 @@ pub fn find_link(result: &ProcessResult, key: &ImageKey) -> Option<String> {
 pub(super) async fn save_one(
     shared: Arc<Shared>,
     request: ImageRequest,
-) -> Result<PathBuf, String> {
+) -> Result<images::SaveOutcome, String> {
     let _turn = shared.save_lane.lock().await;
     let bytes = image_bytes(&shared, &request)
         .await
         .map_err(|e| e.to_string())?;
-    let name = images::save_name(&request.validation_type, &request.key.field, &bytes);
+    let name = images::save_name(&request.key.process_id, &request.link, &bytes);
     let dir = shared.download_dir.clone();
     let process_id = request.key.process_id.clone();
     tokio::task::spawn_blocking(move || images::save(&dir, &process_id, &name, &bytes))

@@ -1,0 +1,123 @@
+//! What `s` and `S` say. Saves are answered one by one; the reviewer wants one sentence at the
+//! end: how many files, where, and what was skipped or failed. A run lasts from the first save
+//! asked while none is on its way until the last answer, so an `S` pressed during another `S`
+//! joins it and is summed up with it.
+
+use std::path::{Path, PathBuf};
+
+use super::App;
+use crate::images::SaveOutcome;
+use crate::sanitize::terminal_text;
+
+/// The saves of one run so far.
+#[derive(Debug, Default)]
+pub(super) struct SaveRun {
+    asked: usize,
+    written: Vec<PathBuf>,
+    /// Files that already held the bytes: nothing written.
+    identical: Vec<PathBuf>,
+    failed: Vec<String>,
+}
+
+impl SaveRun {
+    fn answered(&self) -> usize {
+        self.written.len() + self.identical.len() + self.failed.len()
+    }
+}
+
+impl App {
+    /// `n` more saves were asked for.
+    pub(super) fn saves_asked(&mut self, n: usize) {
+        self.save_run.asked += n;
+        let left = self.save_run.asked - self.save_run.answered();
+        self.status.info(format!("saving {left} {}…", files(left)));
+    }
+
+    /// One save was answered: progress while others are on their way, the summary after the
+    /// last.
+    pub(super) fn save_answered(&mut self, result: Result<SaveOutcome, String>) {
+        let run = &mut self.save_run;
+        match result {
+            Ok(SaveOutcome::Written(path)) => run.written.push(path),
+            Ok(SaveOutcome::Identical(path)) => run.identical.push(path),
+            Err(error) => run.failed.push(terminal_text(&error).into_owned()),
+        }
+        if self.requests.saves() > 0 {
+            let run = &self.save_run;
+            self.status.info(format!(
+                "saving… {} of {} done",
+                run.answered(),
+                run.asked.max(run.answered())
+            ));
+            return;
+        }
+        let run = std::mem::take(&mut self.save_run);
+        let mut text = summary(&run);
+        if self.private() && !run.written.is_empty() {
+            text.push_str(" (the original, unmasked: privacy mode masks the screen only)");
+        }
+        if run.failed.is_empty() {
+            self.status.info(text);
+        } else {
+            self.status.error(text);
+        }
+    }
+}
+
+/// One sentence for a finished run.
+fn summary(run: &SaveRun) -> String {
+    let written = run.written.len();
+    let skipped = match run.identical.len() {
+        0 => String::new(),
+        1 => " (1 identical copy skipped)".to_owned(),
+        n => format!(" ({n} identical copies skipped)"),
+    };
+    let mut text = match (written, run.identical.as_slice()) {
+        (0, []) => "nothing saved".to_owned(),
+        (0, [one]) => format!("already saved: {} holds the same bytes", shown(one)),
+        (0, all) => format!(
+            "already saved: the {} files are in {}",
+            all.len(),
+            folder_of(all)
+        ),
+        (1, _) => format!("saved {}{skipped}", shown(&run.written[0])),
+        (n, _) => format!("saved {n} files to {}{skipped}", folder_of(&run.written)),
+    };
+    if let Some(first) = run.failed.first() {
+        let failed = run.failed.len();
+        let more = if failed > 1 {
+            format!(" (and {} more)", failed - 1)
+        } else {
+            String::new()
+        };
+        text = format!(
+            "{text}; {failed} of {} {} failed: {first}{more}",
+            run.asked.max(run.answered()),
+            files(run.asked)
+        );
+    }
+    text
+}
+
+fn files(n: usize) -> &'static str {
+    if n == 1 { "file" } else { "files" }
+}
+
+fn shown(path: &Path) -> String {
+    terminal_text(&path.to_string_lossy()).into_owned()
+}
+
+/// The folder the files are in, or `N folders in <parent>` when a run spans processes.
+fn folder_of(paths: &[PathBuf]) -> String {
+    let mut folders: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+    folders.sort();
+    folders.dedup();
+    match folders.as_slice() {
+        [one] => shown(one),
+        [first, ..] => match first.parent() {
+            Some(parent) => format!("{} folders in {}", folders.len(), shown(parent)),
+            None => format!("{} folders", folders.len()),
+        },
+        [] => "?".to_owned(),
+    }
+}
