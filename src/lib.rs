@@ -36,3 +36,4 @@ pub mod source;
 pub mod tui;
 pub mod ui;
 pub mod worker;
+pub mod wrap;

@@ -109,14 +109,22 @@ impl Cursor {
     /// Records the viewport height and scrolls as little as possible so the selection is inside
     /// it, never past the point where the last row is on the bottom line.
     pub fn scroll_into_view(&mut self, height: usize, len: usize) {
+        self.scroll_tall_into_view(height, len, 1);
+    }
+
+    /// [`Cursor::scroll_into_view`] when the selected row is drawn `tall` screen rows high (its
+    /// text wrapped) and every other row one: the whole selected row is kept in view.
+    pub fn scroll_tall_into_view(&mut self, height: usize, len: usize, tall: usize) {
         self.height = height;
         let height = height.max(1);
+        // Rows the selection's extra lines take from the window.
+        let extra = tall.clamp(1, height) - 1;
         if self.selected < self.offset {
             self.offset = self.selected;
-        } else if self.selected >= self.offset + height {
-            self.offset = self.selected + 1 - height;
+        } else if self.selected + extra >= self.offset + height {
+            self.offset = self.selected + extra + 1 - height;
         }
-        self.offset = self.offset.min(len.saturating_sub(height));
+        self.offset = self.offset.min((len + extra).saturating_sub(height));
     }
 
     /// Scrolls up to `row` (above the selection) when it fits in one viewport with the

@@ -27,6 +27,7 @@ pub mod review_msg;
 mod review_prefetch;
 mod saving;
 pub mod tree;
+pub mod tree_rows;
 mod watch;
 pub mod zoom;
 
@@ -295,7 +296,8 @@ impl App {
         let panes = self.panes();
         self.list.scroll_into_view(panes.list_rows());
         if let ResultView::Ready { tree, .. } = &mut self.view {
-            tree.scroll_into_view(panes.tree_rows());
+            let tall = tree_rows::cursor_height(tree, self.private, layout::inner(panes.tree));
+            tree.scroll_tall_into_view(panes.tree_rows(), tall);
         }
         let mut targets = Vec::new();
         if let ResultView::Ready { tree, result, .. } = &self.view {

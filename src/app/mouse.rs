@@ -65,8 +65,9 @@ impl App {
                 }
             }
             (Focus::Tree, ResultView::Ready { tree, .. }) => {
-                let target = tree.offset() + row;
-                if target < tree.visible().len() {
+                // The cursor's row may be several rows high (its text wrapped).
+                let tall = super::tree_rows::cursor_height(tree, self.private, inner);
+                if let Some(target) = super::tree_rows::position_at(tree, row, tall) {
                     tree.move_selection(Movement::To(target));
                 }
             }

@@ -6,16 +6,21 @@
 //! it as closed. `TreeState` has no offset setter, so when the model has scrolled, a render into a
 //! 1×1 scratch buffer first tells the state how many rows there are, and `scroll_down` then sets
 //! the model's offset exactly.
+//!
+//! No row is cut silently: the cursor's row shows its whole text wrapped over as many rows as it
+//! needs (the widget draws a multi-line item as one highlighted block, and the model scrolls with
+//! that height in mind, see `app::tree_rows`); every other row that does not fit ends in `…`.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, StatefulWidget, Wrap};
 use tui_tree_widget::{Tree as TreeWidget, TreeItem, TreeState};
 
 use super::{Panes, Theme, focused, inner};
 use crate::app::tree::{NodeKind, Tone, Tree};
+use crate::app::tree_rows;
 use crate::app::{App, Focus, ResultView};
 use crate::sanitize::terminal_text;
 
@@ -70,14 +75,14 @@ fn draw_tree(
     theme: &Theme,
 ) {
     let mut opened = Vec::new();
-    let items = items(
+    let inner_area = inner(area);
+    let labels = Labels {
         tree,
         theme,
-        0,
-        tree.nodes().len(),
-        &mut Vec::new(),
-        &mut opened,
-    );
+        area: inner_area,
+        cursor: tree.cursor_index(),
+    };
+    let items = items(&labels, 0, tree.nodes().len(), &mut Vec::new(), &mut opened);
     let Ok(widget) = TreeWidget::new(&items) else {
         return;
     };
@@ -102,32 +107,41 @@ fn draw_tree(
     if let Some(cursor) = tree.cursor_index() {
         state.select(path_to(tree, cursor));
     }
-    let inner_area = inner(area);
     frame.render_widget(block, area);
     frame.render_stateful_widget(widget, inner_area, &mut state);
 }
 
+/// What every row's text is drawn from.
+struct Labels<'t> {
+    tree: &'t Tree,
+    theme: &'t Theme,
+    /// The tree's area inside the border: the width text is fitted to, the height the cursor's
+    /// wrapped row may take at most.
+    area: Rect,
+    cursor: Option<usize>,
+}
+
 /// Items for the nodes in `start..end` that are visible, recording each opened node's path.
 fn items<'a>(
-    tree: &Tree,
-    theme: &Theme,
+    labels: &Labels<'_>,
     start: usize,
     end: usize,
     path: &mut Vec<usize>,
     opened: &mut Vec<Vec<usize>>,
 ) -> Vec<TreeItem<'a, usize>> {
+    let tree = labels.tree;
     let nodes = tree.nodes();
     let mut out = Vec::new();
     let mut i = start;
     while i < end.min(nodes.len()) {
         let node = &nodes[i];
-        let label = label(tree, i, theme);
+        let label = label(labels, i);
         let item = if !node.has_children(i) {
             TreeItem::new_leaf(i, label)
         } else if tree.is_expanded(i) {
             path.push(i);
             opened.push(path.clone());
-            let children = items(tree, theme, i + 1, node.end, path, opened);
+            let children = items(labels, i + 1, node.end, path, opened);
             path.pop();
             TreeItem::new(i, label.clone(), children)
                 .unwrap_or_else(|_| TreeItem::new_leaf(i, label))
@@ -142,22 +156,28 @@ fn items<'a>(
     out
 }
 
-fn label<'a>(tree: &Tree, index: usize, theme: &Theme) -> Line<'a> {
-    let node = &tree.nodes()[index];
-    let mut spans = Vec::with_capacity(node.parts.len() * 2);
-    for (i, part) in node.parts.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::raw(" "));
-        }
-        let text = if theme.private {
-            let pointer = node.raw.as_ref().map(|r| r.pointer.as_str());
-            crate::privacy::mask_labelled(pointer, i, &part.text).into_owned()
-        } else {
-            part.text.clone()
-        };
-        spans.push(Span::styled(text, theme.tone(part.tone)));
-    }
-    Line::from(spans)
+/// A node's text: wrapped whole on the cursor's row, one row cut with `…` elsewhere; masked in
+/// privacy mode before either.
+fn label<'a>(labels: &Labels<'_>, index: usize) -> Text<'a> {
+    let node = &labels.tree.nodes()[index];
+    let rows = tree_rows::rows(
+        node,
+        labels.theme.private,
+        labels.area.width,
+        labels.cursor == Some(index),
+        usize::from(labels.area.height),
+    );
+    let lines: Vec<Line<'a>> = rows
+        .into_iter()
+        .map(|row| {
+            Line::from(
+                row.into_iter()
+                    .map(|(text, tone)| Span::styled(text, labels.theme.tone(tone)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    Text::from(lines)
 }
 
 /// The widget's identifier of a node: the indices from its top-level ancestor down to it.

@@ -320,6 +320,12 @@ impl Tree {
         }
     }
 
+    /// [`Tree::scroll_into_view`] with the cursor's row `tall` rows high (its text wrapped).
+    pub fn scroll_tall_into_view(&mut self, height: usize, tall: usize) {
+        self.cursor
+            .scroll_tall_into_view(height, self.visible.len(), tall);
+    }
+
     fn set_expanded(&mut self, index: usize, open: bool) {
         let id = self.nodes[index].id.clone();
         if open {
