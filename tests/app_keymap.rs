@@ -22,7 +22,7 @@ fn every_action_has_a_name_a_description_and_a_default_key() {
         assert!(!a.description().is_empty());
         assert!(!map.keys(a).is_empty(), "{} has no default key", a.name());
     }
-    assert_eq!(Action::ALL.len(), 37);
+    assert_eq!(Action::ALL.len(), 38);
     let (_, problems) = Keymap::from_config(&BTreeMap::new());
     assert!(
         problems.is_empty(),
@@ -106,8 +106,8 @@ fn unknown_actions_bad_keys_and_conflicts_are_reported() {
     let cfg = config(&[
         ("jump", &["z"]),
         ("up", &["ctrl-nope", "K"]),
-        ("save_image", &["w"]),
-        ("copy_id", &["w"]),
+        ("save_image", &["b"]),
+        ("copy_id", &["b"]),
         ("compare", &["v"]),
     ]);
     let (map, problems) = Keymap::from_config(&cfg);
@@ -122,7 +122,7 @@ fn unknown_actions_bad_keys_and_conflicts_are_reported() {
         "{text}"
     );
     assert!(
-        text.contains("key \"w\" is bound to both save_image and copy_id"),
+        text.contains("key \"b\" is bound to both save_image and copy_id"),
         "{text}"
     );
     assert!(

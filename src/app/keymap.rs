@@ -55,6 +55,7 @@ actions! {
     CollapseAll => "collapse_all", ["E"], "collapse the whole tree";
     ExpandFailures => "expand_failures", ["x"], "expand the path to every failure";
     RawJson => "raw_json", ["v"], "show the raw JSON of the selected node";
+    Wrap => "wrap", ["w"], "raw JSON: wrap long lines, or cut them and scroll sideways (h/l)";
     Compare => "compare", ["c"], "compare document photo and selfie (j/k, n/N: next process)";
     ZoomIn => "zoom_in", ["+", "="], "zoom in (compare: on the active side, tab switches); then hjkl pan";
     ZoomOut => "zoom_out", ["-"], "zoom out (down to the whole image)";

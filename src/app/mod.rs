@@ -18,6 +18,7 @@ pub mod message;
 mod mouse;
 pub mod overlay;
 pub mod preview;
+pub mod raw_view;
 mod refresh;
 pub mod requests;
 pub mod review;

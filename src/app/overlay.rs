@@ -1,8 +1,6 @@
 //! Things drawn over the panes (help, raw JSON, compare) and the status line's state.
 
-use serde_json::Value;
-
-use super::cursor::{Movement, page_rows};
+pub use super::raw_view::{RawView, Viewport};
 use crate::sanitize::terminal_text;
 
 /// What covers the panes. Keys go to the overlay while it is open.
@@ -15,43 +13,6 @@ pub enum Overlay {
     },
     Raw(RawView),
     Compare,
-}
-
-/// A pretty-printed JSON sub-tree, already split into sanitised lines.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RawView {
-    pub title: String,
-    /// Where the value sits in its document (RFC 6901): privacy mode masks by the keys on it.
-    pub pointer: String,
-    pub lines: Vec<String>,
-    pub scroll: usize,
-}
-
-impl RawView {
-    /// The value at `pointer` in `root`, pretty-printed with every field, known or not.
-    pub fn new(title: String, root: &Value, pointer: &str) -> RawView {
-        let lines = match root.pointer(pointer) {
-            Some(v) => serde_json::to_string_pretty(v)
-                .unwrap_or_else(|e| format!("(cannot print: {e})"))
-                .lines()
-                // serde_json escapes C0 controls but not C1 controls or bidi overrides.
-                .map(|l| terminal_text(l).into_owned())
-                .collect(),
-            None => vec![format!("(nothing at {pointer:?} in the raw JSON)")],
-        };
-        RawView {
-            title: terminal_text(&title).into_owned(),
-            pointer: pointer.to_owned(),
-            lines,
-            scroll: 0,
-        }
-    }
-
-    /// Scrolls in a view of `rows` lines, keeping at least one page of text on screen.
-    pub fn scroll(&mut self, movement: Movement, rows: usize) {
-        let max = self.lines.len().saturating_sub(rows.max(1));
-        self.scroll = movement.step(self.scroll, page_rows(rows), max);
-    }
 }
 
 /// The bottom line: what is happening and what went wrong.

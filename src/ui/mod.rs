@@ -44,7 +44,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     match app.overlay() {
         Overlay::None => {}
         Overlay::Help { scroll } => help::draw(app, frame, *scroll, &theme),
-        Overlay::Raw(view) => raw::draw(view, app.private(), frame, &panes, &theme),
+        Overlay::Raw(view) => raw::draw(view, app.private(), app.keymap(), frame, &panes, &theme),
         Overlay::Compare => compare::draw(app, frame, &panes, &theme),
     }
     review::draw(app.review().input(), frame, &panes, &theme);

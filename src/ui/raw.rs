@@ -1,34 +1,97 @@
-//! The raw JSON view: a node's JSON sub-tree, every field included, scrollable.
+//! The raw JSON view: a node's JSON sub-tree, every field included, scrollable. Long lines wrap
+//! under a `↪` mark, or (`w`) are cut at the edge with `…` and scroll sideways; the rows are the
+//! ones the app scrolls by (`app::raw_view`), from the lines as shown (masked in privacy mode).
 
 use ratatui::Frame;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use super::text::fit;
 use super::{Panes, Theme, inner};
-use crate::app::overlay::RawView;
+use crate::app::keymap::{Action, Keymap};
+use crate::app::overlay::{RawView, Viewport};
+use crate::app::raw_view::CONTINUATION;
+use crate::app::tree::Tone;
+use crate::wrap;
 
-pub(super) fn draw(view: &RawView, private: bool, frame: &mut Frame, panes: &Panes, theme: &Theme) {
-    let rows = usize::from(inner(panes.body).height);
-    let last = (view.scroll + rows).min(view.lines.len());
-    let title = format!(
-        " raw JSON{} · {} · lines {}–{} of {} · esc closes ",
-        if private { " (private)" } else { "" },
-        crate::privacy::mask_text(view.title.trim()),
-        (view.scroll + 1).min(last),
-        last,
-        view.lines.len()
-    );
+pub(super) fn draw(
+    view: &RawView,
+    private: bool,
+    keymap: &Keymap,
+    frame: &mut Frame,
+    panes: &Panes,
+    theme: &Theme,
+) {
+    let area = inner(panes.body);
+    let port = Viewport {
+        width: usize::from(area.width),
+        rows: usize::from(area.height),
+    };
+    let lines = view.shown(private);
+    let first = view.first_row(&lines, port);
+    let body: Vec<Line> = if view.wrap {
+        RawView::wrapped(&lines, port.width)
+            .into_iter()
+            .skip(first)
+            .take(port.rows)
+            .map(|row| {
+                if row.continued {
+                    Line::from(vec![
+                        Span::raw(" ".repeat(row.indent)),
+                        Span::styled(CONTINUATION, theme.tone(Tone::Dim)),
+                        Span::raw(row.text),
+                    ])
+                } else {
+                    Line::raw(row.text)
+                }
+            })
+            .collect()
+    } else {
+        lines
+            .iter()
+            .skip(first)
+            .take(port.rows)
+            .map(|l| Line::raw(wrap::window(l, view.column, port.width)))
+            .collect()
+    };
+    let title = title(view, private, keymap, &lines, port);
     let block = theme.block(Line::from(title), true);
-    let start = view.scroll.min(view.lines.len());
-    // Masked whole (a value's personal key may be lines above the part on screen); the pretty
-    // printing of masked JSON has the same number of lines, so scrolling is unchanged.
-    let masked = private.then(|| crate::privacy::mask_raw_view(&view.pointer, &view.lines));
-    let shown = masked.as_deref().unwrap_or(&view.lines);
-    let lines: Vec<Line> = shown
-        [start.min(shown.len())..last.min(shown.len()).max(start.min(shown.len()))]
-        .iter()
-        .map(|l| Line::raw(l.as_str()))
-        .collect();
     frame.render_widget(Clear, panes.body);
-    frame.render_widget(Paragraph::new(lines).block(block), panes.body);
+    frame.render_widget(Paragraph::new(body).block(block), panes.body);
+}
+
+/// ` raw JSON · <what> · lines a–b of n · <wrap mode> · esc closes `, fitted to the border: the
+/// node's name gives way first, and whatever is cut ends in `…`.
+fn title(
+    view: &RawView,
+    private: bool,
+    keymap: &Keymap,
+    lines: &[String],
+    port: Viewport,
+) -> String {
+    let (a, b) = view.lines_shown(lines, port);
+    let wrap_key = keymap.hint(Action::Wrap).unwrap_or_else(|| "wrap".into());
+    let mode = if view.wrap {
+        format!("wrapped ({wrap_key} cuts)")
+    } else {
+        let longest = lines.iter().map(|l| wrap::width(l)).max().unwrap_or(0);
+        let sideways = if longest > port.width {
+            format!(
+                "cols {}–{} of {longest}, h/l scroll",
+                view.column + 1,
+                (view.column + port.width).min(longest)
+            )
+        } else {
+            "nothing cut".to_owned()
+        };
+        format!("{sideways} ({wrap_key} wraps)")
+    };
+    let head = format!(" raw JSON{} · ", if private { " (private)" } else { "" });
+    let tail = format!(" · lines {a}–{b} of {} · {mode} · esc closes ", lines.len());
+    // The border's corners take two cells.
+    let room = port.width;
+    let name = crate::privacy::mask_text(view.title.trim());
+    let left = room.saturating_sub(wrap::width(&head) + wrap::width(&tail));
+    let title = format!("{head}{}{tail}", fit(&name, left));
+    fit(&title, room).into_owned()
 }
