@@ -51,13 +51,32 @@ pub(super) fn draw(
             .iter()
             .skip(first)
             .take(port.rows)
-            .map(|l| Line::raw(wrap::window(l, view.column, port.width)))
+            .map(|l| cut_line(wrap::window(l, view.column, port.width), theme))
             .collect()
     };
     let title = title(view, private, keymap, &lines, port);
     let block = theme.block(Line::from(title), true);
     frame.render_widget(Clear, panes.body);
     frame.render_widget(Paragraph::new(body).block(block), panes.body);
+}
+
+/// A cut line with its `…` marks dimmed, so they read as marks rather than text.
+fn cut_line(shown: String, theme: &Theme) -> Line<'static> {
+    let mark = theme.tone(Tone::Dim);
+    let rest = shown.strip_prefix(wrap::ELLIPSIS);
+    let (left, body) = rest.map_or((false, shown.as_str()), |r| (true, r));
+    let (body, right) = body
+        .strip_suffix(wrap::ELLIPSIS)
+        .map_or((body, false), |b| (b, true));
+    let mut spans = Vec::with_capacity(3);
+    if left {
+        spans.push(Span::styled(wrap::ELLIPSIS.to_string(), mark));
+    }
+    spans.push(Span::raw(body.to_owned()));
+    if right {
+        spans.push(Span::styled(wrap::ELLIPSIS.to_string(), mark));
+    }
+    Line::from(spans)
 }
 
 /// ` raw JSON · <what> · lines a–b of n · <wrap mode> · esc closes `, fitted to the border: the
@@ -77,7 +96,7 @@ fn title(
         let longest = lines.iter().map(|l| wrap::width(l)).max().unwrap_or(0);
         let sideways = if longest > port.width {
             format!(
-                "cols {}–{} of {longest}, h/l scroll",
+                "cols {}–{} of {longest}, h/l",
                 view.column + 1,
                 (view.column + port.width).min(longest)
             )

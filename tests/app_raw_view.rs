@@ -1,0 +1,148 @@
+//! The raw JSON view's keys: scrolling counts wrapped rows (no scrolling past the end, `G` is the
+//! real end), `w` toggles wrapping, `h`/`l` scroll sideways while lines are cut.
+
+mod app_support;
+
+use std::collections::BTreeMap;
+
+use app_support::*;
+use serde_json::json;
+use truora_tui::api::model::ProcessResult;
+use truora_tui::app::overlay::{Overlay, RawView};
+use truora_tui::app::{App, AppOptions, Keymap, Message};
+
+/// A process whose raw JSON has forty long lines: a list of 200-letter strings.
+fn long_app(opts: AppOptions) -> App {
+    let mut app = App::new(opts);
+    app.start();
+    app.handle_message(Message::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.handle_message(page_message(&app, ten(), false));
+    let value = json!({
+        "process_id": "IDP00",
+        "status": "failure",
+        "notes": vec!["a".repeat(200); 40],
+        "validations": []
+    });
+    let result = ProcessResult::from_value(value).expect("parses");
+    app.handle_message(result_message(&app, "IDP00", std::sync::Arc::new(result)));
+    app
+}
+
+fn raw(app: &App) -> &RawView {
+    match app.overlay() {
+        Overlay::Raw(raw) => raw,
+        other => panic!("the raw view is not open: {other:?}"),
+    }
+}
+
+/// At 80×24 the raw view is 78 cells wide and 20 rows high (the body less its border).
+const WIDTH: usize = 78;
+const ROWS: usize = 20;
+
+#[test]
+fn g_goes_to_the_real_end_of_wrapped_lines_and_no_further() {
+    let mut app = long_app(AppOptions::default());
+    // From the list, `v` shows the whole result.
+    press(&mut app, "v");
+    let lines = raw(&app).lines.len();
+    assert!(raw(&app).wrap, "long lines wrap by default");
+    // Each `    "a…a",` line (207 cells) wraps into three rows at 78 cells.
+    assert_eq!(
+        RawView::wrapped(&raw(&app).lines, WIDTH).len(),
+        lines + 2 * 40
+    );
+    press(&mut app, "G");
+    assert_eq!(raw(&app).scroll, lines + 2 * 40 - ROWS);
+    press(&mut app, "j pgdn");
+    assert_eq!(raw(&app).scroll, lines + 2 * 40 - ROWS, "not past the end");
+    press(&mut app, "g");
+    assert_eq!(raw(&app).scroll, 0);
+}
+
+#[test]
+fn w_cuts_long_lines_and_h_l_scroll_sideways() {
+    let mut app = long_app(AppOptions::default());
+    press(&mut app, "v l");
+    assert_eq!(raw(&app).column, 0, "wrapped: nothing to the side");
+    let info = app.status().info.clone().unwrap_or_default();
+    assert!(info.contains("w cuts them"), "{info}");
+
+    press(&mut app, "w");
+    assert!(!raw(&app).wrap);
+    let lines = raw(&app).lines.len();
+    press(&mut app, "G");
+    assert_eq!(raw(&app).scroll, lines - ROWS, "cut, a line is a row");
+    press(&mut app, "l");
+    assert_eq!(raw(&app).column, WIDTH / 2, "half a view at a time");
+    press(&mut app, "right right right right right right");
+    assert_eq!(
+        raw(&app).column,
+        207 - WIDTH,
+        "the longest line's end at the right edge, no further"
+    );
+    press(&mut app, "h left");
+    assert_eq!(raw(&app).column, 207 - WIDTH - WIDTH);
+    // Wrapping again starts at the left edge, on the same line.
+    let top = raw(&app).scroll;
+    press(&mut app, "w");
+    assert!(raw(&app).wrap);
+    assert_eq!(raw(&app).column, 0);
+    let rows = RawView::wrapped(&raw(&app).lines, WIDTH);
+    assert_eq!(rows[raw(&app).scroll].line, top);
+    assert!(!rows[raw(&app).scroll].continued);
+}
+
+#[test]
+fn w_outside_the_raw_view_says_where_it_acts() {
+    let mut app = long_app(AppOptions::default());
+    press(&mut app, "w");
+    let info = app.status().info.clone().unwrap_or_default();
+    assert!(info.contains("raw JSON view (v opens it)"), "{info}");
+    assert_eq!(*app.overlay(), Overlay::None);
+}
+
+#[test]
+fn the_wrap_key_can_be_remapped() {
+    let keys: BTreeMap<String, Vec<String>> =
+        BTreeMap::from([("wrap".to_owned(), vec!["W".to_owned()])]);
+    let (keymap, problems) = Keymap::from_config(&keys);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app = long_app(AppOptions {
+        keymap,
+        ..AppOptions::default()
+    });
+    press(&mut app, "v w");
+    assert!(raw(&app).wrap, "w is no longer the wrap key");
+    press(&mut app, "W");
+    assert!(!raw(&app).wrap);
+}
+
+#[test]
+fn privacy_mode_scrolls_by_the_masked_text() {
+    // A personal value of 300 letters wraps into six rows; masked it is `•••`, one row. The
+    // rows scrolled through are the ones drawn: the masked ones.
+    let mut app = App::new(AppOptions::default());
+    app.start();
+    app.handle_message(Message::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.handle_message(page_message(&app, ten(), false));
+    let value = json!({
+        "process_id": "IDP00",
+        "first_name": "A".repeat(300),
+        "notes": vec!["a".repeat(200); 40],
+    });
+    let result = ProcessResult::from_value(value).expect("parses");
+    app.handle_message(result_message(&app, "IDP00", std::sync::Arc::new(result)));
+    press(&mut app, "v G");
+    let lines = raw(&app).lines.len();
+    // `  "first_name": "A…A",`: the key on its row, then the 303-cell value in rows of 74
+    // (under an indent of two and `↪ `): six rows.
+    assert_eq!(raw(&app).scroll, lines + 2 * 40 + 5 - ROWS);
+    press(&mut app, "esc P v G");
+    assert_eq!(raw(&app).scroll, lines + 2 * 40 - ROWS, "masked, one row");
+}
