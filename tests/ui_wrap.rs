@@ -336,3 +336,25 @@ fn the_raw_view_cut_and_scrolled_sideways() {
     press(&mut app, "h h h h h h h");
     assert_eq!(screen(&app, 100, 30), cut, "h scrolls back to the start");
 }
+
+#[test]
+fn the_help_wraps_long_descriptions_and_g_reaches_its_end_at_80x24() {
+    let mut app = long_app(80, 24);
+    press(&mut app, "?");
+    let top = screen(&app, 80, 24);
+    assert!(
+        !top.lines()
+            .any(|l| l.contains("┃") && l.matches('┃').count() == 2 && {
+                let inner = l.split('┃').nth(1).unwrap_or("");
+                !inner.ends_with(' ') && !inner.ends_with('…')
+            }),
+        "no help row runs into the border:\n{top}"
+    );
+    press(&mut app, "G");
+    let end = screen(&app, 80, 24);
+    assert!(
+        end.contains("list marks"),
+        "the last entry is reachable:\n{end}"
+    );
+    insta::assert_snapshot!(end);
+}

@@ -9,30 +9,46 @@ use super::Theme;
 use super::text::cell;
 use crate::app::tree::Tone;
 use crate::app::{Action, App};
+use crate::wrap;
 
-/// The help's lines: one per action, then the fixed keys.
-pub(super) fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+/// Cells of the keys column, and of the space after it.
+const KEYS: usize = 18;
+
+/// The help's lines: one per action, then the fixed keys. A description longer than the
+/// `width` left for it wraps under itself rather than being cut at the border.
+pub(super) fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let keymap = app.keymap();
-    let row = |keys: String, what: &str| {
-        Line::from(vec![
-            Span::styled(cell(&keys, 18), theme.tone(Tone::Strong)),
-            Span::raw(" "),
-            Span::raw(what.to_owned()),
-        ])
+    let room = width.saturating_sub(KEYS + 1).max(1);
+    let mut out: Vec<Line> = Vec::new();
+    let mut row = |keys: String, what: &str| {
+        for (i, part) in wrap::wrap(&[(what, ())], room, room)
+            .into_iter()
+            .enumerate()
+        {
+            let keys = if i == 0 {
+                cell(&keys, KEYS)
+            } else {
+                " ".repeat(KEYS)
+            };
+            out.push(Line::from(vec![
+                Span::styled(keys, theme.tone(Tone::Strong)),
+                Span::raw(" "),
+                Span::raw(part.into_iter().map(|(t, ())| t).collect::<String>()),
+            ]));
+        }
     };
-    let mut out: Vec<Line> = Action::ALL
-        .iter()
-        .map(|&a| row(keymap.keys_text(a), a.description()))
-        .collect();
-    out.push(row(
+    for &a in Action::ALL {
+        row(keymap.keys_text(a), a.description());
+    }
+    row(
         "esc".into(),
         "close this / the raw view / compare; clear the error or the filter",
-    ));
-    out.push(row(
+    );
+    row(
         "0-9 (picker)".into(),
         "choose the override reason; a note: enter saves, esc cancels",
-    ));
-    out.push(row("list marks".into(), crate::app::review::BADGE_LEGEND));
+    );
+    row("list marks".into(), crate::app::review::BADGE_LEGEND);
     out
 }
 
@@ -46,7 +62,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, scroll: usize, theme: &Theme) {
         width,
         height,
     };
-    let lines = lines(app, theme);
+    let lines = lines(app, theme, usize::from(width.saturating_sub(2)));
     let rows = usize::from(height.saturating_sub(2));
     let scroll = scroll.min(lines.len().saturating_sub(rows));
     let block = theme.block(Line::from(" help · esc or ? closes "), true);
