@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::cursor::{Movement, page_rows};
-use super::overlay::{Overlay, RawView, Viewport};
+use super::overlay::{Overlay, RawView};
 use super::preview::{preview_request, result_images};
 use super::tree::build::DetailsState;
 use super::tree::{NodeKind, RawSource};
@@ -119,45 +119,6 @@ impl App {
             let max = super::Action::ALL.len();
             *scroll = movement.step(*scroll, page_rows(raw_rows), max);
         }
-    }
-
-    /// Keys in the raw JSON view: scrolling down (wrapped rows counted), sideways while lines
-    /// are cut, and `w` between the two.
-    fn raw_action(&mut self, action: Action) {
-        let area = super::layout::inner(self.panes().body);
-        let view = Viewport {
-            width: usize::from(area.width),
-            rows: usize::from(area.height),
-        };
-        let private = self.private;
-        let Overlay::Raw(raw) = &mut self.overlay else {
-            return;
-        };
-        // Masked in privacy mode before anything is measured: masked text wraps as drawn.
-        let lines = raw.shown(private).into_owned();
-        let movement = match action {
-            Action::Up => Movement::Up,
-            Action::Down => Movement::Down,
-            Action::PageUp => Movement::PageUp,
-            Action::PageDown => Movement::PageDown,
-            Action::Top => Movement::Top,
-            Action::Bottom => Movement::Bottom,
-            Action::Wrap => {
-                raw.toggle_wrap(view, &lines);
-                return;
-            }
-            Action::Left | Action::Right => {
-                if !raw.pan(action == Action::Right, view, &lines) {
-                    let wrap = self.opts.keymap.hint(Action::Wrap).unwrap_or_default();
-                    self.status.info(format!(
-                        "long lines are wrapped: nothing to scroll sideways ({wrap} cuts them instead)"
-                    ));
-                }
-                return;
-            }
-            _ => return,
-        };
-        raw.scroll(movement, view, &lines);
     }
 
     /// The filter input: typing edits the filter live, Enter keeps it, Esc clears it.

@@ -137,3 +137,40 @@ impl Cursor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// A selection drawn `tall` rows high is in view whole, the window is moved as little
+        /// as possible, and no row is left empty below the end.
+        #[test]
+        fn a_tall_selection_is_kept_in_view_whole(
+            len in 1usize..200,
+            at in 0usize..200,
+            height in 1usize..40,
+            tall in 1usize..12,
+            offset_from in 0usize..200,
+        ) {
+            let mut cursor = Cursor::default();
+            cursor.select(offset_from, len);
+            cursor.scroll_into_view(height, len);
+            let before = cursor.offset();
+            cursor.select(at, len);
+            cursor.scroll_tall_into_view(height, len, tall);
+            let (sel, after) = (cursor.selected(), cursor.offset());
+            let extra = tall.min(height) - 1;
+            prop_assert!(after <= sel, "{cursor:?}");
+            prop_assert!(sel + extra < after + height, "the whole row shows: {cursor:?}");
+            prop_assert!(after <= (len + extra).saturating_sub(height), "{cursor:?}");
+            if before <= sel && sel + extra < before + height
+                && before <= (len + extra).saturating_sub(height)
+            {
+                prop_assert_eq!(after, before, "already in view: not moved");
+            }
+        }
+    }
+}

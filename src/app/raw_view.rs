@@ -13,6 +13,8 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::cursor::{Movement, page_rows};
+use super::keymap::Action;
+use super::overlay::Overlay;
 use crate::sanitize::terminal_text;
 use crate::wrap;
 
@@ -192,6 +194,47 @@ impl RawView {
         let top = shown.and_then(|r| r.first()).map_or(0, |r| r.line);
         let bottom = shown.and_then(|r| r.last()).map_or(top, |r| r.line);
         (top + 1, bottom + 1)
+    }
+}
+
+impl super::App {
+    /// Keys in the raw JSON view: scrolling down (wrapped rows counted), sideways while lines
+    /// are cut, and `w` between the two.
+    pub(super) fn raw_action(&mut self, action: Action) {
+        let area = super::layout::inner(self.panes().body);
+        let view = Viewport {
+            width: usize::from(area.width),
+            rows: usize::from(area.height),
+        };
+        let private = self.private;
+        let Overlay::Raw(raw) = &mut self.overlay else {
+            return;
+        };
+        // Masked in privacy mode before anything is measured: masked text wraps as drawn.
+        let lines = raw.shown(private).into_owned();
+        let movement = match action {
+            Action::Up => Movement::Up,
+            Action::Down => Movement::Down,
+            Action::PageUp => Movement::PageUp,
+            Action::PageDown => Movement::PageDown,
+            Action::Top => Movement::Top,
+            Action::Bottom => Movement::Bottom,
+            Action::Wrap => {
+                raw.toggle_wrap(view, &lines);
+                return;
+            }
+            Action::Left | Action::Right => {
+                if !raw.pan(action == Action::Right, view, &lines) {
+                    let wrap = self.opts.keymap.hint(Action::Wrap).unwrap_or_default();
+                    self.status.info(format!(
+                        "long lines are wrapped: nothing to scroll sideways ({wrap} cuts them instead)"
+                    ));
+                }
+                return;
+            }
+            _ => return,
+        };
+        raw.scroll(movement, view, &lines);
     }
 }
 
