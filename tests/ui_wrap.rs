@@ -358,3 +358,24 @@ fn the_help_wraps_long_descriptions_and_g_reaches_its_end_at_80x24() {
     );
     insta::assert_snapshot!(end);
 }
+
+#[test]
+fn the_raw_view_title_never_cuts_the_process_id() {
+    let id = "IDP89e914d16d4624e02fc6392c59b72c18";
+    let (mut app, _) = loaded(
+        vec![summary(id, "failure", "2024-03-20T10:00:00Z", "x", "CO")],
+        80,
+        24,
+    );
+    let mut v = rich_json(id);
+    v["validations"][0]["front_image"] = SIGNED_URL.into();
+    let result = Arc::new(ProcessResult::from_value(v).expect("parses"));
+    app.handle_message(result_message(&app, id, result));
+    for keys in ["tab x v", "w", "l"] {
+        press(&mut app, keys);
+        let text = screen(&app, 80, 24);
+        let title = text.lines().next().unwrap_or_default().to_owned();
+        assert!(title.contains(id), "{keys}: {title}");
+        assert!(title.contains("lines "), "{keys}: {title}");
+    }
+}

@@ -79,8 +79,10 @@ fn cut_line(shown: String, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// ` raw JSON · <what> · lines a–b of n · <wrap mode> · esc closes `, fitted to the border: the
-/// node's name gives way first, and whatever is cut ends in `…`.
+/// ` raw JSON · <id> <pointer> · lines a–b of n · <wrap mode> · esc closes `, fitted to the
+/// border. What gives way first is the least needed: the pointer's start (its end names the
+/// node), then `esc closes`, the mode, the pointer. The process (or validation) id is never cut
+/// unless nothing else is left; whatever is cut ends or starts with `…`.
 fn title(
     view: &RawView,
     private: bool,
@@ -106,11 +108,63 @@ fn title(
         format!("{sideways} ({wrap_key} wraps)")
     };
     let head = format!(" raw JSON{} · ", if private { " (private)" } else { "" });
-    let tail = format!(" · lines {a}–{b} of {} · {mode} · esc closes ", lines.len());
+    let name = crate::privacy::mask_text(view.title.trim()).into_owned();
+    let (id, pointer) = match name.rsplit_once(' ') {
+        Some((id, pointer)) if pointer.starts_with('/') => (id.to_owned(), pointer.to_owned()),
+        _ => (name.clone(), String::new()),
+    };
+    let lines_part = format!("lines {a}–{b} of {}", lines.len());
     // The border's corners take two cells.
     let room = port.width;
-    let name = crate::privacy::mask_text(view.title.trim());
-    let left = room.saturating_sub(wrap::width(&head) + wrap::width(&tail));
-    let title = format!("{head}{}{tail}", fit(&name, left));
-    fit(&title, room).into_owned()
+    let build = |pointer: &str, extra: &[&str]| {
+        let mut parts = vec![format!(
+            "{id}{}{pointer}",
+            if pointer.is_empty() { "" } else { " " }
+        )];
+        parts.push(lines_part.clone());
+        parts.extend(extra.iter().map(|s| (*s).to_owned()));
+        format!("{head}{} ", parts.join(" · "))
+    };
+    let candidates = [
+        build(&pointer, &[&mode, "esc closes"]),
+        fit_pointer(&build, &pointer, room, &[&mode, "esc closes"]),
+        fit_pointer(&build, &pointer, room, &[&mode]),
+        build("", &[&mode]),
+        build("", &[]),
+    ];
+    match candidates.into_iter().find(|t| wrap::width(t) <= room) {
+        Some(title) => title,
+        None => fit(&build("", &[]), room).into_owned(),
+    }
+}
+
+/// The title with as much of the pointer's end as fits (`…/image_analysis`), or none of it when
+/// fewer than a few cells are left for it.
+fn fit_pointer(
+    build: &dyn Fn(&str, &[&str]) -> String,
+    pointer: &str,
+    room: usize,
+    extra: &[&str],
+) -> String {
+    let without = wrap::width(&build("", extra));
+    // One cell for the space before the pointer.
+    let left = room.saturating_sub(without + 1);
+    if left < 6 || pointer.is_empty() {
+        return build("", extra);
+    }
+    if wrap::width(pointer) <= left {
+        return build(pointer, extra);
+    }
+    // The pointer's end, one cell kept for the `…` before it.
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in pointer.chars().rev() {
+        used += wrap::char_width(c);
+        if used > left {
+            break;
+        }
+        kept.push(c);
+    }
+    let tail: String = kept.into_iter().rev().collect();
+    build(&format!("…{tail}"), extra)
 }
