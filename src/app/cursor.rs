@@ -74,6 +74,8 @@ pub struct Cursor {
     offset: usize,
     /// The viewport's height as last laid out (0 before the first layout).
     height: usize,
+    /// Rows beyond one the selection took at the last layout (its text wrapped).
+    extra: usize,
 }
 
 impl Cursor {
@@ -119,6 +121,7 @@ impl Cursor {
         let height = height.max(1);
         // Rows the selection's extra lines take from the window.
         let extra = tall.clamp(1, height) - 1;
+        self.extra = extra;
         if self.selected < self.offset {
             self.offset = self.selected;
         } else if self.selected + extra >= self.offset + height {
@@ -132,7 +135,8 @@ impl Cursor {
     /// scroll alone. Call after [`Cursor::scroll_into_view`].
     pub fn reveal_above(&mut self, row: usize) {
         let height = self.height.max(1);
-        if row < self.offset && row <= self.selected && self.selected < row + height {
+        let bottom = self.selected + self.extra;
+        if row < self.offset && row <= self.selected && bottom < row + height {
             self.offset = row;
         }
     }

@@ -313,17 +313,18 @@ impl Tree {
     /// its parent too when both fit: a row means little without the node it belongs to, and a
     /// resize that shrinks the pane must not leave the cursor on the top line, orphaned.
     pub fn scroll_into_view(&mut self, height: usize) {
-        self.cursor.scroll_into_view(height, self.visible.len());
+        self.scroll_tall_into_view(height, 1);
+    }
+
+    /// [`Tree::scroll_into_view`] with the cursor's row `tall` rows high (its text wrapped): the
+    /// parent is revealed only when it fits with the whole of that row.
+    pub fn scroll_tall_into_view(&mut self, height: usize, tall: usize) {
+        self.cursor
+            .scroll_tall_into_view(height, self.visible.len(), tall);
         let parent = self.cursor_node().and_then(|n| n.parent);
         if let Some(row) = parent.and_then(|p| self.visible.binary_search(&p).ok()) {
             self.cursor.reveal_above(row);
         }
-    }
-
-    /// [`Tree::scroll_into_view`] with the cursor's row `tall` rows high (its text wrapped).
-    pub fn scroll_tall_into_view(&mut self, height: usize, tall: usize) {
-        self.cursor
-            .scroll_tall_into_view(height, self.visible.len(), tall);
     }
 
     fn set_expanded(&mut self, index: usize, open: bool) {
