@@ -18,6 +18,7 @@ pub mod message;
 mod mouse;
 pub mod overlay;
 pub mod preview;
+mod privacy;
 mod refresh;
 pub mod requests;
 pub mod review;
@@ -180,6 +181,9 @@ pub struct App {
     quit: bool,
     /// Privacy mode: the ui masks what it draws (see `privacy/`); a visual aid, not access control.
     private: bool,
+    /// In privacy mode, the personal values of the shown result (see [`Known`]), found once
+    /// when the result is shown rather than on every frame.
+    known: Option<privacy::ShownKnown>,
     /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
     quit_armed: bool,
     /// What the access log has been told this session.
@@ -212,6 +216,7 @@ impl App {
             status: StatusLine::default(),
             quit: false,
             private: false,
+            known: None,
             quit_armed: false,
             audited: audit::Audited::default(),
             review: review::ReviewDesk::default(),
@@ -403,20 +408,6 @@ impl App {
     /// Privacy mode: personal data masked and photos pixelated where drawn.
     pub fn private(&self) -> bool {
         self.private
-    }
-
-    /// Starts in privacy mode (`--private`, `private = true`).
-    pub fn set_private(&mut self, on: bool) {
-        self.private = on;
-    }
-
-    pub(super) fn toggle_privacy(&mut self) {
-        self.private = !self.private;
-        self.status.info(if self.private {
-            "privacy on: personal data masked, photos pixelated (saving still saves the originals)"
-        } else {
-            "privacy off"
-        });
     }
 
     pub fn options(&self) -> &AppOptions {

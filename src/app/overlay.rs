@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::privacy::Known;
+
 use super::cursor::{Movement, page_rows};
 use crate::sanitize::terminal_text;
 
@@ -25,6 +27,10 @@ pub struct RawView {
     pub pointer: String,
     pub lines: Vec<String>,
     pub scroll: usize,
+    /// In privacy mode, `lines` masked (as many lines, so scrolling is the same): masked once
+    /// when the view opens or privacy turns on, not on every frame — a result's JSON is parsed
+    /// whole to mask it, since a line's personal key may sit lines above it.
+    pub masked: Option<Vec<String>>,
 }
 
 impl RawView {
@@ -44,7 +50,13 @@ impl RawView {
             pointer: pointer.to_owned(),
             lines,
             scroll: 0,
+            masked: None,
         }
+    }
+
+    /// Masks the view for privacy mode with the process's `known` values, or unmasks it.
+    pub fn set_private(&mut self, known: Option<&Known>) {
+        self.masked = known.map(|k| k.mask_raw_view(&self.pointer, &self.lines));
     }
 
     /// Scrolls in a view of `rows` lines, keeping at least one page of text on screen.

@@ -144,16 +144,33 @@ fn items<'a>(
 
 fn label<'a>(tree: &Tree, index: usize, theme: &Theme) -> Line<'a> {
     let node = &tree.nodes()[index];
+    // Masked once per node, not per frame (the tree keeps the masked parts).
+    let mut masked = theme
+        .private
+        .then(|| {
+            tree.masked_parts(index, |node| {
+                let pointer = node.raw.as_ref().map(|r| r.pointer.as_str());
+                node.parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, part)| {
+                        theme
+                            .known
+                            .mask_labelled(pointer, i, &part.text)
+                            .into_owned()
+                    })
+                    .collect()
+            })
+        })
+        .map(Vec::into_iter);
     let mut spans = Vec::with_capacity(node.parts.len() * 2);
     for (i, part) in node.parts.iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(" "));
         }
-        let text = if theme.private {
-            let pointer = node.raw.as_ref().map(|r| r.pointer.as_str());
-            crate::privacy::mask_labelled(pointer, i, &part.text).into_owned()
-        } else {
-            part.text.clone()
+        let text = match masked.as_mut() {
+            Some(masked) => masked.next().unwrap_or_default(),
+            None => part.text.clone(),
         };
         spans.push(Span::styled(text, theme.tone(part.tone)));
     }
