@@ -432,6 +432,24 @@ fn privacy_overhead() {
         off_and_on(&mut app, "g", "j", presses),
     );
 
+    // Where a new result's cost goes: finding its personal values (once per result shown).
+    for (label, result) in [
+        ("rich sample", support::rich("IDP0")),
+        ("Truora's seed sample", support::seed()),
+    ] {
+        let t = Instant::now();
+        for _ in 0..1_000 {
+            black_box(truora_tui::privacy::Known::from_json(black_box(
+                &result.raw,
+            )));
+        }
+        println!(
+            "{:<52} {:>10.2?}",
+            format!("finding the personal values of the {label}"),
+            t.elapsed() / 1_000
+        );
+    }
+
     app.handle_key(support::key("esc"));
     app.handle_key(support::key("c"));
     assert_eq!(

@@ -187,8 +187,7 @@ impl Known {
             first.chars().next()
         };
         // A word with accents may fold to another length; only ASCII words are sure of theirs.
-        let length_fits =
-            !word.is_ascii() || self.first_lengths & (1 << word.len().min(63)) != 0;
+        let length_fits = !word.is_ascii() || self.first_lengths & (1 << word.len().min(63)) != 0;
         length_fits && self.first_letters & (1 << letter_bit(letter)) != 0
     }
 }
@@ -230,16 +229,14 @@ fn words(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
         let mut end = s.len();
         while let Some(&(i, c)) = chars.peek() {
-            if c.is_alphanumeric() {
-                chars.next();
-            } else if matches!(c, '-' | '_')
-                && s[i + 1..].chars().next().is_some_and(char::is_alphanumeric)
-            {
-                chars.next();
-            } else {
+            let inside = c.is_alphanumeric()
+                || (matches!(c, '-' | '_')
+                    && s[i + 1..].chars().next().is_some_and(char::is_alphanumeric));
+            if !inside {
                 end = i;
                 break;
             }
+            chars.next();
         }
         Some((start, end))
     })

@@ -35,6 +35,8 @@ pub use screen::{mask_json_line, mask_labelled, mask_raw_view};
 pub use text::{MASK, mask_text};
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// What a field name says about its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,7 +145,10 @@ pub fn field_kind(key: &str) -> FieldKind {
     let mut buf = [0u8; 40];
     let mut len = 0;
     let mut ascii = key.is_ascii();
-    for b in key.bytes().filter(|b| !matches!(b, b'_' | b'-' | b' ' | b'.')) {
+    for b in key
+        .bytes()
+        .filter(|b| !matches!(b, b'_' | b'-' | b' ' | b'.'))
+    {
         if len == buf.len() {
             ascii = false;
             break;
@@ -166,11 +171,12 @@ pub fn field_kind(key: &str) -> FieldKind {
 
 /// What a normalised key (lower case, no separators) says about its value.
 fn kind_of(norm: &str) -> FieldKind {
+    // One hash probe instead of seventy comparisons: this runs for every key of every result.
+    static PERSONAL: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| PERSONAL_KEYS.iter().copied().collect());
     if SHORTENED_KEYS.contains(&norm) {
         FieldKind::Shortened
-    } else if PERSONAL_KEYS.contains(&norm)
-        || PERSONAL_SUFFIXES.iter().any(|s| norm.ends_with(s))
-    {
+    } else if PERSONAL.contains(norm) || PERSONAL_SUFFIXES.iter().any(|s| norm.ends_with(s)) {
         FieldKind::Personal
     } else {
         FieldKind::Plain

@@ -21,8 +21,7 @@ pub fn mask_text(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     // Most texts with digits hold only dates, scores and ids: one pass without allocating.
-    if s
-        .split_whitespace()
+    if s.split_whitespace()
         .all(|w| matches!(classify(core_of(w).1), Shape::Keep))
     {
         return Cow::Borrowed(s);

@@ -182,10 +182,7 @@ fn face_line<'a>(c: &Comparison<'_>, theme: &Theme) -> Line<'a> {
     }
     if let Some(s) = c.similarity_status {
         spans.push(Span::styled(
-            format!(
-                " · similarity status {}",
-                theme.mask(&terminal_text(s))
-            ),
+            format!(" · similarity status {}", theme.mask(&terminal_text(s))),
             theme.tone(Tone::Dim),
         ));
     }

@@ -38,7 +38,14 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     let status = app.status();
 
     // Privacy's state is always shown, on or off, in words (no colour needed to read it).
-    let mut right = vec![if app.private() { "◼ PRIVATE" } else { "◻ private off" }.to_owned()];
+    let mut right = vec![
+        if app.private() {
+            "◼ PRIVATE"
+        } else {
+            "◻ private off"
+        }
+        .to_owned(),
+    ];
     if status.in_flight > 0 {
         right.push(format!("⇅ {} in flight", status.in_flight));
     }
