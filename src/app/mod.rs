@@ -181,9 +181,9 @@ pub struct App {
     quit: bool,
     /// Privacy mode: the ui masks what it draws (see `privacy/`); a visual aid, not access control.
     private: bool,
-    /// In privacy mode, the personal values of the shown result (see [`Known`]), found once
-    /// when the result is shown rather than on every frame.
-    known: Option<privacy::ShownKnown>,
+    /// In privacy mode, the personal values of the results shown (see `privacy::Known`) by
+    /// process id, found once per result rather than on every frame or every visit.
+    knowns: Lru<String, privacy::ShownKnown>,
     /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
     quit_armed: bool,
     /// What the access log has been told this session.
@@ -216,7 +216,7 @@ impl App {
             status: StatusLine::default(),
             quit: false,
             private: false,
-            known: None,
+            knowns: Lru::new(256),
             quit_armed: false,
             audited: audit::Audited::default(),
             review: review::ReviewDesk::default(),

@@ -34,12 +34,13 @@ impl App {
     /// What privacy mode hides in the shown process's texts beyond field names and shapes: the
     /// personal values of its result. Nothing when privacy is off or no result is shown.
     pub fn known(&self) -> &Known {
-        match (&self.known, &self.view) {
-            (Some(shown), ResultView::Ready { result, .. })
-                if Arc::ptr_eq(&shown.result, result) =>
-            {
-                &shown.known
-            }
+        match &self.view {
+            ResultView::Ready {
+                process_id, result, ..
+            } => match self.knowns.peek(process_id) {
+                Some(shown) if Arc::ptr_eq(&shown.result, result) => &shown.known,
+                _ => Known::none(),
+            },
             _ => Known::none(),
         }
     }
@@ -55,22 +56,28 @@ impl App {
         }
     }
 
+    /// Finds the shown result's personal values, unless they are known from an earlier visit
+    /// to the same result; with privacy off, none are kept.
     fn find_known(&mut self) {
-        let ResultView::Ready { result, .. } = &self.view else {
-            self.known = None;
+        if !self.private {
+            self.knowns.retain(|_, _| false);
+            return;
+        }
+        let ResultView::Ready {
+            process_id, result, ..
+        } = &self.view
+        else {
             return;
         };
-        if !self.private {
-            self.known = None;
-        } else if !self
-            .known
-            .as_ref()
-            .is_some_and(|k| Arc::ptr_eq(&k.result, result))
-        {
-            self.known = Some(ShownKnown {
-                result: Arc::clone(result),
-                known: Known::from_json(&result.raw),
-            });
+        match self.knowns.peek(process_id) {
+            Some(shown) if Arc::ptr_eq(&shown.result, result) => self.knowns.touch(process_id),
+            _ => {
+                let shown = ShownKnown {
+                    result: Arc::clone(result),
+                    known: Known::from_json(&result.raw),
+                };
+                self.knowns.insert(process_id.clone(), shown);
+            }
         }
     }
 }
