@@ -354,12 +354,128 @@ fn proc_status(field: &str) -> String {
         .unwrap_or_else(|| "n/a".into())
 }
 
+/// Interleaved rounds of privacy off and on, so that a shared machine's load falls on both.
+const PRIVACY_ROUNDS: usize = 5;
+
+/// Median (key + draw) of `presses` presses of `key` after `reset`, privacy off and on, in
+/// interleaved rounds; the medians are over every press of every round.
+fn off_and_on(app: &mut App, reset: &str, key: &str, presses: usize) -> (Duration, Duration) {
+    let mut times = [Vec::new(), Vec::new()];
+    for _ in 0..PRIVACY_ROUNDS {
+        for private in [false, true] {
+            app.set_private(private);
+            app.handle_key(support::key(reset));
+            let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("terminal");
+            terminal
+                .draw(|f| truora_tui::ui::draw(app, f))
+                .expect("draw");
+            for _ in 0..presses {
+                let t = Instant::now();
+                black_box(app.handle_key(support::key(key)));
+                terminal
+                    .draw(|f| truora_tui::ui::draw(app, f))
+                    .expect("draw");
+                times[usize::from(private)].push(t.elapsed());
+            }
+        }
+    }
+    app.set_private(false);
+    let [mut off, mut on] = times;
+    off.sort();
+    on.sort();
+    (percentile(&off, 0.5), percentile(&on, 0.5))
+}
+
+/// What privacy mode costs per frame (issue 10: ≤ 10 %), on the frames a reviewer sees: the
+/// list walking through cached results (a new masked tree each press), the expanded tree, the
+/// raw view of a whole result and compare's header stepping through processes.
+fn privacy_overhead() {
+    println!();
+    println!(
+        "{:<52} {:>10} {:>10} {:>8}",
+        "privacy mode, per keystroke (median)", "off", "on", "on/off"
+    );
+    let row = |label: &str, (off, on): (Duration, Duration)| {
+        let ratio = on.as_secs_f64() / off.as_secs_f64().max(1e-9);
+        println!("{label:<52} {off:>10.2?} {on:>10.2?} {ratio:>8.3}");
+    };
+    let mut app = loaded_app();
+    app.handle_key(support::key("g"));
+    cache_results(&mut app, 251);
+    row(
+        "list j ×250 (result cached: new tree) + draw",
+        off_and_on(&mut app, "g", "j", 250),
+    );
+
+    for k in ["g", "tab", "e"] {
+        app.handle_key(support::key(k));
+    }
+    let rows = match app.view() {
+        truora_tui::app::ResultView::Ready { tree, .. } => tree.visible().len(),
+        _ => 0,
+    };
+    let presses = rows.saturating_sub(1).max(1);
+    row(
+        &format!("tree j ×{presses} (expanded tree) + draw"),
+        off_and_on(&mut app, "g", "j", presses),
+    );
+
+    app.handle_key(support::key("g"));
+    app.handle_key(support::key("v"));
+    let lines = match app.overlay() {
+        truora_tui::app::overlay::Overlay::Raw(view) => view.lines.len(),
+        _ => 0,
+    };
+    let presses = lines.clamp(1, 100);
+    row(
+        &format!("raw view j ×{presses} (whole result, {lines} lines) + draw"),
+        off_and_on(&mut app, "g", "j", presses),
+    );
+
+    // Where a new result's cost goes: finding its personal values (once per result shown).
+    for (label, result) in [
+        ("rich sample", support::rich("IDP0")),
+        ("Truora's seed sample", support::seed()),
+    ] {
+        let mut times: Vec<Duration> = (0..1_000)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(truora_tui::privacy::Known::from_json(black_box(
+                    &result.raw,
+                )));
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        println!(
+            "{:<52} {:>10.2?} {:>10.2?}",
+            format!("personal values of the {label} (once per result)"),
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        );
+    }
+
+    app.handle_key(support::key("esc"));
+    app.handle_key(support::key("c"));
+    assert_eq!(
+        *app.overlay(),
+        truora_tui::app::overlay::Overlay::Compare,
+        "compare opens on a cached result"
+    );
+    row(
+        "compare j ×250 (header of each cached result) + draw",
+        off_and_on(&mut app, "g", "j", 250),
+    );
+}
+
 fn main() {
     run();
+    privacy_overhead();
 }
 
 #[test]
 #[ignore = "a benchmark: cargo test --release --bench frame -- --ignored --nocapture"]
 fn frame() {
     run();
+    privacy_overhead();
 }

@@ -79,10 +79,16 @@ pub async fn print_to<W: Write + Send>(
     terminal: bool,
 ) -> Result<(), ShowError> {
     let fetched = source.result(process_id).await?;
+    // Privacy: the person's own values (a name quoted in a message) are hidden in every text.
+    let known = if opts.private {
+        privacy::Known::from_json(&fetched.parsed.raw)
+    } else {
+        privacy::Known::default()
+    };
     if opts.json {
         let mut body = fetched.body;
         if opts.private {
-            body = privacy::mask_json_bytes(&body);
+            body = known.mask_json_bytes(&body);
         }
         if terminal {
             body = json_for_terminal(&body);
@@ -96,7 +102,7 @@ pub async fn print_to<W: Write + Send>(
     // not) is masked by the same rules as the raw view; links come from the real result.
     let real = fetched.parsed;
     let result = if opts.private {
-        match masked_result(&fetched.body) {
+        match masked_result(&fetched.body, &known) {
             Some(masked) => masked,
             // Not reached for a result that parsed; never fall back to the unmasked text.
             None => {
@@ -124,7 +130,7 @@ pub async fn print_to<W: Write + Send>(
     let mut notes = Vec::new();
     for answer in answers {
         match answer {
-            Ok(d) if opts.private => details.extend(masked_details(&d.body)),
+            Ok(d) if opts.private => details.extend(masked_details(&d.body, &known)),
             Ok(d) => details.push(d.parsed),
             Err(e) => notes.push(format!("note: {e}")),
         }
@@ -134,7 +140,7 @@ pub async fn print_to<W: Write + Send>(
         let _ = writeln!(text, "{}", terminal_text(&note));
     }
     if opts.private {
-        text = text.lines().map(|l| privacy::mask_text(l) + "\n").collect();
+        text = text.lines().map(|l| known.mask_text(l) + "\n").collect();
         text.push_str("(privacy mode: personal data masked, photos pixelated)\n");
     }
     emit(out, text.as_bytes())?;
@@ -149,13 +155,13 @@ pub async fn print_to<W: Write + Send>(
 }
 
 /// The result as parsed from its masked JSON: what privacy mode shows.
-fn masked_result(body: &[u8]) -> Option<ProcessResult> {
-    ProcessResult::from_slice(&privacy::mask_json_bytes(body)).ok()
+fn masked_result(body: &[u8], known: &privacy::Known) -> Option<ProcessResult> {
+    ProcessResult::from_slice(&known.mask_json_bytes(body)).ok()
 }
 
 /// Validation details as parsed from their masked JSON.
-fn masked_details(body: &[u8]) -> Option<ValidationDetails> {
-    ValidationDetails::from_slice(&privacy::mask_json_bytes(body)).ok()
+fn masked_details(body: &[u8], known: &privacy::Known) -> Option<ValidationDetails> {
+    ValidationDetails::from_slice(&known.mask_json_bytes(body)).ok()
 }
 
 /// Writes and flushes.

@@ -1,7 +1,8 @@
 //! Privacy mode on screen: for every demo process, every pane the browser draws — the list, the
 //! fully expanded tree (details loaded), the raw JSON view of every node, compare, help and the
 //! status bar — shows none of the demo's names, document numbers, birth dates, phones or
-//! e-mails; and the photos are not drawn.
+//! e-mails, not even where a registry's message quotes the holder's name; and the photos are not
+//! drawn.
 
 mod app_support;
 mod export_support;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use app_support::*;
 use export_support::{client, start};
-use privacy_support::{assert_nothing_personal, collect, contains_word};
+use privacy_support::{assert_nothing_personal, collect, contains_word, messages_quoting};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::Value;
@@ -85,10 +86,13 @@ async fn no_personal_value_on_any_screen_for_any_demo_process() {
     let server = start(PROCESSES).await;
     let client = client(&server, DEMO_API_KEY, 8);
     let mut raw_views = 0;
+    let mut quoting_shown = 0;
+    let mut quoting_seen_open = false;
     for (n, id) in server.process_ids().into_iter().enumerate() {
         let raw = server.result_json(&id).unwrap();
         let mut personal = BTreeSet::new();
         collect(&raw, DEMO_PERSONAL_KEYS, &mut personal);
+        let quoting = messages_quoting(&raw, &personal);
         let Value::Object(obj) = &raw else {
             panic!("{id}: not an object")
         };
@@ -104,10 +108,27 @@ async fn no_personal_value_on_any_screen_for_any_demo_process() {
         }
         let text = screen(&app);
         assert!(
-            text.contains("PRIVATE"),
+            text.contains("◼ PRIVATE"),
             "{id}: the state is not shown\n{text}"
         );
         assert_nothing_personal(&text, &personal, &format!("{id} tree"));
+        // A message that quotes the holder is still there, with the name masked in it (the
+        // tree pane cuts the rest of the line).
+        for message in &quoting {
+            if message.starts_with("The name read on the document (") {
+                assert!(
+                    text.contains("The name read on the document (•••)"),
+                    "{id}: {message:?} not shown masked\n{text}"
+                );
+                quoting_shown += 1;
+            } else if message.starts_with("The national registry reports ") {
+                assert!(
+                    text.contains("The national registry reports •••"),
+                    "{id}: {message:?} not shown masked\n{text}"
+                );
+                quoting_shown += 1;
+            }
+        }
         // The raw view of every node.
         press(&mut app, "g");
         let rows = if n < RAW_EVERY_NODE {
@@ -127,17 +148,38 @@ async fn no_personal_value_on_any_screen_for_any_demo_process() {
             assert_nothing_personal(&screen(&app), &personal, &format!("{id} {what}"));
             press(&mut app, "esc");
         }
-        // The walk saw what it hides: without privacy the same screens show it.
-        if id == server.process_ids()[0] {
+        // The walk saw what it hides: without privacy the same screens show it, the quoted
+        // names included, and the status bar says privacy is off.
+        if id == server.process_ids()[0] || (!quoting_seen_open && !quoting.is_empty()) {
+            quoting_seen_open |= !quoting.is_empty();
             press(&mut app, "P");
             let open = screen(&app);
-            assert!(!open.contains("PRIVATE"), "{open}");
+            assert!(
+                !open.contains("PRIVATE") && open.contains("◻ private off"),
+                "{open}"
+            );
             assert!(
                 personal.iter().any(|p| contains_word(&open, p)),
                 "{id}: nothing personal shown even without privacy:\n{open}"
             );
+            for message in &quoting {
+                // The message up to the end of the first personal value it quotes (the tree pane
+                // cuts the rest of the line).
+                let end = personal
+                    .iter()
+                    .filter_map(|p| message.find(p.as_str()).map(|at| at + p.len()))
+                    .min()
+                    .unwrap();
+                assert!(
+                    open.contains(&message[..end]),
+                    "{id}: {message:?} not shown\n{open}"
+                );
+            }
         }
     }
     assert!(raw_views > RAW_EVERY_NODE * 10, "{raw_views}");
+    // The demo quotes holders' names in registry messages, and the walk met several.
+    assert!(quoting_shown >= 3, "{quoting_shown} quoting messages seen");
+    assert!(quoting_seen_open);
     server.shutdown().await;
 }

@@ -7,7 +7,7 @@ mod privacy_support;
 use std::collections::BTreeSet;
 
 use export_support::*;
-use privacy_support::{assert_nothing_personal, collect};
+use privacy_support::{assert_nothing_personal, collect, messages_quoting};
 use truora_tui::demo::DEMO_API_KEY;
 use truora_tui::show::{ShowOptions, print_to};
 use truora_tui::source::Source;
@@ -42,10 +42,12 @@ async fn no_personal_value_is_printed_for_any_demo_process() {
         ..ShowOptions::default()
     };
     let mut seen_names = 0;
+    let mut seen_quoting = 0;
     for id in &ids {
         let raw = server.result_json(id).unwrap();
         let mut personal = BTreeSet::new();
         collect(&raw, DEMO_PERSONAL_KEYS, &mut personal);
+        seen_quoting += messages_quoting(&raw, &personal).len();
         for v in raw["validations"].as_array().into_iter().flatten() {
             if let Some(vid) = v["validation_id"].as_str()
                 && let Ok(d) = client.validation_details(vid).await
@@ -79,6 +81,8 @@ async fn no_personal_value_is_printed_for_any_demo_process() {
     }
     // The walk saw the people it hides (the check above is not vacuous).
     assert!(seen_names > PROCESSES / 2, "{seen_names}");
+    // Some of them are named in free text (registry messages), which is masked too.
+    assert!(seen_quoting >= 3, "{seen_quoting}");
     server.shutdown().await;
 }
 

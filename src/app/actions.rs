@@ -286,6 +286,8 @@ impl App {
                 }
             },
         };
+        let mut view = view;
+        view.set_private(self.private().then(|| self.known()));
         self.overlay = Overlay::Raw(view);
     }
 

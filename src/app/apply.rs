@@ -230,6 +230,7 @@ impl App {
             result,
             tree,
         };
+        self.refresh_known();
     }
 
     pub(super) fn rebuild_tree(&mut self) {

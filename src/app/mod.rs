@@ -18,6 +18,7 @@ pub mod message;
 mod mouse;
 pub mod overlay;
 pub mod preview;
+mod privacy;
 pub mod raw_view;
 mod refresh;
 pub mod requests;
@@ -182,6 +183,9 @@ pub struct App {
     quit: bool,
     /// Privacy mode: the ui masks what it draws (see `privacy/`); a visual aid, not access control.
     private: bool,
+    /// In privacy mode, the personal values of the results shown (see `privacy::Known`) by
+    /// process id, found once per result rather than on every frame or every visit.
+    knowns: Lru<String, privacy::ShownKnown>,
     /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
     quit_armed: bool,
     /// What the access log has been told this session.
@@ -214,6 +218,7 @@ impl App {
             status: StatusLine::default(),
             quit: false,
             private: false,
+            knowns: Lru::new(256),
             quit_armed: false,
             audited: audit::Audited::default(),
             review: review::ReviewDesk::default(),
@@ -296,8 +301,14 @@ impl App {
         self.watch_seen();
         let panes = self.panes();
         self.list.scroll_into_view(panes.list_rows());
+        let tall = match &self.view {
+            ResultView::Ready { tree, .. } => {
+                let known = self.private.then(|| self.known());
+                tree_rows::cursor_height(tree, known, layout::inner(panes.tree))
+            }
+            _ => 1,
+        };
         if let ResultView::Ready { tree, .. } = &mut self.view {
-            let tall = tree_rows::cursor_height(tree, self.private, layout::inner(panes.tree));
             tree.scroll_tall_into_view(panes.tree_rows(), tall);
         }
         let mut targets = Vec::new();
@@ -406,20 +417,6 @@ impl App {
     /// Privacy mode: personal data masked and photos pixelated where drawn.
     pub fn private(&self) -> bool {
         self.private
-    }
-
-    /// Starts in privacy mode (`--private`, `private = true`).
-    pub fn set_private(&mut self, on: bool) {
-        self.private = on;
-    }
-
-    pub(super) fn toggle_privacy(&mut self) {
-        self.private = !self.private;
-        self.status.info(if self.private {
-            "privacy on: personal data masked, photos pixelated (saving still saves the originals)"
-        } else {
-            "privacy off"
-        });
     }
 
     pub fn options(&self) -> &AppOptions {

@@ -56,6 +56,14 @@ impl App {
             return;
         }
         let row = usize::from(at.y - inner.y);
+        // The cursor's row may be several rows high (its text wrapped).
+        let tall = match &self.view {
+            ResultView::Ready { tree, .. } => {
+                let known = self.private.then(|| self.known());
+                super::tree_rows::cursor_height(tree, known, inner)
+            }
+            _ => 1,
+        };
         match (pane, &mut self.view) {
             // The list's first inner row is its header.
             (Focus::List, _) if row > 0 => {
@@ -65,8 +73,6 @@ impl App {
                 }
             }
             (Focus::Tree, ResultView::Ready { tree, .. }) => {
-                // The cursor's row may be several rows high (its text wrapped).
-                let tall = super::tree_rows::cursor_height(tree, self.private, inner);
                 if let Some(target) = super::tree_rows::position_at(tree, row, tall) {
                     tree.move_selection(Movement::To(target));
                 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::cursor::{Movement, page_rows};
 use super::keymap::Action;
 use super::overlay::Overlay;
+use crate::privacy::Known;
 use crate::sanitize::terminal_text;
 use crate::wrap;
 
@@ -41,6 +42,11 @@ pub struct RawView {
     pub wrap: bool,
     /// Cells scrolled to the right while not wrapping.
     pub column: usize,
+    /// In privacy mode, `lines` masked with the process's personal values (as many lines, so
+    /// scrolling is the same): masked once when the view opens or privacy turns on, not on
+    /// every frame — a result's JSON is parsed whole to mask it, since a line's personal key
+    /// may sit lines above it.
+    pub masked: Option<Vec<String>>,
 }
 
 /// One screen row of wrapped text.
@@ -73,16 +79,23 @@ impl RawView {
             scroll: 0,
             wrap: true,
             column: 0,
+            masked: None,
         }
+    }
+
+    /// Masks the view for privacy mode with the process's `known` values, or unmasks it.
+    pub fn set_private(&mut self, known: Option<&Known>) {
+        self.masked = known.map(|k| k.mask_raw_view(&self.pointer, &self.lines));
     }
 
     /// The lines as drawn: masked as a whole in privacy mode (a value's personal key may be
     /// lines above it), before any wrapping.
     pub fn shown(&self, private: bool) -> Cow<'_, [String]> {
-        if private {
-            Cow::Owned(crate::privacy::mask_raw_view(&self.pointer, &self.lines))
-        } else {
-            Cow::Borrowed(&self.lines)
+        match (&self.masked, private) {
+            (_, false) => Cow::Borrowed(&self.lines),
+            (Some(masked), true) => Cow::Borrowed(masked),
+            // Never the unmasked lines in privacy mode, even if masking on open was missed.
+            (None, true) => Cow::Owned(crate::privacy::mask_raw_view(&self.pointer, &self.lines)),
         }
     }
 

@@ -8,7 +8,8 @@
 
 use ratatui::layout::Rect;
 
-use super::tree::{Node, Tone, Tree};
+use super::tree::{Tone, Tree};
+use crate::privacy::Known;
 use crate::wrap;
 
 /// Cells before a row's text: the cursor mark (`› `) and the node's open/closed mark (`▸ `),
@@ -19,18 +20,32 @@ const MARKS: usize = 4;
 /// with `…` instead (the raw view, `v`, still shows all of it).
 const MIN_WRAP: usize = 8;
 
-/// A node's label as drawn: its parts joined by spaces, masked part by part in privacy mode.
-pub fn label(node: &Node, private: bool) -> Vec<(String, Tone)> {
+/// Node `index`'s label as drawn: its parts joined by spaces; in privacy mode (`known` given,
+/// the shown process's personal values) masked part by part, once per node: the tree keeps the
+/// masked parts until it is rebuilt.
+pub fn label(tree: &Tree, index: usize, known: Option<&Known>) -> Vec<(String, Tone)> {
+    let Some(node) = tree.nodes().get(index) else {
+        return Vec::new();
+    };
+    let masked = known.map(|known| {
+        tree.masked_parts(index, |node| {
+            let pointer = node.raw.as_ref().map(|r| r.pointer.as_str());
+            node.parts
+                .iter()
+                .enumerate()
+                .map(|(i, part)| known.mask_labelled(pointer, i, &part.text).into_owned())
+                .collect()
+        })
+    });
+    let mut masked = masked.map(Vec::into_iter);
     let mut out = Vec::with_capacity(node.parts.len() * 2);
     for (i, part) in node.parts.iter().enumerate() {
         if i > 0 {
             out.push((" ".to_owned(), Tone::Plain));
         }
-        let text = if private {
-            let pointer = node.raw.as_ref().map(|r| r.pointer.as_str());
-            crate::privacy::mask_labelled(pointer, i, &part.text).into_owned()
-        } else {
-            part.text.clone()
+        let text = match masked.as_mut() {
+            Some(masked) => masked.next().unwrap_or_default(),
+            None => part.text.clone(),
         };
         out.push((text, part.tone));
     }
@@ -46,15 +61,17 @@ pub fn text_width(width: u16, depth: usize) -> usize {
 /// at most `max_rows` of them, the last ending in `…` when even those do not hold it all;
 /// otherwise one row, cut with `…` when it does not fit.
 pub fn rows(
-    node: &Node,
-    private: bool,
+    tree: &Tree,
+    index: usize,
+    known: Option<&Known>,
     width: u16,
     whole: bool,
     max_rows: usize,
 ) -> Vec<wrap::Row<Tone>> {
-    let text = label(node, private);
+    let text = label(tree, index, known);
+    let depth = tree.nodes().get(index).map_or(0, |n| n.depth);
     let pieces: Vec<(&str, Tone)> = text.iter().map(|(t, tone)| (t.as_str(), *tone)).collect();
-    let cells = text_width(width, node.depth);
+    let cells = text_width(width, depth);
     if !whole || cells < MIN_WRAP {
         return vec![wrap::fit(&pieces, cells)];
     }
@@ -71,10 +88,10 @@ pub fn rows(
 
 /// Screen rows the cursor's node takes in the tree pane `inner` (inside its border): one when
 /// its text fits, more when it wraps, never more than the pane's height.
-pub fn cursor_height(tree: &Tree, private: bool, inner: Rect) -> usize {
+pub fn cursor_height(tree: &Tree, known: Option<&Known>, inner: Rect) -> usize {
     let height = usize::from(inner.height);
-    tree.cursor_node().map_or(1, |node| {
-        rows(node, private, inner.width, true, height).len()
+    tree.cursor_index().map_or(1, |index| {
+        rows(tree, index, known, inner.width, true, height).len()
     })
 }
 

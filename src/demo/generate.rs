@@ -214,6 +214,7 @@ pub(crate) fn build_process(
         holder,
         expiration: person.expiration_date,
         age_years: ((created - person.date_of_birth) / YEAR).clamp(0, 120) as u32,
+        holder_name: format!("{} {}", person.first_name, person.last_name),
     };
     let mut validations = Vec::new();
     let mut t = created + rng.range(5, 40);
@@ -270,6 +271,8 @@ pub(crate) struct Ctx {
     pub expiration: i64,
     /// The holder's age when the process ran, for the face age estimate.
     pub age_years: u32,
+    /// The name as read from the document, which registry messages quote.
+    pub holder_name: String,
 }
 
 fn person(

@@ -110,10 +110,20 @@ fn document(rng: &mut SplitMix64, ctx: &Ctx, state: Outcome, v: &mut Validation)
             continue;
         }
         let (result, message) = if reason.is_some() && def.reason == reason {
-            let message = if def.name == "expiration_date_validation" {
-                format!("The document expired on {}", clock::date(ctx.expiration))
-            } else {
-                def.bad.to_string()
+            // Registry answers quote the holder's name, as free text under no personal key.
+            let message = match def.name {
+                "expiration_date_validation" => {
+                    format!("The document expired on {}", clock::date(ctx.expiration))
+                }
+                "registry_data_match" => format!(
+                    "The name read on the document ({}) does not match the national registry",
+                    ctx.holder_name
+                ),
+                "registry_vital_status" => format!(
+                    "The national registry reports {} as deceased",
+                    ctx.holder_name
+                ),
+                _ => def.bad.to_string(),
             };
             ("invalid", message)
         } else if state == Outcome::SystemError && def.group == Group::GovernmentDatabase {

@@ -13,8 +13,14 @@
 //! - **by value shape** ([`mask_text`]), where no name tells: e-mail addresses, IP addresses,
 //!   phone-number-like and document-number-like runs inside free text. Process and validation ids
 //!   (`IDP…`, `VLD…`), dates, scores and short counts are left alone so a reviewer can still work.
+//!
+//! And one that joins them: **by what the process says** ([`Known`]): the values found under
+//! personal keys of a process's own result are hidden wherever its free text quotes them (a
+//! validation message naming the holder). Every masking function has a `Known` form; the plain
+//! functions are the same with nothing known.
 
 mod json;
+mod known;
 mod pixels;
 mod screen;
 mod text;
@@ -23,11 +29,14 @@ mod text;
 mod tests;
 
 pub use json::{mask_json, mask_json_bytes};
+pub use known::Known;
 pub use pixels::{pixelate, pixelate_encoded};
 pub use screen::{mask_json_line, mask_labelled, mask_raw_view};
 pub use text::{MASK, mask_text};
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// What a field name says about its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,16 +140,43 @@ const PERSONAL_SUFFIXES: &[&str] = &[
 /// What `key` says about its value. `validation_name`, `type_name` and other names of things
 /// (not people) are plain: only the exact keys and the endings above count.
 pub fn field_kind(key: &str) -> FieldKind {
-    let norm: String = key
-        .chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    if SHORTENED_KEYS.contains(&norm.as_str()) {
-        FieldKind::Shortened
-    } else if PERSONAL_KEYS.contains(&norm.as_str())
-        || PERSONAL_SUFFIXES.iter().any(|s| norm.ends_with(s))
+    // Keys are short and ASCII: normalised on the stack, as this runs for every key of every
+    // JSON masked (`Known` walks a whole result each time one is shown).
+    let mut buf = [0u8; 40];
+    let mut len = 0;
+    let mut ascii = key.is_ascii();
+    for b in key
+        .bytes()
+        .filter(|b| !matches!(b, b'_' | b'-' | b' ' | b'.'))
     {
+        if len == buf.len() {
+            ascii = false;
+            break;
+        }
+        buf[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    if ascii {
+        // ASCII in, ASCII out.
+        kind_of(std::str::from_utf8(&buf[..len]).unwrap_or_default())
+    } else {
+        let norm: String = key
+            .chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        kind_of(&norm)
+    }
+}
+
+/// What a normalised key (lower case, no separators) says about its value.
+fn kind_of(norm: &str) -> FieldKind {
+    // One hash probe instead of seventy comparisons: this runs for every key of every result.
+    static PERSONAL: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| PERSONAL_KEYS.iter().copied().collect());
+    if SHORTENED_KEYS.contains(&norm) {
+        FieldKind::Shortened
+    } else if PERSONAL.contains(norm) || PERSONAL_SUFFIXES.iter().any(|s| norm.ends_with(s)) {
         FieldKind::Personal
     } else {
         FieldKind::Plain
@@ -149,11 +185,19 @@ pub fn field_kind(key: &str) -> FieldKind {
 
 /// `value` as shown under the field `key` with privacy on.
 pub fn mask_field<'a>(key: &str, value: &'a str) -> Cow<'a, str> {
-    match field_kind(key) {
-        FieldKind::Plain => mask_text(value),
-        FieldKind::Personal if value.is_empty() => Cow::Borrowed(value),
-        FieldKind::Personal => Cow::Borrowed(MASK),
-        FieldKind::Shortened => Cow::Owned(shorten_id(value)),
+    Known::none().mask_field(key, value)
+}
+
+impl Known {
+    /// `value` as shown under the field `key` with privacy on, in a process whose personal
+    /// values are these.
+    pub fn mask_field<'a>(&self, key: &str, value: &'a str) -> Cow<'a, str> {
+        match field_kind(key) {
+            FieldKind::Plain => self.mask_text(value),
+            FieldKind::Personal if value.is_empty() => Cow::Borrowed(value),
+            FieldKind::Personal => Cow::Borrowed(MASK),
+            FieldKind::Shortened => Cow::Owned(shorten_id(value)),
+        }
     }
 }
 

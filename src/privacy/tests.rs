@@ -161,7 +161,153 @@ fn pixelated_images_keep_their_size_and_lose_their_detail() {
     assert_eq!((tiny.width(), tiny.height()), (1, 1));
 }
 
+/// A result whose validation message quotes the holder, as registries answer.
+fn quoting_result() -> serde_json::Value {
+    json!({
+        "process_id": "IDP0123456789abcdef0123456789abcdef",
+        "first_name": "Juan Andrés",
+        "last_name": "PÉREZ-GÓMEZ de la Cruz",
+        "document_number": "1023456789",
+        "client_user_id": "user-0042-xyz9",
+        "declined_reason": "data_not_match_with_government_database",
+        "validations": [{
+            "validation_id": "VLD0123456789abcdef0123456789abcdef",
+            "details": {
+                "document_details": {"date_of_birth": "1990-01-02", "gender": "M"},
+                "document_validations": {"government_database": [{
+                    "validation_name": "registry_data_match",
+                    "message": "The name JUAN ANDRES PEREZ-GOMEZ DE LA CRUZ does not match",
+                }]},
+            },
+        }],
+        "metadata": {"contact": {"email": "jp@mail.example", "phone": "+57 300 123 4567"}},
+    })
+}
+
+#[test]
+fn known_values_are_hidden_in_free_text_as_whole_words_whatever_the_case_and_accents() {
+    let known = Known::from_json(&quoting_result());
+    for (text, shown) in [
+        (
+            "The name JUAN ANDRES PEREZ-GOMEZ DE LA CRUZ does not match",
+            "The name ••• does not match",
+        ),
+        (
+            "Called juan andrés, then Pérez-Gómez.",
+            "Called •••, then •••.",
+        ),
+        // Each name part of three letters or more alone; hyphenated parts too.
+        ("Sr. Perez (gómez) signed", "Sr. ••• (•••) signed"),
+        ("Señora de la Cruz", "Señora de la •••"),
+        ("born 1990-01-02; doc 1023456789", "born •••; doc •••"),
+        ("write to jp@mail.example", "write to •••"),
+        // Not inside other words, and short parts (`de`, `la`) stay.
+        (
+            "Juanita Perezoso de la tienda",
+            "Juanita Perezoso de la tienda",
+        ),
+        ("the andresito crux", "the andresito crux"),
+        (
+            "validation_id VLD0123456789abcdef0123456789abcdef",
+            "validation_id VLD0123456789abcdef0123456789abcdef",
+        ),
+    ] {
+        assert_eq!(known.mask_text(text), shown, "{text}");
+    }
+    // Gender `M`, the decline code and ids are not personal values.
+    assert_eq!(
+        known.mask_text("M · data_not_match_with_government_database"),
+        "M · data_not_match_with_government_database"
+    );
+    assert!(matches!(
+        known.mask_text("nothing to hide here"),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    assert_eq!(Known::none().mask_text("JUAN PEREZ"), "JUAN PEREZ");
+}
+
+#[test]
+fn known_values_are_hidden_in_json_labels_and_raw_views() {
+    let raw = quoting_result();
+    let known = Known::from_json(&raw);
+    let masked = known.mask_json(&raw).to_string();
+    for gone in [
+        "JUAN",
+        "PEREZ",
+        "Andrés",
+        "1990-01-02",
+        "1023456789",
+        "jp@mail",
+        "300 123",
+    ] {
+        assert!(
+            !masked.to_lowercase().contains(&gone.to_lowercase()),
+            "{gone} in {masked}"
+        );
+    }
+    assert!(masked.contains("registry_data_match"), "{masked}");
+    assert!(masked.contains("…xyz9"), "{masked}");
+    let lines: Vec<String> = serde_json::to_string_pretty(&raw["validations"])
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let view = known.mask_raw_view("/validations", &lines).join("\n");
+    assert!(
+        !view.contains("JUAN") && !view.contains("1990-01-02"),
+        "{view}"
+    );
+    let label = known.mask_labelled(
+        Some("/validations/0/details/document_validations/government_database/0"),
+        1,
+        "invalid · The name JUAN ANDRES PEREZ-GOMEZ DE LA CRUZ does not match",
+    );
+    assert_eq!(label, "invalid · The name ••• does not match");
+    assert_eq!(known.mask_field("message", "Pérez said hi"), "••• said hi");
+}
+
+#[test]
+fn account_logins_and_short_values_are_not_taken_for_names() {
+    let known = Known::from_json(&json!({
+        "override_status_history": [{"username": "analyst1@demo.example"}],
+        "validations": [{"type": "document-validation", "name": "Al"}],
+        "gender": "F",
+    }));
+    // `demo` is part of an analyst's login, not a name: it stays in other words.
+    assert_eq!(known.mask_text("source demo"), "source demo");
+    assert_eq!(known.mask_text("by analyst1@demo.example"), "by •••");
+    // A name of two letters is not looked for in text (`al`, `de` are words of any sentence);
+    // its own field still hides it.
+    assert_eq!(known.mask_text("Al Capone"), "Al Capone");
+}
+
 proptest! {
+    #[test]
+    fn a_known_name_never_survives_in_any_sentence(
+        first in "[A-Z][a-z]{2,8}",
+        last in "[A-Z][a-z]{2,8}",
+        before in "[a-z ,.()]{0,12}",
+        after in "[a-z ,.()]{0,12}",
+        upper in any::<bool>(),
+    ) {
+        let known = Known::from_json(&json!({"first_name": first, "last_name": last}));
+        let name = format!("{first} {last}");
+        let name = if upper { name.to_uppercase() } else { name };
+        let text = format!("{before} {name} {after}");
+        let masked = known.mask_text(&text).into_owned();
+        for part in [&first, &last] {
+            prop_assert!(!masked.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| w == part.to_lowercase()), "{} in {}", part, masked);
+        }
+        prop_assert_eq!(known.mask_text(&masked).into_owned(), masked.clone());
+    }
+
+    #[test]
+    fn the_quick_checks_never_skip_a_text_the_full_pass_masks(
+        s in "([0-9a-f:@. +()-]{1,6} ?){0,6}",
+    ) {
+        prop_assert_eq!(mask_text(&s), super::text::mask_words(&s));
+    }
+
     #[test]
     fn masking_text_never_panics_and_is_idempotent(s in "\\PC{0,80}") {
         let once = mask_text(&s).into_owned();

@@ -17,9 +17,20 @@ const MIN_MIXED_DIGITS: usize = 5;
 
 /// `s` with every personal-looking value replaced by [`MASK`]; borrowed when nothing is.
 pub fn mask_text(s: &str) -> Cow<'_, str> {
-    if !s.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+    if !may_hold_shape(s) {
         return Cow::Borrowed(s);
     }
+    // Most texts with digits hold only dates, scores and ids: one pass without allocating.
+    if s.split_whitespace()
+        .all(|w| matches!(classify(core_of(w).1), Shape::Keep))
+    {
+        return Cow::Borrowed(s);
+    }
+    mask_words(s)
+}
+
+/// [`mask_text`] without its quick checks: every word looked at.
+pub(super) fn mask_words(s: &str) -> Cow<'_, str> {
     let words = split_words(s);
     let mut hide = vec![false; words.len()];
     let mut i = 0;
@@ -84,6 +95,22 @@ pub fn mask_text(s: &str) -> Cow<'_, str> {
     }
     out.push_str(&s[last..]);
     Cow::Owned(out)
+}
+
+/// Whether `s` can hold a shape [`classify`] hides: an `@`, four digits (an IPv4 address has
+/// them; a phone or document number more), or the colons of an IPv6 address. Labels such as
+/// `similarity 0.93` are passed without looking at their words.
+fn may_hold_shape(s: &str) -> bool {
+    let (mut digits, mut colons) = (0, 0);
+    for b in s.bytes() {
+        match b {
+            b'@' => return true,
+            b'0'..=b'9' => digits += 1,
+            b':' => colons += 1,
+            _ => {}
+        }
+    }
+    digits >= 4 || colons >= 5 || (colons >= 2 && s.contains("::"))
 }
 
 /// The words of `s` with their byte offsets.
@@ -177,9 +204,8 @@ fn is_email(core: &str) -> bool {
 
 fn is_ipv4(core: &str) -> bool {
     let core = core.split_once('/').map_or(core, |(ip, _)| ip);
-    let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|p| {
+    core.split('.').count() == 4
+        && core.split('.').all(|p| {
             !p.is_empty()
                 && p.len() <= 3
                 && p.bytes().all(|b| b.is_ascii_digit())

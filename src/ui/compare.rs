@@ -102,7 +102,7 @@ fn who<'a>(process_id: &str, r: &ProcessResult, theme: &Theme) -> Line<'a> {
     // Privacy mode decides by field name, in one place (`crate::privacy`).
     let personal = |key: &str, value: &str| -> String {
         if theme.private {
-            crate::privacy::mask_field(key, &clean(value)).into_owned()
+            theme.known.mask_field(key, &clean(value)).into_owned()
         } else {
             clean(value)
         }
@@ -124,7 +124,7 @@ fn who<'a>(process_id: &str, r: &ProcessResult, theme: &Theme) -> Line<'a> {
     spans.push(Span::styled(word, theme.tone(tone)));
     if let Some(reason) = &r.declined_reason {
         spans.push(Span::styled(
-            format!(" ({})", clean(reason)),
+            format!(" ({})", theme.mask(&clean(reason))),
             theme.tone(Tone::Bad),
         ));
     }
@@ -182,10 +182,7 @@ fn face_line<'a>(c: &Comparison<'_>, theme: &Theme) -> Line<'a> {
     }
     if let Some(s) = c.similarity_status {
         spans.push(Span::styled(
-            format!(
-                " · similarity status {}",
-                crate::privacy::mask_text(&terminal_text(s))
-            ),
+            format!(" · similarity status {}", theme.mask(&terminal_text(s))),
             theme.tone(Tone::Dim),
         ));
     }

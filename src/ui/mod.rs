@@ -12,6 +12,8 @@ mod status;
 mod text;
 mod tree;
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
@@ -21,6 +23,7 @@ pub use crate::app::layout::{MIN_SIZE, Panes, inner, layout, layout_for};
 use crate::app::overlay::Overlay;
 use crate::app::tree::Tone;
 use crate::app::{App, Focus};
+use crate::privacy::Known;
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -28,6 +31,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     let theme = Theme {
         color: app.options().color,
         private: app.private(),
+        known: app.known(),
     };
     if panes.too_small {
         let text = format!(
@@ -51,13 +55,25 @@ pub fn draw(app: &App, frame: &mut Frame) {
 }
 
 /// Colours, or none at all: with `color: false` only symbols, bold and reverse carry meaning.
-pub(crate) struct Theme {
+pub(crate) struct Theme<'a> {
     pub color: bool,
     /// Privacy mode: every pane masks what it draws through `privacy/`.
     pub private: bool,
+    /// In privacy mode, the shown process's personal values, hidden in its free text too.
+    pub known: &'a Known,
 }
 
-impl Theme {
+impl Theme<'_> {
+    /// Free text of the shown process as drawn: in privacy mode, masked by shape and with the
+    /// process's personal values hidden.
+    pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.private {
+            self.known.mask_text(text)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
     pub fn tone(&self, tone: Tone) -> Style {
         let color = match tone {
             Tone::Strong => return Style::new().add_modifier(Modifier::BOLD),

@@ -54,7 +54,8 @@ pub(super) fn draw(
             .map(|l| cut_line(wrap::window(l, view.column, port.width), theme))
             .collect()
     };
-    let title = title(view, private, keymap, &lines, port);
+    let name = theme.mask(view.title.trim()).into_owned();
+    let title = title(view, &name, private, keymap, &lines, port);
     let block = theme.block(Line::from(title), true);
     frame.render_widget(Clear, panes.body);
     frame.render_widget(Paragraph::new(body).block(block), panes.body);
@@ -85,6 +86,7 @@ fn cut_line(shown: String, theme: &Theme) -> Line<'static> {
 /// unless nothing else is left; whatever is cut ends or starts with `…`.
 fn title(
     view: &RawView,
+    name: &str,
     private: bool,
     keymap: &Keymap,
     lines: &[String],
@@ -108,10 +110,9 @@ fn title(
         format!("{sideways} ({wrap_key} wraps)")
     };
     let head = format!(" raw JSON{} · ", if private { " (private)" } else { "" });
-    let name = crate::privacy::mask_text(view.title.trim()).into_owned();
     let (id, pointer) = match name.rsplit_once(' ') {
         Some((id, pointer)) if pointer.starts_with('/') => (id.to_owned(), pointer.to_owned()),
-        _ => (name.clone(), String::new()),
+        _ => (name.to_owned(), String::new()),
     };
     let lines_part = format!("lines {a}–{b} of {}", lines.len());
     // The border's corners take two cells.

@@ -37,10 +37,15 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     };
     let status = app.status();
 
-    let mut right = Vec::new();
-    if app.private() {
-        right.push("◼ PRIVATE".to_owned());
-    }
+    // Privacy's state is always shown, on or off, in words (no colour needed to read it).
+    let mut right = vec![
+        if app.private() {
+            "◼ PRIVATE"
+        } else {
+            "◻ private off"
+        }
+        .to_owned(),
+    ];
     if status.in_flight > 0 {
         right.push(format!("⇅ {} in flight", status.in_flight));
     }
@@ -67,11 +72,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     } else {
         (String::new(), Tone::Plain)
     };
-    let left = if app.private() {
-        crate::privacy::mask_text(&left).into_owned()
-    } else {
-        left
-    };
+    let left = theme.mask(&left).into_owned();
     let left = fit(&left, left_w).into_owned();
     let pad = left_w.saturating_sub(width(&left));
     let line = Line::from(vec![

@@ -114,7 +114,7 @@ fn draw_tree(
 /// What every row's text is drawn from.
 struct Labels<'t> {
     tree: &'t Tree,
-    theme: &'t Theme,
+    theme: &'t Theme<'t>,
     /// The tree's area inside the border: the width text is fitted to, the height the cursor's
     /// wrapped row may take at most.
     area: Rect,
@@ -159,10 +159,11 @@ fn items<'a>(
 /// A node's text: wrapped whole on the cursor's row, one row cut with `…` elsewhere; masked in
 /// privacy mode before either.
 fn label<'a>(labels: &Labels<'_>, index: usize) -> Text<'a> {
-    let node = &labels.tree.nodes()[index];
+    let known = labels.theme.private.then_some(labels.theme.known);
     let rows = tree_rows::rows(
-        node,
-        labels.theme.private,
+        labels.tree,
+        index,
+        known,
         labels.area.width,
         labels.cursor == Some(index),
         usize::from(labels.area.height),

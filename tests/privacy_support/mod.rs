@@ -49,3 +49,14 @@ pub fn assert_nothing_personal(out: &str, personal: &BTreeSet<String>, what: &st
         assert!(!out.contains(shape), "{what}: {shape:?} shown:\n{out}");
     }
 }
+
+/// The free texts of `v` (every `message`, at any depth) that quote one of `personal` as a
+/// whole word: a registry's answer naming the holder, under a key that is not personal.
+pub fn messages_quoting(v: &Value, personal: &BTreeSet<String>) -> Vec<String> {
+    let mut messages = BTreeSet::new();
+    collect(v, &["message"], &mut messages);
+    messages
+        .into_iter()
+        .filter(|m| personal.iter().any(|p| contains_word(m, p)))
+        .collect()
+}

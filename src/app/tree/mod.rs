@@ -13,6 +13,7 @@ mod review;
 mod validation;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::cursor::{Cursor, Movement};
 use crate::images::ImageRequest;
@@ -98,6 +99,15 @@ pub struct Tree {
     visible: Vec<usize>,
     /// Position in `visible`.
     cursor: Cursor,
+    /// Privacy mode's labels, one slot per node, masked when a node is first drawn: the same
+    /// rows are drawn frame after frame. Emptied whenever the nodes change. A memo of the
+    /// drawing (the masked form of `parts`), not part of the model's state.
+    masked: Vec<OnceLock<Vec<String>>>,
+}
+
+/// An empty memo slot per node.
+fn memo_for(nodes: &[Node]) -> Vec<OnceLock<Vec<String>>> {
+    nodes.iter().map(|_| OnceLock::new()).collect()
 }
 
 impl Tree {
@@ -109,6 +119,7 @@ impl Tree {
             .map(|(i, n)| (n.id.clone(), i))
             .collect();
         let mut tree = Tree {
+            masked: memo_for(&nodes),
             nodes,
             by_id,
             ..Tree::default()
@@ -130,6 +141,7 @@ impl Tree {
             .enumerate()
             .map(|(i, n)| (n.id.clone(), i))
             .collect();
+        self.masked = memo_for(&nodes);
         self.nodes = nodes;
         self.expanded.retain(|id| self.by_id.contains_key(id));
         let target = at.and_then(|id| self.by_id.get(&id).copied());
@@ -138,6 +150,23 @@ impl Tree {
 
     pub fn nodes(&self) -> &[Node] {
         &self.nodes
+    }
+
+    /// Node `index`'s label parts as privacy mode draws them: `mask` runs once per node until
+    /// the nodes change (the masking depends only on the node and its process, which a
+    /// rebuild is the only way to change).
+    pub fn masked_parts(
+        &self,
+        index: usize,
+        mask: impl FnOnce(&Node) -> Vec<String>,
+    ) -> Vec<String> {
+        let Some(node) = self.nodes.get(index) else {
+            return Vec::new();
+        };
+        match self.masked.get(index) {
+            Some(slot) => slot.get_or_init(|| mask(node)).clone(),
+            None => mask(node),
+        }
     }
 
     pub fn visible(&self) -> &[usize] {
