@@ -17,7 +17,7 @@ use std::ops::Range;
 use rusqlite::types::ValueRef;
 
 use super::id::{EventId, Timestamp};
-use super::mark::{Review, fold};
+use super::mark::{Mark, Review, fold, latest_standing_of};
 use super::model::{Event, EventKind, OverrideReason, Verdict};
 use super::store::{Store, StoreError};
 use crate::api::model::Status;
@@ -93,6 +93,54 @@ pub(super) fn reviews_up_to(
     store: &Store,
     up_to: i64,
 ) -> Result<HashMap<String, Review>, StoreError> {
+    each_process(
+        store,
+        up_to,
+        HashMap::with_capacity,
+        |reviews, process, events| {
+            reviews.insert(process.to_owned(), fold(events));
+        },
+    )
+}
+
+/// What the browser starts with: every process's mark (read against no loaded result, as the
+/// browser shows a process it has not opened yet), and `reviewer`'s decisions and notes that
+/// still stand, newest first (where `u` goes). No event is kept: the browser asks for the full
+/// events of a process when it opens it.
+pub(super) fn start_up(store: &Store, up_to: i64, reviewer: &str) -> Result<StartUp, StoreError> {
+    let start = |processes| StartUp {
+        marks: HashMap::with_capacity(processes),
+        mine: Vec::new(),
+    };
+    let mut loaded = each_process(store, up_to, start, |s: &mut StartUp, process, events| {
+        let key = process.to_owned();
+        if let Some(id) = latest_standing_of(events, reviewer) {
+            s.mine.push((id, key.clone()));
+        }
+        s.marks.insert(key, fold(events).into_mark(None, None));
+    })?;
+    loaded.mine.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
+    Ok(loaded)
+}
+
+/// Every process's mark and the reviewer's standing events: see [`Store::start_up`].
+#[derive(Debug, Default)]
+pub struct StartUp {
+    pub marks: HashMap<String, Mark>,
+    /// The id of `reviewer`'s newest standing decision or note on each process that has one,
+    /// newest first.
+    pub mine: Vec<(EventId, String)>,
+}
+
+/// Calls `each(&mut out, process, events)` once per process, with its events read as [`fold`]
+/// needs them (the process id and a note's text left empty), on what `make` gives for the
+/// number of processes (so maps are sized once).
+fn each_process<T>(
+    store: &Store,
+    up_to: i64,
+    make: impl FnOnce(usize) -> T,
+    mut each: impl FnMut(&mut T, &str, &[Event]),
+) -> Result<T, StoreError> {
     let rows = read_rows(store, up_to)?;
     let text = |r: &Row| &rows.process_ids[r.process.start as usize..r.process.end as usize];
     // Sorting indices, not rows, moves 4 bytes per swap.
@@ -101,21 +149,23 @@ pub(super) fn reviews_up_to(
         let (a, b) = (&rows.rows[a as usize], &rows.rows[b as usize]);
         text(a).cmp(text(b)).then(a.id.cmp(&b.id))
     });
-    let mut reviews = HashMap::with_capacity(order.len());
+    let same = |&a: &u32, &b: &u32| text(&rows.rows[a as usize]) == text(&rows.rows[b as usize]);
+    let mut out = make(order.chunk_by(same).count());
     let mut scratch: Vec<Event> = Vec::new();
-    for group in
-        order.chunk_by(|&a, &b| text(&rows.rows[a as usize]) == text(&rows.rows[b as usize]))
-    {
+    for group in order.chunk_by(same) {
         if scratch.len() < group.len() {
             scratch.resize_with(group.len(), blank_event);
         }
         for (event, &i) in scratch.iter_mut().zip(group) {
             fill(event, &rows.rows[i as usize], &rows);
         }
-        let review = fold(&scratch[..group.len()]);
-        reviews.insert(text(&rows.rows[group[0] as usize]).to_owned(), review);
+        each(
+            &mut out,
+            text(&rows.rows[group[0] as usize]),
+            &scratch[..group.len()],
+        );
     }
-    Ok(reviews)
+    Ok(out)
 }
 
 fn blank_event() -> Event {

@@ -24,10 +24,11 @@ pub mod store;
 pub mod wire;
 
 pub use id::{EventId, Timestamp};
-pub use lease::{LEASE_TTL, Lease, LeaseOutcome};
+pub use lease::{Holder, LEASE_TTL, Lease, LeaseOutcome};
+pub use load::StartUp;
 pub use mark::{
-    HistoryLine, Mark, OverrideMark, OverrideState, Review, derive, fold, history, standings,
-    truora_status_of, undo,
+    HistoryLine, Mark, OverrideMark, OverrideState, Review, derive, fold, history,
+    latest_standing_of, standings, truora_status_of, undo,
 };
 pub use model::{
     Decision, Direction, Event, EventKind, OverrideReason, ReasonNeed, Refusal, Verdict, decide,
