@@ -1,18 +1,20 @@
-//! Loading every process's review at once (the browser's start-up), fast enough for 100,000
-//! processes in well under 100 ms (README "Review desk", `benches/review_store.rs`).
+//! Loading every process's review at once: the browser's start-up marks ([`start_up`]) and the
+//! command line's reviews, fast enough for 100,000 processes in well under 100 ms (README
+//! "Review desk", `benches/review_store.rs`).
 //!
 //! Reading rows into [`Event`]s costs two or three heap strings per event, and allocating and
 //! freeing them was most of the load. Here each row is read, borrowed from SQLite, into a small
 //! fixed-size [`Row`]: ids as their 128-bit values, kind, verdict and reason as enums, reviewer
 //! and Truora status interned (a store holds few distinct ones), the process id appended to one
-//! shared byte buffer. Rows are grouped by sorting their indices, and each process is folded by
-//! the one [`fold`] everything else uses, through a few [`Event`]s reused from process to process
-//! (their strings keep their capacity), so the result is what folding the stored events gives,
-//! without a heap string per event. Per process, only what the returned [`Review`] owns is
-//! allocated: the map's key and the reviewer names.
+//! shared byte buffer. Rows are grouped by sorting their indices. A process with one event (most
+//! of them) gets its review straight from its row; one with several is folded by the one [`fold`]
+//! everything else uses, through a few [`Event`]s reused from process to process. Either way the
+//! result is what folding the stored events gives (`load_tests.rs` compares them over generated
+//! streams). Per process, only the map's key is allocated: reviewer names are shared.
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use rusqlite::types::ValueRef;
 
@@ -63,6 +65,8 @@ struct Rows {
 struct Interner {
     index: HashMap<Box<str>, u32>,
     values: Vec<String>,
+    /// The same, to share (a review names its reviewers without copying them).
+    shared: Vec<Arc<str>>,
     last: Option<u32>,
 }
 
@@ -80,6 +84,7 @@ impl Interner {
                 let at = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
                 self.index.insert(text.into(), at);
                 self.values.push(text.to_owned());
+                self.shared.push(text.into());
                 (at, true)
             }
         };
@@ -97,8 +102,8 @@ pub(super) fn reviews_up_to(
         store,
         up_to,
         HashMap::with_capacity,
-        |reviews, process, events| {
-            reviews.insert(process.to_owned(), fold(events));
+        |reviews, process, group| {
+            reviews.insert(process.to_owned(), group.review());
         },
     )
 }
@@ -112,15 +117,69 @@ pub(super) fn start_up(store: &Store, up_to: i64, reviewer: &str) -> Result<Star
         marks: HashMap::with_capacity(processes),
         mine: Vec::new(),
     };
-    let mut loaded = each_process(store, up_to, start, |s: &mut StartUp, process, events| {
+    let mut loaded = each_process(store, up_to, start, |s: &mut StartUp, process, group| {
         let key = process.to_owned();
-        if let Some(id) = latest_standing_of(events, reviewer) {
+        if let Some(id) = group.standing_of(reviewer) {
             s.mine.push((id, key.clone()));
         }
-        s.marks.insert(key, fold(events).into_mark(None, None));
+        s.marks.insert(key, group.review().into_mark(None, None));
     })?;
     loaded.mine.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
     Ok(loaded)
+}
+
+/// The events of one process, as [`each_process`] hands them over.
+enum Group<'a> {
+    /// One event (most processes): read straight from its row, with what [`fold`] and
+    /// [`latest_standing_of`] would find for it, without their bookkeeping.
+    One(&'a Row, &'a Rows),
+    /// Several: as events, for the one [`fold`].
+    Many(&'a [Event]),
+}
+
+impl Group<'_> {
+    fn review(&self) -> Review {
+        let (row, rows) = match self {
+            Group::Many(events) => return fold(*events),
+            Group::One(row, rows) => (row, rows),
+        };
+        let name = &rows.reviewers.shared[row.reviewer as usize];
+        let mut review = Review {
+            last_reviewer: Some(name.clone()),
+            last_at: Some(Timestamp(row.at)),
+            ..Review::default()
+        };
+        match row.kind {
+            Kind::Note => review.notes = 1,
+            Kind::Withdraw => review.head = Some(row.id),
+            Kind::Verdict(verdict, reason) => {
+                review.head = Some(row.id);
+                review.verdict = Some(verdict);
+                review.reason = reason;
+                review.seen_status = row.status.map(|s| rows.statuses[s as usize].clone());
+                review.decided_by = Some(name.clone());
+                review.decided_at = Some(Timestamp(row.at));
+            }
+        }
+        review
+    }
+
+    /// `reviewer`'s newest decision or note here that still stands.
+    fn standing_of(&self, reviewer: &str) -> Option<EventId> {
+        let (row, rows) = match self {
+            Group::Many(events) => return latest_standing_of(*events, reviewer),
+            Group::One(row, rows) => (row, rows),
+        };
+        let resolves = &rows.resolves[row.resolves.start as usize..row.resolves.end as usize];
+        let stands = *rows.reviewers.values[row.reviewer as usize] == *reviewer
+            && match row.kind {
+                Kind::Note => true,
+                Kind::Withdraw => false,
+                // Foreign data may name the verdict itself as replaced.
+                Kind::Verdict(..) => row.supersedes != Some(row.id) && !resolves.contains(&row.id),
+            };
+        stands.then_some(row.id)
+    }
 }
 
 /// Every process's mark and the reviewer's standing events: see [`Store::start_up`].
@@ -132,14 +191,14 @@ pub struct StartUp {
     pub mine: Vec<(EventId, String)>,
 }
 
-/// Calls `each(&mut out, process, events)` once per process, with its events read as [`fold`]
-/// needs them (the process id and a note's text left empty), on what `make` gives for the
-/// number of processes (so maps are sized once).
+/// Calls `each(&mut out, process, group)` once per process, with its events (as events only when
+/// there are several: the process id and a note's text left empty), on what `make` gives for
+/// the number of processes (so maps are sized once).
 fn each_process<T>(
     store: &Store,
     up_to: i64,
     make: impl FnOnce(usize) -> T,
-    mut each: impl FnMut(&mut T, &str, &[Event]),
+    mut each: impl FnMut(&mut T, &str, Group<'_>),
 ) -> Result<T, StoreError> {
     let rows = read_rows(store, up_to)?;
     let text = |r: &Row| &rows.process_ids[r.process.start as usize..r.process.end as usize];
@@ -153,17 +212,18 @@ fn each_process<T>(
     let mut out = make(order.chunk_by(same).count());
     let mut scratch: Vec<Event> = Vec::new();
     for group in order.chunk_by(same) {
+        let first = &rows.rows[group[0] as usize];
+        if group.len() == 1 {
+            each(&mut out, text(first), Group::One(first, &rows));
+            continue;
+        }
         if scratch.len() < group.len() {
             scratch.resize_with(group.len(), blank_event);
         }
         for (event, &i) in scratch.iter_mut().zip(group) {
             fill(event, &rows.rows[i as usize], &rows);
         }
-        each(
-            &mut out,
-            text(&rows.rows[group[0] as usize]),
-            &scratch[..group.len()],
-        );
+        each(&mut out, text(first), Group::Many(&scratch[..group.len()]));
     }
     Ok(out)
 }
@@ -305,81 +365,5 @@ fn read_row(row: &rusqlite::Row<'_>, rows: &mut Rows) -> Result<Row, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::review::Decision;
-
-    fn verdict(process: &str, reviewer: &str, v: Verdict, status: Status) -> Event {
-        let reason = match v {
-            Verdict::Pass if status != Status::Success => Some(OverrideReason::RegularClient),
-            _ => None,
-        };
-        let d = Decision::new(v, reason, Some(&status)).expect("valid decision");
-        Event::new(process, d.kind(), reviewer, Some(status))
-    }
-
-    /// Loading all at once gives, for every process, what folding its stored events gives:
-    /// chains, withdraws, notes taken back, conflicts and their settling, unknown statuses.
-    #[test]
-    fn every_review_is_the_fold_of_its_events() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("r.sqlite3")).unwrap();
-        let odd = Status::parse("under_review_by_a_human");
-        let a1 = verdict("A", "ana", Verdict::Fail, Status::Failure);
-        let mut a2 = verdict("A", "bo", Verdict::Escalate, odd.clone());
-        a2.supersedes = Some(a1.id);
-        let note = Event::new("B", EventKind::Note { text: "x".into() }, "ana", None);
-        let mut unnote = Event::new("B", EventKind::Withdraw, "ana", None);
-        unnote.supersedes = Some(note.id);
-        let c1 = verdict("C", "ana", Verdict::Fail, Status::Failure);
-        let c2 = verdict("C", "bo", Verdict::Escalate, Status::Failure);
-        let d1 = verdict("D", "cy", Verdict::Escalate, odd);
-        let mut d2 = verdict("D", "cy", Verdict::Fail, Status::Failure);
-        d2.supersedes = Some(d1.id);
-        let mut d3 = Event::new("D", EventKind::Withdraw, "cy", None);
-        d3.supersedes = Some(d2.id);
-        let e1 = verdict("E", "ana", Verdict::Fail, Status::Failure);
-        let e2 = verdict("E", "bo", Verdict::Pass, Status::Failure);
-        let mut e3 = verdict("E", "cy", Verdict::Escalate, Status::Failure);
-        e3.supersedes = Some(e2.id);
-        e3.resolves = vec![e1.id];
-        let single = Event::new("F", EventKind::Note { text: "y".into() }, "dee", None);
-        // Recorded out of process order, as several reviewers would.
-        for e in [
-            &c1, &a1, &note, &d1, &e1, &c2, &a2, &e2, &unnote, &d2, &single, &e3, &d3,
-        ] {
-            store.record(e).unwrap();
-        }
-        let (reviews, cursor) = store.reviews().unwrap();
-        assert_eq!(cursor, store.cursor().unwrap());
-        assert_eq!(reviews.len(), 6);
-        for process in ["A", "B", "C", "D", "E", "F"] {
-            let expected = fold(&store.events_for(process).unwrap());
-            assert_eq!(reviews[process], expected, "process {process}");
-        }
-        assert!(reviews["C"].conflict);
-        assert!(!reviews["E"].conflict);
-        assert_eq!(reviews["D"].verdict, Some(Verdict::Escalate));
-        assert_eq!(reviews["B"].notes, 0);
-    }
-
-    /// A row that cannot be read is reported with its id, as reading it as an event would.
-    #[test]
-    fn a_bad_row_is_reported_with_its_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("r.sqlite3")).unwrap();
-        let e = verdict("A", "ana", Verdict::Fail, Status::Failure);
-        store.record(&e).unwrap();
-        store
-            .conn()
-            .execute("UPDATE events SET verdict = 'maybe'", [])
-            .unwrap();
-        match store.reviews() {
-            Err(StoreError::BadRow { id, detail, .. }) => {
-                assert_eq!(id, e.id.to_string());
-                assert!(detail.contains("maybe"), "{detail}");
-            }
-            other => panic!("expected a bad row, got {other:?}"),
-        }
-    }
-}
+#[path = "load_tests.rs"]
+mod tests;
