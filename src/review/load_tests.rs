@@ -212,7 +212,19 @@ fn the_fast_loads_equal_the_slow_fold_over_generated_streams() {
         let slow = fold(&events);
         assert_eq!(reviews[process], slow, "{process}: {events:#?}");
         assert_eq!(start.marks[process], slow.mark(None, None), "{process}");
-        if let Some(id) = latest_standing_of(&events, "me") {
+        // The slow way, as the browser used to find what `u` takes back: my newest decision or
+        // note whose history line is not replaced.
+        let slow_mine = crate::review::history(&events)
+            .into_iter()
+            .rev()
+            .find(|l| {
+                l.event.reviewer == "me"
+                    && !matches!(l.event.kind, EventKind::Withdraw)
+                    && !l.superseded
+            })
+            .map(|l| l.event.id);
+        assert_eq!(latest_standing_of(&events, "me"), slow_mine, "{process}");
+        if let Some(id) = slow_mine {
             mine.push((id, process.to_owned()));
         }
         conflicts += usize::from(slow.conflict);

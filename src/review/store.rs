@@ -277,9 +277,9 @@ impl Store {
             .map_err(|e| classify(&self.path, e))
     }
 
-    /// The review of every process that has events, with the cursor they are current to. This is
-    /// what the browser loads at start-up (100,000 events in well under 100 ms, see the bench);
-    /// [`load`](super::load) says how.
+    /// The review of every process that has events, with the cursor they are current to: what
+    /// `reviews list | stats | export` read ([`load`](super::load) says how; the browser starts
+    /// from [`start_up`](Self::start_up)).
     pub fn reviews(&self) -> Result<(HashMap<String, Review>, Cursor), StoreError> {
         let cursor = self.cursor()?;
         Ok((super::load::reviews_up_to(self, cursor.0)?, cursor))
