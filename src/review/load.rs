@@ -268,7 +268,22 @@ fn fill(event: &mut Event, row: &Row, rows: &Rows) {
         .extend_from_slice(&rows.resolves[row.resolves.start as usize..row.resolves.end as usize]);
 }
 
+/// Every row up to `up_to`. The file is read through a memory map for the length of the load
+/// (SQLite's `mmap_size`; off again after it): the table is read once, end to end, and mapping it
+/// spares copying every page through `read` into SQLite's page cache.
 fn read_rows(store: &Store, up_to: i64) -> Result<Rows, StoreError> {
+    let conn = store.conn();
+    // Best effort: a build or file where mapping is refused reads as before.
+    let _ = conn.pragma_update(None, "mmap_size", LOAD_MMAP_BYTES);
+    let rows = read_rows_mapped(store, up_to);
+    let _ = conn.pragma_update(None, "mmap_size", 0);
+    rows
+}
+
+/// Enough for a store of a few million events; SQLite maps no more than the file's size.
+const LOAD_MMAP_BYTES: i64 = 1 << 30;
+
+fn read_rows_mapped(store: &Store, up_to: i64) -> Result<Rows, StoreError> {
     let mut stmt = store
         .conn()
         .prepare_cached(
@@ -280,10 +295,9 @@ fn read_rows(store: &Store, up_to: i64) -> Result<Rows, StoreError> {
     let mut rows = Rows::default();
     rows.rows.reserve(usize::try_from(up_to).unwrap_or(0));
     while let Some(row) = found.next().map_err(|e| store.sql_error(e))? {
-        let raw_id = text(row, 0).ok().flatten().unwrap_or_default();
         let parsed = read_row(row, &mut rows).map_err(|detail| StoreError::BadRow {
             path: store.path().to_path_buf(),
-            id: raw_id.to_string(),
+            id: text(row, 0).ok().flatten().unwrap_or_default().to_string(),
             detail,
         })?;
         rows.rows.push(parsed);
@@ -304,6 +318,17 @@ fn text<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<Option<&'r str>, Str
 
 fn id_of(t: &str) -> Result<EventId, String> {
     EventId::parse(t).ok_or_else(|| format!("bad event id {t:?}"))
+}
+
+/// Column `i` as an event id, read from its bytes (an id is ASCII: no UTF-8 check needed).
+fn id_at(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<EventId>, String> {
+    match row.get_ref(i).map_err(|e| e.to_string())? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(t) => EventId::parse_bytes(t)
+            .map(Some)
+            .ok_or_else(|| format!("bad event id {:?}", String::from_utf8_lossy(t))),
+        _ => Err(format!("column {i} is not text")),
+    }
 }
 
 fn offset(len: usize) -> Result<u32, String> {
@@ -328,7 +353,7 @@ fn read_row(row: &rusqlite::Row<'_>, rows: &mut Rows) -> Result<Row, String> {
         Some("note") => Kind::Note,
         other => return Err(format!("bad kind {other:?}")),
     };
-    let id = id_of(text(row, 0)?.unwrap_or_default())?;
+    let id = id_at(row, 0)?.ok_or_else(|| "bad event id \"\"".to_string())?;
     let start = offset(rows.process_ids.len())?;
     rows.process_ids.push_str(text(row, 1)?.unwrap_or_default());
     let process = start..offset(rows.process_ids.len())?;
@@ -344,7 +369,7 @@ fn read_row(row: &rusqlite::Row<'_>, rows: &mut Rows) -> Result<Row, String> {
         }
         None => None,
     };
-    let supersedes = text(row, 8)?.map(id_of).transpose()?;
+    let supersedes = id_at(row, 8)?;
     let first = offset(rows.resolves.len())?;
     if let Some(list) = text(row, 9)? {
         for id in list.split_whitespace() {
