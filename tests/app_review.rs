@@ -604,3 +604,80 @@ fn the_next_decision_clears_an_earlier_refusal() {
             .contains("recorded fail on IDP03")
     );
 }
+
+/// The real desk starts the browser from every process's mark, without events (`Marks`), and
+/// sends a process's events when it is held or about to be recorded on (`Loaded`): the marks
+/// show at once, `u` goes to my newest standing decision from the start-up list, the history
+/// arrives with the events, and a result re-marks a process from its start-up review exactly as
+/// from its events.
+#[test]
+fn a_store_opened_from_marks_alone_behaves_as_one_opened_with_every_event() {
+    use truora_tui::review::{StartUp, fold, latest_standing_of, truora_status_of};
+    let (mut app, _) = loaded(ten(), 120, 40);
+    let mut desk = FakeDesk::new("ana");
+    desk.record_as("ana", &decide("IDP00", Verdict::Fail, None));
+    desk.record_as("bob", &decide("IDP03", Verdict::Fail, None));
+    desk.record_as("ana", &decide("IDP01", Verdict::Pass, None));
+    let processes = ["IDP00", "IDP01", "IDP03"];
+    let mut start = StartUp::default();
+    for p in processes {
+        let events = desk.of(p);
+        start
+            .marks
+            .insert(p.to_owned(), fold(&events).mark(None, None));
+        if let Some(id) = latest_standing_of(&events, "ana") {
+            start.mine.push((id, p.to_owned()));
+        }
+    }
+    start.mine.sort_by_key(|m| std::cmp::Reverse(m.0));
+    app.handle_message(Message::Review(ReviewNews::Marks(start)));
+    app.handle_message(Message::Review(ReviewNews::Opened {
+        reviewer: "ana".into(),
+        events: Vec::new(),
+        writable: Ok(()),
+    }));
+    assert_eq!(
+        processes.map(|p| mark(&app, p)),
+        ["✗", "✓", "✗"],
+        "marks without events"
+    );
+    assert!(app.review().history("IDP03").is_empty());
+
+    // A result re-marks IDP00 from its start-up review as it would from its events.
+    let result = rich("IDP00");
+    app.handle_message(result_message(&app, "IDP00", result.clone()));
+    let slow = fold(&desk.of("IDP00")).mark(
+        truora_status_of(&result).as_ref(),
+        Some(result.override_history.as_slice()),
+    );
+    assert_eq!(app.review().mark("IDP00"), Some(&slow));
+
+    // `u`: my newest standing decision, known from the start-up list alone.
+    let cmds = press(&mut app, "u");
+    assert!(matches!(
+        requests(&cmds).as_slice(),
+        [ReviewRequest::Undo { process_id, .. }] if process_id == "IDP01"
+    ));
+    // The desk sends the process's events before its answer.
+    app.handle_message(Message::Review(ReviewNews::Loaded {
+        events: desk.of("IDP01"),
+    }));
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP01"), "");
+    assert_eq!(app.review().history("IDP01").len(), 2);
+    // Again: IDP01 is judged by its events now, so `u` goes on to IDP00 from the list.
+    let cmds = press(&mut app, "u");
+    assert!(matches!(
+        requests(&cmds).as_slice(),
+        [ReviewRequest::Undo { process_id, .. }] if process_id == "IDP00"
+    ));
+
+    // Holding IDP03 brings its history.
+    app.handle_message(Message::Review(ReviewNews::Loaded {
+        events: desk.of("IDP03"),
+    }));
+    let history = app.review().history("IDP03");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].event.reviewer, "bob");
+    assert_eq!(mark(&app, "IDP03"), "✗");
+}

@@ -8,7 +8,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use truora_tui::api::model::Status;
 use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
 use truora_tui::app::{Message, RequestId};
-use truora_tui::review::{Decision, EventKind, Verdict};
+use truora_tui::review::{Decision, Event, EventKind, StartUp, Verdict};
 use truora_tui::reviewdesk::{Desk, DeskOptions};
 
 fn start(path: &std::path::Path, reviewer: &str) -> (Desk, UnboundedReceiver<Message>) {
@@ -24,6 +24,38 @@ fn next(rx: &mut UnboundedReceiver<Message>) -> ReviewNews {
     match rx.blocking_recv() {
         Some(Message::Review(news)) => news,
         other => panic!("expected review news, got {other:?}"),
+    }
+}
+
+/// The start-up news: every mark (`Marks`), then `Opened`.
+fn opened(rx: &mut UnboundedReceiver<Message>) -> (StartUp, String, Result<(), String>) {
+    let ReviewNews::Marks(start) = next(rx) else {
+        panic!("the marks first");
+    };
+    let ReviewNews::Opened {
+        reviewer,
+        events,
+        writable,
+    } = next(rx)
+    else {
+        panic!("then opened");
+    };
+    assert!(events.is_empty(), "the desk sends marks, not events");
+    (start, reviewer, writable)
+}
+
+/// The answer to the next request, with the process's events the desk sent before it (the app
+/// adds the answer's event to all of them, never to a part).
+fn answer(
+    rx: &mut UnboundedReceiver<Message>,
+) -> (Vec<Event>, RequestId, Result<Option<Event>, String>) {
+    let mut loaded = Vec::new();
+    loop {
+        match next(rx) {
+            ReviewNews::Loaded { events } => loaded.extend(events),
+            ReviewNews::Answer { id, result } => return (loaded, id, result),
+            other => panic!("expected an answer, got {other:?}"),
+        }
     }
 }
 
@@ -47,27 +79,18 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("reviews.sqlite3");
     let (ana, mut ana_rx) = start(&path, "ana");
-    let ReviewNews::Opened {
-        reviewer,
-        events,
-        writable,
-    } = next(&mut ana_rx)
-    else {
-        panic!("opened first");
-    };
+    let (start_up, reviewer, writable) = opened(&mut ana_rx);
     assert_eq!(
-        (reviewer.as_str(), events.len(), writable),
+        (reviewer.as_str(), start_up.marks.len(), writable),
         ("ana", 0, Ok(()))
     );
     let (bob, mut bob_rx) = start(&path, "bob");
-    assert!(matches!(next(&mut bob_rx), ReviewNews::Opened { .. }));
+    opened(&mut bob_rx).2.expect("writable");
 
     // Ana decides and holds IDP1; the answer carries the recorded event.
     ask(&ana, 1, fail("IDP1"));
-    let ReviewNews::Answer { id, result } = next(&mut ana_rx) else {
-        panic!("an answer");
-    };
-    assert_eq!(id, RequestId(1));
+    let (loaded, id, result) = answer(&mut ana_rx);
+    assert_eq!((loaded, id), (vec![], RequestId(1)));
     let event = result.expect("recorded").expect("an event");
     assert_eq!(event.reviewer, "ana");
     ask(
@@ -77,13 +100,11 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
             process_id: Some("IDP1".into()),
         },
     );
-    assert!(matches!(
-        next(&mut ana_rx),
-        ReviewNews::Answer {
-            id: RequestId(2),
-            result: Ok(None)
-        }
-    ));
+    // Holding a process brings its events (its history), then the answer.
+    assert_eq!(
+        answer(&mut ana_rx),
+        (vec![event.clone()], RequestId(2), Ok(None))
+    );
 
     // Bob's next poll brings both.
     bob.poll_now();
@@ -106,9 +127,8 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
             truora_status: Some(Status::Failure),
         },
     );
-    let ReviewNews::Answer { result, .. } = next(&mut bob_rx) else {
-        panic!("an answer");
-    };
+    let (loaded, _, result) = answer(&mut bob_rx);
+    assert_eq!(loaded, vec![event.clone()], "what Bob's event lands on");
     let bobs = result.unwrap().unwrap();
     assert_eq!(bobs.supersedes, Some(event.id));
 
@@ -127,9 +147,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
             truora_status: Some(Status::Failure),
         },
     );
-    let ReviewNews::Answer { result, .. } = next(&mut ana_rx) else {
-        panic!("an answer");
-    };
+    let (_, _, result) = answer(&mut ana_rx);
     assert!(result.unwrap_err().contains("bob has decided"));
 
     // Ana closes: her lease goes with her.
@@ -141,11 +159,24 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     assert!(taken.is_empty());
     bob.close();
 
-    // A relaunch finds everything.
+    // A relaunch finds the mark at once, and the history when the process is held.
     let (again, mut rx) = start(&path, "ana");
-    let ReviewNews::Opened { events, .. } = next(&mut rx) else {
-        panic!("opened");
-    };
+    let (start_up, _, _) = opened(&mut rx);
+    assert_eq!(start_up.marks["IDP1"].verdict(), Some(Verdict::Escalate));
+    assert_eq!(
+        start_up.marks["IDP1"].review.decided_by.as_deref(),
+        Some("bob")
+    );
+    // Bob's escalate stands on top of Ana's fail: nothing of hers stands for `u`.
+    assert!(start_up.mine.is_empty());
+    ask(
+        &again,
+        1,
+        ReviewRequest::Hold {
+            process_id: Some("IDP1".into()),
+        },
+    );
+    let (events, _, _) = answer(&mut rx);
     assert_eq!(events.len(), 2);
     assert!(matches!(
         events[1].kind,
@@ -162,7 +193,7 @@ fn a_note_and_an_undo_are_recorded_and_answered() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.sqlite3");
     let (desk, mut rx) = start(&path, "ana");
-    next(&mut rx);
+    opened(&mut rx).2.expect("writable");
     ask(
         &desk,
         1,
@@ -172,9 +203,7 @@ fn a_note_and_an_undo_are_recorded_and_answered() {
             truora_status: None,
         },
     );
-    let ReviewNews::Answer { result, .. } = next(&mut rx) else {
-        panic!()
-    };
+    let (_, _, result) = answer(&mut rx);
     let note = result.unwrap().unwrap();
     ask(
         &desk,
@@ -184,9 +213,8 @@ fn a_note_and_an_undo_are_recorded_and_answered() {
             truora_status: None,
         },
     );
-    let ReviewNews::Answer { result, .. } = next(&mut rx) else {
-        panic!()
-    };
+    let (loaded, _, result) = answer(&mut rx);
+    assert_eq!(loaded, vec![note.clone()]);
     let undo = result.unwrap().unwrap();
     assert_eq!(
         (undo.kind, undo.supersedes),
@@ -202,27 +230,30 @@ fn a_read_only_store_is_browsed_and_says_why_it_cannot_record() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.sqlite3");
     let (desk, mut rx) = start(&path, "ana");
-    next(&mut rx);
+    opened(&mut rx).2.expect("writable");
     ask(&desk, 1, fail("IDP1"));
-    next(&mut rx);
+    answer(&mut rx).2.expect("answered");
     desk.close();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
     if nix_is_root() {
         return; // root writes anyway; nothing to check
     }
     let (desk, mut rx) = start(&path, "ana");
-    let ReviewNews::Opened {
-        events, writable, ..
-    } = next(&mut rx)
-    else {
-        panic!("opened");
-    };
-    assert_eq!(events.len(), 1, "the marks are there");
+    let (start_up, _, writable) = opened(&mut rx);
+    assert_eq!(start_up.marks.len(), 1, "the marks are there");
+    assert_eq!(start_up.mine.len(), 1, "and where `u` would go");
     assert!(writable.unwrap_err().contains("read-only"));
+    // Holding a process still brings its history (no lease is taken).
+    ask(
+        &desk,
+        1,
+        ReviewRequest::Hold {
+            process_id: Some("IDP1".into()),
+        },
+    );
+    assert_eq!(answer(&mut rx).0.len(), 1);
     ask(&desk, 2, fail("IDP2"));
-    let ReviewNews::Answer { result, .. } = next(&mut rx) else {
-        panic!()
-    };
+    let (_, _, result) = answer(&mut rx);
     assert!(result.is_err());
     desk.close();
 }
@@ -263,4 +294,60 @@ fn a_store_that_cannot_be_opened_fails_and_still_answers_every_request() {
         "left untouched"
     );
     desk.close();
+}
+
+/// Colleagues on one account run two browsers with the same reviewer name: each sees the
+/// process the other has open as taken (named as another session), never its own, and the
+/// lease ends with the browser that held it.
+#[test]
+fn two_browsers_with_the_same_reviewer_name_see_each_others_leases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reviews.sqlite3");
+    let (first, mut first_rx) = start(&path, "ops");
+    opened(&mut first_rx).2.expect("writable");
+    let (second, mut second_rx) = start(&path, "ops");
+    opened(&mut second_rx).2.expect("writable");
+    let hold = |process: &str| ReviewRequest::Hold {
+        process_id: Some(process.into()),
+    };
+    ask(&first, 1, hold("IDP1"));
+    answer(&mut first_rx).2.expect("answered");
+    ask(&second, 1, hold("IDP2"));
+    answer(&mut second_rx).2.expect("answered");
+
+    second.poll_now();
+    let ReviewNews::Changes { taken, .. } = next(&mut second_rx) else {
+        panic!("changes");
+    };
+    assert_eq!(
+        taken,
+        vec![("IDP1".to_owned(), "ops (another session)".to_owned())]
+    );
+    first.poll_now();
+    let ReviewNews::Changes { taken, .. } = next(&mut first_rx) else {
+        panic!("changes");
+    };
+    assert_eq!(
+        taken,
+        vec![("IDP2".to_owned(), "ops (another session)".to_owned())]
+    );
+
+    // The second browser moves onto IDP1, which the first holds: it takes nothing there, and
+    // its lease on IDP2 is gone.
+    ask(&second, 2, hold("IDP1"));
+    answer(&mut second_rx).2.expect("answered");
+    first.poll_now();
+    let ReviewNews::Changes { taken, .. } = next(&mut first_rx) else {
+        panic!("changes");
+    };
+    assert!(taken.is_empty(), "{taken:?}");
+
+    // The first closes: its lease goes, the second sees nothing taken.
+    first.close();
+    second.poll_now();
+    let ReviewNews::Changes { taken, .. } = next(&mut second_rx) else {
+        panic!("changes");
+    };
+    assert!(taken.is_empty());
+    second.close();
 }

@@ -14,7 +14,8 @@ use std::process::{Child, Command, Stdio};
 use truora_tui::api::model::Status;
 use truora_tui::review::schema::MIGRATIONS;
 use truora_tui::review::{
-    Decision, Event, EventKind, LeaseOutcome, OverrideReason, Store, StoreError, Timestamp, Verdict,
+    Decision, Event, EventKind, Holder, Lease, LeaseOutcome, OverrideReason, Store, StoreError,
+    Timestamp, Verdict,
 };
 
 const CHILD_DB: &str = "REVIEW_TEST_CHILD_DB";
@@ -196,12 +197,76 @@ fn a_version_1_store_is_migrated_and_keeps_its_events() {
     assert_eq!(events[0].reviewer, "old");
     let (reviews, _) = store.reviews().unwrap();
     assert_eq!(reviews["P9"].verdict, Some(Verdict::Fail));
-    // The leases of version 2 work.
+    // The leases of versions 2 and 3 work.
     let now = Timestamp::now();
     let got = store
-        .take_lease("P9", "ana", now, std::time::Duration::from_secs(60))
+        .take_lease(
+            "P9",
+            &Holder::new("ana"),
+            now,
+            std::time::Duration::from_secs(60),
+        )
         .unwrap();
     assert!(matches!(got, LeaseOutcome::Taken { .. }));
+}
+
+/// A version-2 store (leases by reviewer name) moves to version 3 (leases by session): its
+/// events stay, and a lease an older build left there belongs to no session of this one, so it
+/// shows as taken, even to a browser with the same reviewer name, until it expires.
+#[test]
+fn a_version_2_store_is_migrated_and_its_old_leases_are_others() {
+    let (_dir, db) = temp();
+    let now = Timestamp::now();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.execute(
+            "INSERT INTO events (id, process_id, kind, verdict, reviewer, at_ms, truora_status)
+             VALUES ('01HZZZZZZZZZZZZZZZZZZZZZZZ', 'P9', 'verdict', 'fail', 'old', 1, 'failure')",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO leases (process_id, reviewer, expires_ms) VALUES ('P9', 'ana', ?1)",
+            [now.0 + 60_000],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+    }
+    // Read-only, it is read as version 2: the old lease is another browser's.
+    let old = Store::open_read_only(&db).unwrap();
+    let ana = Holder::new("ana");
+    assert_eq!(
+        old.taken_by("P9", &ana, now).unwrap().unwrap().reviewer,
+        "ana"
+    );
+    assert!(old.leases_of_others(&ana, now).unwrap().contains_key("P9"));
+    drop(old);
+    let mut store = Store::open(&db).unwrap();
+    let version: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+    assert_eq!(store.events_for("P9").unwrap().len(), 1);
+    assert_eq!(
+        store.taken_by("P9", &ana, now).unwrap().unwrap().reviewer,
+        "ana"
+    );
+    let ttl = std::time::Duration::from_secs(60);
+    assert!(matches!(
+        store.take_lease("P9", &ana, now, ttl).unwrap(),
+        LeaseOutcome::HeldBy(_)
+    ));
+    // Once it lapses, the new session takes it, and it is no longer shown to itself.
+    let later = Timestamp(now.0 + 61_000);
+    assert!(matches!(
+        store.take_lease("P9", &ana, later, ttl).unwrap(),
+        LeaseOutcome::Taken { .. }
+    ));
+    assert!(store.taken_by("P9", &ana, later).unwrap().is_none());
+    assert!(store.leases_of_others(&ana, later).unwrap().is_empty());
 }
 
 #[test]
@@ -252,7 +317,7 @@ fn a_read_only_store_can_be_browsed_but_not_written() {
         store
             .take_lease(
                 "P1",
-                "ana",
+                &Holder::new("ana"),
                 Timestamp::now(),
                 std::time::Duration::from_secs(9)
             )
@@ -260,7 +325,7 @@ fn a_read_only_store_can_be_browsed_but_not_written() {
     );
     assert!(
         store
-            .leases_of_others("ana", Timestamp::now())
+            .leases_of_others(&Holder::new("ana"), Timestamp::now())
             .unwrap()
             .is_empty()
     );
@@ -299,39 +364,85 @@ fn a_second_browser_sees_new_decisions_through_changes_since() {
 #[test]
 fn leases_keep_two_reviewers_apart_until_they_expire() {
     let (_dir, db) = temp();
-    let mut ana = Store::open(&db).unwrap();
-    let mut ben = Store::open(&db).unwrap();
+    let mut ana_store = Store::open(&db).unwrap();
+    let mut ben_store = Store::open(&db).unwrap();
+    let (ana, ben) = (Holder::new("ana"), Holder::new("ben"));
     let ttl = std::time::Duration::from_secs(180);
     let now = Timestamp(1_800_000_000_000);
     assert!(matches!(
-        ana.take_lease("P1", "ana", now, ttl).unwrap(),
+        ana_store.take_lease("P1", &ana, now, ttl).unwrap(),
         LeaseOutcome::Taken { .. }
     ));
-    match ben.take_lease("P1", "ben", now, ttl).unwrap() {
+    match ben_store.take_lease("P1", &ben, now, ttl).unwrap() {
         LeaseOutcome::HeldBy(l) => assert_eq!(l.reviewer, "ana"),
         other @ LeaseOutcome::Taken { .. } => panic!("expected held by ana, got {other:?}"),
     }
     assert_eq!(
-        ben.taken_by("P1", "ben", now).unwrap().unwrap().reviewer,
+        ben_store
+            .taken_by("P1", &ben, now)
+            .unwrap()
+            .unwrap()
+            .reviewer,
         "ana"
     );
-    assert!(ana.taken_by("P1", "ana", now).unwrap().is_none());
-    assert!(ben.leases_of_others("ben", now).unwrap().contains_key("P1"));
+    assert!(ana_store.taken_by("P1", &ana, now).unwrap().is_none());
+    assert!(
+        ben_store
+            .leases_of_others(&ben, now)
+            .unwrap()
+            .contains_key("P1")
+    );
     // Renewing extends ana's lease; once it lapses, ben may take it.
     let later = Timestamp(now.0 + 170_000);
     assert!(matches!(
-        ana.take_lease("P1", "ana", later, ttl).unwrap(),
+        ana_store.take_lease("P1", &ana, later, ttl).unwrap(),
         LeaseOutcome::Taken { .. }
     ));
     let after_first = Timestamp(now.0 + 200_000);
-    assert!(ben.taken_by("P1", "ben", after_first).unwrap().is_some());
+    assert!(
+        ben_store
+            .taken_by("P1", &ben, after_first)
+            .unwrap()
+            .is_some()
+    );
     let expired = Timestamp(later.0 + 181_000);
     assert!(matches!(
-        ben.take_lease("P1", "ben", expired, ttl).unwrap(),
+        ben_store.take_lease("P1", &ben, expired, ttl).unwrap(),
         LeaseOutcome::Taken { .. }
     ));
-    ben.release_lease("P1", "ben").unwrap();
-    assert!(ana.taken_by("P1", "ana", expired).unwrap().is_none());
+    // Ana's release leaves ben's lease alone; ben's own release ends it.
+    ana_store.release_lease("P1", &ana).unwrap();
+    assert!(ana_store.taken_by("P1", &ana, expired).unwrap().is_some());
+    ben_store.release_lease("P1", &ben).unwrap();
+    assert!(ana_store.taken_by("P1", &ana, expired).unwrap().is_none());
+}
+
+/// Two browsers of one account carry one reviewer name: each still sees the other's lease
+/// (sessions differ), and neither sees its own.
+#[test]
+fn leases_keep_two_sessions_of_one_reviewer_name_apart() {
+    let (_dir, db) = temp();
+    let mut first = Store::open(&db).unwrap();
+    let mut second = Store::open(&db).unwrap();
+    let (a, b) = (Holder::new("ops"), Holder::new("ops"));
+    assert_ne!(a.session, b.session);
+    let ttl = std::time::Duration::from_secs(180);
+    let now = Timestamp(1_800_000_000_000);
+    assert!(matches!(
+        first.take_lease("P1", &a, now, ttl).unwrap(),
+        LeaseOutcome::Taken { .. }
+    ));
+    assert!(matches!(
+        second.take_lease("P1", &b, now, ttl).unwrap(),
+        LeaseOutcome::HeldBy(Lease { ref reviewer, .. }) if reviewer == "ops"
+    ));
+    assert!(second.leases_of_others(&b, now).unwrap().contains_key("P1"));
+    assert!(second.taken_by("P1", &b, now).unwrap().is_some());
+    assert!(first.leases_of_others(&a, now).unwrap().is_empty());
+    assert!(first.taken_by("P1", &a, now).unwrap().is_none());
+    // The second session's release does not end the first's lease.
+    second.release_lease("P1", &b).unwrap();
+    assert!(second.taken_by("P1", &b, now).unwrap().is_some());
 }
 
 #[test]

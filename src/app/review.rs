@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::list::{ProcessList, RowGate, StatusFilter};
 use super::review_input::{NoteEditor, ReasonPicker};
 use crate::api::model::{ProcessResult, ProcessSummary, Status};
-use crate::review::{Event, EventKind, HistoryLine, Mark, OverrideState, Verdict};
+use crate::review::{Event, EventId, HistoryLine, Mark, OverrideState, StartUp, Verdict};
 
 /// Whether decisions can be recorded, and if not, why (said when the user tries).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,8 +119,14 @@ struct CountKey {
 pub struct ReviewDesk {
     pub(super) access: Access,
     pub(super) reviewer: String,
+    /// The events of the processes the store has sent in full (held, recorded on, changed);
+    /// a process is here with all its events or not at all.
     events: HashMap<String, Vec<Event>>,
+    /// Every process's mark: from the start-up load, or derived from its events.
     marks: HashMap<String, Mark>,
+    /// At start-up, my newest standing decision or note on each process, newest first: where
+    /// `u` goes for processes whose events are not here.
+    mine: Vec<(EventId, String)>,
     /// Processes other reviewers have open: process → reviewer.
     taken: HashMap<String, String>,
     pub(super) filter: ReviewFilter,
@@ -140,6 +146,7 @@ impl Default for ReviewDesk {
             reviewer: String::new(),
             events: HashMap::new(),
             marks: HashMap::new(),
+            mine: Vec::new(),
             taken: HashMap::new(),
             filter: ReviewFilter::All,
             input: ReviewInput::None,
@@ -193,16 +200,35 @@ impl ReviewDesk {
         !self.marks.is_empty()
     }
 
+    /// The store's start-up load: every mark, and where `u` goes. Events known already (none,
+    /// from the desk) keep their marks.
+    pub(super) fn start(&mut self, start: StartUp) {
+        self.marks = start.marks;
+        self.mine = start.mine;
+        for (id, events) in &self.events {
+            let mark = crate::review::derive(events, None, None);
+            self.marks.insert(id.clone(), mark);
+        }
+        self.generation += 1;
+    }
+
+    /// Whether the process has a mark or events (its mark is derived again when its result
+    /// arrives).
+    pub(super) fn knows(&self, process_id: &str) -> bool {
+        self.marks.contains_key(process_id) || self.events.contains_key(process_id)
+    }
+
     /// Adds events (from the store or an answer); known ones are ignored. Returns the processes
     /// whose events changed, so their marks (and an open tree's history) are derived again.
     pub(super) fn add_events(&mut self, events: Vec<Event>) -> Vec<String> {
         let mut changed = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for event in events {
             let list = self.events.entry(event.process_id.clone()).or_default();
             if list.iter().any(|e| e.id == event.id) {
                 continue;
             }
-            if !changed.contains(&event.process_id) {
+            if seen.insert(event.process_id.clone()) {
                 changed.push(event.process_id.clone());
             }
             let at = list.partition_point(|e| e.id < event.id);
@@ -215,16 +241,20 @@ impl ReviewDesk {
     /// the loaded result (its overrides included) or nothing; a process whose result was never
     /// loaded shows an override as still to apply until loading it proves otherwise.
     pub(super) fn remark(&mut self, process_id: &str, result: Option<&ProcessResult>) {
-        let events = self.events(process_id);
-        if events.is_empty() {
-            if self.marks.remove(process_id).is_some() {
-                self.generation += 1;
-            }
-            return;
-        }
         let current = result.and_then(crate::review::truora_status_of);
         let history = result.map(|r| r.override_history.as_slice());
-        let mark = crate::review::derive(events, current.as_ref(), history);
+        let review = match self.events.get(process_id) {
+            Some(events) if !events.is_empty() => crate::review::fold(events),
+            // Known from the start-up load only: its review stands as loaded.
+            None if self.marks.contains_key(process_id) => self.marks[process_id].review.clone(),
+            _ => {
+                if self.marks.remove(process_id).is_some() {
+                    self.generation += 1;
+                }
+                return;
+            }
+        };
+        let mark = review.into_mark(current.as_ref(), history);
         if self.marks.get(process_id) != Some(&mark) {
             self.marks.insert(process_id.to_owned(), mark);
             self.generation += 1;
@@ -288,20 +318,19 @@ impl ReviewDesk {
 
     /// My latest decision or note that still stands, newest first: what `u` takes back.
     pub(super) fn my_last(&self) -> Option<String> {
-        let mut mine: Vec<&Event> = self
-            .events
-            .values()
-            .flatten()
-            .filter(|e| e.reviewer == self.reviewer && !matches!(e.kind, EventKind::Withdraw))
-            .collect();
-        mine.sort_by_key(|e| std::cmp::Reverse(e.id));
-        mine.into_iter()
-            .find(|e| {
-                self.history(&e.process_id)
-                    .iter()
-                    .any(|l| l.event.id == e.id && !l.superseded)
-            })
-            .map(|e| e.process_id.clone())
+        let loaded = self.events.iter().filter_map(|(process, events)| {
+            crate::review::latest_standing_of(events, &self.reviewer).map(|id| (id, process))
+        });
+        // A process loaded since start-up is judged by its events, not by the start-up list.
+        let from_start = self
+            .mine
+            .iter()
+            .find(|(_, process)| !self.events.contains_key(process))
+            .map(|(id, process)| (*id, process));
+        loaded
+            .chain(from_start)
+            .max_by_key(|(id, _)| *id)
+            .map(|(_, process)| process.clone())
     }
 }
 

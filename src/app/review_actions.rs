@@ -247,6 +247,8 @@ impl App {
                 };
                 self.review_events(events);
             }
+            ReviewNews::Marks(start) => self.review.start(start),
+            ReviewNews::Loaded { events } => self.review_events(events),
             ReviewNews::Changes { events, taken } => {
                 self.review.set_taken(taken);
                 self.review_events(events);
@@ -329,7 +331,7 @@ impl App {
 
     /// A result arrived: Truora's status may differ from what the mark was derived with.
     pub(super) fn review_result(&mut self, process_id: &str) {
-        if !self.review.events(process_id).is_empty() {
+        if self.review.knows(process_id) {
             let result = self.results.peek(&process_id.to_owned()).cloned();
             self.review.remark(process_id, result.as_deref());
         }

@@ -42,15 +42,24 @@ pub enum ReviewNews {
         id: RequestId,
         result: Result<Option<Event>, String>,
     },
-    /// The store opened: everything in it, who this reviewer is, and whether decisions can be
-    /// recorded (`Err` says why not: a read-only file, another version's schema, …).
+    /// Sent just before `Opened`: every process's mark and this reviewer's standing decisions
+    /// and notes (where `u` goes), without the events: a process's events come when it is held
+    /// ([`ReviewNews::Loaded`]), so start-up does not copy 100,000 events.
+    Marks(crate::review::StartUp),
+    /// The store opened: who this reviewer is, whether decisions can be recorded (`Err` says why
+    /// not: a read-only file, another version's schema, …), and the events to start from (the
+    /// desk sends none: its `Marks` came first).
     Opened {
         reviewer: String,
         events: Vec<Event>,
         writable: Result<(), String>,
     },
-    /// Since the last news: events recorded by anyone (this browser's included, harmlessly),
-    /// and the processes other reviewers have open now, with who has them.
+    /// All the events of some processes: the one held (its history for the tree), or one about
+    /// to be recorded on (what the answer's event is added to).
+    Loaded { events: Vec<Event> },
+    /// Since the last news: all the events of every process someone recorded on (this
+    /// browser's included, harmlessly), and the processes other browsers have open now, with
+    /// who has them.
     Changes {
         events: Vec<Event>,
         taken: Vec<(String, String)>,

@@ -169,9 +169,10 @@ fn csv_row(p: &Process) -> Vec<String> {
         r.reason.map(|x| x.to_string()).unwrap_or_default(),
         notes.join(" | "),
         r.decided_by
-            .clone()
-            .or_else(|| r.last_reviewer.clone())
-            .unwrap_or_default(),
+            .as_deref()
+            .or(r.last_reviewer.as_deref())
+            .unwrap_or_default()
+            .to_owned(),
         r.decided_at
             .or(r.last_at)
             .map(Timestamp::iso)

@@ -128,7 +128,11 @@ impl EventId {
     /// Reads the 26-character form; lowercase and the Crockford look-alikes (`I`, `L` → 1, `O` → 0)
     /// are accepted.
     pub fn parse(text: &str) -> Option<Self> {
-        let b = text.as_bytes();
+        EventId::parse_bytes(text.as_bytes())
+    }
+
+    /// [`parse`](Self::parse) on bytes (the store's loader reads them without a UTF-8 check).
+    pub fn parse_bytes(b: &[u8]) -> Option<Self> {
         if b.len() != 26 || !matches!(b[0], b'0'..=b'7') {
             return None;
         }

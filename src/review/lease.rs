@@ -1,17 +1,40 @@
-//! Leases: which reviewer has which process open, so a team sharing one store does not review the
+//! Leases: which browser has which process open, so a team sharing one store does not review the
 //! same process twice. A lease lasts a few minutes and is renewed while the process stays open; an
 //! expired lease is simply ignored (a browser that was killed holds nothing for long).
+//!
+//! A lease is held by a browser *session* ([`Holder`]), not by a reviewer name: reviewers on one
+//! host often share one Unix account (the store is 0600), and the default name is the login
+//! name, so two colleagues' browsers commonly carry the same name. Each must still see the other's
+//! lease, and never its own.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::id::Timestamp;
+use super::id::{EventId, Timestamp};
 use super::store::{Store, StoreError};
 
 /// How long a lease lasts unless renewed.
 pub const LEASE_TTL: Duration = Duration::from_secs(180);
+
+/// Who takes leases: one browser session, and the reviewer's name to show to the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holder {
+    /// Unique per browser run (a ULID made when it starts).
+    pub session: String,
+    pub reviewer: String,
+}
+
+impl Holder {
+    /// A new session for `reviewer`.
+    pub fn new(reviewer: &str) -> Holder {
+        Holder {
+            session: EventId::generate(Timestamp::now()).to_string(),
+            reviewer: reviewer.to_owned(),
+        }
+    }
+}
 
 /// Who holds a process, until when.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +48,7 @@ pub struct Lease {
 pub enum LeaseOutcome {
     /// The lease is ours until `expires` (taken or renewed).
     Taken { expires: Timestamp },
-    /// Someone else holds it.
+    /// Another session holds it.
     HeldBy(Lease),
 }
 
@@ -34,12 +57,12 @@ fn ttl_ms(ttl: Duration) -> i64 {
 }
 
 impl Store {
-    /// Takes or renews `reviewer`'s lease on `process_id` for `ttl` from `now`, unless another
-    /// reviewer holds an unexpired one.
+    /// Takes or renews `me`'s lease on `process_id` for `ttl` from `now`, unless another session
+    /// (whatever its reviewer's name) holds an unexpired one.
     pub fn take_lease(
         &mut self,
         process_id: &str,
-        reviewer: &str,
+        me: &Holder,
         now: Timestamp,
         ttl: Duration,
     ) -> Result<LeaseOutcome, StoreError> {
@@ -48,26 +71,30 @@ impl Store {
         let run = || -> rusqlite::Result<LeaseOutcome> {
             let tx =
                 rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
-            let holder: Option<(String, i64)> = tx
+            let holder: Option<(String, String, i64)> = tx
                 .query_row(
-                    "SELECT reviewer, expires_ms FROM leases WHERE process_id = ?1",
+                    "SELECT session, reviewer, expires_ms FROM leases WHERE process_id = ?1",
                     [process_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
             let outcome = match holder {
-                Some((other, until)) if other != reviewer && until > now.millis() => {
+                Some((session, reviewer, until))
+                    if session != me.session && until > now.millis() =>
+                {
                     LeaseOutcome::HeldBy(Lease {
-                        reviewer: other,
+                        reviewer,
                         expires: Timestamp(until),
                     })
                 }
                 _ => {
                     tx.execute(
-                        "INSERT INTO leases (process_id, reviewer, expires_ms) VALUES (?1, ?2, ?3)
+                        "INSERT INTO leases (process_id, session, reviewer, expires_ms)
+                         VALUES (?1, ?2, ?3, ?4)
                          ON CONFLICT (process_id) DO UPDATE
-                         SET reviewer = excluded.reviewer, expires_ms = excluded.expires_ms",
-                        params![process_id, reviewer, expires.millis()],
+                         SET session = excluded.session, reviewer = excluded.reviewer,
+                             expires_ms = excluded.expires_ms",
+                        params![process_id, me.session, me.reviewer, expires.millis()],
                     )?;
                     LeaseOutcome::Taken { expires }
                 }
@@ -78,24 +105,24 @@ impl Store {
         run().map_err(|e| self.sql_error(e))
     }
 
-    /// Gives up `reviewer`'s lease on `process_id` (another reviewer's lease is left alone).
-    pub fn release_lease(&mut self, process_id: &str, reviewer: &str) -> Result<(), StoreError> {
+    /// Gives up `me`'s lease on `process_id` (another session's lease is left alone).
+    pub fn release_lease(&mut self, process_id: &str, me: &Holder) -> Result<(), StoreError> {
         self.check_writable()?;
         self.conn()
             .execute(
-                "DELETE FROM leases WHERE process_id = ?1 AND reviewer = ?2",
-                params![process_id, reviewer],
+                "DELETE FROM leases WHERE process_id = ?1 AND session = ?2",
+                params![process_id, me.session],
             )
             .map(drop)
             .map_err(|e| self.sql_error(e))
     }
 
-    /// Every lease unexpired at `now` held by someone other than `me`: the processes to show as
-    /// taken and to skip when moving to the next unreviewed one. Expired leases are swept when
-    /// the store is writable.
+    /// Every lease unexpired at `now` held by a session other than `me`'s: the processes to
+    /// show as taken and to skip when moving to the next unreviewed one. Expired leases are
+    /// swept when the store is writable.
     pub fn leases_of_others(
         &self,
-        me: &str,
+        me: &Holder,
         now: Timestamp,
     ) -> Result<HashMap<String, Lease>, StoreError> {
         if !self.has_leases() {
@@ -108,11 +135,16 @@ impl Store {
                     [now.millis() - ttl_ms(LEASE_TTL)],
                 )?;
             }
-            let mut stmt = self.conn().prepare_cached(
+            let sql = if self.has_lease_sessions() {
                 "SELECT process_id, reviewer, expires_ms FROM leases
-                 WHERE expires_ms > ?1 AND reviewer <> ?2",
-            )?;
-            let rows = stmt.query_map(params![now.millis(), me], |r| {
+                 WHERE expires_ms > ?1 AND session <> ?2"
+            } else {
+                // A version-2 file, opened read-only (so holding nothing itself): no sessions,
+                // and every lease in it is another browser's.
+                "SELECT process_id, reviewer, expires_ms FROM leases WHERE expires_ms > ?1"
+            };
+            let mut stmt = self.conn().prepare_cached(sql)?;
+            let lease = |r: &rusqlite::Row<'_>| {
                 Ok((
                     r.get::<_, String>(0)?,
                     Lease {
@@ -120,8 +152,13 @@ impl Store {
                         expires: Timestamp(r.get(2)?),
                     },
                 ))
-            })?;
-            rows.collect()
+            };
+            if self.has_lease_sessions() {
+                stmt.query_map(params![now.millis(), me.session], lease)?
+                    .collect()
+            } else {
+                stmt.query_map(params![now.millis()], lease)?.collect()
+            }
         };
         run().map_err(|e| self.sql_error(e))
     }
@@ -130,25 +167,32 @@ impl Store {
     pub fn taken_by(
         &self,
         process_id: &str,
-        me: &str,
+        me: &Holder,
         now: Timestamp,
     ) -> Result<Option<Lease>, StoreError> {
         if !self.has_leases() {
             return Ok(None);
         }
-        self.conn()
-            .query_row(
-                "SELECT reviewer, expires_ms FROM leases
-                 WHERE process_id = ?1 AND reviewer <> ?2 AND expires_ms > ?3",
-                params![process_id, me, now.millis()],
-                |r| {
-                    Ok(Lease {
-                        reviewer: r.get(0)?,
-                        expires: Timestamp(r.get(1)?),
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.sql_error(e))
+        // Without sessions (a version-2 file opened read-only), every lease is another's.
+        let sql = if self.has_lease_sessions() {
+            "SELECT reviewer, expires_ms FROM leases
+             WHERE process_id = ?3 AND expires_ms > ?1 AND session <> ?2"
+        } else {
+            "SELECT reviewer, expires_ms FROM leases WHERE process_id = ?2 AND expires_ms > ?1"
+        };
+        let lease = |r: &rusqlite::Row<'_>| {
+            Ok(Lease {
+                reviewer: r.get(0)?,
+                expires: Timestamp(r.get(1)?),
+            })
+        };
+        let found = if self.has_lease_sessions() {
+            self.conn()
+                .query_row(sql, params![now.millis(), me.session, process_id], lease)
+        } else {
+            self.conn()
+                .query_row(sql, params![now.millis(), process_id], lease)
+        };
+        found.optional().map_err(|e| self.sql_error(e))
     }
 }

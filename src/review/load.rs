@@ -1,23 +1,25 @@
-//! Loading every process's review at once (the browser's start-up), fast enough for 100,000
-//! processes in well under 100 ms (README "Review desk", `benches/review_store.rs`).
+//! Loading every process's review at once: the browser's start-up marks ([`start_up`]) and the
+//! command line's reviews, fast enough for 100,000 processes in well under 100 ms (README
+//! "Review desk", `benches/review_store.rs`).
 //!
 //! Reading rows into [`Event`]s costs two or three heap strings per event, and allocating and
 //! freeing them was most of the load. Here each row is read, borrowed from SQLite, into a small
 //! fixed-size [`Row`]: ids as their 128-bit values, kind, verdict and reason as enums, reviewer
 //! and Truora status interned (a store holds few distinct ones), the process id appended to one
-//! shared byte buffer. Rows are grouped by sorting their indices, and each process is folded by
-//! the one [`fold`] everything else uses, through a few [`Event`]s reused from process to process
-//! (their strings keep their capacity), so the result is what folding the stored events gives,
-//! without a heap string per event. Per process, only what the returned [`Review`] owns is
-//! allocated: the map's key and the reviewer names.
+//! shared byte buffer. Rows are grouped by sorting their indices. A process with one event (most
+//! of them) gets its review straight from its row; one with several is folded by the one [`fold`]
+//! everything else uses, through a few [`Event`]s reused from process to process. Either way the
+//! result is what folding the stored events gives (`load_tests.rs` compares them over generated
+//! streams). Per process, only the map's key is allocated: reviewer names are shared.
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use rusqlite::types::ValueRef;
 
 use super::id::{EventId, Timestamp};
-use super::mark::{Review, fold};
+use super::mark::{Mark, Review, fold, latest_standing_of};
 use super::model::{Event, EventKind, OverrideReason, Verdict};
 use super::store::{Store, StoreError};
 use crate::api::model::Status;
@@ -63,6 +65,8 @@ struct Rows {
 struct Interner {
     index: HashMap<Box<str>, u32>,
     values: Vec<String>,
+    /// The same, to share (a review names its reviewers without copying them).
+    shared: Vec<Arc<str>>,
     last: Option<u32>,
 }
 
@@ -80,6 +84,7 @@ impl Interner {
                 let at = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
                 self.index.insert(text.into(), at);
                 self.values.push(text.to_owned());
+                self.shared.push(text.into());
                 (at, true)
             }
         };
@@ -93,6 +98,108 @@ pub(super) fn reviews_up_to(
     store: &Store,
     up_to: i64,
 ) -> Result<HashMap<String, Review>, StoreError> {
+    each_process(
+        store,
+        up_to,
+        HashMap::with_capacity,
+        |reviews, process, group| {
+            reviews.insert(process.to_owned(), group.review());
+        },
+    )
+}
+
+/// What the browser starts with: every process's mark (read against no loaded result, as the
+/// browser shows a process it has not opened yet), and `reviewer`'s decisions and notes that
+/// still stand, newest first (where `u` goes). No event is kept: the browser asks for the full
+/// events of a process when it opens it.
+pub(super) fn start_up(store: &Store, up_to: i64, reviewer: &str) -> Result<StartUp, StoreError> {
+    let start = |processes| StartUp {
+        marks: HashMap::with_capacity(processes),
+        mine: Vec::new(),
+    };
+    let mut loaded = each_process(store, up_to, start, |s: &mut StartUp, process, group| {
+        let key = process.to_owned();
+        if let Some(id) = group.standing_of(reviewer) {
+            s.mine.push((id, key.clone()));
+        }
+        s.marks.insert(key, group.review().into_mark(None, None));
+    })?;
+    loaded.mine.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
+    Ok(loaded)
+}
+
+/// The events of one process, as [`each_process`] hands them over.
+enum Group<'a> {
+    /// One event (most processes): read straight from its row, with what [`fold`] and
+    /// [`latest_standing_of`] would find for it, without their bookkeeping.
+    One(&'a Row, &'a Rows),
+    /// Several: as events, for the one [`fold`].
+    Many(&'a [Event]),
+}
+
+impl Group<'_> {
+    fn review(&self) -> Review {
+        let (row, rows) = match self {
+            Group::Many(events) => return fold(*events),
+            Group::One(row, rows) => (row, rows),
+        };
+        let name = &rows.reviewers.shared[row.reviewer as usize];
+        let mut review = Review {
+            last_reviewer: Some(name.clone()),
+            last_at: Some(Timestamp(row.at)),
+            ..Review::default()
+        };
+        match row.kind {
+            Kind::Note => review.notes = 1,
+            Kind::Withdraw => review.head = Some(row.id),
+            Kind::Verdict(verdict, reason) => {
+                review.head = Some(row.id);
+                review.verdict = Some(verdict);
+                review.reason = reason;
+                review.seen_status = row.status.map(|s| rows.statuses[s as usize].clone());
+                review.decided_by = Some(name.clone());
+                review.decided_at = Some(Timestamp(row.at));
+            }
+        }
+        review
+    }
+
+    /// `reviewer`'s newest decision or note here that still stands.
+    fn standing_of(&self, reviewer: &str) -> Option<EventId> {
+        let (row, rows) = match self {
+            Group::Many(events) => return latest_standing_of(*events, reviewer),
+            Group::One(row, rows) => (row, rows),
+        };
+        let resolves = &rows.resolves[row.resolves.start as usize..row.resolves.end as usize];
+        let stands = *rows.reviewers.values[row.reviewer as usize] == *reviewer
+            && match row.kind {
+                Kind::Note => true,
+                Kind::Withdraw => false,
+                // Foreign data may name the verdict itself as replaced.
+                Kind::Verdict(..) => row.supersedes != Some(row.id) && !resolves.contains(&row.id),
+            };
+        stands.then_some(row.id)
+    }
+}
+
+/// Every process's mark and the reviewer's standing events: see [`Store::start_up`].
+#[derive(Debug, Default)]
+pub struct StartUp {
+    pub marks: HashMap<String, Mark>,
+    /// The id of `reviewer`'s newest standing decision or note on each process that has one,
+    /// newest first.
+    pub mine: Vec<(EventId, String)>,
+}
+
+/// Calls `each(&mut out, process, group)` once per process, with its events (as events only when
+/// there are several: the process id and a note's text left empty), on what `make` gives for
+/// the number of processes (so maps are sized once).
+fn each_process<T>(
+    store: &Store,
+    up_to: i64,
+    make: impl FnOnce(usize) -> T,
+    mut each: impl FnMut(&mut T, &str, Group<'_>),
+) -> Result<T, StoreError> {
     let rows = read_rows(store, up_to)?;
     let text = |r: &Row| &rows.process_ids[r.process.start as usize..r.process.end as usize];
     // Sorting indices, not rows, moves 4 bytes per swap.
@@ -101,21 +208,24 @@ pub(super) fn reviews_up_to(
         let (a, b) = (&rows.rows[a as usize], &rows.rows[b as usize]);
         text(a).cmp(text(b)).then(a.id.cmp(&b.id))
     });
-    let mut reviews = HashMap::with_capacity(order.len());
+    let same = |&a: &u32, &b: &u32| text(&rows.rows[a as usize]) == text(&rows.rows[b as usize]);
+    let mut out = make(order.chunk_by(same).count());
     let mut scratch: Vec<Event> = Vec::new();
-    for group in
-        order.chunk_by(|&a, &b| text(&rows.rows[a as usize]) == text(&rows.rows[b as usize]))
-    {
+    for group in order.chunk_by(same) {
+        let first = &rows.rows[group[0] as usize];
+        if group.len() == 1 {
+            each(&mut out, text(first), Group::One(first, &rows));
+            continue;
+        }
         if scratch.len() < group.len() {
             scratch.resize_with(group.len(), blank_event);
         }
         for (event, &i) in scratch.iter_mut().zip(group) {
             fill(event, &rows.rows[i as usize], &rows);
         }
-        let review = fold(&scratch[..group.len()]);
-        reviews.insert(text(&rows.rows[group[0] as usize]).to_owned(), review);
+        each(&mut out, text(first), Group::Many(&scratch[..group.len()]));
     }
-    Ok(reviews)
+    Ok(out)
 }
 
 fn blank_event() -> Event {
@@ -158,7 +268,22 @@ fn fill(event: &mut Event, row: &Row, rows: &Rows) {
         .extend_from_slice(&rows.resolves[row.resolves.start as usize..row.resolves.end as usize]);
 }
 
+/// Every row up to `up_to`. The file is read through a memory map for the length of the load
+/// (SQLite's `mmap_size`; off again after it): the table is read once, end to end, and mapping it
+/// spares copying every page through `read` into SQLite's page cache.
 fn read_rows(store: &Store, up_to: i64) -> Result<Rows, StoreError> {
+    let conn = store.conn();
+    // Best effort: a build or file where mapping is refused reads as before.
+    let _ = conn.pragma_update(None, "mmap_size", LOAD_MMAP_BYTES);
+    let rows = read_rows_mapped(store, up_to);
+    let _ = conn.pragma_update(None, "mmap_size", 0);
+    rows
+}
+
+/// Enough for a store of a few million events; SQLite maps no more than the file's size.
+const LOAD_MMAP_BYTES: i64 = 1 << 30;
+
+fn read_rows_mapped(store: &Store, up_to: i64) -> Result<Rows, StoreError> {
     let mut stmt = store
         .conn()
         .prepare_cached(
@@ -170,10 +295,9 @@ fn read_rows(store: &Store, up_to: i64) -> Result<Rows, StoreError> {
     let mut rows = Rows::default();
     rows.rows.reserve(usize::try_from(up_to).unwrap_or(0));
     while let Some(row) = found.next().map_err(|e| store.sql_error(e))? {
-        let raw_id = text(row, 0).ok().flatten().unwrap_or_default();
         let parsed = read_row(row, &mut rows).map_err(|detail| StoreError::BadRow {
             path: store.path().to_path_buf(),
-            id: raw_id.to_string(),
+            id: text(row, 0).ok().flatten().unwrap_or_default().to_string(),
             detail,
         })?;
         rows.rows.push(parsed);
@@ -194,6 +318,17 @@ fn text<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<Option<&'r str>, Str
 
 fn id_of(t: &str) -> Result<EventId, String> {
     EventId::parse(t).ok_or_else(|| format!("bad event id {t:?}"))
+}
+
+/// Column `i` as an event id, read from its bytes (an id is ASCII: no UTF-8 check needed).
+fn id_at(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<EventId>, String> {
+    match row.get_ref(i).map_err(|e| e.to_string())? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(t) => EventId::parse_bytes(t)
+            .map(Some)
+            .ok_or_else(|| format!("bad event id {:?}", String::from_utf8_lossy(t))),
+        _ => Err(format!("column {i} is not text")),
+    }
 }
 
 fn offset(len: usize) -> Result<u32, String> {
@@ -218,7 +353,7 @@ fn read_row(row: &rusqlite::Row<'_>, rows: &mut Rows) -> Result<Row, String> {
         Some("note") => Kind::Note,
         other => return Err(format!("bad kind {other:?}")),
     };
-    let id = id_of(text(row, 0)?.unwrap_or_default())?;
+    let id = id_at(row, 0)?.ok_or_else(|| "bad event id \"\"".to_string())?;
     let start = offset(rows.process_ids.len())?;
     rows.process_ids.push_str(text(row, 1)?.unwrap_or_default());
     let process = start..offset(rows.process_ids.len())?;
@@ -234,7 +369,7 @@ fn read_row(row: &rusqlite::Row<'_>, rows: &mut Rows) -> Result<Row, String> {
         }
         None => None,
     };
-    let supersedes = text(row, 8)?.map(id_of).transpose()?;
+    let supersedes = id_at(row, 8)?;
     let first = offset(rows.resolves.len())?;
     if let Some(list) = text(row, 9)? {
         for id in list.split_whitespace() {
@@ -255,81 +390,5 @@ fn read_row(row: &rusqlite::Row<'_>, rows: &mut Rows) -> Result<Row, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::review::Decision;
-
-    fn verdict(process: &str, reviewer: &str, v: Verdict, status: Status) -> Event {
-        let reason = match v {
-            Verdict::Pass if status != Status::Success => Some(OverrideReason::RegularClient),
-            _ => None,
-        };
-        let d = Decision::new(v, reason, Some(&status)).expect("valid decision");
-        Event::new(process, d.kind(), reviewer, Some(status))
-    }
-
-    /// Loading all at once gives, for every process, what folding its stored events gives:
-    /// chains, withdraws, notes taken back, conflicts and their settling, unknown statuses.
-    #[test]
-    fn every_review_is_the_fold_of_its_events() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("r.sqlite3")).unwrap();
-        let odd = Status::parse("under_review_by_a_human");
-        let a1 = verdict("A", "ana", Verdict::Fail, Status::Failure);
-        let mut a2 = verdict("A", "bo", Verdict::Escalate, odd.clone());
-        a2.supersedes = Some(a1.id);
-        let note = Event::new("B", EventKind::Note { text: "x".into() }, "ana", None);
-        let mut unnote = Event::new("B", EventKind::Withdraw, "ana", None);
-        unnote.supersedes = Some(note.id);
-        let c1 = verdict("C", "ana", Verdict::Fail, Status::Failure);
-        let c2 = verdict("C", "bo", Verdict::Escalate, Status::Failure);
-        let d1 = verdict("D", "cy", Verdict::Escalate, odd);
-        let mut d2 = verdict("D", "cy", Verdict::Fail, Status::Failure);
-        d2.supersedes = Some(d1.id);
-        let mut d3 = Event::new("D", EventKind::Withdraw, "cy", None);
-        d3.supersedes = Some(d2.id);
-        let e1 = verdict("E", "ana", Verdict::Fail, Status::Failure);
-        let e2 = verdict("E", "bo", Verdict::Pass, Status::Failure);
-        let mut e3 = verdict("E", "cy", Verdict::Escalate, Status::Failure);
-        e3.supersedes = Some(e2.id);
-        e3.resolves = vec![e1.id];
-        let single = Event::new("F", EventKind::Note { text: "y".into() }, "dee", None);
-        // Recorded out of process order, as several reviewers would.
-        for e in [
-            &c1, &a1, &note, &d1, &e1, &c2, &a2, &e2, &unnote, &d2, &single, &e3, &d3,
-        ] {
-            store.record(e).unwrap();
-        }
-        let (reviews, cursor) = store.reviews().unwrap();
-        assert_eq!(cursor, store.cursor().unwrap());
-        assert_eq!(reviews.len(), 6);
-        for process in ["A", "B", "C", "D", "E", "F"] {
-            let expected = fold(&store.events_for(process).unwrap());
-            assert_eq!(reviews[process], expected, "process {process}");
-        }
-        assert!(reviews["C"].conflict);
-        assert!(!reviews["E"].conflict);
-        assert_eq!(reviews["D"].verdict, Some(Verdict::Escalate));
-        assert_eq!(reviews["B"].notes, 0);
-    }
-
-    /// A row that cannot be read is reported with its id, as reading it as an event would.
-    #[test]
-    fn a_bad_row_is_reported_with_its_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("r.sqlite3")).unwrap();
-        let e = verdict("A", "ana", Verdict::Fail, Status::Failure);
-        store.record(&e).unwrap();
-        store
-            .conn()
-            .execute("UPDATE events SET verdict = 'maybe'", [])
-            .unwrap();
-        match store.reviews() {
-            Err(StoreError::BadRow { id, detail, .. }) => {
-                assert_eq!(id, e.id.to_string());
-                assert!(detail.contains("maybe"), "{detail}");
-            }
-            other => panic!("expected a bad row, got {other:?}"),
-        }
-    }
-}
+#[path = "load_tests.rs"]
+mod tests;

@@ -5,7 +5,8 @@
 //! - [`mark`]: the current state of one process, derived from its events ([`mark::derive`]);
 //! - [`id`]: sortable, unique event ids (ULIDs) and UTC timestamps;
 //! - [`store`]: the SQLite file (WAL, durable commits, migrations in [`schema`]), with the
-//!   [`lease`]s a team on one host uses to split a queue;
+//!   [`lease`]s a team on one host uses to split a queue (held per browser session), and the
+//!   start-up load of every mark (`load`);
 //! - [`wire`]: events as JSON lines; [`cli`]: `reviews export | import | list | stats`.
 //!
 //! `model`, `mark` and `id` do no IO.
@@ -24,10 +25,11 @@ pub mod store;
 pub mod wire;
 
 pub use id::{EventId, Timestamp};
-pub use lease::{LEASE_TTL, Lease, LeaseOutcome};
+pub use lease::{Holder, LEASE_TTL, Lease, LeaseOutcome};
+pub use load::StartUp;
 pub use mark::{
-    HistoryLine, Mark, OverrideMark, OverrideState, Review, derive, fold, history, standings,
-    truora_status_of, undo,
+    HistoryLine, Mark, OverrideMark, OverrideState, Review, derive, fold, history,
+    latest_standing_of, standings, truora_status_of, undo,
 };
 pub use model::{
     Decision, Direction, Event, EventKind, OverrideReason, ReasonNeed, Refusal, Verdict, decide,

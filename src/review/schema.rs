@@ -1,7 +1,8 @@
 //! The store's schema, one migration per version, counted in SQLite's `user_version`.
 //!
 //! Version 1 is the event log alone; version 2 adds the leases that tell a team on one host who
-//! has which process open, and the index that loads one process's events without a scan. A file
+//! has which process open, and the index that loads one process's events without a scan;
+//! version 3 keys a lease by the browser session holding it. A file
 //! written by a newer truora-tui (a higher version) is refused before anything in it is changed.
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -32,6 +33,10 @@ pub const MIGRATIONS: &[&str] = &[
         expires_ms INTEGER NOT NULL
     );
     CREATE INDEX events_by_process ON events (process_id, id);",
+    // v3: a lease names the browser session holding it, not only the reviewer: reviewers on one
+    // host often share one account, so one name. A lease left by an older build (no session)
+    // belongs to no session here, so it shows as taken until it expires.
+    "ALTER TABLE leases ADD COLUMN session TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The version this build writes.

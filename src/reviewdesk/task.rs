@@ -12,7 +12,7 @@ use super::event::{event_for, process_of};
 use crate::app::Message;
 use crate::app::RequestId as ReviewRequestId;
 use crate::app::review_msg::{ReviewNews, ReviewRequest};
-use crate::review::lease::{LEASE_TTL, LeaseOutcome};
+use crate::review::lease::{Holder, LEASE_TTL, LeaseOutcome};
 use crate::review::store::{Cursor, Store};
 use crate::review::{Event, Timestamp};
 
@@ -48,6 +48,9 @@ impl DeskOptions {
 struct Desk {
     store: Store,
     reviewer: String,
+    /// This browser's session: what its leases are held by (colleagues on one account share a
+    /// reviewer name, never a session).
+    holder: Holder,
     cursor: Cursor,
     data_version: Option<i64>,
     /// The processes others had open at the last poll, as last sent.
@@ -85,6 +88,7 @@ pub(super) fn run(opts: DeskOptions, inputs: Receiver<Input>, messages: Unbounde
     };
     let mut desk = Desk {
         store,
+        holder: Holder::new(&opts.reviewer),
         reviewer: opts.reviewer,
         cursor: Cursor::default(),
         data_version: None,
@@ -135,12 +139,20 @@ pub(super) fn run(opts: DeskOptions, inputs: Receiver<Input>, messages: Unbounde
 }
 
 impl Desk {
+    /// Every process's mark (news sent now), then what `Opened` says. The app never holds a
+    /// process's events in part: it gets them all when it holds the process, before an answer
+    /// on it, and whenever someone records on it.
     fn open(&mut self) -> Result<ReviewNews, String> {
-        // The cursor first: an event recorded in between is read twice, never missed (the app
-        // ignores events it has).
-        self.cursor = self.store.cursor().map_err(|e| e.to_string())?;
+        // Marks current to a cursor; an event recorded after it comes with the first poll.
         self.data_version = self.store.data_version().ok();
-        let events = self.store.all_events().map_err(|e| e.to_string())?;
+        let (marks, cursor) = self
+            .store
+            .start_up(&self.reviewer)
+            .map_err(|e| e.to_string())?;
+        self.cursor = cursor;
+        let _ = self
+            .messages
+            .send(Message::Review(ReviewNews::Marks(marks)));
         let writable = match self.store.read_only_reason() {
             None => Ok(()),
             Some(why) => Err(format!(
@@ -150,7 +162,7 @@ impl Desk {
         };
         Ok(ReviewNews::Opened {
             reviewer: self.reviewer.clone(),
-            events,
+            events: Vec::new(),
             writable,
         })
     }
@@ -164,6 +176,9 @@ impl Desk {
     fn handle(&mut self, id: ReviewRequestId, request: ReviewRequest) {
         let result = match &request {
             ReviewRequest::Hold { process_id } => {
+                if let Some(id) = process_id {
+                    self.send_events(id);
+                }
                 self.hold(process_id.clone());
                 Ok(None)
             }
@@ -172,10 +187,29 @@ impl Desk {
         self.answer(id, result);
     }
 
-    /// Builds the event on the process's events as the file has them now, and records it.
+    /// All the events of `process_id`, for the app (none: nothing to say).
+    fn send_events(&self, process_id: &str) {
+        match self.store.events_for(process_id) {
+            Ok(events) if events.is_empty() => {}
+            Ok(events) => {
+                let _ = self
+                    .messages
+                    .send(Message::Review(ReviewNews::Loaded { events }));
+            }
+            Err(e) => tracing::warn!("review store: {e}"),
+        }
+    }
+
+    /// Builds the event on the process's events as the file has them now, and records it. The
+    /// app gets those events first, so the answer's event lands on all of them.
     fn record(&mut self, request: &ReviewRequest) -> Result<Option<Event>, String> {
         let process = process_of(request).unwrap_or_default();
         let events = self.store.events_for(process).map_err(|e| e.to_string())?;
+        if !events.is_empty() {
+            let _ = self.messages.send(Message::Review(ReviewNews::Loaded {
+                events: events.clone(),
+            }));
+        }
         let event = event_for(request, &events, &self.reviewer)?;
         if let Some(event) = &event {
             self.store.record(event).map_err(|e| e.to_string())?;
@@ -190,7 +224,7 @@ impl Desk {
         }
         if let Some((old, _)) = self.held.take()
             && Some(&old) != process_id.as_ref()
-            && let Err(e) = self.store.release_lease(&old, &self.reviewer)
+            && let Err(e) = self.store.release_lease(&old, &self.holder)
         {
             tracing::warn!("review lease: {e}");
         }
@@ -202,7 +236,7 @@ impl Desk {
     fn take(&mut self, process_id: &str) {
         match self
             .store
-            .take_lease(process_id, &self.reviewer, Timestamp::now(), LEASE_TTL)
+            .take_lease(process_id, &self.holder, Timestamp::now(), LEASE_TTL)
         {
             Ok(LeaseOutcome::Taken { .. }) => {
                 self.held = Some((process_id.to_owned(), Instant::now()));
@@ -230,27 +264,33 @@ impl Desk {
         // program's commit does, and only then is the event table read.
         if version.is_none() || version != self.data_version {
             self.data_version = version;
-            match self.store.changes_since(self.cursor) {
-                Ok((new, cursor)) => {
-                    events = new;
+            match self.complete_changes() {
+                Ok((all, cursor)) => {
+                    events = all;
                     self.cursor = cursor;
                 }
                 Err(e) => tracing::warn!("review store poll: {e}"),
             }
         }
-        let mut taken: Vec<(String, String)> = match self
-            .store
-            .leases_of_others(&self.reviewer, Timestamp::now())
-        {
-            Ok(leases) => leases
-                .into_iter()
-                .map(|(process, lease)| (process, lease.reviewer))
-                .collect(),
-            Err(e) => {
-                tracing::warn!("review leases: {e}");
-                self.taken.clone()
-            }
-        };
+        let mut taken: Vec<(String, String)> =
+            match self.store.leases_of_others(&self.holder, Timestamp::now()) {
+                Ok(leases) => leases
+                    .into_iter()
+                    .map(|(process, lease)| {
+                        // Colleagues on one account share a name: say it is not this browser.
+                        let who = if lease.reviewer == self.reviewer {
+                            format!("{} (another session)", lease.reviewer)
+                        } else {
+                            lease.reviewer
+                        };
+                        (process, who)
+                    })
+                    .collect(),
+                Err(e) => {
+                    tracing::warn!("review leases: {e}");
+                    self.taken.clone()
+                }
+            };
         taken.sort();
         if events.is_empty() && taken == self.taken {
             return;
@@ -259,6 +299,20 @@ impl Desk {
         let _ = self
             .messages
             .send(Message::Review(ReviewNews::Changes { events, taken }));
+    }
+
+    /// Every event of each process with an event since the cursor (the app never holds a
+    /// process's events in part), and the next cursor.
+    fn complete_changes(&self) -> Result<(Vec<Event>, Cursor), crate::review::StoreError> {
+        let (new, cursor) = self.store.changes_since(self.cursor)?;
+        let mut processes: Vec<&str> = new.iter().map(|e| e.process_id.as_str()).collect();
+        processes.sort_unstable();
+        processes.dedup();
+        let mut all = Vec::with_capacity(new.len());
+        for process in processes {
+            all.extend(self.store.events_for(process)?);
+        }
+        Ok((all, cursor))
     }
 
     fn close(mut self) {

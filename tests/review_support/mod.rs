@@ -41,7 +41,8 @@ impl FakeDesk {
         e
     }
 
-    fn of(&self, process_id: &str) -> Vec<Event> {
+    /// The events of one process, oldest first.
+    pub fn of(&self, process_id: &str) -> Vec<Event> {
         self.events
             .iter()
             .filter(|e| e.process_id == process_id)
