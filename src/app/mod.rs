@@ -21,6 +21,7 @@ pub mod preview;
 pub mod raw_view;
 mod refresh;
 pub mod requests;
+mod rest;
 pub mod review;
 mod review_actions;
 pub mod review_input;
@@ -75,6 +76,15 @@ pub struct AppOptions {
     /// The zone times are shown in, resolved at start-up (the app never reads the environment);
     /// UTC by default, as Truora sends them.
     pub time_zone: crate::date::zone::DisplayZone,
+    /// `--watch`: ring the terminal's bell when a poll finds a new failure (`watch_bell`).
+    pub watch_bell: bool,
+    /// Images wait until the selection has stayed put this long (see `rest`); zero: they
+    /// follow every move at once.
+    pub image_rest: std::time::Duration,
+    /// The largest image area in cells (columns, rows), `image_max_cells`; `None`: the pane.
+    pub image_max_cells: Option<CellSize>,
+    /// Half-blocks in the xterm 256-colour palette instead of true colour.
+    pub image_colors: crate::images::Palette,
 }
 
 impl Default for AppOptions {
@@ -90,6 +100,11 @@ impl Default for AppOptions {
             prefetch: true,
             watch: None,
             time_zone: crate::date::zone::DisplayZone::utc(),
+            watch_bell: false,
+            // Tests drive the app without the runtime's timer; the browser passes the config's.
+            image_rest: std::time::Duration::ZERO,
+            image_max_cells: None,
+            image_colors: crate::images::Palette::TrueColor,
         }
     }
 }
@@ -192,6 +207,7 @@ pub struct App {
     /// The side of compare the zoom and movement keys act on.
     compare_side: Side,
     watch: watch::Watch,
+    rest: rest::Rest,
 }
 
 impl App {
@@ -220,6 +236,7 @@ impl App {
             zooms: Zooms::default(),
             compare_side: Side::Document,
             watch: watch::Watch::default(),
+            rest: rest::Rest::default(),
         }
     }
 
@@ -294,6 +311,7 @@ impl App {
     fn reconcile(&mut self, commands: &mut Vec<Command>) {
         self.follow_selection(commands);
         self.watch_seen();
+        self.track_rest();
         let panes = self.panes();
         self.list.scroll_into_view(panes.list_rows());
         if let ResultView::Ready { tree, .. } = &mut self.view {
@@ -301,7 +319,9 @@ impl App {
             tree.scroll_tall_into_view(panes.tree_rows(), tall);
         }
         let mut targets = Vec::new();
-        if let ResultView::Ready { tree, result, .. } = &self.view {
+        // While the selection moves, no image is asked for (nor drawn: see `ui::preview`).
+        let rested = self.images_rested();
+        if rested && let ResultView::Ready { tree, result, .. } = &self.view {
             let zooms = &self.zooms;
             if self.overlay == Overlay::Compare {
                 let c = preview::comparison(tree, result);
@@ -331,7 +351,8 @@ impl App {
                 commands,
             );
         }
-        let looking = matches!(self.view, ResultView::Ready { .. })
+        let looking = rested
+            && matches!(self.view, ResultView::Ready { .. })
             && targets.iter().all(|(r, area, view)| {
                 area.0 == 0
                     || area.1 == 0
@@ -395,10 +416,24 @@ impl App {
     }
 
     pub fn panes(&self) -> Panes {
-        layout::layout_for(
+        self.cap_images(layout::layout_for(
             Rect::new(0, 0, self.size.0, self.size.1),
             self.opts.images_enabled,
-        )
+        ))
+    }
+
+    /// Limits the image areas to `image_max_cells` (each keeps its top-left corner): the app
+    /// asks for images at the size the ui draws them, so both apply this to the layout.
+    pub fn cap_images(&self, mut panes: Panes) -> Panes {
+        if let Some((columns, rows)) = self.opts.image_max_cells {
+            let cap = |area: &mut Rect| {
+                area.width = area.width.min(columns);
+                area.height = area.height.min(rows);
+            };
+            cap(&mut panes.preview_image);
+            panes.compare_images.iter_mut().for_each(cap);
+        }
+        panes
     }
 
     // Read access for the ui.

@@ -1,0 +1,88 @@
+//! Images wait for the selection to rest.
+//!
+//! A half-block picture at 200×60 is tens of kilobytes; holding `j` over the list would send one
+//! per key over a slow link, and the screen would lag behind the keys. So the preview and the
+//! compare view fetch, encode and draw an image only once the selection has stayed put for
+//! `image_rest` (120 ms by default); while it moves they show the image's facts instead.
+//!
+//! The app keeps no clock: every change of selection starts a new *generation*, and the runtime,
+//! which owns the timers (as it does `--watch`'s), sends [`Message::SelectionRested`] for the
+//! generation it saw once the delay has passed without a newer one. A rest message for an older
+//! generation is ignored, so a held key can never bring back an image the cursor has left.
+//!
+//! [`Message::SelectionRested`]: super::Message::SelectionRested
+
+use super::preview::preview_request;
+use super::{App, ResultView};
+use crate::images::ImageKey;
+
+/// Where the selection stands, and whether it has rested there.
+#[derive(Debug)]
+pub struct Rest {
+    /// Bumped by every move of the selection; a rest message must name the current one.
+    generation: u64,
+    rested: bool,
+    /// What the current generation is for: the selected process and the image the preview
+    /// shows of it (known once its result has arrived).
+    at: (Option<String>, Option<ImageKey>),
+    /// The next move is not a held key (the review desk's advance after a verdict): its
+    /// images follow at once, as the prefetch intended.
+    at_once: bool,
+}
+
+impl Default for Rest {
+    fn default() -> Self {
+        Rest {
+            generation: 0,
+            rested: true,
+            at: (None, None),
+            at_once: false,
+        }
+    }
+}
+
+impl App {
+    /// Whether the images on screen may be fetched and drawn: the selection has rested (or
+    /// resting is off: `image_rest = 0`).
+    pub fn images_rested(&self) -> bool {
+        self.rest.rested
+    }
+
+    /// The generation the runtime should send [`super::Message::SelectionRested`] for after
+    /// [`super::AppOptions::image_rest`]; `None` when nothing waits for a rest.
+    pub fn awaiting_rest(&self) -> Option<u64> {
+        (!self.rest.rested).then_some(self.rest.generation)
+    }
+
+    /// The runtime's rest timer fired for `generation`: images follow, unless the selection
+    /// has moved since.
+    pub(super) fn selection_rested(&mut self, generation: u64) {
+        if generation == self.rest.generation {
+            self.rest.rested = true;
+        }
+    }
+
+    /// The next selection change is deliberate, not a held key: no waiting.
+    pub(super) fn rest_at_once(&mut self) {
+        self.rest.at_once = true;
+    }
+
+    /// Notes a move of the selection: another process, or another image of the same process.
+    /// The result of the process arriving is not a move (its image was simply not known yet),
+    /// so an image never waits longer than the rest since the last key.
+    pub(super) fn track_rest(&mut self) {
+        let process = self.list.selected().and_then(|r| r.process_id.clone());
+        let image = match &self.view {
+            ResultView::Ready { tree, .. } => preview_request(tree).map(|r| r.key.clone()),
+            _ => None,
+        };
+        let (was_process, was_image) = &self.rest.at;
+        let moved = *was_process != process || (was_image.is_some() && *was_image != image);
+        if moved {
+            self.rest.generation += 1;
+            self.rest.rested = self.opts.image_rest.is_zero() || self.rest.at_once;
+        }
+        self.rest.at_once = false;
+        self.rest.at = (process, image);
+    }
+}
