@@ -3,6 +3,7 @@
 //! lets them follow. The runtime's timer is not involved: the tests send the message.
 
 mod app_support;
+mod review_support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -292,4 +293,33 @@ fn image_max_cells_caps_the_area_asked_for_and_drawn() {
     let drawn = screen(&app);
     assert!(half_blocks(&drawn) > 0);
     assert!(half_blocks(&drawn) <= 20 * 8, "{drawn}");
+}
+
+#[test]
+fn the_review_desks_advance_after_a_verdict_does_not_wait() {
+    let mut app = App::new(AppOptions {
+        image_rest: Duration::from_millis(120),
+        ..AppOptions::default()
+    });
+    app.start();
+    app.handle_message(Message::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.handle_message(page_message(&app, ten(), false));
+    let desk = review_support::FakeDesk::new("ana");
+    desk.open(&mut app);
+    answer_result(&mut app);
+    press(&mut app, "j k");
+    assert!(!app.images_rested(), "moving waits");
+    rest(&mut app);
+    // `d` on the failed IDP00 agrees with Truora: recorded, and the cursor advances.
+    press(&mut app, "d");
+    assert_eq!(selected(&app), "IDP01");
+    assert!(
+        app.images_rested(),
+        "a deliberate advance shows its images at once"
+    );
+    let cmds = answer_result(&mut app);
+    assert_eq!(image_fetches(&cmds), ["IDP01"]);
 }
