@@ -8,6 +8,7 @@
 mod actions;
 mod apply;
 mod audit;
+mod budget;
 pub mod cache;
 mod compare;
 pub mod cursor;
@@ -21,7 +22,6 @@ pub mod preview;
 pub mod raw_view;
 mod refresh;
 pub mod requests;
-mod rest;
 pub mod review;
 mod review_actions;
 pub mod review_input;
@@ -78,7 +78,7 @@ pub struct AppOptions {
     pub time_zone: crate::date::zone::DisplayZone,
     /// `--watch`: ring the terminal's bell when a poll finds a new failure (`watch_bell`).
     pub watch_bell: bool,
-    /// Images wait until the selection has stayed put this long (see `rest`); zero: they
+    /// Images wait until the selection has stayed put this long (see `budget`); zero: they
     /// follow every move at once.
     pub image_rest: std::time::Duration,
     /// The largest image area in cells (columns, rows), `image_max_cells`; `None`: the pane.
@@ -207,7 +207,7 @@ pub struct App {
     /// The side of compare the zoom and movement keys act on.
     compare_side: Side,
     watch: watch::Watch,
-    rest: rest::Rest,
+    rest: budget::Rest,
 }
 
 impl App {
@@ -236,7 +236,7 @@ impl App {
             zooms: Zooms::default(),
             compare_side: Side::Document,
             watch: watch::Watch::default(),
-            rest: rest::Rest::default(),
+            rest: budget::Rest::default(),
         }
     }
 
@@ -420,20 +420,6 @@ impl App {
             Rect::new(0, 0, self.size.0, self.size.1),
             self.opts.images_enabled,
         ))
-    }
-
-    /// Limits the image areas to `image_max_cells` (each keeps its top-left corner): the app
-    /// asks for images at the size the ui draws them, so both apply this to the layout.
-    pub fn cap_images(&self, mut panes: Panes) -> Panes {
-        if let Some((columns, rows)) = self.opts.image_max_cells {
-            let cap = |area: &mut Rect| {
-                area.width = area.width.min(columns);
-                area.height = area.height.min(rows);
-            };
-            cap(&mut panes.preview_image);
-            panes.compare_images.iter_mut().for_each(cap);
-        }
-        panes
     }
 
     // Read access for the ui.

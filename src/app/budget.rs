@@ -1,4 +1,5 @@
-//! Images wait for the selection to rest.
+//! Images on a budget: they wait for the selection to rest, and are drawn no larger than
+//! `image_max_cells`.
 //!
 //! A half-block picture at 200×60 is tens of kilobytes; holding `j` over the list would send one
 //! per key over a slow link, and the screen would lag behind the keys. So the preview and the
@@ -12,6 +13,9 @@
 //!
 //! [`Message::SelectionRested`]: super::Message::SelectionRested
 
+use ratatui::layout::Rect;
+
+use super::layout::Panes;
 use super::preview::preview_request;
 use super::{App, ResultView};
 use crate::images::ImageKey;
@@ -84,5 +88,19 @@ impl App {
         }
         self.rest.at_once = false;
         self.rest.at = (process, image);
+    }
+
+    /// Limits the image areas to `image_max_cells` (each keeps its top-left corner): the app
+    /// asks for images at the size the ui draws them, so both apply this to the layout.
+    pub fn cap_images(&self, mut panes: Panes) -> Panes {
+        if let Some((columns, rows)) = self.opts.image_max_cells {
+            let cap = |area: &mut Rect| {
+                area.width = area.width.min(columns);
+                area.height = area.height.min(rows);
+            };
+            cap(&mut panes.preview_image);
+            panes.compare_images.iter_mut().for_each(cap);
+        }
+        panes
     }
 }
