@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use tokio::sync::mpsc;
 
-use crate::app::{App, AppOptions, Keymap};
+use crate::app::{App, AppOptions, ImageBudget, Keymap};
 use crate::config::{Config, ImageProtocol};
 use crate::source::Source;
 use crate::worker::{self, WorkerOptions};
@@ -83,9 +83,11 @@ pub async fn run(
         watch: config.watch,
         time_zone: config.time_zone.clone(),
         watch_bell: config.watch_bell,
-        image_rest: config.image_rest,
-        image_max_cells: config.image_max_cells,
-        image_colors: palette,
+        image_budget: ImageBudget {
+            rest: config.image_rest,
+            max_cells: config.image_max_cells,
+            colors: palette,
+        },
     });
     app.set_private(config.private);
     for problem in problems {

@@ -49,7 +49,7 @@ pub async fn run(
             (Some(generation), Some((timed, at))) if timed == generation => Some((timed, at)),
             (Some(generation), _) => Some((
                 generation,
-                tokio::time::Instant::now() + app.options().image_rest,
+                tokio::time::Instant::now() + app.options().image_budget.rest,
             )),
             (None, _) => None,
         };

@@ -16,7 +16,7 @@ use ratatui::layout::Size;
 use ratatui_image::Resize;
 use ratatui_image::picker::Picker;
 use truora_tui::api::model::{ImageKind, ProcessSummary};
-use truora_tui::app::{App, AppOptions, Command, Job, Message};
+use truora_tui::app::{App, AppOptions, Command, ImageBudget, Job, Message};
 use truora_tui::images::{ImageInfo, RenderedImage};
 
 fn rows(n: usize) -> Vec<ProcessSummary> {
@@ -28,7 +28,10 @@ fn rows(n: usize) -> Vec<ProcessSummary> {
 /// An app that waits 120 ms for the selection to rest, with `n` processes listed at 120×40.
 fn resting_app(n: usize) -> App {
     let mut app = App::new(AppOptions {
-        image_rest: Duration::from_millis(120),
+        image_budget: ImageBudget {
+            rest: Duration::from_millis(120),
+            ..ImageBudget::default()
+        },
         ..AppOptions::default()
     });
     app.start();
@@ -258,7 +261,10 @@ fn while_moving_the_pane_shows_facts_and_never_the_image_left_behind() {
 #[test]
 fn image_max_cells_caps_the_area_asked_for_and_drawn() {
     let mut app = App::new(AppOptions {
-        image_max_cells: Some((20, 8)),
+        image_budget: ImageBudget {
+            max_cells: Some((20, 8)),
+            ..ImageBudget::default()
+        },
         ..AppOptions::default()
     });
     app.start();
@@ -298,7 +304,10 @@ fn image_max_cells_caps_the_area_asked_for_and_drawn() {
 #[test]
 fn the_review_desks_advance_after_a_verdict_does_not_wait() {
     let mut app = App::new(AppOptions {
-        image_rest: Duration::from_millis(120),
+        image_budget: ImageBudget {
+            rest: Duration::from_millis(120),
+            ..ImageBudget::default()
+        },
         ..AppOptions::default()
     });
     app.start();

@@ -170,7 +170,7 @@ pub enum Message {
     /// The runtime's `--watch` timer fired.
     WatchTick,
     /// The runtime's rest timer fired: the selection of this generation has stayed put for
-    /// `image_rest` (see `app::budget`).
+    /// `image_rest_ms` (see `app::budget`).
     SelectionRested { generation: u64 },
     /// Answers [`Job::Watch`]: the processes read, newest first.
     Watched {

@@ -38,13 +38,13 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
+pub use budget::ImageBudget;
 pub use keymap::{Action, Key, KeyProblem, Keymap};
 pub use message::{Command, Job, ListPage, Message, Request, RequestId};
 
 use crate::api::model::ProcessResult;
 use crate::images::{CellSize, ImageRequest};
 use cache::Lru;
-use layout::Panes;
 use list::ProcessList;
 use overlay::{Overlay, StatusLine};
 use preview::Images;
@@ -76,15 +76,10 @@ pub struct AppOptions {
     /// The zone times are shown in, resolved at start-up (the app never reads the environment);
     /// UTC by default, as Truora sends them.
     pub time_zone: crate::date::zone::DisplayZone,
-    /// `--watch`: ring the terminal's bell when a poll finds a new failure (`watch_bell`).
+    /// `watch_bell`: ring the terminal's bell when a poll finds a new failure.
     pub watch_bell: bool,
-    /// Images wait until the selection has stayed put this long (see `budget`); zero: they
-    /// follow every move at once.
-    pub image_rest: std::time::Duration,
-    /// The largest image area in cells (columns, rows), `image_max_cells`; `None`: the pane.
-    pub image_max_cells: Option<CellSize>,
-    /// Half-blocks in the xterm 256-colour palette instead of true colour.
-    pub image_colors: crate::images::Palette,
+    /// How images spend the link's bytes: the rest, the size cap, the palette.
+    pub image_budget: ImageBudget,
 }
 
 impl Default for AppOptions {
@@ -101,10 +96,7 @@ impl Default for AppOptions {
             watch: None,
             time_zone: crate::date::zone::DisplayZone::utc(),
             watch_bell: false,
-            // Tests drive the app without the runtime's timer; the browser passes the config's.
-            image_rest: std::time::Duration::ZERO,
-            image_max_cells: None,
-            image_colors: crate::images::Palette::TrueColor,
+            image_budget: ImageBudget::default(),
         }
     }
 }
@@ -307,7 +299,7 @@ impl App {
     }
 
     /// Derives what follows from the state: the selected process's result, the images on
-    /// screen, and the scroll positions that keep both cursors in view.
+    /// screen once the selection has rested (`budget`), and the scroll positions in view.
     fn reconcile(&mut self, commands: &mut Vec<Command>) {
         self.follow_selection(commands);
         self.watch_seen();
@@ -319,7 +311,6 @@ impl App {
             tree.scroll_tall_into_view(panes.tree_rows(), tall);
         }
         let mut targets = Vec::new();
-        // While the selection moves, no image is asked for (nor drawn: see `ui::preview`).
         let rested = self.images_rested();
         if rested && let ResultView::Ready { tree, result, .. } = &self.view {
             let zooms = &self.zooms;
@@ -413,13 +404,6 @@ impl App {
     /// Files asked to be saved and not yet saved or failed.
     fn saves_running(&self) -> usize {
         self.requests.saves()
-    }
-
-    pub fn panes(&self) -> Panes {
-        self.cap_images(layout::layout_for(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.opts.images_enabled,
-        ))
     }
 
     // Read access for the ui.

@@ -100,7 +100,11 @@ pub(super) fn draw_image(
                 ),
                 (Some(protocol), true) => {
                     frame.render_widget(Image::new(protocol), image_area);
-                    recolor(frame.buffer_mut(), image_area, app.options().image_colors);
+                    recolor(
+                        frame.buffer_mut(),
+                        image_area,
+                        app.options().image_budget.colors,
+                    );
                 }
                 (_, false) => {
                     let save = app.keymap().hint(Action::SaveImage).unwrap_or_default();
