@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use tokio::sync::mpsc;
 
-use crate::app::{App, AppOptions, Keymap};
+use crate::app::{App, AppOptions, ImageBudget, Keymap};
 use crate::config::{Config, ImageProtocol};
 use crate::source::Source;
 use crate::worker::{self, WorkerOptions};
@@ -43,6 +43,10 @@ pub async fn run(
     let protocol_label = crate::images::protocol_label(&picker);
     let images_enabled = picker.is_some() && config.image_protocol != ImageProtocol::Off;
     crate::images::keep_image_colours(images_enabled);
+    let env = crate::config::ProcessEnv;
+    let palette = crate::images::palette_for(config.image_colors, &env, &|term| {
+        crate::images::read_terminfo(&env, term)
+    });
 
     let (msg_tx, msg_rx) = mpsc::unbounded_channel();
     let audit_warnings = msg_tx.clone();
@@ -63,6 +67,10 @@ pub async fn run(
     );
     // Review requests go to the desk's store thread, the rest to the worker.
     let commands = desk.route(worker);
+    let protocol_label = match (protocol_label.as_str(), palette) {
+        ("halfblocks", crate::images::Palette::Xterm256) => "halfblocks 256".to_owned(),
+        _ => protocol_label,
+    };
     let mut app = App::new(AppOptions {
         keymap,
         image_protocol: protocol_label,
@@ -74,6 +82,12 @@ pub async fn run(
         prefetch: true,
         watch: config.watch,
         time_zone: config.time_zone.clone(),
+        watch_bell: config.watch_bell,
+        image_budget: ImageBudget {
+            rest: config.image_rest,
+            max_cells: config.image_max_cells,
+            colors: palette,
+        },
     });
     app.set_private(config.private);
     for problem in problems {

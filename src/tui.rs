@@ -34,6 +34,9 @@ pub async fn run(
     let mut next_poll = app
         .watch_interval()
         .map(|every| tokio::time::Instant::now() + every);
+    // Images wait for the selection to rest: the runtime owns this timer too, restarted by
+    // every move (a new generation), and tells the app when it fires (see `app::budget`).
+    let mut rest: Option<(u64, tokio::time::Instant)> = None;
     loop {
         if dispatch(&mut app, &mut pending, &commands, &audit, terminal)? {
             return Ok(());
@@ -42,6 +45,14 @@ pub async fn run(
             draw(terminal, &app)?;
             dirty = false;
         }
+        rest = match (app.awaiting_rest(), rest) {
+            (Some(generation), Some((timed, at))) if timed == generation => Some((timed, at)),
+            (Some(generation), _) => Some((
+                generation,
+                tokio::time::Instant::now() + app.options().image_budget.rest,
+            )),
+            (None, _) => None,
+        };
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => dirty |= on_event(&mut app, event, &mut pending),
@@ -51,6 +62,12 @@ pub async fn run(
             Some(message) = messages.recv() => {
                 pending.extend(app.handle_message(message));
                 dirty = true;
+            }
+            () = sleep_until(rest.map(|(_, at)| at)), if rest.is_some() => {
+                if let Some((generation, _)) = rest.take() {
+                    pending.extend(app.handle_message(Message::SelectionRested { generation }));
+                    dirty = true;
+                }
             }
             () = sleep_until(next_poll), if next_poll.is_some() => {
                 pending.extend(app.handle_message(Message::WatchTick));
@@ -179,6 +196,11 @@ fn dispatch(
             match command {
                 Command::Quit => return Ok(true),
                 Command::Copy(text) => copy_osc52(terminal, &text)?,
+                Command::Bell => {
+                    let backend = terminal.backend_mut();
+                    backend.write_all(b"\x07")?;
+                    backend.flush()?;
+                }
                 Command::Audit(event) => audit.record(event),
                 Command::Request(request) => {
                     // The worker lives as long as the runtime; a closed channel means it

@@ -170,3 +170,47 @@ fn without_watch_or_while_loading_a_tick_asks_nothing() {
     loading.start();
     assert!(jobs(&loading.handle_message(Message::WatchTick)).is_empty());
 }
+
+/// A poll finding `IDP10` newly failed, on an app watching with `bell` as configured.
+fn poll_with_new_failure(bell: bool) -> Vec<truora_tui::app::Command> {
+    let mut app = App::new(AppOptions {
+        watch: Some(EVERY),
+        watch_bell: bell,
+        ..AppOptions::default()
+    });
+    app.start();
+    app.handle_message(page_message(&app, ten(), false));
+    app.handle_message(Message::WatchTick);
+    let failed = summary(
+        "IDP10",
+        "failure",
+        "2024-03-21T10:00:00Z",
+        "blurry_image",
+        "MX",
+    );
+    let cmds = app.handle_message(poll_answer(&app, Ok(vec![failed])));
+    assert_eq!(app.status().info.as_deref(), Some("new failure: IDP10"));
+    cmds
+}
+
+#[test]
+fn a_new_failure_rings_the_bell_only_when_configured() {
+    use truora_tui::app::Command;
+    let rings = |cmds: &[Command]| cmds.iter().filter(|c| **c == Command::Bell).count();
+    assert_eq!(rings(&poll_with_new_failure(true)), 1);
+    assert_eq!(rings(&poll_with_new_failure(false)), 0);
+    // A poll with nothing new failed is silent even with the bell on.
+    let mut app = App::new(AppOptions {
+        watch: Some(EVERY),
+        watch_bell: true,
+        ..AppOptions::default()
+    });
+    app.start();
+    app.handle_message(page_message(&app, ten(), false));
+    app.handle_message(Message::WatchTick);
+    let fine = summary("IDP10", "success", "2024-03-21T10:00:00Z", "", "MX");
+    assert_eq!(
+        rings(&app.handle_message(poll_answer(&app, Ok(vec![fine])))),
+        0
+    );
+}

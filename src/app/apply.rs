@@ -26,6 +26,7 @@ impl App {
                 Message::Warning(text) => self.status.error(terminal_text(&text).into_owned()),
                 Message::Review(news) => self.apply_review(news),
                 Message::WatchTick => self.watch_tick(commands),
+                Message::SelectionRested { generation } => self.selection_rested(generation),
                 _ => {}
             }
             return;
@@ -37,7 +38,9 @@ impl App {
         };
         match (job, message) {
             (Job::LoadPage, Message::Page { result, .. }) => self.page_arrived(result, commands),
-            (Job::Watch { .. }, Message::Watched { result, .. }) => self.watch_answered(result),
+            (Job::Watch { .. }, Message::Watched { result, .. }) => {
+                self.watch_answered(result, commands);
+            }
             (
                 Job::FetchResult {
                     process_id,

@@ -82,6 +82,9 @@ pub enum Command {
     Copy(String),
     /// Leave. No answer.
     Quit,
+    /// Ring the terminal's bell (`--watch` found a new failure and `watch_bell` is on). Done
+    /// by the runtime; no answer.
+    Bell,
     /// Record this in the access log: the runtime hands it to the log's background task. No
     /// answer.
     Audit(crate::audit::AuditEvent),
@@ -92,14 +95,14 @@ impl Command {
     pub fn job(&self) -> Option<&Job> {
         match self {
             Command::Request(r) => Some(&r.job),
-            Command::Copy(_) | Command::Quit | Command::Audit(_) => None,
+            Command::Copy(_) | Command::Quit | Command::Bell | Command::Audit(_) => None,
         }
     }
 
     pub fn request_id(&self) -> Option<RequestId> {
         match self {
             Command::Request(r) => Some(r.id),
-            Command::Copy(_) | Command::Quit | Command::Audit(_) => None,
+            Command::Copy(_) | Command::Quit | Command::Bell | Command::Audit(_) => None,
         }
     }
 }
@@ -166,6 +169,9 @@ pub enum Message {
     Resize { width: u16, height: u16 },
     /// The runtime's `--watch` timer fired.
     WatchTick,
+    /// The runtime's rest timer fired: the selection of this generation has stayed put for
+    /// `image_rest_ms` (see `app::budget`).
+    SelectionRested { generation: u64 },
     /// Answers [`Job::Watch`]: the processes read, newest first.
     Watched {
         id: RequestId,
@@ -190,7 +196,8 @@ impl Message {
             | Message::FreshDetails { .. }
             | Message::Warning(_)
             | Message::Resize { .. }
-            | Message::WatchTick => None,
+            | Message::WatchTick
+            | Message::SelectionRested { .. } => None,
         }
     }
 }

@@ -8,6 +8,7 @@
 mod actions;
 mod apply;
 mod audit;
+mod budget;
 pub mod cache;
 mod compare;
 pub mod cursor;
@@ -38,13 +39,13 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
+pub use budget::ImageBudget;
 pub use keymap::{Action, Key, KeyProblem, Keymap};
 pub use message::{Command, Job, ListPage, Message, Request, RequestId};
 
 use crate::api::model::ProcessResult;
 use crate::images::{CellSize, ImageRequest};
 use cache::Lru;
-use layout::Panes;
 use list::ProcessList;
 use overlay::{Overlay, StatusLine};
 use preview::Images;
@@ -76,6 +77,10 @@ pub struct AppOptions {
     /// The zone times are shown in, resolved at start-up (the app never reads the environment);
     /// UTC by default, as Truora sends them.
     pub time_zone: crate::date::zone::DisplayZone,
+    /// `watch_bell`: ring the terminal's bell when a poll finds a new failure.
+    pub watch_bell: bool,
+    /// How images spend the link's bytes: the rest, the size cap, the palette.
+    pub image_budget: ImageBudget,
 }
 
 impl Default for AppOptions {
@@ -91,6 +96,8 @@ impl Default for AppOptions {
             prefetch: true,
             watch: None,
             time_zone: crate::date::zone::DisplayZone::utc(),
+            watch_bell: false,
+            image_budget: ImageBudget::default(),
         }
     }
 }
@@ -196,6 +203,7 @@ pub struct App {
     /// The side of compare the zoom and movement keys act on.
     compare_side: Side,
     watch: watch::Watch,
+    rest: budget::Rest,
 }
 
 impl App {
@@ -225,6 +233,7 @@ impl App {
             zooms: Zooms::default(),
             compare_side: Side::Document,
             watch: watch::Watch::default(),
+            rest: budget::Rest::default(),
         }
     }
 
@@ -295,10 +304,11 @@ impl App {
     }
 
     /// Derives what follows from the state: the selected process's result, the images on
-    /// screen, and the scroll positions that keep both cursors in view.
+    /// screen once the selection has rested (`budget`), and the scroll positions in view.
     fn reconcile(&mut self, commands: &mut Vec<Command>) {
         self.follow_selection(commands);
         self.watch_seen();
+        self.track_rest();
         let panes = self.panes();
         self.list.scroll_into_view(panes.list_rows());
         let tall = match &self.view {
@@ -312,7 +322,8 @@ impl App {
             tree.scroll_tall_into_view(panes.tree_rows(), tall);
         }
         let mut targets = Vec::new();
-        if let ResultView::Ready { tree, result, .. } = &self.view {
+        let rested = self.images_rested();
+        if rested && let ResultView::Ready { tree, result, .. } = &self.view {
             let zooms = &self.zooms;
             if self.overlay == Overlay::Compare {
                 let c = preview::comparison(tree, result);
@@ -342,7 +353,8 @@ impl App {
                 commands,
             );
         }
-        let looking = matches!(self.view, ResultView::Ready { .. })
+        let looking = rested
+            && matches!(self.view, ResultView::Ready { .. })
             && targets.iter().all(|(r, area, view)| {
                 area.0 == 0
                     || area.1 == 0
@@ -403,13 +415,6 @@ impl App {
     /// Files asked to be saved and not yet saved or failed.
     fn saves_running(&self) -> usize {
         self.requests.saves()
-    }
-
-    pub fn panes(&self) -> Panes {
-        layout::layout_for(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.opts.images_enabled,
-        )
     }
 
     // Read access for the ui.

@@ -14,7 +14,7 @@ use super::cache::Lru;
 use super::tree::{NodeKind, RawSource, Tree};
 use super::zoom::ImageView;
 use crate::api::model::{ImageKind, ProcessResult, Status, ValidationType};
-use crate::images::{CellSize, ImageKey, ImageRequest, RenderedImage};
+use crate::images::{CellSize, ImageInfo, ImageKey, ImageRequest, RenderedImage};
 
 /// What the preview can show for one image.
 pub enum ImageState<'a> {
@@ -39,6 +39,9 @@ pub struct Images {
     pending: HashSet<Rendering>,
     /// The view last drawn per (image, area), for [`ImageState::Stale`].
     last_view: Lru<(ImageKey, CellSize), ImageView>,
+    /// What is known of images decoded before (size, bytes, format), shown while the cursor
+    /// moves and images wait for it to rest.
+    facts: Lru<ImageKey, ImageInfo>,
 }
 
 impl Default for Images {
@@ -48,6 +51,7 @@ impl Default for Images {
             errors: Lru::new(64),
             pending: HashSet::new(),
             last_view: Lru::new(32),
+            facts: Lru::new(1024),
         }
     }
 }
@@ -69,6 +73,11 @@ impl Images {
         }
     }
 
+    /// The facts of an image decoded earlier in the session, at any size.
+    pub fn facts(&self, key: &ImageKey) -> Option<&ImageInfo> {
+        self.facts.peek(key)
+    }
+
     /// The rendering in `view`, if it has arrived: zooming starts from the region it shows.
     pub fn rendered(
         &self,
@@ -87,6 +96,7 @@ impl Images {
         image: Arc<RenderedImage>,
     ) {
         self.errors.remove(&key);
+        self.facts.insert(key.clone(), image.info.clone());
         let rendering = (key, area, view);
         self.pending.remove(&rendering);
         self.cache.insert(rendering, image);

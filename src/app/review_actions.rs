@@ -179,7 +179,11 @@ impl App {
     /// open elsewhere, other than `decided`; says so when there is none.
     fn advance_from(&mut self, decided: &str) {
         match self.next_open(decided) {
-            Some(pos) => self.list.select_position(pos),
+            Some(pos) => {
+                // Deliberate, and prefetched: its images need not wait for a rest.
+                self.rest_at_once();
+                self.list.select_position(pos);
+            }
             None => self.status.info("no unreviewed process left in this view"),
         }
     }

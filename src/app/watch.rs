@@ -61,7 +61,11 @@ impl App {
     }
 
     /// A poll's answer: merged into the list; changed processes lose their cached result.
-    pub(super) fn watch_answered(&mut self, result: Result<ListPage, ApiError>) {
+    pub(super) fn watch_answered(
+        &mut self,
+        result: Result<ListPage, ApiError>,
+        commands: &mut Vec<Command>,
+    ) {
         let page = match result {
             Ok(page) => page,
             Err(error) => {
@@ -77,6 +81,10 @@ impl App {
         }
         self.watch.unseen.extend(merged.new.iter().cloned());
         self.watch_seen();
+        // The bell is the runtime's to ring: the app only says it wants one.
+        if self.opts.watch_bell && !merged.failed.is_empty() {
+            commands.push(Command::Bell);
+        }
         match merged.failed.len() {
             0 => {}
             1 => self

@@ -11,8 +11,8 @@ use serde::de::{self, SeqAccess, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::ImageProtocol;
 use super::error::{ConfigError, Location};
+use super::{ImageColors, ImageProtocol};
 
 /// The file as written. Everything is optional so that defaults, the environment and flags can
 /// fill the gaps; numbers and URLs keep their spans so a bad value can be reported with its line.
@@ -25,6 +25,11 @@ pub(super) struct FileConfig {
     pub validations_base_url: Option<Spanned<String>>,
     pub download_dir: Option<String>,
     pub image_protocol: Option<ImageProtocol>,
+    pub image_colors: Option<ImageColors>,
+    /// `"WxH"` in cells, e.g. `"60x30"`.
+    pub image_max_cells: Option<Spanned<String>>,
+    /// Signed, like the other numbers, for the range message.
+    pub image_rest_ms: Option<Spanned<i64>>,
     /// Privacy mode at start (see `privacy/`).
     pub private: Option<bool>,
     /// Signed so that `-1` gets the friendly range message rather than a serde type error.
@@ -40,6 +45,7 @@ pub(super) struct FileConfig {
     pub watch: Option<Spanned<i64>>,
     /// The zone times are shown in: an IANA name, `UTC` or `local` (see `time_zone.rs`).
     pub time_zone: Option<Spanned<String>>,
+    pub watch_bell: Option<bool>,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyList>,
 }
@@ -65,6 +71,19 @@ pub(super) const FILE_KEYS: &[(&str, &str)] = &[
         "image_protocol",
         "one of \"auto\", \"kitty\", \"iterm2\", \"sixel\", \"halfblocks\", \"off\"",
     ),
+    (
+        "image_colors",
+        "one of \"auto\", \"truecolor\", \"256\": how half-block pictures are coloured",
+    ),
+    (
+        "image_max_cells",
+        "a string \"COLUMNSxROWS\", e.g. \"60x30\": the largest image in cells",
+    ),
+    (
+        "image_rest_ms",
+        "a whole number of milliseconds from 0 to 5000: how long the selection rests before \
+         its images are drawn",
+    ),
     ("private", "true or false: start with personal data masked"),
     ("concurrency", "a whole number from 1 to 64"),
     (
@@ -80,6 +99,10 @@ pub(super) const FILE_KEYS: &[(&str, &str)] = &[
     (
         "time_zone",
         "a string: an IANA zone such as \"America/Bogota\", \"UTC\", or \"local\"",
+    ),
+    (
+        "watch_bell",
+        "true or false: ring the bell when --watch finds a new failure",
     ),
     (
         "keys",

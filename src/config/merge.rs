@@ -12,9 +12,10 @@ use super::ENV_AUDIT_LOG;
 use super::error::{ConfigError, Location, Origin};
 use super::file::{self, FileConfig, KeyList};
 use super::{
-    ApiKey, Config, DEFAULT_CONCURRENCY, DEFAULT_IDENTITY_BASE_URL, DEFAULT_REQUEST_TIMEOUT_SECS,
-    DEFAULT_VALIDATIONS_BASE_URL, ENV_API_KEY, ENV_CONFIG, ENV_DOWNLOAD_DIR, ENV_IDENTITY_BASE_URL,
-    ENV_VALIDATIONS_BASE_URL, Env, Loaded, MIN_WATCH_SECS, Overrides, default_config_path,
+    ApiKey, Config, DEFAULT_CONCURRENCY, DEFAULT_IDENTITY_BASE_URL, DEFAULT_IMAGE_REST_MS,
+    DEFAULT_REQUEST_TIMEOUT_SECS, DEFAULT_VALIDATIONS_BASE_URL, ENV_API_KEY, ENV_CONFIG,
+    ENV_DOWNLOAD_DIR, ENV_IDENTITY_BASE_URL, ENV_VALIDATIONS_BASE_URL, Env, Loaded, MIN_WATCH_SECS,
+    Overrides, default_config_path,
 };
 
 /// What the platform contributes; a parameter so tests never read the real user's config file.
@@ -84,12 +85,11 @@ pub(super) fn load_with(
         }
         _ => (FileConfig::default(), None),
     };
-    let at = |span: Range<usize>| {
-        Origin::File(Location {
-            path: path.cloned().unwrap_or_default(),
-            line: text.as_deref().map(|text| file::line_of(text, span.start)),
-        })
+    let location = |span: Range<usize>| Location {
+        path: path.cloned().unwrap_or_default(),
+        line: text.as_deref().map(|text| file::line_of(text, span.start)),
     };
+    let at = |span: Range<usize>| Origin::File(location(span));
 
     let mut warnings = Vec::new();
     let file_key = non_empty(file.api_key.as_deref());
@@ -165,8 +165,46 @@ pub(super) fn load_with(
     .map_or(DEFAULT_REQUEST_TIMEOUT_SECS, |n| n as u64); // 1..=600: the cast is exact
     let watch = match overrides.watch {
         Some(every) => Some(every),
-        None => in_range(file.watch.as_ref(), "watch", 86_400, &at)?
-            .map(|n| Duration::from_secs((n as u64).max(MIN_WATCH_SECS))),
+        None => in_range(file.watch.as_ref(), "watch", 86_400, &at)?.map(|n| {
+            let secs = n as u64; // 1..=86400: the cast is exact
+            if let (true, Some(value)) = (secs < MIN_WATCH_SECS, &file.watch) {
+                warnings.push(format!(
+                    "{}: `watch = {secs}` is below the {MIN_WATCH_SECS} s minimum (each poll \
+                     reads the list); watching every {MIN_WATCH_SECS} s",
+                    at(value.span()),
+                ));
+            }
+            Duration::from_secs(secs.max(MIN_WATCH_SECS))
+        }),
+    };
+    let image_rest = match &file.image_rest_ms {
+        None => Duration::from_millis(DEFAULT_IMAGE_REST_MS),
+        Some(ms) if (0..=MAX_IMAGE_REST_MS).contains(ms.get_ref()) => {
+            Duration::from_millis(ms.get_ref().unsigned_abs())
+        }
+        Some(ms) => {
+            return Err(ConfigError::OutOfRange {
+                origin: at(ms.span()),
+                key: "image_rest_ms",
+                value: *ms.get_ref(),
+                min: 0,
+                max: MAX_IMAGE_REST_MS,
+            });
+        }
+    };
+    let image_max_cells = match &file.image_max_cells {
+        None => None,
+        Some(value) => Some(
+            cell_size(value.get_ref()).ok_or_else(|| ConfigError::WrongType {
+                at: location(value.span()),
+                key: "image_max_cells".to_owned(),
+                message: format!("{:?} is not a size in cells", value.get_ref()),
+                expected: format!(
+                    "\"COLUMNSxROWS\" with columns from {MIN_IMAGE_CELLS} and rows from 1 up \
+                     to {MAX_IMAGE_CELLS}, e.g. \"60x30\""
+                ),
+            })?,
+        ),
     };
 
     let time_zone = super::time_zone::resolve(
@@ -207,6 +245,10 @@ pub(super) fn load_with(
         concurrency,
         request_timeout: Duration::from_secs(timeout_secs),
         watch,
+        watch_bell: file.watch_bell.unwrap_or(false),
+        image_colors: file.image_colors.unwrap_or_default(),
+        image_max_cells,
+        image_rest,
         keys: file
             .keys
             .into_iter()
@@ -373,6 +415,24 @@ pub(super) fn parse_url(
         reason: problem,
         example,
     })
+}
+
+/// The longest `image_rest_ms`: beyond it the browser would feel stuck.
+const MAX_IMAGE_REST_MS: i64 = 5_000;
+/// Narrower than this, a picture is not worth drawing.
+const MIN_IMAGE_CELLS: u16 = 4;
+const MAX_IMAGE_CELLS: u16 = 1_000;
+
+/// `"60x30"` (also `60X30`, `60×30`, spaces around) as (columns, rows) within bounds.
+pub(super) fn cell_size(value: &str) -> Option<(u16, u16)> {
+    let (columns, rows) = value
+        .split_once(['x', 'X', '×'])
+        .map(|(c, r)| (c.trim(), r.trim()))?;
+    let columns: u16 = columns.parse().ok()?;
+    let rows: u16 = rows.parse().ok()?;
+    ((MIN_IMAGE_CELLS..=MAX_IMAGE_CELLS).contains(&columns)
+        && (1..=MAX_IMAGE_CELLS).contains(&rows))
+    .then_some((columns, rows))
 }
 
 /// Checks a whole-number setting against `1..=max`.

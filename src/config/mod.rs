@@ -86,6 +86,23 @@ impl fmt::Display for ImageProtocol {
     }
 }
 
+/// How half-block pictures are coloured: `auto` asks the terminal (`COLORTERM`, terminfo);
+/// `256` is the xterm palette (right colours without true colour, and fewer bytes on a slow
+/// link); `truecolor` is 24-bit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Deserialize)]
+pub enum ImageColors {
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "truecolor")]
+    Truecolor,
+    #[serde(rename = "256")]
+    Xterm256,
+}
+
+/// How long images wait for the selection to rest, unless `image_rest_ms` says otherwise.
+pub const DEFAULT_IMAGE_REST_MS: u64 = 120;
+
 /// Config's check of a freshly read key, beside the error it gives; the key itself is `api`'s.
 impl ApiKey {
     /// Checks a freshly resolved key; `from` says where it came from, for the message (which
@@ -143,6 +160,14 @@ pub struct Config {
     pub request_timeout: Duration,
     /// `--watch` / `watch`: the list is read again this often (at least 5 s); `None`: once.
     pub watch: Option<Duration>,
+    /// `watch_bell = true`: a poll that finds a new failure rings the terminal's bell.
+    pub watch_bell: bool,
+    /// `image_colors`: the half-blocks' palette, or `Auto` to ask the terminal.
+    pub image_colors: ImageColors,
+    /// `image_max_cells = "60x30"`: the largest image area, in (columns, rows).
+    pub image_max_cells: Option<(u16, u16)>,
+    /// `image_rest_ms`: images wait until the selection has stayed put this long.
+    pub image_rest: Duration,
     /// Action name → key strings, checked at load against the keymap (unknown actions and keys,
     /// a key given to two actions are errors with the file's line).
     pub keys: BTreeMap<String, Vec<String>>,

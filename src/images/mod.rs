@@ -4,7 +4,8 @@
 //! - [`decode`] turns JPEG/PNG bytes into pixels within [`Limits`], refusing bombs from the header;
 //! - [`render`] encodes pixels for the terminal's protocol at one pane size;
 //! - [`prepare`] is all of that in the one call the worker makes on the blocking pool;
-//! - [`picker_for`] chooses the protocol at start-up;
+//! - [`picker_for`] chooses the protocol at start-up, [`palette_for`] the half-blocks' colours
+//!   ([`recolor`] maps a drawn picture to the xterm 256-colour palette);
 //! - [`ByteCache`] keeps downloaded bytes in memory so a new pane size does not re-download;
 //! - [`save`] writes a file atomically, 0600, never overwriting, under sanitised names.
 //!
@@ -12,9 +13,11 @@
 //! worded for the status bar.
 
 mod cache;
+mod colors;
 mod decode;
 mod error;
 pub mod face;
+mod palette;
 mod picker;
 mod render;
 mod save;
@@ -22,8 +25,10 @@ mod sniff;
 mod types;
 
 pub use cache::ByteCache;
+pub use colors::{palette_for, read_terminfo};
 pub use decode::{Limits, decode, dimensions, inside_guard};
 pub use error::ImageError;
+pub use palette::{Palette, in_palette, recolor, xterm256};
 pub use picker::{keep_image_colours, picker_for, protocol_label};
 pub use render::render;
 pub use save::{SaveError, SaveOutcome, save, save_name};

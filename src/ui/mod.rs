@@ -27,7 +27,7 @@ use crate::privacy::Known;
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    let panes = layout_for(area, app.options().images_enabled);
+    let panes = app.cap_images(layout_for(area, app.options().images_enabled));
     let theme = Theme {
         color: app.options().color,
         private: app.private(),

@@ -12,7 +12,7 @@ use crate::app::preview::{ImageState, auto_fetches, preview_request};
 use crate::app::tree::Tone;
 use crate::app::zoom::{ImageView, Side};
 use crate::app::{Action, App, Focus, ResultView};
-use crate::images::{ImageInfo, ImageRequest, RenderedImage};
+use crate::images::{ImageInfo, ImageRequest, RenderedImage, recolor};
 use crate::sanitize::terminal_text;
 
 pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
@@ -59,6 +59,17 @@ pub(super) fn draw_image(
     theme: &Theme,
 ) {
     let label = request.link.kind.label();
+    if !app.images_rested() {
+        // The cursor is moving: no picture is fetched or drawn (nor the last one left on
+        // screen), only what is known of this one.
+        let facts = app
+            .images()
+            .facts(&request.key)
+            .map_or_else(|| label.to_owned(), info_text);
+        let text = format!("{facts} · drawn when the cursor rests");
+        note(frame, image_area, &text, Tone::Dim, theme);
+        return;
+    }
     let area = (image_area.width, image_area.height);
     let view = app.image_view(side, &request.key);
     match app.images().state(&request.key, area, view) {
@@ -87,7 +98,14 @@ pub(super) fn draw_image(
                     Tone::Dim,
                     theme,
                 ),
-                (Some(protocol), true) => frame.render_widget(Image::new(protocol), image_area),
+                (Some(protocol), true) => {
+                    frame.render_widget(Image::new(protocol), image_area);
+                    recolor(
+                        frame.buffer_mut(),
+                        image_area,
+                        app.options().image_budget.colors,
+                    );
+                }
                 (_, false) => {
                     let save = app.keymap().hint(Action::SaveImage).unwrap_or_default();
                     let text = format!("{} · {save} saves it", info_text(&image.info));

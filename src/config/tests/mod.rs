@@ -14,6 +14,7 @@ use super::*;
 
 mod errors;
 mod example;
+mod images;
 mod precedence;
 mod review;
 mod time_zone;
@@ -94,4 +95,8 @@ fn assert_defaults(config: &Config) {
     assert_eq!(config.concurrency, 8);
     assert_eq!(config.request_timeout, Duration::from_secs(30));
     assert!(config.keys.is_empty());
+    assert_eq!(config.image_colors, ImageColors::Auto);
+    assert_eq!(config.image_max_cells, None);
+    assert_eq!(config.image_rest, Duration::from_millis(120));
+    assert!(!config.watch_bell);
 }
