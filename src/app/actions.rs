@@ -145,13 +145,14 @@ impl App {
         }
     }
 
-    /// Esc: closes an overlay, else clears the error, else clears the filter.
+    /// Esc: closes an overlay, else clears the error, else (compact layout) goes back from the
+    /// process to the list, else clears the filter.
     pub(super) fn escape(&mut self) {
         if self.overlay != Overlay::None {
             self.overlay = Overlay::None;
         } else if self.status.error.is_some() {
             self.status.error = None;
-        } else if !self.list.filter().is_empty() {
+        } else if !self.back_to_list() && !self.list.filter().is_empty() {
             self.list.set_filter("");
         }
     }

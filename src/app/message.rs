@@ -166,6 +166,9 @@ pub enum Message {
     Resize { width: u16, height: u16 },
     /// The runtime's `--watch` timer fired.
     WatchTick,
+    /// Not an answer: the people of an archive's processes, read in the background so every
+    /// row shows (and the filter finds) its person without opening it.
+    People(Vec<super::list::PersonAt>),
     /// Answers [`Job::Watch`]: the processes read, newest first.
     Watched {
         id: RequestId,
@@ -190,6 +193,7 @@ impl Message {
             | Message::FreshDetails { .. }
             | Message::Warning(_)
             | Message::Resize { .. }
+            | Message::People(_)
             | Message::WatchTick => None,
         }
     }

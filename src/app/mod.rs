@@ -9,6 +9,8 @@ mod actions;
 mod apply;
 mod audit;
 pub mod cache;
+pub mod columns;
+mod compact;
 mod compare;
 pub mod cursor;
 pub mod keymap;
@@ -293,8 +295,13 @@ impl App {
         self.follow_selection(commands);
         self.watch_seen();
         let panes = self.panes();
-        self.list.scroll_into_view(panes.list_rows());
-        if let ResultView::Ready { tree, .. } = &mut self.view {
+        // A pane the compact layout hides keeps its scroll until it is shown again.
+        if panes.list_rows() > 0 {
+            self.list.scroll_into_view(panes.list_rows());
+        }
+        if let ResultView::Ready { tree, .. } = &mut self.view
+            && panes.tree_rows() > 0
+        {
             tree.scroll_into_view(panes.tree_rows());
         }
         let mut targets = Vec::new();
@@ -392,10 +399,7 @@ impl App {
     }
 
     pub fn panes(&self) -> Panes {
-        layout::layout_for(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.opts.images_enabled,
-        )
+        self.panes_in(Rect::new(0, 0, self.size.0, self.size.1))
     }
 
     // Read access for the ui.

@@ -4,6 +4,7 @@
 
 mod compare;
 mod help;
+mod hints;
 mod list;
 mod preview;
 mod raw;
@@ -24,7 +25,7 @@ use crate::app::{App, Focus};
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    let panes = layout_for(area, app.options().images_enabled);
+    let panes = app.panes_in(area);
     let theme = Theme {
         color: app.options().color,
         private: app.private(),
