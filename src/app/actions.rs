@@ -107,8 +107,11 @@ impl App {
         };
         match &mut self.overlay {
             Overlay::Help { scroll } => {
-                let max = super::Action::ALL.len();
-                *scroll = movement.step(*scroll, page_rows(raw_rows), max);
+                // The help's box is two rows shorter than the body (see `ui::help`); its
+                // scroll stops where the last line is at the bottom.
+                let rows = raw_rows.saturating_sub(2);
+                let max = super::overlay::help_len().saturating_sub(rows);
+                *scroll = movement.step(*scroll, page_rows(rows), max);
             }
             Overlay::Raw(raw) => raw.scroll(movement, raw_rows),
             _ => {}

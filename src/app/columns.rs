@@ -250,11 +250,14 @@ mod tests {
                 assert_eq!(w[Col::Process.index()], 35, "{total}: {w:?}");
             }
         }
-        // An 80-column terminal's list (76 cells of row) shows id, status, reason and date.
+        // An 80-column terminal's list (76 cells of row) shows id, status and reason, then the
+        // name when rows have one, else the date.
         let w = widths(76, &content);
-        for col in [Col::Process, Col::Status, Col::Reason, Col::Created] {
+        for col in [Col::Process, Col::Status, Col::Reason, Col::Name] {
             assert!(w[col.index()] > 0, "{col:?} in {w:?}");
         }
+        let nameless = ContentWidths { name: 0, ..content };
+        assert!(widths(76, &nameless)[Col::Created.index()] > 0);
         assert!(essential(&content) <= 76);
         assert_eq!(used(&widths(wanted(&content), &content)), wanted(&content));
     }

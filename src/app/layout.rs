@@ -181,7 +181,12 @@ pub fn layout_with(area: Rect, images: bool, shape: ListShape) -> Panes {
         height: right.height - tree_h,
         ..right
     };
-    let p = inner(preview);
+    // A hidden preview (compact layout) has nothing inside.
+    let p = if preview.is_empty() {
+        preview
+    } else {
+        inner(preview)
+    };
     // Without images the one line shows the facts, drawn where the image would be.
     let info_rows = u16::from(images);
     let preview_image = Rect {
@@ -253,10 +258,51 @@ mod tests {
 
     #[test]
     fn without_images_the_preview_is_one_line() {
-        let p = layout_for(Rect::new(0, 0, 100, 30), false);
+        let p = layout_for(Rect::new(0, 0, 130, 30), false);
         assert_eq!(p.preview.height, 3);
         assert_eq!((p.preview_image.height, p.preview_info.height), (1, 0));
         assert_eq!(p.tree.height + p.preview.height, p.body.height);
-        assert!(layout(Rect::new(0, 0, 100, 30)).preview.height > 10);
+        assert!(layout(Rect::new(0, 0, 130, 30)).preview.height > 10);
+    }
+
+    #[test]
+    fn narrow_terminals_show_one_pane_at_a_time() {
+        let area = Rect::new(0, 0, 80, 24);
+        let list = layout_with(area, true, ListShape::default());
+        assert!(list.compact);
+        assert_eq!(list.list, list.body);
+        assert_eq!((list.tree_rows(), list.preview.height), (0, 0));
+        let process = layout_with(
+            area,
+            true,
+            ListShape {
+                process_shown: true,
+                ..ListShape::default()
+            },
+        );
+        assert_eq!(process.list_rows(), 0);
+        assert_eq!(process.process_bar, Rect::new(0, 0, 80, 1));
+        assert_eq!(process.tree.y, 1);
+        assert_eq!(process.tree.width, 80);
+        assert_eq!(
+            process.tree.height + process.preview.height,
+            process.body.height - 1
+        );
+    }
+
+    #[test]
+    fn the_list_takes_what_it_wants_and_the_tree_keeps_its_share() {
+        let area = Rect::new(0, 0, 200, 60);
+        let shape = |wanted| ListShape {
+            wanted,
+            essential: 75,
+            process_shown: false,
+        };
+        assert_eq!(layout_with(area, true, shape(90)).list.width, 90);
+        assert_eq!(layout_with(area, true, shape(300)).tree.width, 84);
+        // Never below the essential columns, never leaving the tree under its minimum.
+        assert_eq!(layout_with(area, true, shape(10)).list.width, 75);
+        let narrow = layout_with(Rect::new(0, 0, 120, 30), true, shape(300));
+        assert!(!narrow.compact && narrow.list.width == 75 && narrow.tree.width == 45);
     }
 }

@@ -5,6 +5,32 @@ use serde_json::Value;
 use super::cursor::{Movement, page_rows};
 use crate::sanitize::terminal_text;
 
+/// The help's lines after one per action: keys that are not actions, and how the screen works.
+pub const HELP_NOTES: &[(&str, &str)] = &[
+    (
+        "esc",
+        "close this / raw / compare; clear the error; back to the list; clear the filter",
+    ),
+    (
+        "narrow screen",
+        "under 120 columns one pane at a time: enter, l or tab open the process, esc back",
+    ),
+    (
+        "/ matches",
+        "id, user, reason, country; name and document number once known (accents ignored)",
+    ),
+    (
+        "0-9 (picker)",
+        "choose the override reason; a note: enter saves, esc cancels",
+    ),
+    ("list marks", super::review::BADGE_LEGEND),
+];
+
+/// Rows of the help: one per action, then the notes.
+pub fn help_len() -> usize {
+    super::Action::ALL.len() + HELP_NOTES.len()
+}
+
 /// What covers the panes. Keys go to the overlay while it is open.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Overlay {
