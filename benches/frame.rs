@@ -255,6 +255,31 @@ fn run() {
         t.elapsed()
     );
 
+    // An archive: every row's person known, read in the background and sent in batches.
+    let mut people = loaded_app();
+    let t = Instant::now();
+    let batches = add_people(&mut people);
+    println!(
+        "{:<52} {:>10.2?}",
+        format!("people of 100,000 rows applied ({batches} batches)"),
+        t.elapsed()
+    );
+    people.handle_key(support::key("g"));
+    let (median, p99) = time_presses(&mut people, "j", PRESSES);
+    println!(
+        "{:<52} {:>10.2?} {:>10.2?}",
+        "list j ×1000 with names and numbers shown + draw", median, p99
+    );
+    let t = Instant::now();
+    for k in ["/", "n", "u", "n", "e", "z", "enter", "esc"] {
+        people.handle_key(support::key(k));
+    }
+    println!(
+        "{:<52} {:>10.2?}",
+        "filter by name: 5 keystrokes + esc, 100,000 people",
+        t.elapsed()
+    );
+
     println!();
     println!(
         "{:<52} {:>10} {:>10}",
@@ -297,6 +322,42 @@ fn run() {
         "tree j at the bottom edge: the tree scrolls a row",
         bytes_per_press(&mut app, "j", 20),
     );
+}
+
+/// Gives every row a person (names with accents, 10-digit numbers) as an archive's background
+/// reading does, in batches of 512; returns the number of batches.
+fn add_people(app: &mut App) -> usize {
+    use truora_tui::api::model::Person;
+    use truora_tui::app::list::PersonAt;
+    let names = [
+        "María José Núñez",
+        "Ana Pérez",
+        "Juan Gómez",
+        "Lucía Fernández",
+    ];
+    let all: Vec<PersonAt> = (0..app.list().len())
+        .filter_map(|row| {
+            let id = app
+                .list()
+                .row(u32::try_from(row).ok()?)?
+                .process_id
+                .clone()?;
+            Some(PersonAt {
+                row,
+                process_id: id,
+                person: Person {
+                    name: Some(format!("{} {row}", names[row % names.len()])),
+                    document_number: Some(format!("{:010}", row * 7919)),
+                },
+            })
+        })
+        .collect();
+    let mut batches = 0;
+    for batch in all.chunks(512) {
+        app.handle_message(Message::People(batch.to_vec()));
+        batches += 1;
+    }
+    batches
 }
 
 /// Opens the review desk (as its store would at start-up) with a decision on every

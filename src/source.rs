@@ -79,6 +79,14 @@ impl Source {
         }
     }
 
+    /// The archive, when browsing one (its results are all local).
+    pub fn local_archive(&self) -> Option<&Arc<Archive>> {
+        match &self.kind {
+            Kind::Archive(archive) => Some(archive),
+            _ => None,
+        }
+    }
+
     /// Whether a result can be fetched again (an archive cannot).
     pub fn can_refresh(&self) -> bool {
         !matches!(self.kind, Kind::Archive(_))

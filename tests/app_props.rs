@@ -183,12 +183,25 @@ fn check_layout(w: u16, h: u16, p: &Panes) {
         assert!(within(r, area), "{r:?} outside {w}×{h}");
     }
     assert_eq!(p.body.height + p.status.height, h);
-    assert_eq!(p.list.width + p.tree.width, w);
     assert_eq!(p.tree.width, p.preview.width);
-    assert_eq!(p.tree.height + p.preview.height, p.body.height);
-    assert_eq!(p.tree.x, p.list.right());
     assert_eq!(p.preview.y, p.tree.bottom());
-    assert!(p.list.width >= w * 2 / 5, "the list keeps its share: {p:?}");
+    assert_eq!(p.compact, w < 120, "{w}×{h}");
+    if p.compact && p.list.width > 0 {
+        // One pane at a time: the list alone...
+        assert_eq!(p.list, p.body);
+        assert_eq!((p.tree.width, p.preview.width), (0, 0));
+    } else if p.compact {
+        // ...or a bar naming the process above the tree and the preview, full width.
+        assert_eq!(p.process_bar.height, 1);
+        assert_eq!(p.tree.width, w);
+        assert_eq!(p.tree.y, p.process_bar.bottom());
+        assert_eq!(p.tree.height + p.preview.height + 1, p.body.height);
+    } else {
+        assert_eq!(p.list.width + p.tree.width, w);
+        assert_eq!(p.tree.height + p.preview.height, p.body.height);
+        assert_eq!(p.tree.x, p.list.right());
+        assert!(p.tree.width >= 40, "the tree keeps its minimum: {p:?}");
+    }
     for r in [p.preview_image, p.preview_info] {
         assert!(within(r, p.preview), "{r:?} outside the preview");
     }
@@ -200,7 +213,15 @@ fn check_layout(w: u16, h: u16, p: &Panes) {
         assert!(within(r, p.body), "{r:?} outside the body");
     }
     assert!(p.compare_images[0].right() <= p.compare_images[1].x);
-    assert!(p.list_rows() > 0 && p.tree_rows() > 0 && p.raw_rows() > 0);
+    assert!(p.raw_rows() > 0);
+    assert!(
+        p.list_rows() > 0 || (p.compact && p.tree_rows() > 0),
+        "{p:?}"
+    );
+    assert!(
+        p.tree_rows() > 0 || (p.compact && p.list_rows() > 0),
+        "{p:?}"
+    );
 }
 
 fn matches(row: &ProcessSummary, filter: &str, status: StatusFilter) -> bool {

@@ -3,24 +3,35 @@
 
 mod export_support;
 
+use std::sync::Mutex;
 use std::time::Duration;
 use truora_tui::app::zoom::ImageView;
 
 use export_support::*;
 use tokio::sync::mpsc;
+use truora_tui::app::list::PersonAt;
 use truora_tui::app::{Job, ListPage, Message, Request, RequestId};
 use truora_tui::export::{Silent, Stop};
 use truora_tui::images::{ImageKey, ImageRequest};
 use truora_tui::source::Source;
 use truora_tui::worker::{self, WorkerOptions};
 
-/// The next message. The timeout only turns a hang into a failure; nothing here depends on
-/// timing.
+/// The archive's people, as the worker's background reading sent them (news between answers).
+static PEOPLE: Mutex<Vec<PersonAt>> = Mutex::new(Vec::new());
+
+/// The next message that is not the people's news (kept in [`PEOPLE`]). The timeout only turns
+/// a hang into a failure; nothing here depends on timing.
 async fn next(rx: &mut mpsc::UnboundedReceiver<Message>) -> Message {
-    tokio::time::timeout(Duration::from_secs(10), rx.recv())
-        .await
-        .expect("the worker answers")
-        .expect("the worker runs")
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("the worker answers")
+            .expect("the worker runs");
+        match message {
+            Message::People(batch) => PEOPLE.lock().unwrap().extend(batch),
+            other => return other,
+        }
+    }
 }
 
 /// Sends `job` as request number `n` and checks the next message answers it.
@@ -165,4 +176,30 @@ async fn the_worker_browses_an_archive_offline() {
     };
     transcript.push(format!("missing: {error}"));
     insta::assert_snapshot!(transcript.join("\n").replace(&id, "<ID>"));
+
+    // Every exported process's person arrives in the background, each at its row, as its
+    // result names them.
+    while PEOPLE.lock().unwrap().len() < items.len() {
+        let Ok(Some(Message::People(batch))) =
+            tokio::time::timeout(Duration::from_secs(10), rx.recv()).await
+        else {
+            panic!("the people of every process: {:?}", PEOPLE.lock().unwrap());
+        };
+        PEOPLE.lock().unwrap().extend(batch);
+    }
+    let people = PEOPLE.lock().unwrap();
+    let archive = truora_tui::archive::Archive::open(&out).unwrap();
+    for (row, item) in items.iter().enumerate() {
+        let id = item.process_id.as_deref().unwrap();
+        let at = people
+            .iter()
+            .find(|p| p.process_id == id)
+            .expect("a person");
+        assert_eq!(at.row, row);
+        let (_, result) = archive.result(id).unwrap();
+        assert_eq!(
+            Some(&at.person),
+            truora_tui::api::model::Person::of(&result).as_ref()
+        );
+    }
 }

@@ -191,3 +191,57 @@ fn position_of(title: &str) -> Option<(usize, usize)> {
 fn matching_rows_at(screen: &str) -> Option<usize> {
     total_of(screen.lines().next()?)
 }
+
+/// Whole process ids (`IDP` and 32 hex digits, 35 characters) in a line of the screen.
+fn whole_ids(line: &str) -> Vec<&str> {
+    line.match_indices("IDP")
+        .filter_map(|(at, _)| line.get(at..at + 35))
+        .filter(|id| id[3..].chars().all(|c| c.is_ascii_hexdigit()))
+        .filter(|id| !id.contains('…'))
+        .collect()
+}
+
+/// At 80×24 the list shows one pane at a time with every process id whole, status and reason
+/// beside it; `enter` opens the process under a bar naming it, `esc` comes back; the footer
+/// ends in `? help`.
+#[test]
+fn a_small_terminal_shows_whole_process_ids() {
+    let t = Tmux::start(&["--demo", "--image-protocol", "halfblocks"], 80, 24);
+    let screen = t.wait_for("the list with its rows", |s| {
+        s.contains("320 processes") && s.lines().filter(|l| !whole_ids(l).is_empty()).count() >= 15
+    });
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| !whole_ids(l).is_empty())
+        .collect();
+    assert!(
+        rows.iter()
+            .all(|l| l.contains("success") || l.contains("failure") || l.contains("pending")),
+        "{screen}"
+    );
+    assert!(
+        rows.iter()
+            .any(|l| l.contains("failure") && l.contains('_')),
+        "a failed row shows its reason:\n{screen}"
+    );
+    assert!(
+        screen
+            .lines()
+            .last()
+            .is_some_and(|l| l.trim_end().ends_with("? help")),
+        "{screen}"
+    );
+
+    // The selected process, opened: its id whole on the bar above the tree.
+    let selected =
+        whole_ids(rows.iter().find(|l| l.contains('›')).expect("a cursor row"))[0].to_owned();
+    t.keys(&["Enter"]);
+    let opened = t.wait_for("the process view", |s| {
+        s.lines().next().is_some_and(|l| l.contains(&selected)) && s.contains("esc list")
+    });
+    assert!(opened.contains("result"), "{opened}");
+    t.keys(&["Escape"]);
+    t.wait_for("the list again", |s| s.contains("320 processes"));
+    t.keys(&["q"]);
+    t.wait_for("the program to exit", |_| t.exited());
+}

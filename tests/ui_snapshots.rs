@@ -149,6 +149,8 @@ fn result_error() {
         "IDP00",
         not_found("process IDP00 result"),
     ));
+    // 100 columns show one pane at a time: enter opens the process.
+    press(&mut app, "enter");
     insta::assert_snapshot!(screen(&app, 100, 24));
 }
 
@@ -216,6 +218,8 @@ fn images_off_shows_the_info_only() {
     });
     let row = summary("IDP1", "failure", "2024-03-20T10:00:00Z", "", "CO");
     app.handle_message(page_message(&app, vec![row], false));
+    // 100 columns show one pane at a time: enter opens the process (and its preview).
+    press(&mut app, "enter");
     let cmds = app.handle_message(result_message(&app, "IDP1", rich("IDP1")));
     let (key, area) = image_asks(&cmds).remove(0);
     app.handle_message(image_answer(

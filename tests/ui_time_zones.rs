@@ -140,9 +140,12 @@ fn list_and_tree_in_madrid_either_side_of_daylight_saving() {
 
 #[test]
 fn a_narrow_list_keeps_the_zone_in_its_header() {
-    let app = browsing_in(zone("America/Bogota"), 80, 24);
+    let mut app = browsing_in(zone("America/Bogota"), 80, 24);
+    // 80 columns show one pane at a time (the list takes the whole width, so its date column
+    // has room for the time and the full header): esc goes back from the tree to the list.
+    press(&mut app, "esc");
     let text = screen(&app, 80, 24);
-    assert!(text.contains("date -05"), "{text}");
+    assert!(text.contains("created -05"), "{text}");
     insta::assert_snapshot!(text);
 }
 

@@ -116,8 +116,11 @@ impl App {
             _ => return,
         };
         if let Overlay::Help { scroll } = &mut self.overlay {
-            let max = super::Action::ALL.len();
-            *scroll = movement.step(*scroll, page_rows(raw_rows), max);
+            // The help's box is two rows shorter than the body (see `ui::help`); its
+            // scroll stops where the last line is at the bottom.
+            let rows = raw_rows.saturating_sub(2);
+            let max = super::overlay::help_len(&self.opts.keymap, self.size.0).saturating_sub(rows);
+            *scroll = movement.step(*scroll, page_rows(rows), max);
         }
     }
 
@@ -151,13 +154,14 @@ impl App {
         }
     }
 
-    /// Esc: closes an overlay, else clears the error, else clears the filter.
+    /// Esc: closes an overlay, else clears the error, else (compact layout) goes back from the
+    /// process to the list, else clears the filter.
     pub(super) fn escape(&mut self) {
         if self.overlay != Overlay::None {
             self.overlay = Overlay::None;
         } else if self.status.error.is_some() {
             self.status.error = None;
-        } else if !self.list.filter().is_empty() {
+        } else if !self.back_to_list() && !self.list.filter().is_empty() {
             self.list.set_filter("");
         }
     }

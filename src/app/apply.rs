@@ -8,7 +8,7 @@ use super::tree::build::DetailsState;
 use super::tree::{NodeKind, Tree};
 use super::{App, Command, Message, ResultView};
 use crate::api::ApiError;
-use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
+use crate::api::model::{Person, ProcessResult, ProcessSummary, ValidationDetails};
 use crate::sanitize::terminal_text;
 
 impl App {
@@ -27,6 +27,7 @@ impl App {
                 Message::Review(news) => self.apply_review(news),
                 Message::WatchTick => self.watch_tick(commands),
                 Message::SelectionRested { generation } => self.selection_rested(generation),
+                Message::People(batch) => self.list.set_people(batch),
                 _ => {}
             }
             return;
@@ -130,6 +131,10 @@ impl App {
         // fills them in, so the status filter, `n` and the sort can see them.
         self.list
             .fill_missing(&process_id, &ProcessSummary::from_result(&result));
+        // Its row shows (and the filter finds) who the process is about.
+        if let Some(person) = Person::of(&result) {
+            self.list.set_person(&process_id, &person);
+        }
         self.results.insert(process_id.clone(), result.clone());
         self.review_result(&process_id);
         if self.view.process_id() == Some(process_id.as_str()) {

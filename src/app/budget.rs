@@ -106,10 +106,7 @@ impl App {
 
     /// The panes at the terminal's size, the image areas capped.
     pub fn panes(&self) -> Panes {
-        self.cap_images(super::layout::layout_for(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.opts.images_enabled,
-        ))
+        self.panes_in(Rect::new(0, 0, self.size.0, self.size.1))
     }
 
     /// Limits the image areas to `image_max_cells` (each keeps its top-left corner): the app

@@ -10,10 +10,49 @@ use ratatui::layout::Rect;
 /// The smallest terminal the browser draws in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
 
+/// The narrowest the tree and preview column gets beside the list; a terminal without this
+/// much room next to the list's essential columns gets the compact layout.
+pub const TREE_MIN: u16 = 40;
+/// Below this many columns the layout is compact whatever the list holds.
+pub const COMPACT_BELOW: u16 = 120;
+/// The share of a wide terminal the tree keeps at least: the list takes only what its content
+/// wants, up to the rest (at 150 columns that still holds the id, status, reason and name).
+const TREE_SHARE: u16 = 42;
+
+/// What the layout needs to know of the list (see `app::columns`): how wide its rows want to
+/// be, how wide they must be, and on a compact screen which pane is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListShape {
+    /// Cells, borders included, to show every column whole.
+    pub wanted: u16,
+    /// Cells, borders included, without which the whole id, the status, the date and the
+    /// reason do not fit.
+    pub essential: u16,
+    /// Compact layout: the process (tree and preview) is shown instead of the list.
+    pub process_shown: bool,
+}
+
+impl Default for ListShape {
+    /// A list of 35-character ids with the usual columns.
+    fn default() -> ListShape {
+        ListShape {
+            wanted: 120,
+            essential: 81,
+            process_shown: false,
+        }
+    }
+}
+
 /// Where everything goes for a terminal of a given size.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Panes {
     pub too_small: bool,
+    /// One pane at a time (a terminal too narrow for the list's essential columns beside the
+    /// tree): the list full width, or the process bar, tree and preview; panes not shown are
+    /// empty rectangles.
+    pub compact: bool,
+    /// Compact layout, process shown: one row naming the process (id, status, reason, person).
+    pub process_bar: Rect,
     /// List, tree and preview together; the compare and raw views cover it.
     pub body: Rect,
     pub list: Rect,
@@ -68,13 +107,21 @@ pub fn layout(area: Rect) -> Panes {
     layout_for(area, true)
 }
 
+/// The layout for a typical list: see [`layout_with`].
+pub fn layout_for(area: Rect, images: bool) -> Panes {
+    layout_with(area, images, ListShape::default())
+}
+
 /// Rows the preview keeps when images are off: a border around one line of facts.
 const PREVIEW_WITHOUT_IMAGES: u16 = 3;
 
-/// The layout: the list on the left (45 %), the tree top right, the image preview bottom right,
-/// two status rows at the bottom. With `images` off the preview shrinks to one line of facts
-/// and the tree takes the room. Below 80×24 nothing but a notice is drawn.
-pub fn layout_for(area: Rect, images: bool) -> Panes {
+/// The layout: the list on the left as wide as its content wants (the tree keeps 42 % at
+/// least), the tree top right, the image preview bottom right, two status rows at the bottom.
+/// A terminal too narrow for the list's essential columns beside [`TREE_MIN`] columns of tree
+/// shows one pane at a time ([`Panes::compact`]): the list full width, or a bar naming the
+/// process above the tree and the preview, full width. With `images` off the preview shrinks
+/// to one line of facts and the tree takes the room. Below 80×24 nothing but a notice is drawn.
+pub fn layout_with(area: Rect, images: bool, shape: ListShape) -> Panes {
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         return Panes {
             too_small: true,
@@ -90,22 +137,40 @@ pub fn layout_for(area: Rect, images: bool) -> Panes {
         height: 2,
         ..area
     };
-    // Wide terminals give the list room for the full process id and the user column.
-    let percent = if area.width >= 160 { 60 } else { 45 };
-    let list_w = share(area.width, percent);
-    let list = Rect {
-        width: list_w,
-        ..body
-    };
-    let right = Rect {
-        x: area.x.saturating_add(list_w),
-        width: area.width - list_w,
-        ..body
+    // Fixed, not from the content, so the layout does not flip when a row learns its person.
+    let compact = area.width < shape.essential.saturating_add(TREE_MIN).max(COMPACT_BELOW);
+    let (list, right, process_bar) = if compact && shape.process_shown {
+        let bar = Rect { height: 1, ..body };
+        let rest = Rect {
+            y: body.y.saturating_add(1),
+            height: body.height - 1,
+            ..body
+        };
+        (Rect::default(), rest, bar)
+    } else if compact {
+        (body, Rect::default(), Rect::default())
+    } else {
+        let tree_w = share(area.width, TREE_SHARE).max(TREE_MIN);
+        let list_w = shape
+            .wanted
+            .min(area.width - tree_w)
+            .max(shape.essential)
+            .min(area.width - TREE_MIN);
+        let list = Rect {
+            width: list_w,
+            ..body
+        };
+        let right = Rect {
+            x: area.x.saturating_add(list_w),
+            width: area.width - list_w,
+            ..body
+        };
+        (list, right, Rect::default())
     };
     let tree_h = if images {
-        share(body.height, 55)
+        share(right.height, 55)
     } else {
-        body.height.saturating_sub(PREVIEW_WITHOUT_IMAGES)
+        right.height.saturating_sub(PREVIEW_WITHOUT_IMAGES)
     };
     let tree = Rect {
         height: tree_h,
@@ -113,10 +178,15 @@ pub fn layout_for(area: Rect, images: bool) -> Panes {
     };
     let preview = Rect {
         y: right.y.saturating_add(tree_h),
-        height: body.height - tree_h,
+        height: right.height - tree_h,
         ..right
     };
-    let p = inner(preview);
+    // A hidden preview (compact layout) has nothing inside.
+    let p = if preview.is_empty() {
+        preview
+    } else {
+        inner(preview)
+    };
     // Without images the one line shows the facts, drawn where the image would be.
     let info_rows = u16::from(images);
     let preview_image = Rect {
@@ -156,6 +226,8 @@ pub fn layout_for(area: Rect, images: bool) -> Panes {
     };
     Panes {
         too_small: false,
+        compact,
+        process_bar,
         body,
         list,
         tree,
@@ -186,10 +258,51 @@ mod tests {
 
     #[test]
     fn without_images_the_preview_is_one_line() {
-        let p = layout_for(Rect::new(0, 0, 100, 30), false);
+        let p = layout_for(Rect::new(0, 0, 130, 30), false);
         assert_eq!(p.preview.height, 3);
         assert_eq!((p.preview_image.height, p.preview_info.height), (1, 0));
         assert_eq!(p.tree.height + p.preview.height, p.body.height);
-        assert!(layout(Rect::new(0, 0, 100, 30)).preview.height > 10);
+        assert!(layout(Rect::new(0, 0, 130, 30)).preview.height > 10);
+    }
+
+    #[test]
+    fn narrow_terminals_show_one_pane_at_a_time() {
+        let area = Rect::new(0, 0, 80, 24);
+        let list = layout_with(area, true, ListShape::default());
+        assert!(list.compact);
+        assert_eq!(list.list, list.body);
+        assert_eq!((list.tree_rows(), list.preview.height), (0, 0));
+        let process = layout_with(
+            area,
+            true,
+            ListShape {
+                process_shown: true,
+                ..ListShape::default()
+            },
+        );
+        assert_eq!(process.list_rows(), 0);
+        assert_eq!(process.process_bar, Rect::new(0, 0, 80, 1));
+        assert_eq!(process.tree.y, 1);
+        assert_eq!(process.tree.width, 80);
+        assert_eq!(
+            process.tree.height + process.preview.height,
+            process.body.height - 1
+        );
+    }
+
+    #[test]
+    fn the_list_takes_what_it_wants_and_the_tree_keeps_its_share() {
+        let area = Rect::new(0, 0, 200, 60);
+        let shape = |wanted| ListShape {
+            wanted,
+            essential: 75,
+            process_shown: false,
+        };
+        assert_eq!(layout_with(area, true, shape(90)).list.width, 90);
+        assert_eq!(layout_with(area, true, shape(300)).tree.width, 84);
+        // Never below the essential columns, never leaving the tree under its minimum.
+        assert_eq!(layout_with(area, true, shape(10)).list.width, 75);
+        let narrow = layout_with(Rect::new(0, 0, 120, 30), true, shape(300));
+        assert!(!narrow.compact && narrow.list.width == 75 && narrow.tree.width == 45);
     }
 }

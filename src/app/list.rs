@@ -10,9 +10,14 @@ use crate::api::model::{ProcessSummary, Status};
 
 #[path = "list_fill.rs"]
 mod fill;
+#[path = "list_people.rs"]
+mod people;
 #[path = "list_watch.rs"]
 mod watch;
+pub use people::{PersonAt, fold};
 pub use watch::Merged;
+
+use super::columns::ContentWidths;
 
 /// Which statuses are shown; cycles all → failure → pending → success.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -87,9 +92,18 @@ pub struct ProcessList {
     query: String,
     /// `query` lower-cased: what rows are matched against.
     needle: String,
+    /// `needle` folded as people's names are (see [`fold`]).
+    folded_needle: String,
     status: StatusFilter,
     sort: SortOrder,
     gate: Option<Box<dyn RowGate>>,
+    /// Each row's person once known, by row index (shorter than `rows` until the last is set).
+    people: Vec<Option<Box<people::RowPerson>>>,
+    people_known: usize,
+    /// People that arrived before their row's page.
+    pending_people: std::collections::HashMap<String, crate::api::model::Person>,
+    /// The widest value of each column over every row, for the list's layout.
+    content: ContentWidths,
 }
 
 impl ProcessList {
@@ -143,6 +157,11 @@ impl ProcessList {
         self.sort
     }
 
+    /// The widest value of each column over every loaded row.
+    pub fn content_widths(&self) -> &ContentWidths {
+        &self.content
+    }
+
     /// The rows drawn in a window of `height` rows from position `offset`: (position, row).
     pub fn window_from(
         &self,
@@ -162,8 +181,10 @@ impl ProcessList {
         let first_new = self.rows.len();
         for item in items {
             self.date_keys.push(date_key(item.creation_date.as_deref()));
+            self.content.add_row(&item);
             self.rows.push(item);
         }
+        self.take_pending_people(first_new);
         let selected = self.selected_index();
         let mut fresh: Vec<u32> = (first_new..self.rows.len())
             .filter(|&i| self.admits(i))
@@ -184,8 +205,9 @@ impl ProcessList {
     }
 
     /// Sets the text filter (matched case-insensitively against process id, user id, declined
-    /// reason, failure status and country). Typing one more character only narrows the current
-    /// visible set instead of rescanning every row.
+    /// reason, failure status and country, and with accents folded against the person's name
+    /// and document number). Typing one more character only narrows the current visible set
+    /// instead of rescanning every row.
     pub fn set_filter(&mut self, typed: &str) {
         self.query = typed.to_owned();
         let text = typed.to_lowercase();
@@ -194,6 +216,7 @@ impl ProcessList {
         }
         let selected = self.selected_index();
         let narrows = text.starts_with(self.needle.as_str());
+        self.folded_needle = fold(&text);
         self.needle = text;
         if narrows {
             let mut visible = std::mem::take(&mut self.visible);
@@ -273,7 +296,7 @@ impl ProcessList {
             return false;
         };
         self.status.admits(row.status.as_ref())
-            && matches_text(row, &self.needle)
+            && (matches_text(row, &self.needle) || self.person_matches(i))
             && self.gate.as_ref().is_none_or(|g| g.admits(row))
     }
 

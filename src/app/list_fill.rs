@@ -29,6 +29,7 @@ impl ProcessList {
                 continue;
             };
             let key = date_key(row.creation_date.as_deref());
+            self.content.add_row(row);
             if let Some(k) = self.date_keys.get_mut(i as usize) {
                 *k = key;
             }

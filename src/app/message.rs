@@ -172,6 +172,9 @@ pub enum Message {
     /// The runtime's rest timer fired: the selection of this generation has stayed put for
     /// `image_rest_ms` (see `app::budget`).
     SelectionRested { generation: u64 },
+    /// Not an answer: the people of an archive's processes, read in the background so every
+    /// row shows (and the filter finds) its person without opening it.
+    People(Vec<super::list::PersonAt>),
     /// Answers [`Job::Watch`]: the processes read, newest first.
     Watched {
         id: RequestId,
@@ -196,6 +199,7 @@ impl Message {
             | Message::FreshDetails { .. }
             | Message::Warning(_)
             | Message::Resize { .. }
+            | Message::People(_)
             | Message::WatchTick
             | Message::SelectionRested { .. } => None,
         }

@@ -10,6 +10,8 @@ mod apply;
 mod audit;
 mod budget;
 pub mod cache;
+pub mod columns;
+mod compact;
 mod compare;
 pub mod cursor;
 pub mod keymap;
@@ -310,7 +312,10 @@ impl App {
         self.watch_seen();
         self.track_rest();
         let panes = self.panes();
-        self.list.scroll_into_view(panes.list_rows());
+        // A pane the compact layout hides keeps its scroll until it is shown again.
+        if panes.list_rows() > 0 {
+            self.list.scroll_into_view(panes.list_rows());
+        }
         let tall = match &self.view {
             ResultView::Ready { tree, .. } => {
                 let known = self.private.then(|| self.known());
@@ -318,7 +323,9 @@ impl App {
             }
             _ => 1,
         };
-        if let ResultView::Ready { tree, .. } = &mut self.view {
+        if let ResultView::Ready { tree, .. } = &mut self.view
+            && panes.tree_rows() > 0
+        {
             tree.scroll_tall_into_view(panes.tree_rows(), tall);
         }
         let mut targets = Vec::new();

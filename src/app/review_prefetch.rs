@@ -21,9 +21,13 @@ use crate::images::{CellSize, ImageRequest};
 pub(super) struct Prefetch {
     process_id: Option<String>,
     result_asked: bool,
-    /// The view (compare or not) and terminal size its images were asked for.
-    images_for: Option<(bool, (u16, u16))>,
+    /// The view its images were asked for.
+    images_for: Option<ImagesFor>,
 }
+
+/// The view (compare or not), the terminal size and the preview's size (the compact layout
+/// shows the preview only with the process).
+type ImagesFor = (bool, (u16, u16), CellSize);
 
 impl App {
     /// Called after each input while the current view is complete.
@@ -56,7 +60,9 @@ impl App {
             return;
         };
         let compare = self.overlay == Overlay::Compare;
-        let view = (compare, self.size);
+        let panes = self.panes();
+        // The compact layout shows the preview only with the process: its size is what counts.
+        let view = (compare, self.size, cells(panes.preview_image));
         if self.review.prefetch.images_for == Some(view) {
             return;
         }
@@ -69,7 +75,6 @@ impl App {
             &self.details,
             self.time_zone(),
         ));
-        let panes = self.panes();
         // Each side as the advance will show it: a new process starts unzoomed, the document
         // on its portrait.
         let mut targets: Vec<(ImageRequest, CellSize, ImageView)> = Vec::new();

@@ -7,28 +7,25 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::Theme;
 use super::text::cell;
+use crate::app::App;
+use crate::app::overlay::{HELP_KEYS, help_entries, help_room, help_width};
 use crate::app::tree::Tone;
-use crate::app::{Action, App};
 use crate::wrap;
 
-/// Cells of the keys column, and of the space after it.
-const KEYS: usize = 18;
-
-/// The help's lines: one per action, then the fixed keys. A description longer than the
-/// `width` left for it wraps under itself rather than being cut at the border.
-pub(super) fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let keymap = app.keymap();
-    let room = width.saturating_sub(KEYS + 1).max(1);
+/// The help's lines: one per entry (`app::overlay::help_entries`); a description longer than
+/// the box leaves room for wraps under itself rather than being cut at the border.
+pub(super) fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let room = help_room(width);
     let mut out: Vec<Line> = Vec::new();
-    let mut row = |keys: String, what: &str| {
+    for (keys, what) in help_entries(app.keymap()) {
         for (i, part) in wrap::wrap(&[(what, ())], room, room)
             .into_iter()
             .enumerate()
         {
             let keys = if i == 0 {
-                cell(&keys, KEYS)
+                cell(&keys, HELP_KEYS)
             } else {
-                " ".repeat(KEYS)
+                " ".repeat(HELP_KEYS)
             };
             out.push(Line::from(vec![
                 Span::styled(keys, theme.tone(Tone::Strong)),
@@ -36,36 +33,42 @@ pub(super) fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>
                 Span::raw(part.into_iter().map(|(t, ())| t).collect::<String>()),
             ]));
         }
-    };
-    for &a in Action::ALL {
-        row(keymap.keys_text(a), a.description());
     }
-    row(
-        "esc".into(),
-        "close this / the raw view / compare; clear the error or the filter",
-    );
-    row(
-        "0-9 (picker)".into(),
-        "choose the override reason; a note: enter saves, esc cancels",
-    );
-    row("list marks".into(), crate::app::review::BADGE_LEGEND);
     out
 }
 
+/// The box covers the panes (the status rows stay) and is as wide as its longest line needs,
+/// up to the screen; when the lines do not all fit, its title says which are shown and how to
+/// see the rest.
 pub(super) fn draw(app: &App, frame: &mut Frame, scroll: usize, theme: &Theme) {
     let area = frame.area();
-    let width = area.width.saturating_sub(4).min(90);
+    let width = help_width(&help_entries(app.keymap()), area.width);
+    // The body less a row above and below: `app::actions` scrolls by the same count.
     let height = area.height.saturating_sub(4);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
-        y: area.y + 2,
+        y: area.y + 1,
         width,
         height,
     };
-    let lines = lines(app, theme, usize::from(width.saturating_sub(2)));
+    let lines = lines(app, theme, width);
     let rows = usize::from(height.saturating_sub(2));
     let scroll = scroll.min(lines.len().saturating_sub(rows));
-    let block = theme.block(Line::from(" help · esc or ? closes "), true);
+    let mut title = " help · esc or ? closes ".to_owned();
+    if lines.len() > rows {
+        let last = (scroll + rows).min(lines.len());
+        let more = if last < lines.len() {
+            "↓ j/pgdn"
+        } else {
+            "↑ k/pgup"
+        };
+        title.push_str(&format!(
+            "· lines {}–{last} of {} · {more} ",
+            scroll + 1,
+            lines.len()
+        ));
+    }
+    let block = theme.block(Line::from(title), true);
     frame.render_widget(Clear, popup);
     let p = Paragraph::new(lines)
         .block(block)

@@ -6,137 +6,101 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{cell, status_word};
+use std::borrow::Cow;
+
+use super::text::{cell, fit, status_word};
 use super::{Panes, Theme, focused, inner};
-use crate::api::model::ProcessSummary;
+use crate::api::model::{Person, ProcessSummary};
+use crate::app::columns::{self, Col, ORDER};
 use crate::app::list::{SortOrder, StatusFilter};
 use crate::app::tree::Tone;
 use crate::app::{App, Focus};
 use crate::date::zone::TimeStyle;
 use crate::sanitize::terminal_text;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Created,
-    Status,
-    Reason,
-    Country,
-    Process,
-    User,
-    Flow,
-}
-
-/// (column, header, min width, preferred width), in display order.
-const COLS: [(Col, &str, usize, usize); 7] = [
-    (Col::Created, "created", 10, 16),
-    (Col::Status, "status", 9, 9),
-    (Col::Reason, "reason", 10, 32),
-    (Col::Country, "cc", 2, 2),
-    (Col::Process, "process id", 12, 35),
-    (Col::User, "user", 10, 20),
-    (Col::Flow, "flow", 8, 20),
-];
-
-/// Column widths for a row of `total` cells (one-cell gaps). What a reviewer needs comes first:
-/// status, date, reason, process id and country at their minimum; then the date gets its time;
-/// then the reason, the id, the user and the flow as room allows; anything left over widens the
-/// reason.
-fn widths(total: usize) -> [usize; 7] {
-    let pos = |c: Col| COLS.iter().position(|(k, ..)| *k == c).unwrap_or(0);
-    let mut w = [0usize; 7];
-    let mut avail = total;
-    let add = |w: &mut [usize; 7], c: Col, width: usize, avail: &mut usize| {
-        let need = width + usize::from(*avail != total);
-        if *avail >= need {
-            w[pos(c)] = width;
-            *avail -= need;
-        }
-    };
-    for c in [
-        Col::Status,
-        Col::Created,
-        Col::Reason,
-        Col::Process,
-        Col::Country,
-    ] {
-        add(&mut w, c, COLS[pos(c)].2, &mut avail);
-    }
-    let created = pos(Col::Created);
-    if w[created] > 0 && avail >= 6 {
-        w[created] = 16;
-        avail -= 6;
-    }
-    // Grow in steps of importance: a readable reason, the whole process id, the user, then
-    // the rest of the reason, then the flow.
-    let grow = |w: &mut [usize; 7], c: Col, to: usize, avail: &mut usize| {
-        let i = pos(c);
-        if w[i] > 0 {
-            let by = to.saturating_sub(w[i]).min(*avail);
-            w[i] += by;
-            *avail -= by;
-        }
-    };
-    grow(&mut w, Col::Reason, 26, &mut avail);
-    grow(&mut w, Col::Process, COLS[pos(Col::Process)].3, &mut avail);
-    add(&mut w, Col::User, COLS[pos(Col::User)].2, &mut avail);
-    grow(&mut w, Col::Reason, COLS[pos(Col::Reason)].3, &mut avail);
-    grow(&mut w, Col::User, COLS[pos(Col::User)].3, &mut avail);
-    let flow = pos(Col::Flow);
-    if avail > COLS[flow].3 {
-        add(&mut w, Col::Flow, COLS[flow].3, &mut avail);
-    } else {
-        add(&mut w, Col::Flow, COLS[flow].2, &mut avail);
-    }
-    let reason = pos(Col::Reason);
-    if w[reason] > 0 {
-        w[reason] += avail;
-    }
-    w
-}
-
-fn value<'a>(app: &App, row: &'a ProcessSummary, col: Col) -> (std::borrow::Cow<'a, str>, Tone) {
-    fn text(s: Option<&str>) -> std::borrow::Cow<'_, str> {
+/// A cell's text and tone. The person's name and number are masked in privacy mode, as the
+/// user id is shortened (both decided in `privacy/`).
+fn value<'a>(
+    app: &App,
+    row: &'a ProcessSummary,
+    person: Option<&'a Person>,
+    col: Col,
+) -> (Cow<'a, str>, Tone) {
+    fn text(s: Option<&str>) -> Cow<'_, str> {
         terminal_text(s.unwrap_or(""))
     }
     let private = app.private();
+    let personal = |key: &str, s: Option<&'a str>| -> Cow<'a, str> {
+        let s = text(s);
+        if private {
+            crate::privacy::mask_field(key, &s).into_owned().into()
+        } else {
+            s
+        }
+    };
     match col {
         Col::Created => {
             let zone = app.time_zone();
             match text(row.creation_date.as_deref()) {
-                std::borrow::Cow::Borrowed(d) => (zone.show(d, TimeStyle::Column), Tone::Plain),
-                std::borrow::Cow::Owned(d) => {
+                Cow::Borrowed(d) => (zone.show(d, TimeStyle::Column), Tone::Plain),
+                Cow::Owned(d) => {
                     let shown = zone.show(&d, TimeStyle::Column).into_owned();
                     (shown.into(), Tone::Plain)
                 }
             }
         }
         Col::Status => status_word(row.status.as_ref()),
-        Col::Reason => {
-            // The most specific reason that is not blank.
-            let reason = [
-                row.declined_reason.as_deref(),
-                row.failure_status.as_ref().map(|f| f.as_str()),
-                row.expired_reason.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .find(|s| !s.trim().is_empty());
-            (text(reason), Tone::Bad)
-        }
+        Col::Reason => (text(columns::reason(row)), Tone::Bad),
         Col::Country => (text(row.country.as_deref()), Tone::Plain),
         Col::Process => (text(row.process_id.as_deref()), Tone::Plain),
-        Col::User if private => (
-            crate::privacy::mask_field("client_user_id", &text(row.client_user_id.as_deref()))
-                .into_owned()
-                .into(),
+        Col::Name => (
+            personal("full_name", person.and_then(|p| p.name.as_deref())),
+            Tone::Plain,
+        ),
+        Col::Document => (
+            personal(
+                "document_number",
+                person.and_then(|p| p.document_number.as_deref()),
+            ),
+            Tone::Plain,
+        ),
+        Col::User => (
+            personal("client_user_id", row.client_user_id.as_deref()),
             Tone::Dim,
         ),
-        Col::User => (text(row.client_user_id.as_deref()), Tone::Dim),
         Col::Flow => (text(row.flow_id.as_deref()), Tone::Dim),
     }
 }
 
+/// One row's cells at these widths.
+fn cells<'a>(
+    app: &'a App,
+    row: &'a ProcessSummary,
+    person: Option<&'a Person>,
+    widths: &[usize; 9],
+    theme: &'a Theme,
+) -> impl Iterator<Item = Span<'static>> + 'a {
+    ORDER
+        .iter()
+        .zip(*widths)
+        .filter(|(_, w)| *w > 0)
+        .map(move |(col, w)| {
+            let (mut text, tone) = value(app, row, person, *col);
+            // A date without room for its time shows the date alone.
+            if *col == Col::Created && w < 16 {
+                text = text.chars().take(w).collect::<String>().into();
+            }
+            Span::styled(format!("{} ", cell(&text, w)), theme.tone(tone))
+        })
+}
+
 pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
+    if panes.process_bar.height > 0 {
+        process_bar(app, frame, panes.process_bar, theme);
+    }
+    if panes.list.is_empty() {
+        return;
+    }
     let list = app.list();
     let block = theme.block(title(app), focused(app, Focus::List));
     frame.render_widget(block, panes.list);
@@ -160,8 +124,10 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         return;
     }
     let marks = super::review::marks_shown(app);
-    let mark_w = if marks { super::review::MARK_WIDTH } else { 0 };
-    let widths = widths((usize::from(area.width) - 2).saturating_sub(mark_w));
+    let widths = columns::widths(
+        usize::from(area.width).saturating_sub(app.list_row_chrome()),
+        list.content_widths(),
+    );
     let mark_header = if marks { "mark  " } else { "" };
     let header: Vec<Span> = [
         Span::raw("  "),
@@ -169,13 +135,14 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     ]
     .into_iter()
     .chain(
-        COLS.iter()
+        ORDER
+            .iter()
             .zip(widths)
             .filter(|(_, w)| *w > 0)
-            .map(|((col, name, ..), w)| {
+            .map(|(col, w)| {
                 let name = match col {
                     Col::Created => created_header(app.time_zone().label(), w),
-                    _ => (*name).into(),
+                    _ => col.header().into(),
                 };
                 Span::styled(format!("{} ", cell(&name, w)), theme.tone(Tone::Strong))
             }),
@@ -201,18 +168,8 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         if marks {
             spans.push(super::review::mark_cell(app, row, theme));
         }
-        for ((col, ..), w) in COLS.iter().zip(widths) {
-            if w > 0 {
-                let (mut text, tone) = value(app, row, *col);
-                if *col == Col::Created && w < 16 {
-                    text = text.chars().take(w).collect::<String>().into();
-                }
-                spans.push(Span::styled(
-                    format!("{} ", cell(&text, w)),
-                    theme.tone(tone),
-                ));
-            }
-        }
+        let person = list.visible().get(pos).and_then(|&i| list.person(i));
+        spans.extend(cells(app, row, person, &widths, theme));
         let y = rows.y + i as u16;
         buf.set_line(rows.x, y, &Line::from(spans), rows.width);
         if selected {
@@ -228,10 +185,74 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     }
 }
 
+/// The compact layout's process view names the selected process on one row above its tree:
+/// the whole id, the status and the reason first (they always fit in 80 columns), then the
+/// person and the date as room allows, and where it stands in the list.
+fn process_bar(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let list = app.list();
+    let (Some(index), Some(pos)) = (list.selected_index(), list.cursor()) else {
+        return;
+    };
+    let Some(row) = list.row(index) else { return };
+    let person = list.person(index);
+    let part = |col: Col| value(app, row, person, col);
+    let (id, _) = part(Col::Process);
+    let mut spans = vec![
+        Span::styled("‹ esc ", theme.tone(Tone::Dim)),
+        Span::styled(id.into_owned(), theme.tone(Tone::Strong)),
+    ];
+    for col in [
+        Col::Status,
+        Col::Reason,
+        Col::Name,
+        Col::Document,
+        Col::Created,
+    ] {
+        let (text, tone) = part(col);
+        if !text.trim().is_empty() {
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(text.into_owned(), theme.tone(tone)));
+        }
+    }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let place = format!(" {}/{}", group(pos + 1), group(list.visible_len()));
+    let room = usize::from(area.width);
+    if used + place.len() < room {
+        spans.push(Span::raw(" ".repeat(room - used - place.len())));
+        spans.push(Span::styled(place, theme.tone(Tone::Dim)));
+    }
+    let line = Line::from(spans);
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let line = if super::text::width(&text) > room {
+        // Cut at the edge with an ellipsis, never silently; the id leads, so it stays whole.
+        let mut kept = Vec::new();
+        let mut left = room;
+        for span in line.spans {
+            let w = span.width();
+            if w <= left {
+                left -= w;
+                kept.push(span);
+            } else {
+                kept.push(Span::styled(
+                    fit(&span.content, left).into_owned(),
+                    span.style,
+                ));
+                break;
+            }
+        }
+        Line::from(kept)
+    } else {
+        line
+    };
+    frame
+        .buffer_mut()
+        .set_line(area.x, area.y, &line, area.width);
+}
+
 /// The date column's header names the zone its times are in: `created -05`; in a narrow column
 /// (which shows the day only) `date -05`, or the zone alone (`Madrid`): which zone matters more
 /// than the word, since it decides the day.
-fn created_header(zone: &str, width: usize) -> std::borrow::Cow<'static, str> {
+fn created_header(zone: &str, width: usize) -> Cow<'static, str> {
     ["created", "date", ""]
         .into_iter()
         .map(|word| format!("{word} {zone}").trim_start().to_owned())
@@ -313,17 +334,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn columns_fit_the_width() {
-        for total in 0..200 {
-            let w = widths(total);
-            let used: usize =
-                w.iter().sum::<usize>() + w.iter().filter(|&&x| x > 0).count().saturating_sub(1);
-            assert!(used <= total.max(1), "{total}: {w:?}");
-        }
-        // An 80-column terminal's list still shows the date, the status and the reason.
-        let w = widths(32);
-        assert!(w[0] >= 10 && w[1] == 9 && w[2] >= 10, "{w:?}");
+    fn numbers_are_grouped() {
         assert_eq!(group(100000), "100,000");
+        assert_eq!(group(999), "999");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod compare;
 mod help;
+mod hints;
 mod list;
 mod preview;
 mod raw;
@@ -27,7 +28,7 @@ use crate::privacy::Known;
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    let panes = app.cap_images(layout_for(area, app.options().images_enabled));
+    let panes = app.panes_in(area);
     let theme = Theme {
         color: app.options().color,
         private: app.private(),

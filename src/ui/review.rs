@@ -150,9 +150,6 @@ fn short(id: &str) -> String {
     format!("{head}…{tail}")
 }
 
-/// Cells of the list's mark column, its gap included.
-pub(super) const MARK_WIDTH: usize = 6;
-
 /// The list shows a mark column whenever a review store is open (read-only included).
 pub(super) fn marks_shown(app: &App) -> bool {
     !matches!(app.review().access(), Access::Unavailable(_))

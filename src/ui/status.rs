@@ -1,5 +1,6 @@
 //! The two status rows: the filter input or the latest news and error on the left, requests in
-//! flight, image protocol and data source on the right; key hints from the keymap below.
+//! flight, image protocol and data source on the right; key hints from the keymap below
+//! (built in `hints`).
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -7,25 +8,9 @@ use ratatui::text::{Line, Span};
 
 use super::text::{fit, width};
 use super::{Panes, Theme};
+use crate::app::App;
 use crate::app::tree::Tone;
-use crate::app::{Action, App};
 use crate::sanitize::terminal_text;
-
-/// The footer's hints, in order of usefulness (the line is cut at the terminal's width).
-const HINTS: [(Action, &str); 12] = [
-    (Action::Help, "help"),
-    (Action::Filter, "filter"),
-    (Action::StatusFilter, "status"),
-    (Action::NextFailed, "next failed"),
-    (Action::Toggle, "open"),
-    (Action::RawJson, "raw"),
-    (Action::Compare, "compare"),
-    (Action::SaveImage, "save"),
-    (Action::CopyId, "copy id"),
-    (Action::Refresh, "refresh"),
-    (Action::Sort, "sort"),
-    (Action::Quit, "quit"),
-];
 
 pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     let area = panes.status;
@@ -82,23 +67,8 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     ]);
     frame.buffer_mut().set_line(top.x, top.y, &line, top.width);
 
-    let keymap = app.keymap();
-    let mut spans = Vec::new();
-    let mut used = 0;
-    for (action, label) in HINTS {
-        let Some(key) = keymap.hint(action) else {
-            continue;
-        };
-        // Whole hints only; the two trailing spaces of the last one may fall off the edge.
-        let label = format!(" {label}  ");
-        used += width(&key) + width(&label);
-        if used > usize::from(bottom.width) + 2 {
-            break;
-        }
-        spans.push(Span::styled(key, theme.tone(Tone::Strong)));
-        spans.push(Span::styled(label, theme.tone(Tone::Dim)));
-    }
+    let hints = super::hints::line(app, panes.compact, usize::from(bottom.width), theme);
     frame
         .buffer_mut()
-        .set_line(bottom.x, bottom.y, &Line::from(spans), bottom.width);
+        .set_line(bottom.x, bottom.y, &hints, bottom.width);
 }

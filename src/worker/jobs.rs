@@ -68,6 +68,11 @@ impl Jobs {
         let _ = self.messages.send(message);
     }
 
+    /// The app is gone (quitting): background readers stop.
+    pub(super) fn closed(&self) -> bool {
+        self.messages.is_closed()
+    }
+
     /// Adds `id` to the job running for `key`, or registers a new job and hands back the ticket
     /// that will answer it.
     pub(super) fn join(

@@ -26,6 +26,7 @@ use crate::images::{ByteCache, Limits};
 
 mod images;
 mod jobs;
+mod people;
 
 use crate::source::{Pages, Source};
 pub use images::find_link;
@@ -48,6 +49,9 @@ pub fn spawn(
 ) -> mpsc::UnboundedSender<Request> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Request>();
     let jobs = Arc::new(Jobs::new(messages));
+    if let Some(archive) = opts.source.local_archive() {
+        people::spawn(archive.clone(), jobs.clone());
+    }
     let shared = Arc::new(Shared {
         pages: tokio::sync::Mutex::new(Some(opts.source.pages())),
         source: opts.source,

@@ -12,7 +12,7 @@ mod validation;
 
 pub use enums::{CheckResult, FailureStatus, Status, ValidationType};
 pub use images::{ImageKind, ImageLink};
-pub use process::{OverrideEntry, ProcessResult, ProcessSummary, SUMMARY_FIELDS};
+pub use process::{OverrideEntry, Person, ProcessResult, ProcessSummary, SUMMARY_FIELDS};
 pub use validation::{
     Attachment, Check, CheckGroup, FaceRecognition, Validation, ValidationDetails,
 };

@@ -98,6 +98,33 @@ impl ProcessSummary {
     }
 }
 
+/// Who a process is about, as its result says: the full name and the document number. Read
+/// from a result (never from the list, which does not carry them) so the list can show and find
+/// the person once the result is known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Person {
+    pub name: Option<String>,
+    pub document_number: Option<String>,
+}
+
+impl Person {
+    /// The person of a result; `None` when it names nobody.
+    pub fn of(r: &ProcessResult) -> Option<Person> {
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        let name: Vec<&str> = [&r.first_name, &r.last_name]
+            .into_iter()
+            .filter(|s| !blank(s))
+            .filter_map(|s| s.as_deref().map(str::trim))
+            .collect();
+        let person = Person {
+            name: (!name.is_empty()).then(|| name.join(" ")),
+            document_number: (!blank(&r.document_number))
+                .then(|| r.document_number.as_deref().unwrap_or("").trim().to_owned()),
+        };
+        (person.name.is_some() || person.document_number.is_some()).then_some(person)
+    }
+}
+
 /// One entry of `override_status_history`: a person changed the process's status by hand.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OverrideEntry {
