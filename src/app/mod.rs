@@ -23,6 +23,7 @@ pub mod overlay;
 pub mod preview;
 mod privacy;
 pub mod raw_view;
+mod read;
 mod refresh;
 pub mod requests;
 pub mod review;
@@ -422,72 +423,6 @@ impl App {
     /// Files asked to be saved and not yet saved or failed.
     fn saves_running(&self) -> usize {
         self.requests.saves()
-    }
-
-    // Read access for the ui.
-
-    /// Privacy mode: personal data masked and photos pixelated where drawn.
-    pub fn private(&self) -> bool {
-        self.private
-    }
-
-    pub fn options(&self) -> &AppOptions {
-        &self.opts
-    }
-
-    /// The zone the list, the tree and compare show times in.
-    pub fn time_zone(&self) -> &crate::date::zone::DisplayZone {
-        &self.opts.time_zone
-    }
-
-    pub fn keymap(&self) -> &Keymap {
-        &self.opts.keymap
-    }
-
-    pub fn size(&self) -> (u16, u16) {
-        self.size
-    }
-
-    pub fn focus(&self) -> Focus {
-        self.focus
-    }
-
-    pub fn list(&self) -> &ProcessList {
-        &self.list
-    }
-
-    pub fn loading(&self) -> &Loading {
-        &self.loading
-    }
-
-    pub fn view(&self) -> &ResultView {
-        &self.view
-    }
-
-    pub fn images(&self) -> &Images {
-        &self.images
-    }
-
-    pub fn overlay(&self) -> &Overlay {
-        &self.overlay
-    }
-
-    /// The filter text being typed, when the filter input is open.
-    pub fn filter_input(&self) -> Option<&str> {
-        self.input.as_deref()
-    }
-
-    pub fn status(&self) -> &StatusLine {
-        &self.status
-    }
-
-    pub fn review(&self) -> &review::ReviewDesk {
-        &self.review
-    }
-
-    /// Requests awaiting their answer, oldest first.
-    pub fn pending_requests(&self) -> impl Iterator<Item = (RequestId, &Job)> {
-        self.requests.pending()
     }
 }
 
