@@ -15,20 +15,52 @@ use crate::app::tree::Tone;
 use crate::app::zoom::Side;
 use crate::app::{Action, App, ResultView};
 use crate::sanitize::terminal_text;
+use crate::wrap;
+
+/// ` compare · <hints> · esc closes `: the hints that fit in `room` cells, the least needed
+/// (last) dropped first, never cut halfway; `?` lists them all.
+fn title(hints: &[String], room: usize) -> String {
+    (0..=hints.len())
+        .rev()
+        .map(|n| {
+            let mut parts = vec!["compare".to_owned()];
+            parts.extend(hints[..n].iter().cloned());
+            parts.push("esc closes".to_owned());
+            format!(" {} ", parts.join(" · "))
+        })
+        .find(|t| wrap::width(t) <= room)
+        .unwrap_or_else(|| " compare ".to_owned())
+}
+
+/// A header line cut to `room` cells with `…` when it does not fit (never cut silently).
+fn fit_line(line: Line<'static>, room: usize) -> Line<'static> {
+    let pieces: Vec<(&str, ratatui::style::Style)> = line
+        .spans
+        .iter()
+        .map(|span| (span.content.as_ref(), span.style))
+        .collect();
+    Line::from(
+        wrap::fit(&pieces, room)
+            .into_iter()
+            .map(|(text, style)| Span::styled(text, style))
+            .collect::<Vec<_>>(),
+    )
+}
 
 pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     frame.render_widget(Clear, panes.body);
     let key = |action| app.keymap().hint(action).unwrap_or_default();
-    let title = format!(
-        " compare · {}/{} next process · {}/{} next failed · {} side · {}/{} zoom · esc closes ",
-        key(Action::Down),
-        key(Action::Up),
-        key(Action::NextFailed),
-        key(Action::PrevFailed),
-        key(Action::NextPane),
-        key(Action::ZoomIn),
-        key(Action::ZoomOut),
-    );
+    let hints = [
+        format!("{}/{} next process", key(Action::Down), key(Action::Up)),
+        format!(
+            "{}/{} next failed",
+            key(Action::NextFailed),
+            key(Action::PrevFailed)
+        ),
+        format!("{} side", key(Action::NextPane)),
+        format!("{}/{} zoom", key(Action::ZoomIn), key(Action::ZoomOut)),
+    ];
+    let title = title(&hints, usize::from(panes.body.width.saturating_sub(2)));
     frame.render_widget(theme.block(Line::from(title), true), panes.body);
     let (process_id, result, tree) = match app.view() {
         ResultView::Ready {
@@ -64,7 +96,11 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         }
     };
     let c = comparison(tree, result);
-    let header = vec![who(process_id, result, theme), face_line(&c, theme)];
+    let room = usize::from(panes.compare_header.width);
+    let header = vec![
+        fit_line(who(process_id, result, theme), room),
+        fit_line(face_line(&c, theme), room),
+    ];
     frame.render_widget(Paragraph::new(header), panes.compare_header);
     let missing_selfie = if c.face_check {
         "no selfie in this process"
