@@ -42,9 +42,13 @@ pub fn draw(app: &App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    list::draw(app, frame, &panes, &theme);
-    tree::draw(app, frame, &panes, &theme);
-    preview::draw(app, frame, &panes, &theme);
+    // The raw view and compare cover the whole body: the panes under them are not drawn (in
+    // privacy mode each would be masked again, every frame, to be cleared at once).
+    if !matches!(app.overlay(), Overlay::Raw(_) | Overlay::Compare) {
+        list::draw(app, frame, &panes, &theme);
+        tree::draw(app, frame, &panes, &theme);
+        preview::draw(app, frame, &panes, &theme);
+    }
     status::draw(app, frame, &panes, &theme);
     match app.overlay() {
         Overlay::None => {}
