@@ -9,12 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app_support::*;
-use image::{DynamicImage, Rgb, RgbImage};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Size;
-use ratatui_image::Resize;
-use ratatui_image::picker::Picker;
 use truora_tui::api::model::{ImageKind, ProcessSummary};
 use truora_tui::app::{App, AppOptions, Command, ImageBudget, Job, Message};
 use truora_tui::images::{ImageInfo, RenderedImage};
@@ -27,6 +23,11 @@ fn rows(n: usize) -> Vec<ProcessSummary> {
 
 /// An app that waits 120 ms for the selection to rest, with `n` processes listed at 120×40.
 fn resting_app(n: usize) -> App {
+    resting_app_with(rows(n))
+}
+
+/// The same with these processes listed.
+fn resting_app_with(listed: Vec<ProcessSummary>) -> App {
     let mut app = App::new(AppOptions {
         image_budget: ImageBudget {
             rest: Duration::from_millis(120),
@@ -39,7 +40,7 @@ fn resting_app(n: usize) -> App {
         width: 120,
         height: 40,
     });
-    app.handle_message(page_message(&app, rows(n), false));
+    app.handle_message(page_message(&app, listed, false));
     app
 }
 
@@ -180,20 +181,7 @@ fn screen(app: &App) -> String {
 
 /// A decoded picture drawn in half-blocks: stripes, so every cell is `▀`.
 fn picture(area: (u16, u16)) -> Arc<RenderedImage> {
-    let img = RgbImage::from_fn(200, 200, |_, y| {
-        if (y / 10) % 2 == 0 {
-            Rgb([200, 30, 30])
-        } else {
-            Rgb([30, 30, 200])
-        }
-    });
-    let protocol = Picker::halfblocks()
-        .new_protocol(
-            DynamicImage::ImageRgb8(img),
-            Size::new(area.0, area.1),
-            Resize::Fit(None),
-        )
-        .expect("encodes");
+    let protocol = striped_halfblocks(area);
     Arc::new(RenderedImage {
         info: ImageInfo {
             kind: ImageKind::DocumentFront,
@@ -303,19 +291,7 @@ fn image_max_cells_caps_the_area_asked_for_and_drawn() {
 
 #[test]
 fn the_review_desks_advance_after_a_verdict_does_not_wait() {
-    let mut app = App::new(AppOptions {
-        image_budget: ImageBudget {
-            rest: Duration::from_millis(120),
-            ..ImageBudget::default()
-        },
-        ..AppOptions::default()
-    });
-    app.start();
-    app.handle_message(Message::Resize {
-        width: 120,
-        height: 40,
-    });
-    app.handle_message(page_message(&app, ten(), false));
+    let mut app = resting_app_with(ten());
     let desk = review_support::FakeDesk::new("ana");
     desk.open(&mut app);
     answer_result(&mut app);

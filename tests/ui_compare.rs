@@ -6,12 +6,8 @@ mod app_support;
 use std::sync::Arc;
 
 use app_support::*;
-use image::{DynamicImage, Rgb, RgbImage};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Size;
-use ratatui_image::Resize;
-use ratatui_image::picker::Picker;
 use serde_json::Value;
 use truora_tui::api::model::{ImageKind, ProcessResult};
 use truora_tui::app::zoom::{ImageView, Region};
@@ -43,20 +39,7 @@ fn rendered(
     shown: Region,
 ) -> Arc<RenderedImage> {
     assert!(area.0 > 0 && area.1 > 0, "compare has room for images");
-    let img = RgbImage::from_fn(200, 200, |_, y| {
-        if (y / 10) % 2 == 0 {
-            Rgb([200, 30, 30])
-        } else {
-            Rgb([30, 30, 200])
-        }
-    });
-    let protocol = Picker::halfblocks()
-        .new_protocol(
-            DynamicImage::ImageRgb8(img),
-            Size::new(area.0, area.1),
-            Resize::Fit(None),
-        )
-        .expect("halfblocks encode");
+    let protocol = striped_halfblocks(area);
     let image = RenderedImage {
         info: ImageInfo {
             kind,

@@ -6,13 +6,9 @@ use std::sync::Arc;
 use truora_tui::app::zoom::ImageView;
 
 use app_support::*;
-use image::{DynamicImage, Rgb, RgbImage};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Size;
 use ratatui::style::Color;
-use ratatui_image::Resize;
-use ratatui_image::picker::Picker;
 use truora_tui::api::model::ImageKind;
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::{ImageState, preview_request};
@@ -68,21 +64,7 @@ fn image_answer(
 
 /// A real half-block encoding of a small two-colour picture.
 fn halfblocks(kind: ImageKind, area: (u16, u16)) -> Arc<RenderedImage> {
-    // Stripes half a cell high, so every cell is drawn as `▀` in two colours.
-    let img = RgbImage::from_fn(200, 200, |_, y| {
-        if (y / 10) % 2 == 0 {
-            Rgb([200, 30, 30])
-        } else {
-            Rgb([30, 30, 200])
-        }
-    });
-    let protocol = Picker::halfblocks()
-        .new_protocol(
-            DynamicImage::ImageRgb8(img),
-            Size::new(area.0, area.1),
-            Resize::Fit(None),
-        )
-        .expect("halfblocks encode");
+    let protocol = striped_halfblocks(area);
     let info = ImageInfo {
         kind,
         width: 200,

@@ -308,3 +308,22 @@ pub fn info_only(
         portrait: None,
     })
 }
+
+/// A real half-block encoding of a 200×200 picture striped half a cell high, so every cell of
+/// `area` is drawn as `▀` in two colours.
+pub fn striped_halfblocks(area: (u16, u16)) -> ratatui_image::protocol::Protocol {
+    let img = image::RgbImage::from_fn(200, 200, |_, y| {
+        if (y / 10) % 2 == 0 {
+            image::Rgb([200, 30, 30])
+        } else {
+            image::Rgb([30, 30, 200])
+        }
+    });
+    ratatui_image::picker::Picker::halfblocks()
+        .new_protocol(
+            image::DynamicImage::ImageRgb8(img),
+            ratatui::layout::Size::new(area.0, area.1),
+            ratatui_image::Resize::Fit(None),
+        )
+        .expect("halfblocks encode")
+}
