@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 use app_support::*;
 use export_support::{client, start};
-use privacy_support::{assert_nothing_personal, collect, contains_word, messages_quoting};
+use privacy_support::{
+    DEMO_PERSONAL_KEYS, assert_nothing_personal, collect, contains_word, messages_quoting,
+};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::Value;
@@ -32,18 +34,6 @@ const HEIGHT: u16 = 160;
 /// and quirk the demo has (its coverage table); for the rest, the process node's raw view only.
 /// Walking every node of all 320 takes minutes in a debug build.
 const RAW_EVERY_NODE: usize = 40;
-
-const DEMO_PERSONAL_KEYS: &[&str] = &[
-    "first_name",
-    "last_name",
-    "name",
-    "document_number",
-    "date_of_birth",
-    "email",
-    "phone_number",
-    "ip_address",
-    "username",
-];
 
 fn screen(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");

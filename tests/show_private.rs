@@ -7,7 +7,7 @@ mod privacy_support;
 use std::collections::BTreeSet;
 
 use export_support::*;
-use privacy_support::{assert_nothing_personal, collect, messages_quoting};
+use privacy_support::{DEMO_PERSONAL_KEYS, assert_nothing_personal, collect, messages_quoting};
 use truora_tui::demo::DEMO_API_KEY;
 use truora_tui::show::{ShowOptions, print_to};
 use truora_tui::source::Source;
@@ -15,19 +15,10 @@ use truora_tui::source::Source;
 /// The demo's default data set: every process the demo serves.
 const PROCESSES: usize = 320;
 
-/// Keys the demo puts personal values under, listed here independently of `privacy/`.
-const DEMO_PERSONAL_KEYS: &[&str] = &[
-    "first_name",
-    "last_name",
-    "name",
-    "document_number",
-    "date_of_birth",
-    "email",
-    "phone_number",
-    "ip_address",
-    "username",
-    "city",
-];
+/// The demo's personal keys, and `city`: `show --private` must hide that too.
+fn personal_keys() -> Vec<&'static str> {
+    [DEMO_PERSONAL_KEYS, &["city"]].concat()
+}
 
 #[tokio::test]
 async fn no_personal_value_is_printed_for_any_demo_process() {
@@ -46,7 +37,7 @@ async fn no_personal_value_is_printed_for_any_demo_process() {
     for id in &ids {
         let raw = server.result_json(id).unwrap();
         let mut personal = BTreeSet::new();
-        collect(&raw, DEMO_PERSONAL_KEYS, &mut personal);
+        collect(&raw, &personal_keys(), &mut personal);
         seen_quoting += messages_quoting(&raw, &personal).len();
         for v in raw["validations"].as_array().into_iter().flatten() {
             if let Some(vid) = v["validation_id"].as_str()
@@ -54,7 +45,7 @@ async fn no_personal_value_is_printed_for_any_demo_process() {
             {
                 collect(
                     &serde_json::from_slice(&d.body).unwrap(),
-                    DEMO_PERSONAL_KEYS,
+                    &personal_keys(),
                     &mut personal,
                 );
             }

@@ -6,6 +6,20 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+/// Keys the demo puts a person's values under, listed here independently of `privacy/` (a test
+/// that asked `privacy/` which keys are personal could not catch it missing one).
+pub const DEMO_PERSONAL_KEYS: &[&str] = &[
+    "first_name",
+    "last_name",
+    "name",
+    "document_number",
+    "date_of_birth",
+    "email",
+    "phone_number",
+    "ip_address",
+    "username",
+];
+
 /// Every string under one of `keys`, at any depth.
 pub fn collect(v: &Value, keys: &[&str], into: &mut BTreeSet<String>) {
     match v {
