@@ -22,11 +22,14 @@ const HEIGHT: u16 = 60;
 const QUIET: Duration = Duration::from_millis(800);
 const PATIENCE: Duration = Duration::from_secs(60);
 
+#[path = "../tests/e2e_support/mod.rs"]
+mod e2e_support;
+use e2e_support::Tmux;
+
 /// A browser in a private tmux server, its output copied to `out`.
 struct Pane {
-    socket: PathBuf,
+    tmux: Tmux,
     out: PathBuf,
-    _home: tempfile::TempDir,
 }
 
 impl Pane {
@@ -35,7 +38,6 @@ impl Pane {
         let dir = home.path();
         let config_path = dir.join("config.toml");
         std::fs::write(&config_path, config).expect("config");
-        let socket = dir.join("tmux.sock");
         let out = dir.join("out.bytes");
         std::fs::write(&out, b"").expect("out");
         let d = dir.display();
@@ -45,48 +47,13 @@ impl Pane {
             env!("CARGO_BIN_EXE_truora-tui"),
             config_path.display(),
         );
-        let status = Command::new("tmux")
-            .arg("-S")
-            .arg(&socket)
-            .args(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x"])
-            .arg(WIDTH.to_string())
-            .arg("-y")
-            .arg(HEIGHT.to_string())
-            .arg(&command)
-            .status()
-            .expect("tmux runs (apt-get install tmux)");
-        assert!(status.success(), "tmux new-session failed");
-        let pane = Pane {
-            socket,
-            out,
-            _home: home,
-        };
-        pane.tmux(&[
-            "pipe-pane",
-            "-t",
-            "t",
-            "-O",
-            &format!("cat >> {}", pane.out.display()),
-        ]);
-        pane
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let tmux = Tmux::start_shell(home, &command, WIDTH, HEIGHT);
+        tmux.copy_output_to(&out);
+        Pane { tmux, out }
     }
 
     fn key(&self, key: &str) {
-        self.tmux(&["send-keys", "-t", "t", key]);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "t"])
+        self.tmux.keys(&[key]);
     }
 
     fn written(&self) -> u64 {
@@ -94,18 +61,7 @@ impl Pane {
     }
 
     fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                return;
-            }
-            assert!(
-                start.elapsed() < PATIENCE,
-                "waited for {what}; the screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.tmux.wait_for(what, done);
     }
 
     /// Waits until the output has been quiet for [`QUIET`]; returns the bytes written so far.
@@ -123,12 +79,6 @@ impl Pane {
             }
             assert!(start.elapsed() < PATIENCE, "the output never settled");
         }
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
     }
 }
 

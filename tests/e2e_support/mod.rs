@@ -87,6 +87,18 @@ impl Tmux {
         self.tmux(&["send-keys", "-t", "t", "-l", text]);
     }
 
+    /// Copies everything the program writes to its terminal into the file `to` (`pipe-pane`),
+    /// for figures of bytes on the wire.
+    pub fn copy_output_to(&self, to: &Path) {
+        self.tmux(&[
+            "pipe-pane",
+            "-t",
+            "t",
+            "-O",
+            &format!("cat >> {}", sh_quote(to)),
+        ]);
+    }
+
     pub fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
