@@ -4,6 +4,7 @@
 //! Crockford base-32 characters. Sorting ids sorts events by time, and two reviewers on different
 //! hosts practically never produce the same id, so merging their event files is a union by id.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -89,9 +90,15 @@ impl fmt::Display for Timestamp {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EventId(pub u128);
 
-/// The last id handed out in this process: ids made in the same millisecond count up from it, so
-/// one reviewer's events keep their order even when made faster than the clock ticks.
-static LAST: Mutex<u128> = Mutex::new(0);
+/// The last id handed out in this process for each recent millisecond: ids made in the same
+/// millisecond count up from it, so one reviewer's events keep their order even when made faster
+/// than the clock ticks. Kept per millisecond, not only the very last: an id made for another
+/// time in between (an older event's time, a clock stepped back, another thread) must not let the
+/// next one for this millisecond come out smaller.
+static LAST: Mutex<BTreeMap<u128, u128>> = Mutex::new(BTreeMap::new());
+
+/// How many milliseconds [`LAST`] remembers; the oldest are forgotten first.
+const LAST_KEPT: usize = 256;
 
 impl EventId {
     /// A new id for an event made at `at`; greater than every id made before in this process for
@@ -110,13 +117,14 @@ impl EventId {
         let mut last = LAST
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let same_millisecond = (*last >> 80) == ms;
-        let id = if same_millisecond && fresh <= *last {
-            *last + 1
-        } else {
-            fresh
+        let id = match last.get(&ms) {
+            Some(&before) if fresh <= before => before + 1,
+            _ => fresh,
         };
-        *last = id;
+        last.insert(ms, id);
+        if last.len() > LAST_KEPT {
+            last.pop_first();
+        }
         EventId(id)
     }
 
@@ -191,6 +199,19 @@ mod tests {
     fn ids_made_in_one_millisecond_still_increase() {
         let at = Timestamp(1_800_000_000_000);
         let ids: Vec<EventId> = (0..1000).map(|_| EventId::generate(at)).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn ids_for_one_millisecond_increase_when_other_times_come_between() {
+        // As when another thread, or an event with an older time, makes an id in between.
+        let (at, other) = (Timestamp(1_800_000_000_123), Timestamp(1_700_000_000_456));
+        let ids: Vec<EventId> = (0..1000)
+            .map(|_| {
+                EventId::generate(other);
+                EventId::generate(at)
+            })
+            .collect();
         assert!(ids.windows(2).all(|w| w[0] < w[1]));
     }
 
