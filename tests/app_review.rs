@@ -626,10 +626,9 @@ fn a_store_opened_from_marks_alone_behaves_as_one_opened_with_every_event() {
             .marks
             .insert(p.to_owned(), fold(&events).mark(None, None));
         if let Some(id) = latest_standing_of(&events, "ana") {
-            start.mine.push((id, p.to_owned()));
+            start.mine.push(id, p);
         }
     }
-    start.mine.sort_by_key(|m| std::cmp::Reverse(m.0));
     app.handle_message(Message::Review(ReviewNews::Marks(start)));
     app.handle_message(Message::Review(ReviewNews::Opened {
         reviewer: "ana".into(),

@@ -73,7 +73,13 @@ fn sample(dir: &Path) -> PathBuf {
 }
 
 fn reviews_of(db: &Path) -> std::collections::HashMap<String, Review> {
-    Store::open(db).unwrap().reviews().unwrap().0
+    Store::open(db)
+        .unwrap()
+        .reviews()
+        .unwrap()
+        .0
+        .into_iter()
+        .collect()
 }
 
 fn run_export(db: &Path, format: ExportFormat) -> String {

@@ -163,10 +163,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     let (again, mut rx) = start(&path, "ana");
     let (start_up, _, _) = opened(&mut rx);
     assert_eq!(start_up.marks["IDP1"].verdict(), Some(Verdict::Escalate));
-    assert_eq!(
-        start_up.marks["IDP1"].review.decided_by.as_deref(),
-        Some("bob")
-    );
+    assert_eq!(start_up.marks["IDP1"].decided_by.as_deref(), Some("bob"));
     // Bob's escalate stands on top of Ana's fail: nothing of hers stands for `u`.
     assert!(start_up.mine.is_empty());
     ask(

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::list::{ProcessList, RowGate, StatusFilter};
 use super::review_input::{NoteEditor, ReasonPicker};
 use crate::api::model::{ProcessResult, ProcessSummary, Status};
-use crate::review::{Event, EventId, HistoryLine, Mark, OverrideState, StartUp, Verdict};
+use crate::review::{Event, HistoryLine, Mark, Marks, Mine, OverrideState, StartUp, Verdict};
 
 /// Whether decisions can be recorded, and if not, why (said when the user tries).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +74,7 @@ impl ReviewFilter {
 #[derive(Debug)]
 struct Gate {
     filter: ReviewFilter,
-    marks: HashMap<String, Mark>,
+    marks: Marks,
     keep: Option<String>,
 }
 
@@ -123,10 +123,10 @@ pub struct ReviewDesk {
     /// a process is here with all its events or not at all.
     events: HashMap<String, Vec<Event>>,
     /// Every process's mark: from the start-up load, or derived from its events.
-    marks: HashMap<String, Mark>,
-    /// At start-up, my newest standing decision or note on each process, newest first: where
-    /// `u` goes for processes whose events are not here.
-    mine: Vec<(EventId, String)>,
+    marks: Marks,
+    /// At start-up, my newest standing decision or note on each process: where `u` goes for
+    /// processes whose events are not here.
+    mine: Mine,
     /// Processes other reviewers have open: process → reviewer.
     taken: HashMap<String, String>,
     pub(super) filter: ReviewFilter,
@@ -145,8 +145,8 @@ impl Default for ReviewDesk {
             access: Access::Unavailable("the review store is not open".into()),
             reviewer: String::new(),
             events: HashMap::new(),
-            marks: HashMap::new(),
-            mine: Vec::new(),
+            marks: Marks::default(),
+            mine: Mine::default(),
             taken: HashMap::new(),
             filter: ReviewFilter::All,
             input: ReviewInput::None,
@@ -243,18 +243,19 @@ impl ReviewDesk {
     pub(super) fn remark(&mut self, process_id: &str, result: Option<&ProcessResult>) {
         let current = result.and_then(crate::review::truora_status_of);
         let history = result.map(|r| r.override_history.as_slice());
-        let review = match self.events.get(process_id) {
-            Some(events) if !events.is_empty() => crate::review::fold(events),
+        let mark = match (self.events.get(process_id), self.marks.get(process_id)) {
+            (Some(events), _) if !events.is_empty() => {
+                crate::review::fold(events).into_mark(current.as_ref(), history)
+            }
             // Known from the start-up load only: its review stands as loaded.
-            None if self.marks.contains_key(process_id) => self.marks[process_id].review.clone(),
+            (None, Some(mark)) => mark.relook(current.as_ref(), history),
             _ => {
-                if self.marks.remove(process_id).is_some() {
+                if self.marks.swap_remove(process_id).is_some() {
                     self.generation += 1;
                 }
                 return;
             }
         };
-        let mark = review.into_mark(current.as_ref(), history);
         if self.marks.get(process_id) != Some(&mark) {
             self.marks.insert(process_id.to_owned(), mark);
             self.generation += 1;
@@ -324,13 +325,12 @@ impl ReviewDesk {
         // A process loaded since start-up is judged by its events, not by the start-up list.
         let from_start = self
             .mine
-            .iter()
-            .find(|(_, process)| !self.events.contains_key(process))
-            .map(|(id, process)| (*id, process));
+            .newest(|process| !self.events.contains_key(process));
         loaded
+            .map(|(id, process)| (id, process.as_str()))
             .chain(from_start)
             .max_by_key(|(id, _)| *id)
-            .map(|(_, process)| process.clone())
+            .map(|(_, process)| process.to_owned())
     }
 }
 
@@ -364,10 +364,10 @@ pub fn badge(mark: Option<&Mark>, taken: bool) -> [char; 5] {
             None if m.outdated => '~',
             None => ' ',
         };
-        if m.review.notes > 0 {
+        if m.notes > 0 {
             cells[2] = '✎';
         }
-        if m.review.conflict {
+        if m.conflict {
             cells[3] = '≠';
         }
     }

@@ -2,7 +2,8 @@
 //! the same marks, the same standing events, over hand-made cases and many generated streams.
 
 use super::*;
-use crate::review::Decision;
+use crate::api::model::Status;
+use crate::review::{Decision, OverrideReason, Verdict};
 
 fn verdict(process: &str, reviewer: &str, v: Verdict, status: Status) -> Event {
     let reason = match v {
@@ -195,8 +196,21 @@ fn the_fast_loads_equal_the_slow_fold_over_generated_streams() {
     }
     store.merge(&order).unwrap();
 
-    let (start, _) = store.start_up("me").unwrap();
+    let (start, cursor) = store.start_up("me").unwrap();
     let (reviews, _) = store.reviews().unwrap();
+    // Read in two halves at once, as large stores are, with processes whose events fall in both.
+    let split = start_up_split_from(&store, cursor.0, "me", 1).unwrap();
+    assert_eq!(
+        (split.marks.len(), &split.mine),
+        (start.marks.len(), &start.mine)
+    );
+    assert!(split.marks.iter().eq(start.marks.iter()));
+    assert!(
+        reviews_split_from(&store, cursor.0, 1)
+            .unwrap()
+            .iter()
+            .eq(reviews.iter())
+    );
     let mut processes: Vec<&str> = all.iter().map(|e| e.process_id.as_str()).collect();
     processes.sort_unstable();
     processes.dedup();
@@ -231,8 +245,18 @@ fn the_fast_loads_equal_the_slow_fold_over_generated_streams() {
         several += usize::from(events.len() > 1);
         withdrawn += usize::from(slow.head.is_some() && slow.verdict.is_none());
     }
-    mine.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
-    assert_eq!(start.mine, mine);
+    mine.sort_unstable();
+    let mut loaded: Vec<(EventId, String)> = start
+        .mine
+        .iter()
+        .map(|(id, process)| (id, process.to_owned()))
+        .collect();
+    loaded.sort_unstable();
+    assert_eq!(loaded, mine);
+    assert_eq!(
+        start.mine.newest(|_| true),
+        mine.iter().max().map(|(id, p)| (*id, p.as_str()))
+    );
     // The streams reach the cases that matter.
     assert!(
         conflicts > 5 && several > 100 && withdrawn > 5,

@@ -23,7 +23,7 @@ pub struct Review {
     /// Truora's status when the standing verdict was given.
     pub seen_status: Option<Status>,
     /// Who gave the standing verdict, and when. Names are shared, not copied: a store holds
-    /// few reviewers and the start-up load makes 100,000 reviews.
+    /// few reviewers and the command line's load makes a review for every process.
     pub decided_by: Option<Arc<str>>,
     pub decided_at: Option<Timestamp>,
     /// The latest decision event (a new decision supersedes it).
@@ -68,27 +68,107 @@ pub struct OverrideMark {
     pub state: OverrideState,
 }
 
-/// A process's review in the light of Truora's current status: what the list shows.
+/// A process's review in the light of Truora's current status: what the list, the tree's heading
+/// and the filters need, and no more. Small on purpose (56 bytes, where the whole [`Review`] is
+/// 160): the start-up load makes one for each of 100,000 processes, and writing that many large
+/// values at random places in a map was most of the load (README "Review desk").
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mark {
-    pub review: Review,
+    /// The standing verdict (of the latest head when heads disagree).
+    pub verdict: Option<Verdict>,
+    pub reason: Option<OverrideReason>,
+    /// Truora's status when the standing verdict was given.
+    pub seen_status: Option<Status>,
+    /// Who gave the standing verdict.
+    pub decided_by: Option<Arc<str>>,
+    /// Notes not taken back.
+    pub notes: u32,
+    /// Chain ends disagree: two reviewers decided differently without seeing each other.
+    pub conflict: bool,
     pub override_mark: Option<OverrideMark>,
     /// Truora's status changed since a verdict that agreed with it.
     pub outdated: bool,
 }
 
+// Kept small: growing it shows straight away in the start-up load's figure.
+const _: () = assert!(std::mem::size_of::<Mark>() <= 56);
+
 impl Mark {
     pub fn verdict(&self) -> Option<Verdict> {
-        self.review.verdict
+        self.verdict
     }
 
     pub fn escalated(&self) -> bool {
-        self.review.escalated()
+        self.verdict == Some(Verdict::Escalate)
     }
 
+    /// Has a standing verdict (escalate counts: the reviewer has dealt with it for now).
     pub fn is_reviewed(&self) -> bool {
-        self.review.is_reviewed()
+        self.verdict.is_some()
     }
+
+    /// The same review read against Truora's `current` status and, when loaded, its override
+    /// history (a process known from the start-up load whose result has now arrived).
+    pub fn relook(&self, current: Option<&Status>, history: Option<&[OverrideEntry]>) -> Mark {
+        self.clone().read_against(current, history)
+    }
+
+    /// With the override and `outdated` worked out from the verdict and what Truora says now.
+    pub(super) fn read_against(
+        mut self,
+        current: Option<&Status>,
+        history: Option<&[OverrideEntry]>,
+    ) -> Mark {
+        self.override_mark = self.verdict.and_then(|verdict| {
+            override_of(
+                verdict,
+                self.reason,
+                self.seen_status.as_ref(),
+                current,
+                history,
+            )
+        });
+        self.outdated = self.override_mark.is_none()
+            && matches!(self.verdict, Some(Verdict::Pass | Verdict::Fail))
+            && current.is_some_and(|c| Some(c) != self.seen_status.as_ref());
+        self
+    }
+}
+
+/// The override a standing `verdict` given when Truora said `seen` asks for, and where it stands,
+/// given Truora's `current` status and, when the full result is loaded, its
+/// `override_status_history`.
+fn override_of(
+    verdict: Verdict,
+    reason: Option<OverrideReason>,
+    seen: Option<&Status>,
+    current: Option<&Status>,
+    history: Option<&[OverrideEntry]>,
+) -> Option<OverrideMark> {
+    let direction = Direction::of(verdict, seen)?;
+    let target = direction.to_status();
+    let history_says_target = history
+        .and_then(<[OverrideEntry]>::last)
+        .is_some_and(|e| e.override_status.as_ref() == Some(&target));
+    let state = if history_says_target {
+        OverrideState::Applied
+    } else if current == Some(&target) {
+        // Moved to the target: applied, unless the loaded history shows no override did it.
+        if history.is_some_and(|h| !h.iter().any(|e| e.override_status == Some(target.clone()))) {
+            OverrideState::Stale
+        } else {
+            OverrideState::Applied
+        }
+    } else if current.is_none() || current == seen {
+        OverrideState::Pending
+    } else {
+        OverrideState::Stale
+    };
+    Some(OverrideMark {
+        direction,
+        reason,
+        state,
+    })
 }
 
 impl Review {
@@ -101,38 +181,19 @@ impl Review {
         self.verdict == Some(Verdict::Escalate)
     }
 
-    /// The override the standing verdict asks for and where it stands, given Truora's `current`
-    /// status and, when the full result is loaded, its `override_status_history`.
+    /// The override the standing verdict asks for and where it stands (see [`Mark::relook`]).
     pub fn override_mark(
         &self,
         current: Option<&Status>,
         history: Option<&[OverrideEntry]>,
     ) -> Option<OverrideMark> {
-        let direction = Direction::of(self.verdict?, self.seen_status.as_ref())?;
-        let target = direction.to_status();
-        let history_says_target = history
-            .and_then(<[OverrideEntry]>::last)
-            .is_some_and(|e| e.override_status.as_ref() == Some(&target));
-        let state = if history_says_target {
-            OverrideState::Applied
-        } else if current == Some(&target) {
-            // Moved to the target: applied, unless the loaded history shows no override did it.
-            if history.is_some_and(|h| !h.iter().any(|e| e.override_status == Some(target.clone())))
-            {
-                OverrideState::Stale
-            } else {
-                OverrideState::Applied
-            }
-        } else if current.is_none() || current == self.seen_status.as_ref() {
-            OverrideState::Pending
-        } else {
-            OverrideState::Stale
-        };
-        Some(OverrideMark {
-            direction,
-            reason: self.reason,
-            state,
-        })
+        override_of(
+            self.verdict?,
+            self.reason,
+            self.seen_status.as_ref(),
+            current,
+            history,
+        )
     }
 
     /// The review as the list shows it, given Truora's `current` status (and history if loaded).
@@ -142,15 +203,17 @@ impl Review {
 
     /// [`mark`](Self::mark) without copying the review (the start-up load makes 100,000).
     pub fn into_mark(self, current: Option<&Status>, history: Option<&[OverrideEntry]>) -> Mark {
-        let override_mark = self.override_mark(current, history);
-        let outdated = override_mark.is_none()
-            && matches!(self.verdict, Some(Verdict::Pass | Verdict::Fail))
-            && current.is_some_and(|c| Some(c) != self.seen_status.as_ref());
         Mark {
-            review: self,
-            override_mark,
-            outdated,
+            verdict: self.verdict,
+            reason: self.reason,
+            seen_status: self.seen_status,
+            decided_by: self.decided_by,
+            notes: u32::try_from(self.notes).unwrap_or(u32::MAX),
+            conflict: self.conflict,
+            override_mark: None,
+            outdated: false,
         }
+        .read_against(current, history)
     }
 
     /// The event that records `decision` on top of this review (superseding the current decision

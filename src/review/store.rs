@@ -9,7 +9,6 @@
 //! - Private: the file is 0600 in a 0700 folder; SQLite gives its `-wal` and `-shm` files the
 //!   database's mode.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -188,6 +187,16 @@ impl Store {
         self.writable()
     }
 
+    /// Another connection to the same file, for reading only: the start-up load reads half the
+    /// rows on it, in a second thread. `None` where one cannot be opened (the load then reads
+    /// them all on this one).
+    pub(super) fn second_reader(&self) -> Option<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags).ok()?;
+        conn.busy_timeout(BUSY_TIMEOUT).ok()?;
+        Some(conn)
+    }
+
     pub(super) fn sql_error(&self, e: rusqlite::Error) -> StoreError {
         classify(&self.path, e)
     }
@@ -280,14 +289,14 @@ impl Store {
     /// The review of every process that has events, with the cursor they are current to: what
     /// `reviews list | stats | export` read ([`load`](super::load) says how; the browser starts
     /// from [`start_up`](Self::start_up)).
-    pub fn reviews(&self) -> Result<(HashMap<String, Review>, Cursor), StoreError> {
+    pub fn reviews(&self) -> Result<(indexmap::IndexMap<String, Review>, Cursor), StoreError> {
         let cursor = self.cursor()?;
         Ok((super::load::reviews_up_to(self, cursor.0)?, cursor))
     }
 
     /// What the browser starts with, current to the returned cursor: every process's mark and
     /// `reviewer`'s standing events ([`StartUp`](super::load::StartUp)), without keeping a single
-    /// event (100,000 processes in well under 100 ms, see the bench).
+    /// event (100,000 processes within 100 ms, see the bench).
     pub fn start_up(&self, reviewer: &str) -> Result<(super::load::StartUp, Cursor), StoreError> {
         let cursor = self.cursor()?;
         Ok((super::load::start_up(self, cursor.0, reviewer)?, cursor))

@@ -48,7 +48,7 @@ fn verdict_part(verdict: Verdict) -> Part {
 /// The heading's summary: the standing verdict, by whom, the override's state, notes, conflict.
 fn summary(m: &Mark) -> Vec<Part> {
     let mut parts = Vec::new();
-    match (m.verdict(), &m.review.decided_by) {
+    match (m.verdict(), &m.decided_by) {
         (Some(v), Some(by)) => {
             parts.push(verdict_part(v));
             parts.push(part(format!("by {}", clean(by)), Tone::Plain));
@@ -66,10 +66,10 @@ fn summary(m: &Mark) -> Vec<Part> {
     } else if m.outdated {
         parts.push(part("~ Truora's status changed since", Tone::Warn));
     }
-    if m.review.notes > 0 {
-        parts.push(part(format!("✎ {}", m.review.notes), Tone::Plain));
+    if m.notes > 0 {
+        parts.push(part(format!("✎ {}", m.notes), Tone::Plain));
     }
-    if m.review.conflict {
+    if m.conflict {
         parts.push(part("≠ conflicting decisions: decide again", Tone::Bad));
     }
     parts
