@@ -317,7 +317,7 @@ impl ReviewDesk {
         };
     }
 
-    /// My latest decision or note that still stands, newest first: what `u` takes back.
+    /// My latest decision or note that still stands: what `u` takes back.
     pub(super) fn my_last(&self) -> Option<String> {
         let loaded = self.events.iter().filter_map(|(process, events)| {
             crate::review::latest_standing_of(events, &self.reviewer).map(|id| (id, process))

@@ -219,9 +219,9 @@ pub struct StartUp {
 }
 
 /// At start-up, the id of a reviewer's newest standing decision or note on each process that
-/// has one: where `u` goes for processes whose events the browser has not loaded. The process
-/// ids share one buffer (the load finds up to one entry per process, 100,000 at most in the
-/// bench, and a string each was a tenth of the load).
+/// has one: where `u` goes for processes whose events the browser has not loaded. Up to one entry
+/// per process (100,000 in the bench, where one reviewer made every event), so their process ids
+/// share one buffer rather than taking a string each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mine {
     ids: String,
