@@ -172,7 +172,13 @@ pub(super) fn read(
         let later = later
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (first, later) = (first?, later?);
+        let first = first?;
+        // The second connection may fail where the store's own does not (a read-only folder
+        // and its WAL): read that half again on the store's, which reports what is really wrong.
+        let later = match later {
+            Ok(later) => later,
+            Err(_) => read_range(store.conn(), path, half, up_to)?,
+        };
         each(&later, first.rows.len());
         Ok(Parts(vec![first, later]))
     })

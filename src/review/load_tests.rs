@@ -59,6 +59,42 @@ fn every_review_is_the_fold_of_its_events() {
     assert_eq!(reviews["B"].notes, 0);
 }
 
+/// A store that may only be read loads in two halves as in one: the second connection is opened
+/// read-only, like the store's own.
+#[test]
+fn a_read_only_store_loads_in_two_halves_as_in_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    for i in 0..40 {
+        let mut e = verdict(
+            &format!("P{}", i % 15),
+            "me",
+            Verdict::Fail,
+            Status::Failure,
+        );
+        e.supersedes = store
+            .events_for(&e.process_id)
+            .unwrap()
+            .last()
+            .map(|l| l.id);
+        store.record(&e).unwrap();
+    }
+    drop(store);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert!(store.read_only_reason().is_some());
+    let cursor = store.cursor().unwrap();
+    let (one, two) = (
+        start_up_split_from(&store, cursor.0, "me", i64::MAX).unwrap(),
+        start_up_split_from(&store, cursor.0, "me", 1).unwrap(),
+    );
+    assert_eq!(one.marks.len(), 15);
+    assert!(one.marks.iter().eq(two.marks.iter()));
+    assert_eq!(one.mine, two.mine);
+}
+
 /// A row that cannot be read is reported with its id, as reading it as an event would.
 #[test]
 fn a_bad_row_is_reported_with_its_id() {
