@@ -115,6 +115,32 @@ fn a_bad_row_is_reported_with_its_id() {
     }
 }
 
+/// The same in the half read on the second connection, which is read again on the store's own
+/// when it fails there: the error is the row's, not the connection's.
+#[test]
+fn a_bad_row_in_the_second_half_is_reported_with_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("r.sqlite3")).unwrap();
+    let events: Vec<Event> = (0..6)
+        .map(|i| verdict(&format!("P{i}"), "ana", Verdict::Fail, Status::Failure))
+        .collect();
+    for e in &events {
+        store.record(e).unwrap();
+    }
+    store
+        .conn()
+        .execute("UPDATE events SET kind = 'shrug' WHERE seq = 5", [])
+        .unwrap();
+    let cursor = store.cursor().unwrap();
+    match start_up_split_from(&store, cursor.0, "ana", 1) {
+        Err(StoreError::BadRow { id, detail, .. }) => {
+            assert_eq!(id, events[4].id.to_string());
+            assert!(detail.contains("shrug"), "{detail}");
+        }
+        other => panic!("expected a bad row, got {other:?}"),
+    }
+}
+
 /// A small deterministic generator (xorshift): the same streams every run.
 struct Dice(u64);
 
