@@ -28,7 +28,7 @@ pub(super) struct Row {
     process: Range<u32>,
     pub kind: Kind,
     /// Index into [`Rows::reviewers`].
-    pub reviewer: u32,
+    reviewer: u32,
     pub at: i64,
     /// Index into [`Rows::statuses`].
     status: Option<u32>,
@@ -92,7 +92,8 @@ impl Parts {
         self.0.iter().map(|p| p.process_ids.len()).sum()
     }
 
-    /// Row `at` of the load, counted across the parts in order.
+    /// Row `at` of the load, counted across the parts in order (the loader only asks for rows
+    /// it has seen).
     pub fn get(&self, mut at: usize) -> (&Row, &Rows) {
         for part in &self.0 {
             match part.rows.get(at) {
