@@ -319,6 +319,24 @@ fn counters_and_the_review_filter_follow_the_current_filter() {
     assert_eq!(app.list().visible_len(), 10);
 }
 
+/// The review filter is a snapshot (shared with the desk until a mark changes): deciding in the
+/// unreviewed queue keeps the decided row, so the list does not shift under the cursor, until the
+/// filter is set again.
+#[test]
+fn the_unreviewed_queue_keeps_decided_rows_until_the_filter_is_set_again() {
+    let (mut app, mut desk) = desk();
+    press(&mut app, "F");
+    assert_eq!(app.review().filter(), ReviewFilter::Unreviewed);
+    assert_eq!(app.list().visible_len(), 10);
+    let cmds = press(&mut app, "!");
+    desk.serve(&mut app, cmds);
+    assert_eq!(app.review().counts().reviewed, 1);
+    assert_eq!(app.list().visible_len(), 10, "the decided row stays");
+    press(&mut app, "F F F F F");
+    assert_eq!(app.review().filter(), ReviewFilter::Unreviewed);
+    assert_eq!(app.list().visible_len(), 9, "set again, it is gone");
+}
+
 #[test]
 fn overrides_to_apply_lists_pending_overrides_only() {
     let (mut app, mut desk) = desk();

@@ -4,6 +4,7 @@
 //! everything here changes only through `App::update`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::list::{ProcessList, RowGate, StatusFilter};
 use super::review_input::{NoteEditor, ReasonPicker};
@@ -74,7 +75,9 @@ impl ReviewFilter {
 #[derive(Debug)]
 struct Gate {
     filter: ReviewFilter,
-    marks: Marks,
+    /// Shared with the desk until the desk changes a mark (copy on write: setting a filter
+    /// copies nothing, and the first decision after it copies the marks once).
+    marks: Arc<Marks>,
     keep: Option<String>,
 }
 
@@ -122,8 +125,9 @@ pub struct ReviewDesk {
     /// The events of the processes the store has sent in full (held, recorded on, changed);
     /// a process is here with all its events or not at all.
     events: HashMap<String, Vec<Event>>,
-    /// Every process's mark: from the start-up load, or derived from its events.
-    marks: Marks,
+    /// Every process's mark: from the start-up load, or derived from its events. Shared with
+    /// the review filter's snapshot ([`Gate`]) until a mark changes.
+    marks: Arc<Marks>,
     /// At start-up, my newest standing decision or note on each process: where `u` goes for
     /// processes whose events are not here.
     mine: Mine,
@@ -145,7 +149,7 @@ impl Default for ReviewDesk {
             access: Access::Unavailable("the review store is not open".into()),
             reviewer: String::new(),
             events: HashMap::new(),
-            marks: Marks::default(),
+            marks: Arc::default(),
             mine: Mine::default(),
             taken: HashMap::new(),
             filter: ReviewFilter::All,
@@ -203,11 +207,11 @@ impl ReviewDesk {
     /// The store's start-up load: every mark, and where `u` goes. Events known already (none,
     /// from the desk) keep their marks.
     pub(super) fn start(&mut self, start: StartUp) {
-        self.marks = start.marks;
+        self.marks = Arc::new(start.marks);
         self.mine = start.mine;
         for (id, events) in &self.events {
             let mark = crate::review::derive(events, None, None);
-            self.marks.insert(id.clone(), mark);
+            Arc::make_mut(&mut self.marks).insert(id.clone(), mark);
         }
         self.generation += 1;
     }
@@ -250,14 +254,15 @@ impl ReviewDesk {
             // Known from the start-up load only: its review stands as loaded.
             (None, Some(mark)) => mark.relook(current.as_ref(), history),
             _ => {
-                if self.marks.swap_remove(process_id).is_some() {
+                if self.marks.contains_key(process_id) {
+                    Arc::make_mut(&mut self.marks).swap_remove(process_id);
                     self.generation += 1;
                 }
                 return;
             }
         };
         if self.marks.get(process_id) != Some(&mark) {
-            self.marks.insert(process_id.to_owned(), mark);
+            Arc::make_mut(&mut self.marks).insert(process_id.to_owned(), mark);
             self.generation += 1;
         }
     }
@@ -283,7 +288,7 @@ impl ReviewDesk {
         }
         Some(Box::new(Gate {
             filter: self.filter,
-            marks: self.marks.clone(),
+            marks: Arc::clone(&self.marks),
             keep: selected.map(str::to_owned),
         }))
     }
