@@ -1,6 +1,7 @@
 //! The review store's two figures (README "Review desk"):
 //! 1. loading the marks of 100,000 processes with 100,000 events at start-up (open the file, read
-//!    every event, fold each process into its mark), as the desk's thread does; then the same
+//!    every event, in two halves at once on two connections, and make each process's mark), as
+//!    the desk's thread does; then the same
 //!    through the desk's thread until the app holds every mark. Target ≤ 100 ms. Every run's
 //!    result is kept until the end, as the browser keeps its marks: freeing one run's 100,000
 //!    small allocations would otherwise bill the next run for the allocator's clean-up.
