@@ -122,6 +122,15 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// How long `keys` take to handle, one after the other (update only, no drawing).
+fn time_keys(app: &mut App, keys: &[&str]) -> Duration {
+    let t = Instant::now();
+    for k in keys {
+        app.handle_key(support::key(k));
+    }
+    t.elapsed()
+}
+
 /// Median and p99 of (handle_key + draw) over `presses` presses of `key`.
 fn time_presses(app: &mut App, key: &str, presses: usize) -> (Duration, Duration) {
     let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("terminal");
@@ -234,14 +243,10 @@ fn run() {
         "{:<52} {:>10.2?} {:>10.2?}",
         "list j ×1000 with marks shown (20,000 decided) + draw", median, p99
     );
-    let t = Instant::now();
-    for k in ["f", "f", "f", "f"] {
-        marked.handle_key(support::key(k));
-    }
     println!(
         "{:<52} {:>10.2?}",
         "status filter cycled 4× with marks (recount each)",
-        t.elapsed()
+        time_keys(&mut marked, &["f", "f", "f", "f"])
     );
     // The review filter through its five settings back to all: each takes its snapshot of the
     // marks, filters the rows and recounts.
@@ -260,14 +265,10 @@ fn run() {
     );
 
     let mut filter = loaded_app();
-    let t = Instant::now();
-    for k in ["/", "i", "d", "p", "a", "enter", "esc"] {
-        filter.handle_key(support::key(k));
-    }
     println!(
         "{:<52} {:>10.2?}",
         "filter: 5 keystrokes + esc over 100,000 rows",
-        t.elapsed()
+        time_keys(&mut filter, &["/", "i", "d", "p", "a", "enter", "esc"])
     );
 
     // An archive: every row's person known, read in the background and sent in batches.
@@ -285,14 +286,10 @@ fn run() {
         "{:<52} {:>10.2?} {:>10.2?}",
         "list j ×1000 with names and numbers shown + draw", median, p99
     );
-    let t = Instant::now();
-    for k in ["/", "n", "u", "n", "e", "z", "enter", "esc"] {
-        people.handle_key(support::key(k));
-    }
     println!(
         "{:<52} {:>10.2?}",
         "filter by name: 5 keystrokes + esc, 100,000 people",
-        t.elapsed()
+        time_keys(&mut people, &["/", "n", "u", "n", "e", "z", "enter", "esc"])
     );
 
     println!();

@@ -13,6 +13,19 @@ use truora_tui::app::{App, AppOptions, Keymap, Message};
 
 /// A process whose raw JSON has forty long lines: a list of 200-letter strings.
 fn long_app(opts: AppOptions) -> App {
+    app_with_result(
+        opts,
+        json!({
+            "process_id": "IDP00",
+            "status": "failure",
+            "notes": vec!["a".repeat(200); 40],
+            "validations": []
+        }),
+    )
+}
+
+/// The browser at 80×24 on ten processes, the first one's result `value`.
+fn app_with_result(opts: AppOptions, value: serde_json::Value) -> App {
     let mut app = App::new(opts);
     app.start();
     app.handle_message(Message::Resize {
@@ -20,12 +33,6 @@ fn long_app(opts: AppOptions) -> App {
         height: 24,
     });
     app.handle_message(page_message(&app, ten(), false));
-    let value = json!({
-        "process_id": "IDP00",
-        "status": "failure",
-        "notes": vec!["a".repeat(200); 40],
-        "validations": []
-    });
     let result = ProcessResult::from_value(value).expect("parses");
     app.handle_message(result_message(&app, "IDP00", std::sync::Arc::new(result)));
     app
@@ -124,20 +131,14 @@ fn the_wrap_key_can_be_remapped() {
 fn privacy_mode_scrolls_by_the_masked_text() {
     // A personal value of 300 letters wraps into six rows; masked it is `•••`, one row. The
     // rows scrolled through are the ones drawn: the masked ones.
-    let mut app = App::new(AppOptions::default());
-    app.start();
-    app.handle_message(Message::Resize {
-        width: 80,
-        height: 24,
-    });
-    app.handle_message(page_message(&app, ten(), false));
-    let value = json!({
-        "process_id": "IDP00",
-        "first_name": "A".repeat(300),
-        "notes": vec!["a".repeat(200); 40],
-    });
-    let result = ProcessResult::from_value(value).expect("parses");
-    app.handle_message(result_message(&app, "IDP00", std::sync::Arc::new(result)));
+    let mut app = app_with_result(
+        AppOptions::default(),
+        json!({
+            "process_id": "IDP00",
+            "first_name": "A".repeat(300),
+            "notes": vec!["a".repeat(200); 40],
+        }),
+    );
     press(&mut app, "v G");
     let lines = raw(&app).lines.len();
     // `  "first_name": "A…A",`: the key on its row, then the 303-cell value in rows of 74

@@ -12,8 +12,8 @@ use app_support::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use truora_tui::api::model::{ImageKind, ProcessSummary};
-use truora_tui::app::{App, AppOptions, Command, ImageBudget, Job, Message};
-use truora_tui::images::{ImageInfo, RenderedImage};
+use truora_tui::app::{App, AppOptions, Command, ImageBudget, Job, Message, RequestId};
+use truora_tui::images::{CellSize, ImageInfo, RenderedImage};
 
 fn rows(n: usize) -> Vec<ProcessSummary> {
     (0..n)
@@ -65,6 +65,19 @@ fn image_fetches(cmds: &[Command]) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// The request for the preview's picture among `cmds`, and the area it is asked for.
+fn picture_request(cmds: &[Command]) -> (RequestId, CellSize) {
+    cmds.iter()
+        .find_map(|c| match c {
+            Command::Request(r) => match &r.job {
+                Job::FetchImage { area, .. } => Some((r.id, *area)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("the picture is asked for")
 }
 
 fn rest(app: &mut App) -> Vec<Command> {
@@ -205,16 +218,7 @@ fn while_moving_the_pane_shows_facts_and_never_the_image_left_behind() {
     let mut app = resting_app(3);
     answer_result(&mut app);
     let cmds = rest(&mut app);
-    let (id, area) = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::Request(r) => match &r.job {
-                Job::FetchImage { area, .. } => Some((r.id, *area)),
-                _ => None,
-            },
-            _ => None,
-        })
-        .expect("the picture is asked for");
+    let (id, area) = picture_request(&cmds);
     app.handle_message(Message::Image {
         id,
         result: Ok(picture(area)),
@@ -262,16 +266,7 @@ fn image_max_cells_caps_the_area_asked_for_and_drawn() {
     });
     app.handle_message(page_message(&app, rows(2), false));
     let cmds = answer_result(&mut app);
-    let (id, area) = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::Request(r) => match &r.job {
-                Job::FetchImage { area, .. } => Some((r.id, *area)),
-                _ => None,
-            },
-            _ => None,
-        })
-        .expect("the picture is asked for");
+    let (id, area) = picture_request(&cmds);
     let mut uncapped = App::new(AppOptions::default());
     uncapped.handle_message(Message::Resize {
         width: 120,

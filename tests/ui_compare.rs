@@ -6,21 +6,11 @@ mod app_support;
 use std::sync::Arc;
 
 use app_support::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::Value;
 use truora_tui::api::model::{ImageKind, ProcessResult};
 use truora_tui::app::zoom::{ImageView, Region};
 use truora_tui::app::{App, Command, Job, Message};
 use truora_tui::images::{ImageInfo, RenderedImage};
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|f| truora_tui::ui::draw(app, f))
-        .expect("draw");
-    terminal.backend().to_string()
-}
 
 /// The rich failed process without its face-recognition validation: a document-only flow.
 fn without_face(process_id: &str) -> Arc<ProcessResult> {

@@ -5,21 +5,11 @@
 mod app_support;
 
 use app_support::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::json;
 use std::sync::Arc;
 use truora_tui::api::model::{Person, ProcessResult, ProcessSummary};
 use truora_tui::app::list::PersonAt;
 use truora_tui::app::{App, Focus, Message};
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|f| truora_tui::ui::draw(app, f))
-        .expect("draw");
-    terminal.backend().to_string()
-}
 
 /// A real-looking process id: `IDP` and 32 hex digits.
 fn idp(i: u64) -> String {

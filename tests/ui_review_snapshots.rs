@@ -5,20 +5,10 @@ mod app_support;
 mod review_support;
 
 use app_support::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use review_support::*;
 use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
 use truora_tui::app::{App, Message};
 use truora_tui::review::{Decision, OverrideReason, Verdict};
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|f| truora_tui::ui::draw(app, f))
-        .expect("draw");
-    terminal.backend().to_string()
-}
 
 /// The ten processes with a few decisions: IDP00 overridden to pass (to apply), IDP01 passed,
 /// IDP02 escalated, IDP03 noted and in conflict, IDP04 open by bob.

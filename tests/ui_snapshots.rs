@@ -15,14 +15,6 @@ use truora_tui::app::preview::{ImageState, preview_request};
 use truora_tui::app::{App, AppOptions, Command, Job, ListPage, Message, ResultView};
 use truora_tui::images::{ImageInfo, RenderedImage};
 
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|f| truora_tui::ui::draw(app, f))
-        .expect("draw");
-    terminal.backend().to_string()
-}
-
 /// The list of ten with the rich failed process selected and loaded.
 fn full(width: u16, height: u16) -> (App, Vec<Command>) {
     let mut rows = ten();

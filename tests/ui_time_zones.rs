@@ -8,8 +8,6 @@ mod review_support;
 use std::sync::Arc;
 
 use app_support::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::json;
 use truora_tui::api::model::ProcessResult;
 use truora_tui::app::{App, AppOptions};
@@ -17,14 +15,6 @@ use truora_tui::date::zone::DisplayZone;
 
 /// 2026-01-01T00:00:00Z: the zones' labels are worked out for 2026.
 const NOW: i64 = 1_767_225_600;
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|f| truora_tui::ui::draw(app, f))
-        .expect("draw");
-    terminal.backend().to_string()
-}
 
 fn zone(name: &str) -> DisplayZone {
     DisplayZone::named(name, NOW).expect(name)

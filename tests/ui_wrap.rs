@@ -8,8 +8,6 @@ use std::sync::Arc;
 
 use app_support::*;
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use truora_tui::api::model::ProcessResult;
 use truora_tui::app::App;
 use truora_tui::app::overlay::Overlay;
@@ -52,14 +50,6 @@ fn app_with(expiry_message: &str, width: u16, height: u16) -> App {
 
 fn long_app(width: u16, height: u16) -> App {
     app_with(LONG_MESSAGE, width, height)
-}
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|f| truora_tui::ui::draw(app, f))
-        .expect("draw");
-    terminal.backend().to_string()
 }
 
 /// The drawn text of the tree pane, row by row, inside its border.

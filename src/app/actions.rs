@@ -106,14 +106,8 @@ impl App {
             self.raw_action(action);
             return;
         }
-        let movement = match action {
-            Action::Up => Movement::Up,
-            Action::Down => Movement::Down,
-            Action::PageUp => Movement::PageUp,
-            Action::PageDown => Movement::PageDown,
-            Action::Top => Movement::Top,
-            Action::Bottom => Movement::Bottom,
-            _ => return,
+        let Some(movement) = overlay_movement(action) else {
+            return;
         };
         if let Overlay::Help { scroll } = &mut self.overlay {
             // The help's box is two rows shorter than the body (see `ui::help`); its
@@ -381,4 +375,17 @@ impl App {
         ));
         self.ask_result(id, true, commands);
     }
+}
+
+/// How a key moves the help or the raw view (overlays that scroll), if it does.
+pub(super) fn overlay_movement(action: Action) -> Option<Movement> {
+    Some(match action {
+        Action::Up => Movement::Up,
+        Action::Down => Movement::Down,
+        Action::PageUp => Movement::PageUp,
+        Action::PageDown => Movement::PageDown,
+        Action::Top => Movement::Top,
+        Action::Bottom => Movement::Bottom,
+        _ => return None,
+    })
 }

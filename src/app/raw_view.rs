@@ -226,12 +226,6 @@ impl super::App {
         // Masked in privacy mode before anything is measured: masked text wraps as drawn.
         let lines = raw.shown(private).into_owned();
         let movement = match action {
-            Action::Up => Movement::Up,
-            Action::Down => Movement::Down,
-            Action::PageUp => Movement::PageUp,
-            Action::PageDown => Movement::PageDown,
-            Action::Top => Movement::Top,
-            Action::Bottom => Movement::Bottom,
             Action::Wrap => {
                 raw.toggle_wrap(view, &lines);
                 return;
@@ -245,7 +239,10 @@ impl super::App {
                 }
                 return;
             }
-            _ => return,
+            _ => match super::actions::overlay_movement(action) {
+                Some(movement) => movement,
+                None => return,
+            },
         };
         raw.scroll(movement, view, &lines);
     }

@@ -38,12 +38,12 @@ fn reviews_split_from(
     up_to: i64,
     split_from: i64,
 ) -> Result<IndexMap<String, Review>, StoreError> {
-    let mut reviews = IndexMap::with_capacity(expected_rows(0, up_to));
-    let mut groups = Groups::default();
-    let rows = read(store, up_to, split_from, |part, before| {
-        groups.gather(&mut reviews, part, before, review_of_row);
-    })?;
-    groups.sort();
+    let map = IndexMap::with_capacity(expected_rows(0, up_to));
+    let Gathered {
+        map: mut reviews,
+        groups,
+        rows,
+    } = gathered(store, up_to, split_from, map, review_of_row)?;
     groups.each_several(&rows, |at, events| reviews[at] = fold(events));
     Ok(reviews)
 }
@@ -63,12 +63,12 @@ fn start_up_split_from(
     reviewer: &str,
     split_from: i64,
 ) -> Result<StartUp, StoreError> {
-    let mut marks = Marks::with_capacity_and_hasher(expected_rows(0, up_to), Default::default());
-    let mut groups = Groups::default();
-    let rows = read(store, up_to, split_from, |part, before| {
-        groups.gather(&mut marks, part, before, mark_of_row);
-    })?;
-    groups.sort();
+    let map = Marks::with_capacity_and_hasher(expected_rows(0, up_to), Default::default());
+    let Gathered {
+        map: mut marks,
+        groups,
+        rows,
+    } = gathered(store, up_to, split_from, map, mark_of_row)?;
     let mut mine = Mine::with_capacity(groups.first.len(), rows.process_id_bytes());
     let mut several = Vec::new();
     groups.each_several(&rows, |at, events| {
@@ -90,6 +90,30 @@ fn start_up_split_from(
         }
     }
     Ok(StartUp { marks, mine })
+}
+
+/// What both loads start from: every row, each process in the map with the value of its first
+/// row, and the groups of those with several.
+struct Gathered<V, S> {
+    map: IndexMap<String, V, S>,
+    groups: Groups,
+    rows: Parts,
+}
+
+/// Reads every row up to `up_to` (see [`read`]) and puts it in `map` as [`Groups::gather`] does.
+fn gathered<V, S: BuildHasher>(
+    store: &Store,
+    up_to: i64,
+    split_from: i64,
+    mut map: IndexMap<String, V, S>,
+    one: impl Fn(&Row, &Rows) -> V,
+) -> Result<Gathered<V, S>, StoreError> {
+    let mut groups = Groups::default();
+    let rows = read(store, up_to, split_from, |part, before| {
+        groups.gather(&mut map, part, before, &one);
+    })?;
+    groups.sort();
+    Ok(Gathered { map, groups, rows })
 }
 
 /// The processes of the rows, in the order they first appear.

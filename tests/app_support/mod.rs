@@ -11,6 +11,16 @@ use truora_tui::app::{App, AppOptions, Command, Job, Key, ListPage, Message, Req
 
 pub const SEED: &str = include_str!("../fixtures/seed_result.json");
 
+/// The whole screen as the ui draws `app` on a `width`×`height` terminal, as text.
+pub fn screen(app: &App, width: u16, height: u16) -> String {
+    let backend = ratatui::backend::TestBackend::new(width, height);
+    let mut terminal = ratatui::Terminal::new(backend).expect("test terminal");
+    terminal
+        .draw(|f| truora_tui::ui::draw(app, f))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
 /// A key press as the terminal reports it, from the config spelling (`j`, `ctrl-c`, `enter`).
 pub fn key(spelling: &str) -> KeyEvent {
     let k = Key::parse(spelling).expect("test key parses");
