@@ -5,16 +5,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::load_config;
-use super::leading::Leading;
-use super::{ApiArgs, CliError, DataFrom, EXIT_OK, SourceSetup, source_setup};
+use super::demo_knobs::{DEMO_HEADING, DemoKnobs};
+use super::{CliError, DataFrom, EXIT_OK, GlobalArgs, SourceSetup, load_config, source_setup};
 use crate::config::{Config, Env, ImageProtocol};
 use crate::source::Source;
 
-#[derive(Args, Clone, Debug, Default)]
+// The browser's own options. Also the top level's: `truora-tui --demo --watch 5` is the
+// browser.
+#[derive(Args, Clone, Debug, Default, PartialEq, Eq)]
 pub struct BrowseArgs {
-    #[command(flatten)]
-    pub api: ApiArgs,
     /// Browse an export offline: no network, no key
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
@@ -31,30 +30,37 @@ pub struct BrowseArgs {
     #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "30",
           value_parser = clap::value_parser!(u64).range(5..=86_400))]
     pub watch: Option<u64>,
-    /// Start with personal data masked and photos pixelated (toggle with `P`); for shared
-    /// screens, not access control
-    #[arg(long)]
-    pub private: bool,
-    /// Show times in this zone: an IANA name such as America/Bogota, UTC, or local (default:
-    /// `time_zone` in the config, else TZ, else the system's zone)
-    #[arg(long, value_name = "ZONE")]
-    pub time_zone: Option<String>,
+    #[command(flatten)]
+    pub knobs: DemoKnobs,
+    /// Processes per list page
+    #[arg(long, hide = true, value_name = "N", help_heading = DEMO_HEADING)]
+    pub demo_page_size: Option<usize>,
+    /// With --demo: a new process arrives every SECS seconds, some pending that finish later
+    /// (try --watch)
+    #[arg(long, value_name = "SECS", help_heading = DEMO_HEADING,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub demo_arrivals: Option<u64>,
 }
 
 impl BrowseArgs {
-    pub(super) fn absorb(&mut self, leading: Leading) -> Result<(), CliError> {
-        leading.take_all(self)
-    }
-
-    pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
-        let from = DataFrom::choose(self.api.demo_options()?, self.archive.clone())?;
+    pub(super) async fn run(self, globals: GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
+        let demo = globals.demo.then(|| {
+            let knobs = &self.knobs;
+            knobs.options(self.demo_page_size, self.demo_arrivals)
+        });
+        let from = DataFrom::choose(demo, self.archive.clone())?;
+        if let (DataFrom::Archive(_), Some(_)) = (&from, self.watch) {
+            return Err(CliError::Usage(
+                "--watch reads the newest processes from the API again; an archive does not \
+                 change (browse it without --watch)"
+                    .into(),
+            ));
+        }
         let source_kind = from.audit_kind();
-        let mut overrides = self.api.overrides(from.keyless());
+        let mut overrides = globals.overrides(from.keyless());
         overrides.download_dir = self.download_dir;
         overrides.image_protocol = self.image_protocol;
         overrides.watch = self.watch.map(std::time::Duration::from_secs);
-        overrides.private = self.private;
-        overrides.time_zone = self.time_zone;
         let loaded = load_config(&overrides, env)?;
         let mut setup = source_setup(&loaded.config, from, self.ids_file.as_deref()).await?;
         let mut warnings = loaded.warnings;

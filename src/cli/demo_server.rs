@@ -3,33 +3,32 @@
 use anyhow::Context;
 use clap::Args;
 
-use super::leading::Leading;
+use super::demo_knobs::DEMO_HEADING;
 use super::{CliError, DemoKnobs, EXIT_OK};
 use crate::demo::{DEMO_API_KEY, DemoServer};
 
-#[derive(Args, Clone, Debug, Default)]
+#[derive(Args, Clone, Debug, Default, PartialEq, Eq)]
 pub struct DemoServerArgs {
     /// Port for the identity API (0 picks a free one)
     #[arg(long, default_value_t = 0)]
     pub port: u16,
     #[command(flatten)]
     pub knobs: DemoKnobs,
+    /// Processes per list page
+    #[arg(long, hide = true, value_name = "N", help_heading = DEMO_HEADING)]
+    pub demo_page_size: Option<usize>,
+    /// A new process arrives every SECS seconds, some pending that finish later
+    #[arg(long, value_name = "SECS", help_heading = DEMO_HEADING,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub demo_arrivals: Option<u64>,
 }
 
 impl DemoServerArgs {
-    pub(super) fn absorb(&mut self, mut leading: Leading) -> Result<(), CliError> {
-        leading.take_knobs(&mut self.knobs)?;
-        leading.finish(|flag| match flag {
-            "--demo" => Some("demo-server always serves the demo; --demo does not apply".into()),
-            _ => Some(format!(
-                "demo-server serves the demo API and reads no config or data; {flag} does not \
-                 apply"
-            )),
-        })
-    }
-
     pub(super) async fn run(self) -> Result<u8, CliError> {
-        let server = DemoServer::start_on(self.knobs.options(), self.port)
+        let server = DemoServer::start_on(
+            self.knobs.options(self.demo_page_size, self.demo_arrivals),
+            self.port,
+        )
             .await
             .with_context(|| format!("starting the demo server on port {}", self.port))
             .map_err(CliError::Failed)?;

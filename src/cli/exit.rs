@@ -24,6 +24,10 @@ pub enum CliError {
     Ids(#[from] IdsError),
     #[error(transparent)]
     ExportUsage(#[from] crate::export::UsageError),
+    /// What clap has to say: `--help`, `--version`, or a usage error it found itself (printed
+    /// by clap, help and version to stdout).
+    #[error("{0}")]
+    Clap(clap::Error),
     /// Something failed while running: the network, the disk, the terminal.
     #[error("{0:#}")]
     Failed(anyhow::Error),
@@ -35,6 +39,7 @@ impl CliError {
             CliError::Usage(_) | CliError::ExportUsage(_) => EXIT_USAGE,
             CliError::Config(e) => u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE),
             CliError::Ids(e) => e.exit_code(),
+            CliError::Clap(e) => clap_code(e),
             CliError::Failed(_) => EXIT_FAILURE,
         }
     }

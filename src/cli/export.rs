@@ -4,16 +4,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::load_config;
-use super::leading::Leading;
-use super::{ApiArgs, CliError, api_setup};
+use super::demo_knobs::DEMO_HEADING;
+use super::{CliError, DemoKnobs, GlobalArgs, api_setup, load_config};
 use crate::config::Env;
 use crate::export::{ExportOptions, Filter, IdsInput};
 
-#[derive(Args, Clone, Debug)]
+#[derive(Args, Clone, Debug, PartialEq, Eq)]
 pub struct ExportArgs {
-    #[command(flatten)]
-    pub api: ApiArgs,
     /// The archive folder: new, empty, or an earlier export to resume
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -39,33 +36,14 @@ pub struct ExportArgs {
     /// Requests in flight at once (default: `concurrency` from the config, 8)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: Option<u16>,
+    #[command(flatten)]
+    pub knobs: DemoKnobs,
+    /// Processes per list page
+    #[arg(long, hide = true, value_name = "N", help_heading = DEMO_HEADING)]
+    pub demo_page_size: Option<usize>,
 }
 
 impl ExportArgs {
-    pub(super) fn absorb(&mut self, mut leading: Leading) -> Result<(), CliError> {
-        leading.take_api(&mut self.api)?;
-        leading.take_ids_file(&mut self.ids_file)?;
-        leading.finish(|flag| match flag {
-            "--archive" => Some(
-                "export reads from the API; --archive is already an export (run export again \
-                 with the same --out to resume it)"
-                    .into(),
-            ),
-            "--download-dir" => Some(
-                "--download-dir is where the browser saves images; export writes into --out".into(),
-            ),
-            "--image-protocol" => {
-                Some("--image-protocol is how the browser draws images; export draws none".into())
-            }
-            "--time-zone" => Some(
-                "--time-zone is how the browser and `show` print times; an export keeps \
-                 Truora's UTC times as received"
-                    .into(),
-            ),
-            _ => None,
-        })
-    }
-
     /// The export's options from the flags: usage errors (a bad date, an unreadable ids file)
     /// before any server is started or key resolved.
     fn options(&self) -> Result<ExportOptions, CliError> {
@@ -92,15 +70,17 @@ impl ExportArgs {
         Ok(opts)
     }
 
-    pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
-        let demo = self.api.demo_options()?;
+    pub(super) async fn run(self, globals: GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
+        let demo = globals
+            .demo
+            .then(|| self.knobs.options(self.demo_page_size, None));
         let source = if demo.is_some() {
             crate::audit::SourceKind::Demo
         } else {
             crate::audit::SourceKind::Live
         };
         let mut opts = self.options()?;
-        let mut config = load_config(&self.api.overrides(false), env)?.config;
+        let mut config = load_config(&globals.overrides(false), env)?.config;
         if let Some(n) = self.concurrency {
             config.concurrency = usize::from(n);
         }

@@ -1,27 +1,30 @@
-//! The command line: `truora-tui` (the browser, the default), `export`, `show`, `demo-server`.
+//! The command line: `truora-tui` (the browser, the default), `export`, `show`, `reviews`,
+//! `audit`, `demo-server`.
 //!
 //! Everything the binary does lives here, so start-up is tested without spawning it: parsing
-//! ([`Cli`]), moving options given before a subcommand into it (`leading.rs`), the config merge and
-//! the data source ([`source_setup`]), and the exit code ([`CliError::exit_code`]). One file per
-//! subcommand holds its options, its `absorb` (which leading options it takes) and its `run`;
-//! adding one (`reviews`, `audit`) is a new file, a [`Command`] variant, and that variant's line in
-//! each of the three matches below ([`Cli::into_command`], [`Command::name`], [`Command::run`]):
-//! the compiler points at each.
+//! ([`parse`]), the config merge and the data source ([`source_setup`]), and the exit code
+//! ([`CliError::exit_code`]).
 //!
-//! Options that apply to a subcommand are its own, so `export --help` lists only what export
-//! uses. The browser's options may also come before a subcommand (`truora-tui --demo export`,
-//! `truora-tui --archive DIR show ID`): each subcommand takes those that apply to it and refuses
-//! the others with a message that says why (exit 2). Given after a subcommand that lacks it, such
-//! an option gets the same explanation instead of clap's bare "unexpected argument".
+//! Each option is declared once, as cargo, jj and uv do. Options most commands use are global
+//! ([`GlobalArgs`]: accepted before or after any command name, one "Global options" heading).
+//! Every other option belongs to the one command that declares it, in that command's file with
+//! its `run`; the browser's own options are also the top level's, since browsing is the default
+//! (`truora-tui --demo --watch 5`). Which command uses which global option is one table
+//! (`scope.rs`); one guard (`guard.rs`) reads clap's matches and refuses, with exit 2 and a
+//! reason, any option given where it does not apply, and [`command`] hides those from the
+//! command's `--help`. Adding a command is a file, a [`Command`] variant, its row in the table,
+//! and its line in [`Command::run`].
 
-mod args;
 mod audit;
 mod browse;
+mod demo_knobs;
 mod demo_server;
 mod exit;
 mod export;
-mod leading;
+mod global;
+mod guard;
 mod reviews;
+mod scope;
 mod setup;
 mod show;
 #[cfg(test)]
@@ -30,21 +33,20 @@ mod tests;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::config::{Env, ProcessEnv};
 
-pub use args::{ApiArgs, DemoKnobs};
 pub use audit::AuditCmdArgs;
 pub use browse::BrowseArgs;
+pub use demo_knobs::DemoKnobs;
 pub use demo_server::DemoServerArgs;
 pub use exit::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
 pub use export::ExportArgs;
+pub use global::{GlobalArgs, load_config};
 pub use reviews::ReviewsArgs;
 pub use setup::{ApiSetup, DataFrom, DemoGuard, SourceSetup, api_setup, source_setup};
 pub use show::ShowArgs;
-
-use leading::Leading;
 
 /// Shown after the top-level `--help`: what the environment can set, and what the exit codes
 /// mean. A test checks that every variable the config reads is named.
@@ -78,12 +80,11 @@ not an export, another export writing there); 130 export interrupted (run it aga
     after_help = AFTER_HELP
 )]
 pub struct Cli {
-    /// The browser's options: the default command's, also accepted before any subcommand.
-    #[command(
-        flatten,
-        next_help_heading = "Browser options (also accepted before a command)"
-    )]
-    pub leading: BrowseArgs,
+    #[command(flatten)]
+    pub globals: GlobalArgs,
+    /// The browser's options: the default command's, so also the top level's.
+    #[command(flatten, next_help_heading = "Browser options")]
+    pub browse: BrowseArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -105,49 +106,72 @@ pub enum Command {
     Audit(AuditCmdArgs),
 }
 
-impl Cli {
-    /// The command to run, with the options given before it moved into it; an option that does
-    /// not apply to it is a usage error that names it.
-    pub fn into_command(self) -> Result<Command, CliError> {
-        let mut command = self
-            .command
-            .unwrap_or_else(|| Command::Browse(BrowseArgs::default()));
-        let leading = Leading::new(self.leading, command.name());
-        match &mut command {
-            Command::Browse(args) => args.absorb(leading),
-            Command::Export(args) => args.absorb(leading),
-            Command::Show(args) => args.absorb(leading),
-            Command::DemoServer(args) => args.absorb(leading),
-            Command::Reviews(args) => args.absorb(leading),
-            Command::Audit(args) => args.absorb(leading),
-        }?;
-        Ok(command)
+/// What to run: the command, and the global options (the guard has refused those it does not
+/// use).
+#[derive(Debug)]
+pub struct Invocation {
+    pub globals: GlobalArgs,
+    pub command: Command,
+}
+
+/// The command line's definition, as parsed and as `--help` shows it: each command's help
+/// hides the global options it does not use (they still parse, so that the guard can say why
+/// they do not apply rather than clap saying "unexpected argument").
+pub fn command() -> clap::Command {
+    let mut cli = Cli::command();
+    // Built first: the global options are copied into each command only then.
+    cli.build();
+    for scope in scope::SCOPES {
+        if let Some(command) = cli.find_subcommand_mut(scope.command) {
+            hide_unused_globals(command, scope);
+        }
+    }
+    cli
+}
+
+fn hide_unused_globals(command: &mut clap::Command, scope: &scope::Scope) {
+    let unused: Vec<&str> = scope::Global::ALL
+        .into_iter()
+        .filter(|global| !scope.uses(*global))
+        .map(scope::Global::id)
+        .collect();
+    // `mut_args` edits in place; adding or removing an argument of a built command would not.
+    *command = std::mem::take(command).mut_args(|arg| {
+        let hide = unused.contains(&arg.get_id().as_str());
+        if hide { arg.hide(true) } else { arg }
+    });
+    for sub in command.get_subcommands_mut() {
+        hide_unused_globals(sub, scope);
     }
 }
 
-impl Command {
-    /// The name the user typed (for messages).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Command::Browse(_) => "browse",
-            Command::Export(_) => "export",
-            Command::Show(_) => "show",
-            Command::DemoServer(_) => "demo-server",
-            Command::Reviews(_) => "reviews",
-            Command::Audit(_) => "audit",
-        }
-    }
+/// Parses `args` (the program name first) and refuses what does not apply. Help, the version
+/// and clap's own usage errors come back as [`CliError::Clap`].
+pub fn parse(args: &[OsString]) -> Result<Invocation, CliError> {
+    let cli = command();
+    let matches = match cli.clone().try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(e) => return Err(guard::explain(&cli, args, &e).unwrap_or(CliError::Clap(e))),
+    };
+    guard::check(&cli, &matches)?;
+    let parsed = Cli::from_arg_matches(&matches).map_err(CliError::Clap)?;
+    Ok(Invocation {
+        globals: parsed.globals,
+        command: parsed.command.unwrap_or(Command::Browse(parsed.browse)),
+    })
+}
 
+impl Command {
     /// Runs the command. `Ok` carries the exit code of a command that reported its own outcome
     /// (export prints a summary, then exits 0, 1 or 130); `Err` is printed by [`run`].
-    pub async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
+    pub async fn run(self, globals: GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
         match self {
-            Command::Browse(args) => args.run(env).await,
-            Command::Export(args) => args.run(env).await,
-            Command::Show(args) => args.run(env).await,
+            Command::Browse(args) => args.run(globals, env).await,
+            Command::Export(args) => args.run(globals, env).await,
+            Command::Show(args) => args.run(globals, env).await,
             Command::DemoServer(args) => args.run().await,
-            Command::Reviews(args) => args.run(env).await,
-            Command::Audit(args) => args.run(env),
+            Command::Reviews(args) => args.run(globals, env).await,
+            Command::Audit(args) => args.run(globals, env),
         }
     }
 }
@@ -161,15 +185,9 @@ pub fn main() -> ExitCode {
 /// wrong, and returns the exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString>>, env: &dyn Env) -> u8 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let cli = match Cli::try_parse_from(&args) {
-        Ok(cli) => cli,
-        Err(e) => match leading::explain_misplaced(&args, &e) {
-            Some(explained) => {
-                eprintln!("truora-tui: {explained}");
-                return explained.exit_code();
-            }
-            None => return exit::clap_exit(&e),
-        },
+    let invocation = match parse(&args) {
+        Ok(invocation) => invocation,
+        Err(e) => return report(&e),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -181,18 +199,23 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString>>, env: &dyn Env) -
             return EXIT_FAILURE;
         }
     };
-    runtime.block_on(execute(cli, env))
+    runtime.block_on(execute(invocation, env))
 }
 
 /// [`run`] after parsing, on the caller's runtime.
-pub async fn execute(cli: Cli, env: &dyn Env) -> u8 {
-    let outcome = match cli.into_command() {
-        Ok(command) => command.run(env).await,
-        Err(e) => Err(e),
-    };
-    match outcome {
+pub async fn execute(invocation: Invocation, env: &dyn Env) -> u8 {
+    match invocation.command.run(invocation.globals, env).await {
         Ok(code) => code,
-        Err(e) => {
+        Err(e) => report(&e),
+    }
+}
+
+/// Prints `e` (clap's help and version to stdout, everything else to stderr) and returns its
+/// exit code.
+fn report(e: &CliError) -> u8 {
+    match e {
+        CliError::Clap(e) => exit::clap_exit(e),
+        e => {
             eprintln!("truora-tui: {e}");
             e.exit_code()
         }

@@ -5,29 +5,20 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::args::load_config;
-use super::leading::Leading;
-use super::{ApiArgs, CliError, EXIT_FAILURE, EXIT_OK};
-use crate::config::{Env, Overrides};
+use super::{CliError, EXIT_FAILURE, EXIT_OK, GlobalArgs, load_config};
+use crate::config::Env;
 use crate::review::Verdict;
 use crate::review::cli::{self as commands, ExportFormat, ReviewsError};
 
-#[derive(Args, Clone, Debug)]
+// The store is the global `--review-db` (or `--demo`: the demo's own store), so those and
+// `--config` go before or after `reviews` or its action alike.
+#[derive(Args, Clone, Debug, PartialEq, Eq)]
 pub struct ReviewsArgs {
     #[command(subcommand)]
     pub action: ReviewsAction,
-    /// Config file (default: the platform's config dir, or TRUORA_TUI_CONFIG)
-    #[arg(long, global = true, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-    /// The review store (default: the data dir's reviews.sqlite3, or TRUORA_TUI_REVIEW_DB)
-    #[arg(long, global = true, value_name = "PATH")]
-    pub review_db: Option<PathBuf>,
-    /// The demo's own review store (demo-reviews.sqlite3)
-    #[arg(long, global = true)]
-    pub demo: bool,
 }
 
-#[derive(Subcommand, Clone, Debug)]
+#[derive(Subcommand, Clone, Debug, PartialEq, Eq)]
 pub enum ReviewsAction {
     /// Write the decisions: CSV for applying overrides in Truora's dashboard, or the event log
     Export {
@@ -58,13 +49,13 @@ pub enum ReviewsAction {
     Stats,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Csv,
     Jsonl,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum VerdictArg {
     Pass,
     Fail,
@@ -82,41 +73,9 @@ impl From<VerdictArg> for Verdict {
 }
 
 impl ReviewsArgs {
-    pub(super) fn absorb(&mut self, mut leading: Leading) -> Result<(), CliError> {
-        let mut api = ApiArgs {
-            config: self.config.take(),
-            demo: self.demo,
-            ..ApiArgs::default()
-        };
-        leading.take_api(&mut api)?;
-        if api.identity_url.is_some() || api.validations_url.is_some() {
-            return Err(CliError::Usage(
-                "reviews works on the review store and calls no API; the API URLs do not apply"
-                    .into(),
-            ));
-        }
-        if let Some(flag) = api.knobs.first_given() {
-            return Err(CliError::Usage(format!(
-                "reviews calls no API; {flag} does not apply"
-            )));
-        }
-        self.config = api.config;
-        self.demo = api.demo;
-        leading.finish(|flag| {
-            Some(format!(
-                "reviews works on the review store; {flag} does not apply"
-            ))
-        })
-    }
-
-    pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
-        let overrides = Overrides {
-            config_path: self.config.clone(),
-            demo: true, // no API key is needed
-            demo_data: self.demo,
-            review_db: self.review_db.clone(),
-            ..Overrides::default()
-        };
+    pub(super) async fn run(self, globals: GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
+        // Keyless: reviews calls no API.
+        let overrides = globals.overrides(true);
         let config = load_config(&overrides, env)?.config;
         let db = config.review_db.as_path();
         let mut stdout = std::io::stdout().lock();

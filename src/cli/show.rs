@@ -4,23 +4,21 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::load_config;
-use super::leading::Leading;
-use super::{ApiArgs, CliError, DataFrom, EXIT_FAILURE, EXIT_OK, source_setup};
+use super::{
+    CliError, DataFrom, DemoKnobs, EXIT_FAILURE, EXIT_OK, GlobalArgs, load_config, source_setup,
+};
 use crate::config::Env;
 use crate::show::ShowOptions;
 
-#[derive(Args, Clone, Debug)]
+#[derive(Args, Clone, Debug, PartialEq, Eq)]
 pub struct ShowArgs {
     /// The process to print (IDP…)
     #[arg(value_name = "PROCESS_ID")]
     pub process_id: String,
-    #[command(flatten)]
-    pub api: ApiArgs,
     /// Print from an export instead, offline: no network, no key
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
-    /// Print the raw result JSON, as received, instead
+    /// Print the raw result JSON, as received, instead (times stay UTC)
     #[arg(long)]
     pub json: bool,
     /// Image width in terminal columns
@@ -29,42 +27,15 @@ pub struct ShowArgs {
     /// Do not print images
     #[arg(long)]
     pub no_images: bool,
-    /// Mask names, numbers, birth dates, phones, e-mails, addresses and IPs, and pixelate the
-    /// photos (also `private = true` in the config): for shared screens, not access control
-    #[arg(long)]
-    pub private: bool,
-    /// Print times in this zone: an IANA name such as America/Bogota, UTC, or local (default:
-    /// `time_zone` in the config, else TZ, else the system's zone); --json stays as received
-    #[arg(long, value_name = "ZONE")]
-    pub time_zone: Option<String>,
+    #[command(flatten)]
+    pub knobs: DemoKnobs,
 }
 
 impl ShowArgs {
-    pub(super) fn absorb(&mut self, mut leading: Leading) -> Result<(), CliError> {
-        leading.take_api(&mut self.api)?;
-        leading.take_archive(&mut self.archive)?;
-        leading.take_time_zone(&mut self.time_zone)?;
-        leading.finish(|flag| match flag {
-            "--ids-file" => {
-                Some("show prints the one process given; --ids-file does not apply".into())
-            }
-            "--download-dir" => {
-                Some("show saves nothing; --download-dir is for the browser".into())
-            }
-            "--image-protocol" => Some(
-                "show draws images with half-blocks or iTerm2's protocol by itself (--no-images \
-                 leaves them out); --image-protocol is for the browser"
-                    .into(),
-            ),
-            _ => None,
-        })
-    }
-
-    pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
-        let from = DataFrom::choose(self.api.demo_options()?, self.archive.clone())?;
-        let mut overrides = self.api.overrides(from.keyless());
-        overrides.time_zone = self.time_zone.clone();
-        let loaded = load_config(&overrides, env)?;
+    pub(super) async fn run(self, globals: GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
+        let demo = globals.demo.then(|| self.knobs.options(None, None));
+        let from = DataFrom::choose(demo, self.archive.clone())?;
+        let loaded = load_config(&globals.overrides(from.keyless()), env)?;
         // An archive's problems are about the whole export, not this process: the browser shows
         // them; `show` says what is missing of this process if anything is, and what of the
         // archive's bookkeeping it could not trust (a damaged manifest...) and used instead.
@@ -76,7 +47,7 @@ impl ShowArgs {
             json: self.json,
             images: !self.no_images,
             width: self.width,
-            private: self.private || loaded.config.private,
+            private: loaded.config.private,
             time_zone: loaded.config.time_zone.clone(),
         };
         let outcome = crate::show::run(&setup.source, &self.process_id, &opts).await;

@@ -11,6 +11,7 @@ use url::Url;
 use super::ENV_AUDIT_LOG;
 use super::error::{ConfigError, Location, Origin};
 use super::file::{self, FileConfig, KeyList};
+use super::places::Places;
 use super::{
     ApiKey, Config, DEFAULT_CONCURRENCY, DEFAULT_IDENTITY_BASE_URL, DEFAULT_IMAGE_REST_MS,
     DEFAULT_REQUEST_TIMEOUT_SECS, DEFAULT_VALIDATIONS_BASE_URL, ENV_API_KEY, ENV_CONFIG,
@@ -25,6 +26,8 @@ pub(super) struct Platform {
     /// See [`default_download_dir`].
     pub download_dir: Option<PathBuf>,
     pub home: Option<PathBuf>,
+    /// The current folder: relative paths given by flags and the environment start there.
+    pub current_dir: Option<PathBuf>,
     /// The platform's data folder for truora-tui (the review store lives there).
     pub data_dir: Option<PathBuf>,
     /// The machine's time zone (`/etc/localtime`), for `time_zone = "local"` without `TZ`.
@@ -46,6 +49,7 @@ impl Platform {
             config_path: default_config_path(),
             download_dir: default_download_dir(downloads, home.as_deref(), data.clone()),
             home,
+            current_dir: std::env::current_dir().ok(),
             data_dir: data,
             time_zone: super::time_zone::system_zone(now),
             now,
@@ -84,6 +88,11 @@ pub(super) fn load_with(
             (file::parse(&candidate.path, text)?, Some(&candidate.path))
         }
         _ => (FileConfig::default(), None),
+    };
+    let places = Places {
+        home,
+        cwd: platform.current_dir.as_deref(),
+        file_dir: path.and_then(|path| path.parent()),
     };
     let location = |span: Range<usize>| Location {
         path: path.cloned().unwrap_or_default(),
@@ -136,13 +145,12 @@ pub(super) fn load_with(
         &validations_base_url,
         &validations_origin,
     ));
-    let download_dir = overrides
-        .download_dir
-        .clone()
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .or_else(|| env_var(env, ENV_DOWNLOAD_DIR).map(PathBuf::from))
-        .or_else(|| non_empty(file.download_dir.as_deref()).map(PathBuf::from))
-        .map(|dir| expand_tilde(&dir, home))
+    let download_dir = places
+        .chosen(
+            overrides.download_dir.as_deref(),
+            env_var(env, ENV_DOWNLOAD_DIR),
+            non_empty(file.download_dir.as_deref()),
+        )
         .or_else(|| platform.download_dir.clone())
         .unwrap_or_else(|| {
             let dir = std::env::temp_dir().join("truora-tui-downloads");
@@ -226,7 +234,7 @@ pub(super) fn load_with(
         overrides,
         env,
         (file.reviewer.as_deref(), file.review_db.as_deref()),
-        platform,
+        (platform, &places),
         &mut warnings,
     );
     let config = Config {
@@ -255,13 +263,11 @@ pub(super) fn load_with(
             .map(|(action, KeyList(keys))| (action, keys))
             .collect(),
         file: path.cloned(),
-        audit_log: overrides
-            .audit_log
-            .clone()
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .or_else(|| env_var(env, ENV_AUDIT_LOG).map(PathBuf::from))
-            .or_else(|| non_empty(file.audit_log.as_deref()).map(PathBuf::from))
-            .map(|dir| expand_tilde(&dir, home)),
+        audit_log: places.chosen(
+            overrides.audit_log.as_deref(),
+            env_var(env, ENV_AUDIT_LOG),
+            non_empty(file.audit_log.as_deref()),
+        ),
         audit: file.audit,
         api_key_label: non_empty(file.api_key_label.as_deref()),
         time_zone,
@@ -281,20 +287,25 @@ fn config_candidate(
     env: &dyn Env,
     platform: &Platform,
 ) -> Option<Candidate> {
-    let home = platform.home.as_deref();
+    // The file's own folder is not known yet: a relative path here is the current folder's.
+    let places = Places {
+        home: platform.home.as_deref(),
+        cwd: platform.current_dir.as_deref(),
+        file_dir: None,
+    };
     if let Some(path) = overrides
         .config_path
         .as_ref()
         .filter(|path| !path.as_os_str().is_empty())
     {
-        let path = expand_tilde(path, home);
+        let path = places.given(path);
         return Some(Candidate {
             path,
             origin: Some(Origin::Flag("--config")),
         });
     }
     if let Some(path) = env_var(env, ENV_CONFIG) {
-        let path = expand_tilde(Path::new(&path), home);
+        let path = places.given(Path::new(&path));
         return Some(Candidate {
             path,
             origin: Some(Origin::Env(ENV_CONFIG)),
@@ -452,16 +463,6 @@ fn in_range(
             min: 1,
             max,
         }),
-    }
-}
-
-/// Expands a leading `~` component (not `~user`) the way a shell would, since values from the
-/// file, the environment and `--flag=~/x` never went through one.
-pub(super) fn expand_tilde(path: &Path, home: Option<&Path>) -> PathBuf {
-    match (path.strip_prefix("~"), home) {
-        (Ok(rest), Some(home)) if rest.as_os_str().is_empty() => home.to_path_buf(),
-        (Ok(rest), Some(home)) => home.join(rest),
-        _ => path.to_path_buf(),
     }
 }
 

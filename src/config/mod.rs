@@ -15,6 +15,7 @@ mod file;
 mod key_command;
 mod keys;
 mod merge;
+mod places;
 mod review;
 /// The tests use unix file modes and `sh`; the tool targets unix hosts reached over SSH.
 #[cfg(all(test, unix))]

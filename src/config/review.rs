@@ -3,11 +3,13 @@
 //! The store is `<data dir>/reviews.sqlite3` unless `--review-db` (flag) > `TRUORA_TUI_REVIEW_DB`
 //! (environment) > `review_db` (file) names another. The demo's decisions must never mix with
 //! real ones, so for the demo's data the file is `demo-` + that name in the same folder; only the flag,
-//! which names one file for one run, is taken as is.
+//! which names one file for one run, is taken as is. A relative path is the current folder's
+//! (flag, environment) or the config file's folder's (file): see `places.rs`.
 
 use std::path::{Path, PathBuf};
 
-use super::merge::{Platform, env_var, expand_tilde, non_empty};
+use super::merge::{Platform, env_var, non_empty};
+use super::places::Places;
 use super::{ENV_REVIEW_DB, ENV_REVIEWER, Env, Overrides};
 
 pub const STORE_FILE: &str = "reviews.sqlite3";
@@ -17,7 +19,7 @@ pub(super) fn settings(
     overrides: &Overrides,
     env: &dyn Env,
     file: (Option<&str>, Option<&str>),
-    platform: &Platform,
+    (platform, places): (&Platform, &Places),
     warnings: &mut Vec<String>,
 ) -> (String, PathBuf) {
     let reviewer = env_var(env, ENV_REVIEWER)
@@ -26,17 +28,14 @@ pub(super) fn settings(
         .or_else(|| env_var(env, "USER"))
         .or_else(|| env_var(env, "LOGNAME"))
         .unwrap_or_else(|| "reviewer".to_string());
-    let home = platform.home.as_deref();
     if let Some(flag) = overrides
         .review_db
-        .clone()
+        .as_deref()
         .filter(|p| !p.as_os_str().is_empty())
     {
-        return (reviewer, expand_tilde(&flag, home));
+        return (reviewer, places.given(flag));
     }
-    let chosen = env_var(env, ENV_REVIEW_DB)
-        .or_else(|| non_empty(file.1))
-        .map(|p| expand_tilde(Path::new(&p), home));
+    let chosen = places.chosen(None, env_var(env, ENV_REVIEW_DB), non_empty(file.1));
     let path = chosen.unwrap_or_else(|| match &platform.data_dir {
         Some(dir) => dir.join(STORE_FILE),
         None => {

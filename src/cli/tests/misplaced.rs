@@ -1,26 +1,23 @@
-//! A browser option after a subcommand that lacks it gets the same explanation as before it.
+//! A browser option after a command that lacks it gets the same reason as before the command,
+//! instead of clap's bare "unexpected argument".
 
-use std::ffi::OsString;
+use super::invocation;
+use crate::cli::{CliError, EXIT_USAGE};
 
-use clap::Parser;
-
-use crate::cli::leading::explain_misplaced;
-use crate::cli::{Cli, EXIT_USAGE};
-
-/// What `truora-tui ARGS` says: our explanation, or `None` when clap's error stands.
+/// What `truora-tui ARGS` says: our reason, or `None` when clap's error stands.
 fn explained(args: &[&str]) -> Option<String> {
-    let args: Vec<OsString> = std::iter::once("truora-tui")
-        .chain(args.iter().copied())
-        .map(OsString::from)
-        .collect();
-    let e = Cli::try_parse_from(&args).expect_err("clap refuses it");
-    let explained = explain_misplaced(&args, &e)?;
-    assert_eq!(explained.exit_code(), EXIT_USAGE);
-    Some(explained.to_string())
+    match invocation(args) {
+        Err(CliError::Clap(_)) => None,
+        Err(e) => {
+            assert_eq!(e.exit_code(), EXIT_USAGE, "{args:?}");
+            Some(e.to_string())
+        }
+        Ok(i) => panic!("{args:?} was accepted as {i:?}"),
+    }
 }
 
 #[test]
-fn a_browser_option_after_a_subcommand_gets_the_subcommands_explanation() {
+fn a_browser_option_after_a_command_that_lacks_it_gets_the_commands_reason() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["export", "--out", "x", "--archive", "a"],
@@ -32,22 +29,27 @@ fn a_browser_option_after_a_subcommand_gets_the_subcommands_explanation() {
         ),
         (
             &["export", "--out", "x", "--image-protocol", "off"],
-            "export draws none",
+            "export draws no images",
         ),
         (
             &["show", "IDP1", "--ids-file", "ids.csv"],
-            "--ids-file does not apply",
+            "show prints the one process given",
         ),
-        (&["demo-server", "--demo"], "always serves the demo"),
+        (&["show", "IDP1", "--watch"], "show prints the process once"),
         (
-            &["demo-server", "--port", "1", "--config", "c"],
-            "--config does not apply",
+            &["demo-server", "--port", "1", "--archive", "a"],
+            "demo-server serves the demo API",
         ),
+        (
+            &["reviews", "list", "--download-dir", "d"],
+            "reviews works on the review store",
+        ),
+        (&["audit", "--verify", "--watch=5"], "audit reads only the access log"),
     ];
     for (args, expected) in cases {
         let message = explained(args).unwrap_or_else(|| panic!("{args:?}: clap's error stood"));
         assert!(message.contains(expected), "{args:?}: {message}");
-        // The same words as with the option before the subcommand.
+        assert!(message.contains("does not apply to `"), "{args:?}: {message}");
         assert!(message.contains("--help`)"), "{args:?}: {message}");
     }
 }
@@ -58,6 +60,7 @@ fn other_unknown_arguments_keep_claps_message() {
         &["export", "--out", "x", "--bogus"][..],
         &["show", "IDP1", "--out", "x"],
         &["demo-server", "--width", "3"],
+        &["reviews", "list", "--format", "csv"],
     ] {
         assert_eq!(explained(args), None, "{args:?}");
     }

@@ -1,24 +1,27 @@
 //! Start-up tested in the library, without spawning the binary: parsing and where each option
-//! may go ([`parse`]), the data source and the demo's lifetime ([`setup`]), exit codes ([`exit`]).
+//! may go ([`parse`]), every option in every position ([`walk`]), the data source and the demo's
+//! lifetime ([`setup`]), exit codes ([`exit`]).
 
 mod exit;
 mod misplaced;
 mod parse;
 mod setup;
+mod walk;
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::Path;
 
-use clap::Parser;
-
-use super::{Cli, CliError, Command};
+use super::{CliError, Invocation};
 use crate::config::{self, Config, Overrides};
 
-/// Parses and moves leading options into the subcommand, as `run` does.
-fn command(args: &[&str]) -> Result<Command, CliError> {
-    let cli = Cli::try_parse_from(std::iter::once("truora-tui").chain(args.iter().copied()))
-        .unwrap_or_else(|e| panic!("{args:?} parses: {e}"));
-    cli.into_command()
+/// `truora-tui ARGS` parsed and checked, as `run` does.
+fn invocation(args: &[&str]) -> Result<Invocation, CliError> {
+    let args: Vec<OsString> = std::iter::once("truora-tui")
+        .chain(args.iter().copied())
+        .map(OsString::from)
+        .collect();
+    super::parse(&args)
 }
 
 /// An environment with nothing set: no key, no config path from the machine running the tests.

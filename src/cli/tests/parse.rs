@@ -1,29 +1,33 @@
-//! Which options each subcommand takes, before or after its name, and what is refused.
+//! Which options each command takes, where they may go, and what is refused with which reason.
 
 use std::path::PathBuf;
 
-use clap::Parser;
 use clap::error::ErrorKind;
 
-use super::{Cli, CliError, Command, command};
-use crate::cli::{DataFrom, EXIT_USAGE};
+use super::{invocation, no_env};
+use crate::cli::{CliError, Command, DataFrom, EXIT_USAGE, GlobalArgs, Invocation};
 use crate::config::{self, ImageProtocol};
 
+fn parsed(args: &[&str]) -> Invocation {
+    invocation(args).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+/// The message of a usage error of ours (not clap's), checked to exit 2.
 fn refused(args: &[&str]) -> String {
-    match command(args) {
-        Err(e @ CliError::Usage(_)) => {
-            assert_eq!(e.exit_code(), EXIT_USAGE);
+    match invocation(args) {
+        Err(CliError::Clap(e)) => panic!("{args:?}: clap's error, not ours: {e}"),
+        Err(e) => {
+            assert_eq!(e.exit_code(), EXIT_USAGE, "{args:?}: {e}");
             e.to_string()
         }
-        Err(e) => panic!("{args:?}: not a usage error: {e}"),
-        Ok(c) => panic!("{args:?} was accepted as {c:?}"),
+        Ok(i) => panic!("{args:?} was accepted as {i:?}"),
     }
 }
 
 fn clap_error(args: &[&str]) -> clap::Error {
-    match Cli::try_parse_from(std::iter::once("truora-tui").chain(args.iter().copied())) {
-        Err(e) => e,
-        Ok(cli) => panic!("{args:?} parsed: {cli:?}"),
+    match invocation(args) {
+        Err(CliError::Clap(e)) => e,
+        other => panic!("{args:?}: not clap's error: {other:?}"),
     }
 }
 
@@ -36,9 +40,19 @@ fn help(args: &[&str]) -> String {
     e.to_string()
 }
 
+fn browse(args: &[&str]) -> (GlobalArgs, crate::cli::BrowseArgs) {
+    match parsed(args) {
+        Invocation {
+            globals,
+            command: Command::Browse(browse),
+        } => (globals, browse),
+        other => panic!("{args:?}: not the browser: {other:?}"),
+    }
+}
+
 #[test]
 fn no_command_is_the_browser_with_all_its_options() {
-    let Ok(Command::Browse(args)) = command(&[
+    let (globals, args) = browse(&[
         "--demo",
         "--image-protocol",
         "off",
@@ -48,115 +62,174 @@ fn no_command_is_the_browser_with_all_its_options() {
         "ids.csv",
         "--config",
         "c.toml",
-    ]) else {
-        panic!("not the browser");
-    };
-    assert!(args.api.demo);
+    ]);
+    assert!(globals.demo);
+    assert_eq!(globals.config, Some(PathBuf::from("c.toml")));
     assert_eq!(args.image_protocol, Some(ImageProtocol::Off));
     assert_eq!(args.download_dir, Some(PathBuf::from("saved")));
     assert_eq!(args.ids_file, Some(PathBuf::from("ids.csv")));
-    assert_eq!(args.api.config, Some(PathBuf::from("c.toml")));
     assert_eq!(args.archive, None);
 
-    let Ok(Command::Browse(args)) = command(&["--archive", "audit"]) else {
-        panic!("not the browser");
-    };
+    let (globals, args) = browse(&["--archive", "audit"]);
     assert_eq!(args.archive, Some(PathBuf::from("audit")));
-    assert!(!args.api.demo);
+    assert!(!globals.demo);
+}
+
+/// The issue's first defect: every one of these started with privacy off.
+#[test]
+fn privacy_reaches_the_browser_and_show_in_every_position() {
+    for args in [
+        &["--demo", "--private"][..],
+        &["--private", "--demo"],
+        &["--private", "browse", "--demo"],
+        &["browse", "--demo", "--private"],
+        &["--demo", "tui", "--private"],
+    ] {
+        let (globals, _) = browse(args);
+        assert!(globals.private, "{args:?}");
+        assert!(globals.overrides(true).private, "{args:?}");
+    }
+    for args in [
+        &["--private", "show", "IDP1"][..],
+        &["--demo", "show", "--private", "IDP1"],
+        &["show", "IDP1", "--no-images", "--private"],
+    ] {
+        let i = parsed(args);
+        assert!(matches!(i.command, Command::Show(_)), "{args:?}");
+        assert!(i.globals.overrides(false).private, "{args:?}");
+    }
+    for (args, why) in [
+        (
+            &["--private", "export", "--out", "x"][..],
+            "an export is written unmasked",
+        ),
+        (&["export", "--out", "x", "--private"], "a screen aid"),
+        (&["--private", "reviews", "list"], "as recorded"),
+        (&["reviews", "list", "--private"], "as recorded"),
+        (&["--private", "audit"], "never personal data"),
+        (&["demo-server", "--private"], "reads no config or data"),
+    ] {
+        let message = refused(args);
+        assert!(
+            message.starts_with("--private does not apply to `") && message.contains(why),
+            "{args:?}: {message}"
+        );
+    }
+}
+
+/// The issue's second defect: each of these said "is given both before and after `reviews`".
+#[test]
+fn reviews_takes_config_demo_and_its_store_in_every_position() {
+    for args in [
+        &["--demo", "reviews", "export"][..],
+        &["reviews", "--demo", "export"],
+        &["reviews", "export", "--demo"],
+        &["--config", "c.toml", "reviews", "--demo", "list"],
+        &["reviews", "--config", "c.toml", "stats", "--demo"],
+        &["reviews", "import", "f.jsonl", "--config", "c.toml", "--demo"],
+    ] {
+        let i = parsed(args);
+        assert!(matches!(i.command, Command::Reviews(_)), "{args:?}");
+        let overrides = i.globals.overrides(true);
+        assert!(overrides.demo_data, "{args:?}: not the demo's store");
+        let config_given = args.contains(&"--config");
+        assert_eq!(overrides.config_path.is_some(), config_given, "{args:?}");
+    }
+    for args in [
+        &["--review-db", "r.sqlite3", "reviews", "list"][..],
+        &["reviews", "--review-db", "r.sqlite3", "list"],
+        &["reviews", "list", "--review-db", "r.sqlite3"],
+    ] {
+        let overrides = parsed(args).globals.overrides(true);
+        assert_eq!(overrides.review_db, Some(PathBuf::from("r.sqlite3")));
+    }
+    // --audit-log before `reviews` was ignored; now it is refused, as after.
+    for args in [
+        &["--audit-log", "a", "reviews", "list"][..],
+        &["reviews", "list", "--audit-log", "a"],
+    ] {
+        assert!(refused(args).contains("reviews writes no access-log record"));
+    }
 }
 
 #[test]
 fn the_time_zone_is_taken_by_the_browser_and_show_before_or_after_the_command() {
     for args in [
         &["--time-zone", "America/Bogota"][..],
-        &["--time-zone", "America/Bogota", "browse"][..],
-        &["browse", "--time-zone", "America/Bogota"][..],
+        &["--time-zone", "America/Bogota", "browse"],
+        &["browse", "--time-zone", "America/Bogota"],
+        &["--time-zone", "Europe/Madrid", "show", "IDP1"],
+        &["show", "IDP1", "--time-zone", "Europe/Madrid"],
     ] {
-        let Ok(Command::Browse(browse)) = command(args) else {
-            panic!("{args:?}: not the browser");
-        };
-        assert_eq!(
-            browse.time_zone.as_deref(),
-            Some("America/Bogota"),
-            "{args:?}"
-        );
-    }
-    for args in [
-        &["--time-zone", "Europe/Madrid", "show", "IDP1"][..],
-        &["show", "IDP1", "--time-zone", "Europe/Madrid"][..],
-    ] {
-        let Ok(Command::Show(show)) = command(args) else {
-            panic!("{args:?}: not show");
-        };
-        assert_eq!(show.time_zone.as_deref(), Some("Europe/Madrid"), "{args:?}");
+        let zone = parsed(args).globals.overrides(true).time_zone;
+        assert!(zone.is_some(), "{args:?}");
     }
     assert!(!help(&["export"]).contains("--time-zone"));
+    assert!(
+        refused(&["export", "--out", "x", "--time-zone", "UTC"])
+            .contains("an export keeps Truora's UTC times as received")
+    );
 }
 
 #[test]
-fn browse_and_its_old_name_tui_take_options_before_and_after_the_name() {
-    for name in ["browse", "tui"] {
-        let Ok(Command::Browse(args)) =
-            command(&["--demo", name, "--image-protocol", "halfblocks"])
-        else {
-            panic!("{name}: not the browser");
-        };
-        assert!(args.api.demo, "{name}");
-        assert_eq!(args.image_protocol, Some(ImageProtocol::Halfblocks));
-    }
-}
-
-#[test]
-fn options_given_before_a_subcommand_move_into_it() {
-    let Ok(Command::Export(args)) = command(&[
+fn a_commands_own_options_go_after_its_name() {
+    let i = parsed(&[
         "--demo",
+        "export",
         "--demo-processes",
         "12",
         "--ids-file",
         "ids.csv",
-        "export",
         "--out",
         "audit",
-    ]) else {
+    ]);
+    let Command::Export(args) = i.command else {
         panic!("not export");
     };
-    assert!(args.api.demo);
-    assert_eq!(args.api.knobs.demo_processes, Some(12));
+    assert!(i.globals.demo);
+    assert_eq!(args.knobs.demo_processes, Some(12));
     assert_eq!(args.ids_file, Some(PathBuf::from("ids.csv")));
     assert_eq!(args.out, PathBuf::from("audit"));
 
-    // The same options after the name.
-    let Ok(Command::Export(after)) = command(&[
-        "export",
-        "--demo",
-        "--demo-processes",
-        "12",
-        "--out",
-        "audit",
-    ]) else {
-        panic!("not export");
-    };
-    assert!(after.api.demo);
-    assert_eq!(after.api.knobs, args.api.knobs);
-
-    let Ok(Command::Show(show)) = command(&["--archive", "audit", "show", "IDP1", "--json"]) else {
+    let Command::Show(show) = parsed(&["show", "--archive", "audit", "IDP1", "--json"]).command
+    else {
         panic!("not show");
     };
     assert_eq!(show.archive, Some(PathBuf::from("audit")));
     assert_eq!(show.process_id, "IDP1");
     assert!(show.json);
 
-    let Ok(Command::DemoServer(demo)) =
-        command(&["--demo-page-size", "5", "demo-server", "--port", "8080"])
+    let Command::DemoServer(demo) =
+        parsed(&["demo-server", "--demo-page-size", "5", "--port", "8080"]).command
     else {
         panic!("not demo-server");
     };
-    assert_eq!(demo.knobs.demo_page_size, Some(5));
+    assert_eq!(demo.demo_page_size, Some(5));
     assert_eq!(demo.port, 8080);
+
+    // Before the name they are the browser's, and refused with where they go.
+    for (args, flag, command) in [
+        (&["--archive", "a", "show", "IDP1"][..], "--archive", "show"),
+        (
+            &["--demo", "--demo-processes", "3", "export", "--out", "x"],
+            "--demo-processes",
+            "export",
+        ),
+        (&["--ids-file", "f", "export", "--out", "x"], "--ids-file", "export"),
+        (&["--watch", "7", "browse", "--demo"], "--watch", "browse"),
+        (&["--demo-page-size", "5", "demo-server"], "--demo-page-size", "demo-server"),
+    ] {
+        let message = refused(args);
+        assert!(
+            message.starts_with(&format!("{flag} is given before `{command}`"))
+                && message.contains(&format!("`truora-tui {command} {flag} …`")),
+            "{args:?}: {message}"
+        );
+    }
 }
 
 #[test]
-fn leading_options_that_do_not_apply_are_refused_saying_why() {
+fn options_that_do_not_apply_are_refused_saying_why_before_or_after_the_name() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["--archive", "a", "export", "--out", "x"],
@@ -164,95 +237,51 @@ fn leading_options_that_do_not_apply_are_refused_saying_why() {
         ),
         (
             &["--image-protocol", "off", "export", "--out", "x"],
-            "export draws none",
+            "export draws no images",
         ),
         (
             &["--download-dir", "d", "export", "--out", "x"],
             "export writes into --out",
         ),
         (
-            &["--time-zone", "UTC", "export", "--out", "x"],
-            "an export keeps Truora's UTC times as received",
-        ),
-        (
             &["--ids-file", "f", "show", "IDP1"],
-            "show prints the one process given; --ids-file does not apply",
+            "show prints the one process given",
         ),
-        (
-            &["--download-dir", "d", "show", "IDP1"],
-            "show saves nothing",
-        ),
+        (&["--download-dir", "d", "show", "IDP1"], "show saves nothing"),
         (
             &["--image-protocol", "kitty", "show", "IDP1"],
             "--image-protocol is for the browser",
         ),
         (&["--demo", "demo-server"], "always serves the demo"),
-        (
-            &["--config", "c.toml", "demo-server"],
-            "--config does not apply",
-        ),
-        (
-            &["--archive", "a", "demo-server"],
-            "--archive does not apply",
-        ),
+        (&["demo-server", "--demo"], "always serves the demo"),
+        (&["--config", "c.toml", "demo-server"], "reads no config"),
+        (&["--archive", "a", "demo-server"], "reads no config or data"),
+        (&["show", "IDP1", "--audit-log", "a"], "show writes no access-log record yet"),
+        (&["--review-db", "r", "show", "IDP1"], "show reads no review decisions yet"),
+        (&["export", "--out", "x", "--review-db", "r"], "export does not use the review store"),
+        (&["--demo", "show", "IDP1", "--demo-arrivals", "3"], "arrivals are seen in the browser"),
+        (&["--demo", "export", "--out", "x", "--demo-arrivals", "3"], "arrivals are seen"),
+        (&["audit", "--identity-url", "http://x"], "audit reads only the access log"),
+        (&["reviews", "stats", "--validations-url", "http://x"], "calls no API"),
     ];
     for (args, expected) in cases {
         let message = refused(args);
         assert!(message.contains(expected), "{args:?}: {message}");
         let name = args
             .iter()
-            .find(|a| ["export", "show", "demo-server"].contains(a));
-        let pointer = format!("see `truora-tui {} --help`", name.unwrap());
-        assert!(message.contains(&pointer), "{args:?}: {message}");
+            .find(|a| ["export", "show", "demo-server", "audit", "reviews"].contains(a))
+            .expect("a command");
+        let pointer = format!("(see `truora-tui {name} --help`)");
+        assert!(message.ends_with(&pointer), "{args:?}: {message}");
     }
 }
 
 #[test]
-fn an_option_given_before_and_after_the_subcommand_is_refused() {
-    for args in [
-        &["--demo", "export", "--demo", "--out", "x"][..],
-        &["--config", "a", "show", "--config", "b", "IDP1"],
-        &[
-            "--demo-processes",
-            "3",
-            "demo-server",
-            "--demo-processes",
-            "4",
-        ],
-        &["--archive", "a", "browse", "--archive", "b"],
-    ] {
-        let message = refused(args);
-        assert!(
-            message.contains("is given both before and after") && message.contains("give it once"),
-            "{args:?}: {message}"
-        );
-    }
-}
-
-#[test]
-fn options_a_subcommand_does_not_have_are_refused_after_its_name() {
+fn clap_refuses_what_no_command_has_and_bad_values() {
     let cases: &[(&[&str], ErrorKind)] = &[
-        (
-            &["export", "--out", "x", "--image-protocol", "off"],
-            ErrorKind::UnknownArgument,
-        ),
-        (
-            &["export", "--out", "x", "--archive", "a"],
-            ErrorKind::UnknownArgument,
-        ),
-        (
-            &["demo-server", "--archive", "a"],
-            ErrorKind::UnknownArgument,
-        ),
-        (&["demo-server", "--demo"], ErrorKind::UnknownArgument),
-        (
-            &["show", "IDP1", "--ids-file", "f"],
-            ErrorKind::UnknownArgument,
-        ),
-        (
-            &["show", "IDP1", "--download-dir", "d"],
-            ErrorKind::UnknownArgument,
-        ),
+        (&["--no-such-flag"], ErrorKind::UnknownArgument),
+        (&["show", "IDP1", "--out", "x"], ErrorKind::UnknownArgument),
+        (&["demo-server", "--width", "3"], ErrorKind::UnknownArgument),
         (&["export"], ErrorKind::MissingRequiredArgument),
         (&["show"], ErrorKind::MissingRequiredArgument),
         (
@@ -268,125 +297,130 @@ fn options_a_subcommand_does_not_have_are_refused_after_its_name() {
     for (args, kind) in cases {
         let e = clap_error(args);
         assert_eq!(e.kind(), *kind, "{args:?}: {e}");
-        assert_eq!(crate::cli::exit::clap_code(&e), EXIT_USAGE, "{args:?}");
+        assert_eq!(CliError::Clap(e).exit_code(), EXIT_USAGE, "{args:?}");
     }
 }
 
-#[test]
-fn the_demo_and_an_archive_cannot_go_together_and_knobs_need_the_demo() {
-    let Ok(Command::Browse(args)) = command(&["--demo", "--archive", "a"]) else {
-        panic!("not the browser");
-    };
-    let e = DataFrom::choose(args.api.demo_options().unwrap(), args.archive).unwrap_err();
+#[tokio::test]
+async fn the_demo_and_an_archive_cannot_go_together_and_knobs_need_the_demo() {
+    let (globals, args) = browse(&["--demo", "--archive", "a"]);
+    let demo = globals.demo.then(|| args.knobs.options(None, None));
+    let e = DataFrom::choose(demo, args.archive).unwrap_err();
     assert!(
         e.to_string()
             .contains("--archive and --demo cannot be used together")
     );
     assert_eq!(e.exit_code(), EXIT_USAGE);
 
-    let Ok(Command::Show(args)) = command(&["--demo-processes", "3", "show", "IDP1"]) else {
-        panic!("not show");
-    };
-    let e = args.api.demo_options().unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "--demo-processes sets up the demo API: add --demo"
-    );
-    assert_eq!(e.exit_code(), EXIT_USAGE);
+    for args in [
+        &["show", "IDP1", "--demo-processes", "3"][..],
+        &["--demo-latency-ms", "5"],
+        &["export", "--out", "x", "--demo-link-lifetime-secs", "9"],
+    ] {
+        let message = refused(args);
+        assert!(
+            message.ends_with("sets up the demo API: add --demo"),
+            "{args:?}: {message}"
+        );
+    }
 
-    let Ok(Command::Export(args)) = command(&[
+    // --demo anywhere on the line, the knobs after the command's name.
+    let i = parsed(&[
         "--demo",
+        "export",
         "--demo-latency-ms",
         "20",
         "--demo-link-lifetime-secs",
         "60",
-        "export",
         "--out",
         "x",
-    ]) else {
+    ]);
+    let Command::Export(args) = i.command else {
         panic!("not export");
     };
-    let opts = args.api.demo_options().unwrap().expect("the demo");
+    let opts = args.knobs.options(args.demo_page_size, None);
     assert_eq!(opts.latency, std::time::Duration::from_millis(20));
     assert_eq!(opts.link_lifetime, std::time::Duration::from_secs(60));
+    // demo-server is the demo: its knobs need no --demo.
+    assert!(matches!(
+        parsed(&["demo-server", "--demo-processes", "3"]).command,
+        Command::DemoServer(_)
+    ));
+
+    // An archive does not change: --watch on it is refused before anything is opened.
+    let i = parsed(&["--archive", "/no-such-archive", "--watch", "5"]);
+    let e = i.command.run(i.globals, &no_env()).await.unwrap_err();
+    assert_eq!(e.exit_code(), EXIT_USAGE);
+    assert!(e.to_string().starts_with("--watch reads the newest"), "{e}");
 }
 
 #[test]
-fn each_subcommands_help_lists_only_its_own_options() {
-    let export = help(&["export"]);
-    for present in [
-        "--out",
-        "--ids-file",
-        "--demo",
-        "--config",
-        "--status",
-        "--concurrency",
-    ] {
-        assert!(
-            export.contains(present),
-            "export --help lacks {present}:\n{export}"
-        );
+fn each_commands_help_lists_only_what_it_takes() {
+    let cases: &[(&[&str], &[&str], &[&str])] = &[
+        (
+            &["export"],
+            &["--out", "--ids-file", "--demo", "--config", "--audit-log", "--identity-url"],
+            &[
+                "--image-protocol",
+                "--archive",
+                "--download-dir",
+                "--private",
+                "--time-zone",
+                "--review-db",
+                "--demo-arrivals",
+            ],
+        ),
+        (
+            &["demo-server"],
+            &["--port", "--demo-arrivals"],
+            &["--archive", "--config", "--demo", "--private", "--identity-url"],
+        ),
+        (
+            &["show"],
+            &["--archive", "--json", "--width", "--demo", "--private", "--time-zone"],
+            &["--ids-file", "--download-dir", "--image-protocol", "--out", "--audit-log", "--review-db"],
+        ),
+        (
+            &["browse"],
+            &["--archive", "--ids-file", "--download-dir", "--image-protocol", "--demo", "--private", "--watch"],
+            &["--out"],
+        ),
+        (
+            &["reviews"],
+            &["--config", "--demo", "--review-db"],
+            &["--private", "--audit-log", "--time-zone", "--identity-url"],
+        ),
+        (
+            &["reviews", "export"],
+            &["--format", "--config", "--demo", "--review-db"],
+            &["--private", "--audit-log"],
+        ),
+        (
+            &["audit"],
+            &["--verify", "--config", "--audit-log"],
+            &["--demo", "--private", "--review-db", "--time-zone"],
+        ),
+    ];
+    // Listed as an option: at the start of a line, followed by its value or its help.
+    let lists = |text: &str, flag: &str| {
+        text.lines().any(|line| {
+            let line = line.trim_start();
+            line == flag || line.starts_with(&format!("{flag} "))
+        })
+    };
+    for (command, present, absent) in cases {
+        let text = help(command);
+        for flag in *present {
+            assert!(lists(&text, flag), "{command:?} --help lacks {flag}:\n{text}");
+        }
+        for flag in *absent {
+            assert!(!lists(&text, flag), "{command:?} --help offers {flag}:\n{text}");
+        }
     }
-    for absent in [
-        "--image-protocol",
-        "--archive",
-        "--download-dir",
-        "--demo-processes",
-    ] {
-        assert!(
-            !export.contains(absent),
-            "export --help offers {absent}:\n{export}"
-        );
-    }
-
-    let demo = help(&["demo-server"]);
-    assert!(demo.contains("--port"), "{demo}");
-    for absent in [
-        "--archive",
-        "--config",
-        "--demo ",
-        "--image-protocol",
-        "--ids-file",
-        "--identity-url",
-    ] {
-        assert!(
-            !demo.contains(absent),
-            "demo-server --help offers {absent}:\n{demo}"
-        );
-    }
-
-    let show = help(&["show"]);
-    for present in ["--archive", "--json", "--width", "--demo", "<PROCESS_ID>"] {
-        assert!(
-            show.contains(present),
-            "show --help lacks {present}:\n{show}"
-        );
-    }
-    for absent in ["--ids-file", "--download-dir", "--image-protocol", "--out"] {
-        assert!(
-            !show.contains(absent),
-            "show --help offers {absent}:\n{show}"
-        );
-    }
-
-    let browse = help(&["browse"]);
-    for present in [
-        "--archive",
-        "--ids-file",
-        "--download-dir",
-        "--image-protocol",
-        "--demo",
-    ] {
-        assert!(
-            browse.contains(present),
-            "browse --help lacks {present}:\n{browse}"
-        );
-    }
-    assert!(!browse.contains("--out"), "{browse}");
 }
 
 #[test]
-fn the_top_level_help_names_every_environment_variable_and_the_exit_codes() {
+fn the_top_level_help_has_the_global_options_heading_the_environment_and_the_exit_codes() {
     let top = help(&[]);
     for var in [
         config::ENV_API_KEY,
@@ -394,20 +428,24 @@ fn the_top_level_help_names_every_environment_variable_and_the_exit_codes() {
         config::ENV_IDENTITY_BASE_URL,
         config::ENV_VALIDATIONS_BASE_URL,
         config::ENV_DOWNLOAD_DIR,
+        config::ENV_REVIEW_DB,
+        config::ENV_AUDIT_LOG,
         "TRUORA_TUI_LOG",
         "NO_COLOR",
     ] {
         assert!(top.contains(var), "--help does not name {var}:\n{top}");
     }
     assert!(top.contains("Exit codes: 0 done; 1 failed"), "{top}");
-    for command in ["browse", "export", "show", "demo-server"] {
+    for command in ["browse", "export", "show", "demo-server", "reviews", "audit"] {
         assert!(top.contains(command), "{command}:\n{top}");
     }
-    // The browser's options are the top level's, since browsing is the default.
-    assert!(
-        top.contains("--archive") && top.contains("--image-protocol"),
-        "{top}"
-    );
+    let global = top.find("Global options:\n").expect("the heading");
+    let browser = top.find("Browser options:\n").expect("the heading");
+    for flag in ["--config", "--demo", "--private", "--audit-log", "--review-db", "--time-zone"] {
+        let at = top.find(&format!("  {flag} ")).unwrap_or_else(|| panic!("{flag}"));
+        assert!(global < at && at < browser, "{flag} is not a global option:\n{top}");
+    }
+    assert!(top[browser..].contains("--archive") && top[browser..].contains("--watch"), "{top}");
     // Test knobs stay out of sight.
     assert!(!top.contains("--demo-processes"), "{top}");
     assert_eq!(clap_error(&["--version"]).kind(), ErrorKind::DisplayVersion);
@@ -415,27 +453,33 @@ fn the_top_level_help_names_every_environment_variable_and_the_exit_codes() {
 
 #[test]
 fn watch_takes_an_optional_interval_of_at_least_five_seconds() {
-    let watch = |args: &[&str]| match command(args) {
-        Ok(Command::Browse(b)) => b.watch,
-        other => panic!("{args:?}: {other:?}"),
-    };
+    let watch = |args: &[&str]| browse(args).1.watch;
     assert_eq!(watch(&["--demo"]), None);
     assert_eq!(watch(&["--demo", "--watch"]), Some(30));
+    assert_eq!(watch(&["--watch", "--demo"]), Some(30));
     assert_eq!(watch(&["--demo", "--watch", "12"]), Some(12));
-    assert_eq!(watch(&["--watch", "7", "browse", "--demo"]), Some(7));
+    assert_eq!(watch(&["--demo", "--watch=12"]), Some(12));
+    assert_eq!(watch(&["browse", "--demo", "--watch", "7"]), Some(7));
     assert_eq!(
         clap_error(&["--watch", "4"]).kind(),
         ErrorKind::ValueValidation
     );
-    assert!(refused(&["--watch", "10", "export", "--out", "x"]).contains("--watch"));
+    // A command's name after --watch is the command, not its value: refused, by name.
+    for args in [
+        &["--watch", "export", "--out", "x"][..],
+        &["--watch", "show", "IDP1"],
+        &["--watch=10", "export", "--out", "x"],
+    ] {
+        let message = refused(args);
+        assert!(message.starts_with("--watch does not apply to `"), "{args:?}: {message}");
+    }
 
-    let Ok(Command::DemoServer(server)) = command(&["demo-server", "--demo-arrivals", "3"]) else {
+    let Command::DemoServer(server) = parsed(&["demo-server", "--demo-arrivals", "3"]).command
+    else {
         panic!("not the demo server");
     };
-    assert_eq!(
-        server.knobs.options().arrivals,
-        Some(std::time::Duration::from_secs(3))
-    );
+    let opts = server.knobs.options(server.demo_page_size, server.demo_arrivals);
+    assert_eq!(opts.arrivals, Some(std::time::Duration::from_secs(3)));
     assert_eq!(
         clap_error(&["--demo", "--demo-arrivals", "0"]).kind(),
         ErrorKind::ValueValidation

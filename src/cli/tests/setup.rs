@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{command, config_in, no_env};
+use super::{config_in, invocation, no_env};
 use crate::cli::browse::browse_then_stop;
 use crate::cli::{
     CliError, DataFrom, DemoGuard, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, SourceSetup, api_setup,
@@ -58,7 +58,8 @@ async fn without_a_key_the_live_api_names_the_three_ways_to_give_one_and_exits_2
         vec!["--config", empty, "show", "IDP1"],
         vec!["--config", empty, "export", "--out", out.to_str().unwrap()],
     ] {
-        let Err(e) = command(&args).unwrap().run(&no_env()).await else {
+        let i = invocation(&args).unwrap();
+        let Err(e) = i.command.run(i.globals, &no_env()).await else {
             panic!("{args:?} ran without a key");
         };
         assert!(

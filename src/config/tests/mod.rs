@@ -9,13 +9,15 @@ use std::path::Path;
 
 use tempfile::TempDir;
 
-use super::merge::{Platform, expand_tilde, load_with, parse_url};
+use super::merge::{Platform, load_with, parse_url};
+use super::places::expand_tilde;
 use super::*;
 
 mod errors;
 mod example;
 mod images;
 mod precedence;
+mod relative;
 mod review;
 mod time_zone;
 
@@ -24,6 +26,7 @@ fn platform() -> Platform {
         config_path: None,
         download_dir: Some(PathBuf::from("/platform/Downloads/truora-tui")),
         home: Some(PathBuf::from("/home/tester")),
+        current_dir: Some(PathBuf::from("/work/here")),
         data_dir: Some(PathBuf::from("/platform/data/truora-tui")),
         time_zone: crate::date::zone::DisplayZone::named(SYSTEM_ZONE, NOW),
         now: NOW,
