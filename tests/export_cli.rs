@@ -26,7 +26,7 @@ async fn without_a_terminal_progress_is_plain_lines_then_the_summary() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("archive");
     let output = truora_tui()
-        .args(["--demo", "--demo-processes", "12", "export", "--out"])
+        .args(["--demo", "export", "--demo-processes", "12", "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -68,7 +68,7 @@ async fn without_a_terminal_progress_is_plain_lines_then_the_summary() {
 
     // Run again: everything is complete; a foreign --out is a usage error.
     let again = truora_tui()
-        .args(["--demo", "--demo-processes", "12", "export", "--out"])
+        .args(["--demo", "export", "--demo-processes", "12", "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -79,7 +79,7 @@ async fn without_a_terminal_progress_is_plain_lines_then_the_summary() {
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join("manifest.json"), b"{}").unwrap();
     let refused = truora_tui()
-        .args(["--demo", "--demo-processes", "12", "export", "--out"])
+        .args(["--demo", "export", "--demo-processes", "12", "--out"])
         .arg(&foreign)
         .output()
         .unwrap();
@@ -96,7 +96,7 @@ fn a_closed_stdout_does_not_stop_or_crash_the_export() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("archive");
     let mut child = truora_tui()
-        .args(["--demo", "--demo-processes", "12", "export", "--out"])
+        .args(["--demo", "export", "--demo-processes", "12", "--out"])
         .arg(&out)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -54,7 +54,7 @@ fn modes_apply() -> bool {
 
 fn export(out: &Path, extra: &[&str], unprivileged: bool) -> Output {
     command(unprivileged)
-        .args(["--demo", "--demo-processes", "2", "export", "--out"])
+        .args(["--demo", "export", "--demo-processes", "2", "--out"])
         .arg(out)
         .args(extra)
         .output()

@@ -104,7 +104,7 @@ async fn a_closed_stdout_ends_show_quietly() {
     server.shutdown().await;
     for extra in [&[][..], &["--no-images"][..], &["--json"][..]] {
         let mut child = truora_tui()
-            .args(["--demo", "--demo-processes", "12", "show", &id])
+            .args(["--demo", "show", "--demo-processes", "12", &id])
             .args(extra)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -143,9 +143,9 @@ async fn show_prints_the_same_process_live_and_from_an_archive() {
     let live = truora_tui()
         .args([
             "--demo",
+            "show",
             "--demo-processes",
             "12",
-            "show",
             &id,
             "--no-images",
         ])
@@ -157,9 +157,9 @@ async fn show_prints_the_same_process_live_and_from_an_archive() {
         String::from_utf8_lossy(&live.stderr)
     );
     let offline = truora_tui()
-        .args(["--archive"])
+        .args(["show", "--archive"])
         .arg(&out)
-        .args(["show", &id, "--no-images"])
+        .args([&id, "--no-images"])
         .output()
         .unwrap();
     assert!(
@@ -174,9 +174,9 @@ async fn show_prints_the_same_process_live_and_from_an_archive() {
     insta::assert_snapshot!(live);
 
     let json = truora_tui()
-        .arg("--archive")
+        .args(["show", "--archive"])
         .arg(&out)
-        .args(["show", &id, "--json"])
+        .args([&id, "--json"])
         .output()
         .unwrap();
     let folder = out.join(truora_tui::export::layout::id_name(&id));
@@ -187,9 +187,9 @@ async fn show_prints_the_same_process_live_and_from_an_archive() {
     );
 
     let unknown = truora_tui()
-        .arg("--archive")
+        .args(["show", "--archive"])
         .arg(&out)
-        .args(["show", "IDPunknown0000"])
+        .args(["IDPunknown0000"])
         .output()
         .unwrap();
     assert_eq!(unknown.status.code(), Some(1));
@@ -200,9 +200,9 @@ async fn show_prints_the_same_process_live_and_from_an_archive() {
     let manifest = out.join(truora_tui::export::format::MANIFEST);
     std::fs::write(&manifest, b"{\"format\": \"truora-tui-exp").unwrap();
     let damaged = truora_tui()
-        .arg("--archive")
+        .args(["show", "--archive"])
         .arg(&out)
-        .args(["show", &id, "--no-images"])
+        .args([&id, "--no-images"])
         .output()
         .unwrap();
     assert!(damaged.status.success());
@@ -240,15 +240,15 @@ fn usage_errors_exit_2_with_a_clear_message() {
             "--archive is already an export",
         ),
         (
-            &["--archive", "/nonexistent-archive", "show", "IDP1"],
+            &["show", "--archive", "/nonexistent-archive", "IDP1"],
             "not a folder",
         ),
         (
             &[
                 "--demo",
+                "export",
                 "--ids-file",
                 "/nonexistent.csv",
-                "export",
                 "--out",
                 "/tmp/x",
             ],
@@ -279,7 +279,7 @@ async fn show_prints_local_times_and_json_and_exports_stay_utc() {
     // The export, run under a non-UTC zone, writes what the API sent.
     let exported = truora_tui()
         .env("TZ", "America/Bogota")
-        .args(["--demo", "--demo-processes", "12", "export", "--out"])
+        .args(["--demo", "export", "--demo-processes", "12", "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -296,9 +296,9 @@ async fn show_prints_local_times_and_json_and_exports_stay_utc() {
     let show = |zone_env: &str, extra: &[&str]| {
         let output = truora_tui()
             .env("TZ", zone_env)
-            .arg("--archive")
+            .args(["show", "--archive"])
             .arg(&out)
-            .args(["show", &id, "--no-images"])
+            .args([&id, "--no-images"])
             .args(extra)
             .output()
             .unwrap();
@@ -323,9 +323,9 @@ async fn show_prints_local_times_and_json_and_exports_stay_utc() {
     // A TZ this program cannot read: the system's zone and a warning, not a failure.
     let output = truora_tui()
         .env("TZ", "Mars/Olympus")
-        .arg("--archive")
+        .args(["show", "--archive"])
         .arg(&out)
-        .args(["show", &id, "--no-images"])
+        .args([&id, "--no-images"])
         .output()
         .unwrap();
     assert!(output.status.success());
@@ -336,9 +336,9 @@ async fn show_prints_local_times_and_json_and_exports_stay_utc() {
     );
     // An unknown zone the user asked for by flag is a usage error.
     let output = truora_tui()
-        .arg("--archive")
+        .args(["show", "--archive"])
         .arg(&out)
-        .args(["show", &id, "--time-zone", "Mars/Olympus"])
+        .args([&id, "--time-zone", "Mars/Olympus"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
