@@ -29,9 +29,9 @@ impl DemoServerArgs {
             self.knobs.options(self.demo_page_size, self.demo_arrivals),
             self.port,
         )
-            .await
-            .with_context(|| format!("starting the demo server on port {}", self.port))
-            .map_err(CliError::Failed)?;
+        .await
+        .with_context(|| format!("starting the demo server on port {}", self.port))
+        .map_err(CliError::Failed)?;
         println!("truora-tui demo API (synthetic data, no real person)");
         println!("  identity:    {}", server.identity_url());
         println!("  validations: {}", server.validations_url());

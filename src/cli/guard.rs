@@ -66,9 +66,7 @@ fn target<'a>(cli: &'a Command, matches: &'a ArgMatches) -> Target<'a> {
             innermost: matches,
         };
     };
-    let command = cli
-        .find_subcommand(name)
-        .unwrap_or(cli);
+    let command = cli.find_subcommand(name).unwrap_or(cli);
     let mut innermost = sub_matches;
     while let Some((_, deeper)) = innermost.subcommand() {
         innermost = deeper;
@@ -83,7 +81,11 @@ fn target<'a>(cli: &'a Command, matches: &'a ArgMatches) -> Target<'a> {
 
 /// The top level's own (non-global) options are the browser's: with a command named, they are
 /// refused, saying where they go when the command has them too.
-fn before_the_command(cli: &Command, matches: &ArgMatches, target: &Target) -> Result<(), CliError> {
+fn before_the_command(
+    cli: &Command,
+    matches: &ArgMatches,
+    target: &Target,
+) -> Result<(), CliError> {
     let given = cli
         .get_arguments()
         .filter(|arg| !arg.is_global_set() && arg.get_long().is_some())
@@ -100,9 +102,8 @@ fn before_the_command(cli: &Command, matches: &ArgMatches, target: &Target) -> R
     if has_it {
         return Err(given_before(&flag, name));
     }
-    let scope = Scope::of(name).ok_or_else(|| {
-        CliError::Usage(format!("`{name}` has no row in the options table"))
-    })?;
+    let scope = Scope::of(name)
+        .ok_or_else(|| CliError::Usage(format!("`{name}` has no row in the options table")))?;
     Err(does_not_apply(&flag, scope))
 }
 
@@ -137,7 +138,10 @@ fn long(arg: &clap::Arg) -> String {
 /// the guard gives for the option typed before the command. `None` when neither (clap's message,
 /// with its suggestions, stands).
 pub fn explain(cli: &Command, args: &[OsString], error: &clap::Error) -> Option<CliError> {
-    if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
         return None;
     }
     command_as_value(cli, args).or_else(|| match error.kind() {
@@ -146,7 +150,11 @@ pub fn explain(cli: &Command, args: &[OsString], error: &clap::Error) -> Option<
     })
 }
 
-fn unknown_browser_option(cli: &Command, args: &[OsString], error: &clap::Error) -> Option<CliError> {
+fn unknown_browser_option(
+    cli: &Command,
+    args: &[OsString],
+    error: &clap::Error,
+) -> Option<CliError> {
     let Some(ContextValue::String(given)) = error.get(ContextKind::InvalidArg) else {
         return None;
     };

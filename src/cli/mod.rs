@@ -70,7 +70,9 @@ Exit codes: 0 done; 1 failed while running (export: some processes failed, run i
 retry them); 2 usage or configuration error, or an export --out refused (a file, write-protected,
 not an export, another export writing there); 130 export interrupted (run it again to resume).
 
-`truora-tui COMMAND --help` lists each command's options.";
+Global options go before or after a command's name, a command's own options after it; an
+option given where it does not apply is refused (exit 2). `truora-tui COMMAND --help` lists
+what each command takes.";
 
 #[derive(Debug, Parser)]
 #[command(

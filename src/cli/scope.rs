@@ -133,7 +133,10 @@ pub const SCOPES: &[Scope] = &[
             ),
             ("--download-dir", "export writes into --out"),
             ("--image-protocol", "export draws no images"),
-            ("--watch", "export reads the list once (run it again to add what is new)"),
+            (
+                "--watch",
+                "export reads the list once (run it again to add what is new)",
+            ),
             (
                 "--demo-arrivals",
                 "export reads the list once; arrivals are seen in the browser",
@@ -193,7 +196,11 @@ pub const SCOPES: &[Scope] = &[
 pub const AWAITING_ANCHOR: &[(&str, Global, &str)] = &[
     ("show", AuditLog, "show writes no access-log record yet"),
     ("show", ReviewDb, "show reads no review decisions yet"),
-    ("export", ReviewDb, "export does not use the review store yet"),
+    (
+        "export",
+        ReviewDb,
+        "export does not use the review store yet",
+    ),
     (
         "audit",
         ReviewDb,

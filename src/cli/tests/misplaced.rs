@@ -44,12 +44,18 @@ fn a_browser_option_after_a_command_that_lacks_it_gets_the_commands_reason() {
             &["reviews", "list", "--download-dir", "d"],
             "reviews works on the review store",
         ),
-        (&["audit", "--verify", "--watch=5"], "audit reads only the access log"),
+        (
+            &["audit", "--verify", "--watch=5"],
+            "audit reads only the access log",
+        ),
     ];
     for (args, expected) in cases {
         let message = explained(args).unwrap_or_else(|| panic!("{args:?}: clap's error stood"));
         assert!(message.contains(expected), "{args:?}: {message}");
-        assert!(message.contains("does not apply to `"), "{args:?}: {message}");
+        assert!(
+            message.contains("does not apply to `"),
+            "{args:?}: {message}"
+        );
         assert!(message.contains("--help`)"), "{args:?}: {message}");
     }
 }

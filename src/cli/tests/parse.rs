@@ -126,7 +126,9 @@ fn reviews_takes_config_demo_and_its_store_in_every_position() {
         &["reviews", "export", "--demo"],
         &["--config", "c.toml", "reviews", "--demo", "list"],
         &["reviews", "--config", "c.toml", "stats", "--demo"],
-        &["reviews", "import", "f.jsonl", "--config", "c.toml", "--demo"],
+        &[
+            "reviews", "import", "f.jsonl", "--config", "c.toml", "--demo",
+        ],
     ] {
         let i = parsed(args);
         assert!(matches!(i.command, Command::Reviews(_)), "{args:?}");
@@ -215,9 +217,17 @@ fn a_commands_own_options_go_after_its_name() {
             "--demo-processes",
             "export",
         ),
-        (&["--ids-file", "f", "export", "--out", "x"], "--ids-file", "export"),
+        (
+            &["--ids-file", "f", "export", "--out", "x"],
+            "--ids-file",
+            "export",
+        ),
         (&["--watch", "7", "browse", "--demo"], "--watch", "browse"),
-        (&["--demo-page-size", "5", "demo-server"], "--demo-page-size", "demo-server"),
+        (
+            &["--demo-page-size", "5", "demo-server"],
+            "--demo-page-size",
+            "demo-server",
+        ),
     ] {
         let message = refused(args);
         assert!(
@@ -247,7 +257,10 @@ fn options_that_do_not_apply_are_refused_saying_why_before_or_after_the_name() {
             &["--ids-file", "f", "show", "IDP1"],
             "show prints the one process given",
         ),
-        (&["--download-dir", "d", "show", "IDP1"], "show saves nothing"),
+        (
+            &["--download-dir", "d", "show", "IDP1"],
+            "show saves nothing",
+        ),
         (
             &["--image-protocol", "kitty", "show", "IDP1"],
             "--image-protocol is for the browser",
@@ -255,14 +268,38 @@ fn options_that_do_not_apply_are_refused_saying_why_before_or_after_the_name() {
         (&["--demo", "demo-server"], "always serves the demo"),
         (&["demo-server", "--demo"], "always serves the demo"),
         (&["--config", "c.toml", "demo-server"], "reads no config"),
-        (&["--archive", "a", "demo-server"], "reads no config or data"),
-        (&["show", "IDP1", "--audit-log", "a"], "show writes no access-log record yet"),
-        (&["--review-db", "r", "show", "IDP1"], "show reads no review decisions yet"),
-        (&["export", "--out", "x", "--review-db", "r"], "export does not use the review store"),
-        (&["--demo", "show", "IDP1", "--demo-arrivals", "3"], "arrivals are seen in the browser"),
-        (&["--demo", "export", "--out", "x", "--demo-arrivals", "3"], "arrivals are seen"),
-        (&["audit", "--identity-url", "http://x"], "audit reads only the access log"),
-        (&["reviews", "stats", "--validations-url", "http://x"], "calls no API"),
+        (
+            &["--archive", "a", "demo-server"],
+            "reads no config or data",
+        ),
+        (
+            &["show", "IDP1", "--audit-log", "a"],
+            "show writes no access-log record yet",
+        ),
+        (
+            &["--review-db", "r", "show", "IDP1"],
+            "show reads no review decisions yet",
+        ),
+        (
+            &["export", "--out", "x", "--review-db", "r"],
+            "export does not use the review store",
+        ),
+        (
+            &["--demo", "show", "IDP1", "--demo-arrivals", "3"],
+            "arrivals are seen in the browser",
+        ),
+        (
+            &["--demo", "export", "--out", "x", "--demo-arrivals", "3"],
+            "arrivals are seen",
+        ),
+        (
+            &["audit", "--identity-url", "http://x"],
+            "audit reads only the access log",
+        ),
+        (
+            &["reviews", "stats", "--validations-url", "http://x"],
+            "calls no API",
+        ),
     ];
     for (args, expected) in cases {
         let message = refused(args);
@@ -359,7 +396,14 @@ fn each_commands_help_lists_only_what_it_takes() {
     let cases: &[(&[&str], &[&str], &[&str])] = &[
         (
             &["export"],
-            &["--out", "--ids-file", "--demo", "--config", "--audit-log", "--identity-url"],
+            &[
+                "--out",
+                "--ids-file",
+                "--demo",
+                "--config",
+                "--audit-log",
+                "--identity-url",
+            ],
             &[
                 "--image-protocol",
                 "--archive",
@@ -373,16 +417,44 @@ fn each_commands_help_lists_only_what_it_takes() {
         (
             &["demo-server"],
             &["--port", "--demo-arrivals"],
-            &["--archive", "--config", "--demo", "--private", "--identity-url"],
+            &[
+                "--archive",
+                "--config",
+                "--demo",
+                "--private",
+                "--identity-url",
+            ],
         ),
         (
             &["show"],
-            &["--archive", "--json", "--width", "--demo", "--private", "--time-zone"],
-            &["--ids-file", "--download-dir", "--image-protocol", "--out", "--audit-log", "--review-db"],
+            &[
+                "--archive",
+                "--json",
+                "--width",
+                "--demo",
+                "--private",
+                "--time-zone",
+            ],
+            &[
+                "--ids-file",
+                "--download-dir",
+                "--image-protocol",
+                "--out",
+                "--audit-log",
+                "--review-db",
+            ],
         ),
         (
             &["browse"],
-            &["--archive", "--ids-file", "--download-dir", "--image-protocol", "--demo", "--private", "--watch"],
+            &[
+                "--archive",
+                "--ids-file",
+                "--download-dir",
+                "--image-protocol",
+                "--demo",
+                "--private",
+                "--watch",
+            ],
             &["--out"],
         ),
         (
@@ -411,10 +483,16 @@ fn each_commands_help_lists_only_what_it_takes() {
     for (command, present, absent) in cases {
         let text = help(command);
         for flag in *present {
-            assert!(lists(&text, flag), "{command:?} --help lacks {flag}:\n{text}");
+            assert!(
+                lists(&text, flag),
+                "{command:?} --help lacks {flag}:\n{text}"
+            );
         }
         for flag in *absent {
-            assert!(!lists(&text, flag), "{command:?} --help offers {flag}:\n{text}");
+            assert!(
+                !lists(&text, flag),
+                "{command:?} --help offers {flag}:\n{text}"
+            );
         }
     }
 }
@@ -436,16 +514,38 @@ fn the_top_level_help_has_the_global_options_heading_the_environment_and_the_exi
         assert!(top.contains(var), "--help does not name {var}:\n{top}");
     }
     assert!(top.contains("Exit codes: 0 done; 1 failed"), "{top}");
-    for command in ["browse", "export", "show", "demo-server", "reviews", "audit"] {
+    for command in [
+        "browse",
+        "export",
+        "show",
+        "demo-server",
+        "reviews",
+        "audit",
+    ] {
         assert!(top.contains(command), "{command}:\n{top}");
     }
     let global = top.find("Global options:\n").expect("the heading");
     let browser = top.find("Browser options:\n").expect("the heading");
-    for flag in ["--config", "--demo", "--private", "--audit-log", "--review-db", "--time-zone"] {
-        let at = top.find(&format!("  {flag} ")).unwrap_or_else(|| panic!("{flag}"));
-        assert!(global < at && at < browser, "{flag} is not a global option:\n{top}");
+    for flag in [
+        "--config",
+        "--demo",
+        "--private",
+        "--audit-log",
+        "--review-db",
+        "--time-zone",
+    ] {
+        let at = top
+            .find(&format!("  {flag} "))
+            .unwrap_or_else(|| panic!("{flag}"));
+        assert!(
+            global < at && at < browser,
+            "{flag} is not a global option:\n{top}"
+        );
     }
-    assert!(top[browser..].contains("--archive") && top[browser..].contains("--watch"), "{top}");
+    assert!(
+        top[browser..].contains("--archive") && top[browser..].contains("--watch"),
+        "{top}"
+    );
     // Test knobs stay out of sight.
     assert!(!top.contains("--demo-processes"), "{top}");
     assert_eq!(clap_error(&["--version"]).kind(), ErrorKind::DisplayVersion);
@@ -471,14 +571,19 @@ fn watch_takes_an_optional_interval_of_at_least_five_seconds() {
         &["--watch=10", "export", "--out", "x"],
     ] {
         let message = refused(args);
-        assert!(message.starts_with("--watch does not apply to `"), "{args:?}: {message}");
+        assert!(
+            message.starts_with("--watch does not apply to `"),
+            "{args:?}: {message}"
+        );
     }
 
     let Command::DemoServer(server) = parsed(&["demo-server", "--demo-arrivals", "3"]).command
     else {
         panic!("not the demo server");
     };
-    let opts = server.knobs.options(server.demo_page_size, server.demo_arrivals);
+    let opts = server
+        .knobs
+        .options(server.demo_page_size, server.demo_arrivals);
     assert_eq!(opts.arrivals, Some(std::time::Duration::from_secs(3)));
     assert_eq!(
         clap_error(&["--demo", "--demo-arrivals", "0"]).kind(),

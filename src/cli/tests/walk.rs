@@ -166,14 +166,20 @@ fn outcome(path: &Path, demo: bool, level: usize, arg: &Arg) -> Outcome {
             }
             Ok(_) => return Outcome::Reached,
             Err(CliError::Clap(e))
-                if matches!(e.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation) => {}
+                if matches!(
+                    e.kind(),
+                    ErrorKind::InvalidValue | ErrorKind::ValueValidation
+                ) => {}
             Err(e) if e.exit_code() == EXIT_USAGE && e.to_string().contains(&flag) => {
                 return Outcome::Refused;
             }
             Err(e) => return Outcome::Wrong(format!("{line:?}: exit {}: {e}", e.exit_code())),
         }
     }
-    Outcome::Wrong(format!("{flag}: no value of {:?} is accepted", candidates(arg)))
+    Outcome::Wrong(format!(
+        "{flag}: no value of {:?} is accepted",
+        candidates(arg)
+    ))
 }
 
 #[test]
@@ -272,11 +278,25 @@ fn the_table_names_every_global_option_and_every_command() {
     for scope in SCOPES {
         let own: Vec<String> = cli
             .find_subcommand(scope.command)
-            .map(|c| options(c).into_iter().filter(|a| !a.is_global_set()).map(long).collect())
+            .map(|c| {
+                options(c)
+                    .into_iter()
+                    .filter(|a| !a.is_global_set())
+                    .map(long)
+                    .collect()
+            })
             .unwrap_or_default();
         for (flag, _) in scope.reasons {
-            assert!(everywhere.iter().any(|f| f == flag), "{}: {flag}", scope.command);
-            assert!(!own.iter().any(|f| f == flag), "{} takes {flag}", scope.command);
+            assert!(
+                everywhere.iter().any(|f| f == flag),
+                "{}: {flag}",
+                scope.command
+            );
+            assert!(
+                !own.iter().any(|f| f == flag),
+                "{} takes {flag}",
+                scope.command
+            );
             let global = Global::ALL
                 .into_iter()
                 .find(|g| super::super::scope::flag_of(*g) == *flag);

@@ -78,7 +78,10 @@ fn relative_environment_values_are_the_current_folders() {
         ..demo()
     };
     let config = load_ok(&demo_data, &vars).config;
-    assert_eq!(config.review_db, PathBuf::from(HERE).join("demo-rel.sqlite3"));
+    assert_eq!(
+        config.review_db,
+        PathBuf::from(HERE).join("demo-rel.sqlite3")
+    );
 }
 
 #[test]
