@@ -362,6 +362,54 @@ fn review_db_is_the_store_in_every_position_and_a_bare_name_is_the_current_folde
     }
 }
 
+/// Every path option takes a bare name as the current folder's (`--review-db` above; the config
+/// file's own paths are its folder's, tested in `src/config/tests/relative.rs`).
+#[tokio::test]
+async fn bare_relative_paths_are_the_current_folders() {
+    let home = Home::new();
+    let (id, _) = a_person().await;
+    std::fs::write(home.path().join("ids.txt"), format!("{id}\n")).expect("writes");
+    std::fs::write(
+        home.path().join("zone.toml"),
+        "time_zone = \"Asia/Tokyo\"\n",
+    )
+    .expect("writes");
+    let out = home.ok(&[
+        "--demo",
+        "export",
+        "--demo-processes",
+        "12",
+        "--ids-file",
+        "ids.txt",
+        "--no-images",
+        "--out",
+        "arch",
+        "--audit-log",
+        "log",
+    ]);
+    assert!(out.contains("1 processes exported"), "{out}");
+    assert!(home.path().join("arch/manifest.json").exists());
+    assert!(std::fs::read_dir(home.path().join("log")).is_ok_and(|d| d.count() > 0));
+    let shown = home.ok(&[
+        "show",
+        "--archive",
+        "arch",
+        &id,
+        "--no-images",
+        "--config",
+        "zone.toml",
+    ]);
+    assert!(
+        shown.contains(&format!("Process {id}")) && shown.contains(" JST"),
+        "{shown}"
+    );
+    let events = event_file(&home, "events.jsonl", "IDPrelative");
+    home.ok(&["reviews", "import", &events]);
+    home.ok(&["reviews", "export", "--out", "decisions.csv"]);
+    let csv = std::fs::read_to_string(home.path().join("decisions.csv")).expect("the export");
+    assert!(!csv.is_empty());
+}
+
 #[test]
 fn audit_log_is_where_export_writes_and_audit_reads() {
     let home = Home::new();

@@ -183,13 +183,15 @@ fn unknown_browser_option(
 /// follows. It is the command: --watch was typed before it, and gets what the guard says of that.
 fn command_as_value(cli: &Command, args: &[OsString]) -> Option<CliError> {
     let words: Vec<&str> = args.iter().skip(1).map_while(|a| a.to_str()).collect();
-    let (option, command) = words.windows(2).find_map(|pair| {
-        let long = pair[0].strip_prefix("--")?;
-        let option = cli.get_arguments().find(|a| a.get_long() == Some(long))?;
-        let optional = option.get_action().takes_values()
-            && option.get_num_args().is_some_and(|n| n.min_values() == 0);
-        Some((option, cli.find_subcommand(pair[1]).filter(|_| optional)?))
-    })?;
+    // The first command name on the line, right after such an option.
+    let at = words
+        .iter()
+        .position(|w| cli.find_subcommand(w).is_some())?;
+    let name = words.get(at.checked_sub(1)?)?.strip_prefix("--")?;
+    let option = cli.get_arguments().find(|a| a.get_long() == Some(name))?;
+    let optional = option.get_action().takes_values()
+        && option.get_num_args().is_some_and(|n| n.min_values() == 0);
+    let command = cli.find_subcommand(words[at]).filter(|_| optional)?;
     let flag = long(option);
     let name = command.get_name();
     if command
