@@ -74,6 +74,7 @@ Global options go before or after a command's name, a command's own options afte
 option given where it does not apply is refused (exit 2). `truora-tui COMMAND --help` lists
 what each command takes.";
 
+// Parsed through [`parse`], which checks what was given where; `Cli::parse` alone would not.
 #[derive(Debug, Parser)]
 #[command(
     name = "truora-tui",
