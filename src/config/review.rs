@@ -12,14 +12,15 @@ use super::{ENV_REVIEW_DB, ENV_REVIEWER, Env, Overrides};
 
 pub const STORE_FILE: &str = "reviews.sqlite3";
 
-/// `(reviewer, review_db)`; `file` is the config file's `(reviewer, review_db)`.
+/// `(reviewer, review_db, whether review_db is the demo's own file)`; `file` is the config
+/// file's `(reviewer, review_db)`.
 pub(super) fn settings(
     overrides: &Overrides,
     env: &dyn Env,
     file: (Option<&str>, Option<&str>),
     platform: &Platform,
     warnings: &mut Vec<String>,
-) -> (String, PathBuf) {
+) -> (String, PathBuf, bool) {
     let reviewer = env_var(env, ENV_REVIEWER)
         .map(|s| s.trim().to_string())
         .or_else(|| non_empty(file.0))
@@ -32,7 +33,7 @@ pub(super) fn settings(
         .clone()
         .filter(|p| !p.as_os_str().is_empty())
     {
-        return (reviewer, expand_tilde(&flag, home));
+        return (reviewer, expand_tilde(&flag, home), false);
     }
     let chosen = env_var(env, ENV_REVIEW_DB)
         .or_else(|| non_empty(file.1))
@@ -55,7 +56,7 @@ pub(super) fn settings(
     } else {
         path
     };
-    (reviewer, path)
+    (reviewer, path, overrides.demo_data)
 }
 
 /// `…/demo-reviews.sqlite3` beside `…/reviews.sqlite3`.
