@@ -53,6 +53,7 @@ pub async fn run(
     let audit_log = audit.start(Box::new(move |warning| {
         let _ = audit_warnings.send(crate::app::Message::Warning(warning));
     }));
+    problems.extend(seed_demo_reviews(&config).await);
     let desk = crate::reviewdesk::Desk::spawn(
         crate::reviewdesk::DeskOptions::new(config.review_db.clone(), config.reviewer.clone()),
         msg_tx.clone(),
@@ -100,6 +101,27 @@ pub async fn run(
     tokio::task::block_in_place(|| desk.close());
     audit_log.finish().await;
     outcome
+}
+
+/// Seeds the demo's own review store with a colleague's decisions the first time it is used (see
+/// [`crate::demo::colleague`]), before the desk loads it. SQLite blocks, so off the runtime's
+/// threads. A store that cannot be seeded is news, not a reason to stop: the desk says what is
+/// wrong with it, and the demo works without the seed.
+async fn seed_demo_reviews(config: &Config) -> Option<String> {
+    if !config.demo_review_store {
+        return None;
+    }
+    let config = config.clone();
+    let seeded = tokio::task::spawn_blocking(move || crate::demo::seed_review_store(&config)).await;
+    let problem = match seeded {
+        Ok(Ok(_)) => return None,
+        Ok(Err(e)) => e.to_string(),
+        Err(e) => e.to_string(),
+    };
+    tracing::warn!("demo review store not seeded: {problem}");
+    Some(format!(
+        "the demo's review store was not seeded with a colleague's decisions: {problem}"
+    ))
 }
 
 /// Only a panic of the UI thread ends the browser, so only it restores the terminal (mouse

@@ -9,7 +9,7 @@ use app_support::*;
 use truora_tui::api::model::ImageKind;
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::ImageState;
-use truora_tui::app::{App, AppOptions, Command, Job, Message, RequestId};
+use truora_tui::app::{Action, App, AppOptions, Command, Job, Message, RequestId};
 use truora_tui::images::SaveOutcome;
 
 fn rich_app(width: u16, height: u16) -> (App, Vec<Command>) {
@@ -299,17 +299,50 @@ fn q_and_ctrl_c_quit_and_ctrl_c_quits_from_anywhere() {
     }
 }
 
+/// `q` means what the help says — quit — wherever it is pressed; a view is closed by Esc or by
+/// the key that opened it (as in lazygit: `q` quits, Esc goes back).
+#[test]
+fn q_quits_from_the_help_the_raw_view_and_compare_as_the_help_says() {
+    let (app, _) = rich_app(120, 40);
+    let quit = app
+        .keymap()
+        .keys(Action::Quit)
+        .first()
+        .map(|k| k.display())
+        .expect("quit has a key");
+    let help = truora_tui::app::overlay::help_entries(app.keymap());
+    assert!(
+        help.iter()
+            .any(|e| e.keys.starts_with(&quit) && e.what.starts_with("quit")),
+        "the help says {quit} quits"
+    );
+    for open in ["?", "v", "c"] {
+        let (mut app, _) = rich_app(120, 40);
+        press(&mut app, open);
+        assert_ne!(*app.overlay(), Overlay::None, "{open} opens a view");
+        assert_eq!(press(&mut app, "q"), vec![Command::Quit], "q in {open}");
+        assert!(app.should_quit(), "q in {open}");
+
+        let (mut app, _) = rich_app(120, 40);
+        press(&mut app, &format!("{open} esc"));
+        assert_eq!(*app.overlay(), Overlay::None, "esc closes {open}");
+        assert!(!app.should_quit());
+    }
+    // With saves running, q asks once, from a view as from anywhere: a second q in a row quits.
+    let (mut app, _) = rich_app(120, 40);
+    press(&mut app, "S c");
+    assert!(press(&mut app, "q").is_empty());
+    assert!(!app.should_quit());
+    assert_eq!(press(&mut app, "q"), vec![Command::Quit]);
+}
+
 #[test]
 fn help_raw_and_compare_open_and_close() {
     let (mut app, _) = rich_app(120, 40);
     press(&mut app, "?");
     assert!(matches!(app.overlay(), Overlay::Help { .. }));
-    press(&mut app, "j q");
-    assert_eq!(
-        *app.overlay(),
-        Overlay::None,
-        "q closes the overlay instead of quitting"
-    );
+    press(&mut app, "j ?");
+    assert_eq!(*app.overlay(), Overlay::None, "its own key closes it");
     assert!(!app.should_quit());
 
     press(&mut app, "tab v");
@@ -398,6 +431,51 @@ fn a_save_run_says_how_many_files_went_where_and_what_was_skipped() {
             "saved /tmp/d/IDP1/IDP1-document-front-1.jpg (the original, unmasked: privacy mode \
              masks the screen only)"
         )
+    );
+}
+
+/// The folder a save went to is the user's own, not personal data: privacy mode shows it, and
+/// still masks what the server said in the same sentence.
+#[test]
+fn in_privacy_mode_the_save_message_still_says_which_folder() {
+    let id = "IDP89e914d16d4624e02fc6392c59b72c18";
+    let (mut app, _) = loaded(vec![summary(id, "failure", "", "", "")], 260, 40);
+    app.handle_message(result_message(&app, id, rich(id)));
+    let folder = format!("/home/ana/truora-tui/{id}");
+    press(&mut app, "P s");
+    answer_save(
+        &mut app,
+        Ok(SaveOutcome::Written(PathBuf::from(format!(
+            "{folder}/{id}-document-front.jpg"
+        )))),
+    );
+    let s = screen(&app, 260, 40);
+    assert!(
+        s.contains(&format!(
+            "saved {folder}/{id}-document-front.jpg (the original"
+        )),
+        "{s}"
+    );
+    press(&mut app, "S");
+    for name in ["document-reverse", "face-photo", "reference-face"] {
+        let path = PathBuf::from(format!("{folder}/{id}-{name}.jpg"));
+        answer_save(&mut app, Ok(SaveOutcome::Written(path)));
+    }
+    answer_save(
+        &mut app,
+        Ok(SaveOutcome::Identical(PathBuf::from(format!(
+            "{folder}/{id}-document-front.jpg"
+        )))),
+    );
+    answer_save(&mut app, Err("refused for ana.perez@mail.example".into()));
+    let s = screen(&app, 260, 40);
+    assert!(
+        s.contains(&format!("saved 3 files to {folder} (1 identical")),
+        "{s}"
+    );
+    assert!(
+        !s.contains("ana.perez@mail.example"),
+        "the server's words are masked: {s}"
     );
 }
 

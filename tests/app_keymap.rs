@@ -217,3 +217,105 @@ fn a_keys_mistake_in_the_config_stops_the_program_with_exit_2_and_the_line() {
     assert!(stderr.contains(&expected), "{stderr}");
     assert!(!stderr.contains("needs a terminal"), "{stderr}");
 }
+
+/// Every row of the help, scrolled from its top to its end, at `width`×`height`.
+fn whole_help(app: &mut App, width: u16, height: u16) -> String {
+    press(app, "?");
+    let mut seen = String::new();
+    let mut last = String::new();
+    loop {
+        let now = screen(app, width, height);
+        if now == last {
+            return seen;
+        }
+        seen.push_str(&now);
+        last = now;
+        press(app, "pgdn");
+    }
+}
+
+#[test]
+fn the_help_names_every_action_as_the_keys_table_takes_it() {
+    for (width, height) in [(120, 40), (80, 24)] {
+        let (mut app, _) = loaded(ten(), width, height);
+        let help = whole_help(&mut app, width, height);
+        assert!(help.contains("[keys] name"), "{help}");
+        for action in Action::ALL {
+            assert!(
+                help.contains(&format!(" {} ", action.name())),
+                "{} is not in the help at {width}×{height}:\n{help}",
+                action.name()
+            );
+        }
+    }
+    // What the help shows is what the config says: a remapped action, under its name.
+    let (map, problems) = Keymap::from_config(&config(&[("zoom_in", &["z"])]));
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app = App::new(AppOptions {
+        keymap: map,
+        ..AppOptions::default()
+    });
+    app.start();
+    app.handle_message(truora_tui::app::Message::Resize {
+        width: 120,
+        height: 40,
+    });
+    let help = whole_help(&mut app, 120, 40);
+    let row = help
+        .lines()
+        .find(|l| l.contains(" zoom_in "))
+        .expect("a zoom_in row");
+    assert!(row.contains("┃z "), "{row}");
+}
+
+/// The `# name = keys` lines of `.config-example`'s `[keys]` section.
+fn example_keys() -> Vec<(String, String)> {
+    let example = include_str!("../.config-example");
+    let (_, section) = example
+        .split_once("\n# [keys]\n")
+        .expect(".config-example shows a [keys] section");
+    section
+        .lines()
+        .filter_map(|l| l.strip_prefix("# ")?.split_once(" = "))
+        .map(|(name, keys)| (name.to_owned(), keys.to_owned()))
+        .collect()
+}
+
+#[test]
+fn the_config_example_lists_every_action_with_its_default_keys() {
+    let listed = example_keys();
+    let map = Keymap::default();
+    for (name, keys) in &listed {
+        let action = Action::from_name(name)
+            .unwrap_or_else(|| panic!(".config-example lists {name:?}, which is not an action"));
+        let value: toml::Value = toml::from_str::<toml::Table>(&format!("k = {keys}"))
+            .unwrap_or_else(|e| panic!("{name} = {keys}: {e}"))["k"]
+            .clone();
+        let spelled: Vec<String> = match value {
+            toml::Value::String(one) => vec![one],
+            toml::Value::Array(many) => many
+                .into_iter()
+                .map(|k| k.as_str().expect("a key").to_owned())
+                .collect(),
+            other => panic!("{name} = {other}"),
+        };
+        let parsed: Vec<Key> = spelled
+            .iter()
+            .map(|k| Key::parse(k).unwrap_or_else(|e| panic!("{name}: {e}")))
+            .collect();
+        assert_eq!(
+            parsed,
+            map.keys(action),
+            "{name}: .config-example says {keys}, the default is {}",
+            map.keys_text(action)
+        );
+    }
+    for action in Action::ALL {
+        assert!(
+            listed.iter().any(|(name, _)| name == action.name()),
+            "{} is missing from .config-example's [keys]",
+            action.name()
+        );
+    }
+    assert_eq!(listed.len(), Action::ALL.len(), "each action once");
+}

@@ -147,3 +147,58 @@ fn privacy_mode_scrolls_by_the_masked_text() {
     press(&mut app, "esc P v G");
     assert_eq!(raw(&app).scroll, lines + 2 * 40 - ROWS, "masked, one row");
 }
+
+/// Every row the raw view shows, scrolled from the top to the end.
+fn whole_view(app: &mut App) -> String {
+    press(app, "g");
+    let mut seen = String::new();
+    let mut last = String::new();
+    loop {
+        let now = screen(app, 80, 24);
+        if now == last {
+            return seen;
+        }
+        seen.push_str(&now);
+        last = now;
+        press(app, "pgdn");
+    }
+}
+
+#[test]
+fn p_toggles_privacy_in_the_raw_view_and_masks_it_at_once() {
+    let mut app = app_with_result(AppOptions::default(), rich_json("IDP00"));
+    press(&mut app, "v");
+    assert!(whole_view(&mut app).contains("Pérez"));
+    press(&mut app, "P");
+    assert!(app.private(), "P works with the raw view open");
+    assert!(
+        matches!(app.overlay(), Overlay::Raw(_)),
+        "and the view stays"
+    );
+    let masked = whole_view(&mut app);
+    assert!(masked.contains("◼ PRIVATE"), "{masked}");
+    for personal in ["Pérez", "1234567", "10.0.0.1"] {
+        assert!(!masked.contains(personal), "{personal} shown:\n{masked}");
+    }
+    press(&mut app, "P");
+    assert!(!app.private());
+    assert!(whole_view(&mut app).contains("Pérez"), "unmasked at once");
+}
+
+#[test]
+fn no_signed_image_link_is_on_screen_while_private() {
+    let mut app = app_with_result(AppOptions::default(), rich_json("IDP00"));
+    press(&mut app, "v");
+    let open = whole_view(&mut app);
+    assert!(open.contains("doc-front.jpg?X-Amz-Expires=900"), "{open}");
+    press(&mut app, "esc P v");
+    let private = whole_view(&mut app);
+    for link in ["X-Amz", "doc-front.jpg", "doc-reverse.jpg", "selfie.jpg"] {
+        assert!(!private.contains(link), "{link} on screen:\n{private}");
+    }
+    assert!(private.contains("https://s3.example/•••"), "{private}");
+    // Opened with privacy already on, from a node inside the tree: the same.
+    press(&mut app, "esc tab x v");
+    let node = whole_view(&mut app);
+    assert!(!node.contains("X-Amz"), "{node}");
+}

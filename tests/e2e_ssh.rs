@@ -4,10 +4,12 @@
 //! forwarder between `ssh` and `sshd`, so the bytes a key burst costs are measured exactly as they
 //! cross the connection (encrypted, framing included).
 //!
-//! It skips, saying so, only when the OpenSSH binaries are missing (`.ci/run` installs them:
-//! `apt-get install openssh-server openssh-client`).
+//! Without the OpenSSH binaries it cannot run: it then says `SKIPPED` on the terminal, and under
+//! `CI=true` it fails instead (`.ci/run` installs them: `apt-get install openssh-server
+//! openssh-client`). See `tests/skip_support`.
 
 mod e2e_support;
+mod skip_support;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -214,7 +216,7 @@ fn title(screen: &str) -> &str {
 #[test]
 fn browse_the_demo_through_sshd_and_measure_a_key_burst() {
     if let Some(why) = openssh_missing() {
-        eprintln!("SKIPPED: the SSH end-to-end test needs OpenSSH: {why}");
+        skip_support::skip(&format!("the SSH end-to-end test needs OpenSSH: {why}"));
         return;
     }
     let keys = tempfile::tempdir().expect("tempdir");

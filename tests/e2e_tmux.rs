@@ -89,12 +89,11 @@ fn help_filter_and_a_small_terminal() {
     let t = Tmux::start(&["--demo", "--image-protocol", "off"], 80, 24);
     t.wait_for_text("320 processes");
     t.keys(&["?"]);
-    let screen = t.wait_for_text("jump to the next failed process");
+    let screen = t.wait_for_text("show or hide this help");
     assert!(screen.contains("ctrl-c"), "{screen}");
+    assert!(screen.contains("[keys] name"), "{screen}");
     t.keys(&["Escape"]);
-    t.wait_for("help to close", |s| {
-        !s.contains("jump to the next failed process")
-    });
+    t.wait_for("help to close", |s| !s.contains("show or hide this help"));
 
     // Filter by country: the title shows the filter and how many rows match.
     t.keys(&["/"]);

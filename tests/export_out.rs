@@ -5,10 +5,11 @@
 //!
 //! Write protection as root: root ignores file modes, so those runs drop the capabilities that
 //! let it (`setpriv --bounding-set -dac_override,…`): still uid 0, but the modes apply. Without
-//! `setpriv` they are skipped, and say so.
+//! `setpriv` they cannot run: they say `SKIPPED`, and fail under `CI=true` (`tests/skip_support`).
 #![cfg(unix)]
 
 mod export_support;
+mod skip_support;
 
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
@@ -47,7 +48,10 @@ fn modes_apply() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !works {
-        eprintln!("skipped: running as root without a working setpriv to drop privileges");
+        skip_support::skip(
+            "running as root without a working setpriv to drop the privileges that ignore file \
+             modes (util-linux)",
+        );
     }
     works
 }

@@ -2,10 +2,13 @@
 //! no write through a link planted in it.
 #![cfg(unix)]
 
+mod skip_support;
+
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
+use skip_support::in_unprivileged_child;
 use truora_tui::api::model::{ImageKind, ImageLink};
 use truora_tui::images::{SaveError, SaveOutcome, save, save_name};
 
@@ -298,45 +301,6 @@ fn a_file_in_place_of_the_download_dir_is_reported() {
             .ends_with("is not a folder: change download_dir"),
         "{err}"
     );
-}
-
-/// Runs the calling test again in a child process that cannot ignore file modes (as root:
-/// `setpriv` drops the capabilities that let it; otherwise as is) with `TRUORA_TUI_TEST_CHILD`
-/// set, and checks that the child ran it and passed. `None` when the test is that child.
-fn in_unprivileged_child(test: &str) -> Option<()> {
-    if std::env::var_os("TRUORA_TUI_TEST_CHILD").is_some() {
-        return None;
-    }
-    let exe = std::env::current_exe().unwrap();
-    let mut cmd = if rustix::process::geteuid().is_root() {
-        let mut cmd = std::process::Command::new("setpriv");
-        cmd.args([
-            "--bounding-set",
-            "-dac_override,-dac_read_search,-fowner",
-            "--",
-        ]);
-        cmd.arg(&exe);
-        cmd
-    } else {
-        std::process::Command::new(&exe)
-    };
-    let output = cmd
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env("TRUORA_TUI_TEST_CHILD", "1")
-        .output();
-    match output {
-        Ok(o) => {
-            let text = format!(
-                "{}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            );
-            assert!(o.status.success(), "{text}");
-            assert!(text.contains("1 passed"), "the child ran the test: {text}");
-        }
-        Err(e) => eprintln!("skipped: cannot drop privileges to check file modes (setpriv: {e})"),
-    }
-    Some(())
 }
 
 #[test]

@@ -89,8 +89,10 @@ impl App {
         }
     }
 
-    /// Keys while an overlay is open: scrolling, and the keys that close it.
-    pub(super) fn overlay_action(&mut self, action: Action) {
+    /// Keys while the help or the raw view is open: scrolling, the key that opened it (which
+    /// closes it, as Esc does), and the keys that mean the same everywhere — quit quits, as the
+    /// help says, and privacy mode toggles (the raw view re-masked at once).
+    pub(super) fn overlay_action(&mut self, action: Action, commands: &mut Vec<Command>) {
         let raw_rows = self.panes().raw_rows();
         let closes = match &self.overlay {
             Overlay::Help { .. } => action == Action::Help,
@@ -98,8 +100,12 @@ impl App {
             Overlay::Compare => action == Action::Compare,
             Overlay::None => false,
         };
-        if closes || action == Action::Quit {
+        if closes {
             self.overlay = Overlay::None;
+            return;
+        }
+        if matches!(action, Action::Quit | Action::Privacy) {
+            self.act(action, commands);
             return;
         }
         if matches!(self.overlay, Overlay::Raw(_)) {

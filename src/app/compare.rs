@@ -19,7 +19,8 @@ impl App {
     pub(super) fn compare_action(&mut self, action: Action, commands: &mut Vec<Command>) {
         let side = self.compare_side;
         match action {
-            Action::Compare | Action::Quit => self.overlay = Overlay::None,
+            // Its own key closes it (as Esc does); quit quits, as everywhere.
+            Action::Compare => self.overlay = Overlay::None,
             Action::NextPane | Action::PrevPane => self.compare_side = other_side(side),
             Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => self.zoom(side, action),
             Action::Up | Action::Down | Action::Left | Action::Right if self.pan(side, action) => {}
@@ -42,7 +43,7 @@ impl App {
             | Action::CollapseAll
             | Action::ExpandFailures
             | Action::RawJson => {}
-            // Everything else (n/N, S, y, r, f, o, /, ?, and review keys) acts as anywhere.
+            // Everything else (q, n/N, S, y, r, f, o, /, ?, P and review keys) acts as anywhere.
             _ => self.act(action, commands),
         }
     }

@@ -33,7 +33,7 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit => "quit", ["q", "ctrl-c"], "quit (ctrl-c always quits)";
+    Quit => "quit", ["q", "ctrl-c"], "quit, from any view (esc closes a view; ctrl-c always quits)";
     Help => "help", ["?"], "show or hide this help";
     Up => "up", ["k", "up"], "move up";
     Down => "down", ["j", "down"], "move down";
@@ -70,7 +70,7 @@ actions! {
     Note => "note", ["i"], "review: add a note to the process";
     UndoDecision => "undo_decision", ["u"], "review: undo my last decision and go back to it";
     ReviewFilter => "review_filter", ["F"], "review filter: all, unreviewed, reviewed, escalated, overrides to apply";
-    Privacy => "privacy", ["P"], "privacy mode: mask personal data, pixelate photos (shared screens)";
+    Privacy => "privacy", ["P"], "privacy mode: mask personal data and signed links, hide photos (shared screens)";
 }
 
 impl Action {

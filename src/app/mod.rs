@@ -284,15 +284,15 @@ impl App {
         } else if key.code == KeyCode::Esc {
             self.escape();
         } else if let Some(action) = self.opts.keymap.action(&key) {
+            self.quit_armed = armed && action == Action::Quit;
             // Deciding works from the compare view too: look, decide, look, decide.
             let reviewing = action.is_review() && self.overlay == Overlay::Compare;
             if self.overlay == Overlay::None || reviewing {
-                self.quit_armed = armed && action == Action::Quit;
                 self.act(action, &mut commands);
             } else if self.overlay == Overlay::Compare {
                 self.compare_action(action, &mut commands);
             } else {
-                self.overlay_action(action);
+                self.overlay_action(action, &mut commands);
             }
         }
         self.reconcile(&mut commands);

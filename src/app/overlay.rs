@@ -1,6 +1,6 @@
 //! Things drawn over the panes (help, raw JSON, compare) and the status line's state.
 
-use super::keymap::Keymap;
+use super::keymap::{Action, Keymap};
 pub use super::raw_view::{RawView, Viewport};
 use crate::sanitize::terminal_text;
 use crate::wrap;
@@ -9,7 +9,7 @@ use crate::wrap;
 pub const HELP_NOTES: &[(&str, &str)] = &[
     (
         "esc",
-        "close this / raw / compare; clear the error; back to the list; clear the filter",
+        "close this, the raw view or compare; clear the error; back to the list; clear the filter",
     ),
     (
         "narrow screen",
@@ -24,26 +24,79 @@ pub const HELP_NOTES: &[(&str, &str)] = &[
         "choose the override reason; a note: enter saves, esc cancels",
     ),
     ("list marks", super::review::BADGE_LEGEND),
+    (
+        "[keys]",
+        "remap in the config file: name = \"key\" or [\"key\", …] (see .config-example)",
+    ),
 ];
 
 /// Width of the help's keys column.
 pub const HELP_KEYS: usize = 14;
 
-/// The help's entries: (keys, what they do), one per action, then the notes.
-pub fn help_entries(keymap: &Keymap) -> Vec<(String, &'static str)> {
-    super::Action::ALL
+/// Cells around the help's text: the border each side, and one blank before the right border
+/// so a full row never runs into it.
+const HELP_MARGIN: usize = 3;
+
+/// One row of the help: the keys, the action's name as the config file's `[keys]` table takes it
+/// (empty for the notes, which are not actions), and what it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelpEntry {
+    pub keys: String,
+    pub name: &'static str,
+    pub what: &'static str,
+    /// The column headings, drawn first.
+    pub heading: bool,
+}
+
+/// The heading row: what each column holds, and where the names are used.
+const HELP_HEADING: HelpEntry = HelpEntry {
+    keys: String::new(),
+    name: "[keys] name",
+    what: "what it does",
+    heading: true,
+};
+
+/// Width of the help's names column: the longest action name.
+pub fn help_names_width() -> usize {
+    Action::ALL
         .iter()
-        .map(|&a| (keymap.keys_text(a), a.description()))
-        .chain(HELP_NOTES.iter().map(|(k, w)| ((*k).to_owned(), *w)))
+        .map(|a| a.name().len())
+        .chain([HELP_HEADING.name.len()])
+        .max()
+        .unwrap_or(0)
+}
+
+/// The help's rows: the heading, one per action (its keys, its `[keys]` name, what it does),
+/// then the notes.
+pub fn help_entries(keymap: &Keymap) -> Vec<HelpEntry> {
+    let heading = HelpEntry {
+        keys: "key".to_owned(),
+        ..HELP_HEADING
+    };
+    let actions = Action::ALL.iter().map(|&a| HelpEntry {
+        keys: keymap.keys_text(a),
+        name: a.name(),
+        what: a.description(),
+        heading: false,
+    });
+    let notes = HELP_NOTES.iter().map(|(k, w)| HelpEntry {
+        keys: (*k).to_owned(),
+        name: "",
+        what: w,
+        heading: false,
+    });
+    std::iter::once(heading)
+        .chain(actions)
+        .chain(notes)
         .collect()
 }
 
 /// The help box's width on a screen `screen` cells wide: as wide as its longest entry (border
 /// included), at most the screen less two cells each side.
-pub fn help_width(entries: &[(String, &str)], screen: u16) -> u16 {
+pub fn help_width(entries: &[HelpEntry], screen: u16) -> u16 {
     let longest = entries
         .iter()
-        .map(|(_, what)| HELP_KEYS + 1 + wrap::width(what) + 2)
+        .map(|e| HELP_KEYS + 1 + help_names_width() + 1 + wrap::width(e.what) + HELP_MARGIN)
         .max()
         .unwrap_or(0);
     screen
@@ -53,7 +106,9 @@ pub fn help_width(entries: &[(String, &str)], screen: u16) -> u16 {
 
 /// Cells a description has in a help box `width` wide; a longer one wraps under itself.
 pub fn help_room(width: u16) -> usize {
-    usize::from(width).saturating_sub(2 + HELP_KEYS + 1).max(1)
+    usize::from(width)
+        .saturating_sub(HELP_MARGIN + HELP_KEYS + 1 + help_names_width() + 1)
+        .max(1)
 }
 
 /// Rows of the help on a screen `screen` cells wide, wrapped descriptions counted: the app
@@ -63,7 +118,7 @@ pub fn help_len(keymap: &Keymap, screen: u16) -> usize {
     let room = help_room(help_width(&entries, screen));
     entries
         .iter()
-        .map(|(_, what)| wrap::wrap(&[(*what, ())], room, room).len().max(1))
+        .map(|e| wrap::wrap(&[(e.what, ())], room, room).len().max(1))
         .sum()
 }
 
@@ -88,15 +143,42 @@ pub struct StatusLine {
     pub error: Option<String>,
     /// Requests the app awaits an answer to. Exact: the worker answers each request once.
     pub in_flight: usize,
+    /// Parts of `info` that are the user's own, not the data's — the folder a save went to — and
+    /// that privacy mode shows as they are (masking would hide where the files went, which the
+    /// user needs and no one else's data is in).
+    pub info_own: Vec<String>,
+    /// The same for `error`.
+    pub error_own: Vec<String>,
 }
 
 impl StatusLine {
     /// News may quote server text (`copied <id>`), so it is sanitised like errors.
     pub fn info(&mut self, text: impl Into<String>) {
-        self.info = Some(terminal_text(&text.into()).into_owned());
+        self.info_naming(text, Vec::new());
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.error = Some(terminal_text(&text.into()).into_owned());
+        self.error_naming(text, Vec::new());
     }
+
+    /// [`Self::info`] that names the user's own `paths` (see `info_own`).
+    pub fn info_naming(&mut self, text: impl Into<String>, paths: Vec<String>) {
+        self.info = Some(terminal_text(&text.into()).into_owned());
+        self.info_own = own(paths);
+    }
+
+    /// [`Self::error`] that names the user's own `paths` (see `error_own`).
+    pub fn error_naming(&mut self, text: impl Into<String>, paths: Vec<String>) {
+        self.error = Some(terminal_text(&text.into()).into_owned());
+        self.error_own = own(paths);
+    }
+}
+
+/// Paths as the status line holds them: sanitised like its text, so they are found in it.
+fn own(paths: Vec<String>) -> Vec<String> {
+    paths
+        .into_iter()
+        .map(|p| terminal_text(&p).into_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
 }

@@ -25,7 +25,7 @@ impl App {
         self.private = !self.private;
         self.refresh_known();
         self.status.info(if self.private {
-            "privacy on: personal data masked, photos pixelated (saving still saves the originals)"
+            "privacy on: personal data masked, photos not drawn (saving still saves the originals)"
         } else {
             "privacy off"
         });

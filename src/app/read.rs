@@ -8,7 +8,7 @@ use super::{
 };
 
 impl App {
-    /// Privacy mode: personal data masked and photos pixelated where drawn.
+    /// Privacy mode: personal data masked, and photos not drawn (a placeholder says what each is).
     pub fn private(&self) -> bool {
         self.private
     }

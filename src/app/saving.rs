@@ -52,20 +52,27 @@ impl App {
             return;
         }
         let run = std::mem::take(&mut self.save_run);
-        let mut text = summary(&run);
+        let (mut text, places) = summary(&run);
         if self.private() && !run.written.is_empty() {
             text.push_str(" (the original, unmasked: privacy mode masks the screen only)");
         }
+        // Where the files went is the user's own folder: privacy mode still shows it.
         if run.failed.is_empty() {
-            self.status.info(text);
+            self.status.info_naming(text, places);
         } else {
-            self.status.error(text);
+            self.status.error_naming(text, places);
         }
     }
 }
 
-/// One sentence for a finished run.
-fn summary(run: &SaveRun) -> String {
+/// One sentence for a finished run, and the places (files, folders) it names.
+fn summary(run: &SaveRun) -> (String, Vec<String>) {
+    let mut places = Vec::new();
+    let mut shown = |path: &Path| {
+        let text = shown(path);
+        places.push(text.clone());
+        text
+    };
     let written = run.written.len();
     let skipped = match run.identical.len() {
         0 => String::new(),
@@ -78,10 +85,13 @@ fn summary(run: &SaveRun) -> String {
         (0, all) => format!(
             "already saved: the {} files are in {}",
             all.len(),
-            folder_of(all)
+            folder_of(all, &mut shown)
         ),
         (1, _) => format!("saved {}{skipped}", shown(&run.written[0])),
-        (n, _) => format!("saved {n} files to {}{skipped}", folder_of(&run.written)),
+        (n, _) => format!(
+            "saved {n} files to {}{skipped}",
+            folder_of(&run.written, &mut shown)
+        ),
     };
     if let Some(first) = run.failed.first() {
         let failed = run.failed.len();
@@ -96,7 +106,7 @@ fn summary(run: &SaveRun) -> String {
             files(run.asked)
         );
     }
-    text
+    (text, places)
 }
 
 fn files(n: usize) -> &'static str {
@@ -107,8 +117,9 @@ fn shown(path: &Path) -> String {
     terminal_text(&path.to_string_lossy()).into_owned()
 }
 
-/// The folder the files are in, or `N folders in <parent>` when a run spans processes.
-fn folder_of(paths: &[PathBuf]) -> String {
+/// The folder the files are in, or `N folders in <parent>` when a run spans processes; `shown`
+/// writes a path.
+fn folder_of(paths: &[PathBuf], shown: &mut impl FnMut(&Path) -> String) -> String {
     let mut folders: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
     folders.sort();
     folders.dedup();

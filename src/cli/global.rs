@@ -21,10 +21,11 @@ pub struct GlobalArgs {
     /// Use the embedded demo API: no account or key needed (`reviews`: the demo's own store)
     #[arg(long, global = true)]
     pub demo: bool,
-    /// Mask names, document numbers, birth dates, phones, e-mails, addresses and IPs (also
-    /// `private = true` in the config). The browser starts masked (`P` toggles it) and shows a
-    /// placeholder instead of each photo; `show` masks its text and --json and pixelates the
-    /// photos it prints. For shared screens, not access control
+    /// Privacy mode: mask names, document numbers, birth dates, phones, e-mails, addresses, IPs
+    /// and signed image links (also `private = true` in the config). The browser starts masked
+    /// (`P` toggles it) and draws a placeholder naming each photo instead of the photo; `show`
+    /// masks its text and --json and prints the photos pixelated. For shared screens, not
+    /// access control
     #[arg(long, global = true)]
     pub private: bool,
     /// Folder of the access log (default: the data dir; TRUORA_TUI_AUDIT_LOG); also turns the

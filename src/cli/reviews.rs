@@ -78,6 +78,9 @@ impl ReviewsArgs {
         let overrides = globals.overrides(true);
         let config = load_config(&overrides, env)?.config;
         let db = config.review_db.as_path();
+        if let Err(e) = crate::demo::seed_review_store(&config) {
+            eprintln!("truora-tui: the demo's review store was not seeded: {e}");
+        }
         let mut stdout = std::io::stdout().lock();
         let result = match self.action {
             ReviewsAction::Export {

@@ -230,7 +230,7 @@ pub(super) fn load_with(
             .or_else(|| platform.config_path.clone());
         return Err(ConfigError::NoApiKey { config_path });
     }
-    let (reviewer, review_db) = super::review::settings(
+    let (reviewer, review_db, demo_review_store) = super::review::settings(
         overrides,
         env,
         (file.reviewer.as_deref(), file.review_db.as_deref()),
@@ -240,6 +240,7 @@ pub(super) fn load_with(
     let config = Config {
         reviewer,
         review_db,
+        demo_review_store,
         api_key,
         api_key_command,
         identity_base_url,

@@ -179,6 +179,10 @@ pub struct Config {
     pub reviewer: String,
     /// The review store. The demo keeps its own file (`demo-` + the name), never the real one.
     pub review_db: PathBuf,
+    /// `review_db` is the demo's own file (`demo-` + the configured name, not a `--review-db`
+    /// given for one run): the one seeded with a colleague's decisions
+    /// ([`crate::demo::seed_review_store`]).
+    pub demo_review_store: bool,
     /// The access log's folder when one was chosen (flag > environment > file); `None` means
     /// the default place. Whether the log is on: [`crate::audit::session_dir`].
     pub audit_log: Option<PathBuf>,

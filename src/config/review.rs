@@ -14,14 +14,15 @@ use super::{ENV_REVIEW_DB, ENV_REVIEWER, Env, Overrides};
 
 pub const STORE_FILE: &str = "reviews.sqlite3";
 
-/// `(reviewer, review_db)`; `file` is the config file's `(reviewer, review_db)`.
+/// `(reviewer, review_db, whether review_db is the demo's own file)`; `file` is the config
+/// file's `(reviewer, review_db)`.
 pub(super) fn settings(
     overrides: &Overrides,
     env: &dyn Env,
     file: (Option<&str>, Option<&str>),
     (platform, places): (&Platform, &Places),
     warnings: &mut Vec<String>,
-) -> (String, PathBuf) {
+) -> (String, PathBuf, bool) {
     let reviewer = env_var(env, ENV_REVIEWER)
         .map(|s| s.trim().to_string())
         .or_else(|| non_empty(file.0))
@@ -33,7 +34,7 @@ pub(super) fn settings(
         .as_deref()
         .filter(|p| !p.as_os_str().is_empty())
     {
-        return (reviewer, places.given(flag));
+        return (reviewer, places.given(flag), false);
     }
     let chosen = places.chosen(None, env_var(env, ENV_REVIEW_DB), non_empty(file.1));
     let path = chosen.unwrap_or_else(|| match &platform.data_dir {
@@ -54,7 +55,7 @@ pub(super) fn settings(
     } else {
         path
     };
-    (reviewer, path)
+    (reviewer, path, overrides.demo_data)
 }
 
 /// `…/demo-reviews.sqlite3` beside `…/reviews.sqlite3`.

@@ -14,12 +14,16 @@
 //!
 //! Image links are signed afresh on every result/validation request, valid for
 //! `link_lifetime` from the server's "now" (wall clock + [`DemoServer::advance_clock`]).
+//!
+//! The demo also has a review store of its own, seeded with a colleague's decisions on this data
+//! ([`colleague`]), so the review desk's marks can be seen before deciding anything.
 
 mod api;
 mod arrivals;
 mod assets;
 mod catalog;
 mod clock;
+pub mod colleague;
 mod details;
 mod generate;
 mod images;
@@ -42,6 +46,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use colleague::seed_review_store;
 use state::{Shared, lock};
 
 /// The API key the demo accepts in `Truora-API-Key`. Not a secret: it only opens the demo.

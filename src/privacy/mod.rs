@@ -11,8 +11,10 @@
 //!   case-insensitively across snake, camel and kebab spellings, at any depth of any JSON — fields
 //!   the model does not know included. User and account ids are shortened to their last four.
 //! - **by value shape** ([`mask_text`]), where no name tells: e-mail addresses, IP addresses,
-//!   phone-number-like and document-number-like runs inside free text. Process and validation ids
-//!   (`IDP…`, `VLD…`), dates, scores and short counts are left alone so a reviewer can still work.
+//!   phone-number-like and document-number-like runs inside free text, and links that open a
+//!   picture or document (signed image links: whoever reads one can fetch the photo). Process
+//!   and validation ids (`IDP…`, `VLD…`), dates, scores and short counts are left alone so a
+//!   reviewer can still work.
 //!
 //! And one that joins them: **by what the process says** ([`Known`]): the values found under
 //! personal keys of a process's own result are hidden wherever its free text quotes them (a
@@ -21,6 +23,7 @@
 
 mod json;
 mod known;
+mod links;
 mod pixels;
 mod screen;
 mod text;

@@ -91,6 +91,49 @@ fn what_a_reviewer_needs_stays() {
 }
 
 #[test]
+fn links_that_open_a_picture_keep_only_their_host() {
+    let signed = "https://truora-di.s3.amazonaws.com/IDP0a1b/VLD2c3d/front_image.jpg?\
+                  X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20260304&\
+                  X-Amz-Date=20260304T150405Z&X-Amz-Expires=900&X-Amz-Signature=0f3c9a";
+    assert_eq!(
+        mask_text(signed),
+        format!("https://truora-di.s3.amazonaws.com/{MASK}")
+    );
+    for (text, shown) in [
+        (
+            format!("could not fetch {signed}: 403"),
+            format!("could not fetch https://truora-di.s3.amazonaws.com/{MASK}: 403"),
+        ),
+        // Unsigned, but a picture all the same; credentials are never kept.
+        (
+            "see HTTP://user:secret@127.0.0.1:8080/bucket/face.PNG.".to_owned(),
+            format!("see HTTP://127.0.0.1:8080/{MASK}."),
+        ),
+        (
+            "\"selfie\": \"http://img.example/f?token=abc\"".to_owned(),
+            format!("\"selfie\": \"http://img.example/{MASK}\""),
+        ),
+    ] {
+        assert_eq!(mask_text(&text), shown);
+    }
+    // A link that opens no file by itself stays, as do other schemes.
+    for text in [
+        "https://api.identity.truora.com/v1/processes/IDP0123456789abcdef0123456789abcdef",
+        "https://docs.truora.com/",
+        "ftp://files.example/a.jpg?x=1",
+        "see http:// nothing",
+    ] {
+        assert_eq!(mask_text(text), text);
+    }
+    let v = json!({"details": {"front_image": signed, "note": format!("was {signed}")}});
+    let masked = serde_json::to_string(&mask_json(&v)).unwrap();
+    assert!(
+        !masked.contains("X-Amz") && !masked.contains("front_image.jpg"),
+        "{masked}"
+    );
+}
+
+#[test]
 fn ids_are_shortened_to_their_last_four() {
     assert_eq!(shorten_id("USR-2026-00a1b2"), "…a1b2");
     assert_eq!(shorten_id("…a1b2"), "…a1b2");

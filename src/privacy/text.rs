@@ -1,4 +1,5 @@
 //! Masking by value shape: what in free text is personal when no field name says so.
+//! (Signed links to a person's pictures are cut first: see `links`.)
 //!
 //! The text is cut into words at whitespace; each word's core (its wrapping punctuation aside) is
 //! classified. E-mail addresses, IP addresses and document-number-like runs are hidden word by
@@ -15,8 +16,17 @@ const MIN_NUMBER_DIGITS: usize = 7;
 /// Digits a number mixed with letters needs (passports `AB123456`, CURPs).
 const MIN_MIXED_DIGITS: usize = 5;
 
-/// `s` with every personal-looking value replaced by [`MASK`]; borrowed when nothing is.
+/// `s` with every personal-looking value replaced by [`MASK`], and every link that opens a
+/// picture or document (a signed one) cut to its host; borrowed when nothing is.
 pub fn mask_text(s: &str) -> Cow<'_, str> {
+    match super::links::hide_links(s) {
+        Cow::Borrowed(s) => mask_shapes(s),
+        Cow::Owned(s) => Cow::Owned(mask_shapes(&s).into_owned()),
+    }
+}
+
+/// [`mask_text`] but for links.
+fn mask_shapes(s: &str) -> Cow<'_, str> {
     if !may_hold_shape(s) {
         return Cow::Borrowed(s);
     }

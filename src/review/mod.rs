@@ -13,7 +13,6 @@
 
 pub mod cli;
 mod csv;
-pub mod demo_seed;
 mod files;
 pub mod id;
 pub mod lease;

@@ -8,29 +8,44 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::Theme;
 use super::text::cell;
 use crate::app::App;
-use crate::app::overlay::{HELP_KEYS, help_entries, help_room, help_width};
+use crate::app::overlay::{HELP_KEYS, help_entries, help_names_width, help_room, help_width};
 use crate::app::tree::Tone;
 use crate::wrap;
 
-/// The help's lines: one per entry (`app::overlay::help_entries`); a description longer than
-/// the box leaves room for wraps under itself rather than being cut at the border.
+/// The help's lines: one per entry (`app::overlay::help_entries`) — keys, the action's name for
+/// the config's `[keys]` table, what it does; a description longer than the box leaves room for
+/// wraps under itself rather than being cut at the border.
 pub(super) fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let room = help_room(width);
+    let names = help_names_width();
     let mut out: Vec<Line> = Vec::new();
-    for (keys, what) in help_entries(app.keymap()) {
-        for (i, part) in wrap::wrap(&[(what, ())], room, room)
+    for entry in help_entries(app.keymap()) {
+        let (keys_tone, name_tone) = if entry.heading {
+            (Tone::Dim, Tone::Dim)
+        } else {
+            (Tone::Strong, Tone::Dim)
+        };
+        for (i, part) in wrap::wrap(&[(entry.what, ())], room, room)
             .into_iter()
             .enumerate()
         {
-            let keys = if i == 0 {
-                cell(&keys, HELP_KEYS)
+            let (keys, name) = if i == 0 {
+                (cell(&entry.keys, HELP_KEYS), cell(entry.name, names))
             } else {
-                " ".repeat(HELP_KEYS)
+                (" ".repeat(HELP_KEYS), " ".repeat(names))
+            };
+            let what: String = part.into_iter().map(|(t, ())| t).collect();
+            let what = if entry.heading {
+                Span::styled(what, theme.tone(Tone::Dim))
+            } else {
+                Span::raw(what)
             };
             out.push(Line::from(vec![
-                Span::styled(keys, theme.tone(Tone::Strong)),
+                Span::styled(keys, theme.tone(keys_tone)),
                 Span::raw(" "),
-                Span::raw(part.into_iter().map(|(t, ())| t).collect::<String>()),
+                Span::styled(name, theme.tone(name_tone)),
+                Span::raw(" "),
+                what,
             ]));
         }
     }

@@ -92,8 +92,11 @@ pub(super) fn draw_image(
                     frame,
                     image_area,
                     &format!(
-                        "◼ {} hidden (privacy mode; s saves the original)",
-                        info_text(&image.info)
+                        "◼ {} hidden (privacy mode; {} saves the original)",
+                        info_text(&image.info),
+                        app.keymap()
+                            .hint(Action::SaveImage)
+                            .unwrap_or_else(|| "save_image".to_owned())
                     ),
                     Tone::Dim,
                     theme,

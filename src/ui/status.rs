@@ -49,15 +49,18 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         let cursor_x =
             top.x + u16::try_from(width(&text).min(left_w.saturating_sub(1))).unwrap_or(0);
         frame.set_cursor_position(Position::new(cursor_x, top.y));
-        (text, Tone::Strong)
+        (theme.mask(&text).into_owned(), Tone::Strong)
     } else if let Some(e) = &status.error {
-        (format!("✗ {}", terminal_text(e)), Tone::Bad)
+        let text = format!("✗ {}", terminal_text(e));
+        (mask_but(theme, &text, &status.error_own), Tone::Bad)
     } else if let Some(i) = &status.info {
-        (terminal_text(i).into_owned(), Tone::Plain)
+        (
+            mask_but(theme, &terminal_text(i), &status.info_own),
+            Tone::Plain,
+        )
     } else {
         (String::new(), Tone::Plain)
     };
-    let left = theme.mask(&left).into_owned();
     let left = fit(&left, left_w).into_owned();
     let pad = left_w.saturating_sub(width(&left));
     let line = Line::from(vec![
@@ -71,4 +74,23 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
     frame
         .buffer_mut()
         .set_line(bottom.x, bottom.y, &hints, bottom.width);
+}
+
+/// `text` masked for privacy mode except where it quotes one of the user's `own` paths (where a
+/// save went), which is shown as it is.
+fn mask_but(theme: &Theme, text: &str, own: &[String]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some((at, path)) = own
+        .iter()
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| rest.find(p.as_str()).map(|at| (at, p)))
+        .min_by_key(|&(at, p)| (at, std::cmp::Reverse(p.len())))
+    {
+        out.push_str(&theme.mask(&rest[..at]));
+        out.push_str(path);
+        rest = &rest[at + path.len()..];
+    }
+    out.push_str(&theme.mask(rest));
+    out
 }

@@ -28,12 +28,15 @@ fn the_store_defaults_to_the_data_dir_and_the_demo_keeps_its_own_file() {
         d.review_db,
         PathBuf::from("/platform/data/truora-tui/demo-reviews.sqlite3")
     );
+    assert!(d.demo_review_store, "the demo's own file is the one seeded");
+    assert!(!c.demo_review_store);
     // An archive needs no key (`demo`) but its processes are real: the real store.
     let a = load_ok(&demo(), &env(&[])).config;
     assert_eq!(
         a.review_db,
         PathBuf::from("/platform/data/truora-tui/reviews.sqlite3")
     );
+    assert!(!a.demo_review_store);
 }
 
 #[test]
@@ -61,6 +64,15 @@ fn flag_beats_env_beats_file_and_the_demo_never_shares_a_chosen_file() {
     };
     let d = load_ok(&demo_env, &env(&[(ENV_REVIEW_DB, "/env/r.sqlite3")])).config;
     assert_eq!(d.review_db, PathBuf::from("/env/demo-r.sqlite3"));
+    assert!(d.demo_review_store);
+    // A file named for one run is taken as it is, and never seeded.
+    let demo_flag = Overrides {
+        review_db: Some("/flag/r.sqlite3".into()),
+        ..demo_env
+    };
+    let d = load_ok(&demo_flag, &env(&[])).config;
+    assert_eq!(d.review_db, PathBuf::from("/flag/r.sqlite3"));
+    assert!(!d.demo_review_store);
 }
 
 #[test]
