@@ -295,6 +295,23 @@ fn event_file(home: &Home, name: &str, process: &str) -> String {
     name.to_owned()
 }
 
+/// The "done when": on a machine where no browser ever ran, `reviews export --demo`
+/// exports the colleague's seeded decisions (in every position `--demo` may take).
+#[test]
+fn reviews_export_demo_exports_the_seeded_decisions_with_no_browser_ever_run() {
+    for line in positions(&["reviews", "export"], &["--demo"]) {
+        let home = Home::new();
+        let csv = home.ok(&line);
+        let rows = csv.lines().skip(1).count();
+        assert!(rows >= 8, "{line:?}: {rows} rows\n{csv}");
+        assert!(csv.contains("demo-colleague"), "{line:?}: {csv}");
+        assert!(
+            !home.path().join("data/truora-tui/reviews.sqlite3").exists(),
+            "the real store is not touched"
+        );
+    }
+}
+
 #[test]
 fn reviews_demo_is_the_demos_store_in_every_position() {
     let home = Home::new();
