@@ -193,7 +193,11 @@ pub async fn execute(cli: Cli, env: &dyn Env) -> u8 {
     match outcome {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("truora-tui: {e}");
+            // Errors can quote a server's or a file's text.
+            eprintln!(
+                "truora-tui: {}",
+                crate::sanitize::terminal_text(&e.to_string())
+            );
             e.exit_code()
         }
     }

@@ -10,7 +10,7 @@ use super::leading::Leading;
 use super::{ApiArgs, CliError, EXIT_FAILURE, EXIT_OK};
 use crate::config::{Env, Overrides};
 use crate::review::Verdict;
-use crate::review::cli::{self as commands, ExportFormat, ReviewsError};
+use crate::review::cli::{self as commands, ExportFormat};
 
 #[derive(Args, Clone, Debug)]
 pub struct ReviewsArgs {
@@ -33,9 +33,12 @@ pub enum ReviewsAction {
     Export {
         #[arg(long, value_enum, default_value = "csv")]
         format: FormatArg,
-        /// Write to this file (0600) instead of standard output
+        /// Write to this file (0600, atomically) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Replace the --out file if it exists (else an existing file is refused)
+        #[arg(long, requires = "out")]
+        force: bool,
         /// Only what happened on or after this date (YYYY-MM-DD, UTC, or RFC 3339)
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
@@ -124,6 +127,7 @@ impl ReviewsArgs {
             ReviewsAction::Export {
                 format,
                 out,
+                force,
                 since,
                 verdict,
             } => {
@@ -133,6 +137,7 @@ impl ReviewsArgs {
                         FormatArg::Jsonl => ExportFormat::Jsonl,
                     },
                     out,
+                    force,
                     since,
                     verdicts: verdict.into_iter().map(Verdict::from).collect(),
                 };
@@ -150,9 +155,13 @@ impl ReviewsArgs {
         };
         match result {
             Ok(()) => Ok(EXIT_OK),
-            Err(e @ ReviewsError::BadSince(_)) => Err(CliError::Usage(e.to_string())),
+            Err(e) if e.is_usage() => Err(CliError::Usage(e.to_string())),
             Err(e) => {
-                eprintln!("truora-tui: {e}");
+                // A store's error can quote what is in it (a bad row's id).
+                eprintln!(
+                    "truora-tui: {}",
+                    crate::sanitize::terminal_text(&e.to_string())
+                );
                 Ok(EXIT_FAILURE)
             }
         }
