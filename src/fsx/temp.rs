@@ -103,7 +103,7 @@ impl TempFile {
     /// `AlreadyExists` if that name is taken (by anything, a link included): unlike a rename,
     /// it never replaces a file. On file systems without hard links the name is claimed with an
     /// exclusive create and the temp file renamed over the claim. Returns the path.
-    pub fn link_new(&mut self, name: impl AsRef<OsStr>) -> Result<PathBuf, FsError> {
+    pub fn link_new(&mut self, name: &(impl AsRef<OsStr> + ?Sized)) -> Result<PathBuf, FsError> {
         let name = name.as_ref();
         self.sync_once()?;
         let path = self.dir.path().join(name);
