@@ -20,7 +20,7 @@ use crate::date::zone::{DisplayZone, TimeStyle};
 use crate::images::ImageKey;
 use crate::images::{self, Limits};
 use crate::privacy;
-use crate::sanitize::terminal_text;
+use crate::sanitize::{terminal_json, terminal_text};
 use crate::source::Source;
 
 #[derive(Clone, Debug)]
@@ -91,7 +91,9 @@ pub async fn print_to<W: Write + Send>(
             body = known.mask_json_bytes(&body);
         }
         if terminal {
-            body = json_for_terminal(&body);
+            body = terminal_json(&String::from_utf8_lossy(&body))
+                .into_owned()
+                .into_bytes();
             if !body.ends_with(b"\n") {
                 body.push(b'\n');
             }
@@ -464,27 +466,4 @@ fn draw(
             emit(out, line.as_bytes())
         }
     }
-}
-
-/// JSON for a terminal: every character the terminal sanitiser would strip ([`terminal_text`]:
-/// controls, C1, bidi overrides, invisible characters) that is legal unescaped inside a JSON
-/// string becomes a `\u` escape, so the JSON means the same and cannot drive the terminal. Line
-/// breaks and tabs (JSON whitespace) stay.
-pub fn json_for_terminal(body: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(body);
-    let mut out = String::with_capacity(text.len());
-    let mut buf = [0u8; 4];
-    for c in text.chars() {
-        let one = c.encode_utf8(&mut buf);
-        let risky = !matches!(c, '\n' | '\r' | '\t') && *terminal_text(one) != *one;
-        if risky {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                let _ = write!(out, "\\u{unit:04x}");
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out.into_bytes()
 }

@@ -309,3 +309,82 @@ fn stats_and_list_through_the_binary() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no review store"));
 }
+
+/// `reviews export --out FILE`: a new file is written 0600; an existing one (a link included) is
+/// refused with exit 2 and its name, untouched, unless `--force`, which replaces it atomically
+/// (a link is replaced, never written through). A bare name is a file in the current folder.
+#[test]
+fn export_out_never_overwrites_without_force() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample(dir.path());
+    let export = |out: &str, force: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_truora-tui"));
+        cmd.current_dir(dir.path())
+            .env_remove("TRUORA_TUI_CONFIG")
+            .args(["reviews", "export", "--out", out])
+            .arg("--review-db")
+            .arg(&db);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let csv = run_export(&db, ExportFormat::Csv);
+    let files = |d: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+
+    let fresh = export("new.csv", false);
+    assert_eq!(fresh.status.code(), Some(0), "{fresh:?}");
+    let new = dir.path().join("new.csv");
+    assert_eq!(std::fs::read_to_string(&new).unwrap(), csv);
+    let mode = std::fs::metadata(&new).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    let before = files(dir.path());
+    let kept = dir.path().join("kept.csv");
+    std::fs::write(&kept, b"yesterday's export").unwrap();
+    let refused = export(kept.to_str().unwrap(), false);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(&format!("{} already exists", kept.display()))
+            && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&kept).unwrap(), b"yesterday's export");
+
+    let forced = export(kept.to_str().unwrap(), true);
+    assert_eq!(forced.status.code(), Some(0), "{forced:?}");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), csv);
+    let mut expected = before.clone();
+    expected.push("kept.csv".into());
+    expected.sort();
+    assert_eq!(files(dir.path()), expected, "no temp file left behind");
+
+    // A link in the file's place is a file that exists; --force replaces the link itself.
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("theirs.csv");
+    std::fs::write(&target, b"someone else's").unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert_eq!(export("link.csv", false).status.code(), Some(2));
+    assert_eq!(export("link.csv", true).status.code(), Some(0));
+    assert_eq!(std::fs::read(&target).unwrap(), b"someone else's");
+    assert!(!std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), csv);
+
+    // --force alone is a usage error: it says what it would replace.
+    let mut alone = std::process::Command::new(env!("CARGO_BIN_EXE_truora-tui"));
+    alone
+        .env_remove("TRUORA_TUI_CONFIG")
+        .args(["reviews", "export", "--force", "--review-db"])
+        .arg(&db);
+    assert_eq!(alone.output().unwrap().status.code(), Some(2));
+}

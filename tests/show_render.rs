@@ -10,7 +10,8 @@ use truora_tui::api::model::{ProcessResult, ValidationDetails};
 use truora_tui::date::zone::DisplayZone;
 use truora_tui::demo::DEMO_API_KEY;
 use truora_tui::export::{Silent, Stop};
-use truora_tui::show::{json_for_terminal, render_text};
+use truora_tui::sanitize::terminal_json;
+use truora_tui::show::render_text;
 
 /// Times as Truora sends them: the snapshots do not depend on the machine's zone.
 fn utc() -> DisplayZone {
@@ -68,6 +69,13 @@ fn server_text_cannot_drive_the_terminal() {
     );
     assert!(!text.contains('\u{202e}') && !text.contains('\u{9b}'));
     assert!(text.contains("✗ g[H › n: invalid — \"m[31m\""), "{text}");
+}
+
+/// `show --json` to a terminal: the body through the one JSON rule of `sanitize`.
+fn json_for_terminal(body: &[u8]) -> Vec<u8> {
+    terminal_json(std::str::from_utf8(body).unwrap())
+        .into_owned()
+        .into_bytes()
 }
 
 #[test]

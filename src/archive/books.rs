@@ -3,12 +3,12 @@
 //! manifest still in state `running` is explained rather than trusted, each with what was used
 //! instead.
 
-use std::fs::{File, TryLockError};
+use std::fs::TryLockError;
 use std::path::Path;
 
 use crate::export::format::{self, Head, JOURNAL, MANIFEST, Record, RunState};
 use crate::export::layout::LOCK;
-use crate::export::manifest;
+use crate::export::manifest::{self, ManifestError};
 
 use super::ArchiveError;
 use super::view::count;
@@ -40,18 +40,19 @@ pub(super) fn read(dir: &Path) -> Result<Books, ArchiveError> {
             }
         },
         Ok(None) => None,
-        Err(reason) => {
+        Err(ManifestError::Unreadable(e)) => {
+            unused_manifest = Some(format!("was not read ({e})"));
+            None
+        }
+        Err(ManifestError::Damaged(reason)) => {
             records.clear();
             unused_manifest = Some(format!("is damaged ({reason})"));
             None
         }
     };
     let from_manifest = records.len();
-    let bad_lines =
-        manifest::read_journal(dir, |_, r| records.push(r)).map_err(|source| ArchiveError::Io {
-            path: dir.join(JOURNAL),
-            source,
-        })?;
+    let bad_lines = manifest::read_journal(dir, |_, r| records.push(r))
+        .map_err(|e| ArchiveError::reading(dir.join(JOURNAL), e))?;
     Ok(Books {
         journaled: records.len() - from_manifest,
         head,
@@ -107,9 +108,10 @@ impl Books {
 }
 
 /// Whether an export holds the archive's lock now (it takes it exclusively for its whole run).
-/// Asked with a shared lock on a read-only handle, so the archive is not written to.
+/// Asked with a shared lock on a read-only handle, so the archive is not written to; a lock
+/// file that is not a regular file (a FIFO) is no export's.
 fn export_holds(dir: &Path) -> bool {
-    let Ok(file) = File::open(dir.join(LOCK)) else {
+    let Ok(file) = manifest::open_book(dir, LOCK) else {
         return false;
     };
     matches!(file.try_lock_shared(), Err(TryLockError::WouldBlock))

@@ -10,7 +10,10 @@
 //! once at open ([`Archive::problems`]) and again by the lookup that needs it, with what to do.
 //!
 //! Every file is checked against its recorded SHA-256 when read, and every path from the
-//! bookkeeping is checked to stay inside the archive.
+//! bookkeeping is checked to stay inside the archive. Files are read through [`crate::fsx`] from
+//! the folder opened once: only regular files, never through a link below it (a process folder
+//! that links to a copy elsewhere is refused, with its name, not taken for the process), and
+//! without blocking (a FIFO in place of a file is refused at once instead of hanging `show`).
 
 mod books;
 mod scan;
@@ -24,6 +27,7 @@ use std::path::{Path, PathBuf};
 use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use crate::export::format::{FileKind, FileRecord, Head, Missing, ProcessState, Record};
 use crate::export::layout;
+use crate::fsx::{FsError, PrivateDir};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
@@ -48,6 +52,20 @@ pub enum ArchiveError {
         #[source]
         source: std::io::Error,
     },
+    /// A file or folder of the archive is a link, a FIFO, a socket or a device: it is not read.
+    #[error("{0}")]
+    Refused(FsError),
+}
+
+impl ArchiveError {
+    /// A failed read of `path`: a refusal of [`crate::fsx`] in its own words (it names the file),
+    /// anything else with the path.
+    fn reading(path: PathBuf, e: std::io::Error) -> ArchiveError {
+        match FsError::from_io(e) {
+            Ok(refusal) => ArchiveError::Refused(refusal),
+            Err(source) => ArchiveError::Io { path, source },
+        }
+    }
 }
 
 /// What the archive holds for one process.
@@ -82,6 +100,8 @@ impl Entry {
 /// An export opened for reading.
 pub struct Archive {
     dir: PathBuf,
+    /// `dir`, opened once: every file is read from it.
+    root: PrivateDir,
     head: Option<Head>,
     list: Vec<ProcessSummary>,
     entries: HashMap<String, Entry>,
@@ -100,6 +120,7 @@ impl Archive {
         if !dir.is_dir() {
             return Err(ArchiveError::NotAFolder { dir });
         }
+        let root = PrivateDir::open_root(&dir).map_err(ArchiveError::Refused)?;
         let mut books = books::read(&dir)?;
         let mut rejected = Vec::new();
         let mut order = Vec::new();
@@ -123,12 +144,14 @@ impl Archive {
             }
             entries.insert(r.process_id.clone(), Entry::from_record(r));
         }
-        let scanned = scan::unrecorded(&dir, &entries);
+        let mut scan = scan::unrecorded(&root, &entries);
+        let scanned = std::mem::take(&mut scan.found);
         if books.head.is_none() && entries.is_empty() && scanned.is_empty() {
             return Err(ArchiveError::Empty { dir });
         }
         let mut problems = books.problems(&dir, entries.len(), scanned.len());
         problems.append(&mut rejected);
+        problems.append(&mut scan.refused);
         let head = books.head.take();
         if !scanned.is_empty() {
             problems.push(if entries.is_empty() {
@@ -152,6 +175,7 @@ impl Archive {
             list: Vec::new(),
             validations: HashMap::new(),
             dir,
+            root,
             head,
             entries,
             problems,
@@ -330,14 +354,15 @@ impl Archive {
                 reason: "its recorded path leaves its folder".into(),
             });
         }
-        let path = self.dir.join(&entry.folder).join(&file.path);
-        let bytes = std::fs::read(&path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => ArchiveError::Missing {
+        let rel = Path::new(&entry.folder).join(&file.path);
+        let bytes = self.root.read(&rel).map_err(|e| match e {
+            e if e.kind() == std::io::ErrorKind::NotFound => ArchiveError::Missing {
                 what: what.to_owned(),
-                why: format!(" ({} was deleted)", path.display()),
+                why: format!(" ({} was deleted)", self.dir.join(&rel).display()),
                 advice: "re-run the export to fetch it again".into(),
             },
-            _ => ArchiveError::Io { path, source },
+            FsError::Io { path, source } => ArchiveError::Io { path, source },
+            refusal => ArchiveError::Refused(refusal),
         })?;
         if !file.sha256.is_empty() && layout::sha256_hex(&bytes) != file.sha256 {
             return Err(ArchiveError::Damaged {

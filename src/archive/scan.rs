@@ -4,6 +4,10 @@
 //! Without a record there are no checksums and no image keys, so files are matched the way the
 //! export named them: details by `validations/<validation id>.json`, images by their save name
 //! `<validation type>-<field>` (any extension), both recomputed from the result.
+//!
+//! Only what the export could have written is taken: folders and regular files reached without
+//! a link. A link in place of a process folder or of its `result.json` (a copy kept elsewhere),
+//! or a FIFO there, is named in the archive's problems and not read.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -12,41 +16,73 @@ use std::path::Path;
 use crate::api::model::ProcessResult;
 use crate::export::format::{self, FileKind, FileRecord};
 use crate::export::layout::{self, IMAGES, RESULT};
+use crate::fsx::{FsError, PrivateDir};
 
 use super::Entry;
 
+/// What scanning found: processes by id, and what it refused to read (one line each).
+pub(super) struct Scan {
+    pub found: Vec<(String, Entry)>,
+    pub refused: Vec<String>,
+}
+
 /// Processes in folders no entry claims, by process id.
-pub(super) fn unrecorded(dir: &Path, entries: &HashMap<String, Entry>) -> Vec<(String, Entry)> {
+pub(super) fn unrecorded(root: &PrivateDir, entries: &HashMap<String, Entry>) -> Scan {
     let claimed: HashSet<&str> = entries.values().map(|e| e.folder.as_str()).collect();
-    let Ok(read) = fs::read_dir(dir) else {
-        return Vec::new();
+    let mut scan = Scan {
+        found: Vec::new(),
+        refused: Vec::new(),
     };
-    let mut folders: Vec<String> = read
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| layout::is_safe_relative(name) && !claimed.contains(name.as_str()))
-        .collect();
+    let Ok(read) = fs::read_dir(root.path()) else {
+        return scan;
+    };
+    let mut folders = Vec::new();
+    for entry in read.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !layout::is_safe_relative(&name) || claimed.contains(name.as_str()) {
+            continue;
+        }
+        // The entry's own type: a link is not followed to see what it points to.
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => folders.push(name),
+            Ok(t) if t.is_symlink() => scan.refused.push(format!(
+                "{} is a symbolic link, which an export never writes: not read (move it away)",
+                root.path().join(&name).display()
+            )),
+            _ => {}
+        }
+    }
     folders.sort();
-    let mut found = Vec::new();
     let mut ids = HashSet::new();
     for folder in folders {
-        let Some((id, entry)) = scan_folder(dir, folder) else {
-            continue;
+        let (id, entry) = match scan_folder(root, folder) {
+            Ok(Some(found)) => found,
+            Ok(None) => continue,
+            Err(refusal) => {
+                scan.refused.push(format!("{refusal}; not read"));
+                continue;
+            }
         };
         if entries.contains_key(&id) || !ids.insert(id.clone()) {
             continue;
         }
-        found.push((id, entry));
+        scan.found.push((id, entry));
     }
-    found
+    scan
 }
 
-fn scan_folder(dir: &Path, folder: String) -> Option<(String, Entry)> {
-    let base = dir.join(&folder);
-    let bytes = fs::read(base.join(RESULT)).ok()?;
+/// The process in `folder`: `None` when it holds no `result.json`, an error when that is not a
+/// regular file (a link, a FIFO).
+fn scan_folder(root: &PrivateDir, folder: String) -> Result<Option<(String, Entry)>, FsError> {
+    let base = Path::new(&folder);
+    let bytes = match root.read(base.join(RESULT)) {
+        Ok(bytes) => bytes,
+        Err(FsError::Io { .. }) => return Ok(None),
+        Err(refusal) => return Err(refusal),
+    };
+    let len = |path: &str| root.file_len(base.join(path));
     let file = |path: String, kind, validation_id: Option<String>, field: Option<String>| {
-        let size = fs::metadata(base.join(&path)).map_or(0, |m| m.len());
+        let size = len(&path).unwrap_or(0);
         FileRecord {
             path,
             kind,
@@ -61,7 +97,10 @@ fn scan_folder(dir: &Path, folder: String) -> Option<(String, Entry)> {
     let mut files = vec![file(RESULT.into(), FileKind::Result, None, None)];
     let Ok(result) = ProcessResult::from_slice(&bytes) else {
         // Listed under its folder's name; opening it reports the damaged result.
-        return Some((folder.clone(), entry(folder, files, Default::default())));
+        return Ok(Some((
+            folder.clone(),
+            entry(folder, files, Default::default()),
+        )));
     };
     let id = result.process_id.clone().unwrap_or_else(|| folder.clone());
     for v in &result.validations {
@@ -69,11 +108,17 @@ fn scan_folder(dir: &Path, folder: String) -> Option<(String, Entry)> {
             continue;
         };
         let path = layout::details_path(vid);
-        if base.join(&path).is_file() {
+        if len(&path).is_ok() {
             files.push(file(path, FileKind::Details, Some(vid.clone()), None));
         }
     }
-    let on_disk = image_names(&base.join(IMAGES));
+    // Names only: each image is read (through `root`, refusing links) when it is shown.
+    let images = root.path().join(&folder).join(IMAGES);
+    let on_disk = if fs::symlink_metadata(&images).is_ok_and(|m| m.is_dir()) {
+        image_names(&images)
+    } else {
+        HashMap::new()
+    };
     for s in layout::image_stems(&result) {
         if let Some(name) = on_disk.get(&s.stem) {
             let path = format!("{IMAGES}/{name}");
@@ -86,7 +131,7 @@ fn scan_folder(dir: &Path, folder: String) -> Option<(String, Entry)> {
         }
     }
     let summary = format::summary(&result);
-    Some((id, entry(folder, files, summary)))
+    Ok(Some((id, entry(folder, files, summary))))
 }
 
 /// Image file names in a folder by stem (`document-validation-front_image` → `….jpg`).

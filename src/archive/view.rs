@@ -12,7 +12,17 @@ impl Archive {
     /// The list: `processes.jsonl` in order, then exported processes it does not name.
     pub(super) fn build_list(&mut self, order: Vec<String>) {
         let mut listed = HashSet::new();
-        if let Ok(text) = std::fs::read(self.dir.join(PROCESSES)) {
+        let text = match self.root.read(PROCESSES) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                // The order is lost, not the processes: they are listed from the records.
+                self.problems
+                    .push(format!("{e}; the list order was not read"));
+                None
+            }
+        };
+        if let Some(text) = text {
             for line in text.split(|b| *b == b'\n') {
                 let Ok(item) = serde_json::from_slice::<serde_json::Value>(line) else {
                     continue;

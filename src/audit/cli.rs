@@ -5,7 +5,6 @@
 //! 1 the chain is broken (the first altered, removed, reordered or inserted record is named),
 //! 2 a bad flag or a log that cannot be read.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::PathBuf;
 
@@ -125,7 +124,11 @@ fn print_records(
     err: &mut impl Write,
 ) -> io::Result<()> {
     for (_, path) in files::month_files(&args.dir)? {
-        let reader = BufReader::new(File::open(&path)?);
+        // A regular file only, opened without blocking: a FIFO in the log's place is refused,
+        // not waited on.
+        let name = path.file_name().unwrap_or_default();
+        let file = crate::fsx::PrivateDir::open_root(&args.dir)?.open_file(name)?;
+        let reader = BufReader::new(file);
         for (index, line) in reader.split(b'\n').enumerate() {
             let line = line?;
             let Some(rec) = record::parse(&line) else {
@@ -177,4 +180,37 @@ pub fn describe(rec: &record::Record) -> String {
 /// Text from a log file is from disk, and a tampered file could carry terminal escapes.
 fn clean(text: &str) -> String {
     crate::sanitize::terminal_text(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A FIFO planted as a month file is refused with its name, not waited on (the run is
+    /// guarded by a deadline so a regression fails instead of hanging).
+    #[test]
+    fn a_fifo_in_place_of_a_month_file_is_refused_at_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join(files::month_file_name((2026, 11)));
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()));
+        let args = AuditArgs {
+            dir: tmp.path().to_path_buf(),
+            ..AuditArgs::default()
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let code = run(&args, &mut out, &mut err);
+            let _ = tx.send((code, String::from_utf8_lossy(&err).into_owned()));
+        });
+        let (code, err) = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("audit blocked on a FIFO");
+        assert_eq!(code, 2);
+        assert!(
+            err.contains(&fifo.display().to_string()) && err.contains("a FIFO"),
+            "{err}"
+        );
+    }
 }

@@ -219,7 +219,11 @@ fn report(e: &CliError) -> u8 {
     match e {
         CliError::Clap(e) => exit::clap_exit(e),
         e => {
-            eprintln!("truora-tui: {e}");
+            // Errors can quote a server's or a file's text.
+            eprintln!(
+                "truora-tui: {}",
+                crate::sanitize::terminal_text(&e.to_string())
+            );
             e.exit_code()
         }
     }

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::{CliError, EXIT_FAILURE, EXIT_OK, GlobalArgs, load_config};
 use crate::config::Env;
 use crate::review::Verdict;
-use crate::review::cli::{self as commands, ExportFormat, ReviewsError};
+use crate::review::cli::{self as commands, ExportFormat};
 
 // The store is the global `--review-db` (or `--demo`: the demo's own store), so those and
 // `--config` go before or after `reviews` or its action alike.
@@ -24,9 +24,12 @@ pub enum ReviewsAction {
     Export {
         #[arg(long, value_enum, default_value = "csv")]
         format: FormatArg,
-        /// Write to this file (0600) instead of standard output
+        /// Write to this file (0600, atomically) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Replace the --out file if it exists (else an existing file is refused)
+        #[arg(long, requires = "out")]
+        force: bool,
         /// Only what happened on or after this date (YYYY-MM-DD, UTC, or RFC 3339)
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
@@ -86,6 +89,7 @@ impl ReviewsArgs {
             ReviewsAction::Export {
                 format,
                 out,
+                force,
                 since,
                 verdict,
             } => {
@@ -95,6 +99,7 @@ impl ReviewsArgs {
                         FormatArg::Jsonl => ExportFormat::Jsonl,
                     },
                     out,
+                    force,
                     since,
                     verdicts: verdict.into_iter().map(Verdict::from).collect(),
                 };
@@ -112,9 +117,13 @@ impl ReviewsArgs {
         };
         match result {
             Ok(()) => Ok(EXIT_OK),
-            Err(e @ ReviewsError::BadSince(_)) => Err(CliError::Usage(e.to_string())),
+            Err(e) if e.is_usage() => Err(CliError::Usage(e.to_string())),
             Err(e) => {
-                eprintln!("truora-tui: {e}");
+                // A store's error can quote what is in it (a bad row's id).
+                eprintln!(
+                    "truora-tui: {}",
+                    crate::sanitize::terminal_text(&e.to_string())
+                );
                 Ok(EXIT_FAILURE)
             }
         }

@@ -8,6 +8,7 @@ use super::{
     CliError, DataFrom, DemoKnobs, EXIT_FAILURE, EXIT_OK, GlobalArgs, load_config, source_setup,
 };
 use crate::config::Env;
+use crate::sanitize::terminal_text;
 use crate::show::ShowOptions;
 
 #[derive(Args, Clone, Debug, PartialEq, Eq)]
@@ -41,7 +42,7 @@ impl ShowArgs {
         // archive's bookkeeping it could not trust (a damaged manifest...) and used instead.
         let setup = source_setup(&loaded.config, from, None).await?;
         for line in &setup.bookkeeping {
-            eprintln!("truora-tui: warning: {line}");
+            eprintln!("truora-tui: warning: {}", terminal_text(line));
         }
         let opts = ShowOptions {
             json: self.json,
@@ -56,7 +57,7 @@ impl ShowArgs {
             Ok(()) => Ok(EXIT_OK),
             // Not a usage error: the process could not be had (unknown id, network, archive).
             Err(e) => {
-                eprintln!("truora-tui: {e}");
+                eprintln!("truora-tui: {}", terminal_text(&e.to_string()));
                 Ok(EXIT_FAILURE)
             }
         }

@@ -14,6 +14,7 @@ use tokio::process::Command;
 
 use super::ApiKey;
 use super::error::ConfigError;
+use crate::sanitize::terminal_lines;
 
 /// Caps what is read from each pipe: a key is short, and a runaway command must not eat memory.
 const MAX_OUTPUT_BYTES: u64 = 64 * 1024;
@@ -123,14 +124,12 @@ fn first_line(out: &[u8]) -> Option<Result<&str, NotUtf8>> {
         })
 }
 
-/// Makes stderr safe to print in a terminal: lossy UTF-8, no control characters except newlines
-/// and tabs (no escape sequences), trimmed and capped.
+/// Makes stderr safe to print in a terminal: lossy UTF-8, lines kept and every other terminal
+/// control removed ([`terminal_lines`]), trimmed and capped.
 fn clean_stderr(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(raw);
-    let mut clean: String = text
-        .trim()
+    let mut clean: String = terminal_lines(text.trim())
         .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
         .take(MAX_STDERR_CHARS)
         .collect();
     if text.trim().chars().count() > MAX_STDERR_CHARS {

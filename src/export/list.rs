@@ -169,7 +169,7 @@ impl Lister<'_> {
         let reuse = match self
             .prior
             .remove(&id)
-            .map(|p| p.reuse(status_now, &self.ctx.dir))
+            .map(|p| p.reuse(status_now, &self.ctx.root))
         {
             Some(None) => {
                 self.ctx.report(Event::Listed { added: 1 });

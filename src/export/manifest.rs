@@ -18,7 +18,9 @@
 //! state `running`.
 //!
 //! Both files are read as streams, one record at a time, so a reader that keeps only what it
-//! needs per process (resume does) stays small however large the archive is.
+//! needs per process (resume does) stays small however large the archive is. Both are read only
+//! when they are regular files reached without a link ([`open_book`]): a FIFO planted in their
+//! place is refused at once, with its name, instead of hanging the reader.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -30,7 +32,37 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::{Deserialize, Deserializer};
 
 use super::format::{Counts, FileKind, Head, JOURNAL, MANIFEST, ProcessState, Record};
-use crate::fsx::PrivateDir;
+use crate::fsx::{FsError, PrivateDir};
+
+/// Why `manifest.json` could not be read.
+#[derive(Debug)]
+pub enum ManifestError {
+    /// It is not a regular file of the archive (a FIFO, a device, a link) or cannot be opened
+    /// (permissions): nothing of it was read. The error names it.
+    Unreadable(FsError),
+    /// Its bytes are not a manifest (cut short, edited, another tool's): the reason.
+    Damaged(String),
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ManifestError::Unreadable(e) => write!(f, "{e}"),
+            ManifestError::Damaged(reason) => f.write_str(reason),
+        }
+    }
+}
+
+/// Opens one of the archive's own files for reading, through [`crate::fsx`]: a regular file,
+/// not reached through a link, opened without blocking. `dir` itself may be a link (the user
+/// named it). A missing file (or folder) is an error of kind `NotFound`.
+pub fn open_book(dir: &Path, name: &str) -> Result<File, FsError> {
+    PrivateDir::open_root(dir)?.open_file(name)
+}
+
+fn not_found(e: &FsError) -> bool {
+    e.kind() == io::ErrorKind::NotFound
+}
 
 /// `manifest.json` as read back whole (its records in memory: for tests and small archives;
 /// resume streams them, see [`stream_manifest`]).
@@ -41,8 +73,8 @@ pub struct ManifestFile {
     pub processes: Option<Vec<Record>>,
 }
 
-/// Reads `manifest.json`: `Ok(None)` when absent, `Err` with the reason when damaged.
-pub fn read_manifest(dir: &Path) -> Result<Option<ManifestFile>, String> {
+/// Reads `manifest.json`: `Ok(None)` when absent, `Err` when unreadable or damaged.
+pub fn read_manifest(dir: &Path) -> Result<Option<ManifestFile>, ManifestError> {
     let mut records = Vec::new();
     let head = stream_manifest(dir, Some(&mut |r| records.push(r)))?;
     Ok(head.map(|(head, had)| ManifestFile {
@@ -53,21 +85,23 @@ pub fn read_manifest(dir: &Path) -> Result<Option<ManifestFile>, String> {
 
 /// Reads `manifest.json` one record at a time: each record of `processes` goes to `each` (or is
 /// skipped unparsed when `each` is `None`) and only the head is kept. Returns the head and
-/// whether the manifest has a `processes` array; `Ok(None)` when absent, `Err` when damaged.
+/// whether the manifest has a `processes` array; `Ok(None)` when absent, `Err` when it is not a
+/// regular file or is damaged.
 pub fn stream_manifest(
     dir: &Path,
     each: Option<&mut dyn FnMut(Record)>,
-) -> Result<Option<(Head, bool)>, String> {
-    let file = match File::open(dir.join(MANIFEST)) {
+) -> Result<Option<(Head, bool)>, ManifestError> {
+    let file = match open_book(dir, MANIFEST) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.to_string()),
+        Err(e) if not_found(&e) => return Ok(None),
+        Err(e) => return Err(ManifestError::Unreadable(e)),
     };
     let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
     let read = de
         .deserialize_map(ManifestVisitor { each })
         .and_then(|head| de.end().map(|()| head));
-    read.map(Some).map_err(|e| e.to_string())
+    read.map(Some)
+        .map_err(|e| ManifestError::Damaged(e.to_string()))
 }
 
 /// The manifest's top level: every key but `processes` is gathered (they are few and small) and
@@ -140,10 +174,10 @@ impl<'de> Visitor<'de> for Records<'_, '_> {
 /// Whether the journal was written by an export: absent or empty, or its first line that can be
 /// read is a [`Record`]. A folder holding someone else's `progress.jsonl` is not taken over.
 pub fn journal_is_ours(dir: &Path) -> io::Result<bool> {
-    let file = match File::open(dir.join(JOURNAL)) {
+    let file = match open_book(dir, JOURNAL) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(true),
-        Err(e) => return Err(e),
+        Err(e) if not_found(&e) => return Ok(true),
+        Err(e) => return Err(e.into()),
     };
     for line in BufReader::new(file.take(1 << 20)).split(b'\n') {
         let line = line?;
@@ -158,10 +192,10 @@ pub fn journal_is_ours(dir: &Path) -> io::Result<bool> {
 /// Streams the journal's records in order, each with the byte offset of its line (for
 /// [`read_record_at`]); returns how many lines could not be read.
 pub fn read_journal(dir: &Path, mut each: impl FnMut(u64, Record)) -> io::Result<usize> {
-    let file = match File::open(dir.join(JOURNAL)) {
+    let file = match open_book(dir, JOURNAL) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(e),
+        Err(e) if not_found(&e) => return Ok(0),
+        Err(e) => return Err(e.into()),
     };
     let mut reader = BufReader::new(file);
     let (mut bad, mut offset, mut line) = (0, 0u64, Vec::new());
@@ -186,7 +220,7 @@ pub fn read_journal(dir: &Path, mut each: impl FnMut(u64, Record)) -> io::Result
 /// The record on the journal line starting at `offset` (from [`read_journal`]); `None` when
 /// that line is no longer a record there.
 pub fn read_record_at(dir: &Path, offset: u64) -> io::Result<Option<Record>> {
-    let mut file = File::open(dir.join(JOURNAL))?;
+    let mut file = open_book(dir, JOURNAL)?;
     file.seek(SeekFrom::Start(offset))?;
     let mut line = Vec::new();
     BufReader::new(file).read_until(b'\n', &mut line)?;
@@ -212,7 +246,7 @@ impl Journal {
         let len = file.metadata()?.len();
         if len > 0 {
             let mut last = [0u8; 1];
-            let mut reader = File::open(dir.join(JOURNAL))?;
+            let mut reader = root.open_file(JOURNAL)?;
             reader.seek(SeekFrom::Start(len - 1))?;
             reader.read_exact(&mut last)?;
             if last[0] != b'\n' {

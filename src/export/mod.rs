@@ -182,10 +182,16 @@ pub(crate) trait OutProblem {
 
 impl OutProblem for std::io::Error {
     fn at(self, path: PathBuf) -> FsError {
-        if self.kind() == std::io::ErrorKind::NotADirectory {
+        // A refusal of the private-files module that travelled as an `io::Error` keeps its own
+        // words (it names the file, not the folder).
+        let e = match FsError::from_io(self) {
+            Ok(refusal) => return refusal,
+            Err(e) => e,
+        };
+        if e.kind() == std::io::ErrorKind::NotADirectory {
             FsError::NotAFolder { path }
         } else {
-            FsError::Io { path, source: self }
+            FsError::Io { path, source: e }
         }
     }
 }

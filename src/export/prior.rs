@@ -11,14 +11,20 @@
 //! Memory: per process a few flags, its status and the offset of its record in the journal;
 //! the file list only of a process that will surely be redone. A complete process whose status
 //! changed since reads its files back from its journal line.
+//!
+//! A file counts as still there only if it is a regular file reached from `--out` without a
+//! link ([`PrivateDir::file_len`]): a process folder (or its `images`, or a file) replaced by a
+//! link to a copy kept elsewhere, or by a FIFO, is not taken for the process's own; the refusal
+//! is returned so the run can say it, and the process is redone (where the link is refused
+//! again, by name).
 
-use std::fs;
 use std::path::Path;
 
 use super::ExportOptions;
 use super::format::{FileKind, FileRecord, ProcessState, Record};
 use super::layout;
 use super::manifest;
+use crate::fsx::{FsError, PrivateDir};
 
 /// What an earlier run left for one process: kept for every process of the archive, so small.
 pub(crate) struct Prior {
@@ -46,9 +52,9 @@ impl Prior {
     /// unknown, as with an ids file): `None` to skip it, else the files it may reuse. A process
     /// that was pending when exported, or whose status changed since, is exported again; its
     /// images are reused when their links still point to the same objects, its result and
-    /// details are fetched anew. `dir` is the archive, to read a complete process's files back
+    /// details are fetched anew. `root` is the archive, to read a complete process's files back
     /// from the journal (one line, only when its status changed).
-    pub fn reuse(self, status_now: Option<&str>, dir: &Path) -> Option<Vec<FileRecord>> {
+    pub fn reuse(self, status_now: Option<&str>, root: &PrivateDir) -> Option<Vec<FileRecord>> {
         let before = self.status.as_deref();
         let changed =
             matches!((before, status_now), (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b));
@@ -60,11 +66,11 @@ impl Prior {
             Some(files) => files,
             // Read back as at the start of the run; a journal that cannot be read now only
             // costs the reuse: the files are fetched again.
-            None => manifest::read_record_at(dir, self.at)
+            None => manifest::read_record_at(root.path(), self.at)
                 .ok()
                 .flatten()
                 .filter(is_trustworthy)
-                .map(|r| present_files(dir, r.folder.as_str(), r.files))
+                .map(|r| present_files(root, r.folder.as_str(), r.files).0)
                 .unwrap_or_default(),
         };
         if changed || pending {
@@ -84,10 +90,16 @@ pub(super) fn is_trustworthy(record: &Record) -> bool {
 }
 
 /// What to keep of a (trusted) record: its files are checked on disk now, and kept only when
-/// the process will be redone whatever the list says.
-pub(super) fn classify(dir: &Path, at: u64, record: Record, opts: &ExportOptions) -> Prior {
+/// the process will be redone whatever the list says. Also the first refusal met (a link or a
+/// FIFO where its folder or a file should be), for the run to say.
+pub(super) fn classify(
+    root: &PrivateDir,
+    at: u64,
+    record: Record,
+    opts: &ExportOptions,
+) -> (Prior, Option<FsError>) {
     let total = record.files.len();
-    let present = present_files(dir, &record.folder, record.files);
+    let (present, refused) = present_files(root, &record.folder, record.files);
     let covers = (record.images || !opts.images) && (record.details || !opts.details);
     let complete = record.state == ProcessState::Complete && covers && present.len() == total;
     let status: Option<Box<str>> = record
@@ -98,29 +110,42 @@ pub(super) fn classify(dir: &Path, at: u64, record: Record, opts: &ExportOptions
     let pending = status
         .as_deref()
         .is_some_and(|s| s.eq_ignore_ascii_case("pending"));
-    Prior {
+    let prior = Prior {
         complete,
         holds_files: !present.is_empty(),
         status,
         files: (!complete || pending).then_some(present),
         at,
-    }
+    };
+    (prior, refused)
 }
 
-/// The files of a record still in `folder` with their recorded size.
-fn present_files(dir: &Path, folder: &str, files: Vec<FileRecord>) -> Vec<FileRecord> {
-    let folder = dir.join(folder);
-    files
+/// The files of a record still in `folder` with their recorded size, as regular files reached
+/// without a link; and the first refusal (a link or a FIFO on the way or in place).
+fn present_files(
+    root: &PrivateDir,
+    folder: &str,
+    files: Vec<FileRecord>,
+) -> (Vec<FileRecord>, Option<FsError>) {
+    let mut refused = None;
+    let present = files
         .into_iter()
-        .filter(|f| {
-            fs::symlink_metadata(folder.join(&f.path))
-                .is_ok_and(|m| m.is_file() && m.len() == f.bytes)
+        .filter(|f| match root.file_len(Path::new(folder).join(&f.path)) {
+            Ok(len) => len == f.bytes,
+            Err(e) if e.is_refusal() => {
+                refused.get_or_insert(e);
+                false
+            }
+            Err(_) => false,
         })
-        .collect()
+        .collect();
+    (present, refused)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
     use crate::export::format::JOURNAL;
 
@@ -147,12 +172,17 @@ mod tests {
         }
     }
 
-    fn nowhere() -> &'static Path {
-        Path::new("/nonexistent/archive")
+    /// An empty archive: the tests that use it never read from it.
+    fn nowhere() -> (tempfile::TempDir, PrivateDir) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = PrivateDir::open_root(tmp.path()).unwrap();
+        (tmp, root)
     }
 
     #[test]
     fn a_complete_process_is_skipped_unless_it_was_pending_or_changed() {
+        let (_tmp, nowhere) = nowhere();
+        let nowhere = || &nowhere;
         assert!(
             prior(true, "success")
                 .reuse(Some("success"), nowhere())
@@ -201,9 +231,11 @@ mod tests {
         text.push(b'\n');
         fs::write(dir.join(JOURNAL), text).unwrap();
 
-        let kept = classify(dir, at, record, &opts);
+        let root = PrivateDir::open_root(dir).unwrap();
+        let (kept, refused) = classify(&root, at, record, &opts);
+        assert!(refused.is_none());
         assert!(kept.complete && kept.holds_files && kept.files.is_none());
-        let files = kept.reuse(Some("failure"), dir).expect("redone");
+        let files = kept.reuse(Some("failure"), &root).expect("redone");
         assert_eq!(files.len(), 1, "{files:?}");
         assert_eq!(files[0].path, "images/a.jpg");
 
@@ -211,9 +243,9 @@ mod tests {
         let mut record = record_from_journal(dir, at);
         record.files.truncate(3);
         fs::remove_file(dir.join("IDP1/images/a.jpg")).unwrap();
-        let kept = classify(dir, at, record, &opts);
+        let (kept, _) = classify(&root, at, record, &opts);
         assert!(!kept.complete, "a file is gone");
-        assert!(kept.reuse(Some("success"), dir).unwrap().len() == 2);
+        assert!(kept.reuse(Some("success"), &root).unwrap().len() == 2);
     }
 
     fn record_from_journal(dir: &Path, at: u64) -> Record {

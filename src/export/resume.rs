@@ -21,7 +21,7 @@ use std::path::Path;
 
 use super::format::{Head, JOURNAL, MANIFEST, Record};
 use super::layout::{self, LOCK};
-use super::manifest::{self, Journal};
+use super::manifest::{self, Journal, ManifestError};
 use super::prior::{self, Prior};
 use super::{ExportError, ExportOptions};
 use crate::fsx::{FsError, PrivateDir};
@@ -63,6 +63,7 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
     // The head only: the records are streamed into the journal below, if it needs them.
     let manifest = match manifest::stream_manifest(dir, None) {
         Ok(m) => m,
+        Err(ManifestError::Unreadable(e)) => return Err(ExportError::unusable(dir, e)),
         Err(reason) => {
             warnings.push(format!(
                 "{MANIFEST} is damaged ({reason}); resuming from {JOURNAL} (the options of the earlier run cannot be checked)"
@@ -104,13 +105,20 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
     }
     let mut prior = HashMap::new();
     let mut untrusted = 0usize;
+    // Per process, a link or a FIFO met where its latest record's files should be.
+    let mut refused: HashMap<String, FsError> = HashMap::new();
     // Opened (refusing a link in its place) before it is read, and before the manifest is
     // rewritten without its records: a refused journal must leave the manifest as it was.
     let journal = Journal::open(dir).map_err(|e| ExportError::unusable(dir.join(JOURNAL), e))?;
     let bad = manifest::read_journal(dir, |at, record| {
+        refused.remove(&record.process_id);
         if prior::is_trustworthy(&record) {
             let id = record.process_id.clone();
-            prior.insert(id, prior::classify(dir, at, record, opts));
+            let (kept, refusal) = prior::classify(&root, at, record, opts);
+            if let Some(e) = refusal {
+                refused.insert(id.clone(), e);
+            }
+            prior.insert(id, kept);
         } else {
             untrusted += 1;
             prior.remove(&record.process_id);
@@ -127,6 +135,7 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
             "{untrusted} records of {JOURNAL} name a folder that is not their process's, or a file outside it (the file was edited); ignored, and those processes are exported again"
         ));
     }
+    warnings.extend(say_refused(refused));
     manifest::write_head(dir, head).map_err(|e| ExportError::unusable(dir.join(MANIFEST), e))?;
     Ok(Prepared {
         root,
@@ -135,6 +144,31 @@ pub(crate) fn prepare(opts: &ExportOptions, head: &Head) -> Result<Prepared, Exp
         prior,
         warnings,
     })
+}
+
+/// The lines for processes whose files were refused (a link or a FIFO in their place): each
+/// names the path, the first few in full, then a count.
+fn say_refused(refused: HashMap<String, FsError>) -> Vec<String> {
+    const NAMED: usize = 5;
+    let mut refused: Vec<(String, FsError)> = refused.into_iter().collect();
+    refused.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut lines: Vec<String> = refused
+        .iter()
+        .take(NAMED)
+        .map(|(id, e)| {
+            format!(
+                "{e}; the files of process {} there are not trusted, and it is exported again",
+                crate::api::client::short(id)
+            )
+        })
+        .collect();
+    if refused.len() > NAMED {
+        lines.push(format!(
+            "{} more processes whose folder or files are links or not regular files are exported again",
+            refused.len() - NAMED
+        ));
+    }
+    lines
 }
 
 /// An existing folder must be empty or an export: `--out ~` must not litter a home folder, and
@@ -159,6 +193,8 @@ fn check_folder(dir: &Path) -> Result<(), ExportError> {
                 Some(reason) => Err(ExportError::NotOurs { path, reason }),
             },
             Ok(None) => Ok(()),
+            // A FIFO, a link or a device in its place: refused, and left where it is.
+            Err(ManifestError::Unreadable(e)) => Err(ExportError::unusable(dir, e)),
             // A damaged manifest of ours is vouched for by a journal of our records.
             Err(_) if has(JOURNAL) && journal_ours()? => Ok(()),
             Err(reason) => Err(ExportError::NotOurs {

@@ -99,7 +99,9 @@ pub fn report(
                 ),
             );
         }
-        let _ = out.write_all(summary.render().as_bytes());
+        // The folder the user named, and a server's words in a list error.
+        let text = crate::sanitize::terminal_lines(&summary.render()).into_owned();
+        let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
     }
     if let Err(e) = outcome {

@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 pub enum FsError {
     /// A symbolic link where a folder or file of ours should be, below the folder the user named.
     #[error(
-        "{} is a symbolic link; truora-tui never writes through links inside {}: move the link away and try again",
+        "{} is a symbolic link; truora-tui never follows links inside {}: move the link away and try again",
         path.display(), root.display()
     )]
     Link { path: PathBuf, root: PathBuf },
     #[error("{} is not a folder: move it away or choose another folder", path.display())]
     NotAFolder { path: PathBuf },
-    /// A FIFO, a device, or a file with other hard links, where a plain file of ours should be.
+    /// A FIFO, a socket, a device, or a file with other hard links, where a plain file of ours
+    /// should be.
     #[error("{} is not a plain file of its own ({what}): move it away and try again", path.display())]
     NotAPlainFile { path: PathBuf, what: &'static str },
     /// A folder below the root that belongs to someone else: they could read what goes in it.
@@ -86,6 +87,22 @@ impl FsError {
                 | FsError::NotOurs { .. }
                 | FsError::Outside { .. }
         )
+    }
+}
+
+impl FsError {
+    /// The error back out of an `io::Error` it was turned into (see the `From` below), so a
+    /// caller can say it in its own words; any other `io::Error` is handed back.
+    pub fn from_io(e: io::Error) -> Result<FsError, io::Error> {
+        if !e.get_ref().is_some_and(|inner| inner.is::<FsError>()) {
+            return Err(e);
+        }
+        let kind = e.kind();
+        match e.into_inner().map(|inner| inner.downcast::<FsError>()) {
+            Some(Ok(fs)) => Ok(*fs),
+            Some(Err(other)) => Err(io::Error::new(kind, other)),
+            None => Err(kind.into()),
+        }
     }
 }
 

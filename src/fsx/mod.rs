@@ -19,6 +19,10 @@
 //! - **Files are 0600**, created with `O_EXCL` ([`PrivateDir::create_new`]), or opened without
 //!   following a link and refused when they are not a plain file of their own (a FIFO, a device,
 //!   a file with other hard links: appending to one would write into someone else's file).
+//! - **Reading is as careful** ([`PrivateDir::open_file`], [`PrivateDir::read`],
+//!   [`PrivateDir::file_len`]): only regular files, reached without following a link, opened
+//!   without blocking, so a FIFO planted in place of a file is refused at once rather than
+//!   waited on forever, and a link cannot make a copy from elsewhere pass for the real file.
 //! - **Whole or not at all.** [`PrivateDir::write_atomic`]: bytes go to a hidden temp file
 //!   (`.<name>.<pid>-<n>.part`, 0600, exclusive), are synced, renamed over the name (a rename
 //!   replaces a link, never follows it), then the folder is synced so the new name survives a
@@ -34,6 +38,7 @@
 
 mod error;
 mod file;
+mod read;
 mod temp;
 #[cfg(test)]
 mod tests;
@@ -183,17 +188,6 @@ impl PrivateDir {
         dir.open_here(name, Access::ReadWrite)
     }
 
-    /// Reads the plain file `rel` whole, without following a link on the way.
-    pub fn read(&self, rel: impl AsRef<Path>) -> Result<Vec<u8>, FsError> {
-        let (dir, name) = self.parent_of(rel.as_ref(), Walk::Read)?;
-        let (fd, _) = dir.open_plain(name, OFlags::RDONLY, Mode::empty())?;
-        let path = dir.path.join(name);
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut File::from(fd), &mut bytes)
-            .map_err(|e| FsError::io(&path, e))?;
-        Ok(bytes)
-    }
-
     /// Removes the file `rel` (a link there is removed, not followed). Missing is fine.
     pub fn remove_file(&self, rel: impl AsRef<Path>) -> Result<(), FsError> {
         let (dir, name) = self.parent_of(rel.as_ref(), Walk::Read)?;
@@ -324,7 +318,7 @@ impl PrivateDir {
             {
                 FsError::NotAPlainFile {
                     path,
-                    what: "not a regular file",
+                    what: read::kind_name(FileType::from_raw_mode(st.st_mode)),
                 }
             }
             _ => FsError::io(path, errno),
@@ -352,10 +346,11 @@ impl PrivateDir {
             rustix::fs::openat(&*self.fd, name, flags, mode).map_err(|e| self.diagnose(name, e))?;
         let path = || self.path.join(name);
         let stat = rustix::fs::fstat(&fd).map_err(|e| FsError::io(path(), e))?;
-        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+        let kind = FileType::from_raw_mode(stat.st_mode);
+        if kind != FileType::RegularFile {
             return Err(FsError::NotAPlainFile {
                 path: path(),
-                what: "not a regular file",
+                what: read::kind_name(kind),
             });
         }
         Ok((fd, stat))

@@ -103,7 +103,8 @@ impl TempFile {
     /// `AlreadyExists` if that name is taken (by anything, a link included): unlike a rename,
     /// it never replaces a file. On file systems without hard links the name is claimed with an
     /// exclusive create and the temp file renamed over the claim. Returns the path.
-    pub fn link_new(&mut self, name: &str) -> Result<PathBuf, FsError> {
+    pub fn link_new(&mut self, name: &(impl AsRef<OsStr> + ?Sized)) -> Result<PathBuf, FsError> {
+        let name = name.as_ref();
         self.sync_once()?;
         let path = self.dir.path().join(name);
         let fd = &*self.dir.fd;
@@ -111,7 +112,7 @@ impl TempFile {
             Ok(()) => {}
             Err(Errno::EXIST) => return Err(FsError::io(path, Errno::EXIST)),
             Err(_) => {
-                self.dir.create_here(OsStr::new(name))?;
+                self.dir.create_here(name)?;
                 if let Err(e) = rustix::fs::renameat(fd, &self.name, fd, name) {
                     let _ = rustix::fs::unlinkat(fd, name, AtFlags::empty());
                     return Err(FsError::io(path, e));

@@ -259,3 +259,66 @@ fn a_single_private_file_gets_a_private_folder() {
     assert!(matches!(err, FsError::Link { .. }), "{err:?}");
     assert!(!tmp.path().join("elsewhere").exists());
 }
+
+/// Runs `f` on a thread and waits for it with a deadline: a reader that blocks on a FIFO fails
+/// the test instead of hanging it.
+fn within_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(f()));
+    rx.recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the read blocked: it waited on a FIFO")
+}
+
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+}
+
+#[test]
+fn reading_refuses_a_fifo_or_a_socket_at_once_and_names_it() {
+    let (tmp, root, _) = setup();
+    root.write_atomic("p/result.json", b"{}").unwrap();
+    mkfifo(&tmp.path().join("root/p/fifo.json"));
+    let socket = tmp.path().join("root/p/socket.json");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    for (name, what) in [("p/fifo.json", "a FIFO"), ("p/socket.json", "a socket")] {
+        let reader = root.clone();
+        let errors = within_deadline(move || {
+            [
+                reader.open_file(name).map(drop),
+                reader.read(name).map(drop),
+                reader.file_len(name).map(drop),
+            ]
+        });
+        for err in errors {
+            let err = err.unwrap_err();
+            assert!(matches!(err, FsError::NotAPlainFile { .. }), "{err:?}");
+            assert_eq!(err.path(), tmp.path().join("root").join(name));
+            assert!(err.to_string().contains(what), "{err}");
+        }
+    }
+    assert_eq!(root.file_len("p/result.json").unwrap(), 2);
+    assert_eq!(root.read("p/result.json").unwrap(), b"{}");
+    let missing = root.file_len("p/none.json").unwrap_err();
+    assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+}
+
+#[test]
+fn reading_follows_no_link_on_the_way_or_in_place() {
+    let (tmp, root, outside) = setup();
+    // A copy elsewhere, reached through a linked folder or a linked file, is not read.
+    symlink(&outside, tmp.path().join("root/p")).unwrap();
+    fs::create_dir(tmp.path().join("root/q")).unwrap();
+    symlink(outside.join("a.jpg"), tmp.path().join("root/q/a.jpg")).unwrap();
+    for (rel, link) in [("p/a.jpg", "root/p"), ("q/a.jpg", "root/q/a.jpg")] {
+        for err in [
+            root.open_file(rel).map(drop).unwrap_err(),
+            root.read(rel).map(drop).unwrap_err(),
+            root.file_len(rel).map(drop).unwrap_err(),
+        ] {
+            assert!(matches!(err, FsError::Link { .. }), "{rel}: {err:?}");
+            assert_eq!(err.path(), tmp.path().join(link), "{rel}");
+            assert!(err.to_string().contains("never follows links"), "{err}");
+        }
+    }
+}

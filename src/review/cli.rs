@@ -2,7 +2,14 @@
 //!
 //! Each command is a function of the store's path, its arguments and a writer, so tests run them
 //! without a process; `main` only parses flags and maps the error to an exit code.
+//!
+//! Everything printed may come from another reviewer's imported log (notes, reviewer names,
+//! process ids, statuses), so every output is neutralised by [`crate::sanitize`]: the CSV's
+//! cells for terminals and spreadsheets ([`csv`]), the JSONL with every terminal control escaped
+//! ([`terminal_json`]: the same JSON to a reader), the lines of `list`, `stats` and `import` with
+//! terminal controls removed ([`terminal_text`]).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -13,7 +20,8 @@ use super::mark::{Review, fold, history, standings};
 use super::model::{Event, EventKind, Verdict};
 use super::store::{Store, StoreError};
 use super::wire;
-use crate::sanitize::terminal_text;
+use crate::fsx::{FsError, PrivateDir};
+use crate::sanitize::{terminal_json, terminal_text};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewsError {
@@ -26,6 +34,15 @@ pub enum ReviewsError {
     },
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
+    /// `--out` names a file that is there already, and `--force` was not given.
+    #[error(
+        "{} already exists: give --force to replace it, or choose another --out",
+        path.display()
+    )]
+    OutExists { path: PathBuf },
+    /// `--out` could not be written (a link in its place below the folder, permissions, space).
+    #[error("cannot write --out: {0}")]
+    Out(FsError),
     #[error("{path}, line {line}: {detail}; nothing was imported")]
     BadLine {
         path: PathBuf,
@@ -34,6 +51,16 @@ pub enum ReviewsError {
     },
     #[error("--since {0:?} is not a date (use YYYY-MM-DD or an RFC 3339 time)")]
     BadSince(String),
+}
+
+impl ReviewsError {
+    /// A mistake in the command line (exit 2), as opposed to a store or a disk failing (exit 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            ReviewsError::BadSince(_) | ReviewsError::OutExists { .. }
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -48,8 +75,10 @@ pub enum ExportFormat {
 #[derive(Clone, Debug, Default)]
 pub struct ExportArgs {
     pub format: ExportFormat,
-    /// Write here (0600) instead of standard output.
+    /// Write here (0600, atomically) instead of standard output.
     pub out: Option<PathBuf>,
+    /// Replace `out` if it exists (else an existing file is refused).
+    pub force: bool,
     /// Only what happened at or after this date or time.
     pub since: Option<String>,
     /// Only processes whose standing verdict is one of these (all when empty).
@@ -124,7 +153,9 @@ pub fn export(
         ExportFormat::Jsonl => {
             for e in chosen.flat_map(|p| &p.events) {
                 if since.is_none_or(|s| e.at >= s) {
-                    text.push_str(&wire::to_json(e).to_string());
+                    // Escaped whether or not stdout is a terminal: `import` reads the same
+                    // event, and a file printed later with `cat` is as safe.
+                    text.push_str(&terminal_json(&wire::to_json(e).to_string()));
                     text.push('\n');
                 }
             }
@@ -137,10 +168,7 @@ pub fn export(
         }
     }
     match &args.out {
-        Some(path) => write_private(path, text.as_bytes()).map_err(|source| ReviewsError::Io {
-            path: path.clone(),
-            source,
-        }),
+        Some(path) => write_out(path, text.as_bytes(), args.force),
         None => Ok(stdout.write_all(text.as_bytes())?),
     }
 }
@@ -181,29 +209,37 @@ fn csv_row(p: &Process) -> Vec<String> {
     ]
 }
 
-/// Writes `bytes` to `path` as a private file (0600), through a temporary file and a rename so a
-/// failed write never leaves half a file behind.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// Writes `bytes` as the file `path` through [`crate::fsx`]: 0600, whole or not at all (a temp
+/// file renamed into place), never through a link. An existing file (or link, or anything) of
+/// that name is refused unless `force`, and then replaced atomically: a reader sees the old file
+/// or the new one. A bare name is a file in the current folder.
+fn write_out(path: &Path, bytes: &[u8], force: bool) -> Result<(), ReviewsError> {
+    let out = |e: FsError| ReviewsError::Out(e);
+    let Some(name) = path.file_name() else {
+        return Err(out(FsError::NotAPlainFile {
+            path: path.to_path_buf(),
+            what: "not a file name",
+        }));
+    };
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = PrivateDir::create_root(folder).map_err(out)?;
+    let mut temp = dir.temp_file(name).map_err(out)?;
+    temp.write_all(bytes).map_err(out)?;
+    if force {
+        return temp.commit().map_err(out);
     }
-    result
+    // A hard link claims the name only if it is free, so a file that appears meanwhile is not
+    // replaced either; the temp name goes with `temp`.
+    match temp.link_new(name) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(ReviewsError::OutExists {
+            path: path.to_path_buf(),
+        }),
+        Err(e) => Err(out(e)),
+    }
 }
 
 /// What an import did.
@@ -305,9 +341,11 @@ pub fn list(store_path: &Path, args: &ListArgs, out: &mut dyn Write) -> Result<(
         .into_iter()
         .filter(|p| wanted(&p.review, &args.verdicts) && (!args.conflicts || p.review.conflict))
         .collect();
-    let width = rows
+    // Cleaned before the columns are measured, so a stripped escape does not shift them.
+    let ids: Vec<Cow<'_, str>> = rows.iter().map(|p| terminal_text(&p.id)).collect();
+    let width = ids
         .iter()
-        .map(|p| p.id.chars().count())
+        .map(|id| id.chars().count())
         .max()
         .unwrap_or(7)
         .max(7);
@@ -316,7 +354,7 @@ pub fn list(store_path: &Path, args: &ListArgs, out: &mut dyn Write) -> Result<(
         "{:width$}  {:8}  {:15}  {:22}  {:5}  {:24}  FLAGS",
         "PROCESS", "VERDICT", "OVERRIDE", "REASON", "NOTES", "LAST"
     )?;
-    for p in &rows {
+    for (p, id) in rows.iter().zip(&ids) {
         let r = &p.review;
         let direction = r
             .verdict
@@ -328,11 +366,11 @@ pub fn list(store_path: &Path, args: &ListArgs, out: &mut dyn Write) -> Result<(
                 .unwrap_or_default()
                 .get(..16)
                 .unwrap_or(""),
-            r.last_reviewer.as_deref().unwrap_or("")
+            terminal_text(r.last_reviewer.as_deref().unwrap_or(""))
         );
         let line = format!(
             "{:width$}  {:8}  {:15}  {:22}  {:5}  {:24}  {}",
-            p.id,
+            id,
             r.verdict
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "-".into()),
@@ -342,7 +380,7 @@ pub fn list(store_path: &Path, args: &ListArgs, out: &mut dyn Write) -> Result<(
             last,
             if r.conflict { "CONFLICT" } else { "" }
         );
-        writeln!(out, "{}", terminal_text(line.trim_end()))?;
+        writeln!(out, "{}", line.trim_end())?;
     }
     writeln!(out, "{} process(es)", rows.len())?;
     Ok(())
@@ -353,12 +391,14 @@ pub fn stats(store_path: &Path, out: &mut dyn Write) -> Result<(), ReviewsError>
     let list = processes(&store)?;
     let count = |f: &dyn Fn(&Review) -> bool| list.iter().filter(|p| f(&p.review)).count();
     let events: usize = list.iter().map(|p| p.events.len()).sum();
-    let mut reviewers: Vec<&str> = list
-        .iter()
-        .flat_map(|p| p.events.iter().map(|e| e.reviewer.as_str()))
-        .collect();
-    reviewers.sort_unstable();
-    reviewers.dedup();
+    // Per reviewer: events written, and standing verdicts (the processes they decided last).
+    let mut reviewers: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for e in list.iter().flat_map(|p| &p.events) {
+        reviewers.entry(e.reviewer.as_str()).or_default().0 += 1;
+    }
+    for who in list.iter().filter_map(|p| p.review.decided_by.as_deref()) {
+        reviewers.entry(who).or_default().1 += 1;
+    }
     let overrides = |d| {
         count(&|r: &Review| {
             r.verdict
@@ -366,7 +406,11 @@ pub fn stats(store_path: &Path, out: &mut dyn Write) -> Result<(), ReviewsError>
                 == Some(d)
         })
     };
-    writeln!(out, "store        {}", store.path().display())?;
+    writeln!(
+        out,
+        "store        {}",
+        terminal_text(&store.path().display().to_string())
+    )?;
     writeln!(
         out,
         "processes    {} with events, {events} event(s), {} reviewer(s)",
@@ -392,5 +436,12 @@ pub fn stats(store_path: &Path, out: &mut dyn Write) -> Result<(), ReviewsError>
         count(&|r| r.notes > 0)
     )?;
     writeln!(out, "conflicts    {}", count(&|r| r.conflict))?;
+    for (who, (events, standing)) in &reviewers {
+        writeln!(
+            out,
+            "reviewer     {}: {events} event(s), {standing} standing verdict(s)",
+            terminal_text(who)
+        )?;
+    }
     Ok(())
 }
