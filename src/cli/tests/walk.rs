@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, CommandFactory};
 
 use super::super::scope::{Global, SCOPES, Scope};
@@ -145,8 +145,20 @@ fn long(arg: &Arg) -> String {
 
 /// `arg` at `level` of `path`: tries its candidate values until one is not a bad value.
 fn outcome(path: &Path, demo: bool, level: usize, arg: &Arg) -> Outcome {
+    outcome_beside(path, demo, level, arg, &[])
+}
+
+/// [`outcome`] with `partners` given too, in the baseline and beside the option: an option
+/// that `requires` another (`--force` needs `--out`) is tried with what clap says it needs.
+fn outcome_beside(
+    path: &Path,
+    demo: bool,
+    level: usize,
+    arg: &Arg,
+    partners: &[String],
+) -> Outcome {
     let flag = long(arg);
-    let baseline = match super::super::parse(&path.line(demo, level, &[])) {
+    let baseline = match super::super::parse(&path.line(demo, level, partners)) {
         Ok(invocation) => format!("{invocation:?}"),
         Err(e) => return Outcome::Wrong(format!("{path:?} demo={demo} without {flag}: {e}")),
     };
@@ -157,7 +169,8 @@ fn outcome(path: &Path, demo: bool, level: usize, arg: &Arg) -> Outcome {
         vec![None]
     };
     for value in values {
-        let mut extra = vec![flag.clone()];
+        let mut extra = partners.to_vec();
+        extra.push(flag.clone());
         extra.extend(value);
         let line = path.line(demo, level, &extra);
         match super::super::parse(&line) {
@@ -170,6 +183,14 @@ fn outcome(path: &Path, demo: bool, level: usize, arg: &Arg) -> Outcome {
                     e.kind(),
                     ErrorKind::InvalidValue | ErrorKind::ValueValidation
                 ) => {}
+            Err(CliError::Clap(e))
+                if e.kind() == ErrorKind::MissingRequiredArgument && partners.is_empty() =>
+            {
+                let Some(needed) = needed_partners(path, level, &e) else {
+                    return Outcome::Wrong(format!("{line:?}: {e}"));
+                };
+                return outcome_beside(path, demo, level, arg, &needed);
+            }
             Err(e) if e.exit_code() == EXIT_USAGE && e.to_string().contains(&flag) => {
                 return Outcome::Refused;
             }
@@ -180,6 +201,28 @@ fn outcome(path: &Path, demo: bool, level: usize, arg: &Arg) -> Outcome {
         "{flag}: no value of {:?} is accepted",
         candidates(arg)
     ))
+}
+
+/// The options clap says are missing (`--out <FILE>`), each with a value, when they are options
+/// of the command at `level`.
+fn needed_partners(path: &Path, level: usize, error: &clap::Error) -> Option<Vec<String>> {
+    let Some(ContextValue::Strings(missing)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let cli = super::super::command();
+    let command = levels(&cli, &path.names)[level];
+    let mut needed = Vec::new();
+    for usage in missing {
+        let name = usage.split_whitespace().next()?.strip_prefix("--")?;
+        let partner = command
+            .get_arguments()
+            .find(|a| a.get_long() == Some(name))?;
+        needed.push(format!("--{name}"));
+        if partner.get_action().takes_values() {
+            needed.push(candidates(partner).first()?.clone());
+        }
+    }
+    Some(needed)
 }
 
 #[test]
