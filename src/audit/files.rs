@@ -60,6 +60,25 @@ pub fn open_lock(dir: &Path) -> io::Result<File> {
     open_private_append(&dir.join(LOCK_FILE))
 }
 
+/// The stored hash of the log's first record (the first line of the oldest non-empty month file):
+/// with the folder, what names a log in the review store's anchors. `None` when that line is not
+/// a whole record.
+pub fn first_record_hash(paths: &[&Path]) -> io::Result<Option<[u8; 32]>> {
+    use std::io::BufRead;
+    for path in paths {
+        let mut line = Vec::new();
+        std::io::BufReader::new(File::open(path)?).read_until(b'\n', &mut line)?;
+        if line.is_empty() {
+            continue;
+        }
+        if line.pop() != Some(b'\n') {
+            return Ok(None);
+        }
+        return Ok(super::record::link(&line).map(|link| link.stored));
+    }
+    Ok(None)
+}
+
 /// The end of a file: its last whole line (without the newline) and how many bytes follow it
 /// without a newline (a line torn by a crash mid-write).
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -6,10 +6,13 @@
 //! - [`event`]: what can be recorded, as types with no free-text field;
 //! - [`record`]: a record as a JSON line and the hash chain;
 //! - [`writer`]: appending under a file lock, monthly files, fsync;
+//! - [`anchoring`]: telling the review store where the chain stands, before and after each batch;
 //! - [`task`]: the background task the UI hands events to, so a keystroke never waits;
 //! - [`verify`]: walking the chain and naming the first break;
+//! - [`vouch`]: comparing the log with the heads anchored in the review store;
 //! - [`cli`]: `truora-tui audit`.
 
+pub mod anchoring;
 pub mod cli;
 pub mod event;
 pub mod export;
@@ -18,11 +21,14 @@ pub mod record;
 pub mod session;
 pub mod task;
 pub mod verify;
+pub mod vouch;
 pub mod writer;
 
 use std::path::PathBuf;
 
-pub use event::{AuditEvent, Code, ImageTag, ProcessRef, RawKind, SourceKind};
+pub use event::{
+    AnchorFailure, AuditEvent, Code, ImageTag, OutputKind, ProcessRef, RawKind, SourceKind,
+};
 pub use session::SessionInfo;
 pub use task::{AuditLog, AuditSender};
 pub use writer::Writer;

@@ -63,6 +63,7 @@ impl AuditCmdArgs {
             since: self.since,
             process: self.process,
             verify: self.verify,
+            review_db: Some(loaded.config.review_db.clone()),
         };
         Ok(cli::run(
             &args,
