@@ -62,6 +62,7 @@ impl ShowArgs {
 
     pub(super) async fn run(self, env: &dyn Env) -> Result<u8, CliError> {
         let from = DataFrom::choose(self.api.demo_options()?, self.archive.clone())?;
+        let source_kind = from.audit_kind();
         let mut overrides = self.api.overrides(from.keyless());
         overrides.time_zone = self.time_zone.clone();
         let loaded = load_config(&overrides, env)?;
@@ -79,7 +80,9 @@ impl ShowArgs {
             private: self.private || loaded.config.private,
             time_zone: loaded.config.time_zone.clone(),
         };
-        let outcome = crate::show::run(&setup.source, &self.process_id, &opts).await;
+        let audit =
+            super::setup::audit_session(&loaded.config, source_kind, setup.source.api_key());
+        let outcome = crate::show::run(&setup.source, &self.process_id, &opts, audit).await;
         setup.demo.stop().await;
         match outcome {
             Ok(()) => Ok(EXIT_OK),
