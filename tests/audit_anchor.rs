@@ -195,6 +195,23 @@ fn a_last_line_cut_half_way_is_tampering_not_a_crash() {
 }
 
 #[test]
+fn half_a_line_appended_by_hand_is_not_taken_for_a_crash() {
+    let f = Fixture::new();
+    f.session("sess0001", 0, 2);
+    let mut text = std::fs::read_to_string(f.file()).expect("read");
+    text.push_str(r#"{"seq":4,"time":"2026-11-01T10:09:00.000Z","#);
+    std::fs::write(f.file(), text).expect("write");
+    let (code, _, err) = run(&f.log, None);
+    assert_eq!(code, 0, "the chain alone calls it a crash: {err}");
+    let (code, _, err) = f.verify();
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("partial line") && err.contains("not a crash of truora-tui's writer"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_record_appended_with_a_correct_hash_is_caught() {
     let f = Fixture::new();
     f.session("sess0001", 0, 3);
@@ -423,7 +440,11 @@ fn a_store_that_cannot_be_written_leaves_records_written_and_not_vouched_for() {
             reason: AnchorFailure::ReadOnly
         }
     );
-    assert_eq!(lines.len(), 3 + 1 + 3 + 1, "every record written: {lines:?}");
+    assert_eq!(
+        lines.len(),
+        3 + 1 + 3 + 1,
+        "every record written: {lines:?}"
+    );
     let (code, _, err) = f.verify();
     assert_eq!(code, 1);
     assert!(

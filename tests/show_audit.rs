@@ -72,7 +72,11 @@ fn audit(home: &Path, extra: &[&str]) -> (i32, String, String) {
         .output()
         .expect("the binary runs");
     let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
-    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+    (
+        out.status.code().unwrap_or(-1),
+        text(out.stdout),
+        text(out.stderr),
+    )
 }
 
 /// The event names and their fields, one string per record (`process_opened process=IDP…`).
@@ -149,13 +153,18 @@ fn show_records_what_it_printed_live_archived_piped_and_saved() {
         .collect();
     assert_eq!(sources, ["demo", "demo", "archive"], "{listing}");
     // The JSON went where the record says, and nothing personal went into the log.
-    assert!(std::fs::read_to_string(&saved_to).expect("read").contains(&id));
+    assert!(
+        std::fs::read_to_string(&saved_to)
+            .expect("read")
+            .contains(&id)
+    );
     assert!(!listing.contains("PERSONA"), "{listing}");
 
     let (code, out, err) = audit(home, &["--verify"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("access log intact: 13 records") && out.contains("anchored in the review store"),
+        out.contains("access log intact: 13 records")
+            && out.contains("anchored in the review store"),
         "{out}"
     );
 }

@@ -241,11 +241,12 @@ fn say_vouched(
             let what = if has_records {
                 format!("{} records of the access log in", report.records)
             } else {
-                "whether a log was deleted from".to_owned()
+                "the absence of a log in".to_owned()
             };
             let _ = writeln!(
                 err,
-                "truora-tui: the log's head is not anchored, so nothing vouches for {what} {}: {}",
+                "truora-tui: the log's head is not anchored, so nothing vouches for {what} {}: {} \
+                 (give the store its sessions used: --review-db, or --demo for the demo's)",
                 args.dir.display(),
                 clean(why)
             );
@@ -323,7 +324,9 @@ fn say_crash(vouching: &Vouching, db: &Path, err: &mut impl Write) {
                 head.session
             );
             if let Some((first, last)) = partial {
-                text.push_str(&format!("; seq {first} to {last} reached the log before it stopped"));
+                text.push_str(&format!(
+                    "; seq {first} to {last} reached the log before it stopped"
+                ));
             }
             if let Some(bytes) = torn {
                 text.push_str(&format!(

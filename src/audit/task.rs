@@ -135,7 +135,10 @@ impl AuditLog {
 
 /// Warns once when the head stops being anchored, and once when it is again.
 fn say_anchoring(writer: &Writer, outcome: &AnchorOutcome, failing: &mut bool, warn: &WarningSink) {
-    let store = writer.store().map(|p| p.display().to_string()).unwrap_or_default();
+    let store = writer
+        .store()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     match outcome {
         AnchorOutcome::NotAnchored(failure) if !std::mem::replace(failing, true) => {
             tracing::warn!("access log: not anchored: {}", failure.detail);

@@ -144,8 +144,8 @@ pub fn judge(report: &Report, anchors: &Anchors) -> Vouching {
     let pending = anchors
         .this_log
         .iter()
-        .filter(|h| h.written.is_none() && covered.is_none_or(|c| h.seq > c))
-        .last();
+        .rev()
+        .find(|h| h.written.is_none() && covered.is_none_or(|c| h.seq > c));
     if let Some(head) = pending {
         if head.seq <= last && report.at_seqs.get(&head.seq) == Some(&head.hash) {
             vouching.crash = Some(Crash::Written { head: head.clone() });
@@ -162,7 +162,9 @@ pub fn judge(report: &Report, anchors: &Anchors) -> Vouching {
     }
     let crashed_mid_write = matches!(vouching.crash, Some(Crash::NotWritten { .. }));
     if let (Some(bytes), false) = (torn, crashed_mid_write) {
-        vouching.problems.push(AnchorProblem::TornUnannounced { bytes });
+        vouching
+            .problems
+            .push(AnchorProblem::TornUnannounced { bytes });
     }
     let first = covered.map_or(0, |c| c + 1);
     if first <= last {
@@ -300,5 +302,109 @@ impl fmt::Display for Said<'_> {
                 describe_head(head)
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::audit::verify::Location;
+    use crate::review::Timestamp;
+
+    fn head(first_seq: u64, seq: u64, byte: u8, written: bool) -> AnchoredHead {
+        AnchoredHead {
+            dir: "/log".into(),
+            first_hash: [1; 32],
+            first_seq,
+            seq,
+            hash: [byte; 32],
+            session: "s".into(),
+            announced: Timestamp(1),
+            written: written.then_some(Timestamp(2)),
+        }
+    }
+
+    /// A whole chain of `last + 1` records whose hash at seq `n` is `[n; 32]`, maybe torn after.
+    fn report(last: u64, torn: Option<u64>) -> Report {
+        Report {
+            records: last + 1,
+            head: Some((last, [u8::try_from(last).unwrap_or(0); 32])),
+            torn: torn.map(|bytes| {
+                let at = Location {
+                    file: PathBuf::from("/log/audit-2026-11.jsonl"),
+                    line: last + 2,
+                    seq: None,
+                };
+                (at, bytes)
+            }),
+            first_hash: Some([1; 32]),
+            at_seqs: (0..=last)
+                .map(|n| (n, [u8::try_from(n).unwrap_or(0); 32]))
+                .collect(),
+            ..Report::default()
+        }
+    }
+
+    #[test]
+    fn a_batch_cut_by_a_crash_part_way_is_a_crash_and_its_whole_lines_are_named() {
+        // Seq 0–3 written and marked; a batch of 4–9 announced; 4–6 reached the log, then a torn line.
+        let anchors = Anchors {
+            this_log: vec![head(0, 3, 3, true), head(4, 9, 99, false)],
+            others_here: Vec::new(),
+        };
+        let vouching = judge(&report(6, Some(40)), &anchors);
+        assert_eq!(vouching.problems, []);
+        assert_eq!(
+            vouching.crash,
+            Some(Crash::NotWritten {
+                head: head(4, 9, 99, false),
+                partial: Some((4, 6)),
+                torn: Some(40),
+            })
+        );
+        assert_eq!(vouching.head, Some(head(0, 3, 3, true)));
+    }
+
+    #[test]
+    fn a_batch_announced_after_a_gap_explains_nothing() {
+        // The announced batch starts at 6, not after the last written head (3): records 4–5 and
+        // the torn line are nobody's.
+        let anchors = Anchors {
+            this_log: vec![head(0, 3, 3, true), head(6, 9, 99, false)],
+            others_here: Vec::new(),
+        };
+        let vouching = judge(&report(5, Some(40)), &anchors);
+        assert_eq!(vouching.crash, None);
+        assert_eq!(
+            vouching.problems,
+            [
+                AnchorProblem::TornUnannounced { bytes: 40 },
+                AnchorProblem::Unvouched {
+                    first: 4,
+                    last: 5,
+                    none_anchored: false,
+                    because: None,
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn only_written_heads_are_held_against_the_log() {
+        // An announcement never written (a crash before writing), then the next session wrote
+        // other records at those seqs: not a rewrite.
+        let anchors = Anchors {
+            this_log: vec![
+                head(0, 3, 3, true),
+                head(4, 5, 77, false),
+                head(4, 6, 6, true),
+            ],
+            others_here: Vec::new(),
+        };
+        let vouching = judge(&report(6, None), &anchors);
+        assert_eq!((vouching.problems, vouching.crash), (vec![], None));
+        assert_eq!(vouching.head.map(|h| h.seq), Some(6));
     }
 }
