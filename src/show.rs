@@ -8,6 +8,11 @@
 //!
 //! A closed stdout (`show … | head`) ends the command quietly with success: every write goes
 //! through `write!` and a broken pipe is a normal end, never a panic.
+//!
+//! What it prints is recorded in the access log like the browser's views ([`record`]).
+
+mod images;
+pub mod record;
 
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
@@ -17,8 +22,6 @@ use futures::future::join_all;
 use crate::api::ApiError;
 use crate::api::model::{Check, ProcessResult, Status, Validation, ValidationDetails};
 use crate::date::zone::{DisplayZone, TimeStyle};
-use crate::images::ImageKey;
-use crate::images::{self, Limits};
 use crate::privacy;
 use crate::sanitize::{terminal_json, terminal_text};
 use crate::source::Source;
@@ -57,11 +60,21 @@ pub enum ShowError {
     Output(io::Error),
 }
 
-/// Fetches and prints one process to stdout. Fails only when its result cannot be had (or stdout
-/// fails other than by being closed); missing details or images are printed as notes.
-pub async fn run(source: &Source, process_id: &str, opts: &ShowOptions) -> Result<(), ShowError> {
+/// Fetches and prints one process to stdout, recording what it printed in the session's access
+/// log (started here, finished before returning). Fails only when its result cannot be had (or
+/// stdout fails other than by being closed); missing details or images are printed as notes.
+pub async fn run(
+    source: &Source,
+    process_id: &str,
+    opts: &ShowOptions,
+    audit: crate::audit::session::Session,
+) -> Result<(), ShowError> {
     let terminal = std::io::stdout().is_terminal();
-    let outcome = print_to(source, process_id, opts, &mut std::io::stdout(), terminal).await;
+    let log = audit.start(Box::new(|w| eprintln!("truora-tui: warning: {w}")));
+    let recorder = record::Recorder::new(log.sender(), record::Output::of_stdout());
+    let mut stdout = std::io::stdout();
+    let outcome = print_recorded(source, process_id, opts, &mut stdout, terminal, &recorder).await;
+    log.finish().await;
     match outcome {
         // The reader went away (`| head`): what it wanted was printed.
         Err(ShowError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
@@ -69,14 +82,27 @@ pub async fn run(source: &Source, process_id: &str, opts: &ShowOptions) -> Resul
     }
 }
 
-/// [`run`] into any writer. `terminal`: `out` is a terminal, so raw JSON is made safe for it and
-/// images are drawn (by viuer, on stdout itself).
+/// [`run`] into any writer, recording nothing. `terminal`: `out` is a terminal, so raw JSON is
+/// made safe for it and images are drawn (by viuer, on stdout itself).
 pub async fn print_to<W: Write + Send>(
     source: &Source,
     process_id: &str,
     opts: &ShowOptions,
     out: &mut W,
     terminal: bool,
+) -> Result<(), ShowError> {
+    let off = record::Recorder::off();
+    print_recorded(source, process_id, opts, out, terminal, &off).await
+}
+
+/// [`print_to`], telling `recorder` what is printed just before it is.
+pub async fn print_recorded<W: Write + Send>(
+    source: &Source,
+    process_id: &str,
+    opts: &ShowOptions,
+    out: &mut W,
+    terminal: bool,
+    recorder: &record::Recorder,
 ) -> Result<(), ShowError> {
     let fetched = source.result(process_id).await?;
     // Privacy: the person's own values (a name quoted in a message) are hidden in every text.
@@ -98,6 +124,7 @@ pub async fn print_to<W: Write + Send>(
                 body.push(b'\n');
             }
         }
+        recorder.printed(process_id, true);
         return emit(out, &body);
     }
     // Privacy: the text is rendered from the masked JSON, so every field (known to the model or
@@ -145,10 +172,11 @@ pub async fn print_to<W: Write + Send>(
         text = text.lines().map(|l| known.mask_text(l) + "\n").collect();
         text.push_str("(privacy mode: personal data masked, photos pixelated)\n");
     }
+    recorder.printed(process_id, false);
     emit(out, text.as_bytes())?;
     if opts.images && has_images(&result) {
         if terminal {
-            print_images(source, process_id, &real, opts, out).await?;
+            images::print_images(source, process_id, &real, opts, out, recorder).await?;
         } else {
             emit(out, b"(images not printed: stdout is not a terminal)\n")?;
         }
@@ -362,108 +390,5 @@ fn validation(out: &mut String, v: &Validation, details: Option<&Validation>) {
             .map(|l| format!("{} ({})", t(&l.field), l.kind.label()))
             .collect();
         let _ = writeln!(out, "      files: {}", files.join(", "));
-    }
-}
-
-/// Each image of the process, captioned, drawn by viuer at `width` columns.
-async fn print_images<W: Write + Send>(
-    source: &Source,
-    process_id: &str,
-    result: &ProcessResult,
-    opts: &ShowOptions,
-    out: &mut W,
-) -> Result<(), ShowError> {
-    let mut latest = result.clone();
-    emit(out, b"\nImages\n")?;
-    for v in &result.validations {
-        let validation_id = result.validation_key(v);
-        for link in &v.images {
-            let key = ImageKey {
-                process_id: process_id.to_owned(),
-                validation_id: validation_id.clone(),
-                field: link.field.clone(),
-            };
-            let caption = format!(
-                "{} {} ({})",
-                terminal_text(v.type_name()),
-                terminal_text(&link.field),
-                link.kind.label()
-            );
-            match image_bytes(source, &key, &mut latest, &link.url, link.kind.label()).await {
-                Ok(bytes) => draw(out, &caption, &bytes, opts)?,
-                Err(e) => {
-                    let line = format!("  {caption}: {}\n", terminal_text(&e.to_string()));
-                    emit(out, line.as_bytes())?;
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The bytes of one image; a stale link (live) is re-signed once by fetching the result again.
-async fn image_bytes(
-    source: &Source,
-    key: &ImageKey,
-    latest: &mut ProcessResult,
-    url: &str,
-    what: &str,
-) -> Result<Vec<u8>, ApiError> {
-    let url = crate::worker::find_link(latest, key).unwrap_or_else(|| url.to_owned());
-    match source.file(key, &url, what).await {
-        Err(e) if e.is_stale_link() => {
-            *latest = source.result(&key.process_id).await?.parsed;
-            let fresh = crate::worker::find_link(latest, key).ok_or(e)?;
-            source.file(key, &fresh, what).await
-        }
-        other => other,
-    }
-}
-
-fn draw(
-    out: &mut impl Write,
-    caption: &str,
-    bytes: &[u8],
-    opts: &ShowOptions,
-) -> Result<(), ShowError> {
-    let format = images::sniff(bytes).unwrap_or("unknown");
-    if !matches!(format, "jpeg" | "png") {
-        let line = format!(
-            "  {caption}: {format}, {} bytes (not drawn; save it from the browser or the export)\n",
-            bytes.len()
-        );
-        return emit(out, line.as_bytes());
-    }
-    match images::decode(bytes, &Limits::default()) {
-        Ok(image) => {
-            let line = format!(
-                "  {caption}: {}×{} {format}{}\n",
-                image.width(),
-                image.height(),
-                if opts.private { ", pixelated" } else { "" }
-            );
-            let image = if opts.private {
-                privacy::pixelate(&image)
-            } else {
-                image
-            };
-            emit(out, line.as_bytes())?;
-            let config = viuer::Config {
-                absolute_offset: false,
-                x: 2,
-                width: Some(opts.width.max(4)),
-                use_kitty: false,
-                ..viuer::Config::default()
-            };
-            if let Err(e) = viuer::print(&image, &config) {
-                let line = format!("  (could not draw it: {})\n", terminal_text(&e.to_string()));
-                emit(out, line.as_bytes())?;
-            }
-            Ok(())
-        }
-        Err(e) => {
-            let line = format!("  {caption}: {}\n", terminal_text(&e.to_string()));
-            emit(out, line.as_bytes())
-        }
     }
 }

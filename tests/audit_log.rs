@@ -454,6 +454,7 @@ fn audit_filters_by_date_and_process_and_refuses_a_bad_date() {
         since: since.map(str::to_owned),
         process: process.map(str::to_owned),
         verify: false,
+        review_db: None,
     };
     let (code, out, _) = audit(&args(None, None));
     assert_eq!((code, out.lines().count()), (0, 4));

@@ -337,10 +337,8 @@ fn reviews_demo_is_the_demos_store_in_every_position() {
     for line in positions(&["reviews", "list"], &["--demo"]) {
         assert!(home.ok(&line).contains("IDPdemostore"), "{line:?}");
     }
-    for command in [&["audit"][..], &["demo-server"]] {
-        for line in positions(command, &["--demo"]) {
-            home.refused(&line, "--demo");
-        }
+    for line in positions(&["demo-server"], &["--demo"]) {
+        home.refused(&line, "--demo");
     }
 }
 
@@ -367,15 +365,8 @@ fn review_db_is_the_store_in_every_position_and_a_bare_name_is_the_current_folde
         assert!(home.ok(&line).contains("IDPchosenstore"), "{line:?}");
     }
     assert!(!home.path().join("data/truora-tui/reviews.sqlite3").exists());
-    for command in [
-        &["show", "--demo", "IDP1"][..],
-        &["export", "--demo", "--out", "never"],
-        &["audit"],
-        &["demo-server"],
-    ] {
-        for line in positions(command, &["--review-db", "r.sqlite3"]) {
-            home.refused(&line, "--review-db");
-        }
+    for line in positions(&["demo-server"], &["--review-db", "r.sqlite3"]) {
+        home.refused(&line, "--review-db");
     }
 }
 
@@ -452,15 +443,119 @@ fn audit_log_is_where_export_writes_and_audit_reads() {
             assert!(printed.contains("export"), "{audit:?}: {printed}");
         }
     }
-    for command in [
-        &["show", "--demo", "IDP1"][..],
-        &["reviews", "list"],
-        &["demo-server"],
-    ] {
+    for command in [&["reviews", "list"][..], &["demo-server"]] {
         for line in positions(command, &["--audit-log", "log"]) {
             home.refused(&line, "--audit-log");
         }
     }
+}
+
+/// `audit --verify` in `log` against the store `anchor` (none: the config's), its exit code.
+fn verify(home: &Home, log: &str, extra: &[&str]) -> Output {
+    let mut line = vec!["audit", "--verify", "--audit-log", log];
+    line.extend_from_slice(extra);
+    home.run(&line)
+}
+
+/// `--audit-log` and `--review-db` reach `show`, `export` and `audit` in every position: the
+/// records go to the folder named, their head is anchored in the store named, and `audit
+/// --verify` vouches for them against that store only; `--demo` does the same with the demo's
+/// own store.
+#[tokio::test]
+async fn the_access_log_and_its_anchor_go_where_show_export_and_audit_say() {
+    let home = Home::new();
+    let (id, _) = a_person().await;
+    let show = [
+        "show",
+        "--demo",
+        &id,
+        "--no-images",
+        "--demo-processes",
+        "12",
+    ];
+    for line in positions(
+        &show,
+        &["--audit-log", "showlog", "--review-db", "a.sqlite3"],
+    ) {
+        home.ok(&line);
+    }
+    let printed = home.ok(&["audit", "--audit-log", "showlog", "--process", &id]);
+    assert_eq!(
+        printed.matches("process_opened").count(),
+        3,
+        "one per run: {printed}"
+    );
+    assert!(home.path().join("a.sqlite3").exists(), "the anchor's store");
+    for line in positions(
+        &["audit", "--verify"],
+        &["--audit-log", "showlog", "--review-db", "a.sqlite3"],
+    ) {
+        let out = home.run(&line);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{line:?}: {}",
+            text(&out.stdout)
+        );
+    }
+    // Against another store the same log is not vouched for.
+    let elsewhere = verify(&home, "showlog", &[]);
+    assert_eq!(
+        elsewhere.status.code(),
+        Some(1),
+        "{}",
+        text(&elsewhere.stdout)
+    );
+
+    let export = [
+        "export",
+        "--demo",
+        "--demo-processes",
+        "2",
+        "--no-images",
+        "--out",
+        "arch",
+    ];
+    for (n, line) in positions(&export, &["--review-db", "b.sqlite3"])
+        .into_iter()
+        .enumerate()
+    {
+        let mut line = line;
+        let out = format!("arch{n}");
+        *line.iter_mut().find(|a| **a == "arch").expect("--out") = &out;
+        line.extend(["--audit-log", "exportlog"]);
+        home.ok(&line);
+    }
+    let out = verify(&home, "exportlog", &["--review-db", "b.sqlite3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = verify(&home, "exportlog", &["--review-db", "a.sqlite3"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+
+    // --demo: a demo session anchors in the demo's own store, which `audit --demo` reads.
+    home.ok(&[
+        "--demo",
+        "show",
+        &id,
+        "--no-images",
+        "--demo-processes",
+        "12",
+        "--audit-log",
+        "demolog",
+    ]);
+    for line in positions(
+        &["audit", "--verify", "--audit-log", "demolog"],
+        &["--demo"],
+    ) {
+        let out = home.run(&line);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{line:?}: {}",
+            text(&out.stdout)
+        );
+    }
+    let out = verify(&home, "demolog", &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

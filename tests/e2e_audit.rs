@@ -12,6 +12,11 @@ fn audit(t: &Tmux, extra: &[&str]) -> std::process::Output {
         .env("HOME", t.home.path())
         .env_remove("TRUORA_TUI_CONFIG")
         .env_remove("TRUORA_TUI_AUDIT_LOG")
+        // The store the session anchored its log in (a demo session's own is another file).
+        .env(
+            "TRUORA_TUI_REVIEW_DB",
+            t.home.path().join("reviews.sqlite3"),
+        )
         .arg("audit")
         .arg("--audit-log")
         .arg(t.home.path().join("audit"))
@@ -31,6 +36,8 @@ fn a_sessions_actions_appear_in_the_access_log_in_order() {
             "{home}/DL",
             "--audit-log",
             "{home}/audit",
+            "--review-db",
+            "{home}/reviews.sqlite3",
         ],
         200,
         60,

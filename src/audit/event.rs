@@ -85,6 +85,20 @@ pub enum AuditEvent {
     TornTailRemoved {
         bytes: u64,
     },
+    /// The writer could not anchor the log's head in the review store at `store` (a path the user
+    /// chose or the default): this batch and those after it are not vouched for until one is.
+    AnchorUnavailable {
+        store: String,
+        reason: AnchorFailure,
+    },
+    /// `show` printed a process somewhere other than a terminal: a pipe, a device, or a file
+    /// (its path, where the system says it, is one the user chose by redirecting).
+    OutputRedirected {
+        process: ProcessRef,
+        to: OutputKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+    },
 }
 
 impl AuditEvent {
@@ -98,11 +112,13 @@ impl AuditEvent {
             | AuditEvent::IdCopied { process }
             | AuditEvent::RawViewOpened { process, .. }
             | AuditEvent::Decision { process, .. }
-            | AuditEvent::NoteAdded { process } => Some(process),
+            | AuditEvent::NoteAdded { process }
+            | AuditEvent::OutputRedirected { process, .. } => Some(process),
             AuditEvent::SessionStart { .. }
             | AuditEvent::SessionEnd
             | AuditEvent::ExportRun { .. }
-            | AuditEvent::TornTailRemoved { .. } => None,
+            | AuditEvent::TornTailRemoved { .. }
+            | AuditEvent::AnchorUnavailable { .. } => None,
         }
     }
 
@@ -121,6 +137,8 @@ impl AuditEvent {
             AuditEvent::Decision { .. } => "decision",
             AuditEvent::NoteAdded { .. } => "note_added",
             AuditEvent::TornTailRemoved { .. } => "torn_tail_removed",
+            AuditEvent::AnchorUnavailable { .. } => "anchor_unavailable",
+            AuditEvent::OutputRedirected { .. } => "output_redirected",
         }
     }
 
@@ -243,6 +261,50 @@ impl From<ImageKind> for ImageTag {
             ImageKind::Other => ImageTag::Other,
         }
     }
+}
+
+/// Why the log's head could not be anchored in the review store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorFailure {
+    /// The store (or its folder) cannot be written.
+    ReadOnly,
+    /// Written by a newer truora-tui: left untouched.
+    Newer,
+    /// Not a readable SQLite database.
+    Corrupt,
+    /// It cannot be opened or created.
+    Unavailable,
+    /// Writing to it failed (busy beyond the timeout, disk full…).
+    Failed,
+    /// The log's own first record cannot be read, so the log cannot be named.
+    LogUnreadable,
+}
+
+impl AnchorFailure {
+    /// `read_only`, as in the JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            AnchorFailure::ReadOnly => "read_only",
+            AnchorFailure::Newer => "newer",
+            AnchorFailure::Corrupt => "corrupt",
+            AnchorFailure::Unavailable => "unavailable",
+            AnchorFailure::Failed => "failed",
+            AnchorFailure::LogUnreadable => "log_unreadable",
+        }
+    }
+}
+
+/// Where `show`'s output went when it was not a terminal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputKind {
+    /// A regular file: saved.
+    File,
+    /// A pipe or a socket: another program read it.
+    Pipe,
+    /// Anything else (`/dev/null`, a device).
+    Device,
 }
 
 /// Which raw JSON was opened.

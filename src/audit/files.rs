@@ -47,6 +47,24 @@ pub fn month_files(dir: &Path) -> io::Result<Vec<((i64, u32), PathBuf)>> {
     Ok(files)
 }
 
+/// Opens a log file (a month file, the lock) to read: a regular file only, without following a
+/// link and without blocking, so a FIFO or a device planted in the log's folder is refused with
+/// its name instead of hanging `audit` and `--verify`.
+pub fn open_to_read(path: &Path) -> io::Result<File> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a file in a folder", path.display()),
+        ));
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    Ok(crate::fsx::PrivateDir::open_root(dir)?.open_file(name)?)
+}
+
 /// Opens (creating it 0600, and its folder 0700 when missing) a file for reading and
 /// appending, through the private-files module: a link in its place is refused, never followed,
 /// and a file found readable by others is tightened to 0600.
@@ -58,6 +76,25 @@ pub fn open_private_append(path: &Path) -> io::Result<File> {
 /// Opens the lock file, creating it 0600.
 pub fn open_lock(dir: &Path) -> io::Result<File> {
     open_private_append(&dir.join(LOCK_FILE))
+}
+
+/// The stored hash of the log's first record (the first line of the oldest non-empty month file):
+/// with the folder, what names a log in the review store's anchors. `None` when that line is not
+/// a whole record.
+pub fn first_record_hash(paths: &[&Path]) -> io::Result<Option<[u8; 32]>> {
+    use std::io::BufRead;
+    for path in paths {
+        let mut line = Vec::new();
+        std::io::BufReader::new(open_to_read(path)?).read_until(b'\n', &mut line)?;
+        if line.is_empty() {
+            continue;
+        }
+        if line.pop() != Some(b'\n') {
+            return Ok(None);
+        }
+        return Ok(super::record::link(&line).map(|link| link.stored));
+    }
+    Ok(None)
 }
 
 /// The end of a file: its last whole line (without the newline) and how many bytes follow it

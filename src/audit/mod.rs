@@ -6,10 +6,13 @@
 //! - [`event`]: what can be recorded, as types with no free-text field;
 //! - [`record`]: a record as a JSON line and the hash chain;
 //! - [`writer`]: appending under a file lock, monthly files, fsync;
+//! - [`anchoring`]: telling the review store where the chain stands, before and after each batch;
 //! - [`task`]: the background task the UI hands events to, so a keystroke never waits;
 //! - [`verify`]: walking the chain and naming the first break;
+//! - [`vouch`]: comparing the log with the heads anchored in the review store;
 //! - [`cli`]: `truora-tui audit`.
 
+pub mod anchoring;
 pub mod cli;
 pub mod event;
 pub mod export;
@@ -18,11 +21,14 @@ pub mod record;
 pub mod session;
 pub mod task;
 pub mod verify;
+pub mod vouch;
 pub mod writer;
 
 use std::path::PathBuf;
 
-pub use event::{AuditEvent, Code, ImageTag, ProcessRef, RawKind, SourceKind};
+pub use event::{
+    AnchorFailure, AuditEvent, Code, ImageTag, OutputKind, ProcessRef, RawKind, SourceKind,
+};
 pub use session::SessionInfo;
 pub use task::{AuditLog, AuditSender};
 pub use writer::Writer;
@@ -32,6 +38,21 @@ pub use writer::Writer;
 pub fn default_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("com", "truora", "truora-tui")
         .map(|dirs| dirs.data_dir().join("audit"))
+}
+
+/// The demo's own default log, `demo-audit/` beside [`default_dir`]: a demo session anchors its
+/// head in the demo's own review store, so sharing a folder with live sessions would leave each
+/// store vouching for half of the chain.
+pub fn default_demo_dir() -> Option<PathBuf> {
+    default_dir().map(|dir| dir.with_file_name("demo-audit"))
+}
+
+/// The default folder for `source`'s sessions.
+pub fn default_dir_for(source: SourceKind) -> Option<PathBuf> {
+    match source {
+        SourceKind::Demo => default_demo_dir(),
+        SourceKind::Live | SourceKind::Archive => default_dir(),
+    }
 }
 
 /// Where this session logs, or `None` when it does not: on by default for live and archive
@@ -50,7 +71,7 @@ pub fn session_dir(
     if !on {
         return None;
     }
-    path.or_else(default_dir)
+    path.or_else(|| default_dir_for(source))
 }
 
 #[cfg(test)]
@@ -64,7 +85,11 @@ mod tests {
         assert!(session_dir(SourceKind::Archive, None, None).is_some());
         assert_eq!(session_dir(SourceKind::Demo, None, None), None);
         assert_eq!(session_dir(SourceKind::Demo, chosen.clone(), None), chosen);
-        assert!(session_dir(SourceKind::Demo, None, Some(true)).is_some());
+        assert_eq!(
+            session_dir(SourceKind::Demo, None, Some(true)),
+            default_demo_dir()
+        );
+        assert_ne!(default_demo_dir(), default_dir());
         assert_eq!(session_dir(SourceKind::Live, chosen, Some(false)), None);
     }
 }

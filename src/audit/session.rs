@@ -8,12 +8,16 @@ use sha2::{Digest, Sha256};
 
 use super::event::{AuditEvent, Code, SourceKind, hex};
 use super::task::{AuditLog, WarningSink};
+use super::writer::Writer;
 use crate::api::ApiKey;
 
-/// A session's access log: where it goes (`None`: off) and what its first record says.
+/// A session's access log: where it goes (`None`: off), the review store its head is anchored in
+/// (`None`: nowhere, and `audit --verify` vouches for none of its records), and what its first
+/// record says.
 #[derive(Clone, Debug)]
 pub struct Session {
     pub dir: Option<PathBuf>,
+    pub review_db: Option<PathBuf>,
     pub info: SessionInfo,
 }
 
@@ -22,6 +26,7 @@ impl Session {
     pub fn off() -> Session {
         Session {
             dir: None,
+            review_db: None,
             info: SessionInfo::detect(SourceKind::Demo, None, None, None),
         }
     }
@@ -32,7 +37,11 @@ impl Session {
         let Some(dir) = self.dir else {
             return AuditLog::disabled();
         };
-        let log = AuditLog::start(dir, self.info.id, warn);
+        let writer = match self.review_db {
+            Some(store) => Writer::anchored(dir, self.info.id, store),
+            None => Writer::new(dir, self.info.id),
+        };
+        let log = AuditLog::start_writer(writer, warn);
         log.record(self.info.start);
         log
     }

@@ -11,6 +11,7 @@ use std::time::SystemTime;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::anchoring::AnchorOutcome;
 use super::event::AuditEvent;
 use super::writer::Writer;
 
@@ -95,10 +96,15 @@ impl AuditLog {
         }
     }
 
-    /// Starts the writer task for the log in `dir`. Needs a tokio runtime.
+    /// Starts the writer task for the log in `dir`, anchored nowhere (tests and benches of the
+    /// chain alone; sessions anchor, see [`AuditLog::start_writer`]). Needs a tokio runtime.
     pub fn start(dir: PathBuf, session: String, warn: WarningSink) -> AuditLog {
+        AuditLog::start_writer(Writer::new(dir, session), warn)
+    }
+
+    /// Starts the task writing through `writer`. Needs a tokio runtime.
+    pub fn start_writer(writer: Writer, warn: WarningSink) -> AuditLog {
         let (tx, rx) = mpsc::unbounded_channel();
-        let writer = Writer::new(dir, session);
         let task = tokio::task::spawn_blocking(move || write_loop(writer, rx, warn));
         AuditLog {
             sender: AuditSender { tx: Some(tx) },
@@ -127,10 +133,34 @@ impl AuditLog {
     }
 }
 
+/// Warns once when the head stops being anchored, and once when it is again.
+fn say_anchoring(writer: &Writer, outcome: &AnchorOutcome, failing: &mut bool, warn: &WarningSink) {
+    let store = writer
+        .store()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    match outcome {
+        AnchorOutcome::NotAnchored(failure) if !std::mem::replace(failing, true) => {
+            tracing::warn!("access log: not anchored: {}", failure.detail);
+            warn(format!(
+                "access log: the head is not anchored in the review store {store}: {}; records \
+                 are still written, and `audit --verify` reports them as not vouched for",
+                failure.detail
+            ));
+        }
+        AnchorOutcome::Anchored if std::mem::take(failing) => warn(format!(
+            "access log: anchoring in the review store {store} works again; the records written \
+             meanwhile are vouched for by the new head"
+        )),
+        _ => {}
+    }
+}
+
 fn write_loop(mut writer: Writer, mut rx: mpsc::UnboundedReceiver<Job>, warn: WarningSink) {
     let mut pending: Vec<(SystemTime, AuditEvent)> = Vec::new();
     let mut dropped = 0usize;
     let mut failing = false;
+    let mut anchor_failing = false;
     let mut closing = false;
     while let Some(first) = rx.blocking_recv() {
         let mut acks = Vec::new();
@@ -147,8 +177,9 @@ fn write_loop(mut writer: Writer, mut rx: mpsc::UnboundedReceiver<Job>, warn: Wa
         }
         if !pending.is_empty() {
             match writer.append(&pending) {
-                Ok(()) => {
+                Ok(outcome) => {
                     pending.clear();
+                    say_anchoring(&writer, &outcome, &mut anchor_failing, &warn);
                     if std::mem::take(&mut failing) {
                         warn(format!(
                             "access log: writing to {} works again; the records held meanwhile are written{}",

@@ -12,16 +12,18 @@
 //! A last line without its newline at the very end of the newest file is a record torn by a
 //! crash mid-write: reported as such, not as tampering (the next writer cuts it off).
 //!
-//! What a hash chain cannot show on its own: records cut off the *end*, or a whole log rewritten
-//! by someone who recomputes every hash. Keep the head `audit --verify` prints somewhere else
-//! (a ticket, a mail) and compare it later to rule both out.
+//! What a hash chain cannot show on its own: records cut off the *end*, a log deleted or started
+//! again, or a whole log rewritten by someone who recomputes every hash. For those the walk also
+//! gathers what [`super::vouch`] compares with the heads anchored in the review store: the log's
+//! first record, its hash at each anchored seq, and why the writer said it could not anchor.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use super::event::hex;
+use super::event::{AnchorFailure, AuditEvent, hex};
 use super::files;
 use super::record::{self, GENESIS, Link};
 
@@ -134,6 +136,23 @@ pub struct Report {
     /// A last line torn by a crash mid-write, and its length in bytes.
     pub torn: Option<(Location, u64)>,
     pub problem: Option<Problem>,
+    /// The stored hash of the log's first line, when it is a record: with the folder, what the
+    /// review store knows the log by.
+    pub first_hash: Option<[u8; 32]>,
+    /// The hash of each good record whose seq was asked for ([`Look::seqs`]).
+    pub at_seqs: HashMap<u64, [u8; 32]>,
+    /// From [`Look::notes_from`] on: each record saying the head could not be anchored (its seq,
+    /// the store, why).
+    pub unanchored: Vec<(u64, String, AnchorFailure)>,
+}
+
+/// What the walk should gather besides the chain.
+#[derive(Clone, Debug, Default)]
+pub struct Look {
+    /// Seqs whose hashes are wanted (the anchored ones).
+    pub seqs: HashSet<u64>,
+    /// Gather `anchor_unavailable` records from this seq on (the records no head vouches for).
+    pub notes_from: Option<u64>,
 }
 
 impl Report {
@@ -173,7 +192,10 @@ impl Lines {
                 let Some(path) = self.files.get(self.current) else {
                     return Ok(None);
                 };
-                self.reader = Some(BufReader::with_capacity(1 << 18, File::open(path)?));
+                self.reader = Some(BufReader::with_capacity(
+                    1 << 18,
+                    files::open_to_read(path)?,
+                ));
                 self.line = 0;
             }
             let Some(reader) = self.reader.as_mut() else {
@@ -205,6 +227,11 @@ impl Lines {
 
 /// Verifies the log in `dir`. IO errors (a file that cannot be read) are errors, not verdicts.
 pub fn verify(dir: &Path) -> io::Result<Report> {
+    verify_looking(dir, &Look::default())
+}
+
+/// [`verify`], gathering what `look` asks for on the way.
+pub fn verify_looking(dir: &Path, look: &Look) -> io::Result<Report> {
     let files: Vec<PathBuf> = files::month_files(dir)?
         .into_iter()
         .map(|(_, path)| path)
@@ -246,6 +273,17 @@ pub fn verify(dir: &Path) -> io::Result<Report> {
             if let Some((seq, hash)) = link {
                 (expected, last_hash) = (seq + 1, hash);
                 report.head = Some((seq, hash));
+                if report.records == 0 {
+                    report.first_hash = Some(hash);
+                }
+                if look.seqs.contains(&seq) {
+                    report.at_seqs.insert(seq, hash);
+                }
+                if look.notes_from.is_some_and(|from| seq >= from)
+                    && let Some(note) = unanchored_note(&lines.buf)
+                {
+                    report.unanchored.push((seq, note.0, note.1));
+                }
             }
             report.records += 1;
             last_file = Some(item.file);
@@ -270,6 +308,18 @@ pub fn verify(dir: &Path) -> io::Result<Report> {
         return Ok(report);
     }
     Ok(report)
+}
+
+/// The store and reason of an `anchor_unavailable` line; `None` for any other line.
+fn unanchored_note(line: &[u8]) -> Option<(String, AnchorFailure)> {
+    const KIND: &[u8] = b"\"kind\":\"anchor_unavailable\"";
+    if !line.windows(KIND.len()).any(|w| w == KIND) {
+        return None;
+    }
+    match record::parse(line.strip_suffix(b"\n").unwrap_or(line))?.event {
+        AuditEvent::AnchorUnavailable { store, reason } => Some((store, reason)),
+        _ => None,
+    }
 }
 
 /// Names the first break: `link` is the line that does not follow `(expected, last_hash)`,

@@ -30,7 +30,15 @@ impl AuditCmdArgs {
         let dir = loaded
             .config
             .audit_log
-            .or_else(crate::audit::default_dir)
+            .or_else(|| {
+                // The demo's sessions log in a folder of their own by default (and anchor in the
+                // demo's store): `audit --demo` reads both.
+                if globals.demo {
+                    crate::audit::default_demo_dir()
+                } else {
+                    crate::audit::default_dir()
+                }
+            })
             .ok_or_else(|| {
                 CliError::Usage(
                     "there is no data folder for the access log; give one with --audit-log".into(),
@@ -41,6 +49,7 @@ impl AuditCmdArgs {
             since: self.since,
             process: self.process,
             verify: self.verify,
+            review_db: Some(loaded.config.review_db.clone()),
         };
         Ok(cli::run(
             &args,

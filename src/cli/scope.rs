@@ -70,16 +70,8 @@ impl Scope {
 
     /// One line of why `flag` does not apply to this command.
     pub fn reason(&self, flag: &str) -> &'static str {
-        let awaiting = AWAITING_ANCHOR
-            .iter()
-            .find(|(command, global, _)| *command == self.command && flag_of(*global) == flag);
-        awaiting
-            .map(|(_, _, why)| *why)
-            .or_else(|| {
-                let line = self.reasons.iter().find(|(f, _)| *f == flag);
-                line.map(|(_, why)| *why)
-            })
-            .unwrap_or(self.otherwise)
+        let line = self.reasons.iter().find(|(f, _)| *f == flag);
+        line.map_or(self.otherwise, |(_, why)| *why)
     }
 }
 
@@ -98,7 +90,16 @@ pub const SCOPES: &[Scope] = &[
     },
     Scope {
         command: "show",
-        uses: &[Config, Demo, Private, TimeZone, IdentityUrl, ValidationsUrl],
+        uses: &[
+            Config,
+            Demo,
+            Private,
+            AuditLog,
+            ReviewDb,
+            TimeZone,
+            IdentityUrl,
+            ValidationsUrl,
+        ],
         knobs_need_demo: true,
         otherwise: "show prints one process",
         reasons: &[
@@ -122,7 +123,14 @@ pub const SCOPES: &[Scope] = &[
     },
     Scope {
         command: "export",
-        uses: &[Config, Demo, AuditLog, IdentityUrl, ValidationsUrl],
+        uses: &[
+            Config,
+            Demo,
+            AuditLog,
+            ReviewDb,
+            IdentityUrl,
+            ValidationsUrl,
+        ],
         knobs_need_demo: true,
         otherwise: "export downloads processes into --out",
         reasons: &[
@@ -168,7 +176,7 @@ pub const SCOPES: &[Scope] = &[
     },
     Scope {
         command: "audit",
-        uses: &[Config, AuditLog],
+        uses: &[Config, Demo, AuditLog, ReviewDb],
         knobs_need_demo: true,
         otherwise: "audit reads only the access log",
         reasons: &[
@@ -186,30 +194,4 @@ pub const SCOPES: &[Scope] = &[
         otherwise: "demo-server serves the demo API and reads no config or data",
         reasons: &[("--demo", "demo-server always serves the demo")],
     },
-];
-
-/// The cells that flip when the access log anchors its head in the review store (issue 16's
-/// access-log part): `show` will write records, and `show`, `export` and `audit --verify` will
-/// read the anchor from the review store (`--review-db`; `--demo`: the demo's store). To flip a
-/// cell, add the option to the command's `uses` above and delete its line here; the options
-/// already reach the config (`GlobalArgs::overrides`), so nothing else in `cli/` changes.
-pub const AWAITING_ANCHOR: &[(&str, Global, &str)] = &[
-    ("show", AuditLog, "show writes no access-log record yet"),
-    ("show", ReviewDb, "show reads no review decisions yet"),
-    (
-        "export",
-        ReviewDb,
-        "export does not use the review store yet",
-    ),
-    (
-        "audit",
-        ReviewDb,
-        "audit reads only the access log, not yet its anchor in the review store",
-    ),
-    (
-        "audit",
-        Demo,
-        "audit reads the access log in --audit-log whatever its source, not yet the demo's \
-         review store",
-    ),
 ];

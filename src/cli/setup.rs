@@ -188,6 +188,7 @@ pub fn audit_session(
 ) -> crate::audit::session::Session {
     crate::audit::session::Session {
         dir: crate::audit::session_dir(source, config.audit_log.clone(), config.audit),
+        review_db: Some(config.review_db.clone()),
         info: crate::audit::SessionInfo::detect(
             source,
             key,

@@ -36,6 +36,7 @@ impl ShowArgs {
     pub(super) async fn run(self, globals: GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
         let demo = globals.demo.then(|| self.knobs.options(None, None));
         let from = DataFrom::choose(demo, self.archive.clone())?;
+        let source_kind = from.audit_kind();
         let loaded = load_config(&globals.overrides(from.keyless()), env)?;
         // An archive's problems are about the whole export, not this process: the browser shows
         // them; `show` says what is missing of this process if anything is, and what of the
@@ -51,7 +52,9 @@ impl ShowArgs {
             private: loaded.config.private,
             time_zone: loaded.config.time_zone.clone(),
         };
-        let outcome = crate::show::run(&setup.source, &self.process_id, &opts).await;
+        let audit =
+            super::setup::audit_session(&loaded.config, source_kind, setup.source.api_key());
+        let outcome = crate::show::run(&setup.source, &self.process_id, &opts, audit).await;
         setup.demo.stop().await;
         match outcome {
             Ok(()) => Ok(EXIT_OK),

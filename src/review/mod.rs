@@ -7,10 +7,12 @@
 //! - [`store`]: the SQLite file (WAL, durable commits, migrations in [`schema`]), with the
 //!   [`lease`]s a team on one host uses to split a queue (held per browser session), and the
 //!   start-up load of every mark (`load`);
+//! - [`anchor`]: the access log's head, kept where the log's writer cannot quietly move it back;
 //! - [`wire`]: events as JSON lines; [`cli`]: `reviews export | import | list | stats`.
 //!
 //! `model`, `mark` and `id` do no IO.
 
+pub mod anchor;
 pub mod cli;
 mod csv;
 mod files;

@@ -2,7 +2,8 @@
 //!
 //! Version 1 is the event log alone; version 2 adds the leases that tell a team on one host who
 //! has which process open, and the index that loads one process's events without a scan;
-//! version 3 keys a lease by the browser session holding it. A file
+//! version 3 keys a lease by the browser session holding it; version 4 anchors the access log's
+//! head (see [`anchor`](super::anchor)). A file
 //! written by a newer truora-tui (a higher version) is refused before anything in it is changed.
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -37,6 +38,43 @@ pub const MIGRATIONS: &[&str] = &[
     // host often share one account, so one name. A lease left by an older build (no session)
     // belongs to no session here, so it shows as taken until it expires.
     "ALTER TABLE leases ADD COLUMN session TEXT NOT NULL DEFAULT '';",
+    // v4: the access log's head, anchored outside the log (see `anchor`). Append-only: rows are
+    // inserted, never changed or removed, so a PostgreSQL team store can grant reviewers INSERT
+    // alone; here the triggers keep this program (not a determined user) to that.
+    "CREATE TABLE audit_logs (
+        id INTEGER PRIMARY KEY,
+        dir TEXT NOT NULL,
+        first_hash BLOB NOT NULL,
+        at_ms INTEGER NOT NULL,
+        UNIQUE (dir, first_hash)
+    );
+    CREATE INDEX audit_logs_by_first_hash ON audit_logs (first_hash);
+    CREATE TABLE audit_heads (
+        id INTEGER PRIMARY KEY,
+        log INTEGER NOT NULL REFERENCES audit_logs (id),
+        first_seq INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        hash BLOB NOT NULL,
+        session TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+    );
+    CREATE INDEX audit_heads_by_log ON audit_heads (log, id);
+    CREATE TABLE audit_heads_written (
+        head INTEGER PRIMARY KEY REFERENCES audit_heads (id),
+        at_ms INTEGER NOT NULL
+    );
+    CREATE TRIGGER audit_logs_append_only_u BEFORE UPDATE ON audit_logs
+        BEGIN SELECT RAISE(ABORT, 'audit_logs is append-only'); END;
+    CREATE TRIGGER audit_logs_append_only_d BEFORE DELETE ON audit_logs
+        BEGIN SELECT RAISE(ABORT, 'audit_logs is append-only'); END;
+    CREATE TRIGGER audit_heads_append_only_u BEFORE UPDATE ON audit_heads
+        BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only'); END;
+    CREATE TRIGGER audit_heads_append_only_d BEFORE DELETE ON audit_heads
+        BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only'); END;
+    CREATE TRIGGER audit_heads_written_append_only_u BEFORE UPDATE ON audit_heads_written
+        BEGIN SELECT RAISE(ABORT, 'audit_heads_written is append-only'); END;
+    CREATE TRIGGER audit_heads_written_append_only_d BEFORE DELETE ON audit_heads_written
+        BEGIN SELECT RAISE(ABORT, 'audit_heads_written is append-only'); END;",
 ];
 
 /// The version this build writes.

@@ -178,6 +178,11 @@ impl Store {
         self.version >= 2
     }
 
+    /// The file's schema version (older than current only when opened read-only).
+    pub(super) fn version(&self) -> i64 {
+        self.version
+    }
+
     /// Whether its leases name their session (a version-2 store opened read-only: no).
     pub(super) fn has_lease_sessions(&self) -> bool {
         self.version >= 3
