@@ -4,7 +4,7 @@
 //! without a process; `main` only parses flags and maps the error to an exit code.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::csv;
@@ -26,14 +26,67 @@ pub enum ReviewsError {
     },
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
-    #[error("{path}, line {line}: {detail}; nothing was imported")]
+    /// Lines `reviews import` refused: the first, and every other one.
+    #[error("{}", refused_text(.path, .line, .detail, .more))]
     BadLine {
         path: PathBuf,
         line: usize,
         detail: String,
+        more: Vec<super::import::Refused>,
     },
     #[error("--since {0:?} is not a date (use YYYY-MM-DD or an RFC 3339 time)")]
     BadSince(String),
+    /// Events the store holds but cannot read: everything else was written, these were left
+    /// out, and the command exits 1 so a script notices.
+    #[error("{}", unreadable_text(.path, .events))]
+    Unreadable {
+        path: PathBuf,
+        events: Vec<super::Unreadable>,
+    },
+}
+
+fn unreadable_text(path: &Path, events: &[super::Unreadable]) -> String {
+    let list: String = events.iter().map(|e| format!("\n  {e}")).collect();
+    format!(
+        "the review store {} holds {} event(s) that cannot be read; they were left out, the \
+         rest is above:{list}\ntruora-tui did not write them: restore the store from a backup, \
+         or delete those rows with sqlite3",
+        path.display(),
+        events.len()
+    )
+}
+
+/// The end of a command that read the store: fails, after its output, if an event was passed
+/// over.
+fn unreadable_at_end(store: &Store) -> Result<(), ReviewsError> {
+    let events = store.unreadable();
+    if events.is_empty() {
+        return Ok(());
+    }
+    Err(ReviewsError::Unreadable {
+        path: store.path().to_path_buf(),
+        events,
+    })
+}
+
+/// `FILE, line 3: why; nothing was imported …`, every other refused line on a line of its own.
+fn refused_text(
+    path: &Path,
+    line: &usize,
+    detail: &str,
+    more: &[super::import::Refused],
+) -> String {
+    let others: String = more.iter().map(|r| format!("\n  {r}")).collect();
+    let which = if more.is_empty() {
+        "the line"
+    } else {
+        "these lines"
+    };
+    format!(
+        "{}, line {line}: {detail}{others}\nnothing was imported: fix or remove {which} and \
+         import again",
+        path.display()
+    )
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -140,9 +193,10 @@ pub fn export(
         Some(path) => write_private(path, text.as_bytes()).map_err(|source| ReviewsError::Io {
             path: path.clone(),
             source,
-        }),
-        None => Ok(stdout.write_all(text.as_bytes())?),
+        })?,
+        None => stdout.write_all(text.as_bytes())?,
     }
+    unreadable_at_end(&store)
 }
 
 fn csv_row(p: &Process) -> Vec<String> {
@@ -213,51 +267,67 @@ pub struct ImportReport {
     pub added: usize,
     /// Processes the file touched whose chain ends now disagree.
     pub conflicts: Vec<String>,
+    /// Events that appeared in the store with other content while the import ran: the stored
+    /// one was kept. Reported, and the command exits 1.
+    pub differing: Vec<super::import::Refused>,
 }
 
-/// Reads every line of `file` first (a bad line imports nothing), then adds the events not yet
-/// present in one transaction.
+/// Checks every line of `file` first (a refused line imports nothing, and every one is named),
+/// then adds the events not yet present, a batch per transaction (see [`super::import`]).
 pub fn import(
     store_path: &Path,
     file: &Path,
     out: &mut dyn Write,
 ) -> Result<ImportReport, ReviewsError> {
+    use super::import::{ImportIoError, add, refused_lines};
     let io = |source| ReviewsError::Io {
         path: file.to_path_buf(),
         source,
     };
-    let reader = std::io::BufReader::new(std::fs::File::open(file).map_err(io)?);
-    let mut events = Vec::new();
-    for (n, line) in reader.lines().enumerate() {
-        let line = line.map_err(io)?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let event = wire::from_json_line(&line).map_err(|detail| ReviewsError::BadLine {
+    let open = || {
+        std::fs::File::open(file)
+            .map(std::io::BufReader::new)
+            .map_err(io)
+    };
+    let failed = |e| match e {
+        ImportIoError::Io(source) => io(source),
+        ImportIoError::Store(e) => ReviewsError::Store(e),
+    };
+    // The check reads the store only if there is one: a refused file creates nothing.
+    let existing = if store_path.exists() {
+        Some(Store::open_read_only(store_path)?)
+    } else {
+        None
+    };
+    let (mut refused, _) =
+        refused_lines(open()?, existing.as_ref(), Timestamp::now()).map_err(failed)?;
+    drop(existing);
+    if !refused.is_empty() {
+        let first = refused.remove(0);
+        return Err(ReviewsError::BadLine {
             path: file.to_path_buf(),
-            line: n + 1,
-            detail,
-        })?;
-        events.push(event);
+            line: first.line,
+            detail: first.why,
+            more: refused,
+        });
     }
     let mut store = Store::open(store_path)?;
-    let added = store.merge(&events)?;
-    let mut touched: Vec<&str> = events.iter().map(|e| e.process_id.as_str()).collect();
-    touched.sort_unstable();
-    touched.dedup();
+    let added = add(open()?, &mut store).map_err(failed)?;
     writeln!(
         out,
-        "imported {added} new event(s) of {} from {} into {}",
-        events.len(),
+        "imported {} new event(s) of {} from {} into {} ({} already there)",
+        added.added,
+        added.read,
         file.display(),
-        store.path().display()
+        store.path().display(),
+        added.already
     )?;
     let mut conflicts = Vec::new();
-    for id in touched {
+    for id in &added.touched {
         let events = store.events_for(id)?;
         if fold(&events).conflict {
             writeln!(out, "conflict: {}", describe_conflict(id, &events))?;
-            conflicts.push(id.to_string());
+            conflicts.push(id.clone());
         }
     }
     if !conflicts.is_empty() {
@@ -268,9 +338,10 @@ pub fn import(
         )?;
     }
     Ok(ImportReport {
-        read: events.len(),
-        added,
+        read: added.read,
+        added: added.added,
         conflicts,
+        differing: added.differing,
     })
 }
 
@@ -345,7 +416,7 @@ pub fn list(store_path: &Path, args: &ListArgs, out: &mut dyn Write) -> Result<(
         writeln!(out, "{}", terminal_text(line.trim_end()))?;
     }
     writeln!(out, "{} process(es)", rows.len())?;
-    Ok(())
+    unreadable_at_end(&store)
 }
 
 pub fn stats(store_path: &Path, out: &mut dyn Write) -> Result<(), ReviewsError> {
@@ -392,5 +463,5 @@ pub fn stats(store_path: &Path, out: &mut dyn Write) -> Result<(), ReviewsError>
         count(&|r| r.notes > 0)
     )?;
     writeln!(out, "conflicts    {}", count(&|r| r.conflict))?;
-    Ok(())
+    unreadable_at_end(&store)
 }
