@@ -433,6 +433,15 @@ fn a_decision_that_meets_a_busy_store_waits_and_is_recorded_once_it_is_free() {
     // Still busy: tried again, still waiting (no answer came in between: news is in order).
     desk.retry_now();
     delayed_for(&mut rx, &[1, 2]);
+    // The reviewer moves on meanwhile: the lease waits behind the decisions.
+    ask(
+        &desk,
+        3,
+        ReviewRequest::Hold {
+            process_id: Some("IDP2".into()),
+        },
+    );
+    assert_eq!(answer_after_waiting(&mut rx), (RequestId(3), Ok(None)));
 
     blocker.execute_batch("COMMIT").unwrap();
     desk.retry_now();
@@ -447,6 +456,18 @@ fn a_decision_that_meets_a_busy_store_waits_and_is_recorded_once_it_is_free() {
         Some(decision.id),
         "the undo took back that decision"
     );
+    // Once they are in, the lease follows the selection (asked and answered after that try,
+    // so the store has it when this answer comes).
+    ask(&desk, 4, fail("IDP5"));
+    assert_eq!(answer_after_waiting(&mut rx).0, RequestId(4));
+    let others = truora_tui::review::Store::open_read_only(&path)
+        .unwrap()
+        .leases_of_others(
+            &truora_tui::review::Holder::new("bob"),
+            truora_tui::review::Timestamp::now(),
+        )
+        .unwrap();
+    assert!(others.contains_key("IDP2"), "{others:?}");
     desk.close();
     let stored = truora_tui::review::Store::open(&path)
         .unwrap()

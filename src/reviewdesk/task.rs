@@ -65,6 +65,8 @@ pub(super) struct Desk {
     pub(super) waiting: Waiting,
     /// How many unreadable events the app has been told of.
     unreadable_told: usize,
+    /// The selection asked while decisions waited for the store: leased once they are through.
+    lease_later: Option<Option<String>>,
 }
 
 /// What a desk that ended left unrecorded, in a few words each (for the shell, once the
@@ -94,6 +96,7 @@ pub(super) fn run(
         messages: messages.clone(),
         waiting: Waiting::default(),
         unreadable_told: 0,
+        lease_later: None,
     };
     match desk.open() {
         Ok(news) => send(news),
@@ -285,11 +288,15 @@ impl Desk {
         }
     }
 
-    /// Leases `process_id` (releasing the previous one); a read-only store leases nothing, and
-    /// neither does one that cannot record for now (what waits goes first; a lease is a
-    /// courtesy, taken again at the next renewal).
+    /// Leases `process_id` (releasing the previous one); a read-only store leases nothing.
+    /// While decisions wait for the store, the lease waits too (what was decided goes first;
+    /// each lease write would wait out the busy timeout): the first poll after them moves it.
     fn hold(&mut self, process_id: Option<String>) {
-        if self.store.read_only_reason().is_some() || !self.waiting.is_empty() {
+        if self.store.read_only_reason().is_some() {
+            return;
+        }
+        if !self.waiting.is_empty() {
+            self.lease_later = Some(process_id);
             return;
         }
         if let Some((old, _)) = self.held.take()
@@ -322,6 +329,11 @@ impl Desk {
     /// News for the app: events recorded since the last poll (by anyone), and who has which
     /// process open; the held lease is renewed when a third of its life has passed.
     fn poll(&mut self) {
+        if self.waiting.is_empty()
+            && let Some(selection) = self.lease_later.take()
+        {
+            self.hold(selection);
+        }
         if let Some((id, since)) = &self.held
             && since.elapsed() > LEASE_TTL / 3
             && self.waiting.is_empty()
