@@ -546,3 +546,27 @@ fn an_unreadable_event_is_named_and_the_rest_still_listed() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains(&bad.id.to_string()), "{stderr}");
 }
+
+/// An event that reaches the store with other content after the check (another program wrote
+/// it meanwhile) is not overwritten and not dropped without a word: the add reports its line.
+#[test]
+fn an_event_that_appeared_meanwhile_with_other_content_is_kept_and_reported() {
+    use truora_tui::review::import::add;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    let theirs = note_event("IDP1", "ana", "theirs");
+    store.record(&theirs).unwrap();
+    let mut ours = theirs.clone();
+    ours.kind = EventKind::Note {
+        text: "ours".into(),
+    };
+    let new = note_event("IDP2", "ana", "new");
+    let text = format!("{}\n{}\n", line(&new), line(&ours));
+    let added = add(std::io::Cursor::new(text), &mut store).unwrap();
+    assert_eq!((added.read, added.added), (2, 1));
+    assert_eq!(added.differing.len(), 1);
+    assert_eq!(added.differing[0].line, 2);
+    assert!(added.differing[0].why.contains("kept"));
+    assert_eq!(store.events_for("IDP1").unwrap(), vec![theirs]);
+}

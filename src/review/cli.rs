@@ -36,6 +36,25 @@ pub enum ReviewsError {
     },
     #[error("--since {0:?} is not a date (use YYYY-MM-DD or an RFC 3339 time)")]
     BadSince(String),
+    /// The store failed part-way through `import` (busy for long, the disk full).
+    #[error(
+        "{0}; the batches added before that stay: import the file again to add the rest \
+         (importing twice changes nothing)"
+    )]
+    Stopped(StoreError),
+    /// Events that another program put in the store, with other content, while `import` ran:
+    /// the stored ones were kept, everything else imported.
+    #[error(
+        "{}: {} event(s) appeared in the store with other content while importing; the stored \
+         ones were kept, everything else was imported:{}",
+        .path.display(),
+        .lines.len(),
+        .lines.iter().map(|r| format!("\n  {r}")).collect::<String>()
+    )]
+    Kept {
+        path: PathBuf,
+        lines: Vec<super::import::Refused>,
+    },
     /// Events the store holds but cannot read: everything else was written, these were left
     /// out, and the command exits 1 so a script notices.
     #[error("{}", unreadable_text(.path, .events))]
@@ -267,9 +286,6 @@ pub struct ImportReport {
     pub added: usize,
     /// Processes the file touched whose chain ends now disagree.
     pub conflicts: Vec<String>,
-    /// Events that appeared in the store with other content while the import ran: the stored
-    /// one was kept. Reported, and the command exits 1.
-    pub differing: Vec<super::import::Refused>,
 }
 
 /// Checks every line of `file` first (a refused line imports nothing, and every one is named),
@@ -312,7 +328,10 @@ pub fn import(
         });
     }
     let mut store = Store::open(store_path)?;
-    let added = add(open()?, &mut store).map_err(failed)?;
+    let added = add(open()?, &mut store).map_err(|e| match e {
+        ImportIoError::Store(e) => ReviewsError::Stopped(e),
+        ImportIoError::Io(source) => io(source),
+    })?;
     writeln!(
         out,
         "imported {} new event(s) of {} from {} into {} ({} already there)",
@@ -337,11 +356,16 @@ pub fn import(
             conflicts.len()
         )?;
     }
+    if !added.differing.is_empty() {
+        return Err(ReviewsError::Kept {
+            path: file.to_path_buf(),
+            lines: added.differing,
+        });
+    }
     Ok(ImportReport {
         read: added.read,
         added: added.added,
         conflicts,
-        differing: added.differing,
     })
 }
 

@@ -44,7 +44,8 @@ impl Desk {
         let _ = self.inputs.send(Input::Request(id, request));
     }
 
-    /// Looks for news now, without waiting for the next tick.
+    /// Looks for news now, without waiting for the next tick (and tries again now what could not
+    /// be recorded yet: see [`retry_now`](Self::retry_now)).
     pub fn poll_now(&self) {
         let _ = self.inputs.send(Input::Poll);
     }
@@ -60,8 +61,9 @@ impl Desk {
             .unwrap_or_default()
     }
 
-    /// Looks for news now and tries again, now, what could not be recorded yet (tests drive
-    /// the retries with this instead of waiting for the clock).
+    /// Tries again, now, what could not be recorded yet, then looks for news: the same input as
+    /// [`poll_now`](Self::poll_now), named for what a test of the retries means by it (tests
+    /// drive the retries with this instead of waiting for the clock).
     pub fn retry_now(&self) {
         let _ = self.inputs.send(Input::Poll);
     }
