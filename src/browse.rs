@@ -97,8 +97,19 @@ pub async fn run(
     let outcome = crate::tui::run(&mut terminal, app, commands, msg_rx, audit_log.sender()).await;
     disable_mouse();
     ratatui::restore();
-    // Releases this reviewer's lease so colleagues see the process free at once.
-    tokio::task::block_in_place(|| desk.close());
+    // Releases this reviewer's lease so colleagues see the process free at once; what could
+    // not be recorded (the store busy, the disk full) is tried once more, and what still was
+    // not is said here, in the shell, where it stays readable (a note with its text).
+    let unrecorded = tokio::task::block_in_place(|| desk.close());
+    if !unrecorded.is_empty() {
+        eprintln!(
+            "truora-tui: {} decision(s) or note(s) were not recorded in the review store:",
+            unrecorded.len()
+        );
+        for what in &unrecorded {
+            eprintln!("  {what}");
+        }
+    }
     audit_log.finish().await;
     outcome
 }

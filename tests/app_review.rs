@@ -698,3 +698,217 @@ fn a_store_opened_from_marks_alone_behaves_as_one_opened_with_every_event() {
     assert_eq!(history[0].event.reviewer, "bob");
     assert_eq!(mark(&app, "IDP03"), "✗");
 }
+
+/// The ids of the review requests among `commands` that record something.
+fn recording_ids(commands: &[Command]) -> Vec<truora_tui::app::RequestId> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Request(truora_tui::app::Request {
+                id,
+                job: Job::Review(r),
+            }) if !matches!(r, ReviewRequest::Hold { .. }) => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The mark as drawn: `…` where a decision (or note) is on its way to the store.
+fn drawn(app: &App, id: &str) -> String {
+    app.review()
+        .badge_of(id)
+        .iter()
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
+}
+
+const BUSY: &str = "the review store r.sqlite3 is busy: another program has been writing to it \
+                    for more than 5 s (an import?)";
+
+/// The store cannot record the decision yet (busy): its row shows `…`, not the verdict, until
+/// the store has it; the status bar says it is not recorded yet and retrying; the cursor's
+/// advance never comes back to it; and once the desk records it, the mark is the verdict.
+#[test]
+fn a_decision_the_store_cannot_record_yet_stays_visibly_pending() {
+    let (mut app, mut desk) = desk();
+    let cmds = press(&mut app, "d");
+    let ids = recording_ids(&cmds);
+    assert_eq!(drawn(&app, "IDP00"), "…", "on its way, not recorded");
+    app.handle_message(Message::Review(ReviewNews::Delayed {
+        ids: ids.clone(),
+        why: BUSY.into(),
+    }));
+    assert_eq!(drawn(&app, "IDP00"), "…");
+    assert_ne!(mark(&app, "IDP00"), "✗", "never shown as recorded");
+    let error = app.status().error.clone().unwrap_or_default();
+    assert!(
+        error.contains("1 decision not recorded yet — retrying") && error.contains("busy"),
+        "{error}"
+    );
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("⧗ 1 decision not recorded yet — retrying"),
+        "{text}"
+    );
+    // Deciding goes on, and "next unreviewed" does not land on it again: from the last row
+    // the advance wraps past IDP00 to IDP01.
+    let last = press(&mut app, "G d");
+    assert_eq!(selected(&app), "IDP01", "IDP00 has a decision on its way");
+    desk.serve(&mut app, last);
+
+    // The desk records it at last: the verdict shows, and the notice goes.
+    desk.serve(&mut app, cmds);
+    assert_eq!(drawn(&app, "IDP00"), "✗");
+    assert!(app.review().pending().is_empty());
+    assert!(
+        app.status()
+            .info
+            .as_deref()
+            .unwrap_or("")
+            .contains("after waiting for the store")
+    );
+    assert!(!screen(&app, 120, 40).contains("not recorded yet"));
+}
+
+/// `q` with a decision not recorded yet asks first; a second `q` quits (the desk tries it once
+/// more as it closes, and the shell is told what was not recorded).
+#[test]
+fn quitting_with_a_decision_not_recorded_asks_first() {
+    let (mut app, _desk) = desk();
+    let cmds = press(&mut app, "d");
+    app.handle_message(Message::Review(ReviewNews::Delayed {
+        ids: recording_ids(&cmds),
+        why: BUSY.into(),
+    }));
+    let first = press(&mut app, "q");
+    assert!(!first.contains(&Command::Quit));
+    assert!(!app.should_quit());
+    let said = app.status().error.clone().unwrap_or_default();
+    assert!(
+        said.contains("1 decision not recorded yet") && said.contains("press q again"),
+        "{said}"
+    );
+    assert!(press(&mut app, "q").contains(&Command::Quit));
+}
+
+/// A note the store refuses comes back into the editor with its text (Enter tries again), and
+/// one refused while another input is open is said with its text: typed text is never lost.
+#[test]
+fn a_note_that_is_not_recorded_comes_back_into_the_editor() {
+    let (mut app, mut desk) = desk();
+    press(&mut app, "i");
+    typed(&mut app, "ask for a new selfie");
+    let cmds = press(&mut app, "enter");
+    let ids = recording_ids(&cmds);
+    assert_eq!(drawn(&app, "IDP00"), "  …", "the note is on its way");
+    app.handle_message(Message::Review(ReviewNews::Answer {
+        id: ids[0],
+        result: Err("cannot record in the review store r.sqlite3: its folder is read-only".into()),
+    }));
+    match app.review().input() {
+        ReviewInput::Note(editor) => {
+            assert_eq!(editor.text(), "ask for a new selfie");
+            assert_eq!(editor.process_id, "IDP00");
+        }
+        other => panic!("the editor should be open again, got {other:?}"),
+    }
+    assert!(
+        app.status()
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("back in the editor")
+    );
+    // Enter tries again; this time it is recorded.
+    let cmds = press(&mut app, "enter");
+    desk.serve(&mut app, cmds);
+    assert_eq!(drawn(&app, "IDP00"), "  ✎");
+
+    // Refused while the reason picker is open: the status line keeps the text.
+    press(&mut app, "i");
+    typed(&mut app, "second thought");
+    let cmds = press(&mut app, "enter");
+    let ids = recording_ids(&cmds);
+    press(&mut app, "j j j a"); // IDP03 failed: pass is an override, the picker opens
+    assert!(matches!(app.review().input(), ReviewInput::Picker(_)));
+    app.handle_message(Message::Review(ReviewNews::Answer {
+        id: ids[0],
+        result: Err("disk full".into()),
+    }));
+    assert!(
+        app.status()
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("second thought")
+    );
+}
+
+/// `u` right after a decision the store has not recorded yet takes back that decision (the
+/// desk records in order), not the one before it.
+#[test]
+fn undo_follows_a_decision_still_on_its_way() {
+    let (mut app, mut desk) = desk();
+    let cmds = press(&mut app, "d");
+    desk.serve(&mut app, cmds);
+    // IDP01 succeeded: `a` agrees and records at once.
+    let waiting = press(&mut app, "a");
+    app.handle_message(Message::Review(ReviewNews::Delayed {
+        ids: recording_ids(&waiting),
+        why: BUSY.into(),
+    }));
+    let cmds = press(&mut app, "u");
+    assert!(
+        matches!(
+            requests(&cmds).as_slice(),
+            [ReviewRequest::Undo { process_id, .. }] if process_id == "IDP01"
+        ),
+        "{:?}",
+        requests(&cmds)
+    );
+    desk.serve(&mut app, waiting);
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP01"), "");
+    assert_eq!(mark(&app, "IDP00"), "✗", "the earlier decision stands");
+}
+
+/// Events the store could not read are said, and kept for whoever asks.
+#[test]
+fn unreadable_events_are_said_in_the_status_line() {
+    let (mut app, _desk) = desk();
+    app.handle_message(Message::Review(ReviewNews::Unreadable(vec![
+        truora_tui::review::Unreadable {
+            id: "01ARZ3NDEKTSV4RRFFQ69G5FAV".into(),
+            detail: "its kind \"bogus\" is not verdict, withdraw or note".into(),
+        },
+    ])));
+    let error = app.status().error.clone().unwrap_or_default();
+    assert!(
+        error.contains("1 event(s) it cannot read") && error.contains("01ARZ3NDEKTSV4RRFFQ69G5FAV"),
+        "{error}"
+    );
+    assert_eq!(app.review().unreadable().len(), 1);
+}
+
+/// A store that could not be opened for a while (busy, disk full: the desk tries again) opens
+/// at last: deciding works, and the failure is no longer on the status line.
+#[test]
+fn a_store_that_opens_after_failing_clears_the_failure() {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    app.handle_message(Message::Review(ReviewNews::Failed {
+        error: "the disk holding the review store r.sqlite3 is full (database or disk is full): \
+                free some space (trying again)"
+            .into(),
+    }));
+    assert!(matches!(app.review().access(), Access::Unavailable(_)));
+    assert!(requests(&press(&mut app, "d")).is_empty());
+    FakeDesk::new("ana").open(&mut app);
+    assert_eq!(*app.review().access(), Access::Writable);
+    assert_eq!(app.status().error, None);
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("the review store is open")
+    );
+    assert_eq!(requests(&press(&mut app, "d")).len(), 1);
+}

@@ -9,8 +9,12 @@ use export_support::*;
 
 fn truora_tui() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_truora-tui"));
-    // No config file or key from the machine running the tests.
-    let empty = std::env::temp_dir().join("truora-tui-export-cli-test-no-config");
+    // No config file or key from the machine running the tests, and a home of this run's own
+    // (the export writes its access log and anchors it in the review store there).
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let empty = HOME
+        .get_or_init(|| tempfile::tempdir().expect("a temp home"))
+        .path();
     cmd.env_remove("TRUORA_API_KEY")
         .env_remove("TRUORA_TUI_CONFIG")
         .env("XDG_CONFIG_HOME", &empty)

@@ -253,8 +253,9 @@ fn every_review_output_is_neutralised_for_terminals_and_spreadsheets() {
     let stats = assert_ok("stats", &review("stats", &["reviews", "stats"]));
     assert!(stats.contains("2 reviewer(s)"), "{stats}");
 
-    // Import into a fresh store: its report names the conflict (the process, both reviewers);
-    // and a file whose bad line carries the attack is refused with a clean message.
+    // Import into a fresh store: ids and names carrying controls are refused, every line named,
+    // in a clean report (nothing imported); and a file whose bad line carries the attack is
+    // refused with a clean message.
     let fresh = home.join("fresh.sqlite3");
     let fresh = fresh.as_os_str();
     let imported = run(
@@ -268,9 +269,11 @@ fn every_review_output_is_neutralised_for_terminals_and_spreadsheets() {
             fresh,
         ],
     );
+    let report = String::from_utf8_lossy(&imported.stderr);
+    assert_eq!(imported.status.code(), Some(1), "{imported:?}");
     assert!(
-        String::from_utf8_lossy(&imported.stdout).contains("conflict"),
-        "{imported:?}"
+        report.contains("line 1:") && report.contains("nothing was imported"),
+        "{report}"
     );
     let bad = home.join("bad.jsonl");
     let mut line = events[0].clone();

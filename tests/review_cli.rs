@@ -388,3 +388,264 @@ fn export_out_never_overwrites_without_force() {
         .arg(&db);
     assert_eq!(alone.output().unwrap().status.code(), Some(2));
 }
+
+/// One JSON line of an event.
+fn line(e: &Event) -> String {
+    truora_tui::review::wire::to_json(e).to_string()
+}
+
+fn note_event(process: &str, who: &str, text: &str) -> Event {
+    Event::new(process, EventKind::Note { text: text.into() }, who, None)
+}
+
+/// A hostile or broken file: a 50 KB note, a decision dated 9999, one that replaces itself, a
+/// reviewer name carrying an escape sequence, a process id with a C1 control, one id twice with
+/// other content. Every such line is named with its number and why, and nothing is imported;
+/// the good lines around them go in once the file is fixed.
+#[test]
+fn import_refuses_what_breaks_the_limits_and_names_every_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = note_event("IDP1", "ana", "fine");
+    let big = note_event("IDP2", "ana", &"x".repeat(50_000));
+    let mut future = note_event("IDP3", "ana", "later");
+    future.at = truora_tui::review::Timestamp::parse("9999-12-31T00:00:00Z").unwrap();
+    let mut itself = note_event("IDP4", "ana", "loop");
+    itself.supersedes = Some(itself.id);
+    let escape = note_event("IDP5", "ana\u{1b}]0;owned\u{7}", "hi");
+    let c1 = note_event("IDP\u{9b}6", "ana", "hi");
+    let twin = note_event("IDP7", "ana", "first");
+    let mut other_twin = twin.clone();
+    other_twin.kind = EventKind::Note {
+        text: "second".into(),
+    };
+    let lines = [
+        line(&good),
+        line(&big),
+        line(&future),
+        line(&itself),
+        line(&escape),
+        line(&c1),
+        line(&twin),
+        line(&other_twin),
+    ];
+    let file = dir.path().join("hostile.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let db = dir.path().join("b.sqlite3");
+    Store::open(&db).unwrap();
+    let err = cli::import(&db, &file, &mut Vec::new()).unwrap_err();
+    let ReviewsError::BadLine {
+        line: first, more, ..
+    } = &err
+    else {
+        panic!("{err}");
+    };
+    let refused: Vec<usize> = std::iter::once(*first)
+        .chain(more.iter().map(|r| r.line))
+        .collect();
+    assert_eq!(refused, vec![2, 3, 4, 5, 6, 8], "{err}");
+    let text = err.to_string();
+    for says in [
+        "line 2: the note is 50000 bytes long (at most 16384",
+        "line 3: `at` 9999-12-31T00:00:00.000Z is in the future",
+        "line 4: `supersedes` names the event itself",
+        "line 5: `reviewer` holds the control character U+001B",
+        "line 6: `process_id` holds the control character U+009B",
+        "line 8: event",
+        "is on line 7 too, with other content",
+        "nothing was imported",
+    ] {
+        assert!(text.contains(says), "{says}: {text}");
+    }
+    assert!(!text.contains('\u{1b}'), "no escape reaches the terminal");
+    assert!(Store::open(&db).unwrap().all_events().unwrap().is_empty());
+
+    // Fixed (the bad lines removed), it imports.
+    std::fs::write(&file, [line(&good), line(&twin)].join("\n")).unwrap();
+    let report = cli::import(&db, &file, &mut Vec::new()).unwrap();
+    assert_eq!((report.read, report.added), (2, 2));
+}
+
+/// An event whose id the store holds with other content is refused, named, and the stored one
+/// kept (it used to be dropped without a word); one the store holds as it is imports as
+/// nothing, so importing twice changes nothing.
+#[test]
+fn a_duplicate_id_with_other_content_is_reported_and_an_identical_one_is_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.sqlite3");
+    let stored = note_event("IDP1", "ana", "as stored");
+    Store::open(&db).unwrap().record(&stored).unwrap();
+    let mut changed = stored.clone();
+    changed.kind = EventKind::Note {
+        text: "rewritten".into(),
+    };
+    let new = note_event("IDP2", "ana", "new");
+    let file = dir.path().join("in.jsonl");
+    std::fs::write(&file, [line(&new), line(&changed)].join("\n")).unwrap();
+    let err = cli::import(&db, &file, &mut Vec::new()).unwrap_err();
+    assert!(
+        matches!(&err, ReviewsError::BadLine { line: 2, more, .. } if more.is_empty()),
+        "{err}"
+    );
+    assert!(err.to_string().contains("other content"), "{err}");
+    assert_eq!(
+        Store::open(&db).unwrap().all_events().unwrap(),
+        vec![stored.clone()]
+    );
+
+    std::fs::write(&file, [line(&new), line(&stored)].join("\n")).unwrap();
+    let mut out = Vec::new();
+    let report = cli::import(&db, &file, &mut out).unwrap();
+    assert_eq!((report.read, report.added), (2, 1));
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("(1 already there)")
+    );
+}
+
+/// The import writes in short transactions: between two batches another program (a browser
+/// recording a decision) gets the lock at once, and sees the first batch already in. It used to
+/// hold the lock for the whole import.
+#[test]
+fn import_writes_in_short_transactions_a_browser_records_between_them() {
+    use std::io::Read;
+    use truora_tui::review::import::{BATCH, add};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    let events: Vec<Event> = (0..BATCH + 10)
+        .map(|i| note_event(&format!("IDP{i}"), "ana", "n"))
+        .collect();
+    let text: String = events.iter().map(|e| line(e) + "\n").collect();
+
+    /// Hands out the file a line at a time and, once the first batch has been read and added
+    /// (the reader is asked for the line after it), records as another program would, with no
+    /// patience at all for a lock.
+    struct Meanwhile {
+        lines: std::collections::VecDeque<Vec<u8>>,
+        handed: usize,
+        db: PathBuf,
+        seen: Option<(usize, bool)>,
+    }
+    impl Read for Meanwhile {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.handed == BATCH + 1 && self.seen.is_none() {
+                let browser = rusqlite::Connection::open(&self.db).unwrap();
+                let before: i64 = browser
+                    .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+                    .unwrap();
+                let before = usize::try_from(before).unwrap();
+                let wrote = browser
+                    .execute(
+                        "INSERT INTO leases (process_id, reviewer, expires_ms) VALUES ('IDPx', 'bob', 1)",
+                        [],
+                    )
+                    .is_ok();
+                self.seen = Some((before, wrote));
+            }
+            let Some(line) = self.lines.pop_front() else {
+                return Ok(0);
+            };
+            self.handed += 1;
+            buf[..line.len()].copy_from_slice(&line);
+            Ok(line.len())
+        }
+    }
+    let mut reader = Meanwhile {
+        lines: text
+            .lines()
+            .map(|l| format!("{l}\n").into_bytes())
+            .collect(),
+        handed: 0,
+        db: db.clone(),
+        seen: None,
+    };
+    let added = add(
+        std::io::BufReader::with_capacity(1 << 16, &mut reader),
+        &mut store,
+    )
+    .unwrap();
+    assert_eq!(added.added, BATCH + 10);
+    let (before, wrote) = reader
+        .seen
+        .expect("the reader was asked past the first batch");
+    assert_eq!(
+        before, BATCH,
+        "the first batch was committed before the second began"
+    );
+    assert!(wrote, "another program could write between two batches");
+}
+
+/// A store holding an event it cannot read (written by something else, `kind = 'bogus'`):
+/// `list`, `stats` and `export` still show the rest, then name the event by id in plain words
+/// and fail, so a script notices. It used to fail before printing anything, with a
+/// Debug-formatted message.
+#[test]
+fn an_unreadable_event_is_named_and_the_rest_still_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample(dir.path());
+    let bad = Store::open(&db).unwrap().events_for("IDP3").unwrap()[0].clone();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE events SET kind = 'bogus' WHERE id = ?1",
+            [bad.id.to_string()],
+        )
+        .unwrap();
+    let mut out = Vec::new();
+    let err = cli::list(&db, &ListArgs::default(), &mut out).unwrap_err();
+    let listed = String::from_utf8(out).unwrap();
+    assert!(
+        listed.contains("IDP1") && listed.contains("IDP4"),
+        "{listed}"
+    );
+    let text = err.to_string();
+    assert!(text.contains(&bad.id.to_string()), "{text}");
+    assert!(
+        text.contains("its kind \"bogus\" is not verdict, withdraw or note"),
+        "{text}"
+    );
+    assert!(!text.contains("Some("), "{text}");
+    let mut out = Vec::new();
+    assert!(cli::stats(&db, &mut out).is_err());
+    assert!(String::from_utf8(out).unwrap().contains("processes"));
+    let mut out = Vec::new();
+    assert!(cli::export(&db, &ExportArgs::default(), &mut out).is_err());
+    assert!(String::from_utf8(out).unwrap().contains("IDP1"));
+
+    // Through the binary: the rest on stdout, the event on stderr, exit 1.
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_truora-tui"))
+        .args(["reviews", "list", "--review-db"])
+        .arg(&db)
+        .env_remove("TRUORA_TUI_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("IDP1"));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains(&bad.id.to_string()), "{stderr}");
+}
+
+/// An event that reaches the store with other content after the check (another program wrote
+/// it meanwhile) is not overwritten and not dropped without a word: the add reports its line.
+#[test]
+fn an_event_that_appeared_meanwhile_with_other_content_is_kept_and_reported() {
+    use truora_tui::review::import::add;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    let theirs = note_event("IDP1", "ana", "theirs");
+    store.record(&theirs).unwrap();
+    let mut ours = theirs.clone();
+    ours.kind = EventKind::Note {
+        text: "ours".into(),
+    };
+    let new = note_event("IDP2", "ana", "new");
+    let text = format!("{}\n{}\n", line(&new), line(&ours));
+    let added = add(std::io::Cursor::new(text), &mut store).unwrap();
+    assert_eq!((added.read, added.added), (2, 1));
+    assert_eq!(added.differing.len(), 1);
+    assert_eq!(added.differing[0].line, 2);
+    assert!(added.differing[0].why.contains("kept"));
+    assert_eq!(store.events_for("IDP1").unwrap(), vec![theirs]);
+}

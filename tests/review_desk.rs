@@ -345,3 +345,304 @@ fn two_browsers_with_the_same_reviewer_name_see_each_others_leases() {
     assert!(taken.is_empty());
     second.close();
 }
+
+/// A desk whose store gives up on a lock after 20 ms (and, with `max_pages`, cannot grow past
+/// that many pages).
+fn start_tuned(
+    path: &std::path::Path,
+    reviewer: &str,
+    max_pages: Option<u64>,
+) -> (Desk, UnboundedReceiver<Message>) {
+    let (tx, rx) = unbounded_channel();
+    let opts = DeskOptions {
+        poll_every: Duration::from_secs(3600),
+        tuning: truora_tui::review::Tuning {
+            busy_timeout: Duration::from_millis(20),
+            max_pages,
+        },
+        ..DeskOptions::new(path.to_path_buf(), reviewer.into())
+    };
+    (Desk::spawn(opts, tx), rx)
+}
+
+/// The next news that is not a process's events (`Loaded` comes before each try).
+fn next_but_loaded(rx: &mut UnboundedReceiver<Message>) -> ReviewNews {
+    loop {
+        match next(rx) {
+            ReviewNews::Loaded { .. } => {}
+            other => return other,
+        }
+    }
+}
+
+/// The next word that `ids` wait. The desk also tries again on its own clock, so an earlier
+/// notice (fewer ids waited then) may still be in the channel: it is passed over.
+fn delayed_for(rx: &mut UnboundedReceiver<Message>, ids: &[u64]) -> String {
+    let wanted: Vec<RequestId> = ids.iter().map(|&i| RequestId(i)).collect();
+    loop {
+        match next_but_loaded(rx) {
+            ReviewNews::Delayed { ids, why } if ids == wanted => return why,
+            ReviewNews::Delayed { ids, .. } if ids.len() < wanted.len() => {}
+            other => panic!("expected {wanted:?} to wait, got {other:?}"),
+        }
+    }
+}
+
+/// The next answer, past any notice that requests still wait (sent by the desk's own retries
+/// before the store was freed).
+fn answer_after_waiting(
+    rx: &mut UnboundedReceiver<Message>,
+) -> (RequestId, Result<Option<Event>, String>) {
+    loop {
+        match next_but_loaded(rx) {
+            ReviewNews::Delayed { .. } => {}
+            ReviewNews::Answer { id, result } => return (id, result),
+            other => panic!("expected an answer, got {other:?}"),
+        }
+    }
+}
+
+/// Another program holds the write lock (a long import) past the busy timeout: the decision is
+/// not answered with "database is locked" and forgotten; the app hears it waits and why, the
+/// undo asked after it waits behind it, and both are recorded, in order, once the store is
+/// free, each answered once.
+#[test]
+fn a_decision_that_meets_a_busy_store_waits_and_is_recorded_once_it_is_free() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite3");
+    let (desk, mut rx) = start_tuned(&path, "ana", None);
+    opened(&mut rx).2.expect("writable");
+    let blocker = rusqlite::Connection::open(&path).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+
+    ask(&desk, 1, fail("IDP1"));
+    let why = delayed_for(&mut rx, &[1]);
+    assert!(why.contains("is busy"), "{why}");
+    ask(
+        &desk,
+        2,
+        ReviewRequest::Undo {
+            process_id: "IDP1".into(),
+            truora_status: Some(Status::Failure),
+        },
+    );
+    delayed_for(&mut rx, &[1, 2]);
+    // Still busy: tried again, still waiting (no answer came in between: news is in order).
+    desk.retry_now();
+    delayed_for(&mut rx, &[1, 2]);
+    // The reviewer moves on meanwhile: the lease waits behind the decisions.
+    ask(
+        &desk,
+        3,
+        ReviewRequest::Hold {
+            process_id: Some("IDP2".into()),
+        },
+    );
+    assert_eq!(answer_after_waiting(&mut rx), (RequestId(3), Ok(None)));
+
+    blocker.execute_batch("COMMIT").unwrap();
+    desk.retry_now();
+    let (id, result) = answer_after_waiting(&mut rx);
+    let decision = result.expect("recorded").expect("an event");
+    assert_eq!(id, RequestId(1));
+    let (id, result) = answer_after_waiting(&mut rx);
+    assert_eq!(id, RequestId(2));
+    let undo = result.expect("recorded").expect("an event");
+    assert_eq!(
+        undo.supersedes,
+        Some(decision.id),
+        "the undo took back that decision"
+    );
+    // Once they are in, the lease follows the selection (asked and answered after that try,
+    // so the store has it when this answer comes).
+    ask(&desk, 4, fail("IDP5"));
+    assert_eq!(answer_after_waiting(&mut rx).0, RequestId(4));
+    let others = truora_tui::review::Store::open_read_only(&path)
+        .unwrap()
+        .leases_of_others(
+            &truora_tui::review::Holder::new("bob"),
+            truora_tui::review::Timestamp::now(),
+        )
+        .unwrap();
+    assert!(others.contains_key("IDP2"), "{others:?}");
+    desk.close();
+    let stored = truora_tui::review::Store::open(&path)
+        .unwrap()
+        .events_for("IDP1")
+        .unwrap();
+    assert_eq!(stored, vec![decision, undo]);
+}
+
+/// The disk fills up (here: the file reaches its page cap, SQLite's own "database or disk is
+/// full"): the note is said to wait on a full disk, kept, and recorded once room is made,
+/// without restarting the browser.
+#[test]
+fn a_full_disk_keeps_the_note_and_records_it_once_there_is_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite3");
+    truora_tui::review::Store::open(&path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for i in 0..120 {
+        conn.execute(
+            "INSERT INTO leases (process_id, reviewer, expires_ms) VALUES (?1, 'x', 0)",
+            [format!("{i:04}{}", "x".repeat(2000))],
+        )
+        .unwrap();
+    }
+    let pages: i64 = conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    let pages = u64::try_from(pages).unwrap();
+    let (desk, mut rx) = start_tuned(&path, "ana", Some(pages));
+    opened(&mut rx).2.expect("writable");
+    let mut n = 0;
+    let (ids, why) = loop {
+        n += 1;
+        assert!(n < 100, "the cap was never reached");
+        ask(
+            &desk,
+            n,
+            ReviewRequest::Note {
+                process_id: format!("IDP{n}"),
+                text: format!("{n} {}", "n".repeat(1500)),
+                truora_status: None,
+            },
+        );
+        match next_but_loaded(&mut rx) {
+            ReviewNews::Answer { result, .. } => {
+                result.expect("recorded while there was room");
+            }
+            ReviewNews::Delayed { ids, why } => break (ids, why),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(ids, vec![RequestId(n)]);
+    assert!(why.contains("disk") && why.contains("full"), "{why}");
+    conn.execute("DELETE FROM leases", []).unwrap();
+    desk.retry_now();
+    let (id, result) = answer_after_waiting(&mut rx);
+    assert_eq!(id, RequestId(n));
+    let note = result.expect("recorded").expect("an event");
+    assert!(matches!(note.kind, EventKind::Note { .. }));
+    desk.close();
+}
+
+/// A store that cannot be opened for now (busy while it is created) is tried again, and once it
+/// opens the marks come as at any start; it used to stay failed until the browser restarted.
+#[test]
+fn a_store_busy_at_start_is_opened_once_it_is_free() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite3");
+    std::fs::File::create(&path).unwrap();
+    let blocker = rusqlite::Connection::open(&path).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (desk, mut rx) = start_tuned(&path, "ana", None);
+    let ReviewNews::Failed { error } = next(&mut rx) else {
+        panic!("failed, for now");
+    };
+    assert!(
+        error.contains("busy") && error.contains("trying again"),
+        "{error}"
+    );
+    blocker.execute_batch("ROLLBACK").unwrap();
+    desk.retry_now();
+    // Asked at once: a desk that had given up answers it with its error instead of opening.
+    ask(
+        &desk,
+        1,
+        ReviewRequest::Hold {
+            process_id: Some("IDP1".into()),
+        },
+    );
+    // (Its own clock may have tried, and failed, once more before the lock was released.)
+    let start_up = loop {
+        match next(&mut rx) {
+            ReviewNews::Failed { .. } => {}
+            ReviewNews::Marks(start_up) => break start_up,
+            other => panic!("expected the marks, got {other:?}"),
+        }
+    };
+    let ReviewNews::Opened { writable, .. } = next(&mut rx) else {
+        panic!("then opened");
+    };
+    assert!(start_up.marks.is_empty());
+    writable.expect("writable");
+    assert_eq!(answer(&mut rx).1, RequestId(1));
+    desk.close();
+}
+
+/// Events the store cannot read (written by something else) are passed over: every other mark
+/// is there, and the app is told which events were left out. One such row used to leave the
+/// browser with no marks at all.
+#[test]
+fn unreadable_events_are_named_and_the_other_marks_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite3");
+    let (desk, mut rx) = start(&path, "ana");
+    opened(&mut rx).2.expect("writable");
+    ask(&desk, 1, fail("IDP1"));
+    answer(&mut rx).2.expect("recorded");
+    ask(&desk, 2, fail("IDP2"));
+    let bad = answer(&mut rx).2.unwrap().unwrap();
+    desk.close();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE events SET kind = 'bogus' WHERE id = ?1",
+            [bad.id.to_string()],
+        )
+        .unwrap();
+    let (desk, mut rx) = start(&path, "ana");
+    let ReviewNews::Marks(start_up) = next(&mut rx) else {
+        panic!("the marks first");
+    };
+    assert_eq!(start_up.marks.keys().collect::<Vec<_>>(), vec!["IDP1"]);
+    let ReviewNews::Unreadable(events) = next(&mut rx) else {
+        panic!("then what was left out");
+    };
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].id, bad.id.to_string());
+    assert!(
+        events[0]
+            .to_string()
+            .contains("kind \"bogus\" is not verdict"),
+        "{}",
+        events[0]
+    );
+    assert!(matches!(next(&mut rx), ReviewNews::Opened { .. }));
+    desk.close();
+}
+
+/// Closing with a note still waiting (the store busy) tries it once more, answers it as not
+/// recorded, and hands it back with its text, for the shell.
+#[test]
+fn closing_with_a_note_not_recorded_hands_it_back_with_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite3");
+    let (desk, mut rx) = start_tuned(&path, "ana", None);
+    opened(&mut rx).2.expect("writable");
+    let blocker = rusqlite::Connection::open(&path).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    ask(
+        &desk,
+        1,
+        ReviewRequest::Note {
+            process_id: "IDP1".into(),
+            text: "call the user back".into(),
+            truora_status: None,
+        },
+    );
+    delayed_for(&mut rx, &[1]);
+    let lost = desk.close();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert!(
+        lost[0].starts_with("note on IDP1: \"call the user back\"") && lost[0].contains("busy"),
+        "{}",
+        lost[0]
+    );
+    // (The last try says it waits once more, then the answer comes.)
+    let (id, result) = answer_after_waiting(&mut rx);
+    assert_eq!(id, RequestId(1));
+    assert!(result.unwrap_err().contains("not recorded"));
+    blocker.execute_batch("ROLLBACK").unwrap();
+}

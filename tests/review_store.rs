@@ -483,3 +483,311 @@ fn an_existing_loose_store_is_tightened_to_0600() {
     let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+/// Every file in `dir`, with its bytes and mode: what "left untouched" compares.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, u32)> {
+    let mut all: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let meta = e.metadata().unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap_or_default(),
+                meta.permissions().mode() & 0o777,
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+fn application_id(db: &Path) -> i32 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// A browser's history (WAL, its own tables), a GeoPackage (its own application id), and a file
+/// with an `events` table of someone else's: each is refused with what it is, byte for byte as
+/// it was, no `-wal` or `-shm` left beside it, its mode unchanged. It used to be migrated: our
+/// tables added, `user_version` 0 → 3, journal mode changed, and `reviews list` called it empty.
+#[test]
+fn another_programs_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("places.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&history).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch(
+            "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);
+             CREATE TABLE moz_bookmarks (id INTEGER PRIMARY KEY, fk INTEGER);
+             INSERT INTO moz_places (url) VALUES ('https://example.com');",
+        )
+        .unwrap();
+    }
+    let geo = dir.path().join("map.gpkg");
+    {
+        let conn = rusqlite::Connection::open(&geo).unwrap();
+        conn.pragma_update(None, "application_id", 0x4750_4b47)
+            .unwrap();
+        conn.execute_batch("CREATE TABLE gpkg_contents (table_name TEXT);")
+            .unwrap();
+    }
+    let lookalike = dir.path().join("calendar.db");
+    {
+        let conn = rusqlite::Connection::open(&lookalike).unwrap();
+        conn.execute_batch("CREATE TABLE events (id INTEGER PRIMARY KEY, title TEXT);")
+            .unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+    }
+    let before = snapshot(dir.path());
+    for (file, says) in [
+        (&history, "moz_bookmarks, moz_places"),
+        (&geo, "application id 0x47504b47 \"GPKG\""),
+        (&lookalike, "user version 2, tables: events"),
+    ] {
+        for result in [Store::open(file), Store::open_read_only(file)] {
+            let err = result.err().expect("refused");
+            assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
+            let text = err.to_string();
+            assert!(text.contains("is not a review store"), "{text}");
+            assert!(text.contains(says), "{text}");
+            assert!(text.contains("left untouched"), "{text}");
+        }
+        let mut out = Vec::new();
+        let err = truora_tui::review::cli::list(file, &Default::default(), &mut out).unwrap_err();
+        assert!(err.to_string().contains("is not a review store"), "{err}");
+    }
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "nothing changed, nothing added"
+    );
+}
+
+/// A store written before the application id existed (id 0, our tables, version 3 or older) is
+/// ours: opened to record, it gets the id (and the current schema), its events kept; opened to
+/// read, it is read as it is. A new store carries the id from the start.
+#[test]
+fn our_older_store_without_the_id_is_adopted_and_a_new_one_has_it() {
+    use truora_tui::review::schema::APPLICATION_ID;
+    let (_dir, db) = temp();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        for step in MIGRATIONS.iter().take(3) {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.execute(
+            "INSERT INTO events (id, process_id, kind, verdict, reviewer, at_ms, truora_status)
+             VALUES ('01HZZZZZZZZZZZZZZZZZZZZZZZ', 'P9', 'verdict', 'fail', 'old', 1, 'failure')",
+            [],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 3).unwrap();
+    }
+    assert_eq!(application_id(&db), 0);
+    let read = Store::open_read_only(&db).unwrap();
+    assert_eq!(read.events_for("P9").unwrap().len(), 1);
+    drop(read);
+    assert_eq!(application_id(&db), 0, "reading changes nothing");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.events_for("P9").unwrap().len(), 1);
+    drop(store);
+    assert_eq!(application_id(&db), APPLICATION_ID);
+
+    let (_dir, fresh) = temp();
+    Store::open(&fresh).unwrap();
+    assert_eq!(application_id(&fresh), APPLICATION_ID);
+    // An empty file, or an SQLite database with nothing in it, is ours to fill.
+    let (_dir, empty) = temp();
+    rusqlite::Connection::open(&empty)
+        .unwrap()
+        .execute_batch("PRAGMA journal_mode = WAL; VACUUM;")
+        .unwrap();
+    Store::open(&empty).unwrap();
+    assert_eq!(application_id(&empty), APPLICATION_ID);
+}
+
+/// Runs `f` with `dir` read-only (0555), then makes it writable again (for the clean-up).
+fn with_read_only_folder<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    result.unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+/// A store in a read-only folder is read (the marks, `reviews list`), recording says why it
+/// cannot, and nothing is written beside it: no `-wal`, no `-shm`. It used to fail to open at
+/// all ("attempt to write a readonly database"); as root, SQLite wrote its files into the folder
+/// the user had made read-only.
+#[test]
+fn a_store_in_a_read_only_folder_is_read_without_writing_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let db = folder.join("reviews.sqlite3");
+    let e = verdict("P1", "ana", Verdict::Fail);
+    Store::open(&db).unwrap().record(&e).unwrap();
+    let before = snapshot(&folder);
+    assert_eq!(before.len(), 1, "a closed store is one file: {before:?}");
+    with_read_only_folder(&folder, || {
+        let mut store = Store::open(&db).unwrap();
+        assert!(
+            store
+                .read_only_reason()
+                .unwrap()
+                .contains("folder is read-only")
+        );
+        let (start, _) = store.start_up("ana").unwrap();
+        assert_eq!(start.marks["P1"].verdict(), Some(Verdict::Fail));
+        assert_eq!(store.all_events().unwrap(), vec![e.clone()]);
+        let err = store
+            .record(&verdict("P2", "ana", Verdict::Fail))
+            .unwrap_err();
+        assert!(err.to_string().contains("folder is read-only"), "{err}");
+        drop(store);
+        let mut out = Vec::new();
+        truora_tui::review::cli::list(&db, &Default::default(), &mut out).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("P1"));
+        assert_eq!(snapshot(&folder), before, "nothing written beside it");
+    });
+}
+
+/// Events still in the log (a browser has the store open) are read from a read-only folder
+/// too, through the log's index. A log without its index cannot be read there: that is said,
+/// with what to do, rather than the store read without those events.
+#[test]
+fn events_in_the_log_of_a_read_only_folder_are_read_or_the_reason_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let db = folder.join("reviews.sqlite3");
+    let mut writer = Store::open(&db).unwrap();
+    let e = verdict("P1", "ana", Verdict::Fail);
+    writer.record(&e).unwrap();
+    // A copy of the store and its log alone, as a backup tool might take it.
+    let copy_folder = dir.path().join("copy");
+    std::fs::create_dir(&copy_folder).unwrap();
+    let copy = copy_folder.join("reviews.sqlite3");
+    std::fs::copy(&db, &copy).unwrap();
+    std::fs::copy(
+        format!("{}-wal", db.display()),
+        format!("{}-wal", copy.display()),
+    )
+    .unwrap();
+    with_read_only_folder(&folder, || {
+        let store = Store::open_read_only(&db).unwrap();
+        assert_eq!(store.all_events().unwrap(), vec![e.clone()]);
+    });
+    drop(writer);
+    let before = snapshot(&copy_folder);
+    with_read_only_folder(&copy_folder, || {
+        let err = Store::open_read_only(&copy).err().expect("refused");
+        assert!(matches!(err, StoreError::WalUnreadable { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("-wal") && text.contains("chmod u+w"),
+            "{text}"
+        );
+        assert_eq!(snapshot(&copy_folder), before);
+    });
+    // Made writable, it reads every event.
+    let store = Store::open_read_only(&copy).unwrap();
+    assert_eq!(store.all_events().unwrap(), vec![e]);
+}
+
+/// SQLITE_FULL is said as a full disk, and the same store records again once there is room:
+/// here the file is capped (`max_page_count`, SQLite's own "database or disk is full") and room
+/// is made by deleting rows another program left, whose pages SQLite then reuses.
+#[test]
+fn a_full_disk_is_said_as_such_and_recording_resumes_when_there_is_room() {
+    use truora_tui::review::Tuning;
+    let (_dir, db) = temp();
+    Store::open(&db).unwrap();
+    let pages = fill_leases(&db);
+    let mut store = Store::open_tuned(
+        &db,
+        Tuning {
+            max_pages: Some(pages),
+            ..Tuning::default()
+        },
+    )
+    .unwrap();
+    let mut recorded = 0;
+    let err = loop {
+        let e = big_note(recorded);
+        match store.record(&e) {
+            Ok(()) => recorded += 1,
+            Err(err) => break err,
+        }
+        assert!(recorded < 100, "the cap was never reached");
+    };
+    assert!(matches!(err, StoreError::Full { .. }), "{err}");
+    assert!(err.to_string().contains("is full"), "{err}");
+    assert!(err.passes(), "a full disk passes once there is room");
+    free_leases(&db);
+    let e = big_note(recorded);
+    store
+        .record(&e)
+        .expect("room again, same store, no restart");
+    assert!(store.contains(e.id).unwrap());
+}
+
+/// Another program holding the write lock past the busy timeout makes a write fail as busy (a
+/// failure that passes), and the same store writes once it is free.
+#[test]
+fn a_busy_store_says_so_and_writes_once_free() {
+    use truora_tui::review::Tuning;
+    let (_dir, db) = temp();
+    let mut store = Store::open_tuned(
+        &db,
+        Tuning {
+            busy_timeout: std::time::Duration::from_millis(20),
+            ..Tuning::default()
+        },
+    )
+    .unwrap();
+    let blocker = rusqlite::Connection::open(&db).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let e = verdict("P1", "ana", Verdict::Fail);
+    let err = store.record(&e).unwrap_err();
+    assert!(matches!(err, StoreError::Busy { .. }), "{err}");
+    assert!(err.passes() && err.to_string().contains("is busy"), "{err}");
+    blocker.execute_batch("COMMIT").unwrap();
+    store.record(&e).unwrap();
+}
+
+/// Fills the leases table with rows of another program (about 60 pages); returns the file's
+/// page count.
+pub fn fill_leases(db: &Path) -> u64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    for i in 0..120 {
+        conn.execute(
+            "INSERT INTO leases (process_id, reviewer, expires_ms) VALUES (?1, 'x', 0)",
+            [format!("{i:04}{}", "x".repeat(2000))],
+        )
+        .unwrap();
+    }
+    conn.query_row("PRAGMA page_count", [], |r| r.get::<_, i64>(0))
+        .unwrap()
+        .try_into()
+        .unwrap()
+}
+
+pub fn free_leases(db: &Path) {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute("DELETE FROM leases", [])
+        .unwrap();
+}
+
+fn big_note(i: usize) -> Event {
+    Event::new(
+        &format!("P{i}"),
+        EventKind::Note {
+            text: format!("{i} {}", "n".repeat(1500)),
+        },
+        "ana",
+        None,
+    )
+}

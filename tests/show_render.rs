@@ -129,8 +129,13 @@ async fn a_closed_stdout_ends_show_quietly() {
 
 fn truora_tui() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_truora-tui"));
-    // No config file or key from the machine running the tests.
-    let empty = std::env::temp_dir().join("truora-tui-show-test-no-config");
+    // No config file or key from the machine running the tests, and a home of this run's own:
+    // `show` writes its access log and anchors it in the review store there, which a fixed
+    // folder would carry from one run (or one build) to the next.
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let empty = HOME
+        .get_or_init(|| tempfile::tempdir().expect("a temp home"))
+        .path();
     cmd.env_remove("TRUORA_API_KEY")
         .env_remove("TRUORA_TUI_CONFIG")
         .env("XDG_CONFIG_HOME", &empty)

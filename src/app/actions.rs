@@ -22,6 +22,11 @@ impl App {
                     self.saves_running()
                 ));
             }
+            Action::Quit if !self.quit_armed && self.unrecorded_before_quit().is_some() => {
+                self.quit_armed = true;
+                self.status
+                    .error(self.unrecorded_before_quit().unwrap_or_default());
+            }
             Action::Quit => {
                 self.quit = true;
                 commands.push(Command::Quit);

@@ -37,6 +37,8 @@ impl App {
             tracing::debug!(%id, "dropping an answer nobody is waiting for");
             return;
         };
+        // A decision or note answered (or cancelled) is no longer shown as on its way.
+        let waited = self.review.pending.settle(id);
         match (job, message) {
             (Job::LoadPage, Message::Page { result, .. }) => self.page_arrived(result, commands),
             (Job::Watch { .. }, Message::Watched { result, .. }) => {
@@ -93,7 +95,7 @@ impl App {
                 if result.is_ok() {
                     self.audit_review(&request, commands);
                 }
-                self.review_answered(request, result);
+                self.review_answered(request, result, waited);
             }
             (job, Message::Cancelled { .. }) => self.cancelled(job, commands),
             (job, answer) => {
@@ -209,7 +211,7 @@ impl App {
                 view,
             } => self.images.cancelled(&request.key, area, view),
             Job::Prefetch { .. } => {}
-            Job::Review(request) => self.review_answered(request, Err("no answer".into())),
+            Job::Review(request) => self.review_answered(request, Err("no answer".into()), false),
             Job::Save { request } => self.save_answered(Err(format!(
                 "{} of process {} was not saved (the task stopped)",
                 request.link.kind.label(),

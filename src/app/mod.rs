@@ -30,6 +30,7 @@ pub mod review;
 mod review_actions;
 pub mod review_input;
 pub mod review_msg;
+pub mod review_pending;
 mod review_prefetch;
 mod saving;
 pub mod tree;

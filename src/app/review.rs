@@ -141,6 +141,10 @@ pub struct ReviewDesk {
     generation: u64,
     counts: Counts,
     pub(super) prefetch: super::review_prefetch::Prefetch,
+    /// Decisions, notes and undos asked and not answered yet.
+    pub(super) pending: super::review_pending::Pending,
+    /// Events the store holds but cannot read (left out of the marks), as it last said.
+    pub(super) unreadable: Vec<crate::review::Unreadable>,
 }
 
 impl Default for ReviewDesk {
@@ -158,6 +162,8 @@ impl Default for ReviewDesk {
             generation: 0,
             counts: Counts::default(),
             prefetch: Default::default(),
+            pending: Default::default(),
+            unreadable: Vec::new(),
         }
     }
 }
@@ -181,6 +187,31 @@ impl ReviewDesk {
 
     pub fn mark(&self, process_id: &str) -> Option<&Mark> {
         self.marks.get(process_id)
+    }
+
+    /// What was asked and is not recorded yet.
+    pub fn pending(&self) -> &super::review_pending::Pending {
+        &self.pending
+    }
+
+    /// Events the store holds but cannot read, left out of the marks.
+    pub fn unreadable(&self) -> &[crate::review::Unreadable] {
+        &self.unreadable
+    }
+
+    /// A row's mark as drawn: [`badge`], with `…` in the verdict cell while a decision or undo on
+    /// it is not recorded yet, and in the note cell while a note is not (what stands is shown
+    /// only once the store has it).
+    pub fn badge_of(&self, process_id: &str) -> [char; 5] {
+        let mut cells = badge(self.mark(process_id), self.taken_by(process_id).is_some());
+        let (decision, note) = self.pending.on(process_id);
+        if decision {
+            cells[0] = '…';
+        }
+        if note {
+            cells[2] = '…';
+        }
+        cells
     }
 
     /// The other reviewer who has this process open, if any.
@@ -275,10 +306,12 @@ impl ReviewDesk {
         }
     }
 
-    /// Whether "next unreviewed" may stop here: not reviewed, not open elsewhere.
+    /// Whether "next unreviewed" may stop here: not reviewed, not open elsewhere, no decision
+    /// on it on its way to the store.
     pub fn is_open_for_review(&self, process_id: &str) -> bool {
         !self.marks.get(process_id).is_some_and(Mark::is_reviewed)
             && !self.taken.contains_key(process_id)
+            && !self.pending.on(process_id).0
     }
 
     /// The gate the list applies for the current filter (none for `All`).
@@ -382,5 +415,5 @@ pub fn badge(mark: Option<&Mark>, taken: bool) -> [char; 5] {
     cells
 }
 
-/// The legend of [`badge`], for the help overlay.
-pub const BADGE_LEGEND: &str = "✓ pass  ✗ fail  ! escalated  → override to apply  = applied  ~ stale  ✎ note  ≠ conflict  ⊘ open by another reviewer";
+/// The legend of [`badge`] (and [`ReviewDesk::badge_of`]'s `…`), for the help overlay.
+pub const BADGE_LEGEND: &str = "✓ pass  ✗ fail  ! escalated  → override to apply  = applied  ~ stale  ✎ note  ≠ conflict  ⊘ open by another reviewer  … not recorded yet";

@@ -171,8 +171,23 @@ impl App {
         self.advance_from(&process_id);
     }
 
+    /// Asks the desk; a request that records something is followed until its answer (see
+    /// `review_pending`).
     fn ask_review(&mut self, request: ReviewRequest, commands: &mut Vec<Command>) {
-        self.requests.ask(Job::Review(request), commands);
+        let id = self.requests.ask(Job::Review(request.clone()), commands);
+        self.review.pending.track(id, &request);
+    }
+
+    /// `q` with decisions or notes not recorded yet: what to say instead of quitting (a second
+    /// `q` quits: the desk tries them once more as it closes, and the shell is told what was
+    /// still not recorded, a note with its text).
+    pub(super) fn unrecorded_before_quit(&self) -> Option<String> {
+        (!self.review.pending.is_empty()).then(|| {
+            format!(
+                "{} — press q again to quit anyway (the shell will list what was not recorded)",
+                self.review.pending.count_text()
+            )
+        })
     }
 
     /// Moves the cursor to the next process of the list (wrapping) that is unreviewed and not
@@ -213,7 +228,9 @@ impl App {
         if !self.writable() {
             return;
         }
-        let Some(process_id) = self.review.my_last() else {
+        // A decision on its way to the store is my latest: the undo follows it there.
+        let on_its_way = self.review.pending.newest_decision().map(str::to_owned);
+        let Some(process_id) = on_its_way.or_else(|| self.review.my_last()) else {
             self.status.info("nothing of yours to undo");
             return;
         };
@@ -244,6 +261,18 @@ impl App {
                 events,
                 writable,
             } => {
+                // Opened after failing for a while (busy, disk full): the failure (said when
+                // it came, or when a decision was refused for it) is over.
+                if let Access::Unavailable(failure) = &self.review.access
+                    && self
+                        .status
+                        .error
+                        .as_deref()
+                        .is_some_and(|e| e.contains(failure.as_str()))
+                {
+                    self.status.error = None;
+                    self.status.info("the review store is open");
+                }
                 self.review.reviewer = reviewer;
                 self.review.access = match writable {
                     Ok(()) => Access::Writable,
@@ -258,10 +287,25 @@ impl App {
                 self.review_events(events);
             }
             ReviewNews::Failed { error } => {
-                self.status.error(format!(
-                    "review store: {error}; browsing without review marks"
-                ));
+                self.status.error(failure_text(&error));
                 self.review.access = Access::Unavailable(error);
+            }
+            ReviewNews::Delayed { ids, why } => {
+                self.review.pending.delayed(&ids, &why);
+                self.status.error(format!(
+                    "{} — retrying: {}",
+                    self.review.pending.count_text(),
+                    terminal_text(&why)
+                ));
+            }
+            ReviewNews::Unreadable(events) => {
+                let first = events.first().map(ToString::to_string).unwrap_or_default();
+                self.status.error(format!(
+                    "the review store holds {} event(s) it cannot read, left out of the marks \
+                     ({first}); `truora-tui reviews list` names them all",
+                    events.len()
+                ));
+                self.review.unreadable = events;
             }
             // Answers are matched to their request by `apply` (see `review_answered`).
             ReviewNews::Answer { .. } => {}
@@ -269,51 +313,56 @@ impl App {
     }
 
     /// The answer to a review request: the event recorded lands like any other, and the status
-    /// line says what happened (leases answer silently).
+    /// line says what happened (leases answer silently). `waited`: the desk had said it could
+    /// not record it yet. A note that was not recorded comes back into the editor, its text
+    /// kept.
     pub(super) fn review_answered(
         &mut self,
         request: ReviewRequest,
         result: Result<Option<crate::review::Event>, String>,
+        waited: bool,
     ) {
-        let what = match &request {
-            ReviewRequest::Hold { .. } => {
-                if let Err(e) = result {
-                    tracing::warn!("review lease: {e}");
-                }
-                return;
+        if let ReviewRequest::Hold { .. } = &request {
+            if let Err(e) = result {
+                tracing::warn!("review lease: {e}");
             }
-            ReviewRequest::Decide {
-                process_id,
-                decision,
-                ..
-            } => match decision.reason {
-                Some(r) => format!(
-                    "{} (override: {}) on {}",
-                    decision.verdict,
-                    r.label(),
-                    terminal_text(process_id)
-                ),
-                None => format!("{} on {}", decision.verdict, terminal_text(process_id)),
-            },
-            ReviewRequest::Note { process_id, .. } => {
-                format!("note on {}", terminal_text(process_id))
-            }
-            ReviewRequest::Undo { process_id, .. } => {
-                format!("undo on {}", terminal_text(process_id))
-            }
-        };
+            return;
+        }
+        let what = super::review_msg::describe(&request);
         match result {
             Ok(event) => {
                 self.review_events(event.into_iter().collect());
-                let text = match request {
+                let mut text = match request {
                     ReviewRequest::Undo { process_id, .. } => {
                         format!("undone on {}", terminal_text(&process_id))
                     }
                     _ => format!("recorded {what}"),
                 };
+                if waited {
+                    text.push_str(" (after waiting for the store)");
+                    // The retrying notice is over once nothing waits any more.
+                    if self.review.pending.summary().is_none() {
+                        self.status.error = None;
+                    }
+                }
                 self.status.info(text);
             }
-            Err(e) => self.status.error(format!("not recorded: {what}: {e}")),
+            Err(e) => match request {
+                ReviewRequest::Note {
+                    process_id, text, ..
+                } if self.review.input == ReviewInput::None => {
+                    self.status.error(format!(
+                        "not recorded: {what}: {e} — the note is back in the editor (Enter \
+                         tries again, Esc drops it)"
+                    ));
+                    self.review.input = ReviewInput::Note(NoteEditor::with_text(process_id, &text));
+                }
+                ReviewRequest::Note { text, .. } => self.status.error(format!(
+                    "not recorded: {what}: {e} — its text: {}",
+                    terminal_text(&text)
+                )),
+                _ => self.status.error(format!("not recorded: {what}: {e}")),
+            },
         }
     }
 
@@ -375,4 +424,9 @@ impl App {
         }
         self.review.recount(&self.list);
     }
+}
+
+/// What the status line says while the store cannot be used.
+fn failure_text(error: &str) -> String {
+    format!("review store: {error}; browsing without review marks")
 }

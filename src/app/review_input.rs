@@ -38,6 +38,15 @@ impl NoteEditor {
         }
     }
 
+    /// An editor holding `text` (a note that could not be recorded), the cursor at its end.
+    pub fn with_text(process_id: String, text: &str) -> NoteEditor {
+        let mut editor = NoteEditor::new(process_id);
+        for c in text.chars() {
+            editor.insert(c);
+        }
+        editor
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

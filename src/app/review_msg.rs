@@ -64,6 +64,36 @@ pub enum ReviewNews {
         events: Vec<Event>,
         taken: Vec<(String, String)>,
     },
+    /// Requests the store could not record yet (busy, disk full): the desk keeps them, in
+    /// order, tries again with growing pauses, and answers each once it is recorded or refused
+    /// for good. Not an answer: each still gets its one `Answer`.
+    Delayed { ids: Vec<RequestId>, why: String },
+    /// Events the store holds but cannot read: left out of the marks, named by id.
+    Unreadable(Vec<crate::review::Unreadable>),
     /// The store cannot be used at all; browsing goes on without marks.
     Failed { error: String },
+}
+
+/// A request in a few words, ids made safe for the terminal: `fail (override: regular client)
+/// on IDP1`, `note on IDP1`, `undo on IDP1`, `lease`.
+pub fn describe(request: &ReviewRequest) -> String {
+    use crate::sanitize::terminal_text;
+    match request {
+        ReviewRequest::Decide {
+            process_id,
+            decision,
+            ..
+        } => match decision.reason {
+            Some(r) => format!(
+                "{} (override: {}) on {}",
+                decision.verdict,
+                r.label(),
+                terminal_text(process_id)
+            ),
+            None => format!("{} on {}", decision.verdict, terminal_text(process_id)),
+        },
+        ReviewRequest::Note { process_id, .. } => format!("note on {}", terminal_text(process_id)),
+        ReviewRequest::Undo { process_id, .. } => format!("undo on {}", terminal_text(process_id)),
+        ReviewRequest::Hold { .. } => "lease".to_string(),
+    }
 }

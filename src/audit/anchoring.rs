@@ -25,6 +25,9 @@ impl Failure {
             StoreError::ReadOnly { .. } => AnchorFailure::ReadOnly,
             StoreError::Newer { .. } => AnchorFailure::Newer,
             StoreError::Corrupt { .. } => AnchorFailure::Corrupt,
+            StoreError::Foreign { .. } => AnchorFailure::Foreign,
+            StoreError::Busy { .. } => AnchorFailure::Busy,
+            StoreError::Full { .. } => AnchorFailure::DiskFull,
             StoreError::Unavailable { .. } | StoreError::Missing { .. } => {
                 AnchorFailure::Unavailable
             }

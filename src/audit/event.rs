@@ -273,6 +273,12 @@ pub enum AnchorFailure {
     Newer,
     /// Not a readable SQLite database.
     Corrupt,
+    /// Another program's SQLite file, refused untouched.
+    Foreign,
+    /// Another program held the store's lock beyond the busy timeout.
+    Busy,
+    /// The disk holding the store is full.
+    DiskFull,
     /// It cannot be opened or created.
     Unavailable,
     /// Writing to it failed (busy beyond the timeout, disk full…).
@@ -288,6 +294,9 @@ impl AnchorFailure {
             AnchorFailure::ReadOnly => "read_only",
             AnchorFailure::Newer => "newer",
             AnchorFailure::Corrupt => "corrupt",
+            AnchorFailure::Foreign => "foreign",
+            AnchorFailure::Busy => "busy",
+            AnchorFailure::DiskFull => "disk_full",
             AnchorFailure::Unavailable => "unavailable",
             AnchorFailure::Failed => "failed",
             AnchorFailure::LogUnreadable => "log_unreadable",

@@ -222,7 +222,7 @@ fn report(e: &CliError) -> u8 {
             // Errors can quote a server's or a file's text.
             eprintln!(
                 "truora-tui: {}",
-                crate::sanitize::terminal_text(&e.to_string())
+                crate::sanitize::terminal_lines(&e.to_string())
             );
             e.exit_code()
         }

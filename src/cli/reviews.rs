@@ -122,7 +122,7 @@ impl ReviewsArgs {
                 // A store's error can quote what is in it (a bad row's id).
                 eprintln!(
                     "truora-tui: {}",
-                    crate::sanitize::terminal_text(&e.to_string())
+                    crate::sanitize::terminal_lines(&e.to_string())
                 );
                 Ok(EXIT_FAILURE)
             }

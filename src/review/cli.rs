@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::csv;
@@ -43,14 +43,86 @@ pub enum ReviewsError {
     /// `--out` could not be written (a link in its place below the folder, permissions, space).
     #[error("cannot write --out: {0}")]
     Out(FsError),
-    #[error("{path}, line {line}: {detail}; nothing was imported")]
+    /// Lines `reviews import` refused: the first, and every other one.
+    #[error("{}", refused_text(.path, .line, .detail, .more))]
     BadLine {
         path: PathBuf,
         line: usize,
         detail: String,
+        more: Vec<super::import::Refused>,
     },
     #[error("--since {0:?} is not a date (use YYYY-MM-DD or an RFC 3339 time)")]
     BadSince(String),
+    /// The store failed part-way through `import` (busy for long, the disk full).
+    #[error(
+        "{0}; the batches added before that stay: import the file again to add the rest \
+         (importing twice changes nothing)"
+    )]
+    Stopped(StoreError),
+    /// Events that another program put in the store, with other content, while `import` ran:
+    /// the stored ones were kept, everything else imported.
+    #[error(
+        "{}: {} event(s) appeared in the store with other content while importing; the stored \
+         ones were kept, everything else was imported:{}",
+        .path.display(),
+        .lines.len(),
+        .lines.iter().map(|r| format!("\n  {r}")).collect::<String>()
+    )]
+    Kept {
+        path: PathBuf,
+        lines: Vec<super::import::Refused>,
+    },
+    /// Events the store holds but cannot read: everything else was written, these were left
+    /// out, and the command exits 1 so a script notices.
+    #[error("{}", unreadable_text(.path, .events))]
+    Unreadable {
+        path: PathBuf,
+        events: Vec<super::Unreadable>,
+    },
+}
+
+fn unreadable_text(path: &Path, events: &[super::Unreadable]) -> String {
+    let list: String = events.iter().map(|e| format!("\n  {e}")).collect();
+    format!(
+        "the review store {} holds {} event(s) that cannot be read; they were left out, the \
+         rest is above:{list}\ntruora-tui did not write them: restore the store from a backup, \
+         or delete those rows with sqlite3",
+        path.display(),
+        events.len()
+    )
+}
+
+/// The end of a command that read the store: fails, after its output, if an event was passed
+/// over.
+fn unreadable_at_end(store: &Store) -> Result<(), ReviewsError> {
+    let events = store.unreadable();
+    if events.is_empty() {
+        return Ok(());
+    }
+    Err(ReviewsError::Unreadable {
+        path: store.path().to_path_buf(),
+        events,
+    })
+}
+
+/// `FILE, line 3: why; nothing was imported …`, every other refused line on a line of its own.
+fn refused_text(
+    path: &Path,
+    line: &usize,
+    detail: &str,
+    more: &[super::import::Refused],
+) -> String {
+    let others: String = more.iter().map(|r| format!("\n  {r}")).collect();
+    let which = if more.is_empty() {
+        "the line"
+    } else {
+        "these lines"
+    };
+    format!(
+        "{}, line {line}: {detail}{others}\nnothing was imported: fix or remove {which} and \
+         import again",
+        path.display()
+    )
 }
 
 impl ReviewsError {
@@ -168,9 +240,10 @@ pub fn export(
         }
     }
     match &args.out {
-        Some(path) => write_out(path, text.as_bytes(), args.force),
-        None => Ok(stdout.write_all(text.as_bytes())?),
+        Some(path) => write_out(path, text.as_bytes(), args.force)?,
+        None => stdout.write_all(text.as_bytes())?,
     }
+    unreadable_at_end(&store)
 }
 
 fn csv_row(p: &Process) -> Vec<String> {
@@ -251,49 +324,65 @@ pub struct ImportReport {
     pub conflicts: Vec<String>,
 }
 
-/// Reads every line of `file` first (a bad line imports nothing), then adds the events not yet
-/// present in one transaction.
+/// Checks every line of `file` first (a refused line imports nothing, and every one is named),
+/// then adds the events not yet present, a batch per transaction (see [`super::import`]).
 pub fn import(
     store_path: &Path,
     file: &Path,
     out: &mut dyn Write,
 ) -> Result<ImportReport, ReviewsError> {
+    use super::import::{ImportIoError, add, refused_lines};
     let io = |source| ReviewsError::Io {
         path: file.to_path_buf(),
         source,
     };
-    let reader = std::io::BufReader::new(std::fs::File::open(file).map_err(io)?);
-    let mut events = Vec::new();
-    for (n, line) in reader.lines().enumerate() {
-        let line = line.map_err(io)?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let event = wire::from_json_line(&line).map_err(|detail| ReviewsError::BadLine {
+    let open = || {
+        std::fs::File::open(file)
+            .map(std::io::BufReader::new)
+            .map_err(io)
+    };
+    let failed = |e| match e {
+        ImportIoError::Io(source) => io(source),
+        ImportIoError::Store(e) => ReviewsError::Store(e),
+    };
+    // The check reads the store only if there is one: a refused file creates nothing.
+    let existing = if store_path.exists() {
+        Some(Store::open_read_only(store_path)?)
+    } else {
+        None
+    };
+    let (mut refused, _) =
+        refused_lines(open()?, existing.as_ref(), Timestamp::now()).map_err(failed)?;
+    drop(existing);
+    if !refused.is_empty() {
+        let first = refused.remove(0);
+        return Err(ReviewsError::BadLine {
             path: file.to_path_buf(),
-            line: n + 1,
-            detail,
-        })?;
-        events.push(event);
+            line: first.line,
+            detail: first.why,
+            more: refused,
+        });
     }
     let mut store = Store::open(store_path)?;
-    let added = store.merge(&events)?;
-    let mut touched: Vec<&str> = events.iter().map(|e| e.process_id.as_str()).collect();
-    touched.sort_unstable();
-    touched.dedup();
+    let added = add(open()?, &mut store).map_err(|e| match e {
+        ImportIoError::Store(e) => ReviewsError::Stopped(e),
+        ImportIoError::Io(source) => io(source),
+    })?;
     writeln!(
         out,
-        "imported {added} new event(s) of {} from {} into {}",
-        events.len(),
+        "imported {} new event(s) of {} from {} into {} ({} already there)",
+        added.added,
+        added.read,
         file.display(),
-        store.path().display()
+        store.path().display(),
+        added.already
     )?;
     let mut conflicts = Vec::new();
-    for id in touched {
+    for id in &added.touched {
         let events = store.events_for(id)?;
         if fold(&events).conflict {
             writeln!(out, "conflict: {}", describe_conflict(id, &events))?;
-            conflicts.push(id.to_string());
+            conflicts.push(id.clone());
         }
     }
     if !conflicts.is_empty() {
@@ -303,9 +392,15 @@ pub fn import(
             conflicts.len()
         )?;
     }
+    if !added.differing.is_empty() {
+        return Err(ReviewsError::Kept {
+            path: file.to_path_buf(),
+            lines: added.differing,
+        });
+    }
     Ok(ImportReport {
-        read: events.len(),
-        added,
+        read: added.read,
+        added: added.added,
         conflicts,
     })
 }
@@ -383,7 +478,7 @@ pub fn list(store_path: &Path, args: &ListArgs, out: &mut dyn Write) -> Result<(
         writeln!(out, "{}", line.trim_end())?;
     }
     writeln!(out, "{} process(es)", rows.len())?;
-    Ok(())
+    unreadable_at_end(&store)
 }
 
 pub fn stats(store_path: &Path, out: &mut dyn Write) -> Result<(), ReviewsError> {
@@ -443,5 +538,5 @@ pub fn stats(store_path: &Path, out: &mut dyn Write) -> Result<(), ReviewsError>
             terminal_text(who)
         )?;
     }
-    Ok(())
+    unreadable_at_end(&store)
 }

@@ -18,7 +18,8 @@ use rusqlite::types::ValueRef;
 use super::files::classify;
 use super::id::EventId;
 use super::model::{OverrideReason, Verdict};
-use super::store::{Store, StoreError};
+use super::rows::{bad_id, bad_kind, bad_reason, bad_verdict, not_text, not_utf8};
+use super::store::{Store, StoreError, Unreadable};
 use crate::api::model::Status;
 
 /// What [`fold`](super::mark::fold) needs of one event, without owned text.
@@ -54,6 +55,8 @@ pub(super) struct Rows {
     status_names: Interner,
     statuses: Vec<Status>,
     resolves: Vec<EventId>,
+    /// Rows that could not be read: passed over, and noted on the store once the load is done.
+    bad: Vec<Unreadable>,
 }
 
 impl Rows {
@@ -159,8 +162,9 @@ pub(super) fn read(
         None
     };
     let Some(second) = second else {
-        let all = read_range(store.conn(), path, 0, up_to)?;
+        let mut all = read_range(store.conn(), path, 0, up_to)?;
         each(&all, 0);
+        note_bad(store, &mut all);
         return Ok(Parts(vec![all]));
     };
     let half = up_to / 2;
@@ -181,8 +185,18 @@ pub(super) fn read(
             Err(_) => read_range(store.conn(), path, half, up_to)?,
         };
         each(&later, first.rows.len());
+        let (mut first, mut later) = (first, later);
+        note_bad(store, &mut first);
+        note_bad(store, &mut later);
         Ok(Parts(vec![first, later]))
     })
+}
+
+/// Hands the rows a part passed over to the store, which keeps them for the caller to report.
+fn note_bad(store: &Store, rows: &mut Rows) {
+    for bad in rows.bad.drain(..) {
+        store.skip(bad);
+    }
 }
 
 /// The rows with arrival numbers in `after + 1 ..= up_to`. The file is read through a memory map
@@ -226,15 +240,34 @@ fn read_mapped(conn: &Connection, path: &Path, after: i64, up_to: i64) -> Result
     rows.process_ids
         .reserve(expected.saturating_mul(TYPICAL_PROCESS_ID));
     while let Some(row) = found.next().map_err(|e| classify(path, e))? {
-        let parsed = read_row(row, &mut rows).map_err(|detail| StoreError::BadRow {
-            path: path.to_path_buf(),
-            id: text(row, 0).ok().flatten().unwrap_or_default().to_string(),
-            detail,
-        })?;
-        rows.rows.push(parsed);
+        // What a row appended before failing is taken back: the row is passed over whole.
+        let kept = (rows.process_ids.len(), rows.resolves.len());
+        match read_row(row, &mut rows) {
+            Ok(parsed) => rows.rows.push(parsed),
+            Err(detail) => {
+                rows.process_ids.truncate(kept.0);
+                rows.resolves.truncate(kept.1);
+                let id = text(row, 0).ok().flatten().unwrap_or_default().to_string();
+                rows.bad.push(Unreadable { id, detail });
+            }
+        }
     }
     Ok(rows)
 }
+
+/// The columns [`read_mapped`] selects, by index: for what is said about a row.
+const NAMES: [&str; 10] = [
+    "id",
+    "process_id",
+    "kind",
+    "verdict",
+    "reason",
+    "reviewer",
+    "at_ms",
+    "truora_status",
+    "supersedes",
+    "resolves",
+];
 
 /// Column `i` as bytes borrowed from SQLite, `None` for NULL. Kind, verdict, reason, ids and
 /// interned names are matched as bytes: only new text is checked as UTF-8.
@@ -242,7 +275,7 @@ fn bytes<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<Option<&'r [u8]>, S
     match row.get_ref(i).map_err(|e| e.to_string())? {
         ValueRef::Null => Ok(None),
         ValueRef::Text(t) => Ok(Some(t)),
-        _ => Err(format!("column {i} is not text")),
+        _ => Err(not_text(NAMES[i])),
     }
 }
 
@@ -252,25 +285,20 @@ fn text<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<Option<&'r str>, Str
 }
 
 fn utf8(bytes: &[u8], column: usize) -> Result<&str, String> {
-    std::str::from_utf8(bytes).map_err(|_| format!("column {column} is not UTF-8"))
+    std::str::from_utf8(bytes).map_err(|_| not_utf8(NAMES[column]))
 }
 
 /// Column `i` as an event id (an id is ASCII: no UTF-8 check needed).
 fn id_at(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<EventId>, String> {
-    bytes(row, i)?.map(id_of).transpose()
+    bytes(row, i)?.map(|b| id_of(i, b)).transpose()
 }
 
-fn id_of(b: &[u8]) -> Result<EventId, String> {
-    EventId::parse_bytes(b).ok_or_else(|| format!("bad event id {:?}", String::from_utf8_lossy(b)))
+fn id_of(column: usize, b: &[u8]) -> Result<EventId, String> {
+    EventId::parse_bytes(b).ok_or_else(|| bad_id(NAMES[column], b))
 }
 
 fn offset(len: usize) -> Result<u32, String> {
     u32::try_from(len).map_err(|_| "the review store is too large to load at once".to_string())
-}
-
-/// `bytes` as the text it was in an error message.
-fn shown(bytes: Option<&[u8]>) -> String {
-    format!("{:?}", String::from_utf8_lossy(bytes.unwrap_or_default()))
 }
 
 /// One row into `rows`' storage; the same checks, and messages, as reading a full event.
@@ -280,24 +308,23 @@ fn read_row(row: &rusqlite::Row<'_>, rows: &mut Rows) -> Result<Row, String> {
             let v = bytes(row, 3)?;
             let verdict = v
                 .and_then(|v| Verdict::from_wire(std::str::from_utf8(v).ok()?))
-                .ok_or_else(|| format!("bad verdict {}", shown(v)))?;
+                .ok_or_else(|| bad_verdict(v))?;
             let reason = match bytes(row, 4)? {
                 None => None,
                 Some(r) => Some(
                     std::str::from_utf8(r)
                         .ok()
                         .and_then(OverrideReason::from_wire)
-                        .ok_or_else(|| format!("bad reason {}", shown(Some(r))))?,
+                        .ok_or_else(|| bad_reason(r))?,
                 ),
             };
             Kind::Verdict(verdict, reason)
         }
         Some(b"withdraw") => Kind::Withdraw,
         Some(b"note") => Kind::Note,
-        None => return Err("bad kind None".to_string()),
-        Some(other) => return Err(format!("bad kind Some({})", shown(Some(other)))),
+        other => return Err(bad_kind(other)),
     };
-    let id = id_at(row, 0)?.ok_or_else(|| "bad event id \"\"".to_string())?;
+    let id = id_at(row, 0)?.ok_or_else(|| bad_id("id", b""))?;
     let start = offset(rows.process_ids.len())?;
     rows.process_ids.push_str(text(row, 1)?.unwrap_or_default());
     let process = start..offset(rows.process_ids.len())?;
@@ -305,7 +332,9 @@ fn read_row(row: &rusqlite::Row<'_>, rows: &mut Rows) -> Result<Row, String> {
         .reviewers
         .intern(bytes(row, 5)?.unwrap_or_default(), 5)?
         .0;
-    let at = row.get(6).map_err(|e| e.to_string())?;
+    let at = row
+        .get(6)
+        .map_err(|_| "its at_ms is not a number".to_string())?;
     let status = match bytes(row, 7)? {
         Some(name) => {
             let (at, new) = rows.status_names.intern(name, 7)?;
@@ -321,7 +350,7 @@ fn read_row(row: &rusqlite::Row<'_>, rows: &mut Rows) -> Result<Row, String> {
     let first = offset(rows.resolves.len())?;
     if let Some(list) = text(row, 9)? {
         for id in list.split_whitespace() {
-            rows.resolves.push(id_of(id.as_bytes())?);
+            rows.resolves.push(id_of(9, id.as_bytes())?);
         }
     }
     let resolves = first..offset(rows.resolves.len())?;

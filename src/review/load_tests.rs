@@ -95,30 +95,41 @@ fn a_read_only_store_loads_in_two_halves_as_in_one() {
     assert_eq!(one.mine, two.mine);
 }
 
-/// A row that cannot be read is reported with its id, as reading it as an event would.
+/// A row that cannot be read is passed over and noted with its id and what is wrong, in plain
+/// words; every other process keeps its review (one bad row used to fail the whole load).
 #[test]
-fn a_bad_row_is_reported_with_its_id() {
+fn a_bad_row_is_passed_over_and_noted_with_its_id() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("r.sqlite3")).unwrap();
-    let e = verdict("A", "ana", Verdict::Fail, Status::Failure);
-    store.record(&e).unwrap();
+    let bad = verdict("A", "ana", Verdict::Fail, Status::Failure);
+    let good = verdict("B", "ana", Verdict::Fail, Status::Failure);
+    store.record(&bad).unwrap();
+    store.record(&good).unwrap();
     store
         .conn()
-        .execute("UPDATE events SET verdict = 'maybe'", [])
+        .execute(
+            "UPDATE events SET verdict = 'maybe' WHERE id = ?1",
+            [bad.id.to_string()],
+        )
         .unwrap();
-    match store.reviews() {
-        Err(StoreError::BadRow { id, detail, .. }) => {
-            assert_eq!(id, e.id.to_string());
-            assert!(detail.contains("maybe"), "{detail}");
-        }
-        other => panic!("expected a bad row, got {other:?}"),
-    }
+    let (reviews, _) = store.reviews().unwrap();
+    assert_eq!(reviews.keys().collect::<Vec<_>>(), vec!["B"]);
+    let noted = store.unreadable();
+    assert_eq!(noted.len(), 1);
+    assert_eq!(noted[0].id, bad.id.to_string());
+    assert_eq!(
+        noted[0].detail,
+        "its verdict \"maybe\" is not pass, fail or escalate"
+    );
+    // Reading it as a full event says the same.
+    assert_eq!(store.events_for("A").unwrap(), vec![]);
+    assert_eq!(store.unreadable(), noted);
 }
 
-/// The same in the half read on the second connection, which is read again on the store's own
-/// when it fails there: the error is the row's, not the connection's.
+/// The same in the half read on the second connection: its other rows are kept, and what is
+/// noted is the row's fault, not the connection's.
 #[test]
-fn a_bad_row_in_the_second_half_is_reported_with_its_id() {
+fn a_bad_row_in_the_second_half_is_passed_over_and_noted() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("r.sqlite3")).unwrap();
     let events: Vec<Event> = (0..6)
@@ -132,13 +143,14 @@ fn a_bad_row_in_the_second_half_is_reported_with_its_id() {
         .execute("UPDATE events SET kind = 'shrug' WHERE seq = 5", [])
         .unwrap();
     let cursor = store.cursor().unwrap();
-    match start_up_split_from(&store, cursor.0, "ana", 1) {
-        Err(StoreError::BadRow { id, detail, .. }) => {
-            assert_eq!(id, events[4].id.to_string());
-            assert!(detail.contains("shrug"), "{detail}");
-        }
-        other => panic!("expected a bad row, got {other:?}"),
-    }
+    let start = start_up_split_from(&store, cursor.0, "ana", 1).unwrap();
+    assert_eq!(start.marks.len(), 5);
+    assert!(!start.marks.contains_key("P4"));
+    assert_eq!(start.mine.len(), 5, "where `u` goes, the bad row aside");
+    let noted = store.unreadable();
+    assert_eq!(noted.len(), 1);
+    assert_eq!(noted[0].id, events[4].id.to_string());
+    assert!(noted[0].detail.contains("\"shrug\""), "{noted:?}");
 }
 
 /// A small deterministic generator (xorshift): the same streams every run.

@@ -4,24 +4,30 @@
 //!   reason ([`model::decide`]);
 //! - [`mark`]: the current state of one process, derived from its events ([`mark::derive`]);
 //! - [`id`]: sortable, unique event ids (ULIDs) and UTC timestamps;
-//! - [`store`]: the SQLite file (WAL, durable commits, migrations in [`schema`]), with the
+//! - [`store`]: the SQLite file (WAL, durable commits, migrations in [`schema`]; opened, and any
+//!   other program's file refused untouched, in `open`; errors in [`error`]), with the
 //!   [`lease`]s a team on one host uses to split a queue (held per browser session), and the
 //!   start-up load of every mark (`load`);
 //! - [`anchor`]: the access log's head, kept where the log's writer cannot quietly move it back;
-//! - [`wire`]: events as JSON lines; [`cli`]: `reviews export | import | list | stats`.
+//! - [`wire`]: events as JSON lines; [`import`]: the checks and batches of `reviews import`;
+//!   [`cli`]: `reviews export | import | list | stats`.
 //!
 //! `model`, `mark` and `id` do no IO.
 
 pub mod anchor;
 pub mod cli;
 mod csv;
+pub mod error;
 mod files;
 pub mod id;
+pub mod import;
 pub mod lease;
 mod load;
 mod load_rows;
 pub mod mark;
 pub mod model;
+mod open;
+mod rows;
 pub mod schema;
 pub mod store;
 pub mod wire;
@@ -36,7 +42,8 @@ pub use mark::{
 pub use model::{
     Decision, Direction, Event, EventKind, OverrideReason, ReasonNeed, Refusal, Verdict, decide,
 };
-pub use store::{Cursor, Store, StoreError};
+pub use open::Tuning;
+pub use store::{Cursor, Store, StoreError, Unreadable};
 
 /// Every process's mark, by process id. An [`IndexMap`](indexmap::IndexMap): its table holds
 /// small indices and the marks sit in one vector filled in order, where a `HashMap` writes each

@@ -5,8 +5,39 @@
 //! version 3 keys a lease by the browser session holding it; version 4 anchors the access log's
 //! head (see [`anchor`](super::anchor)). A file
 //! written by a newer truora-tui (a higher version) is refused before anything in it is changed.
+//!
+//! A store is recognised by its [`APPLICATION_ID`], set when it is created; a store made before
+//! the id existed (version 3 or older, id 0, only our tables) gets it when first opened for
+//! writing. Any other SQLite file is refused untouched (`open.rs`).
 
 use rusqlite::{Connection, TransactionBehavior};
+
+/// `PRAGMA application_id` of every review store: `trrv` ("truora-tui review") in ASCII, not
+/// among the ids in SQLite's registry (`magic.txt`). `file(1)` and `sqlite3` show it.
+pub const APPLICATION_ID: i32 = 0x7472_7276;
+
+/// The last version written without an application id: a file with id 0 is an older store of
+/// ours only at this version or below, holding only [`TABLES_WITHOUT_ID`].
+pub const LAST_VERSION_WITHOUT_ID: i64 = 3;
+
+/// The tables of a store written without an application id.
+pub const TABLES_WITHOUT_ID: &[&str] = &["events", "leases"];
+
+/// The columns of the event table, as version 1 made it (no later version changes it).
+pub const EVENT_TABLE_COLUMNS: &[&str] = &[
+    "seq",
+    "id",
+    "process_id",
+    "kind",
+    "verdict",
+    "reason",
+    "note",
+    "reviewer",
+    "at_ms",
+    "truora_status",
+    "supersedes",
+    "resolves",
+];
 
 /// `MIGRATIONS[n]` takes a store from version `n` to `n + 1`. Never edit one that has shipped:
 /// add the next.
@@ -84,10 +115,22 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
-/// Brings the store up to [`CURRENT_VERSION`] in one transaction. The version is read again under
-/// the write lock, so two programs opening an old store at once migrate it once.
+pub fn application_id(conn: &Connection) -> rusqlite::Result<i32> {
+    conn.query_row("PRAGMA application_id", [], |r| r.get(0))
+}
+
+/// Brings the store up to [`CURRENT_VERSION`], with our application id, in one transaction. The
+/// version is read again under the write lock, so two programs opening an old store at once
+/// migrate it once. A current store is not locked at all: a browser starts while an import holds
+/// the lock.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    if version(conn)? == CURRENT_VERSION && application_id(conn)? == APPLICATION_ID {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if application_id(&tx)? != APPLICATION_ID {
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
     let from = version(&tx)?;
     for step in MIGRATIONS
         .iter()

@@ -1,10 +1,12 @@
 //! The review desk's runtime: a thread that owns the SQLite store, answers the app's review
 //! requests (each exactly once, with its id), and polls the store about every second for what
-//! other browsers on the same file recorded and which processes they have open. The app stays
-//! pure: it asks `Job::Review` like any request and hears `Message::Review`.
+//! other browsers on the same file recorded and which processes they have open. What cannot be
+//! recorded for now (a busy store, a full disk) waits and is tried again (`writes.rs`). The app
+//! stays pure: it asks `Job::Review` like any request and hears `Message::Review`.
 
 mod event;
 mod task;
+mod writes;
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -14,13 +16,13 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use crate::app::review_msg::ReviewRequest;
 use crate::app::{Job, Message, Request, RequestId};
 pub use event::{event_for, process_of};
-pub use task::DeskOptions;
 use task::Input;
+pub use task::{DeskOptions, Unrecorded};
 
 /// The running desk: send it requests, poll it (tests), close it (releases the lease).
 pub struct Desk {
     inputs: mpsc::Sender<Input>,
-    thread: Option<JoinHandle<()>>,
+    thread: Option<JoinHandle<Unrecorded>>,
 }
 
 impl Desk {
@@ -42,17 +44,28 @@ impl Desk {
         let _ = self.inputs.send(Input::Request(id, request));
     }
 
-    /// Looks for news now, without waiting for the next tick.
+    /// Looks for news now, without waiting for the next tick (and tries again now what could not
+    /// be recorded yet: see [`retry_now`](Self::retry_now)).
     pub fn poll_now(&self) {
         let _ = self.inputs.send(Input::Poll);
     }
 
-    /// Releases this browser's lease and waits for the thread to finish what it was asked.
-    pub fn close(mut self) {
+    /// Tries once more what could not be recorded yet, releases this browser's lease, and waits
+    /// for the thread to finish. Returns what was still not recorded, in a few words each (a
+    /// note with its text), for the shell.
+    pub fn close(mut self) -> Unrecorded {
         let _ = self.inputs.send(Input::Close);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.thread
+            .take()
+            .and_then(|thread| thread.join().ok())
+            .unwrap_or_default()
+    }
+
+    /// Tries again, now, what could not be recorded yet, then looks for news: the same input as
+    /// [`poll_now`](Self::poll_now), named for what a test of the retries means by it (tests
+    /// drive the retries with this instead of waiting for the clock).
+    pub fn retry_now(&self) {
+        let _ = self.inputs.send(Input::Poll);
     }
 
     /// Sits between the terminal loop and the worker: review requests go to the desk, the rest

@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::event::{event_for, process_of};
+use super::writes::{RETRY_FIRST, RETRY_MOST, Waiting};
 use crate::app::Message;
 use crate::app::RequestId as ReviewRequestId;
 use crate::app::review_msg::{ReviewNews, ReviewRequest};
 use crate::review::lease::{Holder, LEASE_TTL, LeaseOutcome};
 use crate::review::store::{Cursor, Store};
-use crate::review::{Event, Timestamp};
+use crate::review::{Event, Timestamp, Tuning};
 
 /// What the thread is asked to do.
 pub(super) enum Input {
@@ -32,6 +32,8 @@ pub struct DeskOptions {
     pub reviewer: String,
     /// How often the store is polled for other browsers' decisions and leases.
     pub poll_every: Duration,
+    /// The store's busy timeout and size cap (tests shorten the one and set the other).
+    pub tuning: Tuning,
 }
 
 impl DeskOptions {
@@ -41,13 +43,14 @@ impl DeskOptions {
             path,
             reviewer,
             poll_every: Duration::from_secs(1),
+            tuning: Tuning::default(),
         }
     }
 }
 
-struct Desk {
-    store: Store,
-    reviewer: String,
+pub(super) struct Desk {
+    pub(super) store: Store,
+    pub(super) reviewer: String,
     /// This browser's session: what its leases are held by (colleagues on one account share a
     /// reviewer name, never a session).
     holder: Holder,
@@ -57,34 +60,30 @@ struct Desk {
     taken: Vec<(String, String)>,
     /// The process this browser holds, and when its lease was last taken or renewed.
     held: Option<(String, Instant)>,
-    messages: UnboundedSender<Message>,
+    pub(super) messages: UnboundedSender<Message>,
+    /// What could not be recorded yet, tried again in order (`writes.rs`).
+    pub(super) waiting: Waiting,
+    /// How many unreadable events the app has been told of.
+    unreadable_told: usize,
+    /// The selection asked while decisions waited for the store: leased once they are through.
+    lease_later: Option<Option<String>>,
 }
 
-pub(super) fn run(opts: DeskOptions, inputs: Receiver<Input>, messages: UnboundedSender<Message>) {
+/// What a desk that ended left unrecorded, in a few words each (for the shell, once the
+/// terminal is back).
+pub type Unrecorded = Vec<String>;
+
+pub(super) fn run(
+    opts: DeskOptions,
+    inputs: Receiver<Input>,
+    messages: UnboundedSender<Message>,
+) -> Unrecorded {
     let send = |news| {
         // The app is gone only when it is quitting.
         let _ = messages.send(Message::Review(news));
     };
-    let store = match Store::open(&opts.path) {
-        Ok(store) => store,
-        Err(e) => {
-            tracing::warn!("review store: {e}");
-            send(ReviewNews::Failed {
-                error: e.to_string(),
-            });
-            // Every request still gets its answer.
-            for input in inputs {
-                match input {
-                    Input::Request(id, _) => send(ReviewNews::Answer {
-                        id,
-                        result: Err(e.to_string()),
-                    }),
-                    Input::Poll => {}
-                    Input::Close => break,
-                }
-            }
-            return;
-        }
+    let Some(store) = open(&opts, &inputs, &send) else {
+        return Vec::new();
     };
     let mut desk = Desk {
         store,
@@ -95,16 +94,24 @@ pub(super) fn run(opts: DeskOptions, inputs: Receiver<Input>, messages: Unbounde
         taken: Vec::new(),
         held: None,
         messages: messages.clone(),
+        waiting: Waiting::default(),
+        unreadable_told: 0,
+        lease_later: None,
     };
     match desk.open() {
         Ok(news) => send(news),
         Err(error) => {
             send(ReviewNews::Failed { error });
-            return;
+            return Vec::new();
         }
     }
     loop {
-        match inputs.recv_timeout(opts.poll_every) {
+        // The next poll, or the next try of what waits, whichever comes first.
+        let wait = desk
+            .waiting
+            .due_in()
+            .map_or(opts.poll_every, |due| due.min(opts.poll_every));
+        match inputs.recv_timeout(wait) {
             Ok(Input::Request(id, request)) => {
                 // A burst of selection changes leases only the last process: the others are
                 // answered without touching the file.
@@ -126,15 +133,72 @@ pub(super) fn run(opts: DeskOptions, inputs: Receiver<Input>, messages: Unbounde
                 desk.handle(request.0, request.1);
                 for input in later {
                     match input {
-                        Input::Poll => desk.poll(),
+                        Input::Poll => desk.poll_and_retry(),
                         Input::Close => return desk.close(),
                         Input::Request(id, r) => desk.handle(id, r),
                     }
                 }
             }
-            Ok(Input::Poll) | Err(RecvTimeoutError::Timeout) => desk.poll(),
+            // Asked: look and try again now, whatever the pause.
+            Ok(Input::Poll) => desk.poll_and_retry(),
+            Err(RecvTimeoutError::Timeout) => {
+                if desk.waiting.due() {
+                    desk.flush();
+                }
+                desk.poll();
+            }
             Ok(Input::Close) | Err(RecvTimeoutError::Disconnected) => return desk.close(),
         }
+    }
+}
+
+/// Opens the store. A store that cannot be opened for now (busy, disk full) is tried again
+/// with growing pauses, and when asked ([`Input::Poll`]); one refused for what it is (another
+/// program's file, a newer version, corrupt) is not. Meanwhile, and after a refusal, every
+/// request is answered with why. `None`: the desk is closing.
+fn open(opts: &DeskOptions, inputs: &Receiver<Input>, send: &dyn Fn(ReviewNews)) -> Option<Store> {
+    let mut pause = RETRY_FIRST;
+    loop {
+        let error = match Store::open_tuned(&opts.path, opts.tuning) {
+            Ok(store) => return Some(store),
+            Err(e) => e,
+        };
+        tracing::warn!("review store: {error}");
+        let passes = error.passes();
+        let error = if passes {
+            format!("{error} (trying again)")
+        } else {
+            error.to_string()
+        };
+        send(ReviewNews::Failed {
+            error: error.clone(),
+        });
+        let deadline = Instant::now() + pause;
+        loop {
+            let input = if passes {
+                match inputs.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                    Ok(input) => input,
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            } else {
+                match inputs.recv() {
+                    Ok(input) => input,
+                    Err(_) => return None,
+                }
+            };
+            match input {
+                // Every request still gets its answer.
+                Input::Request(id, _) => send(ReviewNews::Answer {
+                    id,
+                    result: Err(error.clone()),
+                }),
+                Input::Poll if passes => break,
+                Input::Poll => {}
+                Input::Close => return None,
+            }
+        }
+        pause = (pause * 2).min(RETRY_MOST);
     }
 }
 
@@ -153,6 +217,7 @@ impl Desk {
         let _ = self
             .messages
             .send(Message::Review(ReviewNews::Marks(marks)));
+        self.report_unreadable();
         let writable = match self.store.read_only_reason() {
             None => Ok(()),
             Some(why) => Err(format!(
@@ -167,28 +232,51 @@ impl Desk {
         })
     }
 
-    fn answer(&self, id: ReviewRequestId, result: Result<Option<Event>, String>) {
+    /// Tells the app of events the store cannot read, when there are more than it was told of.
+    fn report_unreadable(&mut self) {
+        let all = self.store.unreadable();
+        if all.len() > self.unreadable_told {
+            self.unreadable_told = all.len();
+            let _ = self
+                .messages
+                .send(Message::Review(ReviewNews::Unreadable(all)));
+        }
+    }
+
+    pub(super) fn answer(&self, id: ReviewRequestId, result: Result<Option<Event>, String>) {
         let _ = self
             .messages
             .send(Message::Review(ReviewNews::Answer { id, result }));
     }
 
+    /// A lease is taken at once (and answered); anything to record joins the queue behind
+    /// what waits already, and the queue is tried now.
     fn handle(&mut self, id: ReviewRequestId, request: ReviewRequest) {
-        let result = match &request {
+        match &request {
             ReviewRequest::Hold { process_id } => {
                 if let Some(id) = process_id {
                     self.send_events(id);
                 }
                 self.hold(process_id.clone());
-                Ok(None)
+                self.answer(id, Ok(None));
             }
-            _ => self.record(&request),
-        };
-        self.answer(id, result);
+            _ => {
+                self.waiting.push(id, request);
+                self.flush();
+            }
+        }
+    }
+
+    /// `Input::Poll`: what waits is tried now, whatever its pause, then the usual poll.
+    fn poll_and_retry(&mut self) {
+        if !self.waiting.is_empty() {
+            self.flush();
+        }
+        self.poll();
     }
 
     /// All the events of `process_id`, for the app (none: nothing to say).
-    fn send_events(&self, process_id: &str) {
+    pub(super) fn send_events(&self, process_id: &str) {
         match self.store.events_for(process_id) {
             Ok(events) if events.is_empty() => {}
             Ok(events) => {
@@ -200,26 +288,15 @@ impl Desk {
         }
     }
 
-    /// Builds the event on the process's events as the file has them now, and records it. The
-    /// app gets those events first, so the answer's event lands on all of them.
-    fn record(&mut self, request: &ReviewRequest) -> Result<Option<Event>, String> {
-        let process = process_of(request).unwrap_or_default();
-        let events = self.store.events_for(process).map_err(|e| e.to_string())?;
-        if !events.is_empty() {
-            let _ = self.messages.send(Message::Review(ReviewNews::Loaded {
-                events: events.clone(),
-            }));
-        }
-        let event = event_for(request, &events, &self.reviewer)?;
-        if let Some(event) = &event {
-            self.store.record(event).map_err(|e| e.to_string())?;
-        }
-        Ok(event)
-    }
-
     /// Leases `process_id` (releasing the previous one); a read-only store leases nothing.
+    /// While decisions wait for the store, the lease waits too (what was decided goes first;
+    /// each lease write would wait out the busy timeout): the first poll after them moves it.
     fn hold(&mut self, process_id: Option<String>) {
         if self.store.read_only_reason().is_some() {
+            return;
+        }
+        if !self.waiting.is_empty() {
+            self.lease_later = Some(process_id);
             return;
         }
         if let Some((old, _)) = self.held.take()
@@ -252,8 +329,14 @@ impl Desk {
     /// News for the app: events recorded since the last poll (by anyone), and who has which
     /// process open; the held lease is renewed when a third of its life has passed.
     fn poll(&mut self) {
+        if self.waiting.is_empty()
+            && let Some(selection) = self.lease_later.take()
+        {
+            self.hold(selection);
+        }
         if let Some((id, since)) = &self.held
             && since.elapsed() > LEASE_TTL / 3
+            && self.waiting.is_empty()
         {
             let id = id.clone();
             self.take(&id);
@@ -271,6 +354,7 @@ impl Desk {
                 }
                 Err(e) => tracing::warn!("review store poll: {e}"),
             }
+            self.report_unreadable();
         }
         let mut taken: Vec<(String, String)> =
             match self.store.leases_of_others(&self.holder, Timestamp::now()) {
@@ -315,7 +399,13 @@ impl Desk {
         Ok((all, cursor))
     }
 
-    fn close(mut self) {
+    /// Tries once more what waits, releases the lease, and answers what still could not be
+    /// recorded (the app is gone, or leaving): returned, for the shell.
+    fn close(mut self) -> Unrecorded {
+        if !self.waiting.is_empty() {
+            self.flush();
+        }
         self.hold(None);
+        self.give_up()
     }
 }

@@ -10,7 +10,7 @@ use super::text::{fit, width};
 use super::{Panes, Theme, inner};
 use crate::api::model::ProcessSummary;
 use crate::app::App;
-use crate::app::review::{Access, ReviewFilter, ReviewInput, badge};
+use crate::app::review::{Access, ReviewFilter, ReviewInput};
 use crate::app::review_input::{NoteEditor, ReasonPicker, digit};
 use crate::app::tree::Tone;
 use crate::review::Verdict;
@@ -160,7 +160,7 @@ pub(super) fn mark_cell(app: &App, row: &ProcessSummary, theme: &Theme) -> Span<
     let id = row.process_id.as_deref().unwrap_or("");
     let desk = app.review();
     let mark = desk.mark(id);
-    let cells = badge(mark, desk.taken_by(id).is_some());
+    let cells = desk.badge_of(id);
     let tone = match mark.and_then(|m| m.verdict()) {
         Some(Verdict::Pass) => Tone::Good,
         Some(Verdict::Fail) => Tone::Bad,
@@ -170,6 +170,13 @@ pub(super) fn mark_cell(app: &App, row: &ProcessSummary, theme: &Theme) -> Span<
     let mut text: String = cells.iter().collect();
     text.push(' ');
     Span::styled(text, theme.tone(tone))
+}
+
+/// `⧗ 1 decision not recorded yet — retrying`, for the status bar, while the desk is holding
+/// decisions it could not record for now (a busy store, a full disk).
+pub(super) fn pending_part(app: &App) -> Option<String> {
+    let (text, _) = app.review().pending().summary()?;
+    Some(format!("⧗ {text}"))
 }
 
 /// ` · reviewed 12 of 40 · unreviewed only · ⊘ bob has it open`: the counts for the rows shown,

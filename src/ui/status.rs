@@ -31,6 +31,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {
         }
         .to_owned(),
     ];
+    right.extend(super::review::pending_part(app));
     if status.in_flight > 0 {
         right.push(format!("⇅ {} in flight", status.in_flight));
     }

@@ -1,0 +1,397 @@
+//! Opening the review store: telling ours from any other file before anything is changed, and
+//! reading a store that must not be written without writing a byte beside it.
+//!
+//! - **Ours or not.** A file is looked at through a read-only connection first. A review store
+//!   carries [`schema::APPLICATION_ID`]; one made before the id existed (id 0, version 3 or
+//!   older, only our tables, our event columns) is adopted: the id is set when it is next opened
+//!   for writing. An empty file, or an SQLite database with nothing in it, is ours to fill. Any
+//!   other SQLite file is refused with what it is, byte for byte as it was, and no `-wal` or
+//!   `-shm` left beside it: where no connection has it open (no `-shm`), it is read
+//!   `immutable`, which creates nothing; and no connection of ours writes a log back into a file
+//!   it has not recognised (`NO_CKPT_ON_CLOSE`).
+//! - **Read-only.** A store in a read-only folder, or a read-only file, is read without writing:
+//!   `immutable` where nothing can write and the log is empty (everything committed is in the
+//!   main file), else through SQLite's locks and log as any reader (SQLite reads a log through a
+//!   read-only `-shm`). A log that holds events but has no `-shm` cannot be read in a read-only
+//!   folder: that is said, with what to do, rather than read without those events.
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, OpenFlags};
+
+use super::error::StoreError;
+use super::files::{
+    Companions, classify, create_private, folder_is_read_only, folder_of, is_read_only_error, sql,
+    unavailable, unwritable,
+};
+use super::schema;
+use super::store::Store;
+
+/// How a store's connections wait and grow. The defaults suit every real use; tests shorten the
+/// wait and cap the file to make "busy" and "disk full" happen for real.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tuning {
+    /// How long a write waits for another program holding the file before giving up.
+    pub busy_timeout: Duration,
+    /// A cap on the file's size in pages (`PRAGMA max_page_count`): past it SQLite answers
+    /// "database or disk is full", exactly as on a full disk. None by default.
+    pub max_pages: Option<u64>,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            busy_timeout: Duration::from_secs(5),
+            max_pages: None,
+        }
+    }
+}
+
+/// What a file turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Identity {
+    /// No file, or an empty one: ours to create.
+    New,
+    /// An SQLite database with nothing in it (no table, no version, no id): ours to fill.
+    Empty,
+    /// A review store at this schema version (with id 0: an older one of ours).
+    Ours { version: i64 },
+}
+
+/// Why a store opened with [`Store::open_read_only`] cannot record.
+const ONLY_TO_READ: &str = "it was opened only to read";
+
+/// How a connection that only reads is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ReadAccess {
+    /// Through SQLite's locks and the write-ahead log, as any reader.
+    Shared,
+    /// `immutable=1`: the main file alone, no locks, nothing created beside it.
+    Immutable,
+}
+
+impl ReadAccess {
+    pub(super) fn connect(self, path: &Path) -> rusqlite::Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let query = match self {
+            ReadAccess::Shared => "mode=ro",
+            ReadAccess::Immutable => "immutable=1",
+        };
+        Connection::open_with_flags(uri(path, query), flags)
+    }
+}
+
+/// `path` as an SQLite URI with `query`: every byte but letters, digits and `/-._~`
+/// percent-encoded, so no name can smuggle in a parameter; an absolute path gets an empty
+/// authority (`file:///…`), so one starting with `//` is not read as a host.
+fn uri(path: &Path, query: &str) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let authority = if path.is_absolute() { "//" } else { "" };
+    format!("file:{authority}{}?{query}", percent_encode(bytes, KEEP))
+}
+
+impl Store {
+    /// Opens (creating it and its folder if need be) the store at `path` for reading and
+    /// recording; falls back to read-only when the file cannot be written. Another program's
+    /// SQLite file is refused untouched.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_tuned(path, Tuning::default())
+    }
+
+    /// [`open`](Self::open) with a busy timeout and size cap of the caller's choosing.
+    pub fn open_tuned(path: &Path, tuning: Tuning) -> Result<Store, StoreError> {
+        if let Some(why) = unwritable(path) {
+            return Store::read_only(path, why, tuning);
+        }
+        let (found, inspected) = inspect(path)?;
+        drop(inspected);
+        create_private(path).map_err(|e| unavailable(path, &e))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let mut conn = match Connection::open_with_flags(path, flags) {
+            Ok(conn) => conn,
+            Err(e) if is_read_only_error(&e) => {
+                return Store::read_only(path, e.to_string(), tuning);
+            }
+            Err(e) => return Err(classify(path, e)),
+        };
+        tune(&conn, path, tuning)?;
+        // Until this connection has seen the file is ours, closing it must not write a log it
+        // found back into the file; and it looks again: the file may have changed since, or
+        // kept its content in a log the first look could not read.
+        let _ = conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+        identify(&conn, path)?;
+        let err = |e| super::files::classify_waited(path, e, tuning.busy_timeout);
+        if found == Identity::New {
+            // A new file gets its tables and id before anything else (the switch to WAL
+            // writes a header): whatever a crash leaves is recognisably ours.
+            schema::migrate(&mut conn).map_err(err)?;
+        }
+        let _ = conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(err)?;
+        schema::migrate(&mut conn).map_err(err)?;
+        Ok(Store::with(
+            conn,
+            path,
+            None,
+            schema::CURRENT_VERSION,
+            ReadAccess::Shared,
+            tuning,
+        ))
+    }
+
+    /// Opens an existing store only to read it (the command line's `list`, `stats`, `export`).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        Store::read_only(path, ONLY_TO_READ.into(), Tuning::default())
+    }
+
+    /// The same store opened again, as it was (after an I/O error SQLite may keep the file in
+    /// an error state for the connection that met it).
+    pub fn reopen(&self) -> Result<Store, StoreError> {
+        match (&self.read_only, self.for_recording) {
+            (Some(why), false) => Store::read_only(&self.path, why.clone(), self.tuning),
+            _ => Store::open_tuned(&self.path, self.tuning),
+        }
+    }
+
+    fn read_only(path: &Path, why: String, tuning: Tuning) -> Result<Store, StoreError> {
+        let for_recording = why != ONLY_TO_READ;
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        let (found, inspected) = inspect(path)?;
+        let (Identity::Ours { version }, Some((conn, access))) = (found, inspected) else {
+            return Store::nothing_to_read(path, why, tuning);
+        };
+        let companions = Companions::of(path);
+        let (conn, access) = if access == ReadAccess::Immutable
+            && !companions.wal_holds_frames()
+            && unwritable(path).is_some()
+        {
+            // Nothing can write, and everything committed is in the main file.
+            (conn, access)
+        } else if access == ReadAccess::Immutable
+            && companions.wal_holds_frames()
+            && folder_is_read_only(path)
+        {
+            return Err(StoreError::WalUnreadable {
+                path: path.to_path_buf(),
+                wal: companions.wal,
+                shm: companions.shm,
+                folder: folder_of(path).to_path_buf(),
+            });
+        } else {
+            drop(conn);
+            let conn = ReadAccess::Shared
+                .connect(path)
+                .map_err(|e| classify(path, e))?;
+            (conn, ReadAccess::Shared)
+        };
+        conn.busy_timeout(tuning.busy_timeout)
+            .map_err(|e| sql(path, e))?;
+        let mut store = Store::with(conn, path, Some(why), version, access, tuning);
+        store.for_recording = for_recording;
+        Ok(store)
+    }
+
+    /// An empty file, or a database with nothing in it, opened to read: an in-memory store of
+    /// the current schema answers every query with nothing, and recording says why it cannot.
+    fn nothing_to_read(path: &Path, why: String, tuning: Tuning) -> Result<Store, StoreError> {
+        let mut empty = Connection::open_in_memory().map_err(|e| sql(path, e))?;
+        schema::migrate(&mut empty).map_err(|e| sql(path, e))?;
+        let for_recording = why != ONLY_TO_READ;
+        let mut store = Store::with(
+            empty,
+            path,
+            Some(why),
+            schema::CURRENT_VERSION,
+            ReadAccess::Shared,
+            tuning,
+        );
+        store.for_recording = for_recording;
+        Ok(store)
+    }
+
+    fn with(
+        conn: Connection,
+        path: &Path,
+        read_only: Option<String>,
+        version: i64,
+        reader: ReadAccess,
+        tuning: Tuning,
+    ) -> Store {
+        Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only,
+            version,
+            reader,
+            tuning,
+            for_recording: true,
+            unreadable: RefCell::default(),
+        }
+    }
+}
+
+fn tune(conn: &Connection, path: &Path, tuning: Tuning) -> Result<(), StoreError> {
+    conn.busy_timeout(tuning.busy_timeout)
+        .map_err(|e| sql(path, e))?;
+    if let Some(pages) = tuning.max_pages {
+        let pages = i64::try_from(pages).unwrap_or(i64::MAX);
+        conn.pragma_update(None, "max_page_count", pages)
+            .map_err(|e| sql(path, e))?;
+    }
+    Ok(())
+}
+
+/// What the file at `path` is, seen through a connection that writes nothing: read `immutable`
+/// (nothing created beside it) unless some connection has it open in WAL mode (it has a `-shm`),
+/// in which case it is read through the log like any reader. The connection is returned for a
+/// caller that only reads.
+fn inspect(path: &Path) -> Result<(Identity, Option<(Connection, ReadAccess)>), StoreError> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Identity::New, None)),
+        Err(e) => return Err(unavailable(path, &e)),
+        Ok(meta) if meta.len() == 0 => return Ok((Identity::New, None)),
+        Ok(_) => {}
+    }
+    let access = if Companions::of(path).index_exists() {
+        ReadAccess::Shared
+    } else {
+        ReadAccess::Immutable
+    };
+    let conn = access.connect(path).map_err(|e| classify(path, e))?;
+    // Never write another program's log back into its file when this connection closes.
+    let _ = conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+    let identity = identify(&conn, path)?;
+    Ok((identity, Some((conn, access))))
+}
+
+/// Whether the database behind `conn` is a review store (see the module's notes); refuses a
+/// newer store, another program's database, and a file that is not a database.
+fn identify(conn: &Connection, path: &Path) -> Result<Identity, StoreError> {
+    let err = |e| classify(path, e);
+    let id = schema::application_id(conn).map_err(err)?;
+    let version = schema::version(conn).map_err(err)?;
+    let newer = || StoreError::Newer {
+        path: path.to_path_buf(),
+        found: version,
+        supported: schema::CURRENT_VERSION,
+    };
+    let foreign = |what: String| StoreError::Foreign {
+        path: path.to_path_buf(),
+        what,
+    };
+    if id == schema::APPLICATION_ID {
+        return if version > schema::CURRENT_VERSION {
+            Err(newer())
+        } else {
+            Ok(Identity::Ours { version })
+        };
+    }
+    if id != 0 {
+        return Err(foreign(format!("application id {}", describe_id(id))));
+    }
+    let tables = names(
+        conn,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' \
+         ESCAPE '\\' ORDER BY name",
+    )
+    .map_err(err)?;
+    if tables.is_empty() {
+        return match version {
+            0 => Ok(Identity::Empty),
+            v if v > schema::CURRENT_VERSION => Err(newer()),
+            v => Err(foreign(format!("no tables, user version {v}"))),
+        };
+    }
+    let only_ours = tables
+        .iter()
+        .all(|t| schema::TABLES_WITHOUT_ID.contains(&t.as_str()));
+    let our_events = tables.iter().any(|t| t == "events")
+        && names(conn, "SELECT name FROM pragma_table_info('events')").map_err(err)?
+            == schema::EVENT_TABLE_COLUMNS;
+    if only_ours && our_events && (1..=schema::LAST_VERSION_WITHOUT_ID).contains(&version) {
+        return Ok(Identity::Ours { version });
+    }
+    Err(foreign(describe_tables(&tables, version)))
+}
+
+fn names(conn: &Connection, query: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(query)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.collect()
+}
+
+/// `0x47504b47 "GPKG"`: the id, and its four bytes as text when they are letters or digits (as
+/// most registered ids are).
+fn describe_id(id: i32) -> String {
+    let bytes = id.to_be_bytes();
+    if bytes.iter().all(u8::is_ascii_alphanumeric) {
+        format!("{id:#010x} \"{}\"", String::from_utf8_lossy(&bytes))
+    } else {
+        format!("{id:#010x}")
+    }
+}
+
+/// `application id 0, tables: moz_bookmarks, moz_places`.
+fn describe_tables(tables: &[String], version: i64) -> String {
+    const SHOWN: usize = 5;
+    let mut list: Vec<String> = tables
+        .iter()
+        .take(SHOWN)
+        .map(|t| crate::sanitize::terminal_text(t).into_owned())
+        .collect();
+    if tables.len() > SHOWN {
+        list.push(format!("… {} in all", tables.len()));
+    }
+    let version = if version == 0 {
+        String::new()
+    } else {
+        format!(", user version {version}")
+    };
+    format!("application id 0{version}, tables: {}", list.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_carry_any_path_and_nothing_more() {
+        assert_eq!(
+            uri(Path::new("/tmp/a b/r?.db"), "mode=ro"),
+            "file:///tmp/a%20b/r%3F.db?mode=ro"
+        );
+        assert_eq!(
+            uri(Path::new("rel#1.sqlite3"), "immutable=1"),
+            "file:rel%231.sqlite3?immutable=1"
+        );
+        assert_eq!(uri(Path::new("//x/y"), "mode=ro"), "file:////x/y?mode=ro");
+    }
+
+    #[test]
+    fn ids_are_shown_as_numbers_and_as_text_when_they_read_as_text() {
+        assert_eq!(describe_id(0x4750_4b47), "0x47504b47 \"GPKG\"");
+        assert_eq!(describe_id(0x0f05_5112), "0x0f055112");
+        assert_eq!(describe_id(schema::APPLICATION_ID), "0x74727276 \"trrv\"");
+    }
+}

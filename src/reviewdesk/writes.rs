@@ -1,0 +1,162 @@
+//! What the desk could not record yet, and trying it again.
+//!
+//! A decision, note or undo that meets a busy store (another program holding the write lock for
+//! longer than the busy timeout) or a full disk is not answered with the error and forgotten: it
+//! stays in a queue with everything asked after it (order matters: an undo takes back the
+//! decision before it), the app is told it is delayed and why ([`ReviewNews::Delayed`]), and the
+//! queue is tried again after 0.5 s, then 1, 2, 4 and every 8 s, on every new request, and when
+//! asked (`Input::Poll`). Each request is answered once: when it is recorded, or refused for good
+//! (read-only, nothing to undo). After an I/O error the store is opened again before the next
+//! try (SQLite may keep a connection that met one in an error state), so space freed on the disk
+//! is used without a restart. What is still waiting when the desk closes is tried once more,
+//! then answered as not recorded and handed back for the shell.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use super::event::{event_for, process_of};
+use super::task::{Desk, Unrecorded};
+use crate::app::Message;
+use crate::app::RequestId;
+use crate::app::review_msg::{ReviewNews, ReviewRequest, describe};
+use crate::review::{Event, StoreError};
+
+/// The first pause after a failed try; it doubles up to [`RETRY_MOST`].
+pub(super) const RETRY_FIRST: Duration = Duration::from_millis(500);
+pub(super) const RETRY_MOST: Duration = Duration::from_secs(8);
+
+#[derive(Debug, Default)]
+pub(super) struct Waiting {
+    queue: VecDeque<(RequestId, ReviewRequest)>,
+    /// When to try again, and the pause that led there.
+    next: Option<(Instant, Duration)>,
+    /// Why the last try failed.
+    why: Option<String>,
+    /// The connection met an I/O error: open the store again before the next try.
+    reopen: bool,
+}
+
+impl Waiting {
+    pub(super) fn push(&mut self, id: RequestId, request: ReviewRequest) {
+        self.queue.push_back((id, request));
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// How long until the next try, when something waits for one.
+    pub(super) fn due_in(&self) -> Option<Duration> {
+        self.next
+            .map(|(at, _)| at.saturating_duration_since(Instant::now()))
+    }
+
+    pub(super) fn due(&self) -> bool {
+        self.next.is_some_and(|(at, _)| at <= Instant::now())
+    }
+}
+
+/// Why a request was not recorded.
+enum Failure {
+    /// For good: answered with this.
+    Refused(String),
+    /// For now: it waits.
+    Later(StoreError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        if e.passes() {
+            Failure::Later(e)
+        } else {
+            Failure::Refused(e.to_string())
+        }
+    }
+}
+
+impl Desk {
+    /// Records what waits, in order, until all is answered or the store fails for now.
+    pub(super) fn flush(&mut self) {
+        if self.waiting.reopen {
+            match self.store.reopen() {
+                Ok(store) => {
+                    self.store = store;
+                    self.waiting.reopen = false;
+                }
+                Err(e) if e.passes() => return self.later(e),
+                Err(e) => tracing::warn!("review store: opening it again failed: {e}"),
+            }
+        }
+        while let Some((id, request)) = self.waiting.queue.front().cloned() {
+            match self.record(&request) {
+                Ok(event) => {
+                    self.waiting.queue.pop_front();
+                    self.answer(id, Ok(event));
+                }
+                Err(Failure::Refused(why)) => {
+                    self.waiting.queue.pop_front();
+                    self.answer(id, Err(why));
+                }
+                Err(Failure::Later(e)) => return self.later(e),
+            }
+        }
+        self.waiting.next = None;
+        self.waiting.why = None;
+    }
+
+    /// The queue could not be recorded for now: tell the app, and when to try again.
+    fn later(&mut self, e: StoreError) {
+        tracing::warn!("review store: not recorded yet, trying again: {e}");
+        self.waiting.reopen |= e.needs_reopen();
+        let pause = self
+            .waiting
+            .next
+            .map_or(RETRY_FIRST, |(_, pause)| (pause * 2).min(RETRY_MOST));
+        self.waiting.next = Some((Instant::now() + pause, pause));
+        let why = e.to_string();
+        self.waiting.why = Some(why.clone());
+        let ids = self.waiting.queue.iter().map(|(id, _)| *id).collect();
+        let _ = self
+            .messages
+            .send(Message::Review(ReviewNews::Delayed { ids, why }));
+    }
+
+    /// Builds the event on the process's events as the file has them now, and records it. The
+    /// app gets those events first, so the answer's event lands on all of them.
+    fn record(&mut self, request: &ReviewRequest) -> Result<Option<Event>, Failure> {
+        let process = process_of(request).unwrap_or_default();
+        let events = self.store.events_for(process)?;
+        if !events.is_empty() {
+            let _ = self.messages.send(Message::Review(ReviewNews::Loaded {
+                events: events.clone(),
+            }));
+        }
+        let event = event_for(request, &events, &self.reviewer).map_err(Failure::Refused)?;
+        if let Some(event) = &event {
+            self.store.record(event)?;
+        }
+        Ok(event)
+    }
+
+    /// Answers what still waits as not recorded, and says what it was (a note with its text,
+    /// so nothing typed is lost).
+    pub(super) fn give_up(&mut self) -> Unrecorded {
+        let why = self
+            .waiting
+            .why
+            .take()
+            .unwrap_or_else(|| "the browser was closed first".into());
+        let mut lost = Vec::new();
+        while let Some((id, request)) = self.waiting.queue.pop_front() {
+            self.answer(id, Err(format!("not recorded: {why}")));
+            let text = match &request {
+                ReviewRequest::Note { text, .. } => {
+                    format!(": \"{}\"", crate::sanitize::terminal_text(text))
+                }
+                _ => String::new(),
+            };
+            lost.push(format!("{}{text} ({why})", describe(&request)));
+        }
+        lost
+    }
+}
