@@ -17,8 +17,8 @@ fn truora_tui() -> Command {
         .path();
     cmd.env_remove("TRUORA_API_KEY")
         .env_remove("TRUORA_TUI_CONFIG")
-        .env("XDG_CONFIG_HOME", &empty)
-        .env("HOME", &empty);
+        .env("XDG_CONFIG_HOME", empty)
+        .env("HOME", empty);
     cmd
 }
 
