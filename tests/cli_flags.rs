@@ -556,6 +556,28 @@ async fn the_access_log_and_its_anchor_go_where_show_export_and_audit_say() {
     }
     let out = verify(&home, "demolog", &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+
+    // With no place given (`audit = true` turns the demo's log on), the demo logs in a folder
+    // of its own, which `audit --demo` reads against the demo's store.
+    std::fs::write(home.path().join("on.toml"), "audit = true\n").expect("writes");
+    home.ok(&[
+        "--demo",
+        "show",
+        &id,
+        "--no-images",
+        "--demo-processes",
+        "12",
+        "--config",
+        "on.toml",
+    ]);
+    let data = home.path().join("data/truora-tui");
+    assert!(data.join("demo-audit").is_dir());
+    assert!(
+        !data.join("audit").exists(),
+        "the live log's folder is not the demo's"
+    );
+    let out = home.run(&["audit", "--demo", "--verify", "--config", "on.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
