@@ -23,7 +23,7 @@ use super::format::{self, Head, ListInfo, ProcessState, Record, RunState};
 use super::manifest::{self, Journal};
 use super::process::{self, Job, Outcome};
 use super::progress::{Event, Progress, Snapshot, Tally};
-use super::{ExportError, ExportOptions, ExportSummary, Stop, StopHandle};
+use super::{Counts, ExportError, ExportOptions, ExportSummary, Stop, StopHandle};
 use super::{request, resume};
 use crate::fsx::{FsError, PrivateDir};
 
@@ -286,17 +286,14 @@ pub(crate) async fn run(
         });
     }
     drop(prepared.lock);
-    let now = ctx.tally.snapshot();
     let summary = ExportSummary {
         out: dir,
-        listed: listed.items,
-        exported: now.exported,
-        skipped: now.skipped,
+        counts: Counts {
+            listed: listed.items,
+            ..ctx.tally.snapshot().counts
+        },
         failed,
         missing,
-        images: now.images,
-        files: now.files,
-        bytes: now.bytes,
         filtered_out: listed.filtered_out,
         undated: listed.undated,
         not_processes: listed.not_processes,
