@@ -8,10 +8,9 @@
 //! `Z`, `±HH:MM` or no zone (read as UTC). That list of shapes is the contract, checked here;
 //! the calendar (month lengths, leap years, offsets) is jiff's.
 
-use jiff::Timestamp;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::DateTime;
 use jiff::fmt::strtime;
-use jiff::tz::Offset;
+use jiff::{SignedDuration, Timestamp};
 
 pub mod zone;
 
@@ -23,16 +22,18 @@ pub mod zone;
 pub fn parse(text: &str) -> Option<i64> {
     let s = text.trim();
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let at = |i: usize, c: u8| b.get(i) == Some(&c);
     if !(digits(0..4) && at(4, b'-') && digits(5..7) && at(7, b'-') && digits(8..10)) {
         return None;
     }
     if b.len() == 10 {
-        let day: Date = s.parse().ok()?;
-        return utc_seconds(day.to_datetime(jiff::civil::Time::midnight()));
+        let day: DateTime = s.parse().ok()?;
+        return Some(seconds_since_epoch(day));
     }
-    let time = matches!(b[10], b'T' | b't' | b' ') && digits(11..13) && at(13, b':') && digits(14..16);
+    let time =
+        matches!(b[10], b'T' | b't' | b' ') && digits(11..13) && at(13, b':') && digits(14..16);
     if !time {
         return None;
     }
@@ -50,29 +51,39 @@ pub fn parse(text: &str) -> Option<i64> {
             end = 20 + fraction;
         }
     }
-    // jiff reads nanoseconds at most; finer digits cannot change the second.
-    let civil = &s[..end.min(NANOSECONDS_END)];
-    match &s[end..] {
-        "" => utc_seconds(civil.parse().ok()?),
-        "Z" | "z" => Some(format!("{civil}Z").parse::<Timestamp>().ok()?.as_second()),
-        zone if zone.len() == 6
-            && matches!(zone.as_bytes()[0], b'+' | b'-')
-            && digits(end + 1..end + 3)
-            && at(end + 3, b':')
-            && digits(end + 4..end + 6) =>
+    let zone = &s[end..];
+    let offset = match zone.as_bytes() {
+        [] | [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _]
+            if digits(end + 1..end + 3) && digits(end + 4..end + 6) =>
         {
-            Some(format!("{civil}{zone}").parse::<Timestamp>().ok()?.as_second())
+            let (hours, minutes) = (
+                zone[1..3].parse::<i64>().ok()?,
+                zone[4..6].parse::<i64>().ok()?,
+            );
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let east = hours * 3600 + minutes * 60;
+            if *sign == b'+' { east } else { -east }
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    // jiff reads nanoseconds at most; finer digits cannot change the second.
+    let civil: DateTime = s[..end.min(NANOSECONDS_END)].parse().ok()?;
+    Some(seconds_since_epoch(civil) - offset)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.` and nine digits.
 const NANOSECONDS_END: usize = 29;
 
+/// 1970-01-01T00:00:00, civil: dates are counted from it in civil time, which reaches every
+/// four-digit year (`9999-12-31` included, which a zoned jiff timestamp does not).
+const EPOCH: DateTime = jiff::civil::date(1970, 1, 1).at(0, 0, 0, 0);
+
 /// Unix seconds of a civil time read as UTC.
-fn utc_seconds(civil: DateTime) -> Option<i64> {
-    Offset::UTC.to_timestamp(civil).ok().map(Timestamp::as_second)
+fn seconds_since_epoch(civil: DateTime) -> i64 {
+    civil.duration_since(EPOCH).as_secs()
 }
 
 /// Whether the text is a date alone (`YYYY-MM-DD`): `--until` then includes that whole day.
@@ -86,14 +97,16 @@ pub fn iso(secs: i64) -> String {
 }
 
 /// Unix seconds in UTC written with a `strftime` pattern (`%Y-%m-%dT%H:%MZ`). A time outside
-/// the years jiff represents (±9999) is written as the nearest one it does: these are clocks
-/// and server dates, never that far off, and a stamp must still be written.
+/// the four-digit years is written as the nearest one inside: these are clocks and server
+/// dates, never that far off, and a stamp must still be written.
 pub fn utc(secs: i64, pattern: &str) -> String {
-    let at = Timestamp::from_second(secs).unwrap_or(if secs < 0 {
-        Timestamp::MIN
-    } else {
-        Timestamp::MAX
-    });
+    let at = EPOCH
+        .checked_add(SignedDuration::from_secs(secs))
+        .unwrap_or(if secs < 0 {
+            DateTime::MIN
+        } else {
+            DateTime::MAX
+        });
     at.strftime(pattern).to_string()
 }
 
@@ -116,7 +129,8 @@ pub fn parse_amz(text: &str) -> Option<i64> {
     if !shaped {
         return None;
     }
-    utc_seconds(strtime::parse(AMZ_DATE, text).ok()?.to_datetime().ok()?)
+    let civil = strtime::parse(AMZ_DATE, text).ok()?.to_datetime().ok()?;
+    Some(seconds_since_epoch(civil))
 }
 
 #[cfg(test)]
@@ -130,7 +144,10 @@ mod tests {
         assert_eq!(parse("2024-01-02T03:04Z"), Some(day + 3 * 3600 + 4 * 60));
         assert_eq!(parse("2024-01-02T03:04:05Z"), Some(day + 11_045));
         assert_eq!(parse("2024-01-02T03:04:05.000000Z"), Some(day + 11_045));
-        assert_eq!(parse("2024-01-02T03:04:05.999999999999Z"), Some(day + 11_045));
+        assert_eq!(
+            parse("2024-01-02T03:04:05.999999999999Z"),
+            Some(day + 11_045)
+        );
         assert_eq!(parse("2024-01-02T03:04:05"), Some(day + 11_045));
         assert_eq!(parse("2024-01-02t03:04:05z"), Some(day + 11_045));
         assert_eq!(parse(" 2024-01-02 03:04:05Z "), Some(day + 11_045));
@@ -138,6 +155,13 @@ mod tests {
         assert_eq!(parse("2024-01-01T22:04:05-05:00"), Some(day + 11_045));
         assert_eq!(parse("2024-02-29"), Some(1_709_164_800));
         assert_eq!(parse("2016-12-31T23:59:60Z"), parse("2016-12-31T23:59:59Z"));
+        // Every four-digit year, as far-future placeholders use.
+        assert_eq!(parse("9999-12-31T00:00:00Z"), Some(253_402_214_400));
+        assert_eq!(parse("0000-01-01"), Some(-62_167_219_200));
+        assert_eq!(
+            parse("2024-01-02T03:04:05+23:59"),
+            Some(day + 11_045 - 86_340)
+        );
     }
 
     #[test]
@@ -158,6 +182,8 @@ mod tests {
             "2024-01-02T03:04+0200",
             "2024-01-02T03:04:05+02",
             "2024-01-02T03:04:05Z[UTC]",
+            "2024-01-02T03:04:05+24:00",
+            "2024-01-02T03:04:05+02:60",
             "20240102",
             "+002024-01-02",
             "２０２４-01-02",
@@ -186,7 +212,12 @@ mod tests {
         assert_eq!(iso(1_704_164_645), "2024-01-02T03:04:05Z");
         assert_eq!(iso(-1), "1969-12-31T23:59:59Z");
         assert_eq!(utc(0, "%Y-%m-%dT%H:%MZ"), "1970-01-01T00:00Z");
-        assert!(iso(i64::MAX).starts_with("9999-"), "clamped, not a panic");
+        assert_eq!(iso(253_402_214_400), "9999-12-31T00:00:00Z");
+        assert_eq!(
+            iso(i64::MAX),
+            "9999-12-31T23:59:59Z",
+            "clamped, not a panic"
+        );
         assert!(iso(i64::MIN).starts_with('-'), "clamped, not a panic");
     }
 
