@@ -321,7 +321,10 @@ fn rss_child(args: &[String]) {
         ))
         .expect("export");
     let peak = status_kib("VmHWM") * 1024;
-    println!("{before} {peak} {} {}", summary.counts.exported, summary.counts.skipped);
+    println!(
+        "{before} {peak} {} {}",
+        summary.counts.exported, summary.counts.skipped
+    );
 }
 
 fn status_kib(field: &str) -> u64 {

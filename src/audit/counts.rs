@@ -18,7 +18,9 @@ impl NamedCounts {
         let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(counts) else {
             return NamedCounts::default();
         };
-        let numbers = fields.into_iter().filter_map(|(name, v)| Some((name, v.as_u64()?)));
+        let numbers = fields
+            .into_iter()
+            .filter_map(|(name, v)| Some((name, v.as_u64()?)));
         NamedCounts(numbers.collect())
     }
 
@@ -91,7 +93,10 @@ mod tests {
         let back: NamedCounts = serde_json::from_str(&json).expect("parses");
         assert_eq!(back, counts);
         assert_eq!((back.get("exported"), back.get("label")), (Some(2), None));
-        assert_eq!(back.iter().map(|(n, _)| n).collect::<Vec<_>>(), ["listed", "exported", "bytes"]);
+        assert_eq!(
+            back.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            ["listed", "exported", "bytes"]
+        );
     }
 
     #[test]

@@ -57,10 +57,7 @@ async fn image_bytes(shared: &Shared, request: &ImageRequest) -> Result<Arc<Vec<
             details,
         }),
     };
-    let bytes = shared
-        .source
-        .image(&request.key, &url, &what, keep)
-        .await?;
+    let bytes = shared.source.image(&request.key, &url, &what, keep).await?;
     let bytes = Arc::new(bytes);
     lock(&shared.bytes).insert(request.key.clone(), bytes.clone());
     Ok(bytes)
