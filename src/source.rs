@@ -191,7 +191,7 @@ async fn offline<T: Send + 'static>(
 
 /// The process list, page by page: `while let Some(page) = pages.next().await`.
 pub enum Pages {
-    Api(crate::api::paging::Pages),
+    Api(crate::api::pages::Pages),
     Archive {
         archive: Arc<Archive>,
         next: usize,
