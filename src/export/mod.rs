@@ -15,6 +15,7 @@
 //! The library entry point is [`run`]; the command line adds Ctrl-C and a progress display.
 
 mod access_log;
+mod context;
 mod counts;
 mod files;
 pub mod format;
