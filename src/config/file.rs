@@ -6,7 +6,6 @@ use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
-
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 

@@ -3,7 +3,7 @@
 //! other config mistake, instead of scrolling past as a cut-off line in the status bar.
 //!
 //! The keymap owns the action names and the key spellings ([`Keymap::from_config`]); this only
-//! ties its mistakes to the lines of the file.
+//! reads the table's entries ([`KeyList`]) and ties the keymap's mistakes to the lines of the file.
 
 use std::collections::BTreeMap;
 use std::fmt;
