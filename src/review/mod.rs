@@ -16,6 +16,7 @@
 
 pub mod anchor;
 pub mod cli;
+mod connect;
 mod csv;
 pub mod error;
 mod files;
@@ -32,6 +33,7 @@ pub mod schema;
 pub mod store;
 pub mod wire;
 
+pub use connect::Tuning;
 pub use id::{EventId, Timestamp};
 pub use lease::{Holder, LEASE_TTL, Lease, LeaseOutcome};
 pub use load::{Mine, StartUp};
@@ -42,7 +44,6 @@ pub use mark::{
 pub use model::{
     Decision, Direction, Event, EventKind, OverrideReason, ReasonNeed, Refusal, Verdict, decide,
 };
-pub use open::Tuning;
 pub use store::{Cursor, Store, StoreError, Unreadable};
 
 /// Every process's mark, by process id. An [`IndexMap`](indexmap::IndexMap): its table holds

@@ -6,7 +6,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::text::{fit, width};
+use super::text::{fit, group, width};
 use super::{Panes, Theme, inner};
 use crate::api::model::ProcessSummary;
 use crate::app::App;
@@ -189,8 +189,8 @@ pub(super) fn title_part(app: &App, title: &mut String) {
     let counts = desk.counts();
     title.push_str(&format!(
         " · reviewed {} of {}",
-        super::list::group(counts.reviewed),
-        super::list::group(counts.of)
+        group(counts.reviewed),
+        group(counts.of)
     ));
     if desk.filter() != ReviewFilter::All {
         title.push_str(&format!(" · {} only", desk.filter().label()));

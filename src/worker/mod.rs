@@ -29,7 +29,6 @@ mod jobs;
 mod people;
 
 use crate::source::{Pages, Source};
-pub use images::find_link;
 use images::{fetch_image, save_one};
 use jobs::{JobKey, Jobs, Joined};
 

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::error::ErrorKind;
 
-use super::{invocation, no_env};
+use super::{clap_error, help, invocation, no_env};
 use crate::cli::{CliError, Command, DataFrom, EXIT_USAGE, GlobalArgs, Invocation};
-use crate::config::{self, ImageProtocol};
+use crate::config::ImageProtocol;
 
 fn parsed(args: &[&str]) -> Invocation {
     invocation(args).unwrap_or_else(|e| panic!("{args:?}: {e}"))
@@ -22,22 +22,6 @@ fn refused(args: &[&str]) -> String {
         }
         Ok(i) => panic!("{args:?} was accepted as {i:?}"),
     }
-}
-
-fn clap_error(args: &[&str]) -> clap::Error {
-    match invocation(args) {
-        Err(CliError::Clap(e)) => e,
-        other => panic!("{args:?}: not clap's error: {other:?}"),
-    }
-}
-
-/// What `truora-tui ARGS --help` prints.
-fn help(args: &[&str]) -> String {
-    let mut with_help = args.to_vec();
-    with_help.push("--help");
-    let e = clap_error(&with_help);
-    assert_eq!(e.kind(), ErrorKind::DisplayHelp);
-    e.to_string()
 }
 
 fn browse(args: &[&str]) -> (GlobalArgs, crate::cli::BrowseArgs) {
@@ -377,167 +361,6 @@ async fn the_demo_and_an_archive_cannot_go_together_and_knobs_need_the_demo() {
     let e = i.command.run(i.globals, &no_env()).await.unwrap_err();
     assert_eq!(e.exit_code(), EXIT_USAGE);
     assert!(e.to_string().starts_with("--watch reads the newest"), "{e}");
-}
-
-#[test]
-fn each_commands_help_lists_only_what_it_takes() {
-    let cases: &[(&[&str], &[&str], &[&str])] = &[
-        (
-            &["export"],
-            &[
-                "--out",
-                "--ids-file",
-                "--demo",
-                "--config",
-                "--audit-log",
-                "--review-db",
-                "--identity-url",
-            ],
-            &[
-                "--image-protocol",
-                "--archive",
-                "--download-dir",
-                "--private",
-                "--time-zone",
-                "--demo-arrivals",
-            ],
-        ),
-        (
-            &["demo-server"],
-            &["--port", "--demo-arrivals"],
-            &[
-                "--archive",
-                "--config",
-                "--demo",
-                "--private",
-                "--identity-url",
-            ],
-        ),
-        (
-            &["show"],
-            &[
-                "--archive",
-                "--json",
-                "--width",
-                "--demo",
-                "--private",
-                "--time-zone",
-                "--audit-log",
-                "--review-db",
-            ],
-            &["--ids-file", "--download-dir", "--image-protocol", "--out"],
-        ),
-        (
-            &["browse"],
-            &[
-                "--archive",
-                "--ids-file",
-                "--download-dir",
-                "--image-protocol",
-                "--demo",
-                "--private",
-                "--watch",
-            ],
-            &["--out"],
-        ),
-        (
-            &["reviews"],
-            &["--config", "--demo", "--review-db"],
-            &["--private", "--audit-log", "--time-zone", "--identity-url"],
-        ),
-        (
-            &["reviews", "export"],
-            &["--format", "--config", "--demo", "--review-db"],
-            &["--private", "--audit-log"],
-        ),
-        (
-            &["audit"],
-            &[
-                "--verify",
-                "--config",
-                "--audit-log",
-                "--demo",
-                "--review-db",
-            ],
-            &["--private", "--time-zone"],
-        ),
-    ];
-    // Listed as an option: at the start of a line, followed by its value or its help.
-    let lists = |text: &str, flag: &str| {
-        text.lines().any(|line| {
-            let line = line.trim_start();
-            line == flag || line.starts_with(&format!("{flag} "))
-        })
-    };
-    for (command, present, absent) in cases {
-        let text = help(command);
-        for flag in *present {
-            assert!(
-                lists(&text, flag),
-                "{command:?} --help lacks {flag}:\n{text}"
-            );
-        }
-        for flag in *absent {
-            assert!(
-                !lists(&text, flag),
-                "{command:?} --help offers {flag}:\n{text}"
-            );
-        }
-    }
-}
-
-#[test]
-fn the_top_level_help_has_the_global_options_heading_the_environment_and_the_exit_codes() {
-    let top = help(&[]);
-    for var in [
-        config::ENV_API_KEY,
-        config::ENV_CONFIG,
-        config::ENV_IDENTITY_BASE_URL,
-        config::ENV_VALIDATIONS_BASE_URL,
-        config::ENV_DOWNLOAD_DIR,
-        config::ENV_REVIEW_DB,
-        config::ENV_AUDIT_LOG,
-        "TRUORA_TUI_LOG",
-        "NO_COLOR",
-    ] {
-        assert!(top.contains(var), "--help does not name {var}:\n{top}");
-    }
-    assert!(top.contains("Exit codes: 0 done; 1 failed"), "{top}");
-    for command in [
-        "browse",
-        "export",
-        "show",
-        "demo-server",
-        "reviews",
-        "audit",
-    ] {
-        assert!(top.contains(command), "{command}:\n{top}");
-    }
-    let global = top.find("Global options:\n").expect("the heading");
-    let browser = top.find("Browser options:\n").expect("the heading");
-    for flag in [
-        "--config",
-        "--demo",
-        "--private",
-        "--audit-log",
-        "--review-db",
-        "--time-zone",
-    ] {
-        let at = top
-            .find(&format!("  {flag} "))
-            .unwrap_or_else(|| panic!("{flag}"));
-        assert!(
-            global < at && at < browser,
-            "{flag} is not a global option:\n{top}"
-        );
-    }
-    assert!(
-        top[browser..].contains("--archive") && top[browser..].contains("--watch"),
-        "{top}"
-    );
-    // Test knobs stay out of sight.
-    assert!(!top.contains("--demo-processes"), "{top}");
-    assert_eq!(clap_error(&["--version"]).kind(), ErrorKind::DisplayVersion);
 }
 
 #[test]
