@@ -227,7 +227,7 @@ pub fn export(
                 if since.is_none_or(|s| e.at >= s) {
                     // Escaped whether or not stdout is a terminal: `import` reads the same
                     // event, and a file printed later with `cat` is as safe.
-                    text.push_str(&terminal_json(&wire::to_json(e).to_string()));
+                    text.push_str(&terminal_json(&wire::to_line(e)));
                     text.push('\n');
                 }
             }
