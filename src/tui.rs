@@ -220,7 +220,7 @@ fn dispatch(
 ) -> anyhow::Result<bool> {
     while !pending.is_empty() {
         let (kept, dropped) = coalesce(std::mem::take(pending));
-        let mut unsent = Vec::new();
+        let mut answered_here = Vec::new();
         for command in kept {
             match command {
                 Command::Quit => return Ok(true),
@@ -231,13 +231,13 @@ fn dispatch(
                     backend.flush()?;
                 }
                 Command::Audit(event) => audit.record(event),
-                Command::Request(request) => unsent.extend(outbox.send(request)),
+                Command::Request(request) => answered_here.extend(outbox.send(request)),
             }
         }
         for id in dropped {
             pending.extend(app.handle_message(Message::Cancelled { id }));
         }
-        for answer in unsent {
+        for answer in answered_here {
             pending.extend(app.handle_message(answer));
         }
     }
