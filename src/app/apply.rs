@@ -98,6 +98,7 @@ impl App {
                 self.review_answered(request, result, waited);
             }
             (job, Message::Cancelled { .. }) => self.cancelled(job, commands),
+            (job, Message::WorkerStopped { .. }) => self.worker_stopped(job, waited),
             (job, answer) => {
                 tracing::warn!(%id, ?job, ?answer, "an answer of the wrong kind; dropped");
             }
@@ -217,6 +218,35 @@ impl App {
                 request.link.kind.label(),
                 request.key.process_id
             ))),
+        }
+    }
+
+    /// The worker has stopped, so `job` will never be done: it fails like a job that failed,
+    /// and nothing is asked again (a new ask would meet the same stopped worker).
+    fn worker_stopped(&mut self, job: Job, waited: bool) {
+        const WHY: &str = "the background worker has stopped (the log says why): restart the \
+                           browser to load, fetch and save again";
+        match job {
+            Job::LoadPage => self.page_failed(format!("loading the list failed: {WHY}")),
+            Job::Watch { .. } | Job::Prefetch { .. } => self.status.error(WHY.to_owned()),
+            Job::FetchResult {
+                process_id,
+                refresh,
+            } => {
+                if !(refresh && self.refresh_failed(&process_id, WHY)) {
+                    self.result_failed(process_id, WHY);
+                }
+            }
+            Job::FetchDetails { validation_id, .. } => {
+                self.details_arrived(validation_id, Err(WHY.to_owned()));
+            }
+            Job::FetchImage {
+                request,
+                area,
+                view,
+            } => self.images.failed(request.key, area, view, WHY.to_owned()),
+            Job::Save { .. } => self.save_answered(Err(WHY.to_owned())),
+            Job::Review(request) => self.review_answered(request, Err(WHY.to_owned()), waited),
         }
     }
 

@@ -149,6 +149,10 @@ pub enum Message {
     /// Answers any job the worker gave up on: a newer selection aborted it, the runtime dropped
     /// it as superseded, or its task died.
     Cancelled { id: RequestId },
+    /// Answers a job the worker cannot take because it has stopped (a bug ended its task; the
+    /// log has the panic): the runtime, or the worker's last act, answers for it. The app shows
+    /// it failed and asks nothing again for it, so neither waits for the other forever.
+    WorkerStopped { id: RequestId },
     /// Not an answer: a result the worker fetched on its own to re-sign an expired image link.
     /// Its links are the freshest; the app keeps it like any result.
     FreshResult {
@@ -193,6 +197,7 @@ impl Message {
             | Message::Image { id, .. }
             | Message::Saved { id, .. }
             | Message::Cancelled { id }
+            | Message::WorkerStopped { id }
             | Message::Review(super::review_msg::ReviewNews::Answer { id, .. }) => Some(*id),
             Message::Review(_) => None,
             Message::FreshResult { .. }

@@ -18,9 +18,10 @@ use indexmap::map::RawEntryApiV1;
 use indexmap::map::raw_entry_v1::RawEntryMut;
 
 use super::Marks;
+use super::chains::{fold, latest_standing_of};
 use super::id::{EventId, Timestamp};
 use super::load_rows::{Kind, Parts, Row, Rows, SPLIT_FROM, expected_rows, read};
-use super::mark::{Mark, Review, fold, latest_standing_of};
+use super::mark::{Mark, Review};
 use super::model::{Event, EventKind};
 use super::store::{Cursor, Store, StoreError};
 

@@ -160,3 +160,20 @@ impl Desk {
         lost
     }
 }
+
+impl Drop for Desk {
+    /// The thread panicked with requests waiting ([`Desk::close`] answers them otherwise): each
+    /// is still answered, as not recorded, with why.
+    fn drop(&mut self) {
+        if self.waiting.is_empty() {
+            return;
+        }
+        self.waiting.why = Some(super::inbox::STOPPED.into());
+        let lost = self.give_up();
+        // How many, not what: a note's text stays out of the log.
+        tracing::error!(
+            "the review desk stopped with {} request(s) not recorded",
+            lost.len()
+        );
+    }
+}

@@ -1,4 +1,8 @@
 use super::*;
+use crate::api::model::ProcessResult;
+use crate::review::id::Timestamp;
+use crate::review::mark::{OverrideState, truora_status_of};
+use crate::review::model::Direction;
 use crate::review::model::{Decision, Event, EventKind, OverrideReason as R, Verdict};
 
 fn verdict(reviewer: &str, v: Verdict, reason: Option<R>, seen: Status) -> Event {
