@@ -3,7 +3,7 @@
 mod app_support;
 
 use std::path::PathBuf;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 
 use app_support::*;
 use truora_tui::api::model::ImageKind;

@@ -3,7 +3,7 @@
 mod app_support;
 
 use std::sync::Arc;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 
 use app_support::*;
 use ratatui::Terminal;
@@ -67,7 +67,7 @@ fn halfblocks(kind: ImageKind, area: (u16, u16)) -> Arc<RenderedImage> {
     Arc::new(RenderedImage {
         info,
         protocol: Some(protocol),
-        shown: truora_tui::app::zoom::Region::WHOLE,
+        shown: truora_tui::images::Region::WHOLE,
         portrait: None,
     })
 }

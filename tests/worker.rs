@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::time::Duration;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 
 use ratatui_image::picker::Picker;
 use tokio::sync::mpsc;

@@ -4,7 +4,6 @@
 //! app stays pure: it only returns [`Command::Audit`]s, which the runtime hands to the log's
 //! background task (see `crate::audit::app`).
 
-use super::zoom::ImageView;
 use std::collections::HashSet;
 
 use super::message::Command;
@@ -12,7 +11,7 @@ use super::overlay::Overlay;
 use super::preview::{ImageState, Images};
 use super::{App, ResultView};
 use crate::audit::{AuditEvent, ProcessRef, RawKind};
-use crate::images::{CellSize, ImageKey, ImageRequest};
+use crate::images::{CellSize, ImageKey, ImageRequest, ImageView};
 
 /// What has already been recorded this session.
 #[derive(Debug, Default)]

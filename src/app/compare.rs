@@ -10,9 +10,9 @@ use super::cursor::Movement;
 use super::keymap::Action;
 use super::overlay::Overlay;
 use super::preview::{auto_fetches, comparison, preview_request};
-use super::zoom::{Region, Side};
+use super::zoom::Side;
 use super::{App, Command, Focus, ResultView, cells};
-use crate::images::{CellSize, ImageKey, ImageRequest};
+use crate::images::{CellSize, ImageKey, ImageRequest, ImageView, Region};
 
 impl App {
     /// Keys while compare is open.
@@ -71,7 +71,7 @@ impl App {
         }
         let view = self.zooms.view(side, &key);
         let base = match view {
-            super::zoom::ImageView::Region(region) => region,
+            ImageView::Region(region) => region,
             other => self
                 .images
                 .rendered(&key, area, other)
@@ -97,7 +97,7 @@ impl App {
             Action::Right => (1, 0),
             _ => return false,
         };
-        if let super::zoom::ImageView::Region(region) = self.zooms.view(side, &key) {
+        if let ImageView::Region(region) = self.zooms.view(side, &key) {
             self.zooms.set(side, key, region.pan(dx, dy));
         }
         true
@@ -135,7 +135,7 @@ impl App {
     }
 
     /// The view an image on `side` is shown in.
-    pub fn image_view(&self, side: Side, key: &ImageKey) -> super::zoom::ImageView {
+    pub fn image_view(&self, side: Side, key: &ImageKey) -> ImageView {
         self.zooms.view(side, key)
     }
 }

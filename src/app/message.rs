@@ -7,12 +7,11 @@
 //! (done, failed or cancelled), so the app knows what it asked and what came back: no guessing
 //! from counters. An answer whose id the app has let go of is dropped.
 
-use super::zoom::ImageView;
 use std::sync::Arc;
 
 use crate::api::ApiError;
 use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
-use crate::images::{CellSize, ImageRequest, RenderedImage};
+use crate::images::{CellSize, ImageRequest, ImageView, RenderedImage};
 
 /// Names one request to the worker and its one answer. Allocated by the app, increasing, never
 /// reused: an answer whose id the app no longer holds is for something it stopped caring about.

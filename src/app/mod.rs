@@ -433,7 +433,7 @@ fn target<'a>(
     request: &'a ImageRequest,
     area: CellSize,
     side: Side,
-) -> (&'a ImageRequest, CellSize, zoom::ImageView) {
+) -> (&'a ImageRequest, CellSize, crate::images::ImageView) {
     (request, area, zooms.view(side, &request.key))
 }
 

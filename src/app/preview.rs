@@ -12,9 +12,8 @@ use std::sync::Arc;
 
 use super::cache::Lru;
 use super::tree::{NodeKind, RawSource, Tree};
-use super::zoom::ImageView;
 use crate::api::model::{ImageKind, ProcessResult, Status, ValidationType};
-use crate::images::{CellSize, ImageInfo, ImageKey, ImageRequest, RenderedImage};
+use crate::images::{CellSize, ImageInfo, ImageKey, ImageRequest, ImageView, RenderedImage};
 
 /// What the preview can show for one image.
 pub enum ImageState<'a> {

@@ -12,9 +12,9 @@ use super::preview::{ImageState, auto_fetches, comparison, preview_request};
 use super::review::Access;
 use super::tree::Tree;
 use super::tree::build as tree_build;
-use super::zoom::{ImageView, Side};
+use super::zoom::Side;
 use super::{App, Command, Job, cells};
-use crate::images::{CellSize, ImageRequest};
+use crate::images::{CellSize, ImageRequest, ImageView};
 
 /// What has been asked for the process after this one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -10,8 +10,9 @@ use super::text::bytes;
 use super::{Panes, Theme, focused};
 use crate::app::preview::{ImageState, auto_fetches, preview_request};
 use crate::app::tree::Tone;
-use crate::app::zoom::{ImageView, Side};
+use crate::app::zoom::Side;
 use crate::app::{Action, App, Focus, ResultView};
+use crate::images::ImageView;
 use crate::images::{ImageInfo, ImageRequest, RenderedImage, recolor};
 use crate::sanitize::terminal_text;
 

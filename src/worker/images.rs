@@ -7,8 +7,8 @@ use super::{Shared, lock};
 use crate::api::ApiError;
 use crate::api::model::ProcessResult;
 use crate::app::Message;
-use crate::app::zoom::ImageView;
 use crate::images;
+use crate::images::ImageView;
 use crate::images::{CellSize, ImageKey, ImageRequest, RenderedImage};
 
 pub(super) async fn fetch_image(

@@ -314,7 +314,7 @@ pub fn info_only(
             format: "jpeg",
         },
         protocol: None,
-        shown: truora_tui::app::zoom::Region::WHOLE,
+        shown: truora_tui::images::Region::WHOLE,
         portrait: None,
     })
 }
