@@ -9,8 +9,9 @@ use app_support::*;
 use truora_tui::api::model::ImageKind;
 use truora_tui::app::overlay::Overlay;
 use truora_tui::app::preview::ImageState;
-use truora_tui::app::{Action, App, AppOptions, Command, Job, Message, RequestId};
+use truora_tui::app::{App, AppOptions, Command, Job, Message, RequestId};
 use truora_tui::images::SaveOutcome;
+use truora_tui::keymap::Action;
 
 fn rich_app(width: u16, height: u16) -> (App, Vec<Command>) {
     let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], width, height);

@@ -9,7 +9,8 @@ use app_support::*;
 use serde_json::json;
 use truora_tui::api::model::ProcessResult;
 use truora_tui::app::overlay::{Overlay, RawView};
-use truora_tui::app::{App, AppOptions, Keymap, Message};
+use truora_tui::app::{App, AppOptions, Message};
+use truora_tui::keymap::Keymap;
 
 /// A process whose raw JSON has forty long lines: a list of 200-letter strings.
 fn long_app(opts: AppOptions) -> App {

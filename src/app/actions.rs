@@ -8,7 +8,8 @@ use super::preview::{preview_request, result_images};
 use super::tree::build::DetailsState;
 use super::tree::{NodeKind, RawSource};
 use super::zoom::Side;
-use super::{Action, App, Command, Focus, ResultView};
+use super::{App, Command, Focus, ResultView};
+use crate::keymap::Action;
 
 impl App {
     pub(super) fn act(&mut self, action: Action, commands: &mut Vec<Command>) {

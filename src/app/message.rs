@@ -1,6 +1,6 @@
 //! The contract between the pure app and the outside world.
 //!
-//! `App::update` turns an [`Action`](super::keymap::Action) or a [`Message`] into state changes and
+//! `App::update` turns an [`Action`](crate::keymap::Action) or a [`Message`] into state changes and
 //! a list of [`Command`]s; the runtime hands commands to the worker (network, disk, decoding) or
 //! performs them on the terminal (clipboard, quit), and the worker's results come back as
 //! `Message`s. Every [`Request`] carries a [`RequestId`] and gets exactly one answer with that id

@@ -14,7 +14,6 @@ pub mod columns;
 mod compact;
 mod compare;
 pub mod cursor;
-pub mod keymap;
 pub mod layout;
 pub mod list;
 pub mod message;
@@ -43,8 +42,8 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
+use crate::keymap::{Action, Keymap};
 pub use budget::ImageBudget;
-pub use keymap::{Action, Key, KeyProblem, Keymap};
 pub use message::{Command, Job, ListPage, Message, Request, RequestId};
 
 use crate::api::model::ProcessResult;

@@ -1,7 +1,7 @@
 //! Things drawn over the panes (help, raw JSON, compare) and the status line's state.
 
-use super::keymap::{Action, Keymap};
 pub use super::raw_view::{RawView, Viewport};
+use crate::keymap::{Action, Keymap};
 use crate::sanitize::terminal_text;
 use crate::wrap;
 

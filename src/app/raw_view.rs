@@ -13,8 +13,8 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::cursor::{Movement, page_rows};
-use super::keymap::Action;
 use super::overlay::Overlay;
+use crate::keymap::Action;
 use crate::privacy::Known;
 use crate::sanitize::terminal_text;
 use crate::wrap;

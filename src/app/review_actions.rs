@@ -11,25 +11,11 @@ use crossterm::event::KeyEvent;
 use super::review::{Access, ReviewInput, status_for_decision};
 use super::review_input::{InputOutcome, NoteEditor, ReasonPicker};
 use super::review_msg::{ReviewNews, ReviewRequest};
-use super::{Action, App, Command, Job};
+use super::{App, Command, Job};
 use crate::api::model::Status;
+use crate::keymap::Action;
 use crate::review::{Decision, OverrideReason, ReasonNeed, Verdict};
 use crate::sanitize::terminal_text;
-
-impl Action {
-    /// The review desk's actions, which also work inside the compare view.
-    pub fn is_review(self) -> bool {
-        matches!(
-            self,
-            Action::ReviewPass
-                | Action::ReviewFail
-                | Action::Escalate
-                | Action::Note
-                | Action::UndoDecision
-                | Action::ReviewFilter
-        )
-    }
-}
 
 impl App {
     pub(super) fn review_action(&mut self, action: Action, commands: &mut Vec<Command>) {

@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::error::{ConfigError, Location};
 use super::file::{KeyList, line_of};
-use crate::app::Keymap;
+use crate::keymap::Keymap;
 
 /// Fails on the first mistake in `[keys]` (by line), saying how many more there are; news
 /// such as a default key now doing something else is left to the browser to show.

@@ -13,7 +13,8 @@ use crate::api::model::ProcessResult;
 use crate::app::preview::{Comparison, comparison};
 use crate::app::tree::Tone;
 use crate::app::zoom::Side;
-use crate::app::{Action, App, ResultView};
+use crate::app::{App, ResultView};
+use crate::keymap::Action;
 use crate::sanitize::terminal_text;
 use crate::wrap;
 

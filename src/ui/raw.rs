@@ -8,10 +8,10 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::text::fit;
 use super::{Panes, Theme, inner};
-use crate::app::keymap::{Action, Keymap};
 use crate::app::overlay::{RawView, Viewport};
 use crate::app::raw_view::CONTINUATION;
 use crate::app::tree::Tone;
+use crate::keymap::{Action, Keymap};
 use crate::wrap;
 
 pub(super) fn draw(
