@@ -7,7 +7,7 @@ use truora_tui::images::ImageView;
 
 use app_support::*;
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::overlay::Overlay;
+use truora_tui::app::overlays::Overlay;
 use truora_tui::app::preview::ImageState;
 use truora_tui::app::{App, AppOptions, Command, Job, Message, RequestId};
 use truora_tui::images::SaveOutcome;
@@ -311,7 +311,7 @@ fn q_quits_from_the_help_the_raw_view_and_compare_as_the_help_says() {
         .first()
         .map(|k| k.display())
         .expect("quit has a key");
-    let help = truora_tui::app::overlay::help_entries(app.keymap());
+    let help = truora_tui::app::overlays::help_entries(app.keymap());
     assert!(
         help.iter()
             .any(|e| e.keys.starts_with(&quit) && e.what.starts_with("quit")),

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use app_support::*;
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::overlay::Overlay;
-use truora_tui::app::zoom::Side;
+use truora_tui::app::overlays::Overlay;
+use truora_tui::app::preview::zoom::Side;
 use truora_tui::app::{App, Command, Focus, Job, Message};
 use truora_tui::images::{ImageKey, RenderedImage};
 use truora_tui::images::{ImageView, Region};

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use app_support::*;
 use serde_json::json;
 use truora_tui::api::model::ProcessResult;
-use truora_tui::app::overlay::{Overlay, RawView};
+use truora_tui::app::overlays::{Overlay, RawView};
 use truora_tui::app::{App, AppOptions, Message};
 use truora_tui::keymap::Keymap;
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use truora_tui::api::model::Status;
-use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
+use truora_tui::app::message::review::{ReviewNews, ReviewRequest};
 use truora_tui::app::{Message, RequestId};
 use truora_tui::review::{Decision, Event, EventKind, StartUp, Verdict};
 use truora_tui::reviewdesk::{Desk, DeskOptions};

@@ -10,7 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::overlay::Overlay;
+use truora_tui::app::overlays::Overlay;
 use truora_tui::app::preview::{ImageState, preview_request};
 use truora_tui::app::{App, AppOptions, Command, Job, ListPage, Message, ResultView};
 use truora_tui::images::{ImageInfo, RenderedImage};

@@ -3,11 +3,11 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::cursor::{Movement, page_rows};
-use super::overlay::{Overlay, RawView};
+use super::overlays::{Overlay, RawView};
+use super::preview::zoom::Side;
 use super::preview::{preview_request, result_images};
 use super::tree::build::DetailsState;
 use super::tree::{NodeKind, RawSource};
-use super::zoom::Side;
 use super::{App, Command, Focus, ResultView};
 use crate::keymap::Action;
 
@@ -125,7 +125,8 @@ impl App {
             // The help's box is two rows shorter than the body (see `ui::help`); its
             // scroll stops where the last line is at the bottom.
             let rows = raw_rows.saturating_sub(2);
-            let max = super::overlay::help_len(&self.opts.keymap, self.size.0).saturating_sub(rows);
+            let max =
+                super::overlays::help_len(&self.opts.keymap, self.size.0).saturating_sub(rows);
             *scroll = movement.step(*scroll, page_rows(rows), max);
         }
     }

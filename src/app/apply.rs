@@ -90,7 +90,7 @@ impl App {
             }
             (
                 Job::Review(request),
-                Message::Review(super::review_msg::ReviewNews::Answer { result, .. }),
+                Message::Review(super::message::review::ReviewNews::Answer { result, .. }),
             ) => {
                 if result.is_ok() {
                     self.audit_review(&request, commands);

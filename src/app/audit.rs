@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::message::Command;
-use super::overlay::Overlay;
+use super::overlays::Overlay;
 use super::preview::{ImageState, Images};
 use super::{App, ResultView};
 use crate::audit::{AuditEvent, ProcessRef, RawKind};
@@ -114,10 +114,10 @@ impl App {
     /// the note's text (the log must not become a copy of what it guards).
     pub(super) fn audit_review(
         &self,
-        request: &super::review_msg::ReviewRequest,
+        request: &super::message::review::ReviewRequest,
         commands: &mut Vec<Command>,
     ) {
-        use super::review_msg::ReviewRequest;
+        use super::message::review::ReviewRequest;
         use crate::audit::Code;
         if !self.opts.audit {
             return;

@@ -8,34 +8,23 @@
 mod actions;
 mod apply;
 mod audit;
-mod budget;
 pub mod cache;
-pub mod columns;
-mod compact;
-mod compare;
+pub mod compare;
 pub mod cursor;
 pub mod layout;
 pub mod list;
 pub mod message;
 mod mouse;
-pub mod overlay;
+pub mod overlays;
 pub mod preview;
 mod privacy;
-pub mod raw_view;
 mod read;
 mod refresh;
 pub mod requests;
 pub mod review;
-mod review_actions;
-pub mod review_input;
-pub mod review_msg;
-pub mod review_pending;
-mod review_prefetch;
 mod saving;
 pub mod tree;
-pub mod tree_rows;
-mod watch;
-pub mod zoom;
+pub mod watch;
 
 use std::sync::Arc;
 
@@ -43,19 +32,19 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
 use crate::keymap::{Action, Keymap};
-pub use budget::ImageBudget;
 pub use message::{Command, Job, ListPage, Message, Request, RequestId};
+pub use preview::rest::ImageBudget;
 
 use crate::api::model::ProcessResult;
 use crate::images::{CellSize, ImageRequest};
 use cache::Lru;
 use list::ProcessList;
-use overlay::{Overlay, StatusLine};
+use overlays::{Overlay, StatusLine};
 use preview::Images;
+use preview::zoom::{Side, Zooms};
 use requests::Requests;
 use tree::Tree;
 use tree::build::DetailsState;
-use zoom::{Side, Zooms};
 
 /// How the runtime configures the app.
 #[derive(Clone, Debug)]
@@ -206,7 +195,7 @@ pub struct App {
     /// The side of compare the zoom and movement keys act on.
     compare_side: Side,
     watch: watch::Watch,
-    rest: budget::Rest,
+    rest: preview::rest::Rest,
 }
 
 impl App {
@@ -236,7 +225,7 @@ impl App {
             zooms: Zooms::default(),
             compare_side: Side::Document,
             watch: watch::Watch::default(),
-            rest: budget::Rest::default(),
+            rest: preview::rest::Rest::default(),
         }
     }
 
@@ -320,7 +309,7 @@ impl App {
         let tall = match &self.view {
             ResultView::Ready { tree, .. } => {
                 let known = self.private.then(|| self.known());
-                tree_rows::cursor_height(tree, known, layout::inner(panes.tree))
+                tree::rows::cursor_height(tree, known, layout::inner(panes.tree))
             }
             _ => 1,
         };

@@ -5,7 +5,7 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::cursor::Movement;
-use super::overlay::Overlay;
+use super::overlays::Overlay;
 use super::{App, Command, Focus, ResultView};
 
 impl App {
@@ -60,7 +60,7 @@ impl App {
         let tall = match &self.view {
             ResultView::Ready { tree, .. } => {
                 let known = self.private.then(|| self.known());
-                super::tree_rows::cursor_height(tree, known, inner)
+                super::tree::rows::cursor_height(tree, known, inner)
             }
             _ => 1,
         };
@@ -73,7 +73,7 @@ impl App {
                 }
             }
             (Focus::Tree, ResultView::Ready { tree, .. }) => {
-                if let Some(target) = super::tree_rows::position_at(tree, row, tall) {
+                if let Some(target) = super::tree::rows::position_at(tree, row, tall) {
                     tree.move_selection(Movement::To(target));
                 }
             }

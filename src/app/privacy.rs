@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::overlay::Overlay;
+use super::overlays::Overlay;
 use super::{App, ResultView};
 use crate::api::model::ProcessResult;
 use crate::privacy::Known;

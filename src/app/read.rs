@@ -1,7 +1,7 @@
 //! Read access to the app's state, for the ui and the runtime: the ui draws from these and
 //! never changes the state.
 
-use super::overlay::{Overlay, StatusLine};
+use super::overlays::{Overlay, StatusLine};
 use super::{
     App, AppOptions, Focus, Images, Job, Keymap, Loading, ProcessList, RequestId, ResultView,
     review,

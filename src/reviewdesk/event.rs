@@ -1,7 +1,7 @@
 //! Turning a review request into the event to record, on the latest events of its process: the
 //! one rule the desk's task and the tests' stand-in both follow.
 
-use crate::app::review_msg::ReviewRequest;
+use crate::app::message::review::ReviewRequest;
 use crate::review::{Event, EventKind};
 
 /// The event `request` records, made by `reviewer` on top of `events` (the process's events as

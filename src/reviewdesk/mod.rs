@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::app::review_msg::ReviewRequest;
+use crate::app::message::review::ReviewRequest;
 use crate::app::{Job, Message, Request, RequestId};
 pub use event::{event_for, process_of};
 use task::Input;

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::writes::{RETRY_FIRST, RETRY_MOST, Waiting};
 use crate::app::Message;
 use crate::app::RequestId as ReviewRequestId;
-use crate::app::review_msg::{ReviewNews, ReviewRequest};
+use crate::app::message::review::{ReviewNews, ReviewRequest};
 use crate::review::lease::{Holder, LEASE_TTL, LeaseOutcome};
 use crate::review::store::{Cursor, Store};
 use crate::review::{Event, Timestamp, Tuning};

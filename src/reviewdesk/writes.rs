@@ -18,7 +18,7 @@ use super::event::{event_for, process_of};
 use super::task::{Desk, Unrecorded};
 use crate::app::Message;
 use crate::app::RequestId;
-use crate::app::review_msg::{ReviewNews, ReviewRequest, describe};
+use crate::app::message::review::{ReviewNews, ReviewRequest, describe};
 use crate::review::{Event, StoreError};
 
 /// The first pause after a failed try; it doubles up to [`RETRY_MOST`].

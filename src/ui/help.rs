@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::Theme;
 use super::text::cell;
 use crate::app::App;
-use crate::app::overlay::{HELP_KEYS, help_entries, help_names_width, help_room, help_width};
+use crate::app::overlays::{HELP_KEYS, help_entries, help_names_width, help_room, help_width};
 use crate::app::tree::Tone;
 use crate::wrap;
 

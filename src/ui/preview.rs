@@ -8,9 +8,9 @@ use ratatui_image::Image;
 
 use super::text::bytes;
 use super::{Panes, Theme, focused};
+use crate::app::preview::zoom::Side;
 use crate::app::preview::{ImageState, auto_fetches, preview_request};
 use crate::app::tree::Tone;
-use crate::app::zoom::Side;
 use crate::app::{App, Focus, ResultView};
 use crate::images::ImageView;
 use crate::images::{ImageInfo, ImageRequest, RenderedImage, recolor};

@@ -8,8 +8,8 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::text::fit;
 use super::{Panes, Theme, inner};
-use crate::app::overlay::{RawView, Viewport};
-use crate::app::raw_view::CONTINUATION;
+use crate::app::overlays::raw::CONTINUATION;
+use crate::app::overlays::{RawView, Viewport};
 use crate::app::tree::Tone;
 use crate::keymap::{Action, Keymap};
 use crate::wrap;

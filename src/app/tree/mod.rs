@@ -10,6 +10,7 @@ mod builder;
 mod face;
 mod process;
 mod review;
+pub mod rows;
 mod validation;
 
 use std::collections::{HashMap, HashSet};

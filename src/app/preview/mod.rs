@@ -7,6 +7,9 @@
 //! them up by key when drawing, so an image for a selection the user has left is never shown.
 //! Links that are not pictures (documents, unknown files) are never fetched for showing.
 
+pub mod rest;
+pub mod zoom;
+
 use std::collections::HashSet;
 use std::sync::Arc;
 

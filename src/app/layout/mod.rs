@@ -5,6 +5,8 @@
 //! Terminals can be huge (a 4K screen at a small font is well over 1,000 columns), so every
 //! proportion is computed in `u32` and every sum saturates.
 
+mod compact;
+
 use ratatui::layout::Rect;
 
 /// The smallest terminal the browser draws in.

@@ -7,9 +7,9 @@
 //! side is zoomed, the movement keys pan it instead.
 
 use super::cursor::Movement;
-use super::overlay::Overlay;
+use super::overlays::Overlay;
+use super::preview::zoom::Side;
 use super::preview::{auto_fetches, comparison, preview_request};
-use super::zoom::Side;
 use super::{App, Command, Focus, ResultView, cells};
 use crate::images::{CellSize, ImageKey, ImageRequest, ImageView, Region};
 use crate::keymap::Action;

@@ -11,15 +11,15 @@
 //! generation it saw once the delay has passed without a newer one. A rest message for an older
 //! generation is ignored, so a held key can never bring back an image the cursor has left.
 //!
-//! [`Message::SelectionRested`]: super::Message::SelectionRested
+//! [`Message::SelectionRested`]: crate::app::Message::SelectionRested
 
 use std::time::Duration;
 
 use ratatui::layout::Rect;
 
-use super::layout::Panes;
-use super::preview::preview_request;
-use super::{App, ResultView};
+use crate::app::layout::Panes;
+use crate::app::preview::preview_request;
+use crate::app::{App, ResultView};
 use crate::images::{CellSize, ImageKey, Palette};
 
 /// How images spend a slow link's bytes (`image_rest_ms`, `image_max_cells`, `image_colors`).
@@ -66,7 +66,7 @@ impl App {
         self.rest.rested
     }
 
-    /// The generation the runtime should send [`super::Message::SelectionRested`] for after
+    /// The generation the runtime should send [`crate::app::Message::SelectionRested`] for after
     /// [`ImageBudget::rest`]; `None` when nothing waits for a rest.
     pub fn awaiting_rest(&self) -> Option<u64> {
         (!self.rest.rested).then_some(self.rest.generation)
@@ -74,21 +74,21 @@ impl App {
 
     /// The runtime's rest timer fired for `generation`: images follow, unless the selection
     /// has moved since.
-    pub(super) fn selection_rested(&mut self, generation: u64) {
+    pub(in crate::app) fn selection_rested(&mut self, generation: u64) {
         if generation == self.rest.generation {
             self.rest.rested = true;
         }
     }
 
     /// The next selection change is deliberate, not a held key: no waiting.
-    pub(super) fn rest_at_once(&mut self) {
+    pub(in crate::app) fn rest_at_once(&mut self) {
         self.rest.at_once = true;
     }
 
     /// Notes a move of the selection: another process, or another image of the same process.
     /// The result of the process arriving is not a move (its image was simply not known yet),
     /// so an image never waits longer than the rest since the last key.
-    pub(super) fn track_rest(&mut self) {
+    pub(in crate::app) fn track_rest(&mut self) {
         let process = self.list.selected().and_then(|r| r.process_id.clone());
         let image = match &self.view {
             ResultView::Ready { tree, .. } => preview_request(tree).map(|r| r.key.clone()),

@@ -8,7 +8,7 @@
 
 use ratatui::layout::Rect;
 
-use super::tree::{Tone, Tree};
+use crate::app::tree::{Tone, Tree};
 use crate::privacy::Known;
 use crate::wrap;
 

@@ -4,8 +4,8 @@
 //! what quitting asks about. Nothing here is shown as recorded until the desk's answer says it
 //! is; nothing is dropped before that answer.
 
-use super::message::RequestId;
-use super::review_msg::ReviewRequest;
+use crate::app::message::RequestId;
+use crate::app::message::review::ReviewRequest;
 
 /// One request asked and not answered.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,7 +24,7 @@ pub struct Pending {
 
 impl Pending {
     /// Follows `request` until its answer (leases are not followed: they record nothing).
-    pub(super) fn track(&mut self, id: RequestId, request: &ReviewRequest) {
+    pub(in crate::app) fn track(&mut self, id: RequestId, request: &ReviewRequest) {
         if !matches!(request, ReviewRequest::Hold { .. }) {
             self.items.push(Unrecorded {
                 id,
@@ -35,14 +35,14 @@ impl Pending {
     }
 
     /// The desk could not record these yet.
-    pub(super) fn delayed(&mut self, ids: &[RequestId], why: &str) {
+    pub(in crate::app) fn delayed(&mut self, ids: &[RequestId], why: &str) {
         for item in self.items.iter_mut().filter(|i| ids.contains(&i.id)) {
             item.delayed = Some(why.to_owned());
         }
     }
 
     /// The answer came: no longer followed. Returns whether it had been delayed.
-    pub(super) fn settle(&mut self, id: RequestId) -> bool {
+    pub(in crate::app) fn settle(&mut self, id: RequestId) -> bool {
         match self.items.iter().position(|i| i.id == id) {
             Some(at) => self.items.remove(at).delayed.is_some(),
             None => false,

@@ -8,16 +8,14 @@
 use super::cursor::{Cursor, Movement};
 use crate::api::model::{ProcessSummary, Status};
 
-#[path = "list_fill.rs"]
+mod arrivals;
+pub mod columns;
 mod fill;
-#[path = "list_people.rs"]
 mod people;
-#[path = "list_watch.rs"]
-mod watch;
+pub use arrivals::Merged;
 pub use people::{PersonAt, fold};
-pub use watch::Merged;
 
-use super::columns::ContentWidths;
+use columns::ContentWidths;
 
 /// Which statuses are shown; cycles all → failure → pending → success.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

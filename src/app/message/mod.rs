@@ -7,6 +7,8 @@
 //! (done, failed or cancelled), so the app knows what it asked and what came back: no guessing
 //! from counters. An answer whose id the app has let go of is dropped.
 
+pub mod review;
+
 use std::sync::Arc;
 
 use crate::api::ApiError;
@@ -62,7 +64,7 @@ pub enum Job {
     Prefetch { process_id: String },
     /// A request to the review desk's store (routed to the desk's thread, not the worker).
     /// Answered by `Review(ReviewNews::Answer)`.
-    Review(super::review_msg::ReviewRequest),
+    Review(super::message::review::ReviewRequest),
 }
 
 /// A job with the id its answer will carry.
@@ -163,7 +165,7 @@ pub enum Message {
     /// be written).
     Warning(String),
     /// The review desk: the answer to a `Job::Review`, or the store's news.
-    Review(super::review_msg::ReviewNews),
+    Review(super::message::review::ReviewNews),
     /// The terminal was resized.
     Resize { width: u16, height: u16 },
     /// The runtime's `--watch` timer fired.
@@ -192,7 +194,7 @@ impl Message {
             | Message::Image { id, .. }
             | Message::Saved { id, .. }
             | Message::Cancelled { id }
-            | Message::Review(super::review_msg::ReviewNews::Answer { id, .. }) => Some(*id),
+            | Message::Review(super::message::review::ReviewNews::Answer { id, .. }) => Some(*id),
             Message::Review(_) => None,
             Message::FreshResult { .. }
             | Message::FreshDetails { .. }

@@ -12,8 +12,8 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::cursor::{Movement, page_rows};
-use super::overlay::Overlay;
+use crate::app::cursor::{Movement, page_rows};
+use crate::app::overlays::Overlay;
 use crate::keymap::Action;
 use crate::privacy::Known;
 use crate::sanitize::terminal_text;
@@ -210,11 +210,11 @@ impl RawView {
     }
 }
 
-impl super::App {
+impl crate::app::App {
     /// Keys in the raw JSON view: scrolling down (wrapped rows counted), sideways while lines
     /// are cut, and `w` between the two.
-    pub(super) fn raw_action(&mut self, action: Action) {
-        let area = super::layout::inner(self.panes().body);
+    pub(in crate::app) fn raw_action(&mut self, action: Action) {
+        let area = crate::app::layout::inner(self.panes().body);
         let view = Viewport {
             width: usize::from(area.width),
             rows: usize::from(area.height),
@@ -239,7 +239,7 @@ impl super::App {
                 }
                 return;
             }
-            _ => match super::actions::overlay_movement(action) {
+            _ => match crate::app::actions::overlay_movement(action) {
                 Some(movement) => movement,
                 None => return,
             },

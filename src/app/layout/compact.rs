@@ -5,10 +5,10 @@
 
 use ratatui::layout::Rect;
 
-use super::columns::{self, MARKS};
-use super::layout::{self, ListShape, Panes};
-use super::review::Access;
-use super::{App, Focus};
+use crate::app::layout::{self, ListShape, Panes};
+use crate::app::list::columns::{self, MARKS};
+use crate::app::review::Access;
+use crate::app::{App, Focus};
 
 /// Borders and the cursor marker around a list row.
 const LIST_CHROME: usize = 4;
@@ -46,7 +46,7 @@ impl App {
 
     /// `esc` in the compact layout's process view goes back to the list; false when there is
     /// nothing to go back from.
-    pub(super) fn back_to_list(&mut self) -> bool {
+    pub(in crate::app) fn back_to_list(&mut self) -> bool {
         let compact = self.panes().compact;
         if compact && self.focus != Focus::List {
             self.focus = Focus::List;

@@ -8,17 +8,17 @@
 
 use crossterm::event::KeyEvent;
 
-use super::review::{Access, ReviewInput, status_for_decision};
-use super::review_input::{InputOutcome, NoteEditor, ReasonPicker};
-use super::review_msg::{ReviewNews, ReviewRequest};
-use super::{App, Command, Job};
 use crate::api::model::Status;
+use crate::app::message::review::{ReviewNews, ReviewRequest};
+use crate::app::review::input::{InputOutcome, NoteEditor, ReasonPicker};
+use crate::app::review::{Access, ReviewInput, status_for_decision};
+use crate::app::{App, Command, Job};
 use crate::keymap::Action;
 use crate::review::{Decision, OverrideReason, ReasonNeed, Verdict};
 use crate::sanitize::terminal_text;
 
 impl App {
-    pub(super) fn review_action(&mut self, action: Action, commands: &mut Vec<Command>) {
+    pub(in crate::app) fn review_action(&mut self, action: Action, commands: &mut Vec<Command>) {
         match action {
             Action::ReviewPass => self.verdict_key(Verdict::Pass, commands),
             Action::ReviewFail => self.verdict_key(Verdict::Fail, commands),
@@ -35,7 +35,7 @@ impl App {
     }
 
     /// Keys while the reason picker or the note editor is open: all of them go there.
-    pub(super) fn review_key(&mut self, key: KeyEvent, commands: &mut Vec<Command>) {
+    pub(in crate::app) fn review_key(&mut self, key: KeyEvent, commands: &mut Vec<Command>) {
         match std::mem::take(&mut self.review.input) {
             ReviewInput::None => {}
             ReviewInput::Picker(picker) => match picker.handle_key(key) {
@@ -167,7 +167,7 @@ impl App {
     /// `q` with decisions or notes not recorded yet: what to say instead of quitting (a second
     /// `q` quits: the desk tries them once more as it closes, and the shell is told what was
     /// still not recorded, a note with its text).
-    pub(super) fn unrecorded_before_quit(&self) -> Option<String> {
+    pub(in crate::app) fn unrecorded_before_quit(&self) -> Option<String> {
         (!self.review.pending.is_empty()).then(|| {
             format!(
                 "{} — press q again to quit anyway (the shell will list what was not recorded)",
@@ -190,7 +190,7 @@ impl App {
     }
 
     /// The list position of the next unreviewed process after the cursor, other than `skip`.
-    pub(super) fn next_open(&self, skip: &str) -> Option<usize> {
+    pub(in crate::app) fn next_open(&self, skip: &str) -> Option<usize> {
         let cursor = self.list.cursor()?;
         let visible = self.list.visible();
         let n = visible.len();
@@ -240,7 +240,7 @@ impl App {
         );
     }
 
-    pub(super) fn apply_review(&mut self, news: ReviewNews) {
+    pub(in crate::app) fn apply_review(&mut self, news: ReviewNews) {
         match news {
             ReviewNews::Opened {
                 reviewer,
@@ -302,7 +302,7 @@ impl App {
     /// line says what happened (leases answer silently). `waited`: the desk had said it could
     /// not record it yet. A note that was not recorded comes back into the editor, its text
     /// kept.
-    pub(super) fn review_answered(
+    pub(in crate::app) fn review_answered(
         &mut self,
         request: ReviewRequest,
         result: Result<Option<crate::review::Event>, String>,
@@ -314,7 +314,7 @@ impl App {
             }
             return;
         }
-        let what = super::review_msg::describe(&request);
+        let what = crate::app::message::review::describe(&request);
         match result {
             Ok(event) => {
                 self.review_events(event.into_iter().collect());
@@ -369,7 +369,7 @@ impl App {
     }
 
     /// A result arrived: Truora's status may differ from what the mark was derived with.
-    pub(super) fn review_result(&mut self, process_id: &str) {
+    pub(in crate::app) fn review_result(&mut self, process_id: &str) {
         if self.review.knows(process_id) {
             let result = self.results.peek(&process_id.to_owned()).cloned();
             self.review.remark(process_id, result.as_deref());
@@ -377,14 +377,14 @@ impl App {
     }
 
     /// The tree's nodes for a result, with the process's decision history when it has one.
-    pub(super) fn tree_nodes(
+    pub(in crate::app) fn tree_nodes(
         &self,
         process_id: &str,
         result: &crate::api::model::ProcessResult,
-    ) -> Vec<super::tree::Node> {
+    ) -> Vec<crate::app::tree::Node> {
         let history = self.review.history(process_id);
         let mark = self.review.mark(process_id);
-        super::tree::build::build_with_review(
+        crate::app::tree::build::build_with_review(
             process_id,
             result,
             &self.details,
@@ -394,7 +394,7 @@ impl App {
     }
 
     /// After each input: the lease follows the selection, and the title's counts are fresh.
-    pub(super) fn reconcile_review(&mut self, commands: &mut Vec<Command>) {
+    pub(in crate::app) fn reconcile_review(&mut self, commands: &mut Vec<Command>) {
         if matches!(self.review.access, Access::Unavailable(_)) {
             return;
         }

@@ -1,9 +1,11 @@
 //! Things drawn over the panes (help, raw JSON, compare) and the status line's state.
 
-pub use super::raw_view::{RawView, Viewport};
+pub mod raw;
+
 use crate::keymap::{Action, Keymap};
 use crate::sanitize::terminal_text;
 use crate::wrap;
+pub use raw::{RawView, Viewport};
 
 /// The help's lines after one per action: keys that are not actions, and how the screen works.
 pub const HELP_NOTES: &[(&str, &str)] = &[

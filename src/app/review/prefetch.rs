@@ -7,18 +7,18 @@
 //! The worker keeps the prefetch alive when the reviewer advances onto it, and aborts it when a
 //! newer prefetch replaces it (the reviewer went elsewhere).
 
-use super::overlay::Overlay;
-use super::preview::{ImageState, auto_fetches, comparison, preview_request};
-use super::review::Access;
-use super::tree::Tree;
-use super::tree::build as tree_build;
-use super::zoom::Side;
-use super::{App, Command, Job, cells};
+use crate::app::overlays::Overlay;
+use crate::app::preview::zoom::Side;
+use crate::app::preview::{ImageState, auto_fetches, comparison, preview_request};
+use crate::app::review::Access;
+use crate::app::tree::Tree;
+use crate::app::tree::build as tree_build;
+use crate::app::{App, Command, Job, cells};
 use crate::images::{CellSize, ImageRequest, ImageView};
 
 /// What has been asked for the process after this one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Prefetch {
+pub(in crate::app) struct Prefetch {
     process_id: Option<String>,
     result_asked: bool,
     /// The view its images were asked for.
@@ -31,7 +31,7 @@ type ImagesFor = (bool, (u16, u16), CellSize);
 
 impl App {
     /// Called after each input while the current view is complete.
-    pub(super) fn prefetch_next(&mut self, commands: &mut Vec<Command>) {
+    pub(in crate::app) fn prefetch_next(&mut self, commands: &mut Vec<Command>) {
         if !self.opts.prefetch || matches!(self.review.access, Access::Unavailable(_)) {
             return;
         }
