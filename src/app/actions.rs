@@ -12,25 +12,26 @@ use super::{App, Command, Focus, ResultView};
 use crate::keymap::Action;
 
 impl App {
-    pub(super) fn act(&mut self, action: Action, commands: &mut Vec<Command>) {
+    pub(super) fn act(&mut self, action: Action) {
         match action {
             Action::Quit if self.saves_running() > 0 && !self.quit_armed => {
                 // Quitting drops saves still running (nothing half-written is left, but the
                 // files would be missing): say so once.
                 self.quit_armed = true;
-                self.status.info(format!(
+                self.out.status.info(format!(
                     "{} file(s) still saving — press q again to quit anyway",
                     self.saves_running()
                 ));
             }
             Action::Quit if !self.quit_armed && self.unrecorded_before_quit().is_some() => {
                 self.quit_armed = true;
-                self.status
+                self.out
+                    .status
                     .error(self.unrecorded_before_quit().unwrap_or_default());
             }
             Action::Quit => {
                 self.quit = true;
-                commands.push(Command::Quit);
+                self.out.push(Command::Quit);
             }
             Action::Help => self.overlay = Overlay::Help { scroll: 0 },
             // A zoomed preview with the focus: the movement keys pan it.
@@ -44,8 +45,8 @@ impl App {
             Action::Top => self.move_selection(Movement::Top),
             Action::Bottom => self.move_selection(Movement::Bottom),
             Action::Left => self.left(),
-            Action::Right => self.right(false, commands),
-            Action::Toggle => self.right(true, commands),
+            Action::Right => self.right(false),
+            Action::Toggle => self.right(true),
             Action::NextPane => self.focus = self.focus.next(),
             Action::PrevPane => self.focus = self.focus.prev(),
             Action::Filter => {
@@ -64,7 +65,7 @@ impl App {
                         Action::CollapseAll => tree.collapse_all(),
                         _ => {
                             if !tree.expand_failures() {
-                                self.status.info("nothing failed in this process");
+                                self.out.status.info("nothing failed in this process");
                             }
                         }
                     }
@@ -73,24 +74,24 @@ impl App {
             Action::RawJson => self.open_raw(),
             Action::Wrap => {
                 let open = self.opts.keymap.hint(Action::RawJson).unwrap_or_default();
-                self.status.info(format!(
+                self.out.status.info(format!(
                     "wrapping applies to the raw JSON view ({open} opens it)"
                 ));
             }
             Action::Compare => match &self.view {
                 ResultView::Ready { .. } => self.overlay = Overlay::Compare,
-                _ => self.status.info("compare needs a loaded process"),
+                _ => self.out.status.info("compare needs a loaded process"),
             },
-            Action::SaveImage => self.save(false, commands),
-            Action::SaveAllImages => self.save(true, commands),
-            Action::CopyId => self.copy_id(commands),
-            Action::Refresh => self.refresh(commands),
+            Action::SaveImage => self.save(false),
+            Action::SaveAllImages => self.save(true),
+            Action::CopyId => self.copy_id(),
+            Action::Refresh => self.refresh(),
             Action::ReviewPass
             | Action::ReviewFail
             | Action::Escalate
             | Action::Note
             | Action::UndoDecision
-            | Action::ReviewFilter => self.review_action(action, commands),
+            | Action::ReviewFilter => self.review_action(action),
             Action::Privacy => self.toggle_privacy(),
         }
     }
@@ -98,7 +99,7 @@ impl App {
     /// Keys while the help or the raw view is open: scrolling, the key that opened it (which
     /// closes it, as Esc does), and the keys that mean the same everywhere — quit quits, as the
     /// help says, and privacy mode toggles (the raw view re-masked at once).
-    pub(super) fn overlay_action(&mut self, action: Action, commands: &mut Vec<Command>) {
+    pub(super) fn overlay_action(&mut self, action: Action) {
         let raw_rows = self.panes().raw_rows();
         let closes = match &self.overlay {
             Overlay::Help { .. } => action == Action::Help,
@@ -111,7 +112,7 @@ impl App {
             return;
         }
         if matches!(action, Action::Quit | Action::Privacy) {
-            self.act(action, commands);
+            self.act(action);
             return;
         }
         if matches!(self.overlay, Overlay::Raw(_)) {
@@ -166,8 +167,8 @@ impl App {
     pub(super) fn escape(&mut self) {
         if self.overlay != Overlay::None {
             self.overlay = Overlay::None;
-        } else if self.status.error.is_some() {
-            self.status.error = None;
+        } else if self.out.status.error.is_some() {
+            self.out.status.error = None;
         } else if !self.back_to_list() && !self.list.filter().is_empty() {
             self.list.set_filter("");
         }
@@ -207,7 +208,7 @@ impl App {
 
     /// `l` / right and Enter: in the list, go to the tree; in the tree, open (or step in);
     /// opening a details node fetches the details once.
-    fn right(&mut self, toggle: bool, commands: &mut Vec<Command>) {
+    fn right(&mut self, toggle: bool) {
         let ResultView::Ready {
             process_id, tree, ..
         } = &mut self.view
@@ -239,7 +240,7 @@ impl App {
                 process_id: process_id.clone(),
                 validation_id: validation_id.clone(),
             };
-            self.requests.ask(job, commands);
+            self.out.ask(job);
             self.details
                 .insert(validation_id.clone(), DetailsState::Loading);
             self.rebuild_tree();
@@ -250,7 +251,7 @@ impl App {
     /// and go straight on to the next failure.
     fn jump_failed(&mut self, forward: bool) {
         if !self.list.jump_failed(forward) {
-            self.status.info("no failed process in the list");
+            self.out.status.info("no failed process in the list");
         }
     }
 
@@ -262,7 +263,7 @@ impl App {
             process_id,
         } = &self.view
         else {
-            self.status.info("the result is not loaded yet");
+            self.out.status.info("the result is not loaded yet");
             return;
         };
         let node = (self.focus != Focus::List)
@@ -273,7 +274,7 @@ impl App {
                 .as_ref()
                 .map(|r| (r.source.clone(), r.pointer.clone()))
         }) else {
-            self.status.info("this row has no JSON of its own");
+            self.out.status.info("this row has no JSON of its own");
             return;
         };
         let view = match &raw.0 {
@@ -291,7 +292,8 @@ impl App {
                     RawView::new(title, &d.raw, &raw.1)
                 }
                 _ => {
-                    self.status
+                    self.out
+                        .status
                         .info("the details are not loaded yet (enter fetches them)");
                     return;
                 }
@@ -302,9 +304,10 @@ impl App {
         self.overlay = Overlay::Raw(view);
     }
 
-    fn save(&mut self, all: bool, commands: &mut Vec<Command>) {
+    fn save(&mut self, all: bool) {
         let ResultView::Ready { tree, .. } = &self.view else {
-            self.status
+            self.out
+                .status
                 .info("nothing to save: the result is not loaded");
             return;
         };
@@ -315,25 +318,21 @@ impl App {
             preview_request(tree).cloned().into_iter().collect()
         };
         if requests.is_empty() {
-            self.status.info("this process has no images");
+            self.out.status.info("this process has no images");
             return;
         }
-        self.save_requests(requests, commands);
+        self.save_requests(requests);
     }
 
-    pub(super) fn save_requests(
-        &mut self,
-        requests: Vec<crate::images::ImageRequest>,
-        commands: &mut Vec<Command>,
-    ) {
+    pub(super) fn save_requests(&mut self, requests: Vec<crate::images::ImageRequest>) {
         self.saves_asked(requests.len());
         for request in requests {
-            self.requests.ask(super::Job::Save { request }, commands);
+            self.out.ask(super::Job::Save { request });
         }
     }
 
     /// `y`: the validation id when the tree cursor is in a validation, else the process id.
-    fn copy_id(&mut self, commands: &mut Vec<Command>) {
+    fn copy_id(&mut self) {
         let validation = match (&self.view, self.focus) {
             (ResultView::Ready { tree, .. }, Focus::Tree) => {
                 tree.cursor_node().and_then(|n| n.validation_id.clone())
@@ -343,21 +342,21 @@ impl App {
         let id = validation.or_else(|| self.list.selected().and_then(|r| r.process_id.clone()));
         match id {
             Some(id) => {
-                self.status.info(format!("copied {id}"));
-                commands.push(Command::Copy(id));
+                self.out.status.info(format!("copied {id}"));
+                self.out.push(Command::Copy(id));
             }
-            None => self.status.info("nothing to copy"),
+            None => self.out.status.info("nothing to copy"),
         }
     }
 
     /// `r`: retries the list when its last page failed, else reloads the selected process.
-    fn refresh(&mut self, commands: &mut Vec<Command>) {
+    fn refresh(&mut self) {
         if self.loading.error.take().is_some() {
             self.loading.loading = true;
             self.loading.retried = true;
-            self.status.error = None;
-            self.status.info("loading the list again…");
-            self.requests.ask(super::Job::LoadPage, commands);
+            self.out.status.error = None;
+            self.out.status.info("loading the list again…");
+            self.out.ask(super::Job::LoadPage);
             return;
         }
         let Some(id) = self.view.process_id().map(str::to_owned) else {
@@ -369,24 +368,25 @@ impl App {
             self.view = ResultView::Loading {
                 process_id: id.clone(),
             };
-            if !self.requests.asking_result(&id) {
-                self.ask_result(id, false, commands);
+            if !self.out.requests.asking_result(&id) {
+                self.ask_result(id, false);
             }
             return;
         }
         if !self.opts.can_refresh {
-            self.status
+            self.out
+                .status
                 .info("refresh is not available offline (this is an archive)");
             return;
         }
         // Everything shown of the process is fetched anew: the result, then its images (the
         // worker drops the bytes it holds for the process on a refresh).
         self.images.forget_process(&id);
-        self.status.info(format!(
+        self.out.status.info(format!(
             "refreshing {}…",
             crate::sanitize::terminal_text(&id)
         ));
-        self.ask_result(id, true, commands);
+        self.ask_result(id, true);
     }
 }
 

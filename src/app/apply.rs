@@ -6,13 +6,13 @@ use std::sync::Arc;
 use super::message::{Job, ListPage};
 use super::tree::build::DetailsState;
 use super::tree::{NodeKind, Tree};
-use super::{App, Command, Message, ResultView};
+use super::{App, Message, ResultView};
 use crate::api::ApiError;
 use crate::api::model::{Person, ProcessResult, ProcessSummary, ValidationDetails};
 use crate::sanitize::terminal_text;
 
 impl App {
-    pub(super) fn apply(&mut self, message: Message, commands: &mut Vec<Command>) {
+    pub(super) fn apply(&mut self, message: Message) {
         let Some(id) = message.answers() else {
             match message {
                 Message::FreshResult { process_id, result } => {
@@ -23,16 +23,16 @@ impl App {
                     details,
                 } => self.details_arrived(validation_id, Ok(details)),
                 Message::Resize { width, height } => self.size = (width, height),
-                Message::Warning(text) => self.status.error(terminal_text(&text).into_owned()),
+                Message::Warning(text) => self.out.status.error(terminal_text(&text).into_owned()),
                 Message::Review(news) => self.apply_review(news),
-                Message::WatchTick => self.watch_tick(commands),
+                Message::WatchTick => self.watch_tick(),
                 Message::SelectionRested { generation } => self.selection_rested(generation),
                 Message::People(batch) => self.list.set_people(batch),
                 _ => {}
             }
             return;
         };
-        let Some(job) = self.requests.answered(id) else {
+        let Some(job) = self.out.requests.answered(id) else {
             // Not awaited: the runtime or the worker answered twice, or a test invented it.
             tracing::debug!(%id, "dropping an answer nobody is waiting for");
             return;
@@ -40,9 +40,9 @@ impl App {
         // A decision or note answered (or cancelled) is no longer shown as on its way.
         let waited = self.review.pending.settle(id);
         match (job, message) {
-            (Job::LoadPage, Message::Page { result, .. }) => self.page_arrived(result, commands),
+            (Job::LoadPage, Message::Page { result, .. }) => self.page_arrived(result),
             (Job::Watch { .. }, Message::Watched { result, .. }) => {
-                self.watch_answered(result, commands);
+                self.watch_answered(result);
             }
             (
                 Job::FetchResult {
@@ -79,7 +79,7 @@ impl App {
                 }
             },
             (Job::Save { request }, Message::Saved { result, .. }) => {
-                self.audit_saved(&request, &result, commands);
+                self.audit_saved(&request, &result);
                 self.save_answered(result)
             }
             (Job::Prefetch { process_id }, Message::Result { result, .. }) => {
@@ -93,18 +93,18 @@ impl App {
                 Message::Review(super::message::review::ReviewNews::Answer { result, .. }),
             ) => {
                 if result.is_ok() {
-                    self.audit_review(&request, commands);
+                    self.audit_review(&request);
                 }
                 self.review_answered(request, result, waited);
             }
-            (job, Message::Cancelled { .. }) => self.cancelled(job, commands),
+            (job, Message::Cancelled { .. }) => self.cancelled(job),
             (job, answer) => {
                 tracing::warn!(%id, ?job, ?answer, "an answer of the wrong kind; dropped");
             }
         }
     }
 
-    fn page_arrived(&mut self, result: Result<ListPage, ApiError>, commands: &mut Vec<Command>) {
+    fn page_arrived(&mut self, result: Result<ListPage, ApiError>) {
         match result {
             Ok(page) => {
                 self.list.push_page(page.items);
@@ -112,7 +112,7 @@ impl App {
                 self.loading.loading = page.more;
                 self.loading.error = None;
                 if page.more {
-                    self.requests.ask(Job::LoadPage, commands);
+                    self.out.ask(Job::LoadPage);
                 } else {
                     self.list_reloaded();
                 }
@@ -124,7 +124,7 @@ impl App {
     fn page_failed(&mut self, text: String) {
         self.loading.loading = false;
         self.loading.error = Some(text.clone());
-        self.status.error(text);
+        self.out.status.error(text);
     }
 
     /// Keeps a result, and shows it if its process is on screen.
@@ -147,7 +147,7 @@ impl App {
     fn result_failed(&mut self, process_id: String, error: &str) {
         if self.view.process_id() == Some(process_id.as_str()) {
             let error = terminal_text(error).into_owned();
-            self.status.error(error.clone());
+            self.out.status.error(error.clone());
             self.view = ResultView::Failed { process_id, error };
         }
     }
@@ -166,7 +166,7 @@ impl App {
             }
             Err(error) => {
                 let error = terminal_text(&error).into_owned();
-                self.status.error(error.clone());
+                self.out.status.error(error.clone());
                 self.details
                     .insert(validation_id, DetailsState::Failed(error));
                 self.rebuild_tree();
@@ -177,7 +177,7 @@ impl App {
     /// The worker gave up on a job (a newer selection won, the runtime found it superseded, or
     /// its task died). What is still wanted is asked again, once per cancelled answer: the
     /// selected process's result here, images on screen by `reconcile`.
-    fn cancelled(&mut self, job: Job, commands: &mut Vec<Command>) {
+    fn cancelled(&mut self, job: Job) {
         match job {
             Job::LoadPage => self.page_failed("loading the list stopped (r retries)".into()),
             // The next tick polls again.
@@ -192,16 +192,17 @@ impl App {
                 let selected = self.list.selected().and_then(|r| r.process_id.as_deref());
                 if selected == Some(process_id.as_str())
                     && !self.results.contains(&process_id)
-                    && !self.requests.asking_result(&process_id)
+                    && !self.out.requests.asking_result(&process_id)
                 {
-                    self.ask_result(process_id, false, commands);
+                    self.ask_result(process_id, false);
                 }
             }
             Job::FetchDetails { validation_id, .. } => {
                 if let Some(DetailsState::Loading) = self.details.peek(&validation_id) {
                     self.details.remove(&validation_id);
                     self.rebuild_tree();
-                    self.status
+                    self.out
+                        .status
                         .info("fetching the details stopped (enter retries)");
                 }
             }

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use super::message::Command;
+use super::outbox::Outbox;
 use super::overlays::Overlay;
 use super::preview::{ImageState, Images};
 use super::{App, ResultView};
@@ -28,13 +29,13 @@ impl Audited {
         &mut self,
         images: &Images,
         targets: &[(&ImageRequest, CellSize, ImageView)],
-        commands: &mut Vec<Command>,
+        out: &mut Outbox,
     ) {
         for (request, area, view) in targets {
             if let ImageState::Ready(image) = images.state(&request.key, *area, *view)
                 && self.shown.insert(request.key.clone())
             {
-                commands.push(Command::Audit(AuditEvent::ImageShown {
+                out.push(Command::Audit(AuditEvent::ImageShown {
                     process: ProcessRef::new(&request.key.process_id),
                     image: image.info.kind.into(),
                 }));
@@ -45,7 +46,7 @@ impl Audited {
 
 impl App {
     /// After each input: a process newly shown, an overlay newly opened, an id copied.
-    pub(super) fn audit(&mut self, commands: &mut Vec<Command>) {
+    pub(super) fn audit(&mut self) {
         let process = self.view.process_id().map(ProcessRef::new);
         let mut events = Vec::new();
         if let ResultView::Ready { process_id, .. } = &self.view
@@ -77,7 +78,12 @@ impl App {
         }
         self.audited.compare_open = compare_open;
         self.audited.raw_open = raw.is_some();
-        if commands.iter().any(|c| matches!(c, Command::Copy(_))) {
+        if self
+            .out
+            .commands()
+            .iter()
+            .any(|c| matches!(c, Command::Copy(_)))
+        {
             let copied = process.clone().or_else(|| {
                 self.list
                     .selected()
@@ -88,19 +94,20 @@ impl App {
                 events.push(AuditEvent::IdCopied { process });
             }
         }
-        commands.extend(events.into_iter().map(Command::Audit));
+        for event in events {
+            self.out.push(Command::Audit(event));
+        }
     }
 
     /// A file saved: the job said which image, the answer where it went.
     pub(super) fn audit_saved(
-        &self,
+        &mut self,
         request: &ImageRequest,
         result: &Result<crate::images::SaveOutcome, String>,
-        commands: &mut Vec<Command>,
     ) {
         // A save that found the bytes already on disk wrote nothing: nothing to record.
         if let (true, Ok(crate::images::SaveOutcome::Written(path))) = (self.opts.audit, result) {
-            commands.push(Command::Audit(AuditEvent::ImageSaved {
+            self.out.push(Command::Audit(AuditEvent::ImageSaved {
                 process: ProcessRef::new(&request.key.process_id),
                 image: request.link.kind.into(),
                 path: path.to_string_lossy().into_owned(),
@@ -112,11 +119,7 @@ impl App {
 impl App {
     /// A decision, note or undo the review store recorded: the verdict and reason codes, never
     /// the note's text (the log must not become a copy of what it guards).
-    pub(super) fn audit_review(
-        &self,
-        request: &super::message::review::ReviewRequest,
-        commands: &mut Vec<Command>,
-    ) {
+    pub(super) fn audit_review(&mut self, request: &super::message::review::ReviewRequest) {
         use super::message::review::ReviewRequest;
         use crate::audit::Code;
         if !self.opts.audit {
@@ -142,6 +145,6 @@ impl App {
             },
             ReviewRequest::Hold { .. } => return,
         };
-        commands.push(Command::Audit(event));
+        self.out.push(Command::Audit(event));
     }
 }

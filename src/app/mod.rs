@@ -15,6 +15,7 @@ pub mod layout;
 pub mod list;
 pub mod message;
 mod mouse;
+pub mod outbox;
 pub mod overlays;
 pub mod preview;
 mod privacy;
@@ -23,6 +24,7 @@ mod refresh;
 pub mod requests;
 pub mod review;
 mod saving;
+pub mod status;
 pub mod tree;
 pub mod watch;
 
@@ -39,10 +41,10 @@ use crate::api::model::ProcessResult;
 use crate::images::{CellSize, ImageRequest};
 use cache::Lru;
 use list::ProcessList;
-use overlays::{Overlay, StatusLine};
+use outbox::Outbox;
+use overlays::Overlay;
 use preview::Images;
 use preview::zoom::{Side, Zooms};
-use requests::Requests;
 use tree::Tree;
 use tree::build::DetailsState;
 
@@ -172,13 +174,12 @@ pub struct App {
     save_run: saving::SaveRun,
     details: Lru<String, DetailsState>,
     view: ResultView,
-    /// What the worker was asked and has not answered yet.
-    requests: Requests,
+    /// Requests awaiting answers, this input's commands, the status line.
+    out: Outbox,
     images: Images,
     overlay: Overlay,
     /// The filter being typed, while the filter input is open.
     input: Option<String>,
-    status: StatusLine,
     quit: bool,
     /// Privacy mode: the ui masks what it draws (see `privacy/`); a visual aid, not access control.
     private: bool,
@@ -211,11 +212,10 @@ impl App {
             save_run: saving::SaveRun::default(),
             details: Lru::new(256),
             view: ResultView::Empty,
-            requests: Requests::default(),
+            out: Outbox::default(),
             images: Images::default(),
             overlay: Overlay::None,
             input: None,
-            status: StatusLine::default(),
             quit: false,
             private: false,
             knowns: Lru::new(256),
@@ -232,21 +232,20 @@ impl App {
     /// The first command: load the first page.
     pub fn start(&mut self) -> Vec<Command> {
         self.loading.loading = true;
-        let mut commands = Vec::new();
-        self.requests.ask(Job::LoadPage, &mut commands);
-        self.status.in_flight = self.requests.len();
-        commands
+        self.out.ask(Job::LoadPage);
+        self.out.status.in_flight = self.out.requests.len();
+        self.out.take()
     }
 
     /// Shows a start-up problem (a keymap conflict, a config warning) in the status bar, where
     /// a TUI user will see it; several are joined.
     pub fn report_problem(&mut self, problem: impl Into<String>) {
         let problem = problem.into();
-        let text = match self.status.error.take() {
+        let text = match self.out.status.error.take() {
             Some(earlier) => format!("{earlier}; {problem}"),
             None => problem,
         };
-        self.status.error(text);
+        self.out.status.error(text);
     }
 
     pub fn should_quit(&self) -> bool {
@@ -254,20 +253,19 @@ impl App {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        let mut commands = Vec::new();
         if key.kind == KeyEventKind::Release {
-            return commands;
+            return Vec::new();
         }
-        self.status.info = None;
+        self.out.status.info = None;
         let ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
         let armed = std::mem::take(&mut self.quit_armed);
         if ctrl_c {
             // Ctrl-C is the way out that never asks.
             self.quit = true;
-            commands.push(Command::Quit);
+            self.out.push(Command::Quit);
         } else if self.review.input != review::ReviewInput::None {
-            self.review_key(key, &mut commands);
+            self.review_key(key);
         } else if self.input.is_some() {
             self.edit_filter(key);
         } else if key.code == KeyCode::Esc {
@@ -277,28 +275,27 @@ impl App {
             // Deciding works from the compare view too: look, decide, look, decide.
             let reviewing = action.is_review() && self.overlay == Overlay::Compare;
             if self.overlay == Overlay::None || reviewing {
-                self.act(action, &mut commands);
+                self.act(action);
             } else if self.overlay == Overlay::Compare {
-                self.compare_action(action, &mut commands);
+                self.compare_action(action);
             } else {
-                self.overlay_action(action, &mut commands);
+                self.overlay_action(action);
             }
         }
-        self.reconcile(&mut commands);
-        commands
+        self.reconcile();
+        self.out.take()
     }
 
     pub fn handle_message(&mut self, message: Message) -> Vec<Command> {
-        let mut commands = Vec::new();
-        self.apply(message, &mut commands);
-        self.reconcile(&mut commands);
-        commands
+        self.apply(message);
+        self.reconcile();
+        self.out.take()
     }
 
     /// Derives what follows from the state: the selected process's result, the images on
     /// screen once the selection has rested (`budget`), and the scroll positions in view.
-    fn reconcile(&mut self, commands: &mut Vec<Command>) {
-        self.follow_selection(commands);
+    fn reconcile(&mut self) {
+        self.follow_selection();
         self.watch_seen();
         self.track_rest();
         let panes = self.panes();
@@ -341,14 +338,11 @@ impl App {
             }
         }
         for (request, area, view) in self.images.sync(&targets) {
-            self.requests.ask(
-                Job::FetchImage {
-                    request,
-                    area,
-                    view,
-                },
-                commands,
-            );
+            self.out.ask(Job::FetchImage {
+                request,
+                area,
+                view,
+            });
         }
         let looking = rested
             && matches!(self.view, ResultView::Ready { .. })
@@ -361,18 +355,18 @@ impl App {
                     )
             });
         if self.opts.audit {
-            self.audited.shown(&self.images, &targets, commands);
-            self.audit(commands);
+            self.audited.shown(&self.images, &targets, &mut self.out);
+            self.audit();
         }
-        self.reconcile_review(commands);
+        self.reconcile_review();
         if looking {
-            self.prefetch_next(commands);
+            self.prefetch_next();
         }
-        self.status.in_flight = self.requests.len();
+        self.out.status.in_flight = self.out.requests.len();
     }
 
     /// Keeps the tree pane on the list's selection, fetching the result when it is not cached.
-    fn follow_selection(&mut self, commands: &mut Vec<Command>) {
+    fn follow_selection(&mut self) {
         let selected = self.list.selected().map(|r| r.process_id.as_deref());
         if selected.flatten() == self.view.process_id() && selected.flatten().is_some() {
             return;
@@ -393,25 +387,25 @@ impl App {
             self.view = ResultView::Empty;
             self.show_result(id, result);
         } else {
-            if !self.requests.asking_result(&id) {
-                self.ask_result(id.clone(), false, commands);
+            if !self.out.requests.asking_result(&id) {
+                self.ask_result(id.clone(), false);
             }
             self.view = ResultView::Loading { process_id: id };
         }
     }
 
     /// Asks the worker for a result, on the user's behalf (a selection, `r`).
-    fn ask_result(&mut self, process_id: String, refresh: bool, commands: &mut Vec<Command>) {
+    fn ask_result(&mut self, process_id: String, refresh: bool) {
         let job = Job::FetchResult {
             process_id,
             refresh,
         };
-        self.requests.ask(job, commands);
+        self.out.ask(job);
     }
 
     /// Files asked to be saved and not yet saved or failed.
     fn saves_running(&self) -> usize {
-        self.requests.saves()
+        self.out.requests.saves()
     }
 }
 

@@ -10,9 +10,8 @@ use super::{App, Command, Focus, ResultView};
 
 impl App {
     pub fn handle_mouse(&mut self, event: MouseEvent) -> Vec<Command> {
-        let mut commands = Vec::new();
         if self.overlay != Overlay::None || self.input.is_some() {
-            return commands;
+            return Vec::new();
         }
         let panes = self.panes();
         let at = Position::new(event.column, event.row);
@@ -24,7 +23,7 @@ impl App {
         .into_iter()
         .find(|(area, _)| area.contains(at));
         let Some((area, pane)) = pane else {
-            return commands;
+            return Vec::new();
         };
         match event.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
@@ -43,10 +42,10 @@ impl App {
                 self.focus = pane;
                 self.click(pane, area, at);
             }
-            _ => return commands,
+            _ => return Vec::new(),
         }
-        self.reconcile(&mut commands);
-        commands
+        self.reconcile();
+        self.out.take()
     }
 
     /// Selects the row under a click, from the same offsets the ui draws with.

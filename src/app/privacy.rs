@@ -24,7 +24,7 @@ impl App {
     pub(super) fn toggle_privacy(&mut self) {
         self.private = !self.private;
         self.refresh_known();
-        self.status.info(if self.private {
+        self.out.status.info(if self.private {
             "privacy on: personal data masked, photos not drawn (saving still saves the originals)"
         } else {
             "privacy off"

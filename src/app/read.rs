@@ -1,7 +1,8 @@
 //! Read access to the app's state, for the ui and the runtime: the ui draws from these and
 //! never changes the state.
 
-use super::overlays::{Overlay, StatusLine};
+use super::overlays::Overlay;
+use super::status::StatusLine;
 use super::{
     App, AppOptions, Focus, Images, Job, Keymap, Loading, ProcessList, RequestId, ResultView,
     review,
@@ -60,7 +61,7 @@ impl App {
     }
 
     pub fn status(&self) -> &StatusLine {
-        &self.status
+        &self.out.status
     }
 
     pub fn review(&self) -> &review::ReviewDesk {
@@ -69,6 +70,6 @@ impl App {
 
     /// Requests awaiting their answer, oldest first.
     pub fn pending_requests(&self) -> impl Iterator<Item = (RequestId, &Job)> {
-        self.requests.pending()
+        self.out.requests.pending()
     }
 }

@@ -29,7 +29,7 @@ impl App {
             Some(_) => "updated".to_owned(),
             None => "loaded".to_owned(),
         };
-        self.status.info(format!("refreshed {id}: {news}"));
+        self.out.status.info(format!("refreshed {id}: {news}"));
     }
 
     /// The refresh failed. The tree already on screen stays (it is what was loaded before) and
@@ -39,7 +39,7 @@ impl App {
         let shown =
             matches!(&self.view, ResultView::Ready { process_id: p, .. } if p == process_id);
         if shown {
-            self.status.error(format!(
+            self.out.status.error(format!(
                 "refreshing {} failed: {}; showing what was loaded before (r tries again)",
                 terminal_text(process_id),
                 terminal_text(error)
@@ -51,7 +51,7 @@ impl App {
     /// The refresh's request was given up (its task stopped) while its process is on screen.
     pub(super) fn refresh_cancelled(&mut self, process_id: &str) {
         if self.view.process_id() == Some(process_id) {
-            self.status.info(format!(
+            self.out.status.info(format!(
                 "refreshing {} stopped (r tries again)",
                 terminal_text(process_id)
             ));
@@ -63,7 +63,7 @@ impl App {
         if std::mem::take(&mut self.loading.retried) {
             let n = self.list.len();
             let s = if n == 1 { "" } else { "es" };
-            self.status.info(format!("list loaded: {n} process{s}"));
+            self.out.status.info(format!("list loaded: {n} process{s}"));
         }
     }
 }

@@ -30,7 +30,9 @@ impl App {
     pub(super) fn saves_asked(&mut self, n: usize) {
         self.save_run.asked += n;
         let left = self.save_run.asked - self.save_run.answered();
-        self.status.info(format!("saving {left} {}…", files(left)));
+        self.out
+            .status
+            .info(format!("saving {left} {}…", files(left)));
     }
 
     /// One save was answered: progress while others are on their way, the summary after the
@@ -42,9 +44,9 @@ impl App {
             Ok(SaveOutcome::Identical(path)) => run.identical.push(path),
             Err(error) => run.failed.push(terminal_text(&error).into_owned()),
         }
-        if self.requests.saves() > 0 {
+        if self.out.requests.saves() > 0 {
             let run = &self.save_run;
-            self.status.info(format!(
+            self.out.status.info(format!(
                 "saving… {} of {} done",
                 run.answered(),
                 run.asked.max(run.answered())
@@ -58,9 +60,9 @@ impl App {
         }
         // Where the files went is the user's own folder: privacy mode still shows it.
         if run.failed.is_empty() {
-            self.status.info_naming(text, places);
+            self.out.status.info_naming(text, places);
         } else {
-            self.status.error_naming(text, places);
+            self.out.status.error_naming(text, places);
         }
     }
 }

@@ -10,13 +10,13 @@ use super::cursor::Movement;
 use super::overlays::Overlay;
 use super::preview::zoom::Side;
 use super::preview::{auto_fetches, comparison, preview_request};
-use super::{App, Command, Focus, ResultView, cells};
+use super::{App, Focus, ResultView, cells};
 use crate::images::{CellSize, ImageKey, ImageRequest, ImageView, Region};
 use crate::keymap::Action;
 
 impl App {
     /// Keys while compare is open.
-    pub(super) fn compare_action(&mut self, action: Action, commands: &mut Vec<Command>) {
+    pub(super) fn compare_action(&mut self, action: Action) {
         let side = self.compare_side;
         match action {
             // Its own key closes it (as Esc does); quit quits, as everywhere.
@@ -34,8 +34,8 @@ impl App {
             Action::Top => self.list.move_selection(Movement::Top),
             Action::Bottom => self.list.move_selection(Movement::Bottom),
             Action::SaveImage => match self.side_request(side) {
-                Some(request) => self.save_requests(vec![request], commands),
-                None => self.status.info("no image on this side to save"),
+                Some(request) => self.save_requests(vec![request]),
+                None => self.out.status.info("no image on this side to save"),
             },
             // Tree actions have no meaning here; the raw JSON would replace compare.
             Action::Toggle
@@ -44,7 +44,7 @@ impl App {
             | Action::ExpandFailures
             | Action::RawJson => {}
             // Everything else (q, n/N, S, y, r, f, o, /, ?, P and review keys) acts as anywhere.
-            _ => self.act(action, commands),
+            _ => self.act(action),
         }
     }
 
@@ -61,7 +61,7 @@ impl App {
     /// the reviewer's region, or the region the worker drew (the portrait it found).
     pub(super) fn zoom(&mut self, side: Side, action: Action) {
         let Some((request, area)) = self.side_image(side) else {
-            self.status.info("no picture here to zoom");
+            self.out.status.info("no picture here to zoom");
             return;
         };
         let key = request.key.clone();

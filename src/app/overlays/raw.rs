@@ -233,7 +233,7 @@ impl crate::app::App {
             Action::Left | Action::Right => {
                 if !raw.pan(action == Action::Right, view, &lines) {
                     let wrap = self.opts.keymap.hint(Action::Wrap).unwrap_or_default();
-                    self.status.info(format!(
+                    self.out.status.info(format!(
                         "long lines are wrapped: nothing to scroll sideways ({wrap} cuts them instead)"
                     ));
                 }

@@ -12,19 +12,19 @@ use crate::api::model::Status;
 use crate::app::message::review::{ReviewNews, ReviewRequest};
 use crate::app::review::input::{InputOutcome, NoteEditor, ReasonPicker};
 use crate::app::review::{Access, ReviewInput, status_for_decision};
-use crate::app::{App, Command, Job};
+use crate::app::{App, Job};
 use crate::keymap::Action;
 use crate::review::{Decision, OverrideReason, ReasonNeed, Verdict};
 use crate::sanitize::terminal_text;
 
 impl App {
-    pub(in crate::app) fn review_action(&mut self, action: Action, commands: &mut Vec<Command>) {
+    pub(in crate::app) fn review_action(&mut self, action: Action) {
         match action {
-            Action::ReviewPass => self.verdict_key(Verdict::Pass, commands),
-            Action::ReviewFail => self.verdict_key(Verdict::Fail, commands),
-            Action::Escalate => self.verdict_key(Verdict::Escalate, commands),
+            Action::ReviewPass => self.verdict_key(Verdict::Pass),
+            Action::ReviewFail => self.verdict_key(Verdict::Fail),
+            Action::Escalate => self.verdict_key(Verdict::Escalate),
             Action::Note => self.open_note(),
-            Action::UndoDecision => self.undo(commands),
+            Action::UndoDecision => self.undo(),
             Action::ReviewFilter => {
                 self.review.filter = self.review.filter.next();
                 let selected = self.selected_id();
@@ -35,36 +35,33 @@ impl App {
     }
 
     /// Keys while the reason picker or the note editor is open: all of them go there.
-    pub(in crate::app) fn review_key(&mut self, key: KeyEvent, commands: &mut Vec<Command>) {
+    pub(in crate::app) fn review_key(&mut self, key: KeyEvent) {
         match std::mem::take(&mut self.review.input) {
             ReviewInput::None => {}
             ReviewInput::Picker(picker) => match picker.handle_key(key) {
                 InputOutcome::Open => self.review.input = ReviewInput::Picker(picker),
-                InputOutcome::Cancelled => self.status.info("override cancelled"),
+                InputOutcome::Cancelled => self.out.status.info("override cancelled"),
                 InputOutcome::Done(code) => {
                     let reason = OverrideReason::from_wire(&code);
                     let status = self.status_of(&picker.process_id);
                     match Decision::new(picker.verdict, reason, status.as_ref()) {
                         Ok(decision) => {
-                            self.record(picker.process_id, decision, status, commands);
+                            self.record(picker.process_id, decision, status);
                         }
-                        Err(refusal) => self.status.error(refusal.to_string()),
+                        Err(refusal) => self.out.status.error(refusal.to_string()),
                     }
                 }
             },
             ReviewInput::Note(mut editor) => match editor.handle_key(key) {
                 InputOutcome::Open => self.review.input = ReviewInput::Note(editor),
-                InputOutcome::Cancelled => self.status.info("note not saved"),
+                InputOutcome::Cancelled => self.out.status.info("note not saved"),
                 InputOutcome::Done(text) => {
                     let truora_status = self.status_of(&editor.process_id);
-                    self.ask_review(
-                        ReviewRequest::Note {
-                            process_id: editor.process_id,
-                            text,
-                            truora_status,
-                        },
-                        commands,
-                    );
+                    self.ask_review(ReviewRequest::Note {
+                        process_id: editor.process_id,
+                        text,
+                        truora_status,
+                    });
                 }
             },
         }
@@ -87,7 +84,7 @@ impl App {
     fn writable(&mut self) -> bool {
         if let Access::ReadOnly(why) | Access::Unavailable(why) = &self.review.access {
             let why = why.clone();
-            self.status.error(format!(
+            self.out.status.error(format!(
                 "cannot record decisions: {why} (browsing still works)"
             ));
             return false;
@@ -102,24 +99,24 @@ impl App {
         }
         let id = self.selected_id();
         if id.is_none() {
-            self.status.info("no process selected");
+            self.out.status.info("no process selected");
         }
         id
     }
 
-    fn verdict_key(&mut self, verdict: Verdict, commands: &mut Vec<Command>) {
+    fn verdict_key(&mut self, verdict: Verdict) {
         let Some(process_id) = self.decision_target() else {
             return;
         };
         let status = self.status_of(&process_id);
         match crate::review::decide(verdict, status.as_ref()) {
-            Err(refusal) => self.status.error(refusal.to_string()),
+            Err(refusal) => self.out.status.error(refusal.to_string()),
             Ok(ReasonNeed::None) => {
                 let decision = Decision {
                     verdict,
                     reason: None,
                 };
-                self.record(process_id, decision, status, commands);
+                self.record(process_id, decision, status);
             }
             Ok(ReasonNeed::Required(direction)) => {
                 let reasons = OverrideReason::for_direction(direction)
@@ -136,31 +133,22 @@ impl App {
     }
 
     /// Records a checked decision and moves on to the next unreviewed process.
-    fn record(
-        &mut self,
-        process_id: String,
-        decision: Decision,
-        truora_status: Option<Status>,
-        commands: &mut Vec<Command>,
-    ) {
+    fn record(&mut self, process_id: String, decision: Decision, truora_status: Option<Status>) {
         // A decision made now supersedes an earlier refusal still on the status line ("a pending
         // process cannot be overridden"): the reviewer moved on, and the answer will say how it went.
-        self.status.error = None;
-        self.ask_review(
-            ReviewRequest::Decide {
-                process_id: process_id.clone(),
-                decision,
-                truora_status,
-            },
-            commands,
-        );
+        self.out.status.error = None;
+        self.ask_review(ReviewRequest::Decide {
+            process_id: process_id.clone(),
+            decision,
+            truora_status,
+        });
         self.advance_from(&process_id);
     }
 
     /// Asks the desk; a request that records something is followed until its answer (see
     /// `review_pending`).
-    fn ask_review(&mut self, request: ReviewRequest, commands: &mut Vec<Command>) {
-        let id = self.requests.ask(Job::Review(request.clone()), commands);
+    fn ask_review(&mut self, request: ReviewRequest) {
+        let id = self.out.ask(Job::Review(request.clone()));
         self.review.pending.track(id, &request);
     }
 
@@ -185,7 +173,10 @@ impl App {
                 self.rest_at_once();
                 self.list.select_position(pos);
             }
-            None => self.status.info("no unreviewed process left in this view"),
+            None => self
+                .out
+                .status
+                .info("no unreviewed process left in this view"),
         }
     }
 
@@ -210,14 +201,14 @@ impl App {
 
     /// `u`: takes back my latest decision or note that still stands, and goes back to its
     /// process, so it can be decided again.
-    fn undo(&mut self, commands: &mut Vec<Command>) {
+    fn undo(&mut self) {
         if !self.writable() {
             return;
         }
         // A decision on its way to the store is my latest: the undo follows it there.
         let on_its_way = self.review.pending.newest_decision().map(str::to_owned);
         let Some(process_id) = on_its_way.or_else(|| self.review.my_last()) else {
-            self.status.info("nothing of yours to undo");
+            self.out.status.info("nothing of yours to undo");
             return;
         };
         let pos = self.list.visible().iter().position(|&i| {
@@ -225,19 +216,16 @@ impl App {
         });
         match pos {
             Some(pos) => self.list.select_position(pos),
-            None => self.status.info(format!(
+            None => self.out.status.info(format!(
                 "undoing on {} (not in this view)",
                 terminal_text(&process_id)
             )),
         }
         let truora_status = self.status_of(&process_id);
-        self.ask_review(
-            ReviewRequest::Undo {
-                process_id,
-                truora_status,
-            },
-            commands,
-        );
+        self.ask_review(ReviewRequest::Undo {
+            process_id,
+            truora_status,
+        });
     }
 
     pub(in crate::app) fn apply_review(&mut self, news: ReviewNews) {
@@ -251,13 +239,14 @@ impl App {
                 // it came, or when a decision was refused for it) is over.
                 if let Access::Unavailable(failure) = &self.review.access
                     && self
+                        .out
                         .status
                         .error
                         .as_deref()
                         .is_some_and(|e| e.contains(failure.as_str()))
                 {
-                    self.status.error = None;
-                    self.status.info("the review store is open");
+                    self.out.status.error = None;
+                    self.out.status.info("the review store is open");
                 }
                 self.review.reviewer = reviewer;
                 self.review.access = match writable {
@@ -273,12 +262,12 @@ impl App {
                 self.review_events(events);
             }
             ReviewNews::Failed { error } => {
-                self.status.error(failure_text(&error));
+                self.out.status.error(failure_text(&error));
                 self.review.access = Access::Unavailable(error);
             }
             ReviewNews::Delayed { ids, why } => {
                 self.review.pending.delayed(&ids, &why);
-                self.status.error(format!(
+                self.out.status.error(format!(
                     "{} — retrying: {}",
                     self.review.pending.count_text(),
                     terminal_text(&why)
@@ -286,7 +275,7 @@ impl App {
             }
             ReviewNews::Unreadable(events) => {
                 let first = events.first().map(ToString::to_string).unwrap_or_default();
-                self.status.error(format!(
+                self.out.status.error(format!(
                     "the review store holds {} event(s) it cannot read, left out of the marks \
                      ({first}); `truora-tui reviews list` names them all",
                     events.len()
@@ -328,26 +317,26 @@ impl App {
                     text.push_str(" (after waiting for the store)");
                     // The retrying notice is over once nothing waits any more.
                     if self.review.pending.summary().is_none() {
-                        self.status.error = None;
+                        self.out.status.error = None;
                     }
                 }
-                self.status.info(text);
+                self.out.status.info(text);
             }
             Err(e) => match request {
                 ReviewRequest::Note {
                     process_id, text, ..
                 } if self.review.input == ReviewInput::None => {
-                    self.status.error(format!(
+                    self.out.status.error(format!(
                         "not recorded: {what}: {e} — the note is back in the editor (Enter \
                          tries again, Esc drops it)"
                     ));
                     self.review.input = ReviewInput::Note(NoteEditor::with_text(process_id, &text));
                 }
-                ReviewRequest::Note { text, .. } => self.status.error(format!(
+                ReviewRequest::Note { text, .. } => self.out.status.error(format!(
                     "not recorded: {what}: {e} — its text: {}",
                     terminal_text(&text)
                 )),
-                _ => self.status.error(format!("not recorded: {what}: {e}")),
+                _ => self.out.status.error(format!("not recorded: {what}: {e}")),
             },
         }
     }
@@ -394,19 +383,16 @@ impl App {
     }
 
     /// After each input: the lease follows the selection, and the title's counts are fresh.
-    pub(in crate::app) fn reconcile_review(&mut self, commands: &mut Vec<Command>) {
+    pub(in crate::app) fn reconcile_review(&mut self) {
         if matches!(self.review.access, Access::Unavailable(_)) {
             return;
         }
         let selected = self.selected_id();
         if selected != self.review.held {
             self.review.held.clone_from(&selected);
-            self.ask_review(
-                ReviewRequest::Hold {
-                    process_id: selected,
-                },
-                commands,
-            );
+            self.ask_review(ReviewRequest::Hold {
+                process_id: selected,
+            });
         }
         self.review.recount(&self.list);
     }

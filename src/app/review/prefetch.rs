@@ -13,7 +13,7 @@ use crate::app::preview::{ImageState, auto_fetches, comparison, preview_request}
 use crate::app::review::Access;
 use crate::app::tree::Tree;
 use crate::app::tree::build as tree_build;
-use crate::app::{App, Command, Job, cells};
+use crate::app::{App, Job, cells};
 use crate::images::{CellSize, ImageRequest, ImageView};
 
 /// What has been asked for the process after this one.
@@ -31,7 +31,7 @@ type ImagesFor = (bool, (u16, u16), CellSize);
 
 impl App {
     /// Called after each input while the current view is complete.
-    pub(in crate::app) fn prefetch_next(&mut self, commands: &mut Vec<Command>) {
+    pub(in crate::app) fn prefetch_next(&mut self) {
         if !self.opts.prefetch || matches!(self.review.access, Access::Unavailable(_)) {
             return;
         }
@@ -54,8 +54,7 @@ impl App {
         let Some(result) = self.results.peek(&next).cloned() else {
             if !self.review.prefetch.result_asked {
                 self.review.prefetch.result_asked = true;
-                self.requests
-                    .ask(Job::Prefetch { process_id: next }, commands);
+                self.out.ask(Job::Prefetch { process_id: next });
             }
             return;
         };
@@ -104,14 +103,11 @@ impl App {
                     ImageState::Loading
                 )
             {
-                self.requests.ask(
-                    Job::FetchImage {
-                        request,
-                        area,
-                        view,
-                    },
-                    commands,
-                );
+                self.out.ask(Job::FetchImage {
+                    request,
+                    area,
+                    view,
+                });
             }
         }
     }

@@ -43,8 +43,9 @@ impl App {
     }
 
     /// A tick of the runtime's timer: poll, unless the list is still loading or a poll is out.
-    pub(super) fn watch_tick(&mut self, commands: &mut Vec<Command>) {
+    pub(super) fn watch_tick(&mut self) {
         let polling = self
+            .out
             .requests
             .pending()
             .any(|(_, job)| matches!(job, Job::Watch { .. }));
@@ -52,20 +53,13 @@ impl App {
             return;
         }
         let known: HashSet<String> = self.list.visible_or_all_ids().into_iter().collect();
-        self.requests.ask(
-            Job::Watch {
-                known: Arc::new(known),
-            },
-            commands,
-        );
+        self.out.ask(Job::Watch {
+            known: Arc::new(known),
+        });
     }
 
     /// A poll's answer: merged into the list; changed processes lose their cached result.
-    pub(super) fn watch_answered(
-        &mut self,
-        result: Result<ListPage, ApiError>,
-        commands: &mut Vec<Command>,
-    ) {
+    pub(super) fn watch_answered(&mut self, result: Result<ListPage, ApiError>) {
         let page = match result {
             Ok(page) => page,
             Err(error) => {
@@ -83,14 +77,15 @@ impl App {
         self.watch_seen();
         // The bell is the runtime's to ring: the app only says it wants one.
         if self.opts.watch_bell && !merged.failed.is_empty() {
-            commands.push(Command::Bell);
+            self.out.push(Command::Bell);
         }
         match merged.failed.len() {
             0 => {}
             1 => self
+                .out
                 .status
                 .info(format!("new failure: {}", merged.failed[0])),
-            n => self.status.info(format!("{n} new failures")),
+            n => self.out.status.info(format!("{n} new failures")),
         }
     }
 
