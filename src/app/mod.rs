@@ -1,100 +1,94 @@
-//! The browser's state and its transitions, with no terminal IO: every input (a key, a worker
-//! message) changes the state and returns [`Command`]s for the runtime to carry out.
+//! The browser's state and its transitions, with no terminal IO: every input (a key, a mouse
+//! event, a worker's answer) changes the state and returns [`Command`]s for the runtime.
 //!
-//! After each input, `App::reconcile` derives what follows from the new state in one place:
-//! which process result to fetch, which images to fetch, what to scroll into view. Handlers only
-//! change state; they never need to remember to request anything.
+//! # The map
+//!
+//! One folder per feature, each a component: a type owning its state, with methods for the
+//! keys and answers it handles. They act beyond their own state only through the [`Outbox`]
+//! they are handed (requests, commands, the status line) and the parts of other components the
+//! app lends them by name, so a method's signature says what it touches.
+//!
+//! - `list/`      the process list ([`ListPane`](list::ListPane)): rows, loading page by page,
+//!   the filter input, status filter, sort, the people columns, `--watch` arrivals merged in
+//!   (`arrivals.rs`), the list's columns (`columns.rs`)
+//! - `tree/`      the process on screen ([`TreePane`](tree::TreePane)): the result, its tree
+//!   model and builders, the results and details fetched, `r`'s refresh, the rows as text
+//! - `preview/`   images on screen ([`Preview`](preview::Preview)): what the preview and compare
+//!   show, encoded images by (image, area, view), zoom and pan per side, the rest before fetching
+//! - `compare/`   the compare view's keys and its active side
+//! - `review/`    the review desk's browser side: marks and events, the verdict, note and undo
+//!   keys, the reason picker and note editor, decisions not recorded yet, the look-ahead
+//! - `overlays/`  the help and the raw JSON view, and what covers the panes
+//! - `watch/`     `--watch`: polls, what is new until seen, back-off
+//! - `message/`   the contract with the runtime: [`Job`], [`Command`], [`Message`], the review
+//!   desk's requests and news, one [`RequestId`] per request
+//! - `layout/`    the screen's geometry (the ui draws into it), and the compact layout
+//! - `privacy.rs`, `saving.rs`, `audit.rs`: privacy mode, what `s`/`S` report, what the access
+//!   log hears; `outbox.rs`, `status.rs`, `requests.rs`, `cursor.rs`, `cache.rs`: shared below
+//!   every component
+//!
+//! `App` composes the components and routes: keys in `update.rs` ([`App::handle_key`] finds who
+//! has the keyboard, then one `match` from [`Action`](crate::keymap::Action) to the component that acts), answers in
+//! `answers.rs` (one `match` from the answered [`Job`] to its component), and `reconcile.rs`
+//! derives what follows from the new state in one place (which result and images to fetch, what
+//! to scroll into view, the review lease, the look-ahead), so handlers only change state and
+//! never need to remember to request anything. The ui reads the state through `read.rs`.
+//!
+//! A key's path, e.g. `d`: the [`Keymap`](crate::keymap::Keymap) → `Action::ReviewFail` →
+//! `App::update`'s match → `review/` (`ReviewDesk::handle`: checked against Truora's status,
+//! the cursor advances) → `Outbox::ask(Job::Review(ReviewRequest::Decide))` → the runtime's
+//! dispatch → the review desk's thread → the store; the answer comes back as
+//! `Message::Review(ReviewNews::Answer)` → `answers.rs` → `ReviewDesk::answered`.
+//!
+//! Imports run down: components import `message/`, `layout/`, the shared files and each other
+//! in one direction only (`review/` and `compare/` lend from `list/`, `tree/`, `preview/`;
+//! `overlays/` from `tree/` and `review/`), never the app's root.
 
-mod actions;
-mod apply;
-mod audit;
+pub mod audit;
 pub mod cache;
 pub mod compare;
 pub mod cursor;
 pub mod layout;
 pub mod list;
 pub mod message;
-mod mouse;
+pub mod options;
 pub mod outbox;
 pub mod overlays;
 pub mod preview;
-mod privacy;
-mod read;
-mod refresh;
+pub mod privacy;
 pub mod requests;
 pub mod review;
-mod saving;
+pub mod saving;
 pub mod status;
 pub mod tree;
 pub mod watch;
 
-use std::sync::Arc;
+mod answers;
+mod mouse;
+mod read;
+mod reconcile;
+mod update;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::Rect;
-
-use crate::keymap::{Action, Keymap};
+pub use list::Loading;
+pub use message::review::{ReviewNews, ReviewRequest};
 pub use message::{Command, Job, ListPage, Message, Request, RequestId};
+pub use options::AppOptions;
 pub use preview::rest::ImageBudget;
+pub use tree::ResultView;
 
-use crate::api::model::ProcessResult;
-use crate::images::{CellSize, ImageRequest};
-use cache::Lru;
-use list::ProcessList;
+use crossterm::event::KeyEvent;
+
+use audit::Audited;
+use compare::Compare;
+use list::ListPane;
 use outbox::Outbox;
 use overlays::Overlay;
-use preview::Images;
-use preview::zoom::{Side, Zooms};
-use tree::Tree;
-use tree::build::DetailsState;
-
-/// How the runtime configures the app.
-#[derive(Clone, Debug)]
-pub struct AppOptions {
-    pub keymap: Keymap,
-    /// The image protocol's name for the status bar: `halfblocks`, `kitty`, `off`, ...
-    pub image_protocol: String,
-    pub images_enabled: bool,
-    /// False when browsing an offline archive: there is nothing to refresh from.
-    pub can_refresh: bool,
-    /// Where the data comes from, for the status bar: `demo`, `live`, `archive DIR`.
-    pub source_label: String,
-    /// False under NO_COLOR: no foreground colours, symbols and bold/reverse only.
-    pub color: bool,
-    /// The access log is on: the app returns `Command::Audit`s for what it shows and does.
-    pub audit: bool,
-    /// Review desk: fetch the next unreviewed process (result and images) while the reviewer
-    /// looks at this one. Off only to measure what it saves.
-    pub prefetch: bool,
-    /// `--watch`: read the newest processes again this often; `None`: the list is read once.
-    pub watch: Option<std::time::Duration>,
-    /// The zone times are shown in, resolved at start-up (the app never reads the environment);
-    /// UTC by default, as Truora sends them.
-    pub time_zone: crate::date::zone::DisplayZone,
-    /// `watch_bell`: ring the terminal's bell when a poll finds a new failure.
-    pub watch_bell: bool,
-    /// How images spend the link's bytes: the rest, the size cap, the palette.
-    pub image_budget: ImageBudget,
-}
-
-impl Default for AppOptions {
-    fn default() -> Self {
-        AppOptions {
-            keymap: Keymap::default(),
-            image_protocol: "halfblocks".into(),
-            images_enabled: true,
-            can_refresh: true,
-            source_label: "demo".into(),
-            color: true,
-            audit: false,
-            prefetch: true,
-            watch: None,
-            time_zone: crate::date::zone::DisplayZone::utc(),
-            watch_bell: false,
-            image_budget: ImageBudget::default(),
-        }
-    }
-}
+use preview::Preview;
+use privacy::Privacy;
+use review::ReviewDesk;
+use saving::Saves;
+use tree::TreePane;
+use watch::Watch;
 
 /// Which pane the movement keys act on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -119,84 +113,33 @@ impl Focus {
     }
 }
 
-/// The state of the list's background loading.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Loading {
-    pub loading: bool,
-    pub error: Option<String>,
-    /// List entries that were not processes.
-    pub skipped: usize,
-    /// `r` retried the list after an error: say so when it has loaded.
-    pub retried: bool,
-}
-
-/// What the tree pane shows for the selected process.
+/// Leaving: asked, or asked once while something would be lost.
 #[derive(Debug, Default)]
-pub enum ResultView {
-    /// Nothing is selected (the list is empty).
-    #[default]
-    Empty,
-    /// The selected row has no process id, so there is nothing to fetch.
-    NoId,
-    Loading {
-        process_id: String,
-    },
-    Failed {
-        process_id: String,
-        error: String,
-    },
-    Ready {
-        process_id: String,
-        result: Arc<ProcessResult>,
-        tree: Tree,
-    },
-}
-
-impl ResultView {
-    pub fn process_id(&self) -> Option<&str> {
-        match self {
-            ResultView::Empty | ResultView::NoId => None,
-            ResultView::Loading { process_id }
-            | ResultView::Failed { process_id, .. }
-            | ResultView::Ready { process_id, .. } => Some(process_id),
-        }
-    }
+struct Quit {
+    done: bool,
+    /// `q` was pressed once while saves or decisions were outstanding; the next `q` quits.
+    armed: bool,
 }
 
 pub struct App {
     opts: AppOptions,
+    /// The terminal's size, as the runtime last reported it.
     size: (u16, u16),
     focus: Focus,
-    list: ProcessList,
-    loading: Loading,
-    results: Lru<String, Arc<ProcessResult>>,
-    /// The saves asked since none was on its way, summed up when the last is answered.
-    save_run: saving::SaveRun,
-    details: Lru<String, DetailsState>,
-    view: ResultView,
+    list: ListPane,
+    tree: TreePane,
+    preview: Preview,
+    compare: Compare,
+    overlay: Overlay,
+    review: ReviewDesk,
+    watch: Watch,
+    privacy: Privacy,
+    saves: Saves,
+    /// What the access log has been told this session.
+    audited: Audited,
     /// Requests awaiting answers, this input's commands, the status line.
     out: Outbox,
-    images: Images,
-    overlay: Overlay,
-    /// The filter being typed, while the filter input is open.
-    input: Option<String>,
-    quit: bool,
-    /// Privacy mode: the ui masks what it draws (see `privacy/`); a visual aid, not access control.
-    private: bool,
-    /// In privacy mode, the personal values of the results shown (see `privacy::Known`) by
-    /// process id, found once per result rather than on every frame or every visit.
-    knowns: Lru<String, privacy::ShownKnown>,
-    /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
-    quit_armed: bool,
-    /// What the access log has been told this session.
-    audited: audit::Audited,
-    review: review::ReviewDesk,
-    /// The region chosen per image side (zoom and pan).
-    zooms: Zooms,
-    /// The side of compare the zoom and movement keys act on.
-    compare_side: Side,
-    watch: watch::Watch,
-    rest: preview::rest::Rest,
+    quit: Quit,
 }
 
 impl App {
@@ -206,33 +149,24 @@ impl App {
             // Until the runtime reports the real size with `Message::Resize`.
             size: (80, 24),
             focus: Focus::List,
-            list: ProcessList::default(),
-            loading: Loading::default(),
-            results: Lru::new(256),
-            save_run: saving::SaveRun::default(),
-            details: Lru::new(256),
-            view: ResultView::Empty,
-            out: Outbox::default(),
-            images: Images::default(),
+            list: ListPane::default(),
+            tree: TreePane::default(),
+            preview: Preview::default(),
+            compare: Compare::default(),
             overlay: Overlay::None,
-            input: None,
-            quit: false,
-            private: false,
-            knowns: Lru::new(256),
-            quit_armed: false,
-            audited: audit::Audited::default(),
-            review: review::ReviewDesk::default(),
-            zooms: Zooms::default(),
-            compare_side: Side::Document,
-            watch: watch::Watch::default(),
-            rest: preview::rest::Rest::default(),
+            review: ReviewDesk::default(),
+            watch: Watch::default(),
+            privacy: Privacy::default(),
+            saves: Saves::default(),
+            audited: Audited::default(),
+            out: Outbox::default(),
+            quit: Quit::default(),
         }
     }
 
     /// The first command: load the first page.
     pub fn start(&mut self) -> Vec<Command> {
-        self.loading.loading = true;
-        self.out.ask(Job::LoadPage);
+        self.list.start(&mut self.out);
         self.out.status.in_flight = self.out.requests.len();
         self.out.take()
     }
@@ -245,44 +179,22 @@ impl App {
             Some(earlier) => format!("{earlier}; {problem}"),
             None => problem,
         };
-        self.out.status.error(text);
+        self.out.error(text);
+    }
+
+    /// Starts in privacy mode (`--private`, `private = true`).
+    pub fn set_private(&mut self, on: bool) {
+        self.privacy.set(on, self.tree.view(), &mut self.overlay);
     }
 
     pub fn should_quit(&self) -> bool {
-        self.quit
+        self.quit.done
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        if key.kind == KeyEventKind::Release {
-            return Vec::new();
+        if self.key(key) {
+            self.reconcile();
         }
-        self.out.status.info = None;
-        let ctrl_c =
-            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-        let armed = std::mem::take(&mut self.quit_armed);
-        if ctrl_c {
-            // Ctrl-C is the way out that never asks.
-            self.quit = true;
-            self.out.push(Command::Quit);
-        } else if self.review.input != review::ReviewInput::None {
-            self.review_key(key);
-        } else if self.input.is_some() {
-            self.edit_filter(key);
-        } else if key.code == KeyCode::Esc {
-            self.escape();
-        } else if let Some(action) = self.opts.keymap.action(&key) {
-            self.quit_armed = armed && action == Action::Quit;
-            // Deciding works from the compare view too: look, decide, look, decide.
-            let reviewing = action.is_review() && self.overlay == Overlay::Compare;
-            if self.overlay == Overlay::None || reviewing {
-                self.act(action);
-            } else if self.overlay == Overlay::Compare {
-                self.compare_action(action);
-            } else {
-                self.overlay_action(action);
-            }
-        }
-        self.reconcile();
         self.out.take()
     }
 
@@ -291,135 +203,4 @@ impl App {
         self.reconcile();
         self.out.take()
     }
-
-    /// Derives what follows from the state: the selected process's result, the images on
-    /// screen once the selection has rested (`budget`), and the scroll positions in view.
-    fn reconcile(&mut self) {
-        self.follow_selection();
-        self.watch_seen();
-        self.track_rest();
-        let panes = self.panes();
-        // A pane the compact layout hides keeps its scroll until it is shown again.
-        if panes.list_rows() > 0 {
-            self.list.scroll_into_view(panes.list_rows());
-        }
-        let tall = match &self.view {
-            ResultView::Ready { tree, .. } => {
-                let known = self.private.then(|| self.known());
-                tree::rows::cursor_height(tree, known, layout::inner(panes.tree))
-            }
-            _ => 1,
-        };
-        if let ResultView::Ready { tree, .. } = &mut self.view
-            && panes.tree_rows() > 0
-        {
-            tree.scroll_tall_into_view(panes.tree_rows(), tall);
-        }
-        let mut targets = Vec::new();
-        let rested = self.images_rested();
-        if rested && let ResultView::Ready { tree, result, .. } = &self.view {
-            let zooms = &self.zooms;
-            if self.overlay == Overlay::Compare {
-                let c = preview::comparison(tree, result);
-                let [left, right] = panes.compare_images;
-                // Both are picture kinds by construction.
-                targets.extend(
-                    c.document
-                        .map(|r| target(zooms, r, cells(left), Side::Document)),
-                );
-                targets.extend(
-                    c.selfie
-                        .map(|r| target(zooms, r, cells(right), Side::Selfie)),
-                );
-            } else if let Some(r) =
-                preview::preview_request(tree).filter(|r| preview::auto_fetches(r))
-            {
-                targets.push(target(zooms, r, cells(panes.preview_image), Side::Preview));
-            }
-        }
-        for (request, area, view) in self.images.sync(&targets) {
-            self.out.ask(Job::FetchImage {
-                request,
-                area,
-                view,
-            });
-        }
-        let looking = rested
-            && matches!(self.view, ResultView::Ready { .. })
-            && targets.iter().all(|(r, area, view)| {
-                area.0 == 0
-                    || area.1 == 0
-                    || !matches!(
-                        self.images.state(&r.key, *area, *view),
-                        preview::ImageState::Loading
-                    )
-            });
-        if self.opts.audit {
-            self.audited.shown(&self.images, &targets, &mut self.out);
-            self.audit();
-        }
-        self.reconcile_review();
-        if looking {
-            self.prefetch_next();
-        }
-        self.out.status.in_flight = self.out.requests.len();
-    }
-
-    /// Keeps the tree pane on the list's selection, fetching the result when it is not cached.
-    fn follow_selection(&mut self) {
-        let selected = self.list.selected().map(|r| r.process_id.as_deref());
-        if selected.flatten() == self.view.process_id() && selected.flatten().is_some() {
-            return;
-        }
-        let id = match selected {
-            None => {
-                self.view = ResultView::Empty;
-                return;
-            }
-            Some(None) => {
-                self.view = ResultView::NoId;
-                return;
-            }
-            Some(Some(id)) => id.to_owned(),
-        };
-        if let Some(result) = self.results.peek(&id).cloned() {
-            self.results.touch(&id);
-            self.view = ResultView::Empty;
-            self.show_result(id, result);
-        } else {
-            if !self.out.requests.asking_result(&id) {
-                self.ask_result(id.clone(), false);
-            }
-            self.view = ResultView::Loading { process_id: id };
-        }
-    }
-
-    /// Asks the worker for a result, on the user's behalf (a selection, `r`).
-    fn ask_result(&mut self, process_id: String, refresh: bool) {
-        let job = Job::FetchResult {
-            process_id,
-            refresh,
-        };
-        self.out.ask(job);
-    }
-
-    /// Files asked to be saved and not yet saved or failed.
-    fn saves_running(&self) -> usize {
-        self.out.requests.saves()
-    }
-}
-
-/// An image to show: where, and in which view (the side's zoom).
-fn target<'a>(
-    zooms: &Zooms,
-    request: &'a ImageRequest,
-    area: CellSize,
-    side: Side,
-) -> (&'a ImageRequest, CellSize, crate::images::ImageView) {
-    (request, area, zooms.view(side, &request.key))
-}
-
-/// The cell size of an area, as images are keyed.
-fn cells(area: Rect) -> CellSize {
-    (area.width, area.height)
 }

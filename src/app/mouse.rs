@@ -5,12 +5,14 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::cursor::Movement;
+use super::layout::inner;
 use super::overlays::Overlay;
-use super::{App, Command, Focus, ResultView};
+use super::tree::{ResultView, rows};
+use super::{App, Command, Focus};
 
 impl App {
     pub fn handle_mouse(&mut self, event: MouseEvent) -> Vec<Command> {
-        if self.overlay != Overlay::None || self.input.is_some() {
+        if self.overlay != Overlay::None || self.list.input().is_some() {
             return Vec::new();
         }
         let panes = self.panes();
@@ -32,10 +34,10 @@ impl App {
                 } else {
                     Movement::ScrollUp
                 };
-                match (pane, &mut self.view) {
-                    (Focus::List, _) => self.list.move_selection(movement),
-                    (Focus::Tree, ResultView::Ready { tree, .. }) => tree.move_selection(movement),
-                    _ => {}
+                match pane {
+                    Focus::List => self.list.rows.move_selection(movement),
+                    Focus::Tree => self.tree.move_selection(movement),
+                    Focus::Preview => {}
                 }
             }
             MouseEventKind::Down(MouseButton::Left) => {
@@ -50,30 +52,32 @@ impl App {
 
     /// Selects the row under a click, from the same offsets the ui draws with.
     fn click(&mut self, pane: Focus, area: Rect, at: Position) {
-        let inner = super::layout::inner(area);
+        let inner = inner(area);
         if !inner.contains(at) {
             return;
         }
         let row = usize::from(at.y - inner.y);
         // The cursor's row may be several rows high (its text wrapped).
-        let tall = match &self.view {
+        let target = match self.tree.view() {
             ResultView::Ready { tree, .. } => {
-                let known = self.private.then(|| self.known());
-                super::tree::rows::cursor_height(tree, known, inner)
+                let known = self.privacy.is_on().then(|| self.known());
+                let tall = rows::cursor_height(tree, known, inner);
+                rows::position_at(tree, row, tall)
             }
-            _ => 1,
+            _ => None,
         };
-        match (pane, &mut self.view) {
+        match pane {
             // The list's first inner row is its header.
-            (Focus::List, _) if row > 0 => {
-                let target = self.list.offset() + row - 1;
-                if target < self.list.visible_len() {
-                    self.list.move_selection(Movement::To(target));
+            Focus::List if row > 0 => {
+                let list = &mut self.list.rows;
+                let target = list.offset() + row - 1;
+                if target < list.visible_len() {
+                    list.move_selection(Movement::To(target));
                 }
             }
-            (Focus::Tree, ResultView::Ready { tree, .. }) => {
-                if let Some(target) = super::tree::rows::position_at(tree, row, tall) {
-                    tree.move_selection(Movement::To(target));
+            Focus::Tree => {
+                if let Some(target) = target {
+                    self.tree.move_selection(Movement::To(target));
                 }
             }
             _ => {}

@@ -5,53 +5,43 @@
 
 use ratatui::layout::Rect;
 
-use crate::app::layout::{self, ListShape, Panes};
-use crate::app::list::columns::{self, MARKS};
-use crate::app::review::Access;
-use crate::app::{App, Focus};
+use super::{ListShape, Panes, layout_with};
+use crate::app::list::columns::{self, ContentWidths, MARKS};
+use crate::images::CellSize;
 
 /// Borders and the cursor marker around a list row.
 const LIST_CHROME: usize = 4;
 
-impl App {
-    /// The layout for a screen of `area` (the runtime's size is [`App::panes`]).
-    pub fn panes_in(&self, area: Rect) -> Panes {
-        self.cap_images(layout::layout_with(
-            area,
-            self.opts.images_enabled,
-            self.list_shape(),
-        ))
+/// The panes for a screen of `area`: with or without `images`, the list shaped by `list`, the
+/// image areas capped at `max_cells` (the app asks for images at the size the ui draws them,
+/// so both lay out through here).
+pub fn panes_for(area: Rect, images: bool, list: ListShape, max_cells: Option<CellSize>) -> Panes {
+    let mut panes = layout_with(area, images, list);
+    if let Some((columns, rows)) = max_cells {
+        // Each keeps its top-left corner.
+        let cap = |area: &mut Rect| {
+            area.width = area.width.min(columns);
+            area.height = area.height.min(rows);
+        };
+        cap(&mut panes.preview_image);
+        panes.compare_images.iter_mut().for_each(cap);
     }
+    panes
+}
 
-    /// Whether the list shows the review marks column (whenever a review store is open).
-    pub fn list_marks(&self) -> bool {
-        !matches!(self.review.access(), Access::Unavailable(_))
-    }
+/// Cells of a list row outside the columns: the cursor marker, and the review marks when shown.
+pub fn list_row_chrome(marks: bool) -> usize {
+    2 + if marks { MARKS } else { 0 }
+}
 
-    /// Cells of a list row outside the columns: the cursor marker, and the marks when shown.
-    pub fn list_row_chrome(&self) -> usize {
-        2 + if self.list_marks() { MARKS } else { 0 }
-    }
-
-    fn list_shape(&self) -> ListShape {
-        let content = self.list.content_widths();
-        let chrome = LIST_CHROME + if self.list_marks() { MARKS } else { 0 };
-        let cells = |n: usize| u16::try_from(n + chrome).unwrap_or(u16::MAX);
-        ListShape {
-            wanted: cells(columns::wanted(content)),
-            essential: cells(columns::essential(content)),
-            process_shown: self.focus != Focus::List,
-        }
-    }
-
-    /// `esc` in the compact layout's process view goes back to the list; false when there is
-    /// nothing to go back from.
-    pub(in crate::app) fn back_to_list(&mut self) -> bool {
-        let compact = self.panes().compact;
-        if compact && self.focus != Focus::List {
-            self.focus = Focus::List;
-            return true;
-        }
-        false
+/// What the layout needs of the list: its content's widths, whether the review marks column is
+/// shown, and (compact layout) whether the process is shown instead of the list.
+pub fn list_shape(content: &ContentWidths, marks: bool, process_shown: bool) -> ListShape {
+    let chrome = LIST_CHROME + if marks { MARKS } else { 0 };
+    let cells = |n: usize| u16::try_from(n + chrome).unwrap_or(u16::MAX);
+    ListShape {
+        wanted: cells(columns::wanted(content)),
+        essential: cells(columns::essential(content)),
+        process_shown,
     }
 }

@@ -7,6 +7,8 @@
 
 mod compact;
 
+pub use compact::{list_row_chrome, list_shape, panes_for};
+
 use ratatui::layout::Rect;
 
 /// The smallest terminal the browser draws in.

@@ -11,8 +11,10 @@ use crate::api::model::{ProcessSummary, Status};
 mod arrivals;
 pub mod columns;
 mod fill;
+mod pane;
 mod people;
 pub use arrivals::Merged;
+pub use pane::{ListPane, Loading};
 pub use people::{PersonAt, fold};
 
 use columns::ContentWidths;

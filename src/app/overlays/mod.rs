@@ -1,127 +1,19 @@
-//! Things drawn over the panes (help, raw JSON, compare).
+//! What covers the panes, and takes the keys while it is open: the help (`help.rs`), the raw JSON
+//! view (`raw.rs`) and the compare view (its keys are the `compare` component's).
 
+pub mod help;
 pub mod raw;
 
-use crate::keymap::{Action, Keymap};
-use crate::wrap;
+pub use help::{
+    HELP_KEYS, HELP_NOTES, HelpEntry, help_entries, help_len, help_names_width, help_room,
+    help_width,
+};
 pub use raw::{RawView, Viewport};
 
-/// The help's lines after one per action: keys that are not actions, and how the screen works.
-pub const HELP_NOTES: &[(&str, &str)] = &[
-    (
-        "esc",
-        "close this, the raw view or compare; clear the error; back to the list; clear the filter",
-    ),
-    (
-        "narrow screen",
-        "under 120 columns one pane at a time: enter, l or tab open the process, esc back",
-    ),
-    (
-        "/ matches",
-        "id, user, reason, country; name and document number once known (accents ignored)",
-    ),
-    (
-        "0-9 (picker)",
-        "choose the override reason; a note: enter saves, esc cancels",
-    ),
-    ("list marks", super::review::BADGE_LEGEND),
-    (
-        "[keys]",
-        "remap in the config file: name = \"key\" or [\"key\", …] (see .config-example)",
-    ),
-];
-
-/// Width of the help's keys column.
-pub const HELP_KEYS: usize = 14;
-
-/// Cells around the help's text: the border each side, and one blank before the right border
-/// so a full row never runs into it.
-const HELP_MARGIN: usize = 3;
-
-/// One row of the help: the keys, the action's name as the config file's `[keys]` table takes it
-/// (empty for the notes, which are not actions), and what it does.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HelpEntry {
-    pub keys: String,
-    pub name: &'static str,
-    pub what: &'static str,
-    /// The column headings, drawn first.
-    pub heading: bool,
-}
-
-/// The heading row: what each column holds, and where the names are used.
-const HELP_HEADING: HelpEntry = HelpEntry {
-    keys: String::new(),
-    name: "[keys] name",
-    what: "what it does",
-    heading: true,
-};
-
-/// Width of the help's names column: the longest action name.
-pub fn help_names_width() -> usize {
-    Action::ALL
-        .iter()
-        .map(|a| a.name().len())
-        .chain([HELP_HEADING.name.len()])
-        .max()
-        .unwrap_or(0)
-}
-
-/// The help's rows: the heading, one per action (its keys, its `[keys]` name, what it does),
-/// then the notes.
-pub fn help_entries(keymap: &Keymap) -> Vec<HelpEntry> {
-    let heading = HelpEntry {
-        keys: "key".to_owned(),
-        ..HELP_HEADING
-    };
-    let actions = Action::ALL.iter().map(|&a| HelpEntry {
-        keys: keymap.keys_text(a),
-        name: a.name(),
-        what: a.description(),
-        heading: false,
-    });
-    let notes = HELP_NOTES.iter().map(|(k, w)| HelpEntry {
-        keys: (*k).to_owned(),
-        name: "",
-        what: w,
-        heading: false,
-    });
-    std::iter::once(heading)
-        .chain(actions)
-        .chain(notes)
-        .collect()
-}
-
-/// The help box's width on a screen `screen` cells wide: as wide as its longest entry (border
-/// included), at most the screen less two cells each side.
-pub fn help_width(entries: &[HelpEntry], screen: u16) -> u16 {
-    let longest = entries
-        .iter()
-        .map(|e| HELP_KEYS + 1 + help_names_width() + 1 + wrap::width(e.what) + HELP_MARGIN)
-        .max()
-        .unwrap_or(0);
-    screen
-        .saturating_sub(4)
-        .min(u16::try_from(longest).unwrap_or(u16::MAX))
-}
-
-/// Cells a description has in a help box `width` wide; a longer one wraps under itself.
-pub fn help_room(width: u16) -> usize {
-    usize::from(width)
-        .saturating_sub(HELP_MARGIN + HELP_KEYS + 1 + help_names_width() + 1)
-        .max(1)
-}
-
-/// Rows of the help on a screen `screen` cells wide, wrapped descriptions counted: the app
-/// stops scrolling where the ui shows the last one at the bottom.
-pub fn help_len(keymap: &Keymap, screen: u16) -> usize {
-    let entries = help_entries(keymap);
-    let room = help_room(help_width(&entries, screen));
-    entries
-        .iter()
-        .map(|e| wrap::wrap(&[(e.what, ())], room, room).len().max(1))
-        .sum()
-}
+use super::cursor::{page_rows, scrolling};
+use super::layout::{Panes, inner};
+use super::outbox::Outbox;
+use crate::keymap::{Action, Keymap};
 
 /// What covers the panes. Keys go to the overlay while it is open.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -133,4 +25,57 @@ pub enum Overlay {
     },
     Raw(RawView),
     Compare,
+}
+
+/// What the help and the raw view measure themselves against.
+pub struct Screen<'a> {
+    pub keymap: &'a Keymap,
+    pub panes: &'a Panes,
+    /// The terminal's width (the help wraps to it).
+    pub width: u16,
+    /// Privacy mode: the raw view's lines are measured masked, as drawn.
+    pub private: bool,
+}
+
+impl Overlay {
+    /// Keys while the help or the raw view is open: scrolling, and the key that opened it
+    /// (which closes it, as Esc does). False for the keys that mean the same everywhere (quit
+    /// quits, as the help says, and privacy mode toggles): the app's match handles them.
+    pub fn handle(&mut self, action: Action, screen: &Screen, out: &mut Outbox) -> bool {
+        let closes = match self {
+            Overlay::Help { .. } => action == Action::Help,
+            Overlay::Raw(_) => action == Action::RawJson,
+            Overlay::Compare => action == Action::Compare,
+            Overlay::None => false,
+        };
+        if closes {
+            *self = Overlay::None;
+            return true;
+        }
+        if matches!(action, Action::Quit | Action::Privacy) {
+            return false;
+        }
+        match self {
+            Overlay::Raw(raw) => {
+                let area = inner(screen.panes.body);
+                let view = Viewport {
+                    width: usize::from(area.width),
+                    rows: usize::from(area.height),
+                };
+                let wrap = screen.keymap.hint(Action::Wrap).unwrap_or_default();
+                raw.key(action, view, screen.private, &wrap, out);
+            }
+            Overlay::Help { scroll } => {
+                if let Some(movement) = scrolling(action) {
+                    // The help's box is two rows shorter than the body (see `ui::help`); its
+                    // scroll stops where the last line is at the bottom.
+                    let rows = screen.panes.raw_rows().saturating_sub(2);
+                    let max = help_len(screen.keymap, screen.width).saturating_sub(rows);
+                    *scroll = movement.step(*scroll, page_rows(rows), max);
+                }
+            }
+            Overlay::Compare | Overlay::None => {}
+        }
+        true
+    }
 }

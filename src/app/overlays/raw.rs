@@ -12,8 +12,11 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::app::cursor::{Movement, page_rows};
-use crate::app::overlays::Overlay;
+use crate::app::cache::Lru;
+use crate::app::cursor::{Movement, page_rows, scrolling};
+use crate::app::outbox::Outbox;
+use crate::app::tree::build::DetailsState;
+use crate::app::tree::{RawSource, ResultView};
 use crate::keymap::Action;
 use crate::privacy::Known;
 use crate::sanitize::terminal_text;
@@ -210,41 +213,77 @@ impl RawView {
     }
 }
 
-impl crate::app::App {
+impl RawView {
     /// Keys in the raw JSON view: scrolling down (wrapped rows counted), sideways while lines
-    /// are cut, and `w` between the two.
-    pub(in crate::app) fn raw_action(&mut self, action: Action) {
-        let area = crate::app::layout::inner(self.panes().body);
-        let view = Viewport {
-            width: usize::from(area.width),
-            rows: usize::from(area.height),
-        };
-        let private = self.private;
-        let Overlay::Raw(raw) = &mut self.overlay else {
-            return;
-        };
+    /// are cut, and `w` between the two. `view`: the text area; `private`: privacy mode (the
+    /// lines are measured as drawn); `wrap_key`: the key that toggles wrapping, for the hint.
+    pub fn key(
+        &mut self,
+        action: Action,
+        view: Viewport,
+        private: bool,
+        wrap_key: &str,
+        out: &mut Outbox,
+    ) {
         // Masked in privacy mode before anything is measured: masked text wraps as drawn.
-        let lines = raw.shown(private).into_owned();
+        let lines = self.shown(private).into_owned();
         let movement = match action {
             Action::Wrap => {
-                raw.toggle_wrap(view, &lines);
+                self.toggle_wrap(view, &lines);
                 return;
             }
             Action::Left | Action::Right => {
-                if !raw.pan(action == Action::Right, view, &lines) {
-                    let wrap = self.opts.keymap.hint(Action::Wrap).unwrap_or_default();
-                    self.out.status.info(format!(
-                        "long lines are wrapped: nothing to scroll sideways ({wrap} cuts them instead)"
+                if !self.pan(action == Action::Right, view, &lines) {
+                    out.info(format!(
+                        "long lines are wrapped: nothing to scroll sideways ({wrap_key} cuts them instead)"
                     ));
                 }
                 return;
             }
-            _ => match crate::app::actions::overlay_movement(action) {
+            _ => match scrolling(action) {
                 Some(movement) => movement,
                 None => return,
             },
         };
-        raw.scroll(movement, view, &lines);
+        self.scroll(movement, view, &lines);
+    }
+}
+
+/// `v`: the raw JSON of the node under the tree cursor, or of the whole result (`whole`: the
+/// list has the focus); `Err` says why there is nothing to show.
+pub fn open(
+    view: &ResultView,
+    details: &Lru<String, DetailsState>,
+    whole: bool,
+) -> Result<RawView, &'static str> {
+    let ResultView::Ready {
+        result,
+        tree,
+        process_id,
+    } = view
+    else {
+        return Err("the result is not loaded yet");
+    };
+    let node = (!whole).then(|| tree.cursor_node()).flatten();
+    let (source, pointer) = node
+        .map_or(Some((RawSource::Result, String::new())), |n| {
+            n.raw
+                .as_ref()
+                .map(|r| (r.source.clone(), r.pointer.clone()))
+        })
+        .ok_or("this row has no JSON of its own")?;
+    match &source {
+        RawSource::Result => {
+            let title = format!("{} {pointer}", terminal_text(process_id));
+            Ok(RawView::new(title, &result.raw, &pointer))
+        }
+        RawSource::Details(id) => match details.peek(id) {
+            Some(DetailsState::Ready(d)) => {
+                let title = format!("validation {} {pointer}", terminal_text(id));
+                Ok(RawView::new(title, &d.raw, &pointer))
+            }
+            _ => Err("the details are not loaded yet (enter fetches them)"),
+        },
     }
 }
 

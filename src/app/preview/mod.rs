@@ -7,8 +7,11 @@
 //! them up by key when drawing, so an image for a selection the user has left is never shown.
 //! Links that are not pictures (documents, unknown files) are never fetched for showing.
 
+mod pane;
 pub mod rest;
 pub mod zoom;
+
+pub use pane::{Preview, Target, cells, side_image};
 
 use std::collections::HashSet;
 use std::sync::Arc;

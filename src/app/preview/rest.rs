@@ -11,15 +11,10 @@
 //! generation it saw once the delay has passed without a newer one. A rest message for an older
 //! generation is ignored, so a held key can never bring back an image the cursor has left.
 //!
-//! [`Message::SelectionRested`]: crate::app::Message::SelectionRested
+//! [`Message::SelectionRested`]: crate::app::message::Message::SelectionRested
 
 use std::time::Duration;
 
-use ratatui::layout::Rect;
-
-use crate::app::layout::Panes;
-use crate::app::preview::preview_request;
-use crate::app::{App, ResultView};
 use crate::images::{CellSize, ImageKey, Palette};
 
 /// How images spend a slow link's bytes (`image_rest_ms`, `image_max_cells`, `image_colors`).
@@ -59,67 +54,47 @@ impl Default for Rest {
     }
 }
 
-impl App {
+impl Rest {
     /// Whether the images on screen may be fetched and drawn: the selection has rested (or
     /// resting is off: `image_rest_ms = 0`).
-    pub fn images_rested(&self) -> bool {
-        self.rest.rested
+    pub fn rested(&self) -> bool {
+        self.rested
     }
 
-    /// The generation the runtime should send [`crate::app::Message::SelectionRested`] for after
+    /// The generation the runtime should send [`Message::SelectionRested`] for after
     /// [`ImageBudget::rest`]; `None` when nothing waits for a rest.
-    pub fn awaiting_rest(&self) -> Option<u64> {
-        (!self.rest.rested).then_some(self.rest.generation)
+    ///
+    /// [`Message::SelectionRested`]: crate::app::message::Message::SelectionRested
+    pub fn awaiting(&self) -> Option<u64> {
+        (!self.rested).then_some(self.generation)
     }
 
     /// The runtime's rest timer fired for `generation`: images follow, unless the selection
     /// has moved since.
-    pub(in crate::app) fn selection_rested(&mut self, generation: u64) {
-        if generation == self.rest.generation {
-            self.rest.rested = true;
+    pub fn rested_at(&mut self, generation: u64) {
+        if generation == self.generation {
+            self.rested = true;
         }
     }
 
     /// The next selection change is deliberate, not a held key: no waiting.
-    pub(in crate::app) fn rest_at_once(&mut self) {
-        self.rest.at_once = true;
+    pub fn at_once(&mut self) {
+        self.at_once = true;
     }
 
-    /// Notes a move of the selection: another process, or another image of the same process.
+    /// Notes where the selection is after an input: the selected `process`, and the `image` the
+    /// preview shows of it. Another process, or another image of the same process, is a move.
     /// The result of the process arriving is not a move (its image was simply not known yet),
-    /// so an image never waits longer than the rest since the last key.
-    pub(in crate::app) fn track_rest(&mut self) {
-        let process = self.list.selected().and_then(|r| r.process_id.clone());
-        let image = match &self.view {
-            ResultView::Ready { tree, .. } => preview_request(tree).map(|r| r.key.clone()),
-            _ => None,
-        };
-        let (was_process, was_image) = &self.rest.at;
+    /// so an image never waits longer than the rest since the last key. `no_wait`: resting is
+    /// off.
+    pub fn track(&mut self, process: Option<String>, image: Option<ImageKey>, no_wait: bool) {
+        let (was_process, was_image) = &self.at;
         let moved = *was_process != process || (was_image.is_some() && *was_image != image);
         if moved {
-            self.rest.generation += 1;
-            self.rest.rested = self.opts.image_budget.rest.is_zero() || self.rest.at_once;
+            self.generation += 1;
+            self.rested = no_wait || self.at_once;
         }
-        self.rest.at_once = false;
-        self.rest.at = (process, image);
-    }
-
-    /// The panes at the terminal's size, the image areas capped.
-    pub fn panes(&self) -> Panes {
-        self.panes_in(Rect::new(0, 0, self.size.0, self.size.1))
-    }
-
-    /// Limits the image areas to `image_max_cells` (each keeps its top-left corner): the app
-    /// asks for images at the size the ui draws them, so both apply this to the layout.
-    pub fn cap_images(&self, mut panes: Panes) -> Panes {
-        if let Some((columns, rows)) = self.opts.image_budget.max_cells {
-            let cap = |area: &mut Rect| {
-                area.width = area.width.min(columns);
-                area.height = area.height.min(rows);
-            };
-            cap(&mut panes.preview_image);
-            panes.compare_images.iter_mut().for_each(cap);
-        }
-        panes
+        self.at_once = false;
+        self.at = (process, image);
     }
 }

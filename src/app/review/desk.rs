@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::input::{NoteEditor, ReasonPicker};
 use crate::api::model::{ProcessResult, ProcessSummary, Status};
 use crate::app::list::{ProcessList, RowGate, StatusFilter};
-use crate::app::review::input::{NoteEditor, ReasonPicker};
 use crate::review::{Event, HistoryLine, Mark, Marks, Mine, OverrideState, StartUp, Verdict};
 
 /// Whether decisions can be recorded, and if not, why (said when the user tries).
@@ -120,8 +120,8 @@ struct CountKey {
 
 #[derive(Debug)]
 pub struct ReviewDesk {
-    pub(in crate::app) access: Access,
-    pub(in crate::app) reviewer: String,
+    pub(super) access: Access,
+    pub(super) reviewer: String,
     /// The events of the processes the store has sent in full (held, recorded on, changed);
     /// a process is here with all its events or not at all.
     events: HashMap<String, Vec<Event>>,
@@ -133,18 +133,18 @@ pub struct ReviewDesk {
     mine: Mine,
     /// Processes other reviewers have open: process → reviewer.
     taken: HashMap<String, String>,
-    pub(in crate::app) filter: ReviewFilter,
-    pub(in crate::app) input: ReviewInput,
+    pub(super) filter: ReviewFilter,
+    pub(super) input: ReviewInput,
     /// The process this browser last asked to hold (lease).
-    pub(in crate::app) held: Option<String>,
+    pub(super) held: Option<String>,
     /// Bumped whenever a mark changes.
     generation: u64,
     counts: Counts,
-    pub(in crate::app) prefetch: crate::app::review::prefetch::Prefetch,
+    pub(super) prefetch: super::prefetch::Prefetch,
     /// Decisions, notes and undos asked and not answered yet.
-    pub(in crate::app) pending: crate::app::review::pending::Pending,
+    pub(super) pending: super::pending::Pending,
     /// Events the store holds but cannot read (left out of the marks), as it last said.
-    pub(in crate::app) unreadable: Vec<crate::review::Unreadable>,
+    pub(super) unreadable: Vec<crate::review::Unreadable>,
 }
 
 impl Default for ReviewDesk {
@@ -190,7 +190,7 @@ impl ReviewDesk {
     }
 
     /// What was asked and is not recorded yet.
-    pub fn pending(&self) -> &crate::app::review::pending::Pending {
+    pub fn pending(&self) -> &super::pending::Pending {
         &self.pending
     }
 
@@ -237,7 +237,7 @@ impl ReviewDesk {
 
     /// The store's start-up load: every mark, and where `u` goes. Events known already (none,
     /// from the desk) keep their marks.
-    pub(in crate::app) fn start(&mut self, start: StartUp) {
+    pub(super) fn start(&mut self, start: StartUp) {
         self.marks = Arc::new(start.marks);
         self.mine = start.mine;
         for (id, events) in &self.events {
@@ -249,13 +249,13 @@ impl ReviewDesk {
 
     /// Whether the process has a mark or events (its mark is derived again when its result
     /// arrives).
-    pub(in crate::app) fn knows(&self, process_id: &str) -> bool {
+    pub(super) fn knows(&self, process_id: &str) -> bool {
         self.marks.contains_key(process_id) || self.events.contains_key(process_id)
     }
 
     /// Adds events (from the store or an answer); known ones are ignored. Returns the processes
     /// whose events changed, so their marks (and an open tree's history) are derived again.
-    pub(in crate::app) fn add_events(&mut self, events: Vec<Event>) -> Vec<String> {
+    pub(super) fn add_events(&mut self, events: Vec<Event>) -> Vec<String> {
         let mut changed = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for event in events {
@@ -275,7 +275,7 @@ impl ReviewDesk {
     /// Derives the mark of one process from its events and what is known of Truora's status:
     /// the loaded result (its overrides included) or nothing; a process whose result was never
     /// loaded shows an override as still to apply until loading it proves otherwise.
-    pub(in crate::app) fn remark(&mut self, process_id: &str, result: Option<&ProcessResult>) {
+    pub(super) fn remark(&mut self, process_id: &str, result: Option<&ProcessResult>) {
         let current = result.and_then(crate::review::truora_status_of);
         let history = result.map(|r| r.override_history.as_slice());
         let mark = match (self.events.get(process_id), self.marks.get(process_id)) {
@@ -298,7 +298,7 @@ impl ReviewDesk {
         }
     }
 
-    pub(in crate::app) fn set_taken(&mut self, taken: Vec<(String, String)>) {
+    pub(super) fn set_taken(&mut self, taken: Vec<(String, String)>) {
         let taken: HashMap<String, String> = taken.into_iter().collect();
         if taken != self.taken {
             self.taken = taken;
@@ -315,7 +315,7 @@ impl ReviewDesk {
     }
 
     /// The gate the list applies for the current filter (none for `All`).
-    pub(in crate::app) fn gate(&self, selected: Option<&str>) -> Option<Box<dyn RowGate>> {
+    pub(super) fn gate(&self, selected: Option<&str>) -> Option<Box<dyn RowGate>> {
         if self.filter == ReviewFilter::All {
             return None;
         }
@@ -327,7 +327,7 @@ impl ReviewDesk {
     }
 
     /// Recounts `reviewed N of M` if the visible rows or the marks changed since the last count.
-    pub(in crate::app) fn recount(&mut self, list: &ProcessList) {
+    pub(super) fn recount(&mut self, list: &ProcessList) {
         let key = CountKey {
             rows: list.len(),
             visible: list.visible_len(),
@@ -356,7 +356,7 @@ impl ReviewDesk {
     }
 
     /// My latest decision or note that still stands: what `u` takes back.
-    pub(in crate::app) fn my_last(&self) -> Option<String> {
+    pub(super) fn my_last(&self) -> Option<String> {
         let loaded = self.events.iter().filter_map(|(process, events)| {
             crate::review::latest_standing_of(events, &self.reviewer).map(|id| (id, process))
         });

@@ -1,4 +1,4 @@
-//! What the review keys do, and how the review desk's news lands: "look, decide, look, decide".
+//! What the review keys do: "look, decide, look, decide".
 //!
 //! A verdict that agrees with Truora is recorded at once; one that overrides it opens the reason
 //! picker first; pass or fail on a pending process is refused with the reason. After a verdict
@@ -6,67 +6,31 @@
 //! reviewer has open), and the focus and the compare view stay as they were, so the next process
 //! opens in the view the reviewer was using.
 
+use std::sync::Arc;
+
 use crossterm::event::KeyEvent;
 
-use crate::api::model::Status;
-use crate::app::message::review::{ReviewNews, ReviewRequest};
-use crate::app::review::input::{InputOutcome, NoteEditor, ReasonPicker};
-use crate::app::review::{Access, ReviewInput, status_for_decision};
-use crate::app::{App, Job};
+use super::desk::{Access, ReviewDesk, ReviewInput, status_for_decision};
+use super::input::{InputOutcome, NoteEditor, ReasonPicker};
+use crate::api::model::{ProcessResult, Status};
+use crate::app::cache::Lru;
+use crate::app::list::ProcessList;
+use crate::app::message::Job;
+use crate::app::message::review::ReviewRequest;
+use crate::app::outbox::Outbox;
 use crate::keymap::Action;
 use crate::review::{Decision, OverrideReason, ReasonNeed, Verdict};
 use crate::sanitize::terminal_text;
 
-impl App {
-    pub(in crate::app) fn review_action(&mut self, action: Action) {
-        match action {
-            Action::ReviewPass => self.verdict_key(Verdict::Pass),
-            Action::ReviewFail => self.verdict_key(Verdict::Fail),
-            Action::Escalate => self.verdict_key(Verdict::Escalate),
-            Action::Note => self.open_note(),
-            Action::UndoDecision => self.undo(),
-            Action::ReviewFilter => {
-                self.review.filter = self.review.filter.next();
-                let selected = self.selected_id();
-                self.list.set_gate(self.review.gate(selected.as_deref()));
-            }
-            _ => {}
-        }
-    }
+/// What the review keys read and move beyond the desk: the list (the selection, the advance to
+/// the next unreviewed process, the review filter's gate) and the results fetched (Truora's
+/// status as a decision sees it).
+pub struct Around<'a> {
+    pub list: &'a mut ProcessList,
+    pub results: &'a Lru<String, Arc<ProcessResult>>,
+}
 
-    /// Keys while the reason picker or the note editor is open: all of them go there.
-    pub(in crate::app) fn review_key(&mut self, key: KeyEvent) {
-        match std::mem::take(&mut self.review.input) {
-            ReviewInput::None => {}
-            ReviewInput::Picker(picker) => match picker.handle_key(key) {
-                InputOutcome::Open => self.review.input = ReviewInput::Picker(picker),
-                InputOutcome::Cancelled => self.out.status.info("override cancelled"),
-                InputOutcome::Done(code) => {
-                    let reason = OverrideReason::from_wire(&code);
-                    let status = self.status_of(&picker.process_id);
-                    match Decision::new(picker.verdict, reason, status.as_ref()) {
-                        Ok(decision) => {
-                            self.record(picker.process_id, decision, status);
-                        }
-                        Err(refusal) => self.out.status.error(refusal.to_string()),
-                    }
-                }
-            },
-            ReviewInput::Note(mut editor) => match editor.handle_key(key) {
-                InputOutcome::Open => self.review.input = ReviewInput::Note(editor),
-                InputOutcome::Cancelled => self.out.status.info("note not saved"),
-                InputOutcome::Done(text) => {
-                    let truora_status = self.status_of(&editor.process_id);
-                    self.ask_review(ReviewRequest::Note {
-                        process_id: editor.process_id,
-                        text,
-                        truora_status,
-                    });
-                }
-            },
-        }
-    }
-
+impl Around<'_> {
     fn selected_id(&self) -> Option<String> {
         self.list.selected().and_then(|r| r.process_id.clone())
     }
@@ -79,12 +43,86 @@ impl App {
             .filter(|r| r.process_id.as_deref() == Some(process_id));
         status_for_decision(self.results.peek(&process_id.to_owned()).map(|r| &**r), row)
     }
+}
+
+/// Whether a review key moved the list's cursor by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moved {
+    Stayed,
+    /// The advance after a verdict: a deliberate move (and prefetched), whose images need not
+    /// wait for the selection to rest.
+    Advanced,
+}
+
+impl ReviewDesk {
+    /// The review desk's keys: the verdicts, a note, undo, and the review filter.
+    pub fn handle(&mut self, action: Action, around: Around, out: &mut Outbox) -> Moved {
+        match action {
+            Action::ReviewPass => return self.verdict(Verdict::Pass, around, out),
+            Action::ReviewFail => return self.verdict(Verdict::Fail, around, out),
+            Action::Escalate => return self.verdict(Verdict::Escalate, around, out),
+            Action::Note => {
+                if let Some(process_id) = self.decision_target(&around, out) {
+                    self.input = ReviewInput::Note(NoteEditor::new(process_id));
+                }
+            }
+            Action::UndoDecision => self.undo(around, out),
+            Action::ReviewFilter => {
+                self.filter = self.filter.next();
+                let selected = around.selected_id();
+                around.list.set_gate(self.gate(selected.as_deref()));
+            }
+            _ => {}
+        }
+        Moved::Stayed
+    }
+
+    /// Whether the reason picker or the note editor is open: it then takes every key.
+    pub fn typing(&self) -> bool {
+        self.input != ReviewInput::None
+    }
+
+    /// Keys while the reason picker or the note editor is open: all of them go there.
+    pub fn key(&mut self, key: KeyEvent, around: Around, out: &mut Outbox) -> Moved {
+        match std::mem::take(&mut self.input) {
+            ReviewInput::None => {}
+            ReviewInput::Picker(picker) => match picker.handle_key(key) {
+                InputOutcome::Open => self.input = ReviewInput::Picker(picker),
+                InputOutcome::Cancelled => out.info("override cancelled"),
+                InputOutcome::Done(code) => {
+                    let reason = OverrideReason::from_wire(&code);
+                    let status = around.status_of(&picker.process_id);
+                    match Decision::new(picker.verdict, reason, status.as_ref()) {
+                        Ok(decision) => {
+                            return self.record(picker.process_id, decision, status, around, out);
+                        }
+                        Err(refusal) => out.error(refusal.to_string()),
+                    }
+                }
+            },
+            ReviewInput::Note(mut editor) => match editor.handle_key(key) {
+                InputOutcome::Open => self.input = ReviewInput::Note(editor),
+                InputOutcome::Cancelled => out.info("note not saved"),
+                InputOutcome::Done(text) => {
+                    let truora_status = around.status_of(&editor.process_id);
+                    self.ask(
+                        ReviewRequest::Note {
+                            process_id: editor.process_id,
+                            text,
+                            truora_status,
+                        },
+                        out,
+                    );
+                }
+            },
+        }
+        Moved::Stayed
+    }
 
     /// Whether decisions can be recorded; if not, says why.
-    fn writable(&mut self) -> bool {
-        if let Access::ReadOnly(why) | Access::Unavailable(why) = &self.review.access {
-            let why = why.clone();
-            self.out.status.error(format!(
+    fn writable(&self, out: &mut Outbox) -> bool {
+        if let Access::ReadOnly(why) | Access::Unavailable(why) = &self.access {
+            out.error(format!(
                 "cannot record decisions: {why} (browsing still works)"
             ));
             return false;
@@ -93,312 +131,140 @@ impl App {
     }
 
     /// The selected process, if decisions can be recorded; else says why not.
-    fn decision_target(&mut self) -> Option<String> {
-        if !self.writable() {
+    fn decision_target(&self, around: &Around, out: &mut Outbox) -> Option<String> {
+        if !self.writable(out) {
             return None;
         }
-        let id = self.selected_id();
+        let id = around.selected_id();
         if id.is_none() {
-            self.out.status.info("no process selected");
+            out.info("no process selected");
         }
         id
     }
 
-    fn verdict_key(&mut self, verdict: Verdict) {
-        let Some(process_id) = self.decision_target() else {
-            return;
+    fn verdict(&mut self, verdict: Verdict, around: Around, out: &mut Outbox) -> Moved {
+        let Some(process_id) = self.decision_target(&around, out) else {
+            return Moved::Stayed;
         };
-        let status = self.status_of(&process_id);
+        let status = around.status_of(&process_id);
         match crate::review::decide(verdict, status.as_ref()) {
-            Err(refusal) => self.out.status.error(refusal.to_string()),
+            Err(refusal) => out.error(refusal.to_string()),
             Ok(ReasonNeed::None) => {
                 let decision = Decision {
                     verdict,
                     reason: None,
                 };
-                self.record(process_id, decision, status);
+                return self.record(process_id, decision, status, around, out);
             }
             Ok(ReasonNeed::Required(direction)) => {
                 let reasons = OverrideReason::for_direction(direction)
                     .iter()
                     .map(|r| (r.wire_name().to_owned(), r.label().to_owned()))
                     .collect();
-                self.review.input = ReviewInput::Picker(ReasonPicker {
+                self.input = ReviewInput::Picker(ReasonPicker {
                     process_id,
                     verdict,
                     reasons,
                 });
             }
         }
+        Moved::Stayed
     }
 
     /// Records a checked decision and moves on to the next unreviewed process.
-    fn record(&mut self, process_id: String, decision: Decision, truora_status: Option<Status>) {
+    fn record(
+        &mut self,
+        process_id: String,
+        decision: Decision,
+        truora_status: Option<Status>,
+        around: Around,
+        out: &mut Outbox,
+    ) -> Moved {
         // A decision made now supersedes an earlier refusal still on the status line ("a pending
         // process cannot be overridden"): the reviewer moved on, and the answer will say how it went.
-        self.out.status.error = None;
-        self.ask_review(ReviewRequest::Decide {
-            process_id: process_id.clone(),
-            decision,
-            truora_status,
-        });
-        self.advance_from(&process_id);
+        out.status.error = None;
+        self.ask(
+            ReviewRequest::Decide {
+                process_id: process_id.clone(),
+                decision,
+                truora_status,
+            },
+            out,
+        );
+        match self.next_open(around.list, &process_id) {
+            Some(pos) => {
+                around.list.select_position(pos);
+                Moved::Advanced
+            }
+            None => {
+                out.info("no unreviewed process left in this view");
+                Moved::Stayed
+            }
+        }
     }
 
     /// Asks the desk; a request that records something is followed until its answer (see
-    /// `review_pending`).
-    fn ask_review(&mut self, request: ReviewRequest) {
-        let id = self.out.ask(Job::Review(request.clone()));
-        self.review.pending.track(id, &request);
+    /// `pending`).
+    pub(super) fn ask(&mut self, request: ReviewRequest, out: &mut Outbox) {
+        let id = out.ask(Job::Review(request.clone()));
+        self.pending.track(id, &request);
     }
 
     /// `q` with decisions or notes not recorded yet: what to say instead of quitting (a second
     /// `q` quits: the desk tries them once more as it closes, and the shell is told what was
     /// still not recorded, a note with its text).
-    pub(in crate::app) fn unrecorded_before_quit(&self) -> Option<String> {
-        (!self.review.pending.is_empty()).then(|| {
+    pub fn unrecorded_before_quit(&self) -> Option<String> {
+        (!self.pending.is_empty()).then(|| {
             format!(
                 "{} — press q again to quit anyway (the shell will list what was not recorded)",
-                self.review.pending.count_text()
+                self.pending.count_text()
             )
         })
     }
 
-    /// Moves the cursor to the next process of the list (wrapping) that is unreviewed and not
-    /// open elsewhere, other than `decided`; says so when there is none.
-    fn advance_from(&mut self, decided: &str) {
-        match self.next_open(decided) {
-            Some(pos) => {
-                // Deliberate, and prefetched: its images need not wait for a rest.
-                self.rest_at_once();
-                self.list.select_position(pos);
-            }
-            None => self
-                .out
-                .status
-                .info("no unreviewed process left in this view"),
-        }
-    }
-
-    /// The list position of the next unreviewed process after the cursor, other than `skip`.
-    pub(in crate::app) fn next_open(&self, skip: &str) -> Option<usize> {
-        let cursor = self.list.cursor()?;
-        let visible = self.list.visible();
+    /// The list position of the next process after the cursor (wrapping) that is unreviewed
+    /// and not open elsewhere, other than `skip`.
+    pub fn next_open(&self, list: &ProcessList, skip: &str) -> Option<usize> {
+        let cursor = list.cursor()?;
+        let visible = list.visible();
         let n = visible.len();
         (1..=n).map(|step| (cursor + step) % n).find(|&pos| {
-            self.list
-                .row(visible[pos])
+            list.row(visible[pos])
                 .and_then(|r| r.process_id.as_deref())
-                .is_some_and(|id| id != skip && self.review.is_open_for_review(id))
+                .is_some_and(|id| id != skip && self.is_open_for_review(id))
         })
-    }
-
-    fn open_note(&mut self) {
-        if let Some(process_id) = self.decision_target() {
-            self.review.input = ReviewInput::Note(NoteEditor::new(process_id));
-        }
     }
 
     /// `u`: takes back my latest decision or note that still stands, and goes back to its
     /// process, so it can be decided again.
-    fn undo(&mut self) {
-        if !self.writable() {
+    fn undo(&mut self, around: Around, out: &mut Outbox) {
+        if !self.writable(out) {
             return;
         }
         // A decision on its way to the store is my latest: the undo follows it there.
-        let on_its_way = self.review.pending.newest_decision().map(str::to_owned);
-        let Some(process_id) = on_its_way.or_else(|| self.review.my_last()) else {
-            self.out.status.info("nothing of yours to undo");
+        let on_its_way = self.pending.newest_decision().map(str::to_owned);
+        let Some(process_id) = on_its_way.or_else(|| self.my_last()) else {
+            out.info("nothing of yours to undo");
             return;
         };
-        let pos = self.list.visible().iter().position(|&i| {
-            self.list.row(i).and_then(|r| r.process_id.as_deref()) == Some(process_id.as_str())
+        let list = &mut *around.list;
+        let pos = list.visible().iter().position(|&i| {
+            list.row(i).and_then(|r| r.process_id.as_deref()) == Some(process_id.as_str())
         });
         match pos {
-            Some(pos) => self.list.select_position(pos),
-            None => self.out.status.info(format!(
+            Some(pos) => list.select_position(pos),
+            None => out.info(format!(
                 "undoing on {} (not in this view)",
                 terminal_text(&process_id)
             )),
         }
-        let truora_status = self.status_of(&process_id);
-        self.ask_review(ReviewRequest::Undo {
-            process_id,
-            truora_status,
-        });
-    }
-
-    pub(in crate::app) fn apply_review(&mut self, news: ReviewNews) {
-        match news {
-            ReviewNews::Opened {
-                reviewer,
-                events,
-                writable,
-            } => {
-                // Opened after failing for a while (busy, disk full): the failure (said when
-                // it came, or when a decision was refused for it) is over.
-                if let Access::Unavailable(failure) = &self.review.access
-                    && self
-                        .out
-                        .status
-                        .error
-                        .as_deref()
-                        .is_some_and(|e| e.contains(failure.as_str()))
-                {
-                    self.out.status.error = None;
-                    self.out.status.info("the review store is open");
-                }
-                self.review.reviewer = reviewer;
-                self.review.access = match writable {
-                    Ok(()) => Access::Writable,
-                    Err(why) => Access::ReadOnly(why),
-                };
-                self.review_events(events);
-            }
-            ReviewNews::Marks(start) => self.review.start(start),
-            ReviewNews::Loaded { events } => self.review_events(events),
-            ReviewNews::Changes { events, taken } => {
-                self.review.set_taken(taken);
-                self.review_events(events);
-            }
-            ReviewNews::Failed { error } => {
-                self.out.status.error(failure_text(&error));
-                self.review.access = Access::Unavailable(error);
-            }
-            ReviewNews::Delayed { ids, why } => {
-                self.review.pending.delayed(&ids, &why);
-                self.out.status.error(format!(
-                    "{} — retrying: {}",
-                    self.review.pending.count_text(),
-                    terminal_text(&why)
-                ));
-            }
-            ReviewNews::Unreadable(events) => {
-                let first = events.first().map(ToString::to_string).unwrap_or_default();
-                self.out.status.error(format!(
-                    "the review store holds {} event(s) it cannot read, left out of the marks \
-                     ({first}); `truora-tui reviews list` names them all",
-                    events.len()
-                ));
-                self.review.unreadable = events;
-            }
-            // Answers are matched to their request by `apply` (see `review_answered`).
-            ReviewNews::Answer { .. } => {}
-        }
-    }
-
-    /// The answer to a review request: the event recorded lands like any other, and the status
-    /// line says what happened (leases answer silently). `waited`: the desk had said it could
-    /// not record it yet. A note that was not recorded comes back into the editor, its text
-    /// kept.
-    pub(in crate::app) fn review_answered(
-        &mut self,
-        request: ReviewRequest,
-        result: Result<Option<crate::review::Event>, String>,
-        waited: bool,
-    ) {
-        if let ReviewRequest::Hold { .. } = &request {
-            if let Err(e) = result {
-                tracing::warn!("review lease: {e}");
-            }
-            return;
-        }
-        let what = crate::app::message::review::describe(&request);
-        match result {
-            Ok(event) => {
-                self.review_events(event.into_iter().collect());
-                let mut text = match request {
-                    ReviewRequest::Undo { process_id, .. } => {
-                        format!("undone on {}", terminal_text(&process_id))
-                    }
-                    _ => format!("recorded {what}"),
-                };
-                if waited {
-                    text.push_str(" (after waiting for the store)");
-                    // The retrying notice is over once nothing waits any more.
-                    if self.review.pending.summary().is_none() {
-                        self.out.status.error = None;
-                    }
-                }
-                self.out.status.info(text);
-            }
-            Err(e) => match request {
-                ReviewRequest::Note {
-                    process_id, text, ..
-                } if self.review.input == ReviewInput::None => {
-                    self.out.status.error(format!(
-                        "not recorded: {what}: {e} — the note is back in the editor (Enter \
-                         tries again, Esc drops it)"
-                    ));
-                    self.review.input = ReviewInput::Note(NoteEditor::with_text(process_id, &text));
-                }
-                ReviewRequest::Note { text, .. } => self.out.status.error(format!(
-                    "not recorded: {what}: {e} — its text: {}",
-                    terminal_text(&text)
-                )),
-                _ => self.out.status.error(format!("not recorded: {what}: {e}")),
+        let truora_status = around.status_of(&process_id);
+        self.ask(
+            ReviewRequest::Undo {
+                process_id,
+                truora_status,
             },
-        }
+            out,
+        );
     }
-
-    /// New events: marks derived again, and an open tree shows the new history.
-    fn review_events(&mut self, events: Vec<crate::review::Event>) {
-        let changed = self.review.add_events(events);
-        for id in &changed {
-            let result = self.results.peek(id).cloned();
-            self.review.remark(id, result.as_deref());
-        }
-        if self
-            .view
-            .process_id()
-            .is_some_and(|v| changed.iter().any(|c| c == v))
-        {
-            self.rebuild_tree();
-        }
-    }
-
-    /// A result arrived: Truora's status may differ from what the mark was derived with.
-    pub(in crate::app) fn review_result(&mut self, process_id: &str) {
-        if self.review.knows(process_id) {
-            let result = self.results.peek(&process_id.to_owned()).cloned();
-            self.review.remark(process_id, result.as_deref());
-        }
-    }
-
-    /// The tree's nodes for a result, with the process's decision history when it has one.
-    pub(in crate::app) fn tree_nodes(
-        &self,
-        process_id: &str,
-        result: &crate::api::model::ProcessResult,
-    ) -> Vec<crate::app::tree::Node> {
-        let history = self.review.history(process_id);
-        let mark = self.review.mark(process_id);
-        crate::app::tree::build::build_with_review(
-            process_id,
-            result,
-            &self.details,
-            (&history, mark),
-            self.time_zone(),
-        )
-    }
-
-    /// After each input: the lease follows the selection, and the title's counts are fresh.
-    pub(in crate::app) fn reconcile_review(&mut self) {
-        if matches!(self.review.access, Access::Unavailable(_)) {
-            return;
-        }
-        let selected = self.selected_id();
-        if selected != self.review.held {
-            self.review.held.clone_from(&selected);
-            self.ask_review(ReviewRequest::Hold {
-                process_id: selected,
-            });
-        }
-        self.review.recount(&self.list);
-    }
-}
-
-/// What the status line says while the store cannot be used.
-fn failure_text(error: &str) -> String {
-    format!("review store: {error}; browsing without review marks")
 }

@@ -24,7 +24,7 @@ pub struct Pending {
 
 impl Pending {
     /// Follows `request` until its answer (leases are not followed: they record nothing).
-    pub(in crate::app) fn track(&mut self, id: RequestId, request: &ReviewRequest) {
+    pub(super) fn track(&mut self, id: RequestId, request: &ReviewRequest) {
         if !matches!(request, ReviewRequest::Hold { .. }) {
             self.items.push(Unrecorded {
                 id,
@@ -35,14 +35,14 @@ impl Pending {
     }
 
     /// The desk could not record these yet.
-    pub(in crate::app) fn delayed(&mut self, ids: &[RequestId], why: &str) {
+    pub(super) fn delayed(&mut self, ids: &[RequestId], why: &str) {
         for item in self.items.iter_mut().filter(|i| ids.contains(&i.id)) {
             item.delayed = Some(why.to_owned());
         }
     }
 
     /// The answer came: no longer followed. Returns whether it had been delayed.
-    pub(in crate::app) fn settle(&mut self, id: RequestId) -> bool {
+    pub(super) fn settle(&mut self, id: RequestId) -> bool {
         match self.items.iter().position(|i| i.id == id) {
             Some(at) => self.items.remove(at).delayed.is_some(),
             None => false,

@@ -7,18 +7,21 @@
 //! The worker keeps the prefetch alive when the reviewer advances onto it, and aborts it when a
 //! newer prefetch replaces it (the reviewer went elsewhere).
 
-use crate::app::overlays::Overlay;
+use super::desk::{Access, ReviewDesk};
+use crate::app::layout::Panes;
+use crate::app::list::ProcessList;
+use crate::app::message::Job;
+use crate::app::outbox::Outbox;
 use crate::app::preview::zoom::Side;
-use crate::app::preview::{ImageState, auto_fetches, comparison, preview_request};
-use crate::app::review::Access;
-use crate::app::tree::Tree;
+use crate::app::preview::{ImageState, Images, auto_fetches, cells, comparison, preview_request};
 use crate::app::tree::build as tree_build;
-use crate::app::{App, Job, cells};
+use crate::app::tree::{Tree, TreePane};
+use crate::date::zone::DisplayZone;
 use crate::images::{CellSize, ImageRequest, ImageView};
 
 /// What has been asked for the process after this one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(in crate::app) struct Prefetch {
+pub(super) struct Prefetch {
     process_id: Option<String>,
     result_asked: bool,
     /// The view its images were asked for.
@@ -29,55 +32,70 @@ pub(in crate::app) struct Prefetch {
 /// shows the preview only with the process).
 type ImagesFor = (bool, (u16, u16), CellSize);
 
-impl App {
-    /// Called after each input while the current view is complete.
-    pub(in crate::app) fn prefetch_next(&mut self) {
-        if !self.opts.prefetch || matches!(self.review.access, Access::Unavailable(_)) {
+/// The view the reviewer is looking at, as the next process will be shown in it.
+pub struct Looking<'a> {
+    /// The process on screen.
+    pub current: &'a str,
+    /// The compare view is open.
+    pub compare: bool,
+    pub size: (u16, u16),
+    pub panes: &'a Panes,
+    pub zone: &'a DisplayZone,
+}
+
+impl ReviewDesk {
+    /// Called after each input while the current view is complete: fetches what the advance
+    /// from `looking.current` will show.
+    pub fn prefetch(
+        &mut self,
+        looking: &Looking,
+        list: &ProcessList,
+        process: &TreePane,
+        images: &Images,
+        out: &mut Outbox,
+    ) {
+        if matches!(self.access, Access::Unavailable(_)) {
             return;
         }
-        let Some(current) = self.view.process_id().map(str::to_owned) else {
-            return;
-        };
         let Some(next) = self
-            .next_open(&current)
-            .and_then(|pos| self.list.visible().get(pos).copied())
-            .and_then(|i| self.list.row(i)?.process_id.clone())
+            .next_open(list, looking.current)
+            .and_then(|pos| list.visible().get(pos).copied())
+            .and_then(|i| list.row(i)?.process_id.clone())
         else {
             return;
         };
-        if self.review.prefetch.process_id.as_deref() != Some(next.as_str()) {
-            self.review.prefetch = Prefetch {
+        if self.prefetch.process_id.as_deref() != Some(next.as_str()) {
+            self.prefetch = Prefetch {
                 process_id: Some(next.clone()),
                 ..Prefetch::default()
             };
         }
-        let Some(result) = self.results.peek(&next).cloned() else {
-            if !self.review.prefetch.result_asked {
-                self.review.prefetch.result_asked = true;
-                self.out.ask(Job::Prefetch { process_id: next });
+        let Some(result) = process.result(&next).cloned() else {
+            if !self.prefetch.result_asked {
+                self.prefetch.result_asked = true;
+                out.ask(Job::Prefetch { process_id: next });
             }
             return;
         };
-        let compare = self.overlay == Overlay::Compare;
-        let panes = self.panes();
+        let panes = looking.panes;
         // The compact layout shows the preview only with the process: its size is what counts.
-        let view = (compare, self.size, cells(panes.preview_image));
-        if self.review.prefetch.images_for == Some(view) {
+        let view = (looking.compare, looking.size, cells(panes.preview_image));
+        if self.prefetch.images_for == Some(view) {
             return;
         }
-        self.review.prefetch.images_for = Some(view);
+        self.prefetch.images_for = Some(view);
         // The tree the advance will build (history aside, which holds no images), opened the
         // same way, so the preview's picture is the one it will show.
         let tree = Tree::new(tree_build::build(
             &next,
             &result,
-            &self.details,
-            self.time_zone(),
+            process.details(),
+            looking.zone,
         ));
         // Each side as the advance will show it: a new process starts unzoomed, the document
         // on its portrait.
         let mut targets: Vec<(ImageRequest, CellSize, ImageView)> = Vec::new();
-        if compare {
+        if looking.compare {
             let c = comparison(&tree, &result);
             let [left, right] = panes.compare_images;
             targets.extend(
@@ -97,13 +115,8 @@ impl App {
         }
         for (request, area, view) in targets {
             let empty = area.0 == 0 || area.1 == 0;
-            if !empty
-                && matches!(
-                    self.images.state(&request.key, area, view),
-                    ImageState::Loading
-                )
-            {
-                self.out.ask(Job::FetchImage {
+            if !empty && matches!(images.state(&request.key, area, view), ImageState::Loading) {
+                out.ask(Job::FetchImage {
                     request,
                     area,
                     view,

@@ -4,20 +4,22 @@
 
 use std::sync::Arc;
 
-use super::{App, ResultView};
+use super::pane::{ResultView, TreePane};
 use crate::api::model::ProcessResult;
+use crate::app::outbox::Outbox;
 use crate::sanitize::terminal_text;
 
-impl App {
+impl TreePane {
     /// The refreshed result of `process_id` arrived (`old` is what was shown before): says
     /// whether anything changed, when the process is still on screen.
-    pub(super) fn refreshed(
-        &mut self,
+    pub fn refreshed(
+        &self,
         process_id: &str,
         old: Option<Arc<ProcessResult>>,
         new: &ProcessResult,
+        out: &mut Outbox,
     ) {
-        if self.view.process_id() != Some(process_id) {
+        if self.view().process_id() != Some(process_id) {
             return;
         }
         let id = terminal_text(process_id);
@@ -29,17 +31,17 @@ impl App {
             Some(_) => "updated".to_owned(),
             None => "loaded".to_owned(),
         };
-        self.out.status.info(format!("refreshed {id}: {news}"));
+        out.info(format!("refreshed {id}: {news}"));
     }
 
     /// The refresh failed. The tree already on screen stays (it is what was loaded before) and
     /// the error says so; with nothing shown, the pane shows the error as any failed fetch.
     /// Returns false when the failure is left to the ordinary path.
-    pub(super) fn refresh_failed(&mut self, process_id: &str, error: &str) -> bool {
+    pub fn refresh_failed(&self, process_id: &str, error: &str, out: &mut Outbox) -> bool {
         let shown =
-            matches!(&self.view, ResultView::Ready { process_id: p, .. } if p == process_id);
+            matches!(self.view(), ResultView::Ready { process_id: p, .. } if p == process_id);
         if shown {
-            self.out.status.error(format!(
+            out.error(format!(
                 "refreshing {} failed: {}; showing what was loaded before (r tries again)",
                 terminal_text(process_id),
                 terminal_text(error)
@@ -49,21 +51,12 @@ impl App {
     }
 
     /// The refresh's request was given up (its task stopped) while its process is on screen.
-    pub(super) fn refresh_cancelled(&mut self, process_id: &str) {
-        if self.view.process_id() == Some(process_id) {
-            self.out.status.info(format!(
+    pub(super) fn refresh_cancelled(&self, process_id: &str, out: &mut Outbox) {
+        if self.view().process_id() == Some(process_id) {
+            out.info(format!(
                 "refreshing {} stopped (r tries again)",
                 terminal_text(process_id)
             ));
-        }
-    }
-
-    /// The list finished loading after `r` retried it: says how many processes it holds.
-    pub(super) fn list_reloaded(&mut self) {
-        if std::mem::take(&mut self.loading.retried) {
-            let n = self.list.len();
-            let s = if n == 1 { "" } else { "es" };
-            self.out.status.info(format!("list loaded: {n} process{s}"));
         }
     }
 }
