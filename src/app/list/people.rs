@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::ProcessList;
 use crate::api::model::Person;
+pub use crate::app::message::PersonAt;
 
 /// A row's person and its search key: name and number lower-cased with accents folded, computed
 /// once so filtering 100,000 rows compares bytes and allocates nothing.
@@ -27,15 +28,6 @@ impl RowPerson {
             .join("\n");
         RowPerson { person, key }
     }
-}
-
-/// A person read in the background with where its row most likely is: an archive lists its
-/// processes in the order the list loads them. The hint is checked, never trusted.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PersonAt {
-    pub row: usize,
-    pub process_id: String,
-    pub person: Person,
 }
 
 impl ProcessList {

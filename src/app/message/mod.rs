@@ -1,30 +1,22 @@
 //! The contract between the pure app and the outside world.
 //!
-//! `App::update` turns an [`Action`](crate::keymap::Action) or a [`Message`] into state changes and
+//! `App::update` (see `update.rs`) turns an [`Action`](crate::keymap::Action) or a [`Message`] into state changes and
 //! a list of [`Command`]s; the runtime hands commands to the worker (network, disk, decoding) or
 //! performs them on the terminal (clipboard, quit), and the worker's results come back as
 //! `Message`s. Every [`Request`] carries a [`RequestId`] and gets exactly one answer with that id
 //! (done, failed or cancelled), so the app knows what it asked and what came back: no guessing
 //! from counters. An answer whose id the app has let go of is dropped.
 
+mod id;
 pub mod review;
+
+pub use id::RequestId;
 
 use std::sync::Arc;
 
 use crate::api::ApiError;
 use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use crate::images::{CellSize, ImageRequest, ImageView, RenderedImage};
-
-/// Names one request to the worker and its one answer. Allocated by the app, increasing, never
-/// reused: an answer whose id the app no longer holds is for something it stopped caring about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RequestId(pub u64);
-
-impl std::fmt::Display for RequestId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "#{}", self.0)
-    }
-}
 
 /// Work for the worker. Every job is answered exactly once, by the [`Message`] of its kind
 /// (carrying a `Result`) or by [`Message::Cancelled`].
@@ -64,7 +56,7 @@ pub enum Job {
     Prefetch { process_id: String },
     /// A request to the review desk's store (routed to the desk's thread, not the worker).
     /// Answered by `Review(ReviewNews::Answer)`.
-    Review(super::message::review::ReviewRequest),
+    Review(review::ReviewRequest),
 }
 
 /// A job with the id its answer will carry.
@@ -118,6 +110,15 @@ pub struct ListPage {
     pub skipped: usize,
 }
 
+/// A person read in the background with where its row most likely is: an archive lists its
+/// processes in the order the list loads them. The hint is checked, never trusted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonAt {
+    pub row: usize,
+    pub process_id: String,
+    pub person: crate::api::model::Person,
+}
+
 /// What the worker (and the runtime) report back. Answers carry the id of the request they
 /// answer and a `Result`; what they are for is what the app asked under that id.
 #[derive(Debug)]
@@ -165,7 +166,7 @@ pub enum Message {
     /// be written).
     Warning(String),
     /// The review desk: the answer to a `Job::Review`, or the store's news.
-    Review(super::message::review::ReviewNews),
+    Review(review::ReviewNews),
     /// The terminal was resized.
     Resize { width: u16, height: u16 },
     /// The runtime's `--watch` timer fired.
@@ -175,7 +176,7 @@ pub enum Message {
     SelectionRested { generation: u64 },
     /// Not an answer: the people of an archive's processes, read in the background so every
     /// row shows (and the filter finds) its person without opening it.
-    People(Vec<super::list::PersonAt>),
+    People(Vec<PersonAt>),
     /// Answers [`Job::Watch`]: the processes read, newest first.
     Watched {
         id: RequestId,
@@ -194,7 +195,7 @@ impl Message {
             | Message::Image { id, .. }
             | Message::Saved { id, .. }
             | Message::Cancelled { id }
-            | Message::Review(super::message::review::ReviewNews::Answer { id, .. }) => Some(*id),
+            | Message::Review(review::ReviewNews::Answer { id, .. }) => Some(*id),
             Message::Review(_) => None,
             Message::FreshResult { .. }
             | Message::FreshDetails { .. }

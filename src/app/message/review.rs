@@ -6,8 +6,8 @@
 //! one on the store's latest events of the process (so it supersedes what stands there now, not
 //! what this browser last saw), stamps it with the time and the reviewer, and records it.
 
+use super::id::RequestId;
 use crate::api::model::Status;
-use crate::app::message::RequestId;
 use crate::review::{Decision, Event};
 
 /// A request to the review desk.
