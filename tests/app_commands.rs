@@ -9,7 +9,7 @@ use app_support::*;
 use truora_tui::api::model::ImageKind;
 use truora_tui::app::overlays::Overlay;
 use truora_tui::app::preview::ImageState;
-use truora_tui::app::{App, AppOptions, Command, Job, Message, RequestId};
+use truora_tui::app::{App, AppOptions, Command, Job, Message, RequestId, SaveFailure};
 use truora_tui::images::SaveOutcome;
 use truora_tui::keymap::Action;
 
@@ -192,7 +192,7 @@ fn saves(cmds: &[Command]) -> Vec<&truora_tui::images::ImageRequest> {
 }
 
 /// Answers the oldest save the app awaits.
-fn answer_save(app: &mut App, result: Result<SaveOutcome, String>) {
+fn answer_save(app: &mut App, result: Result<SaveOutcome, SaveFailure>) {
     let id = asked(app, "a save", |j| matches!(j, Job::Save { .. }));
     app.handle_message(Message::Saved { id, result });
 }

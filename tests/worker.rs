@@ -503,7 +503,9 @@ async fn save_refuses_a_link_in_place_of_the_process_folder() {
         Message::Saved {
             result: Err(error), ..
         } => assert!(
-            error.contains(&format!("{} is a symbolic link", planted.display())),
+            error
+                .to_string()
+                .contains(&format!("{} is a symbolic link", planted.display())),
             "{error}"
         ),
         other => panic!("unexpected {other:?}"),

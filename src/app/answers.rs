@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::audit::Audited;
 use super::message::review::ReviewNews;
 use super::update::shown;
-use super::{App, Job, Message};
+use super::{App, Job, Message, SaveFailure};
 use crate::api::model::{Person, ProcessResult, ProcessSummary};
 use crate::sanitize::terminal_text;
 
@@ -58,7 +58,6 @@ impl App {
                 Err(error) => self.tree.result_failed(process_id, &error.to_string(), out),
             },
             (Job::FetchDetails { validation_id, .. }, Message::Details { result, .. }) => {
-                let result = result.map_err(|e| e.to_string());
                 let shown = shown(&self.review, &self.opts);
                 self.tree.details_arrived(validation_id, result, shown, out);
             }
@@ -72,7 +71,7 @@ impl App {
             ) => match result {
                 Ok(image) => self.preview.images.insert(request.key, area, view, image),
                 Err(error) => {
-                    let error = terminal_text(&error).into_owned();
+                    let error = terminal_text(&error.to_string()).into_owned();
                     self.preview.images.failed(request.key, area, view, error);
                 }
             },
@@ -198,11 +197,13 @@ impl App {
             } => self.preview.images.cancelled(&request.key, area, view),
             Job::Review(request) => self.review.cancelled(request, self.tree.results(), out),
             Job::Save { request } => self.saves.answered(
-                Err(format!(
-                    "{} of process {} was not saved (the task stopped)",
-                    request.link.kind.label(),
-                    request.key.process_id
-                )),
+                Err(SaveFailure::Cancelled {
+                    what: format!(
+                        "{} of process {}",
+                        request.link.kind.label(),
+                        request.key.process_id
+                    ),
+                }),
                 self.privacy.is_on(),
                 out,
             ),

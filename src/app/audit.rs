@@ -7,8 +7,8 @@
 use std::collections::HashSet;
 
 use super::list::ProcessList;
-use super::message::Command;
 use super::message::review::ReviewRequest;
+use super::message::{Command, SaveFailure};
 use super::outbox::Outbox;
 use super::overlays::Overlay;
 use super::preview::{ImageState, Images};
@@ -103,7 +103,7 @@ impl Audited {
     /// A file saved: the job said which image, the answer where it went.
     pub(super) fn saved(
         request: &ImageRequest,
-        result: &Result<crate::images::SaveOutcome, String>,
+        result: &Result<crate::images::SaveOutcome, SaveFailure>,
         out: &mut Outbox,
     ) {
         // A save that found the bytes already on disk wrote nothing: nothing to record.

@@ -71,7 +71,10 @@ mod update;
 
 pub use list::Loading;
 pub use message::review::{ReviewNews, ReviewRequest};
-pub use message::{Command, Job, ListPage, Message, Request, RequestId};
+pub use message::{
+    Command, ImageFailure, Job, ListPage, Message, NotRecorded, ReadOnly, Request, RequestId,
+    SaveFailure,
+};
 pub use options::AppOptions;
 pub use preview::rest::ImageBudget;
 pub use tree::ResultView;

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::message::Job;
+use super::message::{Job, SaveFailure};
 use super::outbox::Outbox;
 use crate::images::{ImageRequest, SaveOutcome};
 use crate::sanitize::terminal_text;
@@ -48,7 +48,7 @@ impl Saves {
     /// last. `private`: privacy mode is on (the summary says the file is the original).
     pub fn answered(
         &mut self,
-        result: Result<SaveOutcome, String>,
+        result: Result<SaveOutcome, SaveFailure>,
         private: bool,
         out: &mut Outbox,
     ) {
@@ -56,7 +56,9 @@ impl Saves {
         match result {
             Ok(SaveOutcome::Written(path)) => run.written.push(path),
             Ok(SaveOutcome::Identical(path)) => run.identical.push(path),
-            Err(error) => run.failed.push(terminal_text(&error).into_owned()),
+            Err(error) => run
+                .failed
+                .push(terminal_text(&error.to_string()).into_owned()),
         }
         if out.saves() > 0 {
             let run = &self.run;

@@ -12,6 +12,7 @@ use super::writes::{RETRY_FIRST, RETRY_MOST, Waiting};
 use crate::app::Message;
 use crate::app::RequestId as ReviewRequestId;
 use crate::app::message::review::{ReviewNews, ReviewRequest};
+use crate::app::message::{NotRecorded, ReadOnly};
 use crate::review::lease::{Holder, LEASE_TTL, LeaseOutcome};
 use crate::review::store::{Cursor, Store};
 use crate::review::{Event, Timestamp, Tuning};
@@ -191,7 +192,7 @@ fn open(opts: &DeskOptions, inputs: &Receiver<Input>, send: &dyn Fn(ReviewNews))
                 // Every request still gets its answer.
                 Input::Request(id, _) => send(ReviewNews::Answer {
                     id,
-                    result: Err(error.clone()),
+                    result: Err(NotRecorded::Store(error.clone())),
                 }),
                 Input::Poll if passes => break,
                 Input::Poll => {}
@@ -220,10 +221,7 @@ impl Desk {
         self.report_unreadable();
         let writable = match self.store.read_only_reason() {
             None => Ok(()),
-            Some(why) => Err(format!(
-                "the review store {} is read-only ({why})",
-                self.store.path().display()
-            )),
+            Some(why) => Err(ReadOnly::new(self.store.path(), why)),
         };
         Ok(ReviewNews::Opened {
             reviewer: self.reviewer.clone(),
@@ -243,7 +241,7 @@ impl Desk {
         }
     }
 
-    pub(super) fn answer(&self, id: ReviewRequestId, result: Result<Option<Event>, String>) {
+    pub(super) fn answer(&self, id: ReviewRequestId, result: Result<Option<Event>, NotRecorded>) {
         let _ = self
             .messages
             .send(Message::Review(ReviewNews::Answer { id, result }));

@@ -18,6 +18,7 @@ use super::event::{event_for, process_of};
 use super::task::{Desk, Unrecorded};
 use crate::app::Message;
 use crate::app::RequestId;
+use crate::app::message::NotRecorded;
 use crate::app::message::review::{ReviewNews, ReviewRequest, describe};
 use crate::review::{Event, StoreError};
 
@@ -59,7 +60,7 @@ impl Waiting {
 /// Why a request was not recorded.
 enum Failure {
     /// For good: answered with this.
-    Refused(String),
+    Refused(NotRecorded),
     /// For now: it waits.
     Later(StoreError),
 }
@@ -69,7 +70,7 @@ impl From<StoreError> for Failure {
         if e.passes() {
             Failure::Later(e)
         } else {
-            Failure::Refused(e.to_string())
+            Failure::Refused(NotRecorded::Store(e.to_string()))
         }
     }
 }
@@ -148,7 +149,7 @@ impl Desk {
             .unwrap_or_else(|| "the browser was closed first".into());
         let mut lost = Vec::new();
         while let Some((id, request)) = self.waiting.queue.pop_front() {
-            self.answer(id, Err(format!("not recorded: {why}")));
+            self.answer(id, Err(NotRecorded::GaveUp(why.clone())));
             let text = match &request {
                 ReviewRequest::Note { text, .. } => {
                     format!(": \"{}\"", crate::sanitize::terminal_text(text))

@@ -7,9 +7,11 @@
 //! (done, failed or cancelled), so the app knows what it asked and what came back: no guessing
 //! from counters. An answer whose id the app has let go of is dropped.
 
+pub mod error;
 mod id;
 pub mod review;
 
+pub use error::{ImageFailure, NotRecorded, ReadOnly, SaveFailure};
 pub use id::RequestId;
 
 use std::sync::Arc;
@@ -141,12 +143,12 @@ pub enum Message {
     /// Answers [`Job::FetchImage`].
     Image {
         id: RequestId,
-        result: Result<Arc<RenderedImage>, String>,
+        result: Result<Arc<RenderedImage>, ImageFailure>,
     },
     /// Answers [`Job::Save`] with where the file went (or which file already held the bytes).
     Saved {
         id: RequestId,
-        result: Result<crate::images::SaveOutcome, String>,
+        result: Result<crate::images::SaveOutcome, SaveFailure>,
     },
     /// Answers any job the worker gave up on: a newer selection aborted it, the runtime dropped
     /// it as superseded, or its task died.

@@ -6,6 +6,7 @@
 //! one on the store's latest events of the process (so it supersedes what stands there now, not
 //! what this browser last saw), stamps it with the time and the reviewer, and records it.
 
+use super::error::{NotRecorded, ReadOnly};
 use super::id::RequestId;
 use crate::api::model::Status;
 use crate::review::{Decision, Event};
@@ -40,7 +41,7 @@ pub enum ReviewNews {
     /// The answer to one request: the event recorded (none for `Hold`), or why not.
     Answer {
         id: RequestId,
-        result: Result<Option<Event>, String>,
+        result: Result<Option<Event>, NotRecorded>,
     },
     /// Sent just before `Opened`: every process's mark and this reviewer's standing decisions
     /// and notes (where `u` goes), without the events: a process's events come when it is held
@@ -52,7 +53,7 @@ pub enum ReviewNews {
     Opened {
         reviewer: String,
         events: Vec<Event>,
-        writable: Result<(), String>,
+        writable: Result<(), ReadOnly>,
     },
     /// All the events of some processes: the one held (its history for the tree), or one about
     /// to be recorded on (what the answer's event is added to).

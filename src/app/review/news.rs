@@ -12,8 +12,8 @@ use super::input::NoteEditor;
 use crate::api::model::ProcessResult;
 use crate::app::cache::Lru;
 use crate::app::list::ProcessList;
-use crate::app::message::RequestId;
 use crate::app::message::review::{ReviewNews, ReviewRequest, describe};
+use crate::app::message::{NotRecorded, RequestId};
 use crate::app::outbox::Outbox;
 use crate::app::tree::Reviews;
 use crate::review::{Event, HistoryLine, Mark};
@@ -46,7 +46,7 @@ impl ReviewDesk {
                 self.reviewer = reviewer;
                 self.access = match writable {
                     Ok(()) => Access::Writable,
-                    Err(why) => Access::ReadOnly(why),
+                    Err(why) => Access::ReadOnly(why.to_string()),
                 };
                 return self.events_arrived(events, results);
             }
@@ -90,7 +90,7 @@ impl ReviewDesk {
     pub fn answered(
         &mut self,
         request: ReviewRequest,
-        result: Result<Option<Event>, String>,
+        result: Result<Option<Event>, NotRecorded>,
         waited: bool,
         results: &Results,
         out: &mut Outbox,
@@ -149,7 +149,7 @@ impl ReviewDesk {
 
     /// A request the runtime or the desk gave up on: answered as not recorded.
     pub fn cancelled(&mut self, request: ReviewRequest, results: &Results, out: &mut Outbox) {
-        self.answered(request, Err("no answer".into()), false, results, out);
+        self.answered(request, Err(NotRecorded::NoAnswer), false, results, out);
     }
 
     /// New events: marks derived again. Returns the processes whose events changed.

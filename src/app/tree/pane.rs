@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use super::build::{DetailsState, build_with_review};
 use super::{Node, NodeKind, Tree};
-use crate::api::model::ProcessResult;
+use crate::api::ApiError;
+use crate::api::model::{ProcessResult, ValidationDetails};
 use crate::app::cache::Lru;
 use crate::app::cursor::Movement;
 use crate::app::message::Job;
@@ -318,7 +319,7 @@ impl TreePane {
     pub fn details_arrived(
         &mut self,
         validation_id: String,
-        result: Result<Arc<crate::api::model::ValidationDetails>, String>,
+        result: Result<Arc<ValidationDetails>, ApiError>,
         shown: Shown,
         out: &mut Outbox,
     ) {
@@ -330,7 +331,7 @@ impl TreePane {
                 self.open_details_failures(&validation_id);
             }
             Err(error) => {
-                let error = terminal_text(&error).into_owned();
+                let error = terminal_text(&error.to_string()).into_owned();
                 out.error(error.clone());
                 self.details
                     .insert(validation_id, DetailsState::Failed(error));
