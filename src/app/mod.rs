@@ -3,46 +3,51 @@
 //!
 //! # The map
 //!
-//! One folder per feature, each a component: a type owning its state, with methods for the
-//! keys and answers it handles. They act beyond their own state only through the [`Outbox`]
-//! they are handed (requests, commands, the status line) and the parts of other components the
-//! app lends them by name, so a method's signature says what it touches.
+//! One folder per feature, each a component: a type that owns its state and has a method for
+//! each key or answer it handles. A component acts beyond its own state only through the
+//! [`Outbox`] it is handed (requests, commands, the status line) and the parts of other
+//! components the app lends it by name, so its signatures say what it touches.
 //!
-//! - `list/`      the process list ([`ListPane`](list::ListPane)): rows, loading page by page,
-//!   the filter input, status filter, sort, the people columns, `--watch` arrivals merged in
-//!   (`arrivals.rs`), the list's columns (`columns.rs`)
-//! - `tree/`      the process on screen ([`TreePane`](tree::TreePane)): the result, its tree
-//!   model and builders, the results and details fetched, `r`'s refresh, the rows as text
-//! - `preview/`   images on screen ([`Preview`](preview::Preview)): what the preview and compare
-//!   show, encoded images by (image, area, view), zoom and pan per side, the rest before fetching
-//! - `compare/`   the compare view's keys and its active side
-//! - `review/`    the review desk's browser side: marks and events, the verdict, note and undo
-//!   keys, the reason picker and note editor, decisions not recorded yet, the look-ahead
-//! - `overlays/`  the help and the raw JSON view, and what covers the panes
-//! - `watch/`     `--watch`: polls, what is new until seen, back-off
-//! - `message/`   the contract with the runtime: [`Job`], [`Command`], [`Message`], the review
-//!   desk's requests and news, one [`RequestId`] per request
-//! - `layout/`    the screen's geometry (the ui draws into it), and the compact layout
+//! - `list/`      [`ListPane`]: the rows, loading them page by page, the filter input, status
+//!   filter and sort, `n`/`N`, the people columns, `--watch` arrivals merged in, the columns
+//! - `tree/`      [`TreePane`]: the process on screen, its tree (model and builders), the
+//!   results and details fetched, opening nodes, `r`'s refresh, the rows as text
+//! - `preview/`   [`Preview`]: which images are on screen, encoded images by (image, area,
+//!   view), zoom and pan per side, the rest before fetching while the cursor moves
+//! - `compare/`   [`Compare`]: the compare view's keys and its active side
+//! - `review/`    [`ReviewDesk`]: marks and events from the store, the verdict, note, undo and
+//!   filter keys, the reason picker and note editor, decisions not recorded yet, the
+//!   look-ahead, the lease, how the store's news lands
+//! - `overlays/`  [`Overlay`]: the help and the raw JSON view (compare is drawn over the panes
+//!   too; its keys are `compare/`'s)
+//! - `watch/`     [`Watch`]: `--watch` polls, what is new until seen, back-off
 //! - `privacy.rs`, `saving.rs`, `audit.rs`: privacy mode, what `s`/`S` report, what the access
-//!   log hears; `outbox.rs`, `status.rs`, `requests.rs`, `cursor.rs`, `cache.rs`: shared below
-//!   every component
+//!   log hears
+//! - `message/`   the contract with the runtime: [`Job`], [`Command`], [`Message`], the review
+//!   desk's requests and news, the typed failures answers carry, one [`RequestId`] per request
+//! - `layout/`    the screen's geometry, which the ui draws into, and the one-pane layout
+//! - `outbox.rs`, `status.rs`, `requests.rs`, `cursor.rs`, `cache.rs`, `options.rs`: shared
+//!   below every component
 //!
-//! `App` composes the components and routes: keys in `update.rs` ([`App::handle_key`] finds who
-//! has the keyboard, then one `match` from [`Action`](crate::keymap::Action) to the component that acts), answers in
-//! `answers.rs` (one `match` from the answered [`Job`] to its component), and `reconcile.rs`
-//! derives what follows from the new state in one place (which result and images to fetch, what
-//! to scroll into view, the review lease, the look-ahead), so handlers only change state and
-//! never need to remember to request anything. The ui reads the state through `read.rs`.
+//! The root ([`App`], this file and `update.rs`, `answers.rs`, `reconcile.rs`, `read.rs`,
+//! `mouse.rs`) composes the components and routes: [`App::handle_key`] finds who has the
+//! keyboard (an open input, then an open overlay), then `App::update` routes the action to its
+//! component in one `match`; `App::apply` routes each answer, matched by its id to the job it
+//! answers, to its component in one `match`; `App::reconcile` then derives what follows from the
+//! new state in one place (the result and images to fetch, the scroll positions, what the
+//! access log hears, the review lease, the look-ahead), so handlers only change state and never
+//! need to remember to request anything. The ui reads the state through `read.rs`.
 //!
-//! A key's path, e.g. `d`: the [`Keymap`](crate::keymap::Keymap) → `Action::ReviewFail` →
+//! A key's path, e.g. `d`: the keymap ([`crate::keymap`]) → `Action::ReviewFail` →
 //! `App::update`'s match → `review/` (`ReviewDesk::handle`: checked against Truora's status,
-//! the cursor advances) → `Outbox::ask(Job::Review(ReviewRequest::Decide))` → the runtime's
-//! dispatch → the review desk's thread → the store; the answer comes back as
-//! `Message::Review(ReviewNews::Answer)` → `answers.rs` → `ReviewDesk::answered`.
+//! then the cursor advances) → `Job::Review(ReviewRequest::Decide)` in the outbox → the
+//! runtime's dispatch → the review desk's thread → the store; its answer comes back as
+//! `Message::Review(ReviewNews::Answer)` → `App::apply`'s match → `ReviewDesk::answered`.
 //!
-//! Imports run down: components import `message/`, `layout/`, the shared files and each other
-//! in one direction only (`review/` and `compare/` lend from `list/`, `tree/`, `preview/`;
-//! `overlays/` from `tree/` and `review/`), never the app's root.
+//! Imports run down, never up and never in a circle: the root imports the components; below
+//! it `audit`, `privacy`, `saving`, `compare/`, `watch/`; then `overlays/` → `review/` →
+//! `preview/` → `layout/` → `tree/`, `list/`; then the shared files and `message/`. No
+//! component imports the root.
 
 pub mod audit;
 pub mod cache;

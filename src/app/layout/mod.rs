@@ -23,7 +23,7 @@ pub const COMPACT_BELOW: u16 = 120;
 /// wants, up to the rest (at 150 columns that still holds the id, status, reason and name).
 const TREE_SHARE: u16 = 42;
 
-/// What the layout needs to know of the list (see `app::columns`): how wide its rows want to
+/// What the layout needs to know of the list (see `app::list::columns`): how wide its rows want to
 /// be, how wide they must be, and on a compact screen which pane is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ListShape {

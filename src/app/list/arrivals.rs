@@ -1,7 +1,7 @@
 //! Merging a watch poll (`--watch`) into the list: the newest processes read again are either new
 //! (added at their sorted place) or known (their status may have changed, e.g. a pending process
 //! that failed). The cursor stays on the process being looked at either way. A child of `list` so
-//! it can keep the visible set sorted in place, like `list_fill`.
+//! it can keep the visible set sorted in place, like `fill.rs`.
 
 use std::collections::HashMap;
 

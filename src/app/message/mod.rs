@@ -174,7 +174,7 @@ pub enum Message {
     /// The runtime's `--watch` timer fired.
     WatchTick,
     /// The runtime's rest timer fired: the selection of this generation has stayed put for
-    /// `image_rest_ms` (see `app::budget`).
+    /// `image_rest_ms` (see `app::preview::rest`).
     SelectionRested { generation: u64 },
     /// Not an answer: the people of an archive's processes, read in the background so every
     /// row shows (and the filter finds) its person without opening it.
