@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use tokio::sync::mpsc;
 
-use crate::app::{App, AppOptions, ImageBudget, Keymap};
+use crate::app::{App, AppOptions, ImageBudget};
 use crate::config::{Config, ImageProtocol};
+use crate::keymap::Keymap;
 use crate::source::Source;
 use crate::worker::{self, WorkerOptions};
 

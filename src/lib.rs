@@ -4,6 +4,8 @@
 //! - [`api`] talks HTTP to Truora and knows nothing of terminals;
 //! - [`demo`] is an embedded fake of the Truora API, used by `--demo`, the tests and the benches;
 //! - [`config`] merges defaults, the config file, the environment and flags;
+//! - [`keymap`] is keys as data: every action, its default keys, the user's `[keys]` (below both
+//!   `config` and `app`, which use it);
 //! - [`app`] is the browser's state and pure update function, [`ui`] draws it;
 //! - [`images`] decodes, encodes and saves images;
 //! - [`export`] writes every process into a folder, [`archive`] reads that folder back offline;
@@ -35,6 +37,7 @@ mod floors;
 pub mod fsx;
 pub mod ids;
 pub mod images;
+pub mod keymap;
 pub mod privacy;
 pub mod review;
 pub mod reviewdesk;

@@ -36,7 +36,7 @@ pub async fn run(
         .watch_interval()
         .map(|every| tokio::time::Instant::now() + every);
     // Images wait for the selection to rest: the runtime owns this timer too, restarted by
-    // every move (a new generation), and tells the app when it fires (see `app::budget`).
+    // every move (a new generation), and tells the app when it fires (see `app::preview::rest`).
     let mut rest: Option<(u64, tokio::time::Instant)> = None;
     loop {
         if dispatch(&mut app, &mut pending, outbox, &audit, terminal)? {

@@ -14,7 +14,7 @@ use serde::de::{self, SeqAccess, Visitor};
 use toml::de::{DeTable, DeValue};
 
 use super::error::{ConfigError, Location, line_of};
-use crate::app::Keymap;
+use crate::keymap::Keymap;
 
 /// What a `[keys]` entry must be, for the file's type errors.
 pub(super) const KEY_LIST_EXPECTED: &str =

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::task::Input;
-use crate::app::review_msg::{ReviewNews, ReviewRequest};
-use crate::app::{Message, RequestId};
+use super::input::Input;
+use crate::app::message::review::{ReviewNews, ReviewRequest};
+use crate::app::{Message, NotRecorded, RequestId};
 
 /// Why the thread stopped when nothing better is known: it panicked (the log has the panic).
 pub(super) const STOPPED: &str = "the review desk stopped unexpectedly (the log says why): decisions and \
@@ -92,7 +92,7 @@ fn answer(messages: &UnboundedSender<Message>, id: RequestId, why: String) {
     // The app is gone only when it is quitting: nobody left to answer.
     let _ = messages.send(Message::Review(ReviewNews::Answer {
         id,
-        result: Err(why),
+        result: Err(NotRecorded::Store(why)),
     }));
 }
 

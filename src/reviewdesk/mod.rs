@@ -10,9 +10,11 @@
 
 mod event;
 mod inbox;
+mod input;
 mod task;
 #[cfg(test)]
 mod tests;
+mod waiting;
 mod writes;
 
 use std::sync::Arc;
@@ -20,11 +22,11 @@ use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::review_msg::{ReviewNews, ReviewRequest};
+use crate::app::message::review::{ReviewNews, ReviewRequest};
 use crate::app::{Message, RequestId};
 pub use event::{event_for, process_of};
 use inbox::Inbox;
-use task::Input;
+use input::Input;
 pub use task::{DeskOptions, Unrecorded};
 
 /// What the desk's thread runs.

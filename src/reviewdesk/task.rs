@@ -9,22 +9,15 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::inbox::Inputs;
-use super::writes::{RETRY_FIRST, RETRY_MOST, Waiting};
+pub(super) use super::input::Input;
+use super::waiting::{RETRY_FIRST, RETRY_MOST, Waiting};
 use crate::app::Message;
 use crate::app::RequestId as ReviewRequestId;
-use crate::app::review_msg::{ReviewNews, ReviewRequest};
+use crate::app::message::review::{ReviewNews, ReviewRequest};
+use crate::app::message::{NotRecorded, ReadOnly};
 use crate::review::lease::{Holder, LEASE_TTL, LeaseOutcome};
 use crate::review::store::{Cursor, Store};
 use crate::review::{Event, Timestamp, Tuning};
-
-/// What the thread is asked to do.
-pub(super) enum Input {
-    Request(ReviewRequestId, ReviewRequest),
-    /// Look for news now (tests drive the poll with this instead of waiting for the clock).
-    Poll,
-    /// Release the lease and stop.
-    Close,
-}
 
 /// How the desk runs.
 #[derive(Clone, Debug)]
@@ -207,7 +200,7 @@ fn open(opts: &DeskOptions, inputs: &Inputs, send: &dyn Fn(ReviewNews)) -> Resul
                 // Every request still gets its answer.
                 Input::Request(id, _) => send(ReviewNews::Answer {
                     id,
-                    result: Err(error.clone()),
+                    result: Err(NotRecorded::Store(error.clone())),
                 }),
                 Input::Poll => break,
                 Input::Close => return Err(CLOSED.into()),
@@ -235,10 +228,7 @@ impl Desk {
         self.report_unreadable();
         let writable = match self.store.read_only_reason() {
             None => Ok(()),
-            Some(why) => Err(format!(
-                "the review store {} is read-only ({why})",
-                self.store.path().display()
-            )),
+            Some(why) => Err(ReadOnly::new(self.store.path(), why)),
         };
         Ok(ReviewNews::Opened {
             reviewer: self.reviewer.clone(),
@@ -258,7 +248,7 @@ impl Desk {
         }
     }
 
-    pub(super) fn answer(&self, id: ReviewRequestId, result: Result<Option<Event>, String>) {
+    pub(super) fn answer(&self, id: ReviewRequestId, result: Result<Option<Event>, NotRecorded>) {
         let _ = self
             .messages
             .send(Message::Review(ReviewNews::Answer { id, result }));

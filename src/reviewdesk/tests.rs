@@ -10,8 +10,8 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::{Body, Desk, DeskOptions, Unrecorded};
+use crate::app::message::review::{ReviewNews, ReviewRequest};
 use crate::app::review::Access;
-use crate::app::review_msg::{ReviewNews, ReviewRequest};
 use crate::app::{App, AppOptions, Message, RequestId};
 use crate::review::{Decision, Store, Verdict};
 
@@ -54,7 +54,7 @@ fn everything(mut rx: UnboundedReceiver<Message>) -> (Vec<ReviewNews>, BTreeMap<
             Message::Review(ReviewNews::Answer { id, result }) => {
                 let said = match result {
                     Ok(_) => "recorded".to_owned(),
-                    Err(why) => why,
+                    Err(why) => why.to_string(),
                 };
                 answers.entry(id.0).or_default().push(said);
             }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use super::text::{cell, fit, group, status_word};
 use super::{Panes, Theme, focused, inner};
 use crate::api::model::{Person, ProcessSummary};
-use crate::app::columns::{self, Col, ORDER};
+use crate::app::list::columns::{self, Col, ORDER};
 use crate::app::list::{SortOrder, StatusFilter};
 use crate::app::tree::Tone;
 use crate::app::{App, Focus};

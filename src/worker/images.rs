@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use super::{Shared, lock};
 use crate::api::ApiError;
-use crate::app::Message;
-use crate::app::zoom::ImageView;
+use crate::app::{ImageFailure, Message, SaveFailure};
 use crate::images;
+use crate::images::ImageView;
 use crate::images::{CellSize, ImageRequest, RenderedImage};
 use crate::source::{Fresh, find_link};
 
@@ -16,10 +16,8 @@ pub(super) async fn fetch_image(
     request: ImageRequest,
     area: CellSize,
     view: ImageView,
-) -> Result<Arc<RenderedImage>, String> {
-    let bytes = image_bytes(&shared, &request)
-        .await
-        .map_err(|e| e.to_string())?;
+) -> Result<Arc<RenderedImage>, ImageFailure> {
+    let bytes = image_bytes(&shared, &request).await?;
     let kind = request.link.kind;
     let picker = shared.picker.clone();
     let limits = shared.limits.clone();
@@ -27,9 +25,9 @@ pub(super) async fn fetch_image(
         images::prepare(&bytes, kind, picker.as_ref(), area, view, &limits)
     })
     .await
-    .map_err(|e| format!("decoding stopped: {e}"))?
+    .map_err(|e| ImageFailure::Other(format!("decoding stopped: {e}")))?
     .map(Arc::new)
-    .map_err(|e| e.to_string())
+    .map_err(ImageFailure::from)
 }
 
 /// The image's bytes: from the cache, else downloaded through the source, which re-signs a
@@ -73,16 +71,14 @@ fn fresher_link(shared: &Shared, request: &ImageRequest) -> Option<String> {
 pub(super) async fn save_one(
     shared: Arc<Shared>,
     request: ImageRequest,
-) -> Result<images::SaveOutcome, String> {
+) -> Result<images::SaveOutcome, SaveFailure> {
     let _turn = shared.save_lane.lock().await;
-    let bytes = image_bytes(&shared, &request)
-        .await
-        .map_err(|e| e.to_string())?;
+    let bytes = image_bytes(&shared, &request).await?;
     let name = images::save_name(&request.key.process_id, &request.link, &bytes);
     let dir = shared.download_dir.clone();
     let process_id = request.key.process_id.clone();
     tokio::task::spawn_blocking(move || images::save(&dir, &process_id, &name, &bytes))
         .await
-        .map_err(|e| format!("saving stopped: {e}"))?
-        .map_err(|e| e.to_string())
+        .map_err(|e| SaveFailure::Other(format!("saving stopped: {e}")))?
+        .map_err(SaveFailure::from)
 }

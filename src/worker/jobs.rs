@@ -26,7 +26,7 @@ pub(super) enum JobKey {
     Page(RequestId),
     Result(String),
     Details(String),
-    Image(ImageKey, CellSize, crate::app::zoom::ImageView),
+    Image(ImageKey, CellSize, crate::images::ImageView),
     /// Saves are never shared: each writes its own file.
     Save(RequestId),
     /// A `--watch` poll; the app never has two out.
