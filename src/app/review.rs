@@ -6,10 +6,20 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use indexmap::IndexMap;
+
 use super::list::{ProcessList, RowGate, StatusFilter};
 use super::review_input::{NoteEditor, ReasonPicker};
+use super::review_msg::Remark;
 use crate::api::model::{ProcessResult, ProcessSummary, Status};
-use crate::review::{Event, HistoryLine, Mark, Marks, Mine, OverrideState, StartUp, Verdict};
+use crate::review::{
+    Event, EventId, HistoryLine, Mark, Marks, Mine, OverrideState, StartUp, Verdict,
+};
+
+/// How many processes' events the app keeps at most: the one shown, those with a decision or
+/// note on its way, and the most recently loaded others (going back to one does not read its
+/// events again). Their marks stay whatever is dropped, so memory does not grow with the store.
+const KEEP_EVENTS: usize = 64;
 
 /// Whether decisions can be recorded, and if not, why (said when the user tries).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,15 +132,19 @@ struct CountKey {
 pub struct ReviewDesk {
     pub(super) access: Access,
     pub(super) reviewer: String,
-    /// The events of the processes the store has sent in full (held, recorded on, changed);
-    /// a process is here with all its events or not at all.
-    events: HashMap<String, Vec<Event>>,
+    /// The events of the processes the store has sent in full (shown, recorded on), the most
+    /// recently loaded last; a process is here with all its events or not at all, and at most
+    /// [`KEEP_EVENTS`] are.
+    events: IndexMap<String, Vec<Event>>,
     /// Every process's mark: from the start-up load, or derived from its events. Shared with
     /// the review filter's snapshot ([`Gate`]) until a mark changes.
     marks: Arc<Marks>,
     /// At start-up, my newest standing decision or note on each process: where `u` goes for
     /// processes whose events are not here.
     mine: Mine,
+    /// The same, since start-up, for processes remarked by the store or whose events were let
+    /// go: it stands over `mine` for them.
+    mine_since: HashMap<String, Option<EventId>>,
     /// Processes other reviewers have open: process → reviewer.
     taken: HashMap<String, String>,
     pub(super) filter: ReviewFilter,
@@ -152,9 +166,10 @@ impl Default for ReviewDesk {
         ReviewDesk {
             access: Access::Unavailable("the review store is not open".into()),
             reviewer: String::new(),
-            events: HashMap::new(),
+            events: IndexMap::new(),
             marks: Arc::default(),
             mine: Mine::default(),
+            mine_since: HashMap::new(),
             taken: HashMap::new(),
             filter: ReviewFilter::All,
             input: ReviewInput::None,
@@ -240,6 +255,7 @@ impl ReviewDesk {
     pub(super) fn start(&mut self, start: StartUp) {
         self.marks = Arc::new(start.marks);
         self.mine = start.mine;
+        self.mine_since.clear();
         for (id, events) in &self.events {
             let mark = crate::review::derive(events, None, None);
             Arc::make_mut(&mut self.marks).insert(id.clone(), mark);
@@ -259,17 +275,58 @@ impl ReviewDesk {
         let mut changed = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for event in events {
+            if seen.insert(event.process_id.clone()) {
+                // Loaded again: the most recent now.
+                let list = self
+                    .events
+                    .shift_remove(&event.process_id)
+                    .unwrap_or_default();
+                self.events.insert(event.process_id.clone(), list);
+            }
             let list = self.events.entry(event.process_id.clone()).or_default();
             if list.iter().any(|e| e.id == event.id) {
                 continue;
             }
-            if seen.insert(event.process_id.clone()) {
+            if !changed.contains(&event.process_id) {
                 changed.push(event.process_id.clone());
             }
             let at = list.partition_point(|e| e.id < event.id);
             list.insert(at, event);
         }
+        self.let_go();
         changed
+    }
+
+    /// Drops the events of the least recently loaded processes beyond [`KEEP_EVENTS`], but the
+    /// one shown and those with something on its way (its answer lands on all of them); each
+    /// keeps its mark, and where `u` goes on it.
+    fn let_go(&mut self) {
+        while self.events.len() > KEEP_EVENTS {
+            let kept = |p: &String| {
+                self.held.as_ref() == Some(p) || {
+                    let (decision, note) = self.pending.on(p);
+                    decision || note
+                }
+            };
+            let Some(at) = self.events.keys().position(|p| !kept(p)) else {
+                return;
+            };
+            if let Some((process, events)) = self.events.shift_remove_index(at) {
+                let mine = crate::review::latest_standing_of(&events, &self.reviewer);
+                self.mine_since.insert(process, mine);
+            }
+        }
+    }
+
+    /// The store's new mark of a process whose events it did not send: any events kept of it are
+    /// out of date and dropped. [`ReviewDesk::remark`] then reads the mark against the result.
+    pub(super) fn remarked(&mut self, news: Remark) {
+        self.events.shift_remove(&news.process_id);
+        if self.marks.get(&news.process_id) != Some(&news.mark) {
+            Arc::make_mut(&mut self.marks).insert(news.process_id.clone(), news.mark);
+            self.generation += 1;
+        }
+        self.mine_since.insert(news.process_id, news.mine);
     }
 
     /// Derives the mark of one process from its events and what is known of Truora's status:
@@ -360,12 +417,19 @@ impl ReviewDesk {
         let loaded = self.events.iter().filter_map(|(process, events)| {
             crate::review::latest_standing_of(events, &self.reviewer).map(|id| (id, process))
         });
-        // A process loaded since start-up is judged by its events, not by the start-up list.
-        let from_start = self
-            .mine
-            .newest(|process| !self.events.contains_key(process));
+        // A process loaded or remarked since start-up is judged by its events, or by what the
+        // store last said of it, not by the start-up list.
+        let since = self
+            .mine_since
+            .iter()
+            .filter(|(process, _)| !self.events.contains_key(*process))
+            .filter_map(|(process, id)| Some(((*id)?, process.as_str())));
+        let from_start = self.mine.newest(|process| {
+            !self.events.contains_key(process) && !self.mine_since.contains_key(process)
+        });
         loaded
             .map(|(id, process)| (id, process.as_str()))
+            .chain(since)
             .chain(from_start)
             .max_by_key(|(id, _)| *id)
             .map(|(_, process)| process.to_owned())

@@ -286,6 +286,7 @@ impl App {
                 self.review.set_taken(taken);
                 self.review_events(events);
             }
+            ReviewNews::Remarked(marks) => self.review_marks(marks),
             ReviewNews::Failed { error } => {
                 self.status.error(failure_text(&error));
                 self.review.access = Access::Unavailable(error);
@@ -378,6 +379,23 @@ impl App {
             .process_id()
             .is_some_and(|v| changed.iter().any(|c| c == v))
         {
+            self.rebuild_tree();
+        }
+    }
+
+    /// New marks from the store, read against the loaded results; the tree of a process shown
+    /// meanwhile is built again (its events come next, when it is held).
+    fn review_marks(&mut self, marks: Vec<super::review_msg::Remark>) {
+        let shown = self.view.process_id().map(str::to_owned);
+        let mut rebuild = false;
+        for news in marks {
+            let id = news.process_id.clone();
+            rebuild |= shown.as_deref() == Some(id.as_str());
+            self.review.remarked(news);
+            let result = self.results.peek(&id).cloned();
+            self.review.remark(&id, result.as_deref());
+        }
+        if rebuild {
             self.rebuild_tree();
         }
     }
