@@ -257,6 +257,9 @@ pub struct Opened {
     pub listed: Rss,
     pub browsed: Rss,
     pub opened_results: usize,
+    /// From the start: the archive open, every row listed, every person read.
+    pub seconds_open: f64,
+    pub seconds_to_list: f64,
     pub seconds_to_people: f64,
 }
 
@@ -273,9 +276,10 @@ pub fn child(dir: &Path, processes: usize, people: usize, opens: usize) {
     let before = rss();
     let started = Instant::now();
     let source = Source::archive(dir).expect("archive opens");
+    let seconds_open = started.elapsed().as_secs_f64();
     let archive_open = rss();
     let downloads = tempfile::tempdir().expect("temp dir");
-    let (listed, browsed, seconds_to_people) = runtime.block_on(async {
+    let (listed, browsed, seconds_to_list, seconds_to_people) = runtime.block_on(async {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let commands = worker::spawn(
             WorkerOptions {
@@ -306,10 +310,14 @@ pub fn child(dir: &Path, processes: usize, people: usize, opens: usize) {
             }
         };
         send(&mut pending);
+        let mut seconds_to_list = None;
         while app.list().len() < processes || app.list().people_known() < people {
             let message = rx.recv().await.expect("the worker runs");
             pending.extend(app.handle_message(message));
             send(&mut pending);
+            if seconds_to_list.is_none() && app.list().len() >= processes {
+                seconds_to_list = Some(started.elapsed().as_secs_f64());
+            }
         }
         let seconds_to_people = started.elapsed().as_secs_f64();
         super::draw(&app);
@@ -324,7 +332,8 @@ pub fn child(dir: &Path, processes: usize, people: usize, opens: usize) {
             }
             super::draw(&app);
         }
-        (listed, rss(), seconds_to_people)
+        let seconds_to_list = seconds_to_list.unwrap_or(seconds_to_people);
+        (listed, rss(), seconds_to_list, seconds_to_people)
     });
     let o = Opened {
         before,
@@ -332,10 +341,12 @@ pub fn child(dir: &Path, processes: usize, people: usize, opens: usize) {
         listed,
         browsed,
         opened_results: opens,
+        seconds_open,
+        seconds_to_list,
         seconds_to_people,
     };
     println!(
-        "{} {} {} {} {} {} {} {} {} {}",
+        "{} {} {} {} {} {} {} {} {} {} {} {}",
         o.before.now,
         o.before.peak,
         o.archive_open.now,
@@ -345,6 +356,8 @@ pub fn child(dir: &Path, processes: usize, people: usize, opens: usize) {
         o.browsed.now,
         o.browsed.peak,
         o.opened_results,
+        o.seconds_open,
+        o.seconds_to_list,
         o.seconds_to_people
     );
 }
@@ -358,7 +371,7 @@ pub fn parse(text: &str) -> Opened {
         .split_whitespace()
         .filter_map(|w| w.parse().ok())
         .collect();
-    assert_eq!(n.len(), 10, "the child printed: {text}");
+    assert_eq!(n.len(), 12, "the child printed: {text}");
     let rss = |i: usize| Rss {
         now: n[i] as u64,
         peak: n[i + 1] as u64,
@@ -369,6 +382,8 @@ pub fn parse(text: &str) -> Opened {
         listed: rss(4),
         browsed: rss(6),
         opened_results: n[8] as usize,
-        seconds_to_people: n[9],
+        seconds_open: n[9],
+        seconds_to_list: n[10],
+        seconds_to_people: n[11],
     }
 }
