@@ -209,11 +209,17 @@ impl Pages {
         match self {
             Pages::Api(pages) => pages.next().await,
             Pages::Archive { archive, next } => {
-                let rows = archive.processes().get(*next..)?;
-                if rows.is_empty() {
+                if *next >= archive.len() {
                     return None;
                 }
-                let items: Vec<ProcessSummary> = rows.iter().take(OFFLINE_PAGE).cloned().collect();
+                // Read from disk a page at a time: the archive keeps no rows in memory.
+                let (archive, start) = (archive.clone(), *next);
+                let items =
+                    offline(move || Ok::<_, ArchiveError>(archive.rows(start, OFFLINE_PAGE))).await;
+                let items = match items {
+                    Ok(items) => items,
+                    Err(e) => return Some(Err(e)),
+                };
                 *next += items.len();
                 Some(Ok(Page {
                     items,
@@ -245,7 +251,7 @@ impl Pages {
     pub fn has_more(&self) -> bool {
         match self {
             Pages::Api(pages) => pages.cursor().is_some(),
-            Pages::Archive { archive, next } => *next < archive.processes().len(),
+            Pages::Archive { archive, next } => *next < archive.len(),
             Pages::Ids { ids, next, .. } => *next < ids.len(),
         }
     }

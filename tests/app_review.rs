@@ -912,3 +912,76 @@ fn a_store_that_opens_after_failing_clears_the_failure() {
     );
     assert_eq!(requests(&press(&mut app, "d")).len(), 1);
 }
+
+/// The app keeps the events of the processes it loaded last, 64 at most (the one shown and any
+/// with a decision on its way always kept): browsing a store of any size costs a mark per
+/// process, not its history. A process let go keeps its mark, and `u` still finds my decision.
+#[test]
+fn the_app_keeps_the_events_of_the_last_processes_loaded_and_u_still_finds_mine() {
+    let (mut app, mut desk) = desk();
+    let mine = desk
+        .record_as("ana", &decide("IDP03", Verdict::Fail, None))
+        .unwrap();
+    app.handle_message(Message::Review(ReviewNews::Loaded { events: vec![mine] }));
+    // Bob's decisions on 100 more processes, each loaded as when the app shows it.
+    let others: Vec<String> = (0..100).map(|p| format!("IDX{p:03}")).collect();
+    for process in &others {
+        let bobs = desk
+            .record_as("bob", &decide(process, Verdict::Escalate, None))
+            .unwrap();
+        app.handle_message(Message::Review(ReviewNews::Loaded { events: vec![bobs] }));
+    }
+    assert!(app.review().events("IDP03").is_empty(), "let go");
+    assert_eq!(mark(&app, "IDP03"), "✗", "its mark stays");
+    let kept = others
+        .iter()
+        .filter(|p| !app.review().events(p).is_empty())
+        .count();
+    assert!(kept <= 64, "{kept} processes' events kept");
+    assert_eq!(
+        app.review().events("IDX099").len(),
+        1,
+        "the last loaded kept"
+    );
+    let cmds = press(&mut app, "u");
+    assert!(
+        matches!(
+            requests(&cmds).as_slice(),
+            [ReviewRequest::Undo { process_id, .. }] if process_id == "IDP03"
+        ),
+        "{:?}",
+        requests(&cmds)
+    );
+}
+
+/// News of a process the app does not show brings its new mark from the store, not its events:
+/// events the app kept of it are out of date and go, and `u` follows what the store says.
+#[test]
+fn a_mark_from_the_store_stands_for_a_process_not_shown() {
+    use truora_tui::app::message::review::Remark;
+    let (mut app, mut desk) = desk();
+    let mine = desk
+        .record_as("ana", &decide("IDP03", Verdict::Fail, None))
+        .unwrap();
+    app.handle_message(Message::Review(ReviewNews::Loaded { events: vec![mine] }));
+    assert_eq!(mark(&app, "IDP03"), "✗");
+    // Bob passes it over Ana's fail in another browser: an override, still to apply.
+    desk.record_as(
+        "bob",
+        &decide("IDP03", Verdict::Pass, Some(OverrideReason::Other)),
+    );
+    let news = Remark {
+        process_id: "IDP03".into(),
+        mark: truora_tui::review::derive(&desk.of("IDP03"), None, None),
+        mine: None,
+    };
+    app.handle_message(Message::Review(ReviewNews::Remarked(vec![news])));
+    assert_eq!(mark(&app, "IDP03"), "✓→");
+    assert!(app.review().events("IDP03").is_empty());
+    let cmds = press(&mut app, "u");
+    assert!(requests(&cmds).is_empty());
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("nothing of yours to undo")
+    );
+}

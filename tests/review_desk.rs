@@ -111,13 +111,22 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
         (vec![event.clone()], RequestId(2), Ok(None))
     );
 
-    // Bob's next poll brings both.
+    // Bob's next poll brings both: who has IDP1 open, and its new mark. Bob shows no process,
+    // so no events come: a mark per process recorded on, whatever the number of events.
     bob.poll_now();
     let ReviewNews::Changes { events, taken } = next(&mut bob_rx) else {
         panic!("changes");
     };
-    assert_eq!(events, vec![event.clone()]);
+    assert!(events.is_empty(), "{events:?}");
     assert_eq!(taken, vec![("IDP1".to_owned(), "ana".to_owned())]);
+    let ReviewNews::Remarked(marks) = next(&mut bob_rx) else {
+        panic!("the new mark");
+    };
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].process_id, "IDP1");
+    assert_eq!(marks[0].mark.verdict(), Some(Verdict::Fail));
+    assert_eq!(marks[0].mark.decided_by.as_deref(), Some("ana"));
+    assert_eq!(marks[0].mine, None, "nothing of Bob's stands there");
 
     // Bob decides on top: his event supersedes Ana's (built on the file's events, not his view).
     ask(
@@ -647,4 +656,105 @@ fn closing_with_a_note_not_recorded_hands_it_back_with_its_text() {
     assert_eq!(id, RequestId(1));
     assert!(result.unwrap_err().contains("not recorded"));
     blocker.execute_batch("ROLLBACK").unwrap();
+}
+
+/// Another program imports 24,000 events on 6,000 processes while a browser runs and shows one
+/// of them: the browser hears every other process's new mark (and where `u` goes on it), a page
+/// of the store's events (5,000) at a time, and the events of the one it shows; never the
+/// events of the rest. (It used to be sent every event of every process recorded on, and kept them: a million
+/// imported events grew a browser by 600 MB.)
+#[test]
+fn an_import_brings_a_mark_per_process_a_page_at_a_time_not_their_events() {
+    use std::collections::{HashMap, HashSet};
+    use truora_tui::review::{EventId, OverrideReason, Store, Timestamp, latest_standing_of};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reviews.sqlite3");
+    let (ana, mut rx) = start(&path, "ana");
+    opened(&mut rx).2.expect("writable");
+    let shown = "IDP0000";
+    ask(
+        &ana,
+        1,
+        ReviewRequest::Hold {
+            process_id: Some(shown.into()),
+        },
+    );
+    answer(&mut rx).2.expect("held");
+
+    // Bob fails each, Ana notes it, Ana passes it over Bob (an override), Bob escalates over
+    // Ana: in time order, the processes interleaved, as `reviews export` writes them.
+    let base = Timestamp::now().millis() - 1_000_000;
+    let processes = 6_000;
+    let mut events = Vec::new();
+    let mut heads: HashMap<usize, EventId> = HashMap::new();
+    for round in 0..4 {
+        for p in 0..processes {
+            let at = Timestamp(base + (round * processes + p) as i64);
+            let decided = |verdict, reason| {
+                Decision::new(verdict, reason, Some(&Status::Failure))
+                    .unwrap()
+                    .kind()
+            };
+            let kind = match round {
+                0 => decided(Verdict::Fail, None),
+                1 => EventKind::Note {
+                    text: format!("seen ({p})"),
+                },
+                2 => decided(Verdict::Pass, Some(OverrideReason::RegularClient)),
+                _ => decided(Verdict::Escalate, None),
+            };
+            let reviewer = if round == 0 || round == 3 {
+                "bob"
+            } else {
+                "ana"
+            };
+            let mut event =
+                Event::new(&format!("IDP{p:04}"), kind, reviewer, Some(Status::Failure));
+            event.at = at;
+            event.id = EventId::generate(at);
+            if round != 1 {
+                event.supersedes = heads.insert(p, event.id);
+            }
+            events.push(event);
+        }
+    }
+    Store::open(&path).unwrap().merge(&events).unwrap();
+
+    ana.poll_now();
+    let (mut shown_events, mut marks, mut pages) = (HashSet::new(), HashMap::new(), 0);
+    while marks.len() < processes - 1 {
+        match next(&mut rx) {
+            ReviewNews::Changes { events, .. } => {
+                assert!(events.iter().all(|e| e.process_id == shown), "{events:?}");
+                shown_events.extend(events.into_iter().map(|e| e.id));
+            }
+            ReviewNews::Remarked(page) => {
+                pages += 1;
+                assert!(page.len() <= 5_000, "{} marks at once", page.len());
+                for m in page {
+                    marks.insert(m.process_id.clone(), m);
+                }
+            }
+            other => panic!("expected news of the import, got {other:?}"),
+        }
+    }
+    assert!(pages >= 2, "a page at a time: {pages} page(s)");
+    assert_eq!(shown_events.len(), 4, "all the events of the process shown");
+    assert!(!marks.contains_key(shown));
+    let store = Store::open_read_only(&path).unwrap();
+    let (reviews, _) = store.reviews().unwrap();
+    for (process, news) in &marks {
+        assert_eq!(news.mark, reviews[process].mark(None, None), "{process}");
+        let events = store.events_for(process).unwrap();
+        assert_eq!(news.mine, latest_standing_of(&events, "ana"), "{process}");
+    }
+    let sample = &marks["IDP5999"];
+    assert_eq!(sample.mark.verdict(), Some(Verdict::Escalate));
+    assert_eq!(
+        (sample.mark.notes, sample.mine.is_some()),
+        (1, true),
+        "Ana's note stands"
+    );
+    ana.close();
 }

@@ -1,24 +1,25 @@
 //! Reading an archive's bookkeeping (`manifest.json`, then `progress.jsonl` on top) and saying
 //! plainly when it cannot be taken at its word: a damaged or foreign manifest is not used, and a
 //! manifest still in state `running` is explained rather than trusted, each with what was used
-//! instead.
+//! instead. Records are not kept: each goes to the archive's index as it is read.
 
-use std::fs::TryLockError;
+use std::fs::{File, TryLockError};
 use std::path::Path;
 
 use crate::export::format::{self, Head, JOURNAL, MANIFEST, Record, RunState};
 use crate::export::layout::LOCK;
 use crate::export::manifest::{self, ManifestError};
+use crate::fsx::{FsError, PrivateDir};
 
 use super::ArchiveError;
+use super::index::Span;
+use super::records;
 use super::view::count;
 
-/// What the bookkeeping holds, before the records are checked.
+/// What the bookkeeping holds, besides its records (each handed over as it is read).
 pub(super) struct Books {
     pub head: Option<Head>,
-    /// The manifest's records, then the journal's (later ones win).
-    pub records: Vec<Record>,
-    /// How many of `records` came from the journal.
+    /// How many records came from the journal.
     pub journaled: usize,
     /// Why the manifest was not used, if it was there but was not.
     pub unused_manifest: Option<String>,
@@ -26,40 +27,74 @@ pub(super) struct Books {
     pub bad_lines: usize,
 }
 
-pub(super) fn read(dir: &Path) -> Result<Books, ArchiveError> {
-    let mut records = Vec::new();
-    let mut unused_manifest = None;
-    let head = match manifest::stream_manifest(dir, Some(&mut |r| records.push(r))) {
-        Ok(Some((head, _))) => match format::foreign_reason(&head) {
-            None => Some(head),
-            Some(reason) => {
-                // Not ours: neither its head nor its records say anything about this archive.
-                records.clear();
-                unused_manifest = Some(format!("is not the manifest of an export ({reason})"));
-                None
-            }
-        },
-        Ok(None) => None,
-        Err(ManifestError::Unreadable(e)) => {
-            unused_manifest = Some(format!("was not read ({e})"));
-            None
-        }
-        Err(ManifestError::Damaged(reason)) => {
-            records.clear();
-            unused_manifest = Some(format!("is damaged ({reason})"));
-            None
-        }
+/// The manifest as read: its head, its handle (kept to read records again), or why it is not
+/// used. Its records went to `each`; when it is not used, whatever they built must be dropped.
+pub(super) struct ManifestBook {
+    pub head: Option<Head>,
+    pub file: Option<File>,
+    pub unused: Option<String>,
+}
+
+pub(super) fn manifest(root: &PrivateDir, each: &mut dyn FnMut(Span, Record)) -> ManifestBook {
+    let unused = |why: String| ManifestBook {
+        head: None,
+        file: None,
+        unused: Some(why),
     };
-    let from_manifest = records.len();
-    let bad_lines = manifest::read_journal(dir, |_, r| records.push(r))
+    let file = match root.open_file(MANIFEST) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return ManifestBook {
+                head: None,
+                file: None,
+                unused: None,
+            };
+        }
+        Err(e) => return unused(format!("was not read ({e})")),
+    };
+    let read = file
+        .try_clone()
+        .map_err(|source| {
+            ManifestError::Unreadable(FsError::Io {
+                path: root.path().join(MANIFEST),
+                source,
+            })
+        })
+        .and_then(|reading| records::manifest(reading, each));
+    match read {
+        Ok((head, _)) => match format::foreign_reason(&head) {
+            None => ManifestBook {
+                head: Some(head),
+                file: Some(file),
+                unused: None,
+            },
+            // Not ours: neither its head nor its records say anything about this archive.
+            Some(reason) => unused(format!("is not the manifest of an export ({reason})")),
+        },
+        Err(ManifestError::Unreadable(e)) => unused(format!("was not read ({e})")),
+        Err(ManifestError::Damaged(reason)) => unused(format!("is damaged ({reason})")),
+    }
+}
+
+/// The journal's records, each handed to `each` as it is read; the handle is kept to read them
+/// again. Returns the handle (none when there is no journal) and how many lines were not
+/// records.
+pub(super) fn journal(
+    dir: &Path,
+    root: &PrivateDir,
+    each: &mut dyn FnMut(Span, Record),
+) -> Result<(Option<File>, usize), ArchiveError> {
+    let file = match root.open_file(JOURNAL) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((None, 0)),
+        Err(e) => return Err(ArchiveError::reading(dir.join(JOURNAL), e.into())),
+    };
+    let reading = file
+        .try_clone()
         .map_err(|e| ArchiveError::reading(dir.join(JOURNAL), e))?;
-    Ok(Books {
-        journaled: records.len() - from_manifest,
-        head,
-        records,
-        unused_manifest,
-        bad_lines,
-    })
+    let bad =
+        records::journal(reading, each).map_err(|e| ArchiveError::reading(dir.join(JOURNAL), e))?;
+    Ok((Some(file), bad))
 }
 
 impl Books {

@@ -16,18 +16,24 @@
 //! without blocking (a FIFO in place of a file is refused at once instead of hanging `show`).
 
 mod books;
+mod index;
+#[cfg(test)]
+mod memory_tests;
+mod open;
+mod records;
 mod scan;
 mod view;
 
-use view::{count, missing};
+use view::missing;
 
-use std::collections::HashMap;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use crate::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use crate::export::format::{FileKind, FileRecord, Head, Missing, ProcessState, Record};
 use crate::export::layout;
 use crate::fsx::{FsError, PrivateDir};
+use index::{Ids, Place, Validations};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
@@ -68,7 +74,8 @@ impl ArchiveError {
     }
 }
 
-/// What the archive holds for one process.
+/// What the archive holds for one process: its record, read again from disk (or its folder
+/// scanned again) when the process is opened, and dropped after.
 #[derive(Clone, Debug)]
 struct Entry {
     folder: String,
@@ -97,103 +104,81 @@ impl Entry {
     }
 }
 
-/// An export opened for reading.
+/// One row of the list: a process (by its key in [`Ids`]) and where its list fields come from.
+#[derive(Clone, Copy, Debug)]
+struct Row {
+    key: u32,
+    from: RowFrom,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RowFrom {
+    /// Its line of `processes.jsonl` (the record's list fields when the line has no status).
+    Line(index::Span),
+    /// The list fields of its record (a process the list file does not name).
+    Record,
+    /// Its id alone (an id named twice by an ids file, the second time).
+    Bare,
+}
+
+/// An export opened for reading. What it keeps in memory is small and fixed per process (its
+/// id, where its record and its list line are: see [`index`]); the records, the list's fields
+/// and the files are read from disk when asked for, through handles opened once.
 pub struct Archive {
     dir: PathBuf,
     /// `dir`, opened once: every file is read from it.
     root: PrivateDir,
     head: Option<Head>,
-    list: Vec<ProcessSummary>,
-    entries: HashMap<String, Entry>,
-    /// Validation id → process id, for details looked up by validation alone.
-    validations: HashMap<String, String>,
+    /// Every process the archive knows (exported, listed, or named by an ids file).
+    ids: Ids,
+    /// The list, in order.
+    rows: Vec<Row>,
+    /// Validation id → process, for details looked up by validation alone.
+    validations: Validations,
+    /// The folders of the processes found by scanning, for [`Place::Scanned`].
+    scanned: Vec<String>,
+    /// The bookkeeping files as they were when the archive was opened (see [`records`]).
+    manifest: Option<File>,
+    journal: Option<File>,
+    list: Option<File>,
     problems: Vec<String>,
     /// How many of the first `problems` are about the bookkeeping itself.
     bookkeeping: usize,
 }
 
 impl Archive {
-    /// Opens `dir`, tolerating a missing or damaged manifest. Fails only when `dir` is not a
-    /// folder or holds nothing an export writes.
-    pub fn open(dir: impl Into<PathBuf>) -> Result<Archive, ArchiveError> {
-        let dir = dir.into();
-        if !dir.is_dir() {
-            return Err(ArchiveError::NotAFolder { dir });
-        }
-        let root = PrivateDir::open_root(&dir).map_err(ArchiveError::Refused)?;
-        let mut books = books::read(&dir)?;
-        let mut rejected = Vec::new();
-        let mut order = Vec::new();
-        let mut entries = HashMap::new();
-        for r in std::mem::take(&mut books.records) {
-            let unsafe_folder = !layout::is_safe_relative(&r.folder) || r.folder.contains('/');
-            if unsafe_folder || !layout::is_folder_of(&r.folder, &r.process_id) {
-                rejected.push(format!(
-                    "the record of {} names {}; ignored",
-                    crate::api::client::short(&r.process_id),
-                    if unsafe_folder {
-                        "an unsafe folder"
-                    } else {
-                        "a folder that is not its own"
-                    }
-                ));
-                continue;
-            }
-            if !entries.contains_key(&r.process_id) {
-                order.push(r.process_id.clone());
-            }
-            entries.insert(r.process_id.clone(), Entry::from_record(r));
-        }
-        let mut scan = scan::unrecorded(&root, &entries);
-        let scanned = std::mem::take(&mut scan.found);
-        if books.head.is_none() && entries.is_empty() && scanned.is_empty() {
-            return Err(ArchiveError::Empty { dir });
-        }
-        let mut problems = books.problems(&dir, entries.len(), scanned.len());
-        problems.append(&mut rejected);
-        problems.append(&mut scan.refused);
-        let head = books.head.take();
-        if !scanned.is_empty() {
-            problems.push(if entries.is_empty() {
-                format!(
-                    "no usable manifest or journal: {} found by scanning folders; images matched by their names",
-                    count(scanned.len(), "process", "processes")
-                )
-            } else {
-                format!(
-                    "{} only partly written (the export stopped while writing them)",
-                    count(scanned.len(), "process", "processes")
-                )
-            });
-        }
-        let bookkeeping = problems.len();
-        for (id, entry) in scanned {
-            order.push(id.clone());
-            entries.insert(id, entry);
-        }
-        let mut archive = Archive {
-            list: Vec::new(),
-            validations: HashMap::new(),
-            dir,
-            root,
-            head,
-            entries,
-            problems,
-            bookkeeping,
-        };
-        archive.index_validations();
-        archive.build_list(order);
-        archive.describe();
-        Ok(archive)
-    }
-
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// The processes, in list order (newest first, as the API listed them).
-    pub fn processes(&self) -> &[ProcessSummary] {
-        &self.list
+    /// How many rows the list has.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The process id of row `row`.
+    pub fn row_id(&self, row: usize) -> Option<&str> {
+        self.rows.get(row).map(|r| self.ids.id(r.key))
+    }
+
+    /// Up to `n` rows from `start`, in list order (newest first, as the API listed them), each
+    /// read from disk: its line of `processes.jsonl`, or the list fields of its record.
+    pub fn rows(&self, start: usize, n: usize) -> Vec<ProcessSummary> {
+        self.rows
+            .iter()
+            .skip(start)
+            .take(n)
+            .map(|row| self.summary(row))
+            .collect()
+    }
+
+    /// Every row (see [`Archive::rows`]).
+    pub fn processes(&self) -> Vec<ProcessSummary> {
+        self.rows(0, self.rows.len())
     }
 
     /// What is missing or damaged, one line each, for the status bar or stderr.
@@ -213,34 +198,6 @@ impl Archive {
         self.head.as_ref()
     }
 
-    /// Keeps only these processes, in this order (`--archive` with `--ids-file`); ids the
-    /// archive lacks stay listed and say so when opened.
-    pub fn retain_ids(&mut self, ids: &[String]) {
-        let mut by_id: HashMap<String, ProcessSummary> = std::mem::take(&mut self.list)
-            .into_iter()
-            .filter_map(|s| Some((s.process_id.clone()?, s)))
-            .collect();
-        self.list = ids
-            .iter()
-            .map(|id| {
-                by_id.remove(id).unwrap_or_else(|| ProcessSummary {
-                    process_id: Some(id.clone()),
-                    ..ProcessSummary::default()
-                })
-            })
-            .collect();
-        let absent = ids
-            .iter()
-            .filter(|id| !self.entries.contains_key(*id))
-            .count();
-        if absent > 0 {
-            self.problems.push(format!(
-                "{} of the ids file not in the archive",
-                count(absent, "id", "ids")
-            ));
-        }
-    }
-
     /// The result as exported: the bytes of `result.json` and their parse.
     pub fn result(&self, process_id: &str) -> Result<(Vec<u8>, ProcessResult), ArchiveError> {
         let what = format!("process {}", crate::api::client::short(process_id));
@@ -249,8 +206,8 @@ impl Archive {
             .files
             .iter()
             .find(|f| f.kind == FileKind::Result)
-            .ok_or_else(|| missing(&what, entry, FileKind::Result, None, None))?;
-        let bytes = self.read(entry, file, &what)?;
+            .ok_or_else(|| missing(&what, &entry, FileKind::Result, None, None))?;
+        let bytes = self.read(&entry, file, &what)?;
         let parsed = ProcessResult::from_slice(&bytes).map_err(|e| ArchiveError::Damaged {
             what: what.clone(),
             reason: e.to_string(),
@@ -267,24 +224,17 @@ impl Archive {
             "details of validation {}",
             crate::api::client::short(validation_id)
         );
-        let owner = self.validations.get(validation_id);
-        let entry = owner.and_then(|p| self.entries.get(p));
-        let file = entry.and_then(|e| {
-            e.files.iter().find(|f| {
-                f.kind == FileKind::Details && f.validation_id.as_deref() == Some(validation_id)
-            })
-        });
-        let (Some(entry), Some(file)) = (entry, file) else {
-            return Err(match entry {
-                Some(entry) => missing(&what, entry, FileKind::Details, Some(validation_id), None),
-                None => ArchiveError::Missing {
-                    what,
-                    why: String::new(),
-                    advice: "its process is not in the archive; re-run the export".into(),
-                },
-            });
+        let (entry, file) = self.owner_of(validation_id, &what)?;
+        let Some(file) = file else {
+            return Err(missing(
+                &what,
+                &entry,
+                FileKind::Details,
+                Some(validation_id),
+                None,
+            ));
         };
-        let bytes = self.read(entry, file, &what)?;
+        let bytes = self.read(&entry, &file, &what)?;
         let parsed = ValidationDetails::from_slice(&bytes).map_err(|e| ArchiveError::Damaged {
             what: what.clone(),
             reason: e.to_string(),
@@ -327,22 +277,91 @@ impl Archive {
             .ok_or_else(|| {
                 missing(
                     &what,
-                    entry,
+                    &entry,
                     FileKind::Image,
                     Some(validation_id),
                     Some(field),
                 )
             })?;
-        self.read(entry, file, &what)
+        self.read(&entry, file, &what)
     }
 
-    fn entry(&self, process_id: &str, what: &str) -> Result<&Entry, ArchiveError> {
-        self.entries
-            .get(process_id)
+    /// The entry of an exported process, its record read again (or its folder scanned again).
+    fn entry(&self, process_id: &str, what: &str) -> Result<Entry, ArchiveError> {
+        let not_reached = || ArchiveError::Missing {
+            what: what.to_owned(),
+            why: " (the export did not reach it)".into(),
+            advice: "re-run the export to resume it".into(),
+        };
+        let (_, slot) = self.ids.exported(process_id).ok_or_else(not_reached)?;
+        self.entry_at(slot.place, process_id)
+            .map_err(|reason| ArchiveError::Damaged {
+                what: what.to_owned(),
+                reason,
+            })?
+            .ok_or_else(not_reached)
+    }
+
+    /// The entry at `place`; `Ok(None)` when the place holds nothing exported, `Err` why the
+    /// record can no longer be read there.
+    fn entry_at(&self, place: Place, process_id: &str) -> Result<Option<Entry>, String> {
+        let (book, file, span) = match place {
+            Place::Absent => return Ok(None),
+            Place::Manifest(span) => (layout::MANIFEST, &self.manifest, span),
+            Place::Journal(span) => (layout::JOURNAL, &self.journal, span),
+            Place::Scanned(folder) => {
+                let folder = self.scanned[folder as usize].clone();
+                return match scan::scan_folder(&self.root, folder) {
+                    Ok(Some((id, entry))) if id == process_id => Ok(Some(entry)),
+                    Ok(_) => Err("its folder changed since the archive was opened".into()),
+                    Err(refusal) => Err(refusal.to_string()),
+                };
+            }
+        };
+        let file = file.as_ref().ok_or("its bookkeeping file is gone")?;
+        records::record_at(file, span, process_id)
+            .map(|r| Some(Entry::from_record(r)))
+            .map_err(|e| format!("its record in {book} cannot be read again: {e}"))
+    }
+
+    /// The process whose record names `validation_id` (a details file first, else details
+    /// recorded as missing), with its details file if it has one.
+    fn owner_of(
+        &self,
+        validation_id: &str,
+        what: &str,
+    ) -> Result<(Entry, Option<FileRecord>), ArchiveError> {
+        let mut recorded_missing = None;
+        for key in self.validations.candidates(validation_id) {
+            let process_id = self.ids.id(key);
+            let place = self.ids.slot(key).place;
+            let Ok(Some(entry)) = self.entry_at(place, process_id) else {
+                continue;
+            };
+            let names =
+                |kind, v: Option<&str>| kind == FileKind::Details && v == Some(validation_id);
+            if let Some(file) = entry
+                .files
+                .iter()
+                .find(|f| names(f.kind, f.validation_id.as_deref()))
+            {
+                let file = file.clone();
+                return Ok((entry, Some(file)));
+            }
+            let listed = entry
+                .missing
+                .iter()
+                .any(|m| names(m.kind, m.validation_id.as_deref()));
+            if listed && recorded_missing.is_none() {
+                recorded_missing = Some(entry);
+            }
+        }
+        recorded_missing
+            .map(|entry| (entry, None))
             .ok_or_else(|| ArchiveError::Missing {
                 what: what.to_owned(),
-                why: " (the export did not reach it)".into(),
-                advice: "re-run the export to resume it".into(),
+                why: String::new(),
+                advice: "its process is not in the archive; re-run the export".into(),
             })
     }
 
@@ -371,22 +390,5 @@ impl Archive {
             });
         }
         Ok(bytes)
-    }
-
-    fn index_validations(&mut self) {
-        for (id, entry) in &self.entries {
-            for f in entry.files.iter().filter(|f| f.kind == FileKind::Details) {
-                if let Some(v) = &f.validation_id {
-                    self.validations.insert(v.clone(), id.clone());
-                }
-            }
-            for m in entry.missing.iter().filter(|m| m.kind == FileKind::Details) {
-                if let Some(v) = &m.validation_id {
-                    self.validations
-                        .entry(v.clone())
-                        .or_insert_with(|| id.clone());
-                }
-            }
-        }
     }
 }

@@ -26,9 +26,13 @@ pub(super) struct Scan {
     pub refused: Vec<String>,
 }
 
-/// Processes in folders no entry claims, by process id.
-pub(super) fn unrecorded(root: &PrivateDir, entries: &HashMap<String, Entry>) -> Scan {
-    let claimed: HashSet<&str> = entries.values().map(|e| e.folder.as_str()).collect();
+/// Processes in folders no record claims (`claimed`), by process id; ids `known` from records
+/// are passed over.
+pub(super) fn unrecorded(
+    root: &PrivateDir,
+    claimed: &dyn Fn(&str) -> bool,
+    known: &dyn Fn(&str) -> bool,
+) -> Scan {
     let mut scan = Scan {
         found: Vec::new(),
         refused: Vec::new(),
@@ -39,7 +43,7 @@ pub(super) fn unrecorded(root: &PrivateDir, entries: &HashMap<String, Entry>) ->
     let mut folders = Vec::new();
     for entry in read.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !layout::is_safe_relative(&name) || claimed.contains(name.as_str()) {
+        if !layout::is_safe_relative(&name) || claimed(&name) {
             continue;
         }
         // The entry's own type: a link is not followed to see what it points to.
@@ -63,7 +67,7 @@ pub(super) fn unrecorded(root: &PrivateDir, entries: &HashMap<String, Entry>) ->
                 continue;
             }
         };
-        if entries.contains_key(&id) || !ids.insert(id.clone()) {
+        if known(&id) || !ids.insert(id.clone()) {
             continue;
         }
         scan.found.push((id, entry));
@@ -72,8 +76,11 @@ pub(super) fn unrecorded(root: &PrivateDir, entries: &HashMap<String, Entry>) ->
 }
 
 /// The process in `folder`: `None` when it holds no `result.json`, an error when that is not a
-/// regular file (a link, a FIFO).
-fn scan_folder(root: &PrivateDir, folder: String) -> Result<Option<(String, Entry)>, FsError> {
+/// regular file (a link, a FIFO). Scanned again whenever the process is opened.
+pub(super) fn scan_folder(
+    root: &PrivateDir,
+    folder: String,
+) -> Result<Option<(String, Entry)>, FsError> {
     let base = Path::new(&folder);
     let bytes = match root.read(base.join(RESULT)) {
         Ok(bytes) => bytes,

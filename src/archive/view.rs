@@ -1,19 +1,20 @@
-//! What the archive shows: the list of processes and the lines saying what is missing.
-
-use std::collections::HashSet;
+//! What the archive shows: the list of processes (read from disk a page at a time) and the
+//! lines saying what is missing.
 
 use crate::api::model::ProcessSummary;
 use crate::export::format::{FileKind, ProcessState, RunState};
 use crate::export::layout::PROCESSES;
 
-use super::{Archive, ArchiveError, Entry};
+use super::index::Place;
+use super::{Archive, ArchiveError, Entry, Row, RowFrom, records};
 
 impl Archive {
-    /// The list: `processes.jsonl` in order, then exported processes it does not name.
-    pub(super) fn build_list(&mut self, order: Vec<String>) {
-        let mut listed = HashSet::new();
-        let text = match self.root.read(PROCESSES) {
-            Ok(text) => Some(text),
+    /// The list: `processes.jsonl` in order, then exported processes it does not name (`order`:
+    /// keys in the order their first record came). Only where each line is, is kept.
+    pub(super) fn build_list(&mut self, order: &[u32]) {
+        let mut listed = vec![false; self.ids.len()];
+        let file = match self.root.open_file(PROCESSES) {
+            Ok(file) => Some(file),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
                 // The order is lost, not the processes: they are listed from the records.
@@ -22,45 +23,81 @@ impl Archive {
                 None
             }
         };
-        if let Some(text) = text {
-            for line in text.split(|b| *b == b'\n') {
-                let Ok(item) = serde_json::from_slice::<serde_json::Value>(line) else {
-                    continue;
-                };
-                let Some(mut summary) = ProcessSummary::from_item(&item) else {
-                    continue;
-                };
-                let Some(id) = summary.process_id.clone() else {
-                    continue;
-                };
-                if !listed.insert(id.clone()) {
-                    continue;
-                }
-                if summary.status.is_none()
-                    && let Some(entry) = self.entries.get(&id)
-                {
-                    summary = ProcessSummary::from_object(&entry.summary);
-                    summary.process_id = Some(id);
-                }
-                self.list.push(summary);
+        let reading = file.as_ref().map(std::fs::File::try_clone);
+        if let Some(reading) = reading {
+            let read = reading.and_then(|reading| {
+                records::lines(reading, &mut |span, line| {
+                    let Some(id) = listed_id(line) else {
+                        return true;
+                    };
+                    let Some(key) = self.ids.key(&id) else {
+                        return true;
+                    };
+                    if listed.len() <= key as usize {
+                        listed.resize(key as usize + 1, false);
+                    }
+                    if !std::mem::replace(&mut listed[key as usize], true) {
+                        self.rows.push(Row {
+                            key,
+                            from: RowFrom::Line(span),
+                        });
+                    }
+                    true
+                })
+            });
+            if let Err(e) = read {
+                self.problems.push(format!(
+                    "cannot read {}: {e}; the list order was not read to its end",
+                    self.dir.join(PROCESSES).display()
+                ));
             }
         }
-        for id in order {
-            if listed.insert(id.clone()) {
-                let entry = &self.entries[&id];
-                let mut summary = ProcessSummary::from_object(&entry.summary);
-                summary.process_id = Some(id);
-                self.list.push(summary);
+        self.list = file;
+        for &key in order {
+            if !listed.get(key as usize).copied().unwrap_or(false) {
+                self.rows.push(Row {
+                    key,
+                    from: RowFrom::Record,
+                });
             }
         }
+        self.rows.shrink_to_fit();
+    }
+
+    /// A row's list fields, read from disk. What cannot be read any more (the file damaged
+    /// since the archive was opened) leaves the row its id: opening it says what is wrong.
+    pub(super) fn summary(&self, row: &Row) -> ProcessSummary {
+        let id = self.ids.id(row.key);
+        let from_line = match row.from {
+            RowFrom::Line(span) => self
+                .list
+                .as_ref()
+                .and_then(|file| records::read_at(file, span).ok())
+                .and_then(|line| serde_json::from_slice(&line).ok())
+                .and_then(|item| ProcessSummary::from_item(&item)),
+            RowFrom::Record | RowFrom::Bare => None,
+        };
+        if let Some(summary) = &from_line
+            && summary.status.is_some()
+        {
+            return from_line.unwrap_or_default();
+        }
+        let place = self.ids.slot(row.key).place;
+        let from_record = (row.from != RowFrom::Bare && place != Place::Absent)
+            .then(|| self.entry_at(place, id).ok().flatten())
+            .flatten()
+            .map(|entry| ProcessSummary::from_object(&entry.summary));
+        let mut summary = from_record.or(from_line).unwrap_or_default();
+        summary.process_id = Some(id.to_owned());
+        summary
     }
 
     /// Turns the state of the archive into the lines of [`Archive::problems`].
     pub(super) fn describe(&mut self) {
         let failed = self
-            .entries
-            .values()
-            .filter(|e| e.state == Some(ProcessState::Failed))
+            .ids
+            .slots()
+            .filter(|s| s.state == Some(ProcessState::Failed))
             .count();
         if failed > 0 {
             self.problems.push(format!(
@@ -69,9 +106,9 @@ impl Archive {
             ));
         }
         let interrupted = self
-            .entries
-            .values()
-            .filter(|e| e.state == Some(ProcessState::Interrupted))
+            .ids
+            .slots()
+            .filter(|s| s.state == Some(ProcessState::Interrupted))
             .count();
         if interrupted > 0 {
             self.problems.push(format!(
@@ -80,10 +117,10 @@ impl Archive {
             ));
         }
         let gone: usize = self
-            .entries
-            .values()
-            .filter(|e| e.state == Some(ProcessState::Complete))
-            .map(|e| e.missing.iter().filter(|m| m.permanent).count())
+            .ids
+            .slots()
+            .filter(|s| s.state == Some(ProcessState::Complete))
+            .map(|s| usize::from(s.gone))
             .sum();
         if gone > 0 {
             self.problems.push(format!(
@@ -92,13 +129,9 @@ impl Archive {
             ));
         }
         let not_reached = self
-            .list
+            .rows
             .iter()
-            .filter(|s| {
-                s.process_id
-                    .as_ref()
-                    .is_some_and(|id| !self.entries.contains_key(id))
-            })
+            .filter(|r| !self.ids.slot(r.key).is_exported())
             .count();
         if not_reached > 0 {
             self.problems.push(format!(
@@ -195,4 +228,10 @@ pub(super) fn missing(
         why,
         advice,
     }
+}
+
+/// The process id of a line of `processes.jsonl`, if it is a list item with one.
+fn listed_id(line: &[u8]) -> Option<String> {
+    let item = serde_json::from_slice::<serde_json::Value>(line).ok()?;
+    ProcessSummary::from_item(&item)?.process_id
 }

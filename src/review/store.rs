@@ -178,13 +178,27 @@ impl Store {
     /// Events that arrived after `cursor` (recorded here, by another program on this file, or
     /// imported), and the cursor to ask with next time. Cheap when nothing changed.
     pub fn changes_since(&self, cursor: Cursor) -> Result<(Vec<Event>, Cursor), StoreError> {
+        self.changes_page(cursor, usize::MAX)
+    }
+
+    /// [`changes_since`](Self::changes_since), at most `limit` events of them: a browser polling
+    /// while an import adds a million events reads them a page at a time, never all at once.
+    pub fn changes_page(
+        &self,
+        cursor: Cursor,
+        limit: usize,
+    ) -> Result<(Vec<Event>, Cursor), StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {EVENT_COLUMNS}, seq FROM events WHERE seq > ?1 ORDER BY seq"
+                "SELECT {EVENT_COLUMNS}, seq FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"
             ))
             .map_err(|e| self.sql_error(e))?;
-        let mut rows = stmt.query([cursor.0]).map_err(|e| self.sql_error(e))?;
+        // SQLite reads a negative limit as none.
+        let limit = i64::try_from(limit).unwrap_or(-1);
+        let mut rows = stmt
+            .query((cursor.0, limit))
+            .map_err(|e| self.sql_error(e))?;
         let mut events = Vec::new();
         let mut next = cursor;
         while let Some(row) = rows.next().map_err(|e| self.sql_error(e))? {

@@ -13,7 +13,7 @@ pub(super) use super::input::Input;
 use super::waiting::{RETRY_FIRST, RETRY_MOST, Waiting};
 use crate::app::Message;
 use crate::app::RequestId as ReviewRequestId;
-use crate::app::message::review::{ReviewNews, ReviewRequest};
+use crate::app::message::review::{Remark, ReviewNews, ReviewRequest};
 use crate::app::message::{NotRecorded, ReadOnly};
 use crate::review::lease::{Holder, LEASE_TTL, LeaseOutcome};
 use crate::review::store::{Cursor, Store};
@@ -61,6 +61,24 @@ pub(super) struct Desk {
     unreadable_told: usize,
     /// The selection asked while decisions waited for the store: leased once they are through.
     lease_later: Option<Option<String>>,
+    /// The process the app shows (its last `Hold`, leased or not): news of it brings its
+    /// events, news of any other only its mark.
+    shown: Option<String>,
+    /// The last poll read a page and more is waiting: the next poll comes at once.
+    behind: bool,
+}
+
+/// New events read at most per poll (see [`Desk::changes`]).
+const PAGE: usize = 5_000;
+
+/// What a poll read.
+#[derive(Default)]
+struct Page {
+    cursor: Cursor,
+    /// A page was read and more is waiting.
+    more: bool,
+    shown: Vec<Event>,
+    marks: Vec<Remark>,
 }
 
 /// What a desk that ended left unrecorded, in a few words each (for the shell, once the
@@ -100,6 +118,8 @@ pub(super) fn run(
         waiting: Waiting::default(),
         unreadable_told: 0,
         lease_later: None,
+        shown: None,
+        behind: false,
     };
     match desk.open() {
         Ok(news) => send(news),
@@ -112,11 +132,13 @@ pub(super) fn run(
         }
     }
     loop {
-        // The next poll, or the next try of what waits, whichever comes first.
+        // The next poll, or the next try of what waits, whichever comes first; at once while a
+        // large change is read a page at a time (requests are still taken between pages).
         let wait = desk
             .waiting
             .due_in()
             .map_or(opts.poll_every, |due| due.min(opts.poll_every));
+        let wait = if desk.behind { Duration::ZERO } else { wait };
         match inputs.recv_timeout(wait) {
             Ok(Input::Request(id, request)) => {
                 // A burst of selection changes leases only the last process: the others are
@@ -259,6 +281,7 @@ impl Desk {
     fn handle(&mut self, id: ReviewRequestId, request: ReviewRequest) {
         match &request {
             ReviewRequest::Hold { process_id } => {
+                self.shown.clone_from(process_id);
                 if let Some(id) = process_id {
                     self.send_events(id);
                 }
@@ -346,18 +369,24 @@ impl Desk {
             let id = id.clone();
             self.take(&id);
         }
-        let mut events = Vec::new();
+        let mut page = Page::default();
         let version = self.store.data_version().ok();
         // Our own commits do not move `data_version`; they were answered already. Another
-        // program's commit does, and only then is the event table read.
-        if version.is_none() || version != self.data_version {
+        // program's commit does, and only then is the event table read (or while a page of it
+        // is still to read).
+        if version.is_none() || version != self.data_version || self.behind {
             self.data_version = version;
-            match self.complete_changes() {
-                Ok((all, cursor)) => {
-                    events = all;
-                    self.cursor = cursor;
+            match self.changes() {
+                Ok(read) => {
+                    self.cursor = read.cursor;
+                    self.behind = read.more;
+                    page = read;
                 }
-                Err(e) => tracing::warn!("review store poll: {e}"),
+                Err(e) => {
+                    // Tried again at the next tick, not at once.
+                    self.behind = false;
+                    tracing::warn!("review store poll: {e}");
+                }
             }
             self.report_unreadable();
         }
@@ -381,27 +410,48 @@ impl Desk {
                 }
             };
         taken.sort();
-        if events.is_empty() && taken == self.taken {
-            return;
+        if !page.shown.is_empty() || taken != self.taken {
+            self.taken.clone_from(&taken);
+            let _ = self.messages.send(Message::Review(ReviewNews::Changes {
+                events: page.shown,
+                taken,
+            }));
         }
-        self.taken.clone_from(&taken);
-        let _ = self
-            .messages
-            .send(Message::Review(ReviewNews::Changes { events, taken }));
+        if !page.marks.is_empty() {
+            let _ = self
+                .messages
+                .send(Message::Review(ReviewNews::Remarked(page.marks)));
+        }
     }
 
-    /// Every event of each process with an event since the cursor (the app never holds a
-    /// process's events in part), and the next cursor.
-    fn complete_changes(&self) -> Result<(Vec<Event>, Cursor), crate::review::StoreError> {
-        let (new, cursor) = self.store.changes_since(self.cursor)?;
+    /// A page of what arrived since the cursor: every event of the process the app shows (the
+    /// app never holds a process's events in part), and the mark of each other process (with
+    /// where `u` goes on it), derived from all its events. At most [`PAGE`] new events are read
+    /// at a time, so an import of a million events is read a page per turn of the loop, between
+    /// requests, and never held at once.
+    fn changes(&self) -> Result<Page, crate::review::StoreError> {
+        let (new, cursor) = self.store.changes_page(self.cursor, PAGE)?;
         let mut processes: Vec<&str> = new.iter().map(|e| e.process_id.as_str()).collect();
         processes.sort_unstable();
         processes.dedup();
-        let mut all = Vec::with_capacity(new.len());
+        let mut page = Page {
+            cursor,
+            more: self.store.cursor()? > cursor,
+            ..Page::default()
+        };
         for process in processes {
-            all.extend(self.store.events_for(process)?);
+            let events = self.store.events_for(process)?;
+            if self.shown.as_deref() == Some(process) {
+                page.shown = events;
+                continue;
+            }
+            page.marks.push(Remark {
+                process_id: process.to_owned(),
+                mark: crate::review::derive(&events, None, None),
+                mine: crate::review::latest_standing_of(&events, &self.reviewer),
+            });
         }
-        Ok((all, cursor))
+        Ok(page)
     }
 
     /// Tries once more what waits, releases the lease, and answers what still could not be

@@ -32,11 +32,11 @@ fn read(archive: &Archive, jobs: &Jobs) {
     let mut batch = Vec::new();
     let mut since = Instant::now();
     let mut found = 0usize;
-    for (row, summary) in archive.processes().iter().enumerate() {
+    for row in 0..archive.len() {
         if jobs.closed() {
             return;
         }
-        let Some(id) = summary.process_id.as_deref() else {
+        let Some(id) = archive.row_id(row) else {
             continue;
         };
         // A missing or damaged result is said when its process is opened; here it names nobody.
@@ -61,7 +61,7 @@ fn read(archive: &Archive, jobs: &Jobs) {
     }
     tracing::info!(
         people = found,
-        processes = archive.processes().len(),
+        processes = archive.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "read the archive's people"
     );

@@ -58,13 +58,19 @@ pub enum ReviewNews {
     /// All the events of some processes: the one held (its history for the tree), or one about
     /// to be recorded on (what the answer's event is added to).
     Loaded { events: Vec<Event> },
-    /// Since the last news: all the events of every process someone recorded on (this
-    /// browser's included, harmlessly), and the processes other browsers have open now, with
-    /// who has them.
+    /// Since the last news: all the events of the process this browser shows, if someone
+    /// recorded on it (this browser included, harmlessly), and the processes other browsers
+    /// have open now, with who has them. Every other process recorded on comes as a
+    /// [`ReviewNews::Remarked`], after this.
     Changes {
         events: Vec<Event>,
         taken: Vec<(String, String)>,
     },
+    /// The new marks of processes someone recorded on since the last news, other than the one
+    /// shown: their events are not sent, so an import of a million events costs the app a mark
+    /// per process, not the events. Much news at once comes in several of these, a page of the
+    /// store's events each.
+    Remarked(Vec<Remark>),
     /// Requests the store could not record yet (busy, disk full): the desk keeps them, in
     /// order, tries again with growing pauses, and answers each once it is recorded or refused
     /// for good. Not an answer: each still gets its one `Answer`.
@@ -73,6 +79,17 @@ pub enum ReviewNews {
     Unreadable(Vec<crate::review::Unreadable>),
     /// The store cannot be used at all; browsing goes on without marks.
     Failed { error: String },
+}
+
+/// A process's review as the desk derived it from all its events, for a process whose events the
+/// app is not sent: its mark, read against no loaded result (the app reads it against the
+/// result it has, as it does the start-up marks), and this reviewer's newest decision or note on
+/// it that still stands (where `u` goes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Remark {
+    pub process_id: String,
+    pub mark: crate::review::Mark,
+    pub mine: Option<crate::review::EventId>,
 }
 
 /// A request in a few words, ids made safe for the terminal: `fail (override: regular client)

@@ -6,14 +6,24 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use indexmap::IndexMap;
+
+use super::badge::badge;
+use super::filter::ReviewFilter;
 use super::input::{NoteEditor, ReasonPicker};
 use super::prefetch::{Looking, Prefetch};
-use crate::api::model::{ProcessResult, ProcessSummary, Status};
+use crate::api::model::{ProcessResult, ProcessSummary};
 use crate::app::list::{ProcessList, RowGate, StatusFilter};
+use crate::app::message::review::Remark;
 use crate::app::outbox::Outbox;
 use crate::app::preview::Images;
 use crate::app::tree::TreePane;
-use crate::review::{Event, HistoryLine, Mark, Marks, Mine, OverrideState, StartUp, Verdict};
+use crate::review::{Event, EventId, HistoryLine, Mark, Marks, Mine, StartUp, Verdict};
+
+/// How many processes' events the app keeps at most: the one shown, those with a decision or
+/// note on its way, and the most recently loaded others (going back to one does not read its
+/// events again). Their marks stay whatever is dropped, so memory does not grow with the store.
+const KEEP_EVENTS: usize = 64;
 
 /// Whether decisions can be recorded, and if not, why (said when the user tries).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,53 +33,6 @@ pub enum Access {
     ReadOnly(String),
     /// No store: no marks, nothing can be recorded.
     Unavailable(String),
-}
-
-/// The review filter: which processes the list shows by their review.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum ReviewFilter {
-    #[default]
-    All,
-    Unreviewed,
-    Reviewed,
-    Escalated,
-    /// Overrides decided here and not yet applied in Truora (pending or stale).
-    OverridesToApply,
-}
-
-impl ReviewFilter {
-    pub fn next(self) -> ReviewFilter {
-        match self {
-            ReviewFilter::All => ReviewFilter::Unreviewed,
-            ReviewFilter::Unreviewed => ReviewFilter::Reviewed,
-            ReviewFilter::Reviewed => ReviewFilter::Escalated,
-            ReviewFilter::Escalated => ReviewFilter::OverridesToApply,
-            ReviewFilter::OverridesToApply => ReviewFilter::All,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ReviewFilter::All => "all",
-            ReviewFilter::Unreviewed => "unreviewed",
-            ReviewFilter::Reviewed => "reviewed",
-            ReviewFilter::Escalated => "escalated",
-            ReviewFilter::OverridesToApply => "overrides to apply",
-        }
-    }
-
-    pub fn admits(self, mark: Option<&Mark>) -> bool {
-        let reviewed = mark.is_some_and(Mark::is_reviewed);
-        match self {
-            ReviewFilter::All => true,
-            ReviewFilter::Unreviewed => !reviewed,
-            ReviewFilter::Reviewed => reviewed,
-            ReviewFilter::Escalated => mark.is_some_and(Mark::escalated),
-            ReviewFilter::OverridesToApply => mark
-                .and_then(|m| m.override_mark)
-                .is_some_and(|o| o.state != OverrideState::Applied),
-        }
-    }
 }
 
 /// The review filter as the list applies it: a snapshot of the marks taken when the filter was
@@ -126,15 +89,19 @@ struct CountKey {
 pub struct ReviewDesk {
     pub(super) access: Access,
     pub(super) reviewer: String,
-    /// The events of the processes the store has sent in full (held, recorded on, changed);
-    /// a process is here with all its events or not at all.
-    events: HashMap<String, Vec<Event>>,
+    /// The events of the processes the store has sent in full (shown, recorded on), the most
+    /// recently loaded last; a process is here with all its events or not at all, and at most
+    /// [`KEEP_EVENTS`] are.
+    events: IndexMap<String, Vec<Event>>,
     /// Every process's mark: from the start-up load, or derived from its events. Shared with
     /// the review filter's snapshot ([`Gate`]) until a mark changes.
     marks: Arc<Marks>,
     /// At start-up, my newest standing decision or note on each process: where `u` goes for
     /// processes whose events are not here.
     mine: Mine,
+    /// The same, since start-up, for processes remarked by the store or whose events were let
+    /// go: it stands over `mine` for them.
+    mine_since: HashMap<String, Option<EventId>>,
     /// Processes other reviewers have open: process → reviewer.
     taken: HashMap<String, String>,
     pub(super) filter: ReviewFilter,
@@ -156,9 +123,10 @@ impl Default for ReviewDesk {
         ReviewDesk {
             access: Access::Unavailable("the review store is not open".into()),
             reviewer: String::new(),
-            events: HashMap::new(),
+            events: IndexMap::new(),
             marks: Arc::default(),
             mine: Mine::default(),
+            mine_since: HashMap::new(),
             taken: HashMap::new(),
             filter: ReviewFilter::All,
             input: ReviewInput::None,
@@ -266,6 +234,7 @@ impl ReviewDesk {
     pub(super) fn start(&mut self, start: StartUp) {
         self.marks = Arc::new(start.marks);
         self.mine = start.mine;
+        self.mine_since.clear();
         for (id, events) in &self.events {
             let mark = crate::review::derive(events, None, None);
             Arc::make_mut(&mut self.marks).insert(id.clone(), mark);
@@ -285,17 +254,58 @@ impl ReviewDesk {
         let mut changed = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for event in events {
+            if seen.insert(event.process_id.clone()) {
+                // Loaded again: the most recent now.
+                let list = self
+                    .events
+                    .shift_remove(&event.process_id)
+                    .unwrap_or_default();
+                self.events.insert(event.process_id.clone(), list);
+            }
             let list = self.events.entry(event.process_id.clone()).or_default();
             if list.iter().any(|e| e.id == event.id) {
                 continue;
             }
-            if seen.insert(event.process_id.clone()) {
+            if !changed.contains(&event.process_id) {
                 changed.push(event.process_id.clone());
             }
             let at = list.partition_point(|e| e.id < event.id);
             list.insert(at, event);
         }
+        self.let_go();
         changed
+    }
+
+    /// Drops the events of the least recently loaded processes beyond [`KEEP_EVENTS`], but the
+    /// one shown and those with something on its way (its answer lands on all of them); each
+    /// keeps its mark, and where `u` goes on it.
+    fn let_go(&mut self) {
+        while self.events.len() > KEEP_EVENTS {
+            let kept = |p: &String| {
+                self.held.as_ref() == Some(p) || {
+                    let (decision, note) = self.pending.on(p);
+                    decision || note
+                }
+            };
+            let Some(at) = self.events.keys().position(|p| !kept(p)) else {
+                return;
+            };
+            if let Some((process, events)) = self.events.shift_remove_index(at) {
+                let mine = crate::review::latest_standing_of(&events, &self.reviewer);
+                self.mine_since.insert(process, mine);
+            }
+        }
+    }
+
+    /// The store's new mark of a process whose events it did not send: any events kept of it are
+    /// out of date and dropped. [`ReviewDesk::remark`] then reads the mark against the result.
+    pub(super) fn remarked(&mut self, news: Remark) {
+        self.events.shift_remove(&news.process_id);
+        if self.marks.get(&news.process_id) != Some(&news.mark) {
+            Arc::make_mut(&mut self.marks).insert(news.process_id.clone(), news.mark);
+            self.generation += 1;
+        }
+        self.mine_since.insert(news.process_id, news.mine);
     }
 
     /// Derives the mark of one process from its events and what is known of Truora's status:
@@ -386,60 +396,21 @@ impl ReviewDesk {
         let loaded = self.events.iter().filter_map(|(process, events)| {
             crate::review::latest_standing_of(events, &self.reviewer).map(|id| (id, process))
         });
-        // A process loaded since start-up is judged by its events, not by the start-up list.
-        let from_start = self
-            .mine
-            .newest(|process| !self.events.contains_key(process));
+        // A process loaded or remarked since start-up is judged by its events, or by what the
+        // store last said of it, not by the start-up list.
+        let since = self
+            .mine_since
+            .iter()
+            .filter(|(process, _)| !self.events.contains_key(*process))
+            .filter_map(|(process, id)| Some(((*id)?, process.as_str())));
+        let from_start = self.mine.newest(|process| {
+            !self.events.contains_key(process) && !self.mine_since.contains_key(process)
+        });
         loaded
             .map(|(id, process)| (id, process.as_str()))
+            .chain(since)
             .chain(from_start)
             .max_by_key(|(id, _)| *id)
             .map(|(_, process)| process.to_owned())
     }
 }
-
-/// Truora's status as a decision sees it: the loaded result's (overrides included), else the
-/// list row's.
-pub fn status_for_decision(
-    result: Option<&ProcessResult>,
-    row: Option<&ProcessSummary>,
-) -> Option<Status> {
-    result
-        .and_then(crate::review::truora_status_of)
-        .or_else(|| row.and_then(|r| r.status.clone()))
-}
-
-/// The mark as five fixed cells that read without colour: verdict (`✓` pass, `✗` fail, `!`
-/// escalated), override (`→` to apply, `=` applied, `~` stale: Truora's status moved since),
-/// `✎` notes, `≠` conflicting decisions, `⊘` open by another reviewer. Blank when unreviewed.
-pub fn badge(mark: Option<&Mark>, taken: bool) -> [char; 5] {
-    let mut cells = [' '; 5];
-    if let Some(m) = mark {
-        cells[0] = match m.verdict() {
-            Some(Verdict::Pass) => '✓',
-            Some(Verdict::Fail) => '✗',
-            Some(Verdict::Escalate) => '!',
-            None => ' ',
-        };
-        cells[1] = match m.override_mark.map(|o| o.state) {
-            Some(OverrideState::Pending) => '→',
-            Some(OverrideState::Applied) => '=',
-            Some(OverrideState::Stale) => '~',
-            None if m.outdated => '~',
-            None => ' ',
-        };
-        if m.notes > 0 {
-            cells[2] = '✎';
-        }
-        if m.conflict {
-            cells[3] = '≠';
-        }
-    }
-    if taken {
-        cells[4] = '⊘';
-    }
-    cells
-}
-
-/// The legend of [`badge`] (and [`ReviewDesk::badge_of`]'s `…`), for the help overlay.
-pub const BADGE_LEGEND: &str = "✓ pass  ✗ fail  ! escalated  → override to apply  = applied  ~ stale  ✎ note  ≠ conflict  ⊘ open by another reviewer  … not recorded yet";

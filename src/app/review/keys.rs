@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 
-use super::desk::{Access, ReviewDesk, ReviewInput, status_for_decision};
+use super::badge::status_for_decision;
+use super::desk::{Access, ReviewDesk, ReviewInput};
 use super::input::{InputOutcome, NoteEditor, ReasonPicker};
 use crate::api::model::{ProcessResult, Status};
 use crate::app::cache::Lru;

@@ -56,6 +56,18 @@ impl ReviewDesk {
                 self.set_taken(taken);
                 return self.events_arrived(events, results);
             }
+            ReviewNews::Remarked(marks) => {
+                // Marks read against the results loaded; a process shown meanwhile has its tree
+                // built again (its events come next, when it is held).
+                let mut changed = Vec::with_capacity(marks.len());
+                for news in marks {
+                    let id = news.process_id.clone();
+                    self.remarked(news);
+                    self.remark(&id, results.peek(&id).map(|r| &**r));
+                    changed.push(id);
+                }
+                return changed;
+            }
             ReviewNews::Failed { error } => {
                 out.error(failure_text(&error));
                 self.access = Access::Unavailable(error);
