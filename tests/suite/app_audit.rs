@@ -2,7 +2,7 @@
 //! a process shown (once per session), an image drawn (once per image), the comparison and raw
 //! views opened, an id copied and an image saved; with it off, none.
 
-mod app_support;
+use crate::app_support;
 
 use std::path::PathBuf;
 

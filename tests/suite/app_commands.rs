@@ -1,6 +1,6 @@
 //! Commands the app emits (images, save, copy, refresh, quit) and its overlays.
 
-mod app_support;
+use crate::app_support;
 
 use std::path::PathBuf;
 use truora_tui::app::zoom::ImageView;

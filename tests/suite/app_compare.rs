@@ -1,7 +1,7 @@
 //! Compare as a place to work: moving between processes without leaving it, and zoom and pan on
 //! its two sides and on the preview.
 
-mod app_support;
+use crate::app_support;
 
 use std::sync::Arc;
 

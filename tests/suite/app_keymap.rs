@@ -1,6 +1,6 @@
 //! The keymap: defaults, config overrides, problems, ctrl-c.
 
-mod app_support;
+use crate::app_support;
 
 use std::collections::BTreeMap;
 
@@ -270,7 +270,7 @@ fn the_help_names_every_action_as_the_keys_table_takes_it() {
 
 /// The `# name = keys` lines of `.config-example`'s `[keys]` section.
 fn example_keys() -> Vec<(String, String)> {
-    let example = include_str!("../.config-example");
+    let example = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/.config-example"));
     let (_, section) = example
         .split_once("\n# [keys]\n")
         .expect(".config-example shows a [keys] section");

@@ -1,6 +1,6 @@
 //! The process list through the app: paging, selection, filter, status filter, sort, n/N.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use truora_tui::app::list::StatusFilter;

@@ -1,7 +1,7 @@
 //! The preview fetches pictures only: a link to a document or to anything else (any http(s)
 //! string in user-submitted data is a link) shows its facts and is fetched only when saved.
 
-mod app_support;
+use crate::app_support;
 
 use std::sync::Arc;
 

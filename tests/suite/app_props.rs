@@ -1,6 +1,6 @@
 //! Property tests: random inputs over random data never panic and keep the state consistent.
 
-mod app_support;
+use crate::app_support;
 
 use std::collections::HashSet;
 

@@ -1,7 +1,7 @@
 //! The raw JSON view's keys: scrolling counts wrapped rows (no scrolling past the end, `G` is the
 //! real end), `w` toggles wrapping, `h`/`l` scroll sideways while lines are cut.
 
-mod app_support;
+use crate::app_support;
 
 use std::collections::BTreeMap;
 

@@ -2,8 +2,8 @@
 //! drawn (the pane shows the image's facts), and only a rest message for the current selection
 //! lets them follow. The runtime's timer is not involved: the tests send the message.
 
-mod app_support;
-mod review_support;
+use crate::app_support;
+use crate::review_support;
 
 use std::sync::Arc;
 use std::time::Duration;

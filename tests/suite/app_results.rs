@@ -2,7 +2,7 @@
 //! a result fetch the worker cancelled is asked for again while it is still wanted, and answers
 //! nobody awaits are dropped.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use std::sync::Arc;

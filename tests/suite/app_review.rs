@@ -1,8 +1,8 @@
 //! The review desk in the browser: every key path (confirm, override with a reason, cancel,
 //! pending refused, undo, note), the auto-advance, marks, counters, leases and the prefetch.
 
-mod app_support;
-mod review_support;
+use crate::app_support;
+use crate::review_support;
 
 use app_support::*;
 use review_support::*;

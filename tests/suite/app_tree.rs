@@ -1,6 +1,6 @@
 //! The validation tree through the app: opening at failures, movement, expand/collapse, details.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use truora_tui::app::tree::NodeKind;

@@ -2,7 +2,7 @@
 //! processes, the answer is merged without moving the cursor's process, new rows are counted
 //! until seen, new failures are announced, stale results are dropped, and failures back off.
 
-mod app_support;
+use crate::app_support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Browsing an export offline: the archive reader and the `Source` the browser runs on, over
 //! complete, partial, `--no-images` and damaged archives.
 
-mod export_support;
+use crate::export_support;
 
 use std::fmt::Write as _;
 use std::path::Path;

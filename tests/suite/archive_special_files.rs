@@ -6,7 +6,7 @@
 //! The FIFO cases run the real binary with a deadline: if a reader blocks on a FIFO the child is
 //! killed and the test fails, instead of hanging the suite.
 
-mod export_support;
+use crate::export_support;
 
 use std::os::unix::fs::{FileTypeExt, symlink};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The browser's worker running on an archive source: the same commands the app sends for a
 //! live session, answered from disk with no network.
 
-mod export_support;
+use crate::export_support;
 
 use std::sync::Mutex;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! tampering `audit --verify` must name, a crash mid-record, two processes appending at once, the
 //! background task, and the `audit` command's filters and exit codes.
 
-mod skip_support;
+use crate::skip_support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -329,7 +329,12 @@ fn two_processes_appending_at_once_keep_one_chain() {
         .into_iter()
         .map(|session| {
             std::process::Command::new(&exe)
-                .args(["child_appender", "--exact", "--ignored", "--test-threads=1"])
+                .args([
+                    "audit_log::child_appender",
+                    "--exact",
+                    "--ignored",
+                    "--test-threads=1",
+                ])
                 .env("TRUORA_AUDIT_TEST_CHILD_DIR", dir.path())
                 .env("TRUORA_AUDIT_TEST_CHILD_SESSION", session)
                 .stdout(std::process::Stdio::null())

@@ -4,11 +4,9 @@
 //! print); the browser's cells run in tmux. The library's walk (`src/cli/tests/walk.rs`) covers
 //! every option in every position; this covers what each one does.
 
-mod e2e_support;
-mod export_support;
-// `messages_quoting` is not needed here.
-#[allow(dead_code)]
-mod privacy_support;
+use crate::e2e_support;
+use crate::export_support;
+use crate::privacy_support;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};

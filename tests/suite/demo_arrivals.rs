@@ -1,7 +1,7 @@
 //! `--demo-arrivals`: the demo's list grows on the server's clock, pending arrivals finish, and
 //! the list stays newest first. Time moves by `advance_clock`, never by sleeping.
 
-mod demo_support;
+use crate::demo_support;
 
 use std::time::Duration;
 

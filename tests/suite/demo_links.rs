@@ -1,7 +1,7 @@
 //! The demo's images host and validations host over real loopback HTTP: signed links, expiry,
 //! tampering, missing objects, and validation details with their input files.
 
-mod demo_support;
+use crate::demo_support;
 
 use std::time::Duration;
 

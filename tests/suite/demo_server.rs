@@ -1,7 +1,7 @@
 //! The demo's API hosts over real loopback HTTP: paging, auth, gateway and not-found answers,
 //! scripted and per-process faults, rate knobs, hostile input.
 
-mod demo_support;
+use crate::demo_support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! End to end: a review session in tmux with the access log on, then `truora-tui audit`, which
 //! must list everything the session did, in order, and verify the chain.
 
-mod e2e_support;
+use crate::e2e_support;
 
 use std::process::Command;
 

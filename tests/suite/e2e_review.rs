@@ -1,7 +1,7 @@
 //! End to end: the review desk in the real binary on the demo, in tmux. Every browser gets its
 //! own store file under a temporary folder (never the user's data dir); the team test shares one.
 
-mod e2e_support;
+use crate::e2e_support;
 
 use e2e_support::Tmux;
 

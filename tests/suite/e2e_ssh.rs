@@ -8,8 +8,8 @@
 //! `CI=true` it fails instead (`.ci/run` installs them: `apt-get install openssh-server
 //! openssh-client`). See `tests/skip_support`.
 
-mod e2e_support;
-mod skip_support;
+use crate::e2e_support;
+use crate::skip_support;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};

@@ -1,7 +1,7 @@
 //! End to end: the real browser, started with `TZ` set as a user in Bogotá would have it, shows
 //! the list's and the tree's times in that zone and says so in the list's header.
 
-mod e2e_support;
+use crate::e2e_support;
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! End to end: the real binary on the embedded demo, in tmux, driven by keys like a person.
 
-mod e2e_support;
+use crate::e2e_support;
 
 use e2e_support::Tmux;
 

@@ -3,7 +3,7 @@
 //! a damaged or foreign manifest is said, with what was read instead; and an archive written by
 //! an earlier version still reads.
 
-mod export_support;
+use crate::export_support;
 
 use std::path::Path;
 use std::sync::{Mutex, Once};

@@ -1,7 +1,7 @@
 //! `truora-tui export` as a command (`run_in_terminal`): plain progress lines when stdout is not
 //! a terminal, the summary and per-process lines, exit codes, and a closed stdout.
 
-mod export_support;
+use crate::export_support;
 
 use std::process::{Command, Stdio};
 

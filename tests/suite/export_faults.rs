@@ -1,7 +1,7 @@
 //! The export against a misbehaving server: links that expire mid-export, 429 storms, a process
 //! whose result always fails, and a refused key.
 
-mod export_support;
+use crate::export_support;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! A whole export against the demo server, compared file by file with what the server holds.
 
-mod export_support;
+use crate::export_support;
 
 use std::collections::BTreeSet;
 

@@ -4,7 +4,7 @@
 //! change objects, empty and non-image bodies, deleted files, list statuses that change, undated
 //! list items.
 
-mod export_support;
+use crate::export_support;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -20,7 +20,10 @@ use truora_tui::export::{ExportOptions, ExportSummary, Filter, IdsInput, Silent,
 use truora_tui::images::ImageKey;
 use truora_tui::source::Source;
 
-const SEED: &[u8] = include_bytes!("fixtures/seed_result.json");
+const SEED: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/seed_result.json"
+));
 
 /// Bytes `images::sniff` takes for a JPEG, tagged so each file differs.
 fn jpeg(tag: &str) -> Vec<u8> {

@@ -3,7 +3,7 @@
 //! refused process fails naming the link, and `--out` itself may be a link.
 #![cfg(unix)]
 
-mod export_support;
+use crate::export_support;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -8,8 +8,8 @@
 //! `setpriv` they cannot run: they say `SKIPPED`, and fail under `CI=true` (`tests/skip_support`).
 #![cfg(unix)]
 
-mod export_support;
-mod skip_support;
+use crate::export_support;
+use crate::skip_support;
 
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};

@@ -1,6 +1,6 @@
 //! Stopping an export at chosen points and resuming it; cleaning up after a killed run.
 
-mod export_support;
+use crate::export_support;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! no write through a link planted in it.
 #![cfg(unix)]
 
-mod skip_support;
+use crate::skip_support;
 
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
@@ -305,7 +305,7 @@ fn a_file_in_place_of_the_download_dir_is_reported() {
 
 #[test]
 fn a_read_only_folder_fails_cleanly() {
-    if in_unprivileged_child("a_read_only_folder_fails_cleanly").is_some() {
+    if in_unprivileged_child("images_save::a_read_only_folder_fails_cleanly").is_some() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

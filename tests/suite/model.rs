@@ -7,7 +7,10 @@ use truora_tui::api::model::{
 };
 use truora_tui::api::paging::parse_page;
 
-const SEED: &str = include_str!("fixtures/seed_result.json");
+const SEED: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/seed_result.json"
+));
 
 fn seed_value() -> Value {
     serde_json::from_str(SEED).expect("the fixture is JSON")

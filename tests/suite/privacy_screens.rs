@@ -4,9 +4,9 @@
 //! e-mails, not even where a registry's message quotes the holder's name; and the photos are not
 //! drawn.
 
-mod app_support;
-mod export_support;
-mod privacy_support;
+use crate::app_support;
+use crate::export_support;
+use crate::privacy_support;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

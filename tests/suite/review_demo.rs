@@ -2,7 +2,7 @@
 //! can be seen at once: by the browser on a fresh `--demo`, and by `reviews --demo` with no
 //! browser ever run.
 
-mod e2e_support;
+use crate::e2e_support;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

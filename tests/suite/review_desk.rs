@@ -3,7 +3,7 @@
 //! `poll_now` (the tick is set to an hour), so nothing waits on a clock.
 
 #[cfg(unix)]
-mod skip_support;
+use crate::skip_support;
 
 use std::time::Duration;
 
@@ -227,7 +227,7 @@ fn a_note_and_an_undo_are_recorded_and_answered() {
 #[test]
 fn a_read_only_store_is_browsed_and_says_why_it_cannot_record() {
     // Root ignores file modes: the check runs where they apply (see `skip_support`).
-    let test = "a_read_only_store_is_browsed_and_says_why_it_cannot_record";
+    let test = "review_desk::a_read_only_store_is_browsed_and_says_why_it_cannot_record";
     if skip_support::in_unprivileged_child(test).is_some() {
         return;
     }

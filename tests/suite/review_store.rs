@@ -2,9 +2,9 @@
 //! in the middle of a stream of decisions, and the files it must not touch (newer, corrupt,
 //! read-only).
 //!
-//! The writers are this test binary itself, started again with `--ignored --exact child_writer`
-//! and told what to do through environment variables; they print each event id only after
-//! `record` returned, so the parent knows exactly what was acknowledged.
+//! The writers are this test binary itself, started again with `--ignored --exact
+//! review_store::child_writer` and told what to do through environment variables; they print each
+//! event id only after `record` returned, so the parent knows exactly what was acknowledged.
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -61,7 +61,7 @@ fn spawn_writer(
     cmd.args([
         "--ignored",
         "--exact",
-        "child_writer",
+        "review_store::child_writer",
         "--nocapture",
         "--test-threads=1",
     ])

@@ -1,6 +1,6 @@
 //! Holding a key down: a burst of 1,000 moves over 1,000 processes asks for one result.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::{fetches, key, loaded, summary};
 use truora_tui::app::zoom::ImageView;

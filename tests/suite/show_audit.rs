@@ -3,7 +3,7 @@
 //! where its images are drawn; then `audit` lists those records and `audit --verify` vouches for
 //! them through the review store the runs anchored in.
 
-mod e2e_support;
+use crate::e2e_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,8 +1,8 @@
 //! `show --private` over every demo process: none of the demo's personal values is printed,
 //! neither in the summary nor in `--json`, while process ids and statuses still are.
 
-mod export_support;
-mod privacy_support;
+use crate::export_support;
+use crate::privacy_support;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! `truora-tui show`: the text summary (pure, snapshot-tested) and the command end to end with
 //! images off, live against the demo and offline against an archive.
 
-mod export_support;
+use crate::export_support;
 
 use std::process::Command;
 
@@ -18,7 +18,10 @@ fn utc() -> DisplayZone {
     DisplayZone::utc()
 }
 
-const SEED: &[u8] = include_bytes!("fixtures/seed_result.json");
+const SEED: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/seed_result.json"
+));
 
 #[test]
 fn the_guides_sample_result() {

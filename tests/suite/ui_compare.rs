@@ -1,7 +1,7 @@
 //! The compare view as whole screens: with and without a face check, zoomed, at the smallest
 //! supported terminal (80×24) and a large one (200×60).
 
-mod app_support;
+use crate::app_support;
 
 use std::sync::Arc;
 

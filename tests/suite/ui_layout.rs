@@ -2,7 +2,7 @@
 //! time on small terminals, the person's name and number once known (masked in privacy mode),
 //! and pane widths that follow the content.
 
-mod app_support;
+use crate::app_support;
 
 use app_support::*;
 use serde_json::json;

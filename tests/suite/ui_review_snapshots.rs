@@ -1,8 +1,8 @@
 //! The review desk on screen: the list's mark column and counts, the reason picker, the note
 //! editor and the tree's decision history, as text snapshots (fixed ids and times).
 
-mod app_support;
-mod review_support;
+use crate::app_support;
+use crate::review_support;
 
 use app_support::*;
 use review_support::*;

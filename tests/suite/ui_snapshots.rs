@@ -1,6 +1,6 @@
 //! Whole screens as text snapshots (`TestBackend`), in every state a pane can be in.
 
-mod app_support;
+use crate::app_support;
 
 use std::sync::Arc;
 use truora_tui::app::zoom::ImageView;

@@ -2,8 +2,8 @@
 //! behind all year, so a late-evening process falls on the day before) and in Madrid across the
 //! March 2026 daylight-saving change; the raw JSON view keeps Truora's UTC strings.
 
-mod app_support;
-mod review_support;
+use crate::app_support;
+use crate::review_support;
 
 use std::sync::Arc;
 

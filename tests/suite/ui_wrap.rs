@@ -2,7 +2,7 @@
 //! the raw JSON view wraps long lines (a signed URL) or cuts them with `…` and scrolls sideways.
 //! Whole screens as snapshots, plus the facts behind them checked on the drawn text.
 
-mod app_support;
+use crate::app_support;
 
 use std::sync::Arc;
 

@@ -9,7 +9,10 @@ use truora_tui::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use truora_tui::api::{ApiError, ErrorBody};
 use truora_tui::app::{App, AppOptions, Command, Job, Key, ListPage, Message, RequestId};
 
-pub const SEED: &str = include_str!("../fixtures/seed_result.json");
+pub const SEED: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/seed_result.json"
+));
 
 /// The whole screen as the ui draws `app` on a `width`×`height` terminal, as text.
 pub fn screen(app: &App, width: u16, height: u16) -> String {
