@@ -114,7 +114,7 @@ async fn throughput() {
         500usize.div_ceil(50),
         summary.failed.len(),
         summary.missing.len(),
-        summary.bytes as f64 / f64::from(1 << 20),
+        summary.counts.bytes as f64 / f64::from(1 << 20),
     );
     println!();
     println!("| run | wall time | vs ideal | requests |");
@@ -321,7 +321,10 @@ fn rss_child(args: &[String]) {
         ))
         .expect("export");
     let peak = status_kib("VmHWM") * 1024;
-    println!("{before} {peak} {} {}", summary.exported, summary.skipped);
+    println!(
+        "{before} {peak} {} {}",
+        summary.counts.exported, summary.counts.skipped
+    );
 }
 
 fn status_kib(field: &str) -> u64 {

@@ -14,7 +14,7 @@ use image::imageops::FilterType;
 use image::{DynamicImage, ImageEncoder, codecs::jpeg::JpegEncoder};
 use ratatui_image::picker::Picker;
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 use truora_tui::images::face::find_face;
 use truora_tui::images::{Limits, decode, prepare};
 

@@ -375,7 +375,7 @@ fn add_people(app: &mut App) -> usize {
 /// Opens the review desk (as its store would at start-up) with a decision on every
 /// `ROWS / decided`-th process: verdicts cycling pass / fail / escalate, every seventh a note.
 fn open_review_with_marks(app: &mut App, decided: usize) {
-    use truora_tui::app::review_msg::ReviewNews;
+    use truora_tui::app::message::review::ReviewNews;
     use truora_tui::review::{Event, EventId, EventKind, Timestamp, Verdict};
     let step = ROWS / decided;
     let ids: Vec<String> = app
@@ -496,7 +496,7 @@ fn privacy_overhead() {
     app.handle_key(support::key("g"));
     app.handle_key(support::key("v"));
     let lines = match app.overlay() {
-        truora_tui::app::overlay::Overlay::Raw(view) => view.lines.len(),
+        truora_tui::app::overlays::Overlay::Raw(view) => view.lines.len(),
         _ => 0,
     };
     let presses = lines.clamp(1, 100);
@@ -532,7 +532,7 @@ fn privacy_overhead() {
     app.handle_key(support::key("c"));
     assert_eq!(
         *app.overlay(),
-        truora_tui::app::overlay::Overlay::Compare,
+        truora_tui::app::overlays::Overlay::Compare,
         "compare opens on a cached result"
     );
     row(

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use ratatui::buffer::Buffer;

@@ -22,9 +22,9 @@ use tokio::sync::mpsc;
 use truora_tui::api::ApiKey;
 use truora_tui::api::model::Status;
 use truora_tui::api::{Client, ClientOptions};
-use truora_tui::app::overlay::Overlay;
+use truora_tui::app::overlays::Overlay;
+use truora_tui::app::preview::zoom::Side;
 use truora_tui::app::preview::{ImageState, comparison};
-use truora_tui::app::zoom::Side;
 use truora_tui::app::{App, AppOptions, Command, Message, Request, ResultView};
 use truora_tui::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 use truora_tui::reviewdesk::{Desk, DeskOptions};
@@ -39,10 +39,10 @@ const SIZE: (u16, u16) = (160, 48);
 
 struct Rig {
     app: App,
-    commands: mpsc::UnboundedSender<Request>,
+    worker: mpsc::UnboundedSender<Request>,
     messages: mpsc::UnboundedReceiver<Message>,
     terminal: Terminal<TestBackend>,
-    _desk: Desk,
+    desk: Desk,
     _server: DemoServer,
     _dir: tempfile::TempDir,
 }
@@ -75,17 +75,16 @@ impl Rig {
             DeskOptions::new(dir.path().join("reviews.sqlite3"), "bench".into()),
             tx,
         );
-        let commands = desk.route(worker);
         let app = App::new(AppOptions {
             prefetch,
             ..AppOptions::default()
         });
         let mut rig = Rig {
             app,
-            commands,
+            worker,
             messages,
             terminal: Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("terminal"),
-            _desk: desk,
+            desk,
             _server: server,
             _dir: dir,
         };
@@ -103,13 +102,21 @@ impl Rig {
     fn dispatch(&mut self, mut pending: Vec<Command>) {
         while !pending.is_empty() {
             let (kept, dropped) = truora_tui::tui::coalesce(std::mem::take(&mut pending));
+            let outbox = truora_tui::tui::Outbox {
+                worker: self.worker.clone(),
+                desk: &self.desk,
+            };
+            let mut answers: Vec<Message> = dropped
+                .into_iter()
+                .map(|id| Message::Cancelled { id })
+                .collect();
             for c in kept {
                 if let Command::Request(r) = c {
-                    let _ = self.commands.send(r);
+                    answers.extend(outbox.send(r));
                 }
             }
-            for id in dropped {
-                pending.extend(self.app.handle_message(Message::Cancelled { id }));
+            for answer in answers {
+                pending.extend(self.app.handle_message(answer));
             }
         }
     }

@@ -21,7 +21,7 @@ mod support;
 
 use truora_tui::api::model::Status;
 use truora_tui::app::Message;
-use truora_tui::app::review_msg::ReviewNews;
+use truora_tui::app::message::review::ReviewNews;
 use truora_tui::review::{Decision, Event, OverrideReason, Store, Verdict};
 use truora_tui::reviewdesk::{Desk, DeskOptions};
 

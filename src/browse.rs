@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use tokio::sync::mpsc;
 
-use crate::app::{App, AppOptions, ImageBudget, Keymap};
+use crate::app::{App, AppOptions, ImageBudget};
 use crate::config::{Config, ImageProtocol};
+use crate::keymap::Keymap;
 use crate::source::Source;
 use crate::worker::{self, WorkerOptions};
 
@@ -66,8 +67,11 @@ pub async fn run(
         },
         msg_tx,
     );
-    // Review requests go to the desk's store thread, the rest to the worker.
-    let commands = desk.route(worker);
+    // Review requests go straight to the desk's store thread, the rest to the worker.
+    let outbox = crate::tui::Outbox {
+        worker,
+        desk: &desk,
+    };
     let protocol_label = match (protocol_label.as_str(), palette) {
         ("halfblocks", crate::images::Palette::Xterm256) => "halfblocks 256".to_owned(),
         _ => protocol_label,
@@ -94,7 +98,8 @@ pub async fn run(
     for problem in problems {
         app.report_problem(problem);
     }
-    let outcome = crate::tui::run(&mut terminal, app, commands, msg_rx, audit_log.sender()).await;
+    let outcome = crate::tui::run(&mut terminal, app, &outbox, msg_rx, audit_log.sender()).await;
+    drop(outbox);
     disable_mouse();
     ratatui::restore();
     // Releases this reviewer's lease so colleagues see the process free at once; what could

@@ -1,6 +1,8 @@
 //! Where the browser's data comes from: the Truora API (live, or the embedded demo, which is the
 //! same client pointed at a loopback server), an export archive on disk, or the API restricted
-//! to a list of ids. The worker only talks to a `Source`, so the app never knows which.
+//! to a list of ids. The worker only talks to a `Source`, so the app never knows which; image
+//! links and their stale-link retry live here too ([`Source::image`], [`find_link`]), for the
+//! worker and `show`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,6 +14,9 @@ use crate::api::paging::Page;
 use crate::api::{ApiError, Client, Fetched};
 use crate::archive::{Archive, ArchiveError};
 use crate::images::ImageKey;
+
+mod links;
+pub use links::{Fresh, find_link};
 
 pub struct Source {
     kind: Kind,
@@ -186,7 +191,7 @@ async fn offline<T: Send + 'static>(
 
 /// The process list, page by page: `while let Some(page) = pages.next().await`.
 pub enum Pages {
-    Api(crate::api::paging::Pages),
+    Api(crate::api::pages::Pages),
     Archive {
         archive: Arc<Archive>,
         next: usize,

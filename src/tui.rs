@@ -11,13 +11,14 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::app::{App, Command, Job, Message, Request, RequestId};
+use crate::reviewdesk::Desk;
 
 /// Runs the browser until the user quits. The terminal must already be in raw mode on the
 /// alternate screen (see [`ratatui::init`]); the caller restores it, on panics too.
 pub async fn run(
     terminal: &mut DefaultTerminal,
     mut app: App,
-    commands: mpsc::UnboundedSender<Request>,
+    outbox: &Outbox<'_>,
     mut messages: mpsc::UnboundedReceiver<Message>,
     audit: crate::audit::AuditSender,
 ) -> anyhow::Result<()> {
@@ -35,10 +36,10 @@ pub async fn run(
         .watch_interval()
         .map(|every| tokio::time::Instant::now() + every);
     // Images wait for the selection to rest: the runtime owns this timer too, restarted by
-    // every move (a new generation), and tells the app when it fires (see `app::budget`).
+    // every move (a new generation), and tells the app when it fires (see `app::preview::rest`).
     let mut rest: Option<(u64, tokio::time::Instant)> = None;
     loop {
-        if dispatch(&mut app, &mut pending, &commands, &audit, terminal)? {
+        if dispatch(&mut app, &mut pending, outbox, &audit, terminal)? {
             return Ok(());
         }
         if dirty {
@@ -179,19 +180,47 @@ pub fn coalesce(commands: Vec<Command>) -> (Vec<Command>, Vec<RequestId>) {
     (kept, dropped)
 }
 
-/// Sends queued requests to the worker, or carries commands out on the terminal. Requests
+/// Where the runtime sends the app's requests: review requests straight to the review desk's
+/// thread, the rest to the worker.
+pub struct Outbox<'a> {
+    pub worker: mpsc::UnboundedSender<Request>,
+    pub desk: &'a Desk,
+}
+
+impl Outbox<'_> {
+    /// Hands `request` to whoever does it. `Some(answer)`: it could not be handed over (the
+    /// worker has stopped, see [`Message::WorkerStopped`]), so this is its answer, for the app
+    /// to hear like any other. The desk answers every request it is given, even stopped.
+    pub fn send(&self, Request { id, job }: Request) -> Option<Message> {
+        match job {
+            Job::Review(review) => {
+                self.desk.ask(id, review);
+                None
+            }
+            job => {
+                // The worker lives as long as the runtime; a closed channel means a bug ended
+                // its task (the panic hook logged it).
+                let sent = self.worker.send(Request { id, job });
+                sent.err().map(|_| Message::WorkerStopped { id })
+            }
+        }
+    }
+}
+
+/// Sends queued requests (see [`Outbox`]), or carries commands out on the terminal. Requests
 /// dropped as superseded are answered cancelled right here, which may ask for something again
-/// (the selected process's result), so this repeats until nothing is queued. Returns true on
-/// quit.
+/// (the selected process's result), so this repeats until nothing is queued; so are those that
+/// could not be sent. Returns true on quit.
 fn dispatch(
     app: &mut App,
     pending: &mut Vec<Command>,
-    worker: &mpsc::UnboundedSender<Request>,
+    outbox: &Outbox<'_>,
     audit: &crate::audit::AuditSender,
     terminal: &mut DefaultTerminal,
 ) -> anyhow::Result<bool> {
     while !pending.is_empty() {
         let (kept, dropped) = coalesce(std::mem::take(pending));
+        let mut answered_here = Vec::new();
         for command in kept {
             match command {
                 Command::Quit => return Ok(true),
@@ -202,16 +231,14 @@ fn dispatch(
                     backend.flush()?;
                 }
                 Command::Audit(event) => audit.record(event),
-                Command::Request(request) => {
-                    // The worker lives as long as the runtime; a closed channel means it
-                    // crashed, and the status bar will show the request in flight rather than
-                    // the app dying with it.
-                    let _ = worker.send(request);
-                }
+                Command::Request(request) => answered_here.extend(outbox.send(request)),
             }
         }
         for id in dropped {
             pending.extend(app.handle_message(Message::Cancelled { id }));
+        }
+        for answer in answered_here {
+            pending.extend(app.handle_message(answer));
         }
     }
     Ok(false)
@@ -251,6 +278,80 @@ fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use tokio::sync::mpsc;
+
+    use super::Outbox;
+    use crate::api::model::ProcessSummary;
+    use crate::app::{App, AppOptions, Command, Job, ListPage, Message, ResultView};
+    use crate::reviewdesk::{Desk, DeskOptions};
+
+    /// The worker's task has ended (its channel is closed): every request the app makes, its
+    /// list page, the selected process's result, is answered failed at once, the app stops
+    /// waiting for each, and asks nothing again, so the loop settles. (Answered cancelled, the
+    /// selected result would be asked again forever.)
+    #[test]
+    fn requests_the_stopped_worker_cannot_take_are_answered_failed_and_not_asked_again() {
+        let (worker, gone) = mpsc::unbounded_channel();
+        drop(gone);
+        let (news, _news) = mpsc::unbounded_channel();
+        let desk = Desk::start(
+            DeskOptions::new("unused.sqlite3".into(), "ana".into()),
+            news,
+            |_| Err(std::io::Error::other("not in this test")),
+        );
+        let outbox = Outbox {
+            worker,
+            desk: &desk,
+        };
+        let mut app = App::new(AppOptions::default());
+        app.handle_message(Message::Resize {
+            width: 120,
+            height: 40,
+        });
+        // The list came before the worker stopped: the app asks for the selected result.
+        let page = app.start();
+        let Some(Command::Request(first)) = page.first() else {
+            panic!("the app asks for the list first: {page:?}");
+        };
+        let row = serde_json::json!({"process_id": "IDP1", "status": "failure"});
+        let mut pending = app.handle_message(Message::Page {
+            id: first.id,
+            result: Ok(ListPage {
+                items: vec![ProcessSummary::from_object(row.as_object().unwrap())],
+                more: false,
+                skipped: 0,
+            }),
+        });
+        assert!(
+            pending
+                .iter()
+                .any(|c| matches!(c.job(), Some(Job::FetchResult { .. }))),
+            "{pending:?}"
+        );
+        // The loop's sending, as `dispatch` does it.
+        let mut rounds = 0;
+        while !pending.is_empty() {
+            rounds += 1;
+            assert!(rounds < 10, "the app keeps asking: {pending:?}");
+            for command in std::mem::take(&mut pending) {
+                let Command::Request(request) = command else {
+                    continue;
+                };
+                let answer = outbox.send(request).expect("answered at once");
+                assert!(
+                    matches!(answer, Message::WorkerStopped { .. }),
+                    "{answer:?}"
+                );
+                pending.extend(app.handle_message(answer));
+            }
+        }
+        assert_eq!(app.pending_requests().count(), 0, "nothing is waited for");
+        let ResultView::Failed { error, .. } = app.view() else {
+            panic!("the selected process shows the failure: {:?}", app.view());
+        };
+        assert!(error.contains("worker has stopped"), "{error}");
+    }
+
     #[test]
     fn base64_matches_rfc4648_vectors() {
         let cases = [

@@ -29,7 +29,7 @@ use super::error::ApiError;
 // Re-exported: callers knew them here before the split.
 pub use super::links::link_expiry;
 use super::model::{ProcessResult, ProcessSummary, ValidationDetails};
-use super::paging::{Cursor, Page, Pages, parse_page};
+use super::paging::{Cursor, Page, parse_page};
 use super::transport::{decode, root_cause};
 
 pub const API_KEY_HEADER: &str = "Truora-API-Key";
@@ -177,11 +177,6 @@ impl Client {
     /// Requests currently on the wire (for the status bar).
     pub fn in_flight(&self) -> usize {
         self.inner.in_flight.load(Ordering::Relaxed)
-    }
-
-    /// The process list, page by page.
-    pub fn pages(&self) -> Pages {
-        Pages::new(self.clone())
     }
 
     /// One page of the list. A relative `next` link in it is resolved here, against the URL of

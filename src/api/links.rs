@@ -20,19 +20,7 @@ pub fn link_expiry(url: &Url) -> Option<std::time::SystemTime> {
 
 /// `YYYYMMDDTHHMMSSZ` → a time.
 fn parse_amz_date(s: &str) -> Option<std::time::SystemTime> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
-    let (h, mi, se) = (num(9..11)?, num(11..13)?, num(13..15)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
-        return None;
-    }
-    let days = crate::date::days_from_civil(y, mo, d);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + se;
-    let secs = u64::try_from(secs).ok()?;
+    let secs = u64::try_from(crate::date::parse_amz(s)?).ok()?;
     std::time::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 

@@ -7,6 +7,7 @@ mod key;
 pub mod lenient;
 pub mod links;
 pub mod model;
+pub mod pages;
 pub mod paging;
 mod send;
 mod transport;

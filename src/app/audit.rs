@@ -4,15 +4,17 @@
 //! app stays pure: it only returns [`Command::Audit`]s, which the runtime hands to the log's
 //! background task (see `crate::audit::app`).
 
-use super::zoom::ImageView;
 use std::collections::HashSet;
 
-use super::message::Command;
-use super::overlay::Overlay;
+use super::list::ProcessList;
+use super::message::review::ReviewRequest;
+use super::message::{Command, SaveFailure};
+use super::outbox::Outbox;
+use super::overlays::Overlay;
 use super::preview::{ImageState, Images};
-use super::{App, ResultView};
-use crate::audit::{AuditEvent, ProcessRef, RawKind};
-use crate::images::{CellSize, ImageKey, ImageRequest};
+use super::tree::ResultView;
+use crate::audit::{AuditEvent, Code, ProcessRef, RawKind};
+use crate::images::{CellSize, ImageKey, ImageRequest, ImageView};
 
 /// What has already been recorded this session.
 #[derive(Debug, Default)]
@@ -29,59 +31,63 @@ impl Audited {
         &mut self,
         images: &Images,
         targets: &[(&ImageRequest, CellSize, ImageView)],
-        commands: &mut Vec<Command>,
+        out: &mut Outbox,
     ) {
         for (request, area, view) in targets {
             if let ImageState::Ready(image) = images.state(&request.key, *area, *view)
                 && self.shown.insert(request.key.clone())
             {
-                commands.push(Command::Audit(AuditEvent::ImageShown {
+                out.push(Command::Audit(AuditEvent::ImageShown {
                     process: ProcessRef::new(&request.key.process_id),
                     image: image.info.kind.into(),
                 }));
             }
         }
     }
-}
 
-impl App {
-    /// After each input: a process newly shown, an overlay newly opened, an id copied.
-    pub(super) fn audit(&mut self, commands: &mut Vec<Command>) {
-        let process = self.view.process_id().map(ProcessRef::new);
+    /// After each input: a process newly shown, an overlay newly opened, an id copied (a copy
+    /// among this input's commands).
+    pub(super) fn after_input(
+        &mut self,
+        view: &ResultView,
+        overlay: &Overlay,
+        list: &ProcessList,
+        out: &mut Outbox,
+    ) {
+        let process = view.process_id().map(ProcessRef::new);
         let mut events = Vec::new();
-        if let ResultView::Ready { process_id, .. } = &self.view
-            && self.audited.opened.insert(process_id.clone())
+        if let ResultView::Ready { process_id, .. } = view
+            && self.opened.insert(process_id.clone())
         {
             events.push(AuditEvent::ProcessOpened {
                 process: ProcessRef::new(process_id),
             });
         }
-        let compare_open = self.overlay == Overlay::Compare;
-        let raw = match &self.overlay {
-            // Only the details view is titled by its validation (see `App::open_raw`).
+        let compare_open = *overlay == Overlay::Compare;
+        let raw = match overlay {
+            // Only the details view is titled by its validation (see `overlays::raw::open`).
             Overlay::Raw(view) if view.title.starts_with("validation ") => Some(RawKind::Details),
             Overlay::Raw(_) => Some(RawKind::Result),
             _ => None,
         };
         if let Some(process) = &process {
-            if compare_open && !self.audited.compare_open {
+            if compare_open && !self.compare_open {
                 events.push(AuditEvent::CompareOpened {
                     process: process.clone(),
                 });
             }
-            if let Some(view) = raw.filter(|_| !self.audited.raw_open) {
+            if let Some(view) = raw.filter(|_| !self.raw_open) {
                 events.push(AuditEvent::RawViewOpened {
                     process: process.clone(),
                     view,
                 });
             }
         }
-        self.audited.compare_open = compare_open;
-        self.audited.raw_open = raw.is_some();
-        if commands.iter().any(|c| matches!(c, Command::Copy(_))) {
+        self.compare_open = compare_open;
+        self.raw_open = raw.is_some();
+        if out.commands().iter().any(|c| matches!(c, Command::Copy(_))) {
             let copied = process.clone().or_else(|| {
-                self.list
-                    .selected()
+                list.selected()
                     .and_then(|r| r.process_id.as_deref())
                     .map(ProcessRef::new)
             });
@@ -89,40 +95,30 @@ impl App {
                 events.push(AuditEvent::IdCopied { process });
             }
         }
-        commands.extend(events.into_iter().map(Command::Audit));
+        for event in events {
+            out.push(Command::Audit(event));
+        }
     }
 
     /// A file saved: the job said which image, the answer where it went.
-    pub(super) fn audit_saved(
-        &self,
+    pub(super) fn saved(
         request: &ImageRequest,
-        result: &Result<crate::images::SaveOutcome, String>,
-        commands: &mut Vec<Command>,
+        result: &Result<crate::images::SaveOutcome, SaveFailure>,
+        out: &mut Outbox,
     ) {
         // A save that found the bytes already on disk wrote nothing: nothing to record.
-        if let (true, Ok(crate::images::SaveOutcome::Written(path))) = (self.opts.audit, result) {
-            commands.push(Command::Audit(AuditEvent::ImageSaved {
+        if let Ok(crate::images::SaveOutcome::Written(path)) = result {
+            out.push(Command::Audit(AuditEvent::ImageSaved {
                 process: ProcessRef::new(&request.key.process_id),
                 image: request.link.kind.into(),
                 path: path.to_string_lossy().into_owned(),
             }));
         }
     }
-}
 
-impl App {
     /// A decision, note or undo the review store recorded: the verdict and reason codes, never
     /// the note's text (the log must not become a copy of what it guards).
-    pub(super) fn audit_review(
-        &self,
-        request: &super::review_msg::ReviewRequest,
-        commands: &mut Vec<Command>,
-    ) {
-        use super::review_msg::ReviewRequest;
-        use crate::audit::Code;
-        if !self.opts.audit {
-            return;
-        }
+    pub(super) fn review(request: &ReviewRequest, out: &mut Outbox) {
         let event = match request {
             ReviewRequest::Decide {
                 process_id,
@@ -143,6 +139,6 @@ impl App {
             },
             ReviewRequest::Hold { .. } => return,
         };
-        commands.push(Command::Audit(event));
+        out.push(Command::Audit(event));
     }
 }

@@ -5,6 +5,8 @@
 //! overlays cannot disagree on what "page down" or "bottom" means, and no sentinel numbers stand
 //! in for "the end".
 
+use crate::keymap::Action;
+
 /// Rows one notch of the mouse wheel moves.
 pub const WHEEL_ROWS: usize = 3;
 
@@ -60,6 +62,19 @@ impl Movement {
 /// Rows a page moves in a viewport of `height` rows: all but one, and at least one.
 pub fn page_rows(height: usize) -> usize {
     height.saturating_sub(1).max(1)
+}
+
+/// How a key scrolls the help or the raw view (the overlays that scroll), if it does.
+pub fn scrolling(action: Action) -> Option<Movement> {
+    Some(match action {
+        Action::Up => Movement::Up,
+        Action::Down => Movement::Down,
+        Action::PageUp => Movement::PageUp,
+        Action::PageDown => Movement::PageDown,
+        Action::Top => Movement::Top,
+        Action::Bottom => Movement::Bottom,
+        _ => return None,
+    })
 }
 
 /// A selected position among `len` rows and the window of rows drawn around it.

@@ -1,110 +1,102 @@
-//! The browser's state and its transitions, with no terminal IO: every input (a key, a worker
-//! message) changes the state and returns [`Command`]s for the runtime to carry out.
+//! The browser's state and its transitions, with no terminal IO: every input (a key, a mouse
+//! event, a worker's answer) changes the state and returns [`Command`]s for the runtime.
 //!
-//! After each input, `App::reconcile` derives what follows from the new state in one place:
-//! which process result to fetch, which images to fetch, what to scroll into view. Handlers only
-//! change state; they never need to remember to request anything.
+//! # The map
+//!
+//! One folder per feature, each a component: a type that owns its state and has a method for
+//! each key or answer it handles. A component acts beyond its own state only through the
+//! [`Outbox`] it is handed (requests, commands, the status line) and the parts of other
+//! components the app lends it by name, so its signatures say what it touches.
+//!
+//! - `list/`      [`ListPane`]: the rows, loading them page by page, the filter input, status
+//!   filter and sort, `n`/`N`, the people columns, `--watch` arrivals merged in, the columns
+//! - `tree/`      [`TreePane`]: the process on screen, its tree (model and builders), the
+//!   results and details fetched, opening nodes, `r`'s refresh, the rows as text
+//! - `preview/`   [`Preview`]: which images are on screen, encoded images by (image, area,
+//!   view), zoom and pan per side, the rest before fetching while the cursor moves
+//! - `compare/`   [`Compare`]: the compare view's keys and its active side
+//! - `review/`    [`ReviewDesk`]: marks and events from the store, the verdict, note, undo and
+//!   filter keys, the reason picker and note editor, decisions not recorded yet, the
+//!   look-ahead, the lease, how the store's news lands
+//! - `overlays/`  [`Overlay`]: the help and the raw JSON view (compare is drawn over the panes
+//!   too; its keys are `compare/`'s)
+//! - `watch/`     [`Watch`]: `--watch` polls, what is new until seen, back-off
+//! - `privacy.rs`, `saving.rs`, `audit.rs`: privacy mode, what `s`/`S` report, what the access
+//!   log hears
+//! - `message/`   the contract with the runtime: [`Job`], [`Command`], [`Message`], the review
+//!   desk's requests and news, the typed failures answers carry, one [`RequestId`] per request
+//! - `layout/`    the screen's geometry, which the ui draws into, and the one-pane layout
+//! - `outbox.rs`, `status.rs`, `requests.rs`, `cursor.rs`, `cache.rs`, `options.rs`: shared
+//!   below every component
+//!
+//! The root ([`App`], this file and `update.rs`, `answers.rs`, `reconcile.rs`, `read.rs`,
+//! `mouse.rs`) composes the components and routes: [`App::handle_key`] finds who has the
+//! keyboard (an open input, then an open overlay), then `App::update` routes the action to its
+//! component in one `match`; `App::apply` routes each answer, matched by its id to the job it
+//! answers, to its component in one `match`; `App::reconcile` then derives what follows from the
+//! new state in one place (the result and images to fetch, the scroll positions, what the
+//! access log hears, the review lease, the look-ahead), so handlers only change state and never
+//! need to remember to request anything. The ui reads the state through `read.rs`.
+//!
+//! A key's path, e.g. `d`: the keymap ([`crate::keymap`]) → `Action::ReviewFail` →
+//! `App::update`'s match → `review/` (`ReviewDesk::handle`: checked against Truora's status,
+//! then the cursor advances) → `Job::Review(ReviewRequest::Decide)` in the outbox → the
+//! runtime's dispatch → the review desk's thread → the store; its answer comes back as
+//! `Message::Review(ReviewNews::Answer)` → `App::apply`'s match → `ReviewDesk::answered`.
+//!
+//! Imports run down, never up and never in a circle: the root imports the components; below
+//! it `audit`, `privacy`, `saving`, `compare/`, `watch/`; then `overlays/` → `review/` →
+//! `preview/` → `layout/` → `tree/`, `list/`; then the shared files and `message/`. No
+//! component imports the root.
 
-mod actions;
-mod apply;
-mod audit;
-mod budget;
+pub mod audit;
 pub mod cache;
-pub mod columns;
-mod compact;
-mod compare;
+pub mod compare;
 pub mod cursor;
-pub mod keymap;
 pub mod layout;
 pub mod list;
 pub mod message;
-mod mouse;
-pub mod overlay;
+pub mod options;
+pub mod outbox;
+pub mod overlays;
 pub mod preview;
-mod privacy;
-pub mod raw_view;
-mod read;
-mod refresh;
+pub mod privacy;
 pub mod requests;
 pub mod review;
-mod review_actions;
-pub mod review_input;
-pub mod review_msg;
-pub mod review_pending;
-mod review_prefetch;
-mod saving;
+pub mod saving;
+pub mod status;
 pub mod tree;
-pub mod tree_rows;
-mod watch;
-pub mod zoom;
+pub mod watch;
 
-use std::sync::Arc;
+mod answers;
+mod mouse;
+mod read;
+mod reconcile;
+mod update;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::Rect;
+pub use list::Loading;
+pub use message::review::{ReviewNews, ReviewRequest};
+pub use message::{
+    Command, ImageFailure, Job, ListPage, Message, NotRecorded, ReadOnly, Request, RequestId,
+    SaveFailure,
+};
+pub use options::AppOptions;
+pub use preview::rest::ImageBudget;
+pub use tree::ResultView;
 
-pub use budget::ImageBudget;
-pub use keymap::{Action, Key, KeyProblem, Keymap};
-pub use message::{Command, Job, ListPage, Message, Request, RequestId};
+use crossterm::event::KeyEvent;
 
-use crate::api::model::ProcessResult;
-use crate::images::{CellSize, ImageRequest};
-use cache::Lru;
-use list::ProcessList;
-use overlay::{Overlay, StatusLine};
-use preview::Images;
-use requests::Requests;
-use tree::Tree;
-use tree::build::DetailsState;
-use zoom::{Side, Zooms};
-
-/// How the runtime configures the app.
-#[derive(Clone, Debug)]
-pub struct AppOptions {
-    pub keymap: Keymap,
-    /// The image protocol's name for the status bar: `halfblocks`, `kitty`, `off`, ...
-    pub image_protocol: String,
-    pub images_enabled: bool,
-    /// False when browsing an offline archive: there is nothing to refresh from.
-    pub can_refresh: bool,
-    /// Where the data comes from, for the status bar: `demo`, `live`, `archive DIR`.
-    pub source_label: String,
-    /// False under NO_COLOR: no foreground colours, symbols and bold/reverse only.
-    pub color: bool,
-    /// The access log is on: the app returns `Command::Audit`s for what it shows and does.
-    pub audit: bool,
-    /// Review desk: fetch the next unreviewed process (result and images) while the reviewer
-    /// looks at this one. Off only to measure what it saves.
-    pub prefetch: bool,
-    /// `--watch`: read the newest processes again this often; `None`: the list is read once.
-    pub watch: Option<std::time::Duration>,
-    /// The zone times are shown in, resolved at start-up (the app never reads the environment);
-    /// UTC by default, as Truora sends them.
-    pub time_zone: crate::date::zone::DisplayZone,
-    /// `watch_bell`: ring the terminal's bell when a poll finds a new failure.
-    pub watch_bell: bool,
-    /// How images spend the link's bytes: the rest, the size cap, the palette.
-    pub image_budget: ImageBudget,
-}
-
-impl Default for AppOptions {
-    fn default() -> Self {
-        AppOptions {
-            keymap: Keymap::default(),
-            image_protocol: "halfblocks".into(),
-            images_enabled: true,
-            can_refresh: true,
-            source_label: "demo".into(),
-            color: true,
-            audit: false,
-            prefetch: true,
-            watch: None,
-            time_zone: crate::date::zone::DisplayZone::utc(),
-            watch_bell: false,
-            image_budget: ImageBudget::default(),
-        }
-    }
-}
+use audit::Audited;
+use compare::Compare;
+use list::ListPane;
+use outbox::Outbox;
+use overlays::Overlay;
+use preview::Preview;
+use privacy::Privacy;
+use review::ReviewDesk;
+use saving::Saves;
+use tree::TreePane;
+use watch::Watch;
 
 /// Which pane the movement keys act on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -129,85 +121,33 @@ impl Focus {
     }
 }
 
-/// The state of the list's background loading.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Loading {
-    pub loading: bool,
-    pub error: Option<String>,
-    /// List entries that were not processes.
-    pub skipped: usize,
-    /// `r` retried the list after an error: say so when it has loaded.
-    pub retried: bool,
-}
-
-/// What the tree pane shows for the selected process.
+/// Leaving: asked, or asked once while something would be lost.
 #[derive(Debug, Default)]
-pub enum ResultView {
-    /// Nothing is selected (the list is empty).
-    #[default]
-    Empty,
-    /// The selected row has no process id, so there is nothing to fetch.
-    NoId,
-    Loading {
-        process_id: String,
-    },
-    Failed {
-        process_id: String,
-        error: String,
-    },
-    Ready {
-        process_id: String,
-        result: Arc<ProcessResult>,
-        tree: Tree,
-    },
-}
-
-impl ResultView {
-    pub fn process_id(&self) -> Option<&str> {
-        match self {
-            ResultView::Empty | ResultView::NoId => None,
-            ResultView::Loading { process_id }
-            | ResultView::Failed { process_id, .. }
-            | ResultView::Ready { process_id, .. } => Some(process_id),
-        }
-    }
+struct Quit {
+    done: bool,
+    /// `q` was pressed once while saves or decisions were outstanding; the next `q` quits.
+    armed: bool,
 }
 
 pub struct App {
     opts: AppOptions,
+    /// The terminal's size, as the runtime last reported it.
     size: (u16, u16),
     focus: Focus,
-    list: ProcessList,
-    loading: Loading,
-    results: Lru<String, Arc<ProcessResult>>,
-    /// The saves asked since none was on its way, summed up when the last is answered.
-    save_run: saving::SaveRun,
-    details: Lru<String, DetailsState>,
-    view: ResultView,
-    /// What the worker was asked and has not answered yet.
-    requests: Requests,
-    images: Images,
+    list: ListPane,
+    tree: TreePane,
+    preview: Preview,
+    compare: Compare,
     overlay: Overlay,
-    /// The filter being typed, while the filter input is open.
-    input: Option<String>,
-    status: StatusLine,
-    quit: bool,
-    /// Privacy mode: the ui masks what it draws (see `privacy/`); a visual aid, not access control.
-    private: bool,
-    /// In privacy mode, the personal values of the results shown (see `privacy::Known`) by
-    /// process id, found once per result rather than on every frame or every visit.
-    knowns: Lru<String, privacy::ShownKnown>,
-    /// `q` was pressed once while saves were outstanding; the next `q` quits anyway.
-    quit_armed: bool,
+    review: ReviewDesk,
+    watch: Watch,
+    privacy: Privacy,
+    saves: Saves,
     /// What the access log has been told this session.
-    audited: audit::Audited,
-    review: review::ReviewDesk,
-    /// The region chosen per image side (zoom and pan).
-    zooms: Zooms,
-    /// The side of compare the zoom and movement keys act on.
-    compare_side: Side,
-    watch: watch::Watch,
-    rest: budget::Rest,
+    audited: Audited,
+    /// Requests awaiting answers, this input's commands, the status line.
+    out: Outbox,
+    quit: Quit,
 }
 
 impl App {
@@ -217,227 +157,58 @@ impl App {
             // Until the runtime reports the real size with `Message::Resize`.
             size: (80, 24),
             focus: Focus::List,
-            list: ProcessList::default(),
-            loading: Loading::default(),
-            results: Lru::new(256),
-            save_run: saving::SaveRun::default(),
-            details: Lru::new(256),
-            view: ResultView::Empty,
-            requests: Requests::default(),
-            images: Images::default(),
+            list: ListPane::default(),
+            tree: TreePane::default(),
+            preview: Preview::default(),
+            compare: Compare::default(),
             overlay: Overlay::None,
-            input: None,
-            status: StatusLine::default(),
-            quit: false,
-            private: false,
-            knowns: Lru::new(256),
-            quit_armed: false,
-            audited: audit::Audited::default(),
-            review: review::ReviewDesk::default(),
-            zooms: Zooms::default(),
-            compare_side: Side::Document,
-            watch: watch::Watch::default(),
-            rest: budget::Rest::default(),
+            review: ReviewDesk::default(),
+            watch: Watch::default(),
+            privacy: Privacy::default(),
+            saves: Saves::default(),
+            audited: Audited::default(),
+            out: Outbox::default(),
+            quit: Quit::default(),
         }
     }
 
     /// The first command: load the first page.
     pub fn start(&mut self) -> Vec<Command> {
-        self.loading.loading = true;
-        let mut commands = Vec::new();
-        self.requests.ask(Job::LoadPage, &mut commands);
-        self.status.in_flight = self.requests.len();
-        commands
+        self.list.start(&mut self.out);
+        self.out.status.in_flight = self.out.requests.len();
+        self.out.take()
     }
 
     /// Shows a start-up problem (a keymap conflict, a config warning) in the status bar, where
     /// a TUI user will see it; several are joined.
     pub fn report_problem(&mut self, problem: impl Into<String>) {
         let problem = problem.into();
-        let text = match self.status.error.take() {
+        let text = match self.out.status.error.take() {
             Some(earlier) => format!("{earlier}; {problem}"),
             None => problem,
         };
-        self.status.error(text);
+        self.out.error(text);
+    }
+
+    /// Starts in privacy mode (`--private`, `private = true`).
+    pub fn set_private(&mut self, on: bool) {
+        self.privacy.set(on, self.tree.view(), &mut self.overlay);
     }
 
     pub fn should_quit(&self) -> bool {
-        self.quit
+        self.quit.done
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        let mut commands = Vec::new();
-        if key.kind == KeyEventKind::Release {
-            return commands;
+        if self.key(key) {
+            self.reconcile();
         }
-        self.status.info = None;
-        let ctrl_c =
-            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-        let armed = std::mem::take(&mut self.quit_armed);
-        if ctrl_c {
-            // Ctrl-C is the way out that never asks.
-            self.quit = true;
-            commands.push(Command::Quit);
-        } else if self.review.input != review::ReviewInput::None {
-            self.review_key(key, &mut commands);
-        } else if self.input.is_some() {
-            self.edit_filter(key);
-        } else if key.code == KeyCode::Esc {
-            self.escape();
-        } else if let Some(action) = self.opts.keymap.action(&key) {
-            self.quit_armed = armed && action == Action::Quit;
-            // Deciding works from the compare view too: look, decide, look, decide.
-            let reviewing = action.is_review() && self.overlay == Overlay::Compare;
-            if self.overlay == Overlay::None || reviewing {
-                self.act(action, &mut commands);
-            } else if self.overlay == Overlay::Compare {
-                self.compare_action(action, &mut commands);
-            } else {
-                self.overlay_action(action, &mut commands);
-            }
-        }
-        self.reconcile(&mut commands);
-        commands
+        self.out.take()
     }
 
     pub fn handle_message(&mut self, message: Message) -> Vec<Command> {
-        let mut commands = Vec::new();
-        self.apply(message, &mut commands);
-        self.reconcile(&mut commands);
-        commands
+        self.apply(message);
+        self.reconcile();
+        self.out.take()
     }
-
-    /// Derives what follows from the state: the selected process's result, the images on
-    /// screen once the selection has rested (`budget`), and the scroll positions in view.
-    fn reconcile(&mut self, commands: &mut Vec<Command>) {
-        self.follow_selection(commands);
-        self.watch_seen();
-        self.track_rest();
-        let panes = self.panes();
-        // A pane the compact layout hides keeps its scroll until it is shown again.
-        if panes.list_rows() > 0 {
-            self.list.scroll_into_view(panes.list_rows());
-        }
-        let tall = match &self.view {
-            ResultView::Ready { tree, .. } => {
-                let known = self.private.then(|| self.known());
-                tree_rows::cursor_height(tree, known, layout::inner(panes.tree))
-            }
-            _ => 1,
-        };
-        if let ResultView::Ready { tree, .. } = &mut self.view
-            && panes.tree_rows() > 0
-        {
-            tree.scroll_tall_into_view(panes.tree_rows(), tall);
-        }
-        let mut targets = Vec::new();
-        let rested = self.images_rested();
-        if rested && let ResultView::Ready { tree, result, .. } = &self.view {
-            let zooms = &self.zooms;
-            if self.overlay == Overlay::Compare {
-                let c = preview::comparison(tree, result);
-                let [left, right] = panes.compare_images;
-                // Both are picture kinds by construction.
-                targets.extend(
-                    c.document
-                        .map(|r| target(zooms, r, cells(left), Side::Document)),
-                );
-                targets.extend(
-                    c.selfie
-                        .map(|r| target(zooms, r, cells(right), Side::Selfie)),
-                );
-            } else if let Some(r) =
-                preview::preview_request(tree).filter(|r| preview::auto_fetches(r))
-            {
-                targets.push(target(zooms, r, cells(panes.preview_image), Side::Preview));
-            }
-        }
-        for (request, area, view) in self.images.sync(&targets) {
-            self.requests.ask(
-                Job::FetchImage {
-                    request,
-                    area,
-                    view,
-                },
-                commands,
-            );
-        }
-        let looking = rested
-            && matches!(self.view, ResultView::Ready { .. })
-            && targets.iter().all(|(r, area, view)| {
-                area.0 == 0
-                    || area.1 == 0
-                    || !matches!(
-                        self.images.state(&r.key, *area, *view),
-                        preview::ImageState::Loading
-                    )
-            });
-        if self.opts.audit {
-            self.audited.shown(&self.images, &targets, commands);
-            self.audit(commands);
-        }
-        self.reconcile_review(commands);
-        if looking {
-            self.prefetch_next(commands);
-        }
-        self.status.in_flight = self.requests.len();
-    }
-
-    /// Keeps the tree pane on the list's selection, fetching the result when it is not cached.
-    fn follow_selection(&mut self, commands: &mut Vec<Command>) {
-        let selected = self.list.selected().map(|r| r.process_id.as_deref());
-        if selected.flatten() == self.view.process_id() && selected.flatten().is_some() {
-            return;
-        }
-        let id = match selected {
-            None => {
-                self.view = ResultView::Empty;
-                return;
-            }
-            Some(None) => {
-                self.view = ResultView::NoId;
-                return;
-            }
-            Some(Some(id)) => id.to_owned(),
-        };
-        if let Some(result) = self.results.peek(&id).cloned() {
-            self.results.touch(&id);
-            self.view = ResultView::Empty;
-            self.show_result(id, result);
-        } else {
-            if !self.requests.asking_result(&id) {
-                self.ask_result(id.clone(), false, commands);
-            }
-            self.view = ResultView::Loading { process_id: id };
-        }
-    }
-
-    /// Asks the worker for a result, on the user's behalf (a selection, `r`).
-    fn ask_result(&mut self, process_id: String, refresh: bool, commands: &mut Vec<Command>) {
-        let job = Job::FetchResult {
-            process_id,
-            refresh,
-        };
-        self.requests.ask(job, commands);
-    }
-
-    /// Files asked to be saved and not yet saved or failed.
-    fn saves_running(&self) -> usize {
-        self.requests.saves()
-    }
-}
-
-/// An image to show: where, and in which view (the side's zoom).
-fn target<'a>(
-    zooms: &Zooms,
-    request: &'a ImageRequest,
-    area: CellSize,
-    side: Side,
-) -> (&'a ImageRequest, CellSize, zoom::ImageView) {
-    (request, area, zooms.view(side, &request.key))
-}
-
-/// The cell size of an area, as images are keyed.
-fn cells(area: Rect) -> CellSize {
-    (area.width, area.height)
 }

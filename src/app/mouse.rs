@@ -5,14 +5,15 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::cursor::Movement;
-use super::overlay::Overlay;
-use super::{App, Command, Focus, ResultView};
+use super::layout::inner;
+use super::overlays::Overlay;
+use super::tree::{ResultView, rows};
+use super::{App, Command, Focus};
 
 impl App {
     pub fn handle_mouse(&mut self, event: MouseEvent) -> Vec<Command> {
-        let mut commands = Vec::new();
-        if self.overlay != Overlay::None || self.input.is_some() {
-            return commands;
+        if self.overlay != Overlay::None || self.list.input().is_some() {
+            return Vec::new();
         }
         let panes = self.panes();
         let at = Position::new(event.column, event.row);
@@ -24,7 +25,7 @@ impl App {
         .into_iter()
         .find(|(area, _)| area.contains(at));
         let Some((area, pane)) = pane else {
-            return commands;
+            return Vec::new();
         };
         match event.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
@@ -33,48 +34,50 @@ impl App {
                 } else {
                     Movement::ScrollUp
                 };
-                match (pane, &mut self.view) {
-                    (Focus::List, _) => self.list.move_selection(movement),
-                    (Focus::Tree, ResultView::Ready { tree, .. }) => tree.move_selection(movement),
-                    _ => {}
+                match pane {
+                    Focus::List => self.list.rows.move_selection(movement),
+                    Focus::Tree => self.tree.move_selection(movement),
+                    Focus::Preview => {}
                 }
             }
             MouseEventKind::Down(MouseButton::Left) => {
                 self.focus = pane;
                 self.click(pane, area, at);
             }
-            _ => return commands,
+            _ => return Vec::new(),
         }
-        self.reconcile(&mut commands);
-        commands
+        self.reconcile();
+        self.out.take()
     }
 
     /// Selects the row under a click, from the same offsets the ui draws with.
     fn click(&mut self, pane: Focus, area: Rect, at: Position) {
-        let inner = super::layout::inner(area);
+        let inner = inner(area);
         if !inner.contains(at) {
             return;
         }
         let row = usize::from(at.y - inner.y);
         // The cursor's row may be several rows high (its text wrapped).
-        let tall = match &self.view {
+        let target = match self.tree.view() {
             ResultView::Ready { tree, .. } => {
-                let known = self.private.then(|| self.known());
-                super::tree_rows::cursor_height(tree, known, inner)
+                let known = self.privacy.is_on().then(|| self.known());
+                let tall = rows::cursor_height(tree, known, inner);
+                rows::position_at(tree, row, tall)
             }
-            _ => 1,
+            _ => None,
         };
-        match (pane, &mut self.view) {
+        match pane {
             // The list's first inner row is its header.
-            (Focus::List, _) if row > 0 => {
-                let target = self.list.offset() + row - 1;
-                if target < self.list.visible_len() {
-                    self.list.move_selection(Movement::To(target));
+            Focus::List if row > 0 => {
+                let list = &mut self.list.rows;
+                let target = list.offset() + row - 1;
+                if target < list.visible_len() {
+                    list.move_selection(Movement::To(target));
                 }
             }
-            (Focus::Tree, ResultView::Ready { tree, .. }) => {
-                if let Some(target) = super::tree_rows::position_at(tree, row, tall) {
-                    tree.move_selection(Movement::To(target));
+            Focus::Tree => {
+                if let Some(target) = target {
+                    self.tree.move_selection(Movement::To(target));
                 }
             }
             _ => {}

@@ -1,30 +1,63 @@
 //! Privacy mode's state: on or off, and the personal values of the shown result that its free
 //! text is searched for (see [`Known`]) — found once when a result is shown, not per frame.
+//! Its key: `P`.
 
 use std::sync::Arc;
 
-use super::overlay::Overlay;
-use super::{App, ResultView};
+use super::cache::Lru;
+use super::outbox::Outbox;
+use super::overlays::Overlay;
+use super::tree::ResultView;
 use crate::api::model::ProcessResult;
 use crate::privacy::Known;
 
 /// The personal values of one result, kept beside it.
-pub(super) struct ShownKnown {
+struct ShownKnown {
     result: Arc<ProcessResult>,
     known: Known,
 }
 
-impl App {
-    /// Starts in privacy mode (`--private`, `private = true`).
-    pub fn set_private(&mut self, on: bool) {
-        self.private = on;
-        self.refresh_known();
+pub struct Privacy {
+    /// The ui masks what it draws (see `crate::privacy`); a visual aid, not access control.
+    on: bool,
+    /// In privacy mode, the personal values of the results shown by process id, found once per
+    /// result rather than on every frame or every visit.
+    knowns: Lru<String, ShownKnown>,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy {
+            on: false,
+            knowns: Lru::new(256),
+        }
+    }
+}
+
+impl std::fmt::Debug for Privacy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Privacy")
+            .field("on", &self.on)
+            .field("knowns", &self.knowns.len())
+            .finish()
+    }
+}
+
+impl Privacy {
+    pub fn is_on(&self) -> bool {
+        self.on
     }
 
-    pub(super) fn toggle_privacy(&mut self) {
-        self.private = !self.private;
-        self.refresh_known();
-        self.status.info(if self.private {
+    /// Turns privacy mode on or off (at start: `--private`, `private = true`).
+    pub fn set(&mut self, on: bool, view: &ResultView, overlay: &mut Overlay) {
+        self.on = on;
+        self.refresh(view, overlay);
+    }
+
+    /// `P`.
+    pub fn toggle(&mut self, view: &ResultView, overlay: &mut Overlay, out: &mut Outbox) {
+        self.set(!self.on, view, overlay);
+        out.info(if self.on {
             "privacy on: personal data masked, photos not drawn (saving still saves the originals)"
         } else {
             "privacy off"
@@ -33,8 +66,8 @@ impl App {
 
     /// What privacy mode hides in the shown process's texts beyond field names and shapes: the
     /// personal values of its result. Nothing when privacy is off or no result is shown.
-    pub fn known(&self) -> &Known {
-        match &self.view {
+    pub fn known<'a>(&'a self, view: &ResultView) -> &'a Known {
+        match view {
             ResultView::Ready {
                 process_id, result, ..
             } => match self.knowns.peek(process_id) {
@@ -47,25 +80,23 @@ impl App {
 
     /// Finds the shown result's personal values when privacy is on and they are not known yet;
     /// an open raw view is masked (or unmasked) to match.
-    pub(super) fn refresh_known(&mut self) {
-        self.find_known();
-        if let Overlay::Raw(view) = &self.overlay {
-            let mut view = view.clone();
-            view.set_private(self.private.then(|| self.known()));
-            self.overlay = Overlay::Raw(view);
+    pub fn refresh(&mut self, view: &ResultView, overlay: &mut Overlay) {
+        self.find_known(view);
+        if let Overlay::Raw(raw) = overlay {
+            raw.set_private(self.on.then(|| self.known(view)));
         }
     }
 
     /// Finds the shown result's personal values, unless they are known from an earlier visit
     /// to the same result; with privacy off, none are kept.
-    fn find_known(&mut self) {
-        if !self.private {
+    fn find_known(&mut self, view: &ResultView) {
+        if !self.on {
             self.knowns.retain(|_, _| false);
             return;
         }
         let ResultView::Ready {
             process_id, result, ..
-        } = &self.view
+        } = view
         else {
             return;
         };

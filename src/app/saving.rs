@@ -5,13 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::App;
-use crate::images::SaveOutcome;
+use super::message::{Job, SaveFailure};
+use super::outbox::Outbox;
+use crate::images::{ImageRequest, SaveOutcome};
 use crate::sanitize::terminal_text;
 
 /// The saves of one run so far.
 #[derive(Debug, Default)]
-pub(super) struct SaveRun {
+struct SaveRun {
     asked: usize,
     written: Vec<PathBuf>,
     /// Files that already held the bytes: nothing written.
@@ -25,42 +26,59 @@ impl SaveRun {
     }
 }
 
-impl App {
-    /// `n` more saves were asked for.
-    pub(super) fn saves_asked(&mut self, n: usize) {
-        self.save_run.asked += n;
-        let left = self.save_run.asked - self.save_run.answered();
-        self.status.info(format!("saving {left} {}…", files(left)));
+/// The saves asked since none was on its way, summed up when the last is answered. Its keys:
+/// `s` and `S` (the app picks the images: the preview's, the process's, compare's side).
+#[derive(Debug, Default)]
+pub struct Saves {
+    run: SaveRun,
+}
+
+impl Saves {
+    /// Asks for `requests` to be saved, one after another, in order.
+    pub fn ask(&mut self, requests: Vec<ImageRequest>, out: &mut Outbox) {
+        self.run.asked += requests.len();
+        let left = self.run.asked - self.run.answered();
+        out.info(format!("saving {left} {}…", files(left)));
+        for request in requests {
+            out.ask(Job::Save { request });
+        }
     }
 
     /// One save was answered: progress while others are on their way, the summary after the
-    /// last.
-    pub(super) fn save_answered(&mut self, result: Result<SaveOutcome, String>) {
-        let run = &mut self.save_run;
+    /// last. `private`: privacy mode is on (the summary says the file is the original).
+    pub fn answered(
+        &mut self,
+        result: Result<SaveOutcome, SaveFailure>,
+        private: bool,
+        out: &mut Outbox,
+    ) {
+        let run = &mut self.run;
         match result {
             Ok(SaveOutcome::Written(path)) => run.written.push(path),
             Ok(SaveOutcome::Identical(path)) => run.identical.push(path),
-            Err(error) => run.failed.push(terminal_text(&error).into_owned()),
+            Err(error) => run
+                .failed
+                .push(terminal_text(&error.to_string()).into_owned()),
         }
-        if self.requests.saves() > 0 {
-            let run = &self.save_run;
-            self.status.info(format!(
+        if out.saves() > 0 {
+            let run = &self.run;
+            out.info(format!(
                 "saving… {} of {} done",
                 run.answered(),
                 run.asked.max(run.answered())
             ));
             return;
         }
-        let run = std::mem::take(&mut self.save_run);
+        let run = std::mem::take(&mut self.run);
         let (mut text, places) = summary(&run);
-        if self.private() && !run.written.is_empty() {
+        if private && !run.written.is_empty() {
             text.push_str(" (the original, unmasked: privacy mode masks the screen only)");
         }
         // Where the files went is the user's own folder: privacy mode still shows it.
         if run.failed.is_empty() {
-            self.status.info_naming(text, places);
+            out.status.info_naming(text, places);
         } else {
-            self.status.error_naming(text, places);
+            out.status.error_naming(text, places);
         }
     }
 }

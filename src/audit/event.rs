@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::counts::NamedCounts;
 use crate::api::model::ImageKind;
 
 /// One thing the tool did with personal data.
@@ -65,7 +66,8 @@ pub enum AuditEvent {
     /// `truora-tui export` ran: what it was asked, what it wrote, where.
     ExportRun {
         options: ExportRunOptions,
-        counts: ExportCounts,
+        /// The export's own counters, as it handed them (`listed`, `exported`, …).
+        counts: NamedCounts,
         destination: String,
         outcome: ExportOutcome,
     },
@@ -339,18 +341,6 @@ pub struct ExportRunOptions {
     pub images: bool,
     pub details: bool,
     pub concurrency: usize,
-}
-
-/// What an export wrote.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportCounts {
-    pub listed: u64,
-    pub exported: u64,
-    pub skipped: u64,
-    pub failed: u64,
-    pub images: u64,
-    pub files: u64,
-    pub bytes: u64,
 }
 
 /// How an export ended.

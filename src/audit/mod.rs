@@ -3,7 +3,8 @@
 //! decisions), without the data itself — ids, kinds, counts, option names and paths the user
 //! chose, never names, numbers, images or note text.
 //!
-//! - [`event`]: what can be recorded, as types with no free-text field;
+//! - [`event`]: what can be recorded, as types with no free-text field; a command's counts as
+//!   it hands them ([`NamedCounts`]: numbers by name, so the log imports no command's types);
 //! - [`record`]: a record as a JSON line and the hash chain;
 //! - [`writer`]: appending under a file lock, monthly files, fsync;
 //! - [`anchoring`]: telling the review store where the chain stands, before and after each batch;
@@ -14,8 +15,8 @@
 
 pub mod anchoring;
 pub mod cli;
+mod counts;
 pub mod event;
-pub mod export;
 pub mod files;
 pub mod record;
 pub mod session;
@@ -26,8 +27,10 @@ pub mod writer;
 
 use std::path::PathBuf;
 
+pub use counts::NamedCounts;
 pub use event::{
-    AnchorFailure, AuditEvent, Code, ImageTag, OutputKind, ProcessRef, RawKind, SourceKind,
+    AnchorFailure, AuditEvent, Code, ExportOutcome, ExportRunOptions, ImageTag, OutputKind,
+    ProcessRef, RawKind, SourceKind,
 };
 pub use session::SessionInfo;
 pub use task::{AuditLog, AuditSender};

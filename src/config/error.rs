@@ -165,3 +165,21 @@ impl ConfigError {
         2
     }
 }
+
+/// 1-based line of a byte offset. Counts bytes so an offset off a char boundary cannot panic.
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
+    text.bytes().take(offset).filter(|&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_of_counts_newlines_and_never_panics() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+        assert_eq!(line_of("é\nb", 1), 1);
+    }
+}

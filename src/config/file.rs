@@ -2,16 +2,15 @@
 //! messages a user can act on.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde::de::{self, SeqAccess, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::error::{ConfigError, Location};
+use super::error::{ConfigError, Location, line_of};
+use super::keys::{self, KEY_LIST_EXPECTED, KeyList};
 use super::{ImageColors, ImageProtocol};
 
 /// The file as written. Everything is optional so that defaults, the environment and flags can
@@ -110,35 +109,6 @@ pub(super) const FILE_KEYS: &[(&str, &str)] = &[
     ),
 ];
 
-const KEY_LIST_EXPECTED: &str = "a key like \"q\" or a list of keys like [\"q\", \"ctrl-c\"]";
-
-/// One action's key bindings: TOML allows either a single string or a list of strings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct KeyList(pub Vec<String>);
-
-impl<'de> Deserialize<'de> for KeyList {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyListVisitor;
-        impl<'de> Visitor<'de> for KeyListVisitor {
-            type Value = KeyList;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(KEY_LIST_EXPECTED)
-            }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyList, E> {
-                Ok(KeyList(vec![key.to_owned()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeyList, A::Error> {
-                let mut keys = Vec::new();
-                while let Some(key) = seq.next_element::<String>()? {
-                    keys.push(key);
-                }
-                Ok(KeyList(keys))
-            }
-        }
-        deserializer.deserialize_any(KeyListVisitor)
-    }
-}
-
 /// Parses the file's text. Syntax is checked first with a spanned parse, which also serves to
 /// find the key an error's byte range falls in: toml's own type errors point at the value only.
 pub(super) fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
@@ -175,13 +145,8 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> 
             }
         }
     })?;
-    super::keys::check(path, text, document.get_ref(), &parsed.keys)?;
+    keys::check(path, text, document.get_ref(), &parsed.keys)?;
     Ok(parsed)
-}
-
-/// 1-based line of a byte offset. Counts bytes so an offset off a char boundary cannot panic.
-pub(super) fn line_of(text: &str, offset: usize) -> usize {
-    text.bytes().take(offset).filter(|&b| b == b'\n').count() + 1
 }
 
 fn expected_keys() -> String {
@@ -389,14 +354,6 @@ mod tests {
         let serde_list: Vec<&str> = err.message().split('`').skip(3).step_by(2).collect();
         let ours: Vec<&str> = FILE_KEYS.iter().map(|(key, _)| *key).collect();
         assert_eq!(serde_list, ours);
-    }
-
-    #[test]
-    fn line_of_counts_newlines_and_never_panics() {
-        assert_eq!(line_of("a\nb\nc", 0), 1);
-        assert_eq!(line_of("a\nb\nc", 2), 2);
-        assert_eq!(line_of("a\nb\nc", 99), 3);
-        assert_eq!(line_of("é\nb", 1), 1);
     }
 
     proptest::proptest! {

@@ -3,16 +3,49 @@
 //! other config mistake, instead of scrolling past as a cut-off line in the status bar.
 //!
 //! The keymap owns the action names and the key spellings ([`Keymap::from_config`]); this only
-//! ties its mistakes to the lines of the file.
+//! reads the table's entries ([`KeyList`]) and ties the keymap's mistakes to the lines of the file.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 
+use serde::Deserialize;
+use serde::de::{self, SeqAccess, Visitor};
 use toml::de::{DeTable, DeValue};
 
-use super::error::{ConfigError, Location};
-use super::file::{KeyList, line_of};
-use crate::app::Keymap;
+use super::error::{ConfigError, Location, line_of};
+use crate::keymap::Keymap;
+
+/// What a `[keys]` entry must be, for the file's type errors.
+pub(super) const KEY_LIST_EXPECTED: &str =
+    "a key like \"q\" or a list of keys like [\"q\", \"ctrl-c\"]";
+
+/// One action's key bindings: TOML allows either a single string or a list of strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct KeyList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for KeyList {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyListVisitor;
+        impl<'de> Visitor<'de> for KeyListVisitor {
+            type Value = KeyList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(KEY_LIST_EXPECTED)
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyList, E> {
+                Ok(KeyList(vec![key.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeyList, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = seq.next_element::<String>()? {
+                    keys.push(key);
+                }
+                Ok(KeyList(keys))
+            }
+        }
+        deserializer.deserialize_any(KeyListVisitor)
+    }
+}
 
 /// Fails on the first mistake in `[keys]` (by line), saying how many more there are; news
 /// such as a default key now doing something else is left to the browser to show.

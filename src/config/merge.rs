@@ -9,68 +9,19 @@ use toml::Spanned;
 use url::Url;
 
 use super::ENV_AUDIT_LOG;
+use super::error::line_of;
 use super::error::{ConfigError, Location, Origin};
-use super::file::{self, FileConfig, KeyList};
+use super::file::{self, FileConfig};
+use super::keys::KeyList;
 use super::places::Places;
+use super::platform::Platform;
+use super::values::{env_var, non_empty};
 use super::{
     ApiKey, Config, DEFAULT_CONCURRENCY, DEFAULT_IDENTITY_BASE_URL, DEFAULT_IMAGE_REST_MS,
     DEFAULT_REQUEST_TIMEOUT_SECS, DEFAULT_VALIDATIONS_BASE_URL, ENV_API_KEY, ENV_CONFIG,
     ENV_DOWNLOAD_DIR, ENV_IDENTITY_BASE_URL, ENV_VALIDATIONS_BASE_URL, Env, Loaded, MIN_WATCH_SECS,
-    Overrides, default_config_path,
+    Overrides,
 };
-
-/// What the platform contributes; a parameter so tests never read the real user's config file.
-#[derive(Clone, Debug)]
-pub(super) struct Platform {
-    pub config_path: Option<PathBuf>,
-    /// See [`default_download_dir`].
-    pub download_dir: Option<PathBuf>,
-    pub home: Option<PathBuf>,
-    /// The current folder: relative paths given by flags and the environment start there.
-    pub current_dir: Option<PathBuf>,
-    /// The platform's data folder for truora-tui (the review store lives there).
-    pub data_dir: Option<PathBuf>,
-    /// The machine's time zone (`/etc/localtime`), for `time_zone = "local"` without `TZ`.
-    pub time_zone: Option<crate::date::zone::DisplayZone>,
-    /// Now, in Unix seconds: a zone's header label is worked out for the year ahead.
-    pub now: i64,
-}
-
-impl Platform {
-    pub(super) fn detect() -> Self {
-        let base = directories::BaseDirs::new();
-        let home = base.as_ref().map(|dirs| dirs.home_dir().to_path_buf());
-        let downloads = directories::UserDirs::new()
-            .and_then(|dirs| dirs.download_dir().map(Path::to_path_buf));
-        let data = directories::ProjectDirs::from("com", "truora", "truora-tui")
-            .map(|dirs| dirs.data_dir().to_path_buf());
-        let now = crate::date::now();
-        Platform {
-            config_path: default_config_path(),
-            download_dir: default_download_dir(downloads, home.as_deref(), data.clone()),
-            home,
-            current_dir: std::env::current_dir().ok(),
-            data_dir: data,
-            time_zone: super::time_zone::system_zone(now),
-            now,
-        }
-    }
-}
-
-/// Where images go when nobody said: the Downloads folder, else (headless hosts reached over
-/// SSH often have no XDG Downloads folder) `$HOME/truora-tui-downloads`, else the platform's data
-/// folder. Never a path relative to the current folder, which would scatter identity photos
-/// wherever the program happened to be started. `None` when there is no home at all.
-pub(super) fn default_download_dir(
-    downloads: Option<PathBuf>,
-    home: Option<&Path>,
-    data: Option<PathBuf>,
-) -> Option<PathBuf> {
-    downloads
-        .map(|dir| dir.join("truora-tui"))
-        .or_else(|| home.map(|home| home.join("truora-tui-downloads")))
-        .or_else(|| data.map(|dir| dir.join("downloads")))
-}
 
 pub(super) fn load_with(
     overrides: &Overrides,
@@ -96,7 +47,7 @@ pub(super) fn load_with(
     };
     let location = |span: Range<usize>| Location {
         path: path.cloned().unwrap_or_default(),
-        line: text.as_deref().map(|text| file::line_of(text, span.start)),
+        line: text.as_deref().map(|text| line_of(text, span.start)),
     };
     let at = |span: Range<usize>| Origin::File(location(span));
 
@@ -331,19 +282,6 @@ fn read_config(candidate: &Candidate) -> Result<Option<String>, ConfigError> {
             source,
         }),
     }
-}
-
-/// An environment variable, with empty (or all-blank) values counting as unset.
-pub(super) fn env_var(env: &dyn Env, name: &str) -> Option<String> {
-    env.var(name).filter(|value| !value.trim().is_empty())
-}
-
-/// A trimmed string, `None` when blank: `api_key = ""` in a template means "not set".
-pub(super) fn non_empty(value: Option<&str>) -> Option<String> {
-    value
-        .map(str::trim)
-        .filter(|value| !value.is_empty())
-        .map(str::to_owned)
 }
 
 /// Picks a URL by precedence (flag > env > file > default) and validates it, naming its source.

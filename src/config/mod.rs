@@ -16,11 +16,13 @@ mod key_command;
 mod keys;
 mod merge;
 mod places;
+mod platform;
 mod review;
 /// The tests use unix file modes and `sh`; the tool targets unix hosts reached over SSH.
 #[cfg(all(test, unix))]
 mod tests;
 mod time_zone;
+mod values;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -238,7 +240,7 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// Fails with [`ConfigError::NoApiKey`] when there is neither a key nor a key command, unless
 /// `overrides.demo` is set.
 pub fn load(overrides: &Overrides, env: &dyn Env) -> Result<Loaded, ConfigError> {
-    merge::load_with(overrides, env, &merge::Platform::detect())
+    merge::load_with(overrides, env, &platform::Platform::detect())
 }
 
 impl Config {

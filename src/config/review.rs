@@ -8,8 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::merge::{Platform, env_var, non_empty};
 use super::places::Places;
+use super::platform::Platform;
+use super::values::{env_var, non_empty};
 use super::{ENV_REVIEW_DB, ENV_REVIEWER, Env, Overrides};
 
 pub const STORE_FILE: &str = "reviews.sqlite3";

@@ -14,7 +14,7 @@ use toml::Spanned;
 
 use super::Env;
 use super::error::{ConfigError, Origin};
-use super::merge::non_empty;
+use super::values::non_empty;
 use crate::date::zone::DisplayZone;
 
 /// The `time_zone` value that means "the TZ variable, else the system's zone".

@@ -79,7 +79,7 @@ fn handle(shared: &Shared, host: DemoHost, req: &Request) -> Reply {
         Some(status) => return Reply::error(status, "Internal server error"),
         None => {}
     }
-    super::arrivals::catch_up(shared);
+    shared.catch_up_arrivals();
     if route == Route::List {
         return list::page(shared, req.uri.query());
     }

@@ -4,6 +4,14 @@
 
 use super::model::Asset;
 
+/// How many card designs (card backs) and synthetic people (a selfie and a card front each)
+/// `assets/` holds.
+pub(crate) const DOC_PICTURES: u64 = 4;
+pub(crate) const FACE_PICTURES: u64 = 6;
+// The counts the generator draws from are the files there are.
+const _: () =
+    assert!(DOC_REVERSES.len() as u64 == DOC_PICTURES && FACES.len() as u64 == FACE_PICTURES);
+
 /// One card front per person: the portrait on `doc_front_<i>` is the person of `face_<i>`.
 static DOC_FRONTS: [&[u8]; 6] = [
     include_bytes!("../../assets/doc_front_0.jpg"),

@@ -3,8 +3,17 @@
 use serde_json::{Map, Value, json};
 
 use super::clock;
+use super::links::Links;
 use super::model::*;
-use super::render::{Links, number};
+
+/// A number, or its text when the process has the `numbers_as_text` quirk.
+pub(crate) fn number(x: f64, as_text: bool) -> Value {
+    if as_text {
+        Value::String(x.to_string())
+    } else {
+        json!(x)
+    }
+}
 
 /// `details` for a validation that got far enough to have one.
 pub(crate) fn details(

@@ -5,19 +5,17 @@
 //! everything a client must handle; the rest are drawn from realistic weights (mostly success and
 //! declined). Each process has its own PRNG stream, so processes do not depend on each other.
 
+use super::assets::FACE_PICTURES;
 use super::catalog::{self, Group};
 use super::clock::YEAR_2026_START;
 use super::model::*;
 use super::rng::SplitMix64;
+use super::validations::{self, Ctx};
 
 const DAY: i64 = 86_400;
 const YEAR: i64 = 365 * DAY;
 /// Processes are dated 2026-01-01 to 2026-10-31: fixed (stable snapshots) and in the past.
 const DATA_SPAN: i64 = 304 * DAY;
-/// How many card designs (card backs) and synthetic people (a selfie and a card front each)
-/// `assets/` holds.
-pub(crate) const DOC_PICTURES: u64 = 4;
-pub(crate) const FACE_PICTURES: u64 = 6;
 
 /// Validation types per flow, in the order the end user goes through them.
 const FLOWS: &[&[Kind]] = &[
@@ -224,7 +222,7 @@ pub(crate) fn build_process(
             Some(s) if k == s => sc.outcome,
             _ => Outcome::Success,
         };
-        validations.push(super::validations::build(&mut rng, &ctx, *kind, state, t));
+        validations.push(validations::build(&mut rng, &ctx, *kind, state, t));
         t += rng.range(40, 400);
     }
     let updated = t + rng.range(30, 900);
@@ -258,21 +256,6 @@ pub(crate) fn build_process(
         quirks,
         misc_seed: rng.next_u64(),
     }
-}
-
-/// What validation builders need to know about their process.
-pub(crate) struct Ctx {
-    pub country: &'static str,
-    pub passport: bool,
-    pub reason: Option<&'static str>,
-    pub missing_object: bool,
-    /// The person on the card and (unless the face match is meant to fail) in the selfie.
-    pub holder: u8,
-    pub expiration: i64,
-    /// The holder's age when the process ran, for the face age estimate.
-    pub age_years: u32,
-    /// The name as read from the document, which registry messages quote.
-    pub holder_name: String,
 }
 
 fn person(

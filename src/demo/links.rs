@@ -10,6 +10,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::clock;
+use super::model::{Asset, FileRef, Process, Validation};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -156,6 +157,33 @@ pub(crate) fn s3_error_xml(
         "<RequestId>DEMO{request_id:012X}</RequestId><HostId>demo-s3-host</HostId></Error>"
     ));
     xml
+}
+
+/// What is needed to write links: where the hosts are and the signing clock.
+pub(crate) struct Links<'a> {
+    pub images_base: &'a str,
+    pub identity_base: &'a str,
+    pub signer: &'a Signer,
+    pub now: i64,
+    pub lifetime: u64,
+}
+
+impl Links<'_> {
+    /// The object path of a file on the images host, e.g. `/bucket/IDP…/VLD…/front_image.jpg`.
+    pub(crate) fn path(p: &Process, v: &Validation, f: &FileRef) -> String {
+        let ext = match f.asset {
+            Some(Asset::Signature) => "png",
+            Some(Asset::Pdf) => "pdf",
+            _ => "jpg",
+        };
+        format!("/{BUCKET}/{}/{}/{}.{ext}", p.id, v.id, f.field)
+    }
+
+    pub(crate) fn url(&self, p: &Process, v: &Validation, f: &FileRef) -> String {
+        let path = Self::path(p, v, f);
+        let query = self.signer.sign(&path, self.now, self.lifetime);
+        format!("{}{path}?{query}", self.images_base.trim_end_matches('/'))
+    }
 }
 
 #[cfg(test)]

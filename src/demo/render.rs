@@ -8,45 +8,10 @@
 use serde_json::{Map, Value, json};
 
 use super::clock;
-use super::links::{BUCKET, Signer};
+use super::details::{self, number};
+use super::links::Links;
 use super::model::*;
 use super::rng::SplitMix64;
-
-/// What is needed to write links: where the hosts are and the signing clock.
-pub(crate) struct Links<'a> {
-    pub images_base: &'a str,
-    pub identity_base: &'a str,
-    pub signer: &'a Signer,
-    pub now: i64,
-    pub lifetime: u64,
-}
-
-impl Links<'_> {
-    /// The object path of a file on the images host, e.g. `/bucket/IDP…/VLD…/front_image.jpg`.
-    pub(crate) fn path(p: &Process, v: &Validation, f: &FileRef) -> String {
-        let ext = match f.asset {
-            Some(Asset::Signature) => "png",
-            Some(Asset::Pdf) => "pdf",
-            _ => "jpg",
-        };
-        format!("/{BUCKET}/{}/{}/{}.{ext}", p.id, v.id, f.field)
-    }
-
-    pub(crate) fn url(&self, p: &Process, v: &Validation, f: &FileRef) -> String {
-        let path = Self::path(p, v, f);
-        let query = self.signer.sign(&path, self.now, self.lifetime);
-        format!("{}{path}?{query}", self.images_base.trim_end_matches('/'))
-    }
-}
-
-/// A number, or its text when the process has the `numbers_as_text` quirk.
-pub(crate) fn number(x: f64, as_text: bool) -> Value {
-    if as_text {
-        Value::String(x.to_string())
-    } else {
-        json!(x)
-    }
-}
 
 /// Inserts `value`, or `null` (nulls quirk) / nothing when it is `None`.
 fn put(m: &mut Map<String, Value>, key: &str, value: Option<Value>, nulls: bool) {
@@ -167,7 +132,7 @@ pub(crate) fn result(ds: &Dataset, p: &Process, links: &Links<'_>) -> Value {
         );
         m.insert("last_name".into(), p.person.last_name.clone().into());
         if super::catalog::has_government_database(p.country) {
-            let check_id = super::details::background_check_id(doc);
+            let check_id = details::background_check_id(doc);
             m.insert("check_id".into(), check_id.into());
         }
     }
@@ -304,10 +269,7 @@ fn validation_in_result(ds: &Dataset, p: &Process, v: &Validation, links: &Links
         m.insert("attachment_validations".into(), attachments.into());
     }
     if v.has_details {
-        m.insert(
-            "details".into(),
-            super::details::details(p, v, links, false),
-        );
+        m.insert("details".into(), details::details(p, v, links, false));
     }
     if matches!(v.kind, Kind::Document | Kind::Face) {
         for f in &v.files {
@@ -338,7 +300,7 @@ pub(crate) fn validation(
     let files: Vec<Value> = v.files.iter().map(|f| links.url(p, v, f).into()).collect();
     m.insert("user_response".into(), json!({ "input_files": files }));
     if show_details && v.has_details {
-        m.insert("details".into(), super::details::details(p, v, links, true));
+        m.insert("details".into(), details::details(p, v, links, true));
     }
     Value::Object(m)
 }

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::links::Signer;
+use super::arrivals::Arrivals;
+use super::links::{Links, Signer};
 use super::model::Dataset;
-use super::render::Links;
 use super::rng::SplitMix64;
 use super::{DemoOptions, Fault, ProcessFault, RecordedRequest};
 
@@ -23,7 +23,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct Shared {
     /// Grows only with `--demo-arrivals`; read-locked per request, never across an `.await`.
     pub data: RwLock<Dataset>,
-    pub arrivals: Mutex<super::arrivals::Arrivals>,
+    pub arrivals: Mutex<Arrivals>,
     pub signer: Signer,
     pub identity_base: String,
     pub images_base: String,
@@ -45,6 +45,14 @@ impl Shared {
 
     pub(crate) fn options(&self) -> DemoOptions {
         lock(&self.opts).clone()
+    }
+
+    /// Brings the list up to the server's "now" (`--demo-arrivals`): called as a request comes
+    /// in, so nobody sees the list change without asking and no timer runs.
+    pub(crate) fn catch_up_arrivals(&self) {
+        let opts = self.options();
+        let now = self.now();
+        lock(&self.arrivals).catch_up(&self.data, &opts, now);
     }
 
     /// The server's "now" in Unix seconds: wall clock plus `advance_clock`.

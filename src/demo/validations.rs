@@ -4,9 +4,9 @@
 //! its declined reason (see [`catalog::CHECKS`]); a declined face has the failing score; expired or
 //! canceled validations have no files because the end user never got that far.
 
+use super::assets::{DOC_PICTURES, FACE_PICTURES};
 use super::catalog::{self, Group};
 use super::clock;
-use super::generate::{Ctx, DOC_PICTURES, FACE_PICTURES};
 use super::model::*;
 use super::rng::SplitMix64;
 
@@ -239,4 +239,19 @@ fn face(rng: &mut SplitMix64, ctx: &Ctx, state: Outcome, v: &mut Validation) {
 
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+/// What validation builders need to know about their process.
+pub(crate) struct Ctx {
+    pub country: &'static str,
+    pub passport: bool,
+    pub reason: Option<&'static str>,
+    pub missing_object: bool,
+    /// The person on the card and (unless the face match is meant to fail) in the selfie.
+    pub holder: u8,
+    pub expiration: i64,
+    /// The holder's age when the process ran, for the face age estimate.
+    pub age_years: u32,
+    /// The name as read from the document, which registry messages quote.
+    pub holder_name: String,
 }

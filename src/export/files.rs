@@ -2,9 +2,9 @@
 //! a link below it, see [`crate::fsx`]), files of an earlier run reused after a checksum check,
 //! and the process's folders checked before it starts.
 
+use super::context::{Ctx, Fail};
 use super::format::{FileKind, FileRecord};
 use super::layout::{self, IMAGES};
-use super::pipeline::{Ctx, Fail};
 use super::progress::Event;
 
 /// What a reusable file must match.

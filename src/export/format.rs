@@ -156,9 +156,11 @@ pub struct ListInfo {
     pub error: Option<String>,
 }
 
+/// The archive's totals over every run, as `manifest.json`'s `counts` says (what one run did is
+/// [`super::Counts`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Counts {
+pub struct Totals {
     pub processes: u64,
     pub complete: u64,
     pub failed: u64,
@@ -237,7 +239,7 @@ pub struct Head {
     pub started_at: String,
     pub updated_at: String,
     pub list: ListInfo,
-    pub counts: Counts,
+    pub counts: Totals,
     /// The journal file name, for readers of a manifest whose run is still going.
     pub journal: String,
 }

@@ -14,9 +14,9 @@ use tokio::sync::mpsc;
 
 use crate::api::model::ProcessSummary;
 
+use super::context::Ctx;
 use super::format::ListInfo;
 use super::layout::{self, PROCESSES};
-use super::pipeline::Ctx;
 use super::prior::Prior;
 use super::process::Job;
 use super::progress::Event;

@@ -31,7 +31,7 @@ use std::path::Path;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::format::{Counts, FileKind, Head, JOURNAL, MANIFEST, ProcessState, Record};
+use super::format::{FileKind, Head, JOURNAL, MANIFEST, ProcessState, Record, Totals};
 use crate::fsx::{FsError, PrivateDir};
 
 /// Why `manifest.json` could not be read.
@@ -285,7 +285,7 @@ struct Latest {
 /// Ends a run: `manifest.json` gets `head` (with counts from the journal) and the latest record
 /// of every process; the journal is compacted to the same records. Two streaming passes over
 /// the journal, so memory stays small however many processes there are. Returns the counts.
-pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
+pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Totals> {
     let mut latest: HashMap<String, Latest> = HashMap::new();
     read_journal(dir, |at, r| {
         let images = r.files.iter().filter(|f| f.kind == FileKind::Image);
@@ -303,9 +303,9 @@ pub fn finish(dir: &Path, head: &mut Head) -> io::Result<Counts> {
         };
         latest.insert(r.process_id, entry);
     })?;
-    let mut counts = Counts {
+    let mut counts = Totals {
         processes: latest.len() as u64,
-        ..Counts::default()
+        ..Totals::default()
     };
     for l in latest.values() {
         match l.state {

@@ -14,6 +14,9 @@
 //!
 //! The library entry point is [`run`]; the command line adds Ctrl-C and a progress display.
 
+mod access_log;
+mod context;
+mod counts;
 mod files;
 pub mod format;
 pub mod layout;
@@ -37,6 +40,7 @@ use tokio::sync::watch;
 use crate::api::{ApiError, Client};
 use crate::fsx::FsError;
 
+pub use counts::Counts;
 pub use options::{ExportOptions, Filter, IdsInput, UsageError, Verdict};
 pub use progress::{Event, Progress, Silent, Snapshot};
 pub use terminal::{report, run_in_terminal};
@@ -258,19 +262,13 @@ impl ExportError {
 #[derive(Clone, Debug, Default)]
 pub struct ExportSummary {
     pub out: PathBuf,
-    /// Processes in scope (after filters), as far as the list was read.
-    pub listed: u64,
-    pub exported: u64,
-    /// Already complete from an earlier run.
-    pub skipped: u64,
-    /// Process id and error, for each process that failed in this run.
+    /// What the run did (`counts.listed`: processes in scope, as far as the list was read).
+    pub counts: Counts,
+    /// Process id and error, for each process that failed in this run (`counts.failed` of them).
     pub failed: Vec<(String, String)>,
     /// Process id and what Truora no longer keeps (an image host 404), for each file of a
     /// process exported in this run that no run can fetch. Those processes count as exported.
     pub missing: Vec<(String, String)>,
-    pub images: u64,
-    pub files: u64,
-    pub bytes: u64,
     pub filtered_out: u64,
     /// List items left out because `--since`/`--until` was given and they have no readable
     /// `creation_date`.
@@ -301,15 +299,6 @@ impl ExportSummary {
         }
     }
 
-    /// Processes neither exported, skipped nor failed (only after an interruption).
-    pub fn not_reached(&self) -> u64 {
-        let done = self
-            .exported
-            .saturating_add(self.skipped)
-            .saturating_add(self.failed.len() as u64);
-        self.listed.saturating_sub(done)
-    }
-
     /// Where the per-process states are: the manifest, or the journal when the manifest could
     /// not be written.
     fn bookkeeping(&self) -> String {
@@ -330,12 +319,12 @@ impl ExportSummary {
         let mut out = format!(
             "{}: {} processes exported, {} already complete, {} failed; {} images, {} files, {} in {:.1}s\n",
             self.out.display(),
-            self.exported,
-            self.skipped,
-            self.failed.len(),
-            self.images,
-            self.files,
-            HumanBytes(self.bytes),
+            self.counts.exported,
+            self.counts.skipped,
+            self.counts.failed,
+            self.counts.images,
+            self.counts.files,
+            HumanBytes(self.counts.bytes),
             self.elapsed.as_secs_f64(),
         );
         if self.filtered_out > 0 {
@@ -372,7 +361,7 @@ impl ExportSummary {
         if self.interrupted {
             out.push_str(&format!(
                 "interrupted: {} processes not reached; run the same command again to resume\n",
-                self.not_reached()
+                self.counts.not_reached()
             ));
         } else if !self.failed.is_empty() {
             out.push_str(&format!(

@@ -27,10 +27,10 @@ use crate::api::{ApiError, Fetched};
 use crate::images;
 
 use super::ExportError;
+use super::context::{Ctx, Fail};
 use super::files::{Reuse, check_folders, reusable, write};
 use super::format::{self, FileKind, FileRecord, Missing, ProcessState, Record};
 use super::layout::{self, IMAGES, RESULT};
-use super::pipeline::{Ctx, Fail};
 use super::progress::Event;
 
 /// A process to export, with files an earlier run left that may be reused.

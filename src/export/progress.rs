@@ -7,10 +7,11 @@
 
 use std::io::Write;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::Counts;
 
 /// Something that happened. Sent from many tasks at once: implementations must be quick.
 #[derive(Clone, Copy, Debug)]
@@ -37,25 +38,9 @@ pub enum Event<'a> {
 /// The export's counters at the time of an event.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
-    /// Processes to export, as far as the list has been read.
-    pub total: u64,
+    pub counts: Counts,
+    /// The whole list has been read: `counts.listed` is the total, not a lower bound.
     pub list_done: bool,
-    /// Exported in this run.
-    pub exported: u64,
-    /// Already complete from an earlier run.
-    pub skipped: u64,
-    pub failed: u64,
-    pub images: u64,
-    pub files: u64,
-    pub bytes: u64,
-}
-
-impl Snapshot {
-    pub fn finished(&self) -> u64 {
-        self.exported
-            .saturating_add(self.skipped)
-            .saturating_add(self.failed)
-    }
 }
 
 pub trait Progress: Send + Sync + 'static {
@@ -75,63 +60,46 @@ impl Progress for Silent {
     fn event(&self, _: Event<'_>, _: &Snapshot) {}
 }
 
-/// The live counters behind [`Snapshot`].
+/// The live counters behind [`Snapshot`]. One lock around one [`Counts`]: events come per
+/// file and per process, so it is never contended for long, and every snapshot is consistent.
 #[derive(Default)]
-pub(crate) struct Tally {
-    total: AtomicU64,
-    list_done: AtomicBool,
-    exported: AtomicU64,
-    skipped: AtomicU64,
-    failed: AtomicU64,
-    images: AtomicU64,
-    files: AtomicU64,
-    bytes: AtomicU64,
-}
+pub(crate) struct Tally(Mutex<Snapshot>);
 
 impl Tally {
     /// Counts an event, then returns the counters including it.
     pub(crate) fn count(&self, event: &Event<'_>) -> Snapshot {
-        let add = |c: &AtomicU64, n| {
-            c.fetch_add(n, Ordering::Relaxed);
-        };
+        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let now: &mut Snapshot = &mut guard;
+        let counts = &mut now.counts;
+        let add = |c: &mut u64, n| *c = c.saturating_add(n);
         match *event {
-            Event::Listed { added } => add(&self.total, added),
+            Event::Listed { added } => add(&mut counts.listed, added),
             Event::ListDone { total } => {
-                self.total.store(total, Ordering::Relaxed);
-                self.list_done.store(true, Ordering::Relaxed);
+                counts.listed = total;
+                now.list_done = true;
             }
             Event::FileWritten { bytes, image } => {
-                add(&self.files, 1);
-                add(&self.bytes, bytes);
+                add(&mut counts.files, 1);
+                add(&mut counts.bytes, bytes);
                 if image {
-                    add(&self.images, 1);
+                    add(&mut counts.images, 1);
                 }
             }
-            Event::ProcessDone { skipped: true, .. } => add(&self.skipped, 1),
-            Event::ProcessDone { error: Some(_), .. } => add(&self.failed, 1),
-            Event::ProcessDone { .. } => add(&self.exported, 1),
+            Event::ProcessDone { skipped: true, .. } => add(&mut counts.skipped, 1),
+            Event::ProcessDone { error: Some(_), .. } => add(&mut counts.failed, 1),
+            Event::ProcessDone { .. } => add(&mut counts.exported, 1),
             Event::ResultFetched { .. } | Event::Warning(_) => {}
         }
-        self.snapshot()
+        *now
     }
 
     pub(crate) fn snapshot(&self) -> Snapshot {
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        Snapshot {
-            total: get(&self.total),
-            list_done: self.list_done.load(Ordering::Relaxed),
-            exported: get(&self.exported),
-            skipped: get(&self.skipped),
-            failed: get(&self.failed),
-            images: get(&self.images),
-            files: get(&self.files),
-            bytes: get(&self.bytes),
-        }
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
 /// One line of counters, shared by both reporters.
-fn counters(s: &Snapshot) -> String {
+fn counters(s: &Counts) -> String {
     let mut line = format!("{} images, {}", s.images, HumanBytes(s.bytes));
     if s.skipped > 0 {
         line.push_str(&format!(", {} already done", s.skipped));
@@ -190,9 +158,10 @@ impl Progress for Bar {
             Event::ListDone { .. } => self.bar.set_style(style(KNOWN)),
             _ => {}
         }
-        self.bar.set_length(now.total.max(now.finished()));
-        self.bar.set_position(now.finished());
-        self.bar.set_message(counters(now));
+        let counts = &now.counts;
+        self.bar.set_length(counts.listed.max(counts.finished()));
+        self.bar.set_position(counts.finished());
+        self.bar.set_message(counters(counts));
     }
 }
 
@@ -224,15 +193,16 @@ impl<W: Write + Send + 'static> Progress for Lines<W> {
             }
             Event::ListDone { total } => Some(format!("export: {total} processes to export")),
             _ if due => {
+                let counts = &now.counts;
                 let total = if now.list_done {
-                    now.total.to_string()
+                    counts.listed.to_string()
                 } else {
-                    format!("{}+", now.total)
+                    format!("{}+", counts.listed)
                 };
                 Some(format!(
                     "export: {}/{total} processes, {} ({}s)",
-                    now.finished(),
-                    counters(now),
+                    counts.finished(),
+                    counters(counts),
                     self.started.elapsed().as_secs()
                 ))
             }

@@ -56,7 +56,7 @@ pub async fn run_in_terminal(
     };
     ctrl_c.abort();
     if let Some(opts) = audited {
-        audit.record(crate::audit::export::export_run(&opts, &outcome));
+        audit.record(super::access_log::export_run(&opts, &outcome));
     }
     report(
         &outcome,

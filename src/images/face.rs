@@ -15,7 +15,7 @@ use std::sync::{LazyLock, Mutex};
 
 use image::DynamicImage;
 
-use crate::app::zoom::Region;
+use super::view::Region;
 
 static MODEL_BYTES: &[u8] = include_bytes!("../../assets/face_model/seeta_fd_frontal_v1.0.bin");
 

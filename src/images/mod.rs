@@ -23,6 +23,7 @@ mod render;
 mod save;
 mod sniff;
 mod types;
+mod view;
 
 pub use cache::ByteCache;
 pub use colors::{palette_for, read_terminfo};
@@ -34,11 +35,11 @@ pub use render::render;
 pub use save::{SaveError, SaveOutcome, save, save_name};
 pub use sniff::{extension, sniff};
 pub use types::{CellSize, ImageInfo, ImageKey, ImageRequest, RenderedImage};
+pub use view::{ImageView, Region};
 
 use ratatui_image::picker::Picker;
 
 use crate::api::model::ImageKind;
-use crate::app::zoom::{ImageView, Region};
 
 /// Everything between downloaded bytes and a drawable image, for one pane size. CPU-bound: call
 /// it inside `spawn_blocking`.

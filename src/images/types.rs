@@ -6,7 +6,7 @@
 use crate::api::model::{ImageKind, ImageLink};
 // The zoom's geometry is the app's (what the reviewer chose); an image records which part of
 // it was drawn.
-use crate::app::zoom::Region;
+use super::view::Region;
 
 /// One image of one process: the unit of fetching, caching and saving.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,7 +49,7 @@ pub struct RenderedImage {
     pub protocol: Option<ratatui_image::protocol::Protocol>,
     /// The part of the image drawn: where zooming from this image starts.
     pub shown: Region,
-    /// For [`crate::app::zoom::ImageView::Portrait`]: whether a face was found (else the whole card is shown).
+    /// For [`ImageView::Portrait`](super::ImageView::Portrait): whether a face was found (else the whole card is shown).
     pub portrait: Option<bool>,
 }
 

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::text::MASK;
+use super::MASK;
 
 /// Extensions of files that hold a person's picture or document.
 const FILE_EXTENSIONS: &[&str] = &[

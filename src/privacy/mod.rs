@@ -35,11 +35,14 @@ pub use json::{mask_json, mask_json_bytes};
 pub use known::Known;
 pub use pixels::{pixelate, pixelate_encoded};
 pub use screen::{mask_json_line, mask_labelled, mask_raw_view};
-pub use text::{MASK, mask_text};
+pub use text::mask_text;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
+
+/// What a hidden value is replaced with: fixed, so it tells nothing of the value's length.
+pub const MASK: &str = "•••";
 
 /// What a field name says about its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

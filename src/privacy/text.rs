@@ -8,8 +8,7 @@
 
 use std::borrow::Cow;
 
-/// What a hidden value is replaced with: fixed, so it tells nothing of the value's length.
-pub const MASK: &str = "•••";
+use super::MASK;
 
 /// Digits a bare number needs to count as a document or phone number; counts stay below.
 const MIN_NUMBER_DIGITS: usize = 7;

@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::connect::Tuning;
 use super::error::StoreError;
 
 pub(super) fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
-    classify_waited(path, e, super::open::Tuning::default().busy_timeout)
+    classify_waited(path, e, Tuning::default().busy_timeout)
 }
 
 /// [`classify`], for a connection whose busy timeout is `waited` (said in the busy message).

@@ -9,6 +9,8 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde::{Deserialize, Serialize};
+
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 const INVALID: u8 = 0xFF;
@@ -32,9 +34,27 @@ const DECODE: [u8; 256] = {
     table
 };
 
-/// A point in time, UTC, in milliseconds since 1970-01-01.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A point in time, UTC, in milliseconds since 1970-01-01. In event files its
+/// [`iso`](Timestamp::iso) text.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(into = "String", try_from = "String")]
 pub struct Timestamp(pub i64);
+
+impl From<Timestamp> for String {
+    fn from(t: Timestamp) -> String {
+        t.iso()
+    }
+}
+
+impl TryFrom<String> for Timestamp {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Timestamp, String> {
+        Timestamp::parse(&text).ok_or_else(|| format!("{text:?} is not a time"))
+    }
+}
 
 impl Timestamp {
     pub fn now() -> Self {
@@ -86,9 +106,25 @@ impl fmt::Display for Timestamp {
     }
 }
 
-/// A ULID. `Ord` follows creation time (then randomness), as the text form does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A ULID. `Ord` follows creation time (then randomness), as the text form does, which is
+/// also its form in event files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct EventId(pub u128);
+
+impl From<EventId> for String {
+    fn from(id: EventId) -> String {
+        id.to_string()
+    }
+}
+
+impl TryFrom<String> for EventId {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<EventId, String> {
+        EventId::parse(&text).ok_or_else(|| format!("{text:?} is not an event id"))
+    }
+}
 
 /// The last id handed out in this process for each recent millisecond: ids made in the same
 /// millisecond count up from it, so one reviewer's events keep their order even when made faster

@@ -320,7 +320,7 @@ fn differs(unreadable: Option<super::error::Unreadable>) -> String {
 /// A digest of an event's content, to tell two lines with one id apart without keeping both.
 fn content(event: &Event) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    wire::to_json(event).to_string().hash(&mut h);
+    wire::to_line(event).hash(&mut h);
     h.finish()
 }
 

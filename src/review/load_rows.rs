@@ -22,7 +22,7 @@ use super::rows::{bad_id, bad_kind, bad_reason, bad_verdict, not_text, not_utf8}
 use super::store::{Store, StoreError, Unreadable};
 use crate::api::model::Status;
 
-/// What [`fold`](super::mark::fold) needs of one event, without owned text.
+/// What [`fold`](super::chains::fold) needs of one event, without owned text.
 pub(super) struct Row {
     pub id: EventId,
     /// The process id's bytes in [`Rows::process_ids`].

@@ -2,7 +2,8 @@
 //!
 //! - [`model`]: verdicts, override reasons, events, and the rule that says whether a verdict needs a
 //!   reason ([`model::decide`]);
-//! - [`mark`]: the current state of one process, derived from its events ([`mark::derive`]);
+//! - [`chains`]: what the events of one process say, walked through their decision chains
+//!   ([`chains::fold`], [`chains::derive`]); [`mark`]: that state, read against Truora's status;
 //! - [`id`]: sortable, unique event ids (ULIDs) and UTC timestamps;
 //! - [`store`]: the SQLite file (WAL, durable commits, migrations in [`schema`]; opened, and any
 //!   other program's file refused untouched, in `open`; errors in [`error`]), with the
@@ -12,10 +13,12 @@
 //! - [`wire`]: events as JSON lines; [`import`]: the checks and batches of `reviews import`;
 //!   [`cli`]: `reviews export | import | list | stats`.
 //!
-//! `model`, `mark` and `id` do no IO.
+//! `model`, `chains`, `mark` and `id` do no IO.
 
 pub mod anchor;
+pub mod chains;
 pub mod cli;
+mod connect;
 mod csv;
 pub mod error;
 mod files;
@@ -32,17 +35,15 @@ pub mod schema;
 pub mod store;
 pub mod wire;
 
+pub use chains::{HistoryLine, derive, fold, history, latest_standing_of, standings, undo};
+pub use connect::Tuning;
 pub use id::{EventId, Timestamp};
 pub use lease::{Holder, LEASE_TTL, Lease, LeaseOutcome};
 pub use load::{Mine, StartUp};
-pub use mark::{
-    HistoryLine, Mark, OverrideMark, OverrideState, Review, derive, fold, history,
-    latest_standing_of, standings, truora_status_of, undo,
-};
+pub use mark::{Mark, OverrideMark, OverrideState, Review, truora_status_of};
 pub use model::{
     Decision, Direction, Event, EventKind, OverrideReason, ReasonNeed, Refusal, Verdict, decide,
 };
-pub use open::Tuning;
 pub use store::{Cursor, Store, StoreError, Unreadable};
 
 /// Every process's mark, by process id. An [`IndexMap`](indexmap::IndexMap): its table holds

@@ -7,11 +7,15 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use super::id::{EventId, Timestamp};
 use crate::api::model::Status;
 
-/// A reviewer's verdict on a process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A reviewer's verdict on a process. Named in event files by [`wire_name`](Self::wire_name),
+/// which serde's names match (`model_tests.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,
     Fail,
@@ -98,7 +102,9 @@ impl fmt::Display for Direction {
 }
 
 /// Truora's override reasons (its dashboard's fixed list); which ones apply depends on the direction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Named in event files by [`wire_name`](Self::wire_name), which serde's names match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OverrideReason {
     RegularClient,
     InPersonCustomer,

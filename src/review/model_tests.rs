@@ -112,3 +112,19 @@ fn wire_names_round_trip() {
     assert_eq!(Direction::FailureToSuccess.to_string(), "failure→success");
     assert_eq!(Direction::SuccessToFailure.from_status(), Status::Success);
 }
+
+/// The event files name verdicts and reasons through serde's derive: its names must be the
+/// wire names every other place (CSV, the store's rows, the command line) uses.
+#[test]
+fn serde_names_are_the_wire_names() {
+    for v in Verdict::ALL {
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(json, format!("\"{}\"", v.wire_name()));
+        assert_eq!(serde_json::from_str::<Verdict>(&json).ok(), Some(v));
+    }
+    for r in OverrideReason::ALL {
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(json, format!("\"{}\"", r.wire_name()));
+        assert_eq!(serde_json::from_str::<OverrideReason>(&json).ok(), Some(r));
+    }
+}

@@ -18,15 +18,15 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension};
 
+use super::connect::{ReadAccess, Tuning};
 pub use super::error::{StoreError, Unreadable};
 use super::files::classify_waited;
 use super::id::EventId;
-use super::mark::Review;
 use super::model::Event;
-use super::open::{ReadAccess, Tuning};
 use super::rows::{EVENT_COLUMNS, event_of, insert};
 
-/// An open review store ([`open`](Store::open) and its kin are in `open.rs`).
+/// An open review store ([`open`](Store::open) and its kin are in `open.rs`; the loads,
+/// [`reviews`](Store::reviews) and [`start_up`](Store::start_up), in `load.rs`).
 pub struct Store {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
@@ -213,22 +213,6 @@ impl Store {
         self.conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
             .map_err(|e| self.sql_error(e))
-    }
-
-    /// The review of every process that has events, with the cursor they are current to: what
-    /// `reviews list | stats | export` read ([`load`](super::load) says how; the browser starts
-    /// from [`start_up`](Self::start_up)).
-    pub fn reviews(&self) -> Result<(indexmap::IndexMap<String, Review>, Cursor), StoreError> {
-        let cursor = self.cursor()?;
-        Ok((super::load::reviews_up_to(self, cursor.0)?, cursor))
-    }
-
-    /// What the browser starts with, current to the returned cursor: every process's mark and
-    /// `reviewer`'s standing events ([`StartUp`](super::load::StartUp)), without keeping a single
-    /// event (100,000 processes within 100 ms, see the bench).
-    pub fn start_up(&self, reviewer: &str) -> Result<(super::load::StartUp, Cursor), StoreError> {
-        let cursor = self.cursor()?;
-        Ok((super::load::start_up(self, cursor.0, reviewer)?, cursor))
     }
 
     fn query_events<P: rusqlite::Params>(

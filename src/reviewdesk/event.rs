@@ -1,7 +1,8 @@
 //! Turning a review request into the event to record, on the latest events of its process: the
 //! one rule the desk's task and the tests' stand-in both follow.
 
-use crate::app::review_msg::ReviewRequest;
+use crate::app::message::NotRecorded;
+use crate::app::message::review::ReviewRequest;
 use crate::review::{Event, EventKind};
 
 /// The event `request` records, made by `reviewer` on top of `events` (the process's events as
@@ -11,7 +12,7 @@ pub fn event_for(
     request: &ReviewRequest,
     events: &[Event],
     reviewer: &str,
-) -> Result<Option<Event>, String> {
+) -> Result<Option<Event>, NotRecorded> {
     match request {
         ReviewRequest::Decide {
             process_id,
@@ -33,7 +34,7 @@ pub fn event_for(
         } => {
             let text = text.trim();
             if text.is_empty() {
-                return Err(crate::review::Refusal::EmptyNote.to_string());
+                return Err(crate::review::Refusal::EmptyNote.into());
             }
             Ok(Some(Event::new(
                 process_id,
@@ -49,7 +50,7 @@ pub fn event_for(
             truora_status,
         } => crate::review::undo(events, reviewer, truora_status.clone())
             .map(Some)
-            .map_err(|e| e.to_string()),
+            .map_err(NotRecorded::from),
         ReviewRequest::Hold { .. } => Ok(None),
     }
 }

@@ -3,27 +3,21 @@
 //! the connection never leaves it.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::writes::{RETRY_FIRST, RETRY_MOST, Waiting};
+use super::inbox::Inputs;
+pub(super) use super::input::Input;
+use super::waiting::{RETRY_FIRST, RETRY_MOST, Waiting};
 use crate::app::Message;
 use crate::app::RequestId as ReviewRequestId;
-use crate::app::review_msg::{ReviewNews, ReviewRequest};
+use crate::app::message::review::{ReviewNews, ReviewRequest};
+use crate::app::message::{NotRecorded, ReadOnly};
 use crate::review::lease::{Holder, LEASE_TTL, LeaseOutcome};
 use crate::review::store::{Cursor, Store};
 use crate::review::{Event, Timestamp, Tuning};
-
-/// What the thread is asked to do.
-pub(super) enum Input {
-    Request(ReviewRequestId, ReviewRequest),
-    /// Look for news now (tests drive the poll with this instead of waiting for the clock).
-    Poll,
-    /// Release the lease and stop.
-    Close,
-}
 
 /// How the desk runs.
 #[derive(Clone, Debug)]
@@ -73,17 +67,26 @@ pub(super) struct Desk {
 /// terminal is back).
 pub type Unrecorded = Vec<String>;
 
+/// What requests that come after the desk closed are answered with.
+pub(super) const CLOSED: &str = "the review desk is closed: the browser is quitting";
+
+/// The thread's life. However it returns (or panics), dropping `inputs` answers every request
+/// still queued, and every later one, with the why set here (`inbox.rs`).
 pub(super) fn run(
     opts: DeskOptions,
-    inputs: Receiver<Input>,
+    mut inputs: Inputs,
     messages: UnboundedSender<Message>,
 ) -> Unrecorded {
     let send = |news| {
         // The app is gone only when it is quitting.
         let _ = messages.send(Message::Review(news));
     };
-    let Some(store) = open(&opts, &inputs, &send) else {
-        return Vec::new();
+    let store = match open(&opts, &inputs, &send) {
+        Ok(store) => store,
+        Err(why) => {
+            inputs.set_why(why);
+            return Vec::new();
+        }
     };
     let mut desk = Desk {
         store,
@@ -101,7 +104,10 @@ pub(super) fn run(
     match desk.open() {
         Ok(news) => send(news),
         Err(error) => {
-            send(ReviewNews::Failed { error });
+            send(ReviewNews::Failed {
+                error: error.clone(),
+            });
+            inputs.set_why(error);
             return Vec::new();
         }
     }
@@ -134,7 +140,10 @@ pub(super) fn run(
                 for input in later {
                     match input {
                         Input::Poll => desk.poll_and_retry(),
-                        Input::Close => return desk.close(),
+                        Input::Close => {
+                            inputs.set_why(CLOSED.into());
+                            return desk.close();
+                        }
                         Input::Request(id, r) => desk.handle(id, r),
                     }
                 }
@@ -147,55 +156,54 @@ pub(super) fn run(
                 }
                 desk.poll();
             }
-            Ok(Input::Close) | Err(RecvTimeoutError::Disconnected) => return desk.close(),
+            Ok(Input::Close) | Err(RecvTimeoutError::Disconnected) => {
+                inputs.set_why(CLOSED.into());
+                return desk.close();
+            }
         }
     }
 }
 
 /// Opens the store. A store that cannot be opened for now (busy, disk full) is tried again
-/// with growing pauses, and when asked ([`Input::Poll`]); one refused for what it is (another
-/// program's file, a newer version, corrupt) is not. Meanwhile, and after a refusal, every
-/// request is answered with why. `None`: the desk is closing.
-fn open(opts: &DeskOptions, inputs: &Receiver<Input>, send: &dyn Fn(ReviewNews)) -> Option<Store> {
+/// with growing pauses, and when asked ([`Input::Poll`]); meanwhile every request is answered
+/// with why. One refused for what it is (another program's file, a newer version, corrupt) is
+/// not tried again: `Err` says why, and the thread ends (its inbox answers every request with
+/// that). `Err` too when the desk is closed meanwhile.
+fn open(opts: &DeskOptions, inputs: &Inputs, send: &dyn Fn(ReviewNews)) -> Result<Store, String> {
     let mut pause = RETRY_FIRST;
     loop {
         let error = match Store::open_tuned(&opts.path, opts.tuning) {
-            Ok(store) => return Some(store),
+            Ok(store) => return Ok(store),
             Err(e) => e,
         };
         tracing::warn!("review store: {error}");
-        let passes = error.passes();
-        let error = if passes {
-            format!("{error} (trying again)")
-        } else {
-            error.to_string()
-        };
+        if !error.passes() {
+            let error = error.to_string();
+            send(ReviewNews::Failed {
+                error: error.clone(),
+            });
+            return Err(error);
+        }
+        let error = format!("{error} (trying again)");
         send(ReviewNews::Failed {
             error: error.clone(),
         });
         let deadline = Instant::now() + pause;
         loop {
-            let input = if passes {
+            let input =
                 match inputs.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                     Ok(input) => input,
                     Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return None,
-                }
-            } else {
-                match inputs.recv() {
-                    Ok(input) => input,
-                    Err(_) => return None,
-                }
-            };
+                    Err(RecvTimeoutError::Disconnected) => return Err(CLOSED.into()),
+                };
             match input {
                 // Every request still gets its answer.
                 Input::Request(id, _) => send(ReviewNews::Answer {
                     id,
-                    result: Err(error.clone()),
+                    result: Err(NotRecorded::Store(error.clone())),
                 }),
-                Input::Poll if passes => break,
-                Input::Poll => {}
-                Input::Close => return None,
+                Input::Poll => break,
+                Input::Close => return Err(CLOSED.into()),
             }
         }
         pause = (pause * 2).min(RETRY_MOST);
@@ -220,10 +228,7 @@ impl Desk {
         self.report_unreadable();
         let writable = match self.store.read_only_reason() {
             None => Ok(()),
-            Some(why) => Err(format!(
-                "the review store {} is read-only ({why})",
-                self.store.path().display()
-            )),
+            Some(why) => Err(ReadOnly::new(self.store.path(), why)),
         };
         Ok(ReviewNews::Opened {
             reviewer: self.reviewer.clone(),
@@ -243,7 +248,7 @@ impl Desk {
         }
     }
 
-    pub(super) fn answer(&self, id: ReviewRequestId, result: Result<Option<Event>, String>) {
+    pub(super) fn answer(&self, id: ReviewRequestId, result: Result<Option<Event>, NotRecorded>) {
         let _ = self
             .messages
             .send(Message::Review(ReviewNews::Answer { id, result }));

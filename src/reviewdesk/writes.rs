@@ -11,55 +11,20 @@
 //! is used without a restart. What is still waiting when the desk closes is tried once more,
 //! then answered as not recorded and handed back for the shell.
 
-use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::event::{event_for, process_of};
 use super::task::{Desk, Unrecorded};
+use super::waiting::{RETRY_FIRST, RETRY_MOST};
 use crate::app::Message;
-use crate::app::RequestId;
-use crate::app::review_msg::{ReviewNews, ReviewRequest, describe};
+use crate::app::message::NotRecorded;
+use crate::app::message::review::{ReviewNews, ReviewRequest, describe};
 use crate::review::{Event, StoreError};
-
-/// The first pause after a failed try; it doubles up to [`RETRY_MOST`].
-pub(super) const RETRY_FIRST: Duration = Duration::from_millis(500);
-pub(super) const RETRY_MOST: Duration = Duration::from_secs(8);
-
-#[derive(Debug, Default)]
-pub(super) struct Waiting {
-    queue: VecDeque<(RequestId, ReviewRequest)>,
-    /// When to try again, and the pause that led there.
-    next: Option<(Instant, Duration)>,
-    /// Why the last try failed.
-    why: Option<String>,
-    /// The connection met an I/O error: open the store again before the next try.
-    reopen: bool,
-}
-
-impl Waiting {
-    pub(super) fn push(&mut self, id: RequestId, request: ReviewRequest) {
-        self.queue.push_back((id, request));
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.queue.is_empty()
-    }
-
-    /// How long until the next try, when something waits for one.
-    pub(super) fn due_in(&self) -> Option<Duration> {
-        self.next
-            .map(|(at, _)| at.saturating_duration_since(Instant::now()))
-    }
-
-    pub(super) fn due(&self) -> bool {
-        self.next.is_some_and(|(at, _)| at <= Instant::now())
-    }
-}
 
 /// Why a request was not recorded.
 enum Failure {
     /// For good: answered with this.
-    Refused(String),
+    Refused(NotRecorded),
     /// For now: it waits.
     Later(StoreError),
 }
@@ -69,7 +34,7 @@ impl From<StoreError> for Failure {
         if e.passes() {
             Failure::Later(e)
         } else {
-            Failure::Refused(e.to_string())
+            Failure::Refused(NotRecorded::Store(e.to_string()))
         }
     }
 }
@@ -148,7 +113,7 @@ impl Desk {
             .unwrap_or_else(|| "the browser was closed first".into());
         let mut lost = Vec::new();
         while let Some((id, request)) = self.waiting.queue.pop_front() {
-            self.answer(id, Err(format!("not recorded: {why}")));
+            self.answer(id, Err(NotRecorded::GaveUp(why.clone())));
             let text = match &request {
                 ReviewRequest::Note { text, .. } => {
                     format!(": \"{}\"", crate::sanitize::terminal_text(text))
@@ -158,5 +123,22 @@ impl Desk {
             lost.push(format!("{}{text} ({why})", describe(&request)));
         }
         lost
+    }
+}
+
+impl Drop for Desk {
+    /// The thread panicked with requests waiting ([`Desk::close`] answers them otherwise): each
+    /// is still answered, as not recorded, with why.
+    fn drop(&mut self) {
+        if self.waiting.is_empty() {
+            return;
+        }
+        self.waiting.why = Some(super::inbox::STOPPED.into());
+        let lost = self.give_up();
+        // How many, not what: a note's text stays out of the log.
+        tracing::error!(
+            "the review desk stopped with {} request(s) not recorded",
+            lost.len()
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! into the scrollback; each one drawn is told to the access log.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use super::{ShowError, ShowOptions, emit, record::Recorder};
 use crate::api::ApiError;
@@ -10,7 +11,7 @@ use crate::images::ImageKey;
 use crate::images::{self, Limits};
 use crate::privacy;
 use crate::sanitize::terminal_text;
-use crate::source::Source;
+use crate::source::{Fresh, Source, find_link};
 
 /// Each image of the process, captioned, drawn by viuer at `width` columns.
 pub(super) async fn print_images<W: Write + Send>(
@@ -21,7 +22,7 @@ pub(super) async fn print_images<W: Write + Send>(
     out: &mut W,
     recorder: &Recorder,
 ) -> Result<(), ShowError> {
-    let mut latest = result.clone();
+    let mut latest = Arc::new(result.clone());
     emit(out, b"\nImages\n")?;
     for v in &result.validations {
         let validation_id = result.validation_key(v);
@@ -53,23 +54,22 @@ pub(super) async fn print_images<W: Write + Send>(
     Ok(())
 }
 
-/// The bytes of one image; a stale link (live) is re-signed once by fetching the result again.
+/// The bytes of one image, by the newest link `show` has; a stale one is re-signed once by the
+/// source, and the result it fetched to do so serves the process's next images.
 async fn image_bytes(
     source: &Source,
     key: &ImageKey,
-    latest: &mut ProcessResult,
+    latest: &mut Arc<ProcessResult>,
     url: &str,
     what: &str,
 ) -> Result<Vec<u8>, ApiError> {
-    let url = crate::worker::find_link(latest, key).unwrap_or_else(|| url.to_owned());
-    match source.file(key, &url, what).await {
-        Err(e) if e.is_stale_link() => {
-            *latest = source.result(&key.process_id).await?.parsed;
-            let fresh = crate::worker::find_link(latest, key).ok_or(e)?;
-            source.file(key, &fresh, what).await
+    let url = find_link(latest, key).unwrap_or_else(|| url.to_owned());
+    let keep = |fresh| {
+        if let Fresh::Result { result, .. } = fresh {
+            *latest = result;
         }
-        other => other,
-    }
+    };
+    source.image(key, &url, what, keep).await
 }
 
 /// Draws one image; says whether it was drawn (what the access log records).

@@ -10,10 +10,11 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::preview::{draw_image, note};
 use super::{Panes, Theme};
 use crate::api::model::ProcessResult;
+use crate::app::preview::zoom::Side;
 use crate::app::preview::{Comparison, comparison};
 use crate::app::tree::Tone;
-use crate::app::zoom::Side;
-use crate::app::{Action, App, ResultView};
+use crate::app::{App, ResultView};
+use crate::keymap::Action;
 use crate::sanitize::terminal_text;
 use crate::wrap;
 

@@ -8,11 +8,11 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::Theme;
 use super::text::cell;
 use crate::app::App;
-use crate::app::overlay::{HELP_KEYS, help_entries, help_names_width, help_room, help_width};
+use crate::app::overlays::{HELP_KEYS, help_entries, help_names_width, help_room, help_width};
 use crate::app::tree::Tone;
 use crate::wrap;
 
-/// The help's lines: one per entry (`app::overlay::help_entries`) — keys, the action's name for
+/// The help's lines: one per entry (`app::overlays::help_entries`) — keys, the action's name for
 /// the config's `[keys]` table, what it does; a description longer than the box leaves room for
 /// wraps under itself rather than being cut at the border.
 pub(super) fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
@@ -58,7 +58,7 @@ pub(super) fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> 
 pub(super) fn draw(app: &App, frame: &mut Frame, scroll: usize, theme: &Theme) {
     let area = frame.area();
     let width = help_width(&help_entries(app.keymap()), area.width);
-    // The body less a row above and below: `app::actions` scrolls by the same count.
+    // The body less a row above and below: `app::overlays` scrolls by the same count.
     let height = area.height.saturating_sub(4);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,

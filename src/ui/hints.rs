@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use super::Theme;
 use super::text::width;
 use crate::app::tree::Tone;
-use crate::app::{Action, App, Focus};
+use crate::app::{App, Focus};
+use crate::keymap::Action;
 
 /// Hints in order of usefulness; a hint that does not fit is left out and the next one tried.
 const HINTS: [(Action, &str); 13] = [

@@ -8,10 +8,10 @@ use ratatui::widgets::Paragraph;
 
 use std::borrow::Cow;
 
-use super::text::{cell, fit, status_word};
+use super::text::{cell, fit, group, status_word};
 use super::{Panes, Theme, focused, inner};
 use crate::api::model::{Person, ProcessSummary};
-use crate::app::columns::{self, Col, ORDER};
+use crate::app::list::columns::{self, Col, ORDER};
 use crate::app::list::{SortOrder, StatusFilter};
 use crate::app::tree::Tone;
 use crate::app::{App, Focus};
@@ -316,28 +316,9 @@ fn title(app: &App) -> Line<'static> {
     Line::from(Span::styled(t, Style::new().add_modifier(Modifier::BOLD)))
 }
 
-/// 100000 → `100,000`.
-pub(super) fn group(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_grouped() {
-        assert_eq!(group(100000), "100,000");
-        assert_eq!(group(999), "999");
-    }
 
     #[test]
     fn the_created_header_keeps_the_zone_when_cut() {

@@ -21,7 +21,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 pub use crate::app::layout::{MIN_SIZE, Panes, inner, layout, layout_for};
-use crate::app::overlay::Overlay;
+use crate::app::overlays::Overlay;
 use crate::app::tree::Tone;
 use crate::app::{App, Focus};
 use crate::privacy::Known;

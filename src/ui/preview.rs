@@ -8,11 +8,13 @@ use ratatui_image::Image;
 
 use super::text::bytes;
 use super::{Panes, Theme, focused};
+use crate::app::preview::zoom::Side;
 use crate::app::preview::{ImageState, auto_fetches, preview_request};
 use crate::app::tree::Tone;
-use crate::app::zoom::{ImageView, Side};
-use crate::app::{Action, App, Focus, ResultView};
+use crate::app::{App, Focus, ResultView};
+use crate::images::ImageView;
 use crate::images::{ImageInfo, ImageRequest, RenderedImage, recolor};
+use crate::keymap::Action;
 use crate::sanitize::terminal_text;
 
 pub(super) fn draw(app: &App, frame: &mut Frame, panes: &Panes, theme: &Theme) {

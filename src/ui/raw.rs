@@ -1,6 +1,6 @@
 //! The raw JSON view: a node's JSON sub-tree, every field included, scrollable. Long lines wrap
 //! under a `↪` mark, or (`w`) are cut at the edge with `…` and scroll sideways; the rows are the
-//! ones the app scrolls by (`app::raw_view`), from the lines as shown (masked in privacy mode).
+//! ones the app scrolls by (`app::overlays::raw`), from the lines as shown (masked in privacy mode).
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
@@ -8,10 +8,10 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::text::fit;
 use super::{Panes, Theme, inner};
-use crate::app::keymap::{Action, Keymap};
-use crate::app::overlay::{RawView, Viewport};
-use crate::app::raw_view::CONTINUATION;
+use crate::app::overlays::raw::CONTINUATION;
+use crate::app::overlays::{RawView, Viewport};
 use crate::app::tree::Tone;
+use crate::keymap::{Action, Keymap};
 use crate::wrap;
 
 pub(super) fn draw(

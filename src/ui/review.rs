@@ -6,12 +6,12 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::text::{fit, width};
+use super::text::{fit, group, width};
 use super::{Panes, Theme, inner};
 use crate::api::model::ProcessSummary;
 use crate::app::App;
+use crate::app::review::input::{NoteEditor, ReasonPicker, digit};
 use crate::app::review::{Access, ReviewFilter, ReviewInput};
-use crate::app::review_input::{NoteEditor, ReasonPicker, digit};
 use crate::app::tree::Tone;
 use crate::review::Verdict;
 use crate::sanitize::terminal_text;
@@ -99,7 +99,7 @@ fn draw_note(editor: &NoteEditor, frame: &mut Frame, panes: &Panes, theme: &Them
         format!(
             "{}/{} characters · ctrl-w deletes a word, ctrl-u the line",
             editor.text().chars().count(),
-            crate::app::review_input::NOTE_MAX_CHARS
+            crate::app::review::input::NOTE_MAX_CHARS
         ),
         theme.tone(Tone::Dim),
     ));
@@ -189,8 +189,8 @@ pub(super) fn title_part(app: &App, title: &mut String) {
     let counts = desk.counts();
     title.push_str(&format!(
         " · reviewed {} of {}",
-        super::list::group(counts.reviewed),
-        super::list::group(counts.of)
+        group(counts.reviewed),
+        group(counts.of)
     ));
     if desk.filter() != ReviewFilter::All {
         title.push_str(&format!(" · {} only", desk.filter().label()));

@@ -79,6 +79,19 @@ pub fn bytes(n: usize) -> String {
     }
 }
 
+/// 100000 → `100,000`.
+pub(super) fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +103,12 @@ mod tests {
         assert_eq!(fit("日本語テキスト", 5), "日本…");
         assert_eq!(cell("ab", 4), "ab  ");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(group(100000), "100,000");
+        assert_eq!(group(999), "999");
     }
 
     #[test]

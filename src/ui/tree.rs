@@ -9,7 +9,7 @@
 //!
 //! No row is cut silently: the cursor's row shows its whole text wrapped over as many rows as it
 //! needs (the widget draws a multi-line item as one highlighted block, and the model scrolls with
-//! that height in mind, see `app::tree_rows`); every other row that does not fit ends in `…`.
+//! that height in mind, see `app::tree::rows`); every other row that does not fit ends in `…`.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -19,8 +19,8 @@ use ratatui::widgets::{Paragraph, StatefulWidget, Wrap};
 use tui_tree_widget::{Tree as TreeWidget, TreeItem, TreeState};
 
 use super::{Panes, Theme, focused, inner};
+use crate::app::tree::rows;
 use crate::app::tree::{NodeKind, Tone, Tree};
-use crate::app::tree_rows;
 use crate::app::{App, Focus, ResultView};
 use crate::sanitize::terminal_text;
 
@@ -160,7 +160,7 @@ fn items<'a>(
 /// privacy mode before either.
 fn label<'a>(labels: &Labels<'_>, index: usize) -> Text<'a> {
     let known = labels.theme.private.then_some(labels.theme.known);
-    let rows = tree_rows::rows(
+    let rows = rows::rows(
         labels.tree,
         index,
         known,

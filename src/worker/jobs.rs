@@ -26,7 +26,7 @@ pub(super) enum JobKey {
     Page(RequestId),
     Result(String),
     Details(String),
-    Image(ImageKey, CellSize, crate::app::zoom::ImageView),
+    Image(ImageKey, CellSize, crate::images::ImageView),
     /// Saves are never shared: each writes its own file.
     Save(RequestId),
     /// A `--watch` poll; the app never has two out.
@@ -45,6 +45,9 @@ struct Entry {
 pub(super) struct Jobs {
     entries: Mutex<HashMap<JobKey, Entry>>,
     next_generation: AtomicU64,
+    /// The newest request id a job took ([`join`](Self::join)): ids grow, so every id up to
+    /// it has been taken by a job (or answered at once) and is that job's to answer.
+    newest_taken: AtomicU64,
     messages: mpsc::UnboundedSender<Message>,
 }
 
@@ -59,6 +62,7 @@ impl Jobs {
         Jobs {
             entries: Mutex::new(HashMap::new()),
             next_generation: AtomicU64::new(0),
+            newest_taken: AtomicU64::new(0),
             messages,
         }
     }
@@ -82,6 +86,7 @@ impl Jobs {
         owner: Option<String>,
     ) -> Joined {
         let mut entries = lock(&self.entries);
+        self.newest_taken.fetch_max(id.0, Ordering::Relaxed);
         if let Some(entry) = entries.get_mut(&key) {
             entry.waiters.push(id);
             return Joined::Waiting;
@@ -102,6 +107,12 @@ impl Jobs {
             generation,
             finished: false,
         })
+    }
+
+    /// Whether a job took `id` (so it answers it, or has): false for a request the worker was
+    /// handling when it panicked, before any job took it.
+    pub(super) fn took(&self, id: RequestId) -> bool {
+        self.newest_taken.load(Ordering::Relaxed) >= id.0
     }
 
     /// Remembers how to abort the task running a ticket's job.

@@ -27,9 +27,10 @@ use crate::images::{ByteCache, Limits};
 mod images;
 mod jobs;
 mod people;
+#[cfg(test)]
+mod tests;
 
 use crate::source::{Pages, Source};
-pub use images::find_link;
 use images::{fetch_image, save_one};
 use jobs::{JobKey, Jobs, Joined};
 
@@ -47,7 +48,7 @@ pub fn spawn(
     opts: WorkerOptions,
     messages: mpsc::UnboundedSender<Message>,
 ) -> mpsc::UnboundedSender<Request> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Request>();
+    let (tx, rx) = mpsc::unbounded_channel::<Request>();
     let jobs = Arc::new(Jobs::new(messages));
     if let Some(archive) = opts.source.local_archive() {
         people::spawn(archive.clone(), jobs.clone());
@@ -63,18 +64,59 @@ pub fn spawn(
         limits: Limits::default(),
         save_lane: tokio::sync::Mutex::new(()),
     });
-    tokio::spawn(async move {
-        let worker = Worker {
-            shared,
-            jobs,
-            selected: Mutex::new(None),
-            prefetched: Mutex::new(None),
-        };
-        while let Some(request) = rx.recv().await {
-            worker.handle(request);
-        }
-    });
+    let worker = Worker {
+        shared,
+        jobs: jobs.clone(),
+        selected: Mutex::new(None),
+        prefetched: Mutex::new(None),
+    };
+    tokio::spawn(serve(rx, jobs, move |request| worker.handle(request)));
     tx
+}
+
+/// Hands each request to `handle` until the app is gone. Should `handle` panic (a bug), the
+/// loop ends, but no request is left waiting: the one it was handling (unless a job took it,
+/// which answers it) and those still queued are answered [`Message::WorkerStopped`] as the
+/// unwinding drops the channel's end, closed first, so the runtime answers every later request
+/// itself (`tui::Outbox`).
+async fn serve(
+    requests: mpsc::UnboundedReceiver<Request>,
+    jobs: Arc<Jobs>,
+    handle: impl Fn(Request),
+) {
+    let mut inbox = Inbox {
+        requests,
+        jobs,
+        handling: None,
+    };
+    while let Some(request) = inbox.requests.recv().await {
+        inbox.handling = Some(request.id);
+        handle(request);
+        inbox.handling = None;
+    }
+}
+
+/// The worker's end of the request channel; see [`serve`].
+struct Inbox {
+    requests: mpsc::UnboundedReceiver<Request>,
+    jobs: Arc<Jobs>,
+    /// The request being handled: still set when handling it panicked.
+    handling: Option<RequestId>,
+}
+
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        if let Some(id) = self.handling.take()
+            && !self.jobs.took(id)
+        {
+            self.jobs.send(Message::WorkerStopped { id });
+        }
+        // Closed first: nothing more can be queued, so what the drain finds is all there is.
+        self.requests.close();
+        while let Ok(Request { id, .. }) = self.requests.try_recv() {
+            self.jobs.send(Message::WorkerStopped { id });
+        }
+    }
 }
 
 struct Shared {
@@ -198,7 +240,7 @@ impl Worker {
                 }
                 self.run_result(id, process_id);
             }
-            // Routed to the review desk's thread (`reviewdesk::Desk::route`), never here.
+            // Sent straight to the review desk's thread (`tui::Outbox`), never here.
             Job::Review(_) => self.jobs.send(Message::Cancelled { id }),
         }
     }

@@ -3,14 +3,15 @@
 use crate::app_support;
 
 use std::path::PathBuf;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 
 use app_support::*;
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::overlay::Overlay;
+use truora_tui::app::overlays::Overlay;
 use truora_tui::app::preview::ImageState;
-use truora_tui::app::{Action, App, AppOptions, Command, Job, Message, RequestId};
+use truora_tui::app::{App, AppOptions, Command, Job, Message, RequestId, SaveFailure};
 use truora_tui::images::SaveOutcome;
+use truora_tui::keymap::Action;
 
 fn rich_app(width: u16, height: u16) -> (App, Vec<Command>) {
     let (mut app, _) = loaded(vec![summary("IDP1", "failure", "", "", "")], width, height);
@@ -191,7 +192,7 @@ fn saves(cmds: &[Command]) -> Vec<&truora_tui::images::ImageRequest> {
 }
 
 /// Answers the oldest save the app awaits.
-fn answer_save(app: &mut App, result: Result<SaveOutcome, String>) {
+fn answer_save(app: &mut App, result: Result<SaveOutcome, SaveFailure>) {
     let id = asked(app, "a save", |j| matches!(j, Job::Save { .. }));
     app.handle_message(Message::Saved { id, result });
 }
@@ -310,7 +311,7 @@ fn q_quits_from_the_help_the_raw_view_and_compare_as_the_help_says() {
         .first()
         .map(|k| k.display())
         .expect("quit has a key");
-    let help = truora_tui::app::overlay::help_entries(app.keymap());
+    let help = truora_tui::app::overlays::help_entries(app.keymap());
     assert!(
         help.iter()
             .any(|e| e.keys.starts_with(&quit) && e.what.starts_with("quit")),

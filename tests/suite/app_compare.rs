@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use app_support::*;
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::overlay::Overlay;
-use truora_tui::app::zoom::{ImageView, Region, Side};
+use truora_tui::app::overlays::Overlay;
+use truora_tui::app::preview::zoom::Side;
 use truora_tui::app::{App, Command, Focus, Job, Message};
 use truora_tui::images::{ImageKey, RenderedImage};
+use truora_tui::images::{ImageView, Region};
 
 /// Four processes: IDP1 and IDP3 failed, with document and selfie; IDP2 succeeded; IDP4 failed.
 fn queue(width: u16, height: u16) -> App {

@@ -5,7 +5,8 @@ use crate::app_support;
 use std::collections::BTreeMap;
 
 use app_support::*;
-use truora_tui::app::{Action, App, AppOptions, Command, Key, Keymap};
+use truora_tui::app::{App, AppOptions, Command};
+use truora_tui::keymap::{Action, Key, Keymap};
 
 fn config(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
     pairs

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use app_support::*;
 use serde_json::json;
 use truora_tui::api::model::ProcessResult;
-use truora_tui::app::overlay::{Overlay, RawView};
-use truora_tui::app::{App, AppOptions, Keymap, Message};
+use truora_tui::app::overlays::{Overlay, RawView};
+use truora_tui::app::{App, AppOptions, Message};
+use truora_tui::keymap::Keymap;
 
 /// A process whose raw JSON has forty long lines: a list of 200-letter strings.
 fn long_app(opts: AppOptions) -> App {

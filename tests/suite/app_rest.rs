@@ -204,7 +204,7 @@ fn picture(area: (u16, u16)) -> Arc<RenderedImage> {
             format: "png",
         },
         protocol: Some(protocol),
-        shown: truora_tui::app::zoom::Region::WHOLE,
+        shown: truora_tui::images::Region::WHOLE,
         portrait: None,
     })
 }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use serde_json::json;
 use truora_tui::api::model::{FailureStatus, ProcessResult, ProcessSummary, Status};
 use truora_tui::app::list::StatusFilter;
-use truora_tui::app::zoom::ImageView;
 use truora_tui::app::{App, Job, Message, ResultView};
+use truora_tui::images::ImageView;
 
 fn selected_id(app: &App) -> Option<String> {
     app.list().selected().and_then(|r| r.process_id.clone())

@@ -6,8 +6,8 @@ use crate::review_support;
 
 use app_support::*;
 use review_support::*;
+use truora_tui::app::message::review::{ReviewNews, ReviewRequest};
 use truora_tui::app::review::{Access, ReviewFilter, ReviewInput, badge};
-use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
 use truora_tui::app::{App, Command, Job, Message};
 use truora_tui::review::{Decision, OverrideReason, Verdict};
 
@@ -419,11 +419,11 @@ fn the_compare_view_stays_open_across_a_decision() {
     let (mut app, mut desk) = desk();
     app.handle_message(result_message(&app, "IDP00", rich("IDP00")));
     press(&mut app, "c");
-    assert_eq!(*app.overlay(), truora_tui::app::overlay::Overlay::Compare);
+    assert_eq!(*app.overlay(), truora_tui::app::overlays::Overlay::Compare);
     let cmds = press(&mut app, "d");
     desk.serve(&mut app, cmds);
     assert_eq!(selected(&app), "IDP01");
-    assert_eq!(*app.overlay(), truora_tui::app::overlay::Overlay::Compare);
+    assert_eq!(*app.overlay(), truora_tui::app::overlays::Overlay::Compare);
 }
 
 #[test]

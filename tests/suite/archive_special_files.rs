@@ -247,7 +247,7 @@ async fn linked_process_folders_and_files_are_not_taken_as_complete_on_resume() 
     // fetched (it fails, the link named); a linked file is replaced by the process's own.
     let redone_anyway = pending_processes(&server).len() as u64;
     assert_eq!(
-        summary.skipped,
+        summary.counts.skipped,
         12 - 3 - redone_anyway,
         "the others are complete (but those exported while pending)"
     );

@@ -5,7 +5,7 @@ use crate::export_support;
 
 use std::sync::Mutex;
 use std::time::Duration;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 
 use export_support::*;
 use tokio::sync::mpsc;

@@ -196,15 +196,15 @@ async fn a_lost_journal_is_rebuilt_from_the_manifest() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("archive");
     let first = export(&server, &out, Silent, Stop::never()).await;
-    assert_eq!(first.exported, 20);
+    assert_eq!(first.counts.exported, 20);
     let journal = out.join(truora_tui::export::format::JOURNAL);
     std::fs::remove_file(&journal).unwrap();
 
     server.clear_requests();
     let again = export(&server, &out, Silent, Stop::never()).await;
     let pending = pending_processes(&server);
-    assert_eq!(again.skipped as usize, 20 - pending.len());
-    assert_eq!(again.exported as usize, pending.len());
+    assert_eq!(again.counts.skipped as usize, 20 - pending.len());
+    assert_eq!(again.counts.exported as usize, pending.len());
     let refetched: std::collections::BTreeSet<String> =
         result_requests(&server.requests()).into_iter().collect();
     assert_eq!(refetched, pending);

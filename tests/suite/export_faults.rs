@@ -50,7 +50,7 @@ async fn links_that_expire_mid_export_are_re_signed_by_fetching_the_result_again
         .filter(|r| r.host == DemoHost::Images)
         .count();
     assert!(
-        expired_answers > summary.images as usize,
+        expired_answers > summary.counts.images as usize,
         "some downloads met an expired link"
     );
     Arc::try_unwrap(server).ok().unwrap().shutdown().await;

@@ -35,8 +35,8 @@ async fn a_full_export_matches_the_server_file_by_file() {
     }
     assert!(summary.render().contains("no longer exist at Truora"));
     assert_eq!(summary.exit_code(), 0);
-    assert_eq!(summary.listed, 60);
-    assert_eq!(summary.exported, 60);
+    assert_eq!(summary.counts.listed, 60);
+    assert_eq!(summary.counts.exported, 60);
     assert!(!summary.interrupted && summary.list_error.is_none());
 
     let checked = verify_against_server(&server, &out).await;
@@ -64,7 +64,7 @@ async fn a_full_export_matches_the_server_file_by_file() {
     assert_eq!(m.head.counts.complete, 60);
     assert_eq!(m.head.counts.failed, 0);
     assert_eq!(m.head.counts.missing as usize, summary.missing.len());
-    assert_eq!(m.head.counts.images, summary.images);
+    assert_eq!(m.head.counts.images, summary.counts.images);
     assert_eq!(m.processes.as_ref().map(Vec::len), Some(60));
     for r in m.processes.unwrap() {
         assert_eq!(r.state, ProcessState::Complete);
@@ -166,7 +166,7 @@ async fn an_ids_file_exports_exactly_those_processes_without_the_list() {
     let summary = truora_tui::export::run(client, opts, Silent, Stop::never())
         .await
         .unwrap();
-    assert_eq!(summary.listed as usize, wanted.len());
+    assert_eq!(summary.counts.listed as usize, wanted.len());
     let done: BTreeSet<String> = records(&out).into_iter().map(|r| r.process_id).collect();
     assert_eq!(done, wanted.iter().cloned().collect());
     let requests = server.requests();

@@ -106,7 +106,7 @@ async fn the_seeds_two_validations_sharing_an_id_keep_their_own_images() {
     let out = tmp.path().join("a");
     let summary = run(&mock, options(&mock, &out, Some(&["some text"]), 4)).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
-    assert_eq!((summary.exported, summary.images), (1, 4));
+    assert_eq!((summary.counts.exported, summary.counts.images), (1, 4));
     assert_eq!(
         requests_to(&mock, "/v1/validations/").len(),
         1,
@@ -196,8 +196,8 @@ async fn hostile_ids_and_fields_stay_inside_the_archive() {
     let out = tmp.path().join("a");
     let summary = run(&mock, options(&mock, &out, None, 4)).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
-    assert_eq!(summary.exported as usize, ids.len());
-    assert_eq!(summary.images as usize, 2 * ids.len());
+    assert_eq!(summary.counts.exported as usize, ids.len());
+    assert_eq!(summary.counts.images as usize, 2 * ids.len());
 
     // Nothing outside the archive; nothing hidden in it; each process in its own folder.
     let beside: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
@@ -257,7 +257,7 @@ async fn two_ids_that_map_to_one_folder_never_share_it() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("a");
         let summary = run(&mock, options(&mock, &out, None, 2)).await;
-        assert_eq!(summary.exported, 1);
+        assert_eq!(summary.counts.exported, 1);
         assert_eq!(summary.failed.len(), 1);
         let (id, error) = &summary.failed[0];
         assert_eq!(id, second);
@@ -308,7 +308,7 @@ async fn concurrency_caps_the_requests_in_flight() {
             file: None,
         });
         let summary = run(&mock, opts).await;
-        assert_eq!(summary.exported, 12);
+        assert_eq!(summary.counts.exported, 12);
         assert_eq!(mock.max_in_flight(), cap, "--concurrency {cap}");
         mock.shutdown().await;
     }
@@ -467,7 +467,7 @@ async fn empty_and_non_image_bodies_fail_and_deleted_files_are_recorded_as_gone(
     mock.clear_requests();
     let again = run(&mock, opts).await;
     assert!(again.failed.is_empty(), "{:?}", again.failed);
-    assert_eq!((again.exported, again.skipped), (2, 2));
+    assert_eq!((again.counts.exported, again.counts.skipped), (2, 2));
     assert_eq!(again.exit_code(), 0);
     let asked = requests_to(&mock, "/files/");
     assert!(!asked.iter().any(|r| r.contains("gone")), "{asked:?}");
@@ -513,7 +513,7 @@ async fn a_resume_reuses_an_image_only_while_its_link_names_the_same_object() {
     );
     mock.clear_requests();
     let summary = run(&mock, opts).await;
-    assert_eq!((summary.exported, summary.skipped), (1, 0));
+    assert_eq!((summary.counts.exported, summary.counts.skipped), (1, 0));
     assert_eq!(
         requests_to(&mock, "/files/"),
         ["/files/r2.jpg?X-Amz-Signature=b"]
@@ -560,7 +560,7 @@ async fn a_process_whose_status_changed_in_the_list_is_exported_again() {
     );
     mock.clear_requests();
     let summary = run(&mock, options(&mock, &out, None, 2)).await;
-    assert_eq!((summary.exported, summary.skipped), (1, 1));
+    assert_eq!((summary.counts.exported, summary.counts.skipped), (1, 1));
     assert_eq!(
         requests_to(&mock, "/v1/processes/IDP"),
         ["/v1/processes/IDPmoved001/result"]
@@ -590,7 +590,7 @@ async fn list_items_without_a_date_are_counted_and_warned_about() {
     let mut opts = options(&mock, &tmp.path().join("a"), None, 2);
     opts.filter = Filter::parse(None, Some("2026-01-01"), None).unwrap();
     let summary = run(&mock, opts).await;
-    assert_eq!(summary.exported, 1);
+    assert_eq!(summary.counts.exported, 1);
     assert_eq!((summary.filtered_out, summary.undated), (1, 2));
     assert!(
         summary

@@ -75,7 +75,7 @@ async fn resuming_after_a_stop_at_any_point_redoes_only_what_was_not_complete() 
         // A process exported while pending may have changed since: it is exported again.
         let settled: BTreeSet<String> = done_before.difference(&pending).cloned().collect();
         assert_eq!(
-            second.skipped as usize,
+            second.counts.skipped as usize,
             settled.len(),
             "stop after {stop_after}"
         );
@@ -161,7 +161,7 @@ async fn a_killed_run_leaves_nothing_that_breaks_the_next_one() {
         "{:?}",
         summary.warnings
     );
-    assert_eq!(summary.skipped as usize, complete.len());
+    assert_eq!(summary.counts.skipped as usize, complete.len());
     assert!(layout::temp_files(&out).is_empty());
     let refetched: BTreeSet<String> = result_requests(&server.requests()).into_iter().collect();
     assert!(refetched.is_disjoint(&complete));
@@ -189,7 +189,7 @@ async fn a_changed_option_redoes_what_it_adds_and_reuses_the_rest() {
         .await
         .unwrap();
     assert_eq!(
-        summary.skipped, 0,
+        summary.counts.skipped, 0,
         "a --no-images export is not complete for a run with images"
     );
     let requests = server.requests();
@@ -228,7 +228,7 @@ async fn a_live_lock_is_respected_and_released_with_its_holder() {
     drop(holder);
     assert!(tmp.path().join(layout::LOCK).exists());
     let summary = run().await.expect("the lock is free");
-    assert_eq!(summary.exported, 4);
+    assert_eq!(summary.counts.exported, 4);
     assert!(!tmp.path().join(layout::LOCK).exists());
     server.shutdown().await;
 }
@@ -393,7 +393,7 @@ async fn files_written_before_a_stop_are_reused_by_the_next_run() {
         }
     };
     let first = run(Box::new(reporter), stop).await.unwrap();
-    assert!(first.interrupted && first.exported == 0);
+    assert!(first.interrupted && first.counts.exported == 0);
     let record = records(&out)
         .pop()
         .expect("the stopped process is journaled");
@@ -419,7 +419,7 @@ async fn files_written_before_a_stop_are_reused_by_the_next_run() {
     let second = run(Box::new(|_: Event<'_>, _: &Snapshot| {}), Stop::never())
         .await
         .unwrap();
-    assert_eq!((second.exported, second.images), (1, 1));
+    assert_eq!((second.counts.exported, second.counts.images), (1, 1));
     let files: Vec<String> = mock
         .requests()
         .into_iter()

@@ -8,7 +8,7 @@ use ratatui::widgets::Widget;
 use ratatui_image::Image;
 use ratatui_image::picker::Picker;
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 use truora_tui::images::{ImageError, Limits, decode, dimensions, prepare, render};
 
 fn picture(width: u32, height: u32) -> DynamicImage {

@@ -2,7 +2,7 @@
 //! valid images cut short all come back as `Ok` or an error.
 
 use std::sync::OnceLock;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use proptest::prelude::*;

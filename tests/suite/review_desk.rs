@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use truora_tui::api::model::Status;
-use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
+use truora_tui::app::message::review::{ReviewNews, ReviewRequest};
 use truora_tui::app::{Message, RequestId};
 use truora_tui::review::{Decision, Event, EventKind, StartUp, Verdict};
 use truora_tui::reviewdesk::{Desk, DeskOptions};
@@ -44,7 +44,7 @@ fn opened(rx: &mut UnboundedReceiver<Message>) -> (StartUp, String, Result<(), S
         panic!("then opened");
     };
     assert!(events.is_empty(), "the desk sends marks, not events");
-    (start, reviewer, writable)
+    (start, reviewer, writable.map_err(|e| e.to_string()))
 }
 
 /// The answer to the next request, with the process's events the desk sent before it (the app
@@ -56,7 +56,9 @@ fn answer(
     loop {
         match next(rx) {
             ReviewNews::Loaded { events } => loaded.extend(events),
-            ReviewNews::Answer { id, result } => return (loaded, id, result),
+            ReviewNews::Answer { id, result } => {
+                return (loaded, id, result.map_err(|e| e.to_string()));
+            }
             other => panic!("expected an answer, got {other:?}"),
         }
     }
@@ -396,7 +398,7 @@ fn answer_after_waiting(
     loop {
         match next_but_loaded(rx) {
             ReviewNews::Delayed { .. } => {}
-            ReviewNews::Answer { id, result } => return (id, result),
+            ReviewNews::Answer { id, result } => return (id, result.map_err(|e| e.to_string())),
             other => panic!("expected an answer, got {other:?}"),
         }
     }

@@ -3,8 +3,8 @@
 use crate::app_support;
 
 use app_support::{fetches, key, loaded, summary};
-use truora_tui::app::zoom::ImageView;
 use truora_tui::app::{Command, Job, Message, Request, RequestId};
+use truora_tui::images::ImageView;
 use truora_tui::tui::coalesce;
 
 fn request(id: u64, job: Job) -> Command {

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use app_support::*;
 use serde_json::Value;
 use truora_tui::api::model::{ImageKind, ProcessResult};
-use truora_tui::app::zoom::{ImageView, Region};
 use truora_tui::app::{App, Command, Job, Message};
 use truora_tui::images::{ImageInfo, RenderedImage};
+use truora_tui::images::{ImageView, Region};
 
 /// The rich failed process without its face-recognition validation: a document-only flow.
 fn without_face(process_id: &str) -> Arc<ProcessResult> {

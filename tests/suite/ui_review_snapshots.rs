@@ -6,7 +6,7 @@ use crate::review_support;
 
 use app_support::*;
 use review_support::*;
-use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
+use truora_tui::app::message::review::{ReviewNews, ReviewRequest};
 use truora_tui::app::{App, Message};
 use truora_tui::review::{Decision, OverrideReason, Verdict};
 

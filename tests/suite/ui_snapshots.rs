@@ -3,16 +3,16 @@
 use crate::app_support;
 
 use std::sync::Arc;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 
 use app_support::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use truora_tui::api::model::ImageKind;
-use truora_tui::app::overlay::Overlay;
+use truora_tui::app::overlays::Overlay;
 use truora_tui::app::preview::{ImageState, preview_request};
-use truora_tui::app::{App, AppOptions, Command, Job, ListPage, Message, ResultView};
+use truora_tui::app::{App, AppOptions, Command, ImageFailure, Job, ListPage, Message, ResultView};
 use truora_tui::images::{ImageInfo, RenderedImage};
 
 /// The list of ten with the rich failed process selected and loaded.
@@ -44,7 +44,7 @@ fn image_answer(
     app: &App,
     key: &truora_tui::images::ImageKey,
     area: (u16, u16),
-    result: Result<Arc<truora_tui::images::RenderedImage>, String>,
+    result: Result<Arc<truora_tui::images::RenderedImage>, ImageFailure>,
 ) -> Message {
     let id = asked(
         app,
@@ -67,7 +67,7 @@ fn halfblocks(kind: ImageKind, area: (u16, u16)) -> Arc<RenderedImage> {
     Arc::new(RenderedImage {
         info,
         protocol: Some(protocol),
-        shown: truora_tui::app::zoom::Region::WHOLE,
+        shown: truora_tui::images::Region::WHOLE,
         portrait: None,
     })
 }
@@ -162,7 +162,7 @@ fn preview_error() {
     let (mut app, cmds) = full(120, 30);
     let (key, area) = image_asks(&cmds).remove(0);
     let error = "the image link has expired (links last 15 minutes)".to_owned();
-    app.handle_message(image_answer(&app, &key, area, Err(error)));
+    app.handle_message(image_answer(&app, &key, area, Err(error.into())));
     insta::assert_snapshot!(screen(&app, 120, 30));
 }
 

@@ -10,7 +10,7 @@ use app_support::*;
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use truora_tui::api::model::ProcessResult;
 use truora_tui::app::App;
-use truora_tui::app::overlay::Overlay;
+use truora_tui::app::overlays::Overlay;
 
 /// The demo's longest check message, on the check the cursor opens on.
 const LONG_MESSAGE: &str = "The document image shows signs of having been generated digitally";

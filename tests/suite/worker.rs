@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::time::Duration;
-use truora_tui::app::zoom::ImageView;
+use truora_tui::images::ImageView;
 
 use ratatui_image::picker::Picker;
 use tokio::sync::mpsc;
@@ -503,7 +503,9 @@ async fn save_refuses_a_link_in_place_of_the_process_folder() {
         Message::Saved {
             result: Err(error), ..
         } => assert!(
-            error.contains(&format!("{} is a symbolic link", planted.display())),
+            error
+                .to_string()
+                .contains(&format!("{} is a symbolic link", planted.display())),
             "{error}"
         ),
         other => panic!("unexpected {other:?}"),

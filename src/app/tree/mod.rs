@@ -8,8 +8,11 @@
 pub mod build;
 mod builder;
 mod face;
+pub mod pane;
 mod process;
+mod refresh;
 mod review;
+pub mod rows;
 mod validation;
 
 use std::collections::{HashMap, HashSet};
@@ -17,6 +20,8 @@ use std::sync::OnceLock;
 
 use super::cursor::{Cursor, Movement};
 use crate::images::ImageRequest;
+
+pub use pane::{ResultView, Reviews, Shown, TreePane};
 
 /// How a piece of a label should look; the ui maps tones to colours (or none under NO_COLOR).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,5 @@
-//! What `--help` says: each command lists only the options it takes; the top level has the global
-//! options' heading, the environment and the exit codes.
+//! What each `--help` (and `--version`) shows: a command lists only the options it takes; the
+//! top level adds the global options' heading, the environment and the exit codes.
 
 use clap::error::ErrorKind;
 

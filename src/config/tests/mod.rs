@@ -9,8 +9,9 @@ use std::path::Path;
 
 use tempfile::TempDir;
 
-use super::merge::{Platform, load_with, parse_url};
+use super::merge::{load_with, parse_url};
 use super::places::expand_tilde;
+use super::platform::Platform;
 use super::*;
 
 mod errors;

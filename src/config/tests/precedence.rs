@@ -77,7 +77,7 @@ fn download_dir_precedence_and_tilde_expansion() {
 
 #[test]
 fn default_download_dir_is_never_relative_to_the_current_folder() {
-    use super::merge::default_download_dir;
+    use super::platform::default_download_dir;
     let home = Path::new("/home/tester");
     let data = || Some(PathBuf::from("/home/tester/.local/share/truora-tui"));
     assert_eq!(

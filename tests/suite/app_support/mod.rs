@@ -7,7 +7,8 @@ use crossterm::event::{KeyEvent, KeyEventKind, KeyEventState};
 use serde_json::{Value, json};
 use truora_tui::api::model::{ProcessResult, ProcessSummary, ValidationDetails};
 use truora_tui::api::{ApiError, ErrorBody};
-use truora_tui::app::{App, AppOptions, Command, Job, Key, ListPage, Message, RequestId};
+use truora_tui::app::{App, AppOptions, Command, Job, ListPage, Message, RequestId};
+use truora_tui::keymap::Key;
 
 pub const SEED: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -317,7 +318,7 @@ pub fn info_only(
             format: "jpeg",
         },
         protocol: None,
-        shown: truora_tui::app::zoom::Region::WHOLE,
+        shown: truora_tui::images::Region::WHOLE,
         portrait: None,
     })
 }

@@ -3,7 +3,7 @@
 //! fixed ids and times, so screens are reproducible.
 #![allow(dead_code)]
 
-use truora_tui::app::review_msg::{ReviewNews, ReviewRequest};
+use truora_tui::app::message::review::{ReviewNews, ReviewRequest};
 use truora_tui::app::{App, Command, Job, Message, Request};
 use truora_tui::review::{Event, EventId, Timestamp};
 
