@@ -6,7 +6,7 @@
 //!
 //! Without the OpenSSH binaries it cannot run: it then says `SKIPPED` on the terminal, and under
 //! `CI=true` it fails instead (`.ci/run` installs them: `apt-get install openssh-server
-//! openssh-client`). See `tests/skip_support`.
+//! openssh-client`). See `tests/suite/skip_support`.
 
 use crate::e2e_support;
 use crate::skip_support;

@@ -5,7 +5,8 @@
 //!
 //! Write protection as root: root ignores file modes, so those runs drop the capabilities that
 //! let it (`setpriv --bounding-set -dac_override,…`): still uid 0, but the modes apply. Without
-//! `setpriv` they cannot run: they say `SKIPPED`, and fail under `CI=true` (`tests/skip_support`).
+//! `setpriv` they cannot run: they say `SKIPPED`, and fail under `CI=true`
+//! (`tests/suite/skip_support`).
 #![cfg(unix)]
 
 use crate::export_support;
