@@ -8,7 +8,7 @@
 //! Bytes are counted through `CrosstermBackend` over a counting writer, after a first full draw:
 //! ratatui writes only the cells that changed, so this is what an SSH link carries per key.
 
-#[path = "../tests/app_support/mod.rs"]
+#[path = "../tests/suite/app_support/mod.rs"]
 mod support;
 
 use std::hint::black_box;

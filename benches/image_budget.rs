@@ -22,7 +22,7 @@ const HEIGHT: u16 = 60;
 const QUIET: Duration = Duration::from_millis(800);
 const PATIENCE: Duration = Duration::from_secs(60);
 
-#[path = "../tests/e2e_support/mod.rs"]
+#[path = "../tests/suite/e2e_support/mod.rs"]
 mod e2e_support;
 use e2e_support::Tmux;
 

@@ -10,7 +10,7 @@
 //!
 //! `cargo bench --bench review_advance`
 
-#[path = "../tests/app_support/mod.rs"]
+#[path = "../tests/suite/app_support/mod.rs"]
 mod support;
 
 use std::time::{Duration, Instant};

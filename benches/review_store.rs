@@ -16,7 +16,7 @@
 
 use std::time::{Duration, Instant};
 
-#[path = "../tests/app_support/mod.rs"]
+#[path = "../tests/suite/app_support/mod.rs"]
 mod support;
 
 use truora_tui::api::model::Status;
