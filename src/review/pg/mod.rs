@@ -14,6 +14,7 @@
 
 pub mod conninfo;
 pub mod events;
+mod mask;
 pub mod pgpass;
 pub mod schema;
 pub mod setup;
