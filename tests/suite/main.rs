@@ -68,6 +68,7 @@ mod model;
 mod output_neutral;
 mod pg_events;
 mod pg_setup;
+mod pg_tls;
 mod privacy_screens;
 mod review_cli;
 mod review_demo;

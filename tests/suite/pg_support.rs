@@ -7,10 +7,11 @@
 //! - **Not as root.** PostgreSQL refuses to run as root, and the tests (like CI) run as root: the
 //!   folder is handed to `nobody` (uid/gid 65534, present on every Debian) and the server binaries
 //!   run under `setpriv --reuid … --regid … --clear-groups`. As any other user they run as is.
-//! - **One cluster per test.** `initdb` takes about 2 s on this project's 2-core machines and the
-//!   server about 0.2 s to start (measured here, Debian 15.18, `--no-sync`, `fsync=off`): cheap
-//!   enough for a few tests, and it keeps tests apart where sharing could not — roles
-//!   (`truora_reviewer`, a test's `alice`) belong to the whole cluster, not to a database.
+//! - **One cluster per test.** A whole start (`initdb`, the server up, accepting) takes 1.5–2 s
+//!   on this project's 2-core machine when quiet (Debian 15.18, `--no-sync`, `fsync=off`; a
+//!   test with TLS, its certificates made and six connections, ran in 1.65 s): cheap enough for
+//!   a dozen tests, and it keeps tests apart where sharing could not — roles (`truora_reviewer`,
+//!   a test's `alice`) belong to the whole cluster, not to one database.
 //! - **Gone when the test ends**, passed or panicked: dropping the [`Cluster`] stops the server
 //!   (`pg_ctl stop -m immediate`) and removes the folder.
 //! - **Missing PostgreSQL**: [`Cluster::start`] returns `None` after `SKIPPED <test>: …` (and fails
@@ -39,6 +40,22 @@ pub struct Cluster {
 impl Cluster {
     /// A running cluster, or `None` (after reporting the skip) when PostgreSQL is not installed.
     pub fn start() -> Option<Cluster> {
+        Cluster::start_with(false)
+    }
+
+    /// [`start`](Self::start) with TLS on: a certificate for `localhost` (only) signed by a CA
+    /// made for the test ([`tls_file`](Self::tls_file) `ca.crt`), and another CA that signed
+    /// nothing (`other-ca.crt`). Plain connections are still accepted.
+    pub fn start_tls() -> Option<Cluster> {
+        Cluster::start_with(true)
+    }
+
+    /// A file of the TLS set-up: `ca.crt`, `other-ca.crt`.
+    pub fn tls_file(&self, name: &str) -> PathBuf {
+        self.dir.path().join("tls").join(name)
+    }
+
+    fn start_with(tls: bool) -> Option<Cluster> {
         let Some(bin) = server_bin() else {
             skip(
                 "PostgreSQL's server is not installed (no /usr/lib/postgresql/<version>/bin/initdb): \
@@ -78,12 +95,28 @@ impl Cluster {
         );
         assert!(out.status.success(), "initdb failed: {}", text(&out));
         std::fs::remove_file(&pwfile).expect("password file removed");
+        let tls_options = if tls {
+            let folder = dir.path().join("tls");
+            make_certificates(&folder);
+            if as_root {
+                for entry in std::fs::read_dir(&folder).expect("tls folder") {
+                    chown_tree(&entry.expect("entry").path());
+                }
+                chown_tree(&folder);
+            }
+            format!(
+                " -c ssl=on -c ssl_cert_file={0}/server.crt -c ssl_key_file={0}/server.key",
+                folder.display()
+            )
+        } else {
+            String::new()
+        };
         // A free port may be taken between asking and listening: a few tries.
         for _ in 0..5 {
             let port = free_port();
             let options = format!(
                 "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off \
-                 -c synchronous_commit=off -c full_page_writes=off",
+                 -c synchronous_commit=off -c full_page_writes=off{tls_options}",
                 dir.path().display()
             );
             let out = run(
@@ -229,6 +262,90 @@ fn run(bin: &Path, program: &str, args: &[&std::ffi::OsStr]) -> Output {
                 program.display()
             )
         })
+}
+
+/// A CA, a server certificate for `localhost` signed by it (P-256 keys: quick to make), and a
+/// second CA that signed nothing, made with the `openssl` command (Debian's `postgresql` pulls it
+/// in through `ssl-cert`).
+fn make_certificates(folder: &Path) {
+    std::fs::create_dir(folder).expect("tls folder");
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(folder)
+            .output()
+            .expect("openssl (apt-get install openssl)");
+        assert!(out.status.success(), "openssl {args:?}: {}", text(&out));
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    for ca in ["ca", "other-ca"] {
+        let key = format!("{ca}.key");
+        let crt = format!("{ca}.crt");
+        let mut args = vec![
+            "req",
+            "-x509",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=truora-tui test CA",
+        ];
+        args.extend(ec);
+        args.extend([
+            "-keyout",
+            &key,
+            "-out",
+            &crt,
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ]);
+        openssl(&args);
+    }
+    let mut args = vec![
+        "req",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ];
+    args.extend(ec);
+    openssl(&args);
+    std::fs::write(
+        folder.join("server.ext"),
+        "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+    )
+    .expect("extensions");
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.crt",
+    ]);
+    std::fs::set_permissions(
+        folder.join("server.key"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .expect("key mode");
 }
 
 fn chown_tree(path: &Path) {
