@@ -143,6 +143,13 @@ impl ReviewsArgs {
 /// `reviews setup`: the team store from `--review-db`, else `TRUORA_TUI_REVIEW_DB`.
 fn setup(globals: &GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
     use crate::review::pg;
+    if globals.demo {
+        return Err(CliError::Usage(
+            "reviews setup sets a PostgreSQL team store up; the demo's store is an SQLite file \
+             that needs none: leave out --demo"
+                .into(),
+        ));
+    }
     let flag = globals
         .review_db
         .as_ref()

@@ -2,6 +2,7 @@
 //! schema and roles, a second run changes nothing, and the server — not the client — holds
 //! reviewers to what they may do: record as themselves, never rewrite or delete; auditors read.
 
+use std::path::Path;
 use std::process::Command;
 
 use truora_tui::config::Env;
@@ -423,4 +424,41 @@ fn setup_refuses_a_password_on_the_command_line_without_showing_it() {
     assert!(stderr.contains("~/.pgpass"), "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn setup_says_what_it_is_for_when_given_a_file_or_nothing() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_truora-tui"))
+            .args(args)
+            .env_remove("TRUORA_TUI_REVIEW_DB")
+            .output()
+            .expect("run truora-tui");
+        assert!(!out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("r.sqlite3");
+    let said = run(&[
+        "reviews",
+        "setup",
+        "--review-db",
+        file.to_str().expect("utf-8"),
+    ]);
+    assert!(said.contains("an SQLite store needs no setup"), "{said}");
+    assert!(!file.exists(), "setup made an SQLite file");
+    let said = run(&["reviews", "setup"]);
+    assert!(said.contains("--review-db postgres://"), "{said}");
+    let said = run(&[
+        "reviews",
+        "setup",
+        "--demo",
+        "--review-db",
+        "postgres://h/db",
+    ]);
+    assert!(said.contains("leave out --demo"), "{said}");
+    // Every other command refuses a team store by name rather than taking it for a path.
+    let said = run(&["reviews", "list", "--review-db", "postgres://alice@h/db"]);
+    assert!(said.contains("is a PostgreSQL team store"), "{said}");
+    assert!(!Path::new("postgres:").exists());
 }
