@@ -175,8 +175,8 @@ fn setup(globals: &GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
     if let Some(flag) = &flag {
         refuse_password_on_command_line(flag)?;
     }
-    let (info, warnings) =
-        pg::conninfo::resolve(&value, env).map_err(|e| CliError::Usage(e.to_string()))?;
+    let (info, warnings) = pg::conninfo::resolve(&value, &|name| env.var(name))
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     for warning in warnings {
         eprintln!(
             "truora-tui: warning: {}",

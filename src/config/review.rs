@@ -43,9 +43,9 @@ pub(super) fn settings(
     .into_iter()
     .flatten()
     .find(|v| !v.is_empty());
-    if let Some(value) = chosen.filter(|v| crate::review::pg::is_postgres(v)) {
+    if let Some(value) = chosen.filter(|v| crate::dburl::is_postgres(v)) {
         return Err(ConfigError::TeamStoreNotYet {
-            shown: crate::review::pg::mask(&value),
+            shown: crate::dburl::mask(&value),
         });
     }
     if let Some(flag) = overrides

@@ -4,7 +4,6 @@
 //! passed over and named, as in SQLite.
 
 use truora_tui::api::model::Status;
-use truora_tui::config::Env;
 use truora_tui::review::pg::{self, events, setup};
 use truora_tui::review::{Decision, Event, EventKind, OverrideReason, Store, Verdict, fold};
 
@@ -12,16 +11,13 @@ use crate::pg_support::Cluster;
 
 const DB: &str = "team";
 
-struct NoVars;
-
-impl Env for NoVars {
-    fn var(&self, _: &str) -> Option<String> {
-        None
-    }
+/// No `PG*` variables, no password file: the URL says everything.
+fn no_vars(_: &str) -> Option<String> {
+    None
 }
 
 fn client(url: &str) -> postgres::Client {
-    let (info, _) = pg::conninfo::resolve(url, &NoVars).expect("url");
+    let (info, _) = pg::conninfo::resolve(url, &no_vars).expect("url");
     pg::connect(&info).unwrap_or_else(|e| panic!("{e}"))
 }
 

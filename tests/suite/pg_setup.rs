@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use truora_tui::config::Env;
 use truora_tui::review::pg::setup::{self, Access};
 use truora_tui::review::pg::{self, PgError};
 
@@ -13,16 +12,13 @@ use crate::pg_support::Cluster;
 
 const DB: &str = "team";
 
-struct NoVars;
-
-impl Env for NoVars {
-    fn var(&self, _: &str) -> Option<String> {
-        None
-    }
+/// No `PG*` variables, no password file: the URL says everything.
+fn no_vars(_: &str) -> Option<String> {
+    None
 }
 
 fn client(url: &str) -> postgres::Client {
-    let (info, _) = pg::conninfo::resolve(url, &NoVars).expect("url");
+    let (info, _) = pg::conninfo::resolve(url, &no_vars).expect("url");
     pg::connect(&info).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -391,7 +387,7 @@ fn a_wrong_password_is_refused_and_the_error_does_not_show_it() {
     };
     let (info, _) = pg::conninfo::resolve(
         &cluster.url("truora_admin", "not-the-password", "postgres"),
-        &NoVars,
+        &no_vars,
     )
     .expect("url");
     let Err(err) = pg::connect(&info) else {

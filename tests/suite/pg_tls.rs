@@ -4,17 +4,13 @@
 
 use std::path::Path;
 
-use truora_tui::config::Env;
 use truora_tui::review::pg::{self, PgError};
 
 use crate::pg_support::Cluster;
 
-struct NoVars;
-
-impl Env for NoVars {
-    fn var(&self, _: &str) -> Option<String> {
-        None
-    }
+/// No `PG*` variables, no password file: the URL says everything.
+fn no_vars(_: &str) -> Option<String> {
+    None
 }
 
 /// Connects as the superuser to `host` with `sslmode` (and `root`), and says whether the server
@@ -33,7 +29,7 @@ fn encrypted(
     if let Some(root) = root {
         url.push_str(&format!("&sslrootcert={}", root.display()));
     }
-    let (info, _) = pg::conninfo::resolve(&url, &NoVars).expect("url");
+    let (info, _) = pg::conninfo::resolve(&url, &no_vars).expect("url");
     let mut client = pg::connect(&info)?;
     let row = client
         .query_one(

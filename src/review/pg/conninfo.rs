@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 
 use percent_encoding::percent_decode_str;
 
-pub use super::mask::{has_password, mask};
 use super::pgpass;
-use crate::config::Env;
+pub use crate::dburl::{has_password, is_postgres, mask};
 
 /// Debian's libpq looks here when no host is given (a unix socket).
 pub const DEFAULT_SOCKET_DIR: &str = "/var/run/postgresql";
@@ -137,29 +136,16 @@ impl Given {
     }
 }
 
-/// Whether `value` names a PostgreSQL store rather than an SQLite file: a `postgres://` or
-/// `postgresql://` URL, or a libpq `key=value` string starting with a known key.
-pub fn is_postgres(value: &str) -> bool {
-    let v = value.trim_start();
-    v.starts_with("postgres://")
-        || v.starts_with("postgresql://")
-        || [
-            "host=",
-            "dbname=",
-            "user=",
-            "port=",
-            "hostaddr=",
-            "service=",
-        ]
-        .iter()
-        .any(|k| v.starts_with(k))
-}
-
 /// Reads `value` (URL or `key=value`), filling what it leaves out from `env` (`PGHOST`,
 /// `PGPORT`, `PGUSER`, `PGDATABASE`, `PGPASSWORD`, `PGSSLMODE`, `PGSSLROOTCERT`, `PGPASSFILE`,
 /// `PGCONNECT_TIMEOUT`) and the password file. Returns the warnings met on the way (a password
 /// file others can read is ignored, as libpq ignores it).
-pub fn resolve(value: &str, env: &dyn Env) -> Result<(ConnInfo, Vec<String>), ConnInfoError> {
+/// `env` looks a variable up (the process environment, or a test's map): `review` sits beside
+/// `config`, so it takes the lookup, not `config::Env`.
+pub fn resolve(
+    value: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(ConnInfo, Vec<String>), ConnInfoError> {
     let v = value.trim();
     let given = if let Some(rest) = v
         .strip_prefix("postgresql://")
@@ -172,8 +158,11 @@ pub fn resolve(value: &str, env: &dyn Env) -> Result<(ConnInfo, Vec<String>), Co
     fill(given, env)
 }
 
-fn fill(given: Given, env: &dyn Env) -> Result<(ConnInfo, Vec<String>), ConnInfoError> {
-    let var = |name: &str| env.var(name).filter(|v| !v.is_empty());
+fn fill(
+    given: Given,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(ConnInfo, Vec<String>), ConnInfoError> {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty());
     let mut warnings = Vec::new();
     let host = given.host.or_else(|| var("PGHOST"));
     let hosts: Vec<String> = match host {

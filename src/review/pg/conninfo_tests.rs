@@ -5,7 +5,7 @@ use super::*;
 
 struct Vars(HashMap<&'static str, String>);
 
-impl Env for Vars {
+impl Vars {
     fn var(&self, name: &str) -> Option<String> {
         self.0.get(name).cloned()
     }
@@ -16,7 +16,7 @@ fn vars(pairs: &[(&'static str, &str)]) -> Vars {
 }
 
 fn resolved(value: &str, env: &[(&'static str, &str)]) -> ConnInfo {
-    resolve(value, &vars(env)).expect("resolves").0
+    resolve(value, &|n| vars(env).var(n)).expect("resolves").0
 }
 
 #[test]
@@ -59,12 +59,13 @@ fn key_value_strings_are_read_with_quotes_and_escapes() {
     assert_eq!(c.sslmode, SslMode::Require);
     assert_eq!(c.dbname, "reviews");
     assert_eq!(c.password, Some(Secret::new("it's a secret")));
-    let err = resolve("host=db bogus=1", &vars(&[("PGUSER", "u")])).expect_err("unknown");
+    let err =
+        resolve("host=db bogus=1", &|n| vars(&[("PGUSER", "u")]).var(n)).expect_err("unknown");
     assert!(
         err.to_string().contains("unknown option \"bogus\""),
         "{err}"
     );
-    let err = resolve("host=db user", &vars(&[])).expect_err("no =");
+    let err = resolve("host=db user", &|n| vars(&[]).var(n)).expect_err("no =");
     assert!(err.to_string().contains("without '='"), "{err}");
 }
 
@@ -103,7 +104,7 @@ fn defaults_are_libpqs_socket_port_os_user_and_prefer() {
     assert_eq!(c.ports, [5432]);
     assert_eq!((c.user.as_str(), c.dbname.as_str()), ("dave", "dave"));
     assert_eq!(c.sslmode, SslMode::Prefer);
-    let err = resolve("postgres://h", &vars(&[])).expect_err("no user");
+    let err = resolve("postgres://h", &|n| vars(&[]).var(n)).expect_err("no user");
     assert!(err.to_string().contains("PGUSER"), "{err}");
 }
 
@@ -132,13 +133,13 @@ fn the_password_file_is_read_when_nothing_else_gives_a_password() {
     let other = dir.path().join("other");
     std::fs::write(&other, "*:*:*:*:other\n").expect("w");
     std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o640)).expect("chmod");
-    let (c, warnings) = resolve(
-        "postgres://alice@db/reviews",
-        &vars(&[
+    let (c, warnings) = resolve("postgres://alice@db/reviews", &|n| {
+        vars(&[
             ("HOME", home),
             ("PGPASSFILE", other.to_str().expect("utf-8")),
-        ]),
-    )
+        ])
+        .var(n)
+    })
     .expect("resolves");
     assert_eq!(c.password, None, "a file others may read is ignored");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -161,7 +162,9 @@ fn bad_values_are_named_and_the_password_is_never_in_an_error() {
             "3 hosts but 2 ports",
         ),
     ] {
-        let err = resolve(value, &vars(&[])).expect_err(value).to_string();
+        let err = resolve(value, &|n| vars(&[]).var(n))
+            .expect_err(value)
+            .to_string();
         assert!(err.contains(says), "{value}: {err}");
         assert!(!err.contains("hunter2"), "{err}");
     }

@@ -14,7 +14,6 @@
 
 pub mod conninfo;
 pub mod events;
-mod mask;
 pub mod pgpass;
 pub mod schema;
 pub mod setup;

@@ -1,4 +1,6 @@
-//! Connection strings as they may be shown: every password replaced by `***`.
+//! What a review store setting names — an SQLite file, or a PostgreSQL team store (a URL or a
+//! libpq `key=value` string) — and such a string as it may be shown, every password replaced by
+//! `***`. Down here, below `config` and `review`, because both ask.
 
 /// Whether `raw` carries a password (a URL's, or a `password` option): what [`mask`] hides.
 pub fn has_password(raw: &str) -> bool {
@@ -72,4 +74,22 @@ fn past_value(s: &str) -> &str {
         }
     }
     ""
+}
+
+/// Whether `value` names a PostgreSQL store rather than an SQLite file: a `postgres://` or
+/// `postgresql://` URL, or a libpq `key=value` string starting with a known key.
+pub fn is_postgres(value: &str) -> bool {
+    let v = value.trim_start();
+    v.starts_with("postgres://")
+        || v.starts_with("postgresql://")
+        || [
+            "host=",
+            "dbname=",
+            "user=",
+            "port=",
+            "hostaddr=",
+            "service=",
+        ]
+        .iter()
+        .any(|k| v.starts_with(k))
 }
