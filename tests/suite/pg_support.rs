@@ -13,7 +13,8 @@
 //!   a dozen tests, and it keeps tests apart where sharing could not — roles (`truora_reviewer`,
 //!   a test's `alice`) belong to the whole cluster, not to one database.
 //! - **Gone when the test ends**, passed or panicked: dropping the [`Cluster`] stops the server
-//!   (`pg_ctl stop -m immediate`) and removes the folder.
+//!   (`pg_ctl stop -m immediate`) and removes the folder; and when the test binary is killed
+//!   without dropping it, a guardian shell that was waiting on a pipe from it does the same.
 //! - **Missing PostgreSQL**: [`Cluster::start`] returns `None` after `SKIPPED <test>: …` (and fails
 //!   the test under `CI=true`: `.ci/run` installs `postgresql`), through `skip_support`.
 
@@ -21,7 +22,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 use crate::skip_support::skip;
 
@@ -35,6 +36,9 @@ pub struct Cluster {
     bin: PathBuf,
     pub port: u16,
     admin_password: String,
+    /// Stops the server and removes the folder when its standard input closes: on drop, and
+    /// also when the test binary is killed (`kill -9`, a CI timeout) and no drop runs.
+    guardian: Child,
 }
 
 impl Cluster {
@@ -68,6 +72,8 @@ impl Cluster {
         if as_root {
             chown_tree(dir.path());
         }
+        // First thing, so that even a test killed during `initdb` leaves nothing behind.
+        let guardian = guardian(&bin, dir.path());
         let admin_password = format!("admin-{}", std::process::id());
         let pwfile = dir.path().join("pw");
         std::fs::write(&pwfile, &admin_password).expect("password file");
@@ -141,6 +147,7 @@ impl Cluster {
                     bin,
                     port,
                     admin_password,
+                    guardian,
                 });
             }
         }
@@ -214,9 +221,40 @@ impl Drop for Cluster {
                 "stop".as_ref(),
             ],
         );
-        // The folder goes with `dir` (root may remove what `nobody` owns; as another user the
-        // files are that user's).
+        // The guardian finds the server stopped and removes the folder; `dir` then finds
+        // nothing left to remove.
+        drop(self.guardian.stdin.take());
+        let _ = self.guardian.wait();
     }
+}
+
+/// A shell waiting on a pipe from this process: when the pipe closes (the cluster dropped, or
+/// this process gone without dropping it), it stops the server in `dir` and removes `dir`.
+fn guardian(bin: &Path, dir: &Path) -> Child {
+    let pg_ctl = bin.join("pg_ctl");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"read line; "$@" >/dev/null 2>&1; rm -rf "$CLUSTER_DIR""#)
+        .arg("guardian");
+    if rustix::process::geteuid().is_root() {
+        cmd.args([
+            "setpriv".into(),
+            format!("--reuid={UNPRIVILEGED}"),
+            format!("--regid={UNPRIVILEGED}"),
+            "--clear-groups".into(),
+            "--".into(),
+        ]);
+    }
+    cmd.arg(&pg_ctl)
+        .arg("-D")
+        .arg(dir.join("data"))
+        .args(["-m", "immediate", "-w", "stop"])
+        .env("CLUSTER_DIR", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the cluster's guardian (sh)")
 }
 
 /// The newest `/usr/lib/postgresql/<version>/bin` holding `initdb`, `pg_ctl` and `postgres`.
