@@ -32,13 +32,14 @@ pub const ADMIN: &str = "truora_admin";
 const UNPRIVILEGED: u32 = 65534;
 
 pub struct Cluster {
+    /// Stops the server and removes the folder when its standard input closes: on drop (first
+    /// of the fields: they drop in this order), and also when the test binary is killed
+    /// (`kill -9`, a CI timeout) and no drop runs.
+    guardian: Guardian,
     dir: tempfile::TempDir,
     bin: PathBuf,
     pub port: u16,
     admin_password: String,
-    /// Stops the server and removes the folder when its standard input closes: on drop, and
-    /// also when the test binary is killed (`kill -9`, a CI timeout) and no drop runs.
-    guardian: Child,
 }
 
 impl Cluster {
@@ -143,11 +144,11 @@ impl Cluster {
             );
             if out.status.success() {
                 return Some(Cluster {
+                    guardian,
                     dir,
                     bin,
                     port,
                     admin_password,
-                    guardian,
                 });
             }
         }
@@ -221,16 +222,24 @@ impl Drop for Cluster {
                 "stop".as_ref(),
             ],
         );
-        // The guardian finds the server stopped and removes the folder; `dir` then finds
-        // nothing left to remove.
-        drop(self.guardian.stdin.take());
-        let _ = self.guardian.wait();
+        // The guardian (dropped next) finds the server stopped and removes the folder; `dir`
+        // then finds nothing left to remove.
+    }
+}
+
+/// The guardian's shell: dropping it closes the pipe and waits for the shell to finish.
+struct Guardian(Child);
+
+impl Drop for Guardian {
+    fn drop(&mut self) {
+        drop(self.0.stdin.take());
+        let _ = self.0.wait();
     }
 }
 
 /// A shell waiting on a pipe from this process: when the pipe closes (the cluster dropped, or
 /// this process gone without dropping it), it stops the server in `dir` and removes `dir`.
-fn guardian(bin: &Path, dir: &Path) -> Child {
+fn guardian(bin: &Path, dir: &Path) -> Guardian {
     let pg_ctl = bin.join("pg_ctl");
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
@@ -254,6 +263,7 @@ fn guardian(bin: &Path, dir: &Path) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
+        .map(Guardian)
         .expect("start the cluster's guardian (sh)")
 }
 
