@@ -28,6 +28,7 @@ pub mod browse;
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod dburl;
 pub mod demo;
 pub mod export;
 /// Imports only run down a declared order of floors, with no circles: a test reads `src/` and

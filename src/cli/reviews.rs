@@ -50,6 +50,12 @@ pub enum ReviewsAction {
     },
     /// Counts by verdict, override and reviewer
     Stats,
+    /// Make a PostgreSQL database into a team store (run once, by an administrator; running it
+    /// again changes nothing): the truora_review schema and the truora_reviewer and
+    /// truora_auditor group roles. The store is --review-db (or TRUORA_TUI_REVIEW_DB), a
+    /// postgres:// URL or libpq key=value string; its password comes from PGPASSWORD or
+    /// ~/.pgpass, never the command line
+    Setup,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -77,6 +83,9 @@ impl From<VerdictArg> for Verdict {
 
 impl ReviewsArgs {
     pub(super) async fn run(self, globals: GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
+        if self.action == ReviewsAction::Setup {
+            return setup(&globals, env);
+        }
         // Keyless: reviews calls no API.
         let overrides = globals.overrides(true);
         let config = load_config(&overrides, env)?.config;
@@ -114,6 +123,7 @@ impl ReviewsArgs {
                 commands::list(db, &args, &mut stdout)
             }
             ReviewsAction::Stats => commands::stats(db, &mut stdout),
+            ReviewsAction::Setup => unreachable!("handled above"),
         };
         match result {
             Ok(()) => Ok(EXIT_OK),
@@ -128,4 +138,89 @@ impl ReviewsArgs {
             }
         }
     }
+}
+
+/// `reviews setup`: the team store from `--review-db`, else `TRUORA_TUI_REVIEW_DB`.
+fn setup(globals: &GlobalArgs, env: &dyn Env) -> Result<u8, CliError> {
+    use crate::review::pg;
+    if globals.demo {
+        return Err(CliError::Usage(
+            "reviews setup sets a PostgreSQL team store up; the demo's store is an SQLite file \
+             that needs none: leave out --demo"
+                .into(),
+        ));
+    }
+    let flag = globals
+        .review_db
+        .as_ref()
+        .map(|p| p.to_string_lossy().into_owned());
+    let Some(value) = flag
+        .clone()
+        .or_else(|| env.var(crate::config::ENV_REVIEW_DB))
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Err(CliError::Usage(
+            "reviews setup needs the team store: --review-db postgres://admin@host/database \
+             (or TRUORA_TUI_REVIEW_DB)"
+                .into(),
+        ));
+    };
+    if !pg::is_postgres(&value) {
+        return Err(CliError::Usage(format!(
+            "reviews setup is for a PostgreSQL team store (a postgres:// URL or a libpq \
+             key=value string), not {}: an SQLite store needs no setup",
+            crate::sanitize::terminal_text(&value)
+        )));
+    }
+    if let Some(flag) = &flag {
+        refuse_password_on_command_line(flag)?;
+    }
+    let (info, warnings) = pg::conninfo::resolve(&value, &|name| env.var(name))
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    for warning in warnings {
+        eprintln!(
+            "truora-tui: warning: {}",
+            crate::sanitize::terminal_text(&warning)
+        );
+    }
+    let at = info.describe();
+    // The sync client runs a runtime of its own, which cannot start on a thread of the CLI's
+    // tokio runtime: setup gets a plain thread (as the review desk's is).
+    let result = std::thread::scope(|scope| {
+        scope
+            .spawn(|| pg::connect(&info).and_then(|mut c| pg::setup::setup(&mut c, &at)))
+            .join()
+    });
+    let Ok(result) = result else {
+        eprintln!("truora-tui: reviews setup failed: its thread panicked");
+        return Ok(EXIT_FAILURE);
+    };
+    match result {
+        Ok(report) => {
+            print!("{}", crate::sanitize::terminal_lines(&report.to_string()));
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            eprintln!(
+                "truora-tui: {}",
+                crate::sanitize::terminal_lines(&e.to_string())
+            );
+            Ok(EXIT_FAILURE)
+        }
+    }
+}
+
+/// A password in a flag is in every user's `ps` for as long as the command runs: refused, with
+/// where to put it instead.
+fn refuse_password_on_command_line(flag: &str) -> Result<(), CliError> {
+    let has_password = crate::review::pg::conninfo::has_password(flag);
+    if has_password {
+        return Err(CliError::Usage(format!(
+            "--review-db {} holds a password, which every user of this machine can read in `ps` \
+             while truora-tui runs: leave it out and put it in ~/.pgpass (chmod 0600) or \
+             PGPASSWORD",
+            crate::review::pg::mask(flag)
+        )));
+    }
+    Ok(())
 }

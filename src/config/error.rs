@@ -59,6 +59,14 @@ fn config_path_or_hint(path: &Option<PathBuf>) -> String {
 /// message and exits with [`ConfigError::exit_code`].
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// A PostgreSQL URL where this build can only set a team store up.
+    #[error(
+        "the review store {shown} is a PostgreSQL team store: this build sets one up (`truora-tui \
+         reviews setup --review-db URL`) but does not yet browse, list or export it; give \
+         --review-db an SQLite file for now"
+    )]
+    TeamStoreNotYet { shown: String },
+
     #[error(
         "config file {} (given by {origin}) does not exist; fix the path or create the file \
          (see .config-example)",

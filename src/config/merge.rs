@@ -187,7 +187,7 @@ pub(super) fn load_with(
         (file.reviewer.as_deref(), file.review_db.as_deref()),
         (platform, &places),
         &mut warnings,
-    );
+    )?;
     let config = Config {
         reviewer,
         review_db,

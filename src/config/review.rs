@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use super::places::Places;
 use super::platform::Platform;
 use super::values::{env_var, non_empty};
-use super::{ENV_REVIEW_DB, ENV_REVIEWER, Env, Overrides};
+use super::{ConfigError, ENV_REVIEW_DB, ENV_REVIEWER, Env, Overrides};
 
 pub const STORE_FILE: &str = "reviews.sqlite3";
 
@@ -23,19 +23,37 @@ pub(super) fn settings(
     file: (Option<&str>, Option<&str>),
     (platform, places): (&Platform, &Places),
     warnings: &mut Vec<String>,
-) -> (String, PathBuf, bool) {
+) -> Result<(String, PathBuf, bool), ConfigError> {
     let reviewer = env_var(env, ENV_REVIEWER)
         .map(|s| s.trim().to_string())
         .or_else(|| non_empty(file.0))
         .or_else(|| env_var(env, "USER"))
         .or_else(|| env_var(env, "LOGNAME"))
         .unwrap_or_else(|| "reviewer".to_string());
+    // A PostgreSQL team store is set up (`reviews setup`) but not yet browsed: refused here, so
+    // no command takes a URL for a path and creates a folder named `postgres:`.
+    let chosen = [
+        overrides
+            .review_db
+            .as_deref()
+            .map(|p| p.to_string_lossy().into_owned()),
+        env_var(env, ENV_REVIEW_DB),
+        non_empty(file.1),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|v| !v.is_empty());
+    if let Some(value) = chosen.filter(|v| crate::dburl::is_postgres(v)) {
+        return Err(ConfigError::TeamStoreNotYet {
+            shown: crate::dburl::mask(&value),
+        });
+    }
     if let Some(flag) = overrides
         .review_db
         .as_deref()
         .filter(|p| !p.as_os_str().is_empty())
     {
-        return (reviewer, places.given(flag), false);
+        return Ok((reviewer, places.given(flag), false));
     }
     let chosen = places.chosen(None, env_var(env, ENV_REVIEW_DB), non_empty(file.1));
     let path = chosen.unwrap_or_else(|| match &platform.data_dir {
@@ -56,7 +74,7 @@ pub(super) fn settings(
     } else {
         path
     };
-    (reviewer, path, overrides.demo_data)
+    Ok((reviewer, path, overrides.demo_data))
 }
 
 /// `…/demo-reviews.sqlite3` beside `…/reviews.sqlite3`.

@@ -53,9 +53,10 @@ pub const FLOORS: &[&[&str]] = &[
     &["keymap"],
     // Truora over HTTP; lists of ids.
     &["api", "ids"],
-    // Foundations everyone may use: private files, neutralised text, dates, wrapping; and this
-    // check, which imports nothing.
-    &["fsx", "sanitize", "date", "wrap", "floors"],
+    // Foundations everyone may use: private files, neutralised text, dates, wrapping, what a
+    // review store setting names (and its password masked); and this check, which imports
+    // nothing.
+    &["fsx", "sanitize", "date", "wrap", "dburl", "floors"],
 ];
 
 /// Breaks that work under way removes, each set aside until it lands (e.g. `Pending { what:

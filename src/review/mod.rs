@@ -30,6 +30,7 @@ mod load_rows;
 pub mod mark;
 pub mod model;
 mod open;
+pub mod pg;
 mod rows;
 pub mod schema;
 pub mod store;

@@ -89,3 +89,26 @@ fn the_reviewer_defaults_to_the_login_name() {
     assert_eq!(c.reviewer, "Ana Ruiz");
     assert_eq!(load_ok(&demo(), &env(&[])).config.reviewer, "reviewer");
 }
+
+#[test]
+fn a_postgres_store_is_refused_by_name_until_the_browser_can_use_it_and_a_later_path_wins() {
+    // Taken as a path, `postgres://h/db` would be `./postgres:/h/db`: a folder made in the
+    // current one. It is refused instead, with the password masked.
+    let flagged = Overrides {
+        review_db: Some("postgres://alice:s3cret@h/db".into()),
+        ..live()
+    };
+    let err = load_err(&flagged, &keyed(&[])).to_string();
+    assert!(err.contains("postgres://alice:***@h/db"), "{err}");
+    assert!(err.contains("reviews setup"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+    let err = load_err(&live(), &keyed(&[(ENV_REVIEW_DB, "host=h dbname=d")])).to_string();
+    assert!(err.contains("PostgreSQL team store"), "{err}");
+    // A file given by the flag wins over a URL in the environment: no error.
+    let file_flag = Overrides {
+        review_db: Some("/flag/r.sqlite3".into()),
+        ..live()
+    };
+    let c = load_ok(&file_flag, &keyed(&[(ENV_REVIEW_DB, "postgres://h/db")])).config;
+    assert_eq!(c.review_db, PathBuf::from("/flag/r.sqlite3"));
+}
