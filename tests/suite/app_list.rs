@@ -182,6 +182,23 @@ fn the_selection_stays_on_its_process_when_the_filter_changes() {
 }
 
 #[test]
+fn a_filter_that_drops_the_selected_row_puts_the_cursor_on_the_first_match() {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    press(&mut app, "j j j j j"); // IDP05, pending in MX: position 5
+    assert_eq!(selected_id(&app).as_deref(), Some("IDP05"));
+    press(&mut app, "/ c o");
+    // Not the row at position 5 of the matches (clamped to IDP08): the first one.
+    assert_eq!(selected_id(&app).as_deref(), Some("IDP00"));
+    assert_eq!(app.list().cursor(), Some(0));
+    press(&mut app, "esc j j j j j f");
+    assert_eq!(
+        selected_id(&app).as_deref(),
+        Some("IDP00"),
+        "the status filter too: IDP05 is no failure, IDP00 the first that is"
+    );
+}
+
+#[test]
 fn status_filter_cycles_all_failure_pending_success() {
     let (mut app, _) = loaded(ten(), 120, 40);
     let mut seen = Vec::new();

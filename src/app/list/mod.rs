@@ -225,14 +225,14 @@ impl ProcessList {
         } else {
             self.recompute();
         }
-        self.reselect(selected);
+        self.reselect_or_first(selected);
     }
 
     pub fn cycle_status_filter(&mut self) {
         let selected = self.selected_index();
         self.status = self.status.next();
         self.recompute();
-        self.reselect(selected);
+        self.reselect_or_first(selected);
     }
 
     /// Replaces the row gate (`None`: every row passes it) and recomputes the visible set.
@@ -240,7 +240,7 @@ impl ProcessList {
         let selected = self.selected_index();
         self.gate = gate;
         self.recompute();
-        self.reselect(selected);
+        self.reselect_or_first(selected);
     }
 
     /// Puts the cursor on visible position `pos` (clamped).
@@ -318,13 +318,24 @@ impl ProcessList {
         self.visible = visible;
     }
 
-    /// Puts the cursor back on `selected` if it is still visible, else keeps its position.
+    /// Puts the cursor back on `selected` if it is still visible, else keeps its position: a row
+    /// that changed under the cursor leaves it among its neighbours.
     fn reselect(&mut self, selected: Option<u32>) {
-        let found = selected.and_then(|s| self.visible.iter().position(|&i| i == s));
-        match found {
+        match self.position_of(selected) {
             Some(pos) => self.cursor.select(pos, self.visible.len()),
             None => self.cursor.clamp(self.visible.len()),
         }
+    }
+
+    /// After the user changed a filter: back on `selected` if it still matches, else on the
+    /// first match (the position it had means nothing in the new set of rows).
+    fn reselect_or_first(&mut self, selected: Option<u32>) {
+        let pos = self.position_of(selected).unwrap_or(0);
+        self.cursor.select(pos, self.visible.len());
+    }
+
+    fn position_of(&self, selected: Option<u32>) -> Option<usize> {
+        selected.and_then(|s| self.visible.iter().position(|&i| i == s))
     }
 }
 
