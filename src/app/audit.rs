@@ -103,11 +103,10 @@ impl Audited {
             if matches!(front, Waiting::Decision(_, None)) {
                 return;
             }
-            match self.waiting.pop_front() {
-                Some(Waiting::Event(event) | Waiting::Decision(_, Some(Some(event)))) => {
-                    out.push(Command::Audit(event));
-                }
-                _ => {}
+            if let Some(Waiting::Event(event) | Waiting::Decision(_, Some(Some(event)))) =
+                self.waiting.pop_front()
+            {
+                out.push(Command::Audit(event));
             }
         }
     }
