@@ -231,6 +231,56 @@ fn sort_flips_between_newest_and_oldest_first_keeping_the_selection() {
 }
 
 #[test]
+fn o_cycles_newest_oldest_and_by_reason_with_the_same_reasons_together() {
+    // Newest first: IDP00 … IDP09. Failures 00, 03, 06, 09 with three reasons.
+    let reasons = [
+        ("IDP00", "document_is_a_photocopy"),
+        ("IDP03", "blurry_image"),
+        ("IDP06", "document_is_a_photocopy"),
+        ("IDP09", "face_in_blocklist"),
+    ];
+    let rows = ten()
+        .into_iter()
+        .map(|mut r| {
+            let id = r.process_id.clone().unwrap_or_default();
+            r.declined_reason = reasons
+                .iter()
+                .find(|(p, _)| *p == id)
+                .map(|(_, c)| (*c).to_owned());
+            r
+        })
+        .collect();
+    let (mut app, _) = loaded(rows, 120, 40);
+    let order = |app: &truora_tui::app::App| -> Vec<String> {
+        let list = app.list();
+        list.visible()
+            .iter()
+            .filter_map(|&i| list.row(i).and_then(|r| r.process_id.clone()))
+            .collect()
+    };
+    use truora_tui::app::list::SortOrder;
+    assert_eq!(app.list().sort(), SortOrder::NewestFirst);
+    press(&mut app, "o");
+    assert_eq!(app.list().sort(), SortOrder::OldestFirst);
+    assert_eq!(order(&app).first().map(String::as_str), Some("IDP09"));
+    press(&mut app, "o");
+    assert_eq!(app.list().sort(), SortOrder::Reason);
+    // By the reason in words: "document image too blurry" < "document is a photocopy" (both,
+    // newest first) < "face is on a blocklist"; then the rows without a reason, newest first.
+    assert_eq!(
+        order(&app)[..6],
+        ["IDP03", "IDP00", "IDP06", "IDP09", "IDP01", "IDP02"]
+    );
+    press(&mut app, "o");
+    assert_eq!(app.list().sort(), SortOrder::NewestFirst);
+    assert_eq!(order(&app).first().map(String::as_str), Some("IDP00"));
+    // `/` finds a reason by the words the column shows ("document image too blurry") as well
+    // as by its code.
+    press(&mut app, "/ t o o enter");
+    assert_eq!(order(&app), ["IDP03"]);
+}
+
+#[test]
 fn pages_arriving_out_of_order_are_merged_in_sort_order() {
     let rows = ten();
     let mut app = app();
