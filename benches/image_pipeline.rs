@@ -18,7 +18,7 @@ use ratatui_image::Image;
 use ratatui_image::picker::{Picker, ProtocolType};
 use truora_tui::api::model::ImageKind;
 use truora_tui::images::{CellSize, ImageKey, RenderedImage};
-use truora_tui::images::{Limits, decode, prepare, render};
+use truora_tui::images::{Growth, Limits, decode, prepare, render};
 
 const AREA: CellSize = (80, 40);
 const RUNS: usize = 20;
@@ -140,7 +140,12 @@ fn main() {
         None,
     );
     let stats = measure(RUNS, || {
-        drop(black_box(render(&halfblocks, &decoded, AREA)))
+        drop(black_box(render(
+            &halfblocks,
+            &decoded,
+            AREA,
+            Growth::Limited,
+        )))
     });
     row("  of which resize+encode", &stats, None);
 

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use super::audit::Audited;
 use super::message::review::ReviewNews;
 use super::update::shown;
 use super::{App, Job, Message, NotRecorded, SaveFailure};
@@ -77,7 +76,7 @@ impl App {
             },
             (Job::Save { request }, Message::Saved { result, .. }) => {
                 if self.opts.audit {
-                    Audited::saved(&request, &result, out);
+                    self.audited.saved(&request, &result, out);
                 }
                 self.saves.answered(result, self.privacy.is_on(), out);
             }
@@ -88,15 +87,21 @@ impl App {
                 }
             }
             (Job::Review(request), Message::Review(ReviewNews::Answer { result, .. })) => {
-                if result.is_ok() && self.opts.audit {
-                    Audited::review(&request, out);
+                if self.opts.audit {
+                    self.audited.answered(id, &request, result.is_ok(), out);
                 }
                 let results = self.tree.results();
                 let changed = self.review.answered(request, result, waited, results, out);
                 self.review_changed(&changed);
             }
-            (job, Message::Cancelled { .. }) => self.cancelled(job),
-            (job, Message::WorkerStopped { .. }) => self.worker_stopped(job, waited),
+            (job, Message::Cancelled { .. }) => {
+                self.not_recorded(id, &job);
+                self.cancelled(job);
+            }
+            (job, Message::WorkerStopped { .. }) => {
+                self.not_recorded(id, &job);
+                self.worker_stopped(job, waited);
+            }
             (job, answer) => {
                 tracing::warn!(%id, ?job, ?answer, "an answer of the wrong kind; dropped");
             }
@@ -173,6 +178,16 @@ impl App {
     /// The worker gave up on a job (a newer selection won, the runtime found it superseded, or
     /// its task died). What is still wanted is asked again, once per cancelled answer: the
     /// selected process's result here, images on screen by `reconcile`.
+    /// A decision that will never be answered is not recorded; what waited behind it in the
+    /// access log is.
+    fn not_recorded(&mut self, id: super::RequestId, job: &Job) {
+        if let Job::Review(request) = job
+            && self.opts.audit
+        {
+            self.audited.answered(id, request, false, &mut self.out);
+        }
+    }
+
     fn cancelled(&mut self, job: Job) {
         let out = &mut self.out;
         match job {

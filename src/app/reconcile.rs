@@ -41,6 +41,7 @@ impl App {
             && self.preview.drawn(&targets);
         if self.opts.audit {
             let out = &mut self.out;
+            self.audited.asked(out);
             self.audited.shown(&self.preview.images, &targets, out);
             let (view, list) = (self.tree.view(), &self.list.rows);
             self.audited.after_input(view, &self.overlay, list, out);

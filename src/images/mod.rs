@@ -31,7 +31,7 @@ pub use decode::{Limits, decode, dimensions, inside_guard};
 pub use error::ImageError;
 pub use palette::{Palette, in_palette, recolor, xterm256};
 pub use picker::{keep_image_colours, picker_for, protocol_label};
-pub use render::render;
+pub use render::{Growth, drawn_size, render};
 pub use save::{SaveError, SaveOutcome, save, save_name};
 pub use sniff::{extension, sniff};
 pub use types::{CellSize, ImageInfo, ImageKey, ImageRequest, RenderedImage};
@@ -96,10 +96,11 @@ pub fn prepare(
         },
     };
     let protocol = if shown.is_whole() {
-        render(picker, &image, area)?
+        render(picker, &image, area, Growth::Limited)?
     } else {
+        // A part shown closer fills the pane: each zoom step draws it larger than the last.
         let (x, y, w, h) = shown.to_pixels(width, height);
-        render(picker, &image.crop_imm(x, y, w, h), area)?
+        render(picker, &image.crop_imm(x, y, w, h), area, Growth::Fill)?
     };
     Ok(RenderedImage {
         info,

@@ -42,7 +42,7 @@ actions! {
     PrevPane => "prev_pane", ["shift-tab"], "focus the previous pane";
     Filter => "filter", ["/"], "filter the list (enter keeps, esc clears)";
     StatusFilter => "status_filter", ["f"], "cycle status filter: all, failure, pending, success";
-    Sort => "sort", ["o"], "sort by creation date: newest or oldest first";
+    Sort => "sort", ["o"], "sort: newest first, oldest first (age), by reason";
     NextFailed => "next_failed", ["n"], "jump to the next failed process";
     PrevFailed => "prev_failed", ["N"], "jump to the previous failed process";
     Toggle => "toggle", ["enter", "space"], "expand or collapse the tree node";

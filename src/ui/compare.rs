@@ -161,7 +161,10 @@ fn who<'a>(process_id: &str, r: &ProcessResult, theme: &Theme) -> Line<'a> {
     spans.push(Span::styled(word, theme.tone(tone)));
     if let Some(reason) = &r.declined_reason {
         spans.push(Span::styled(
-            format!(" ({})", theme.mask(&clean(reason))),
+            format!(
+                " ({})",
+                theme.mask(&clean(crate::api::model::reasons::label(reason)))
+            ),
             theme.tone(Tone::Bad),
         ));
     }

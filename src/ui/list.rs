@@ -50,7 +50,10 @@ fn value<'a>(
             }
         }
         Col::Status => status_word(row.status.as_ref()),
-        Col::Reason => (text(columns::reason(row)), Tone::Bad),
+        Col::Reason => (
+            text(columns::reason(row).map(crate::api::model::reasons::label)),
+            Tone::Bad,
+        ),
         Col::Country => (text(row.country.as_deref()), Tone::Plain),
         Col::Process => (text(row.process_id.as_deref()), Tone::Plain),
         Col::Name => (
@@ -89,6 +92,11 @@ fn cells<'a>(
             // A date without room for its time shows the date alone.
             if *col == Col::Created && w < 16 {
                 text = text.chars().take(w).collect::<String>().into();
+            }
+            // A reason in words when they fit, else in the short form that tells it apart.
+            if *col == Col::Reason {
+                let content = app.list().content_widths();
+                text = terminal_text(columns::reason_text(row, w, content));
             }
             Span::styled(format!("{} ", cell(&text, w)), theme.tone(tone))
         })

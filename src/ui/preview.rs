@@ -170,18 +170,19 @@ fn draw_link(app: &App, frame: &mut Frame, request: &ImageRequest, area: Rect, t
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
 
-/// What part of the image is shown, when not all of it: ` · zoom 2.3× (0 resets)`,
-/// ` · portrait (- zooms out)`, ` · whole card: no face found`.
+/// What part of the image is shown, when not all of it: ` · zoom 2.3× · 0 resets`,
+/// ` · portrait · - zooms out`, ` · whole card: no face found`. The key comes after a `·`, not
+/// in brackets, so `(0 resets)` cannot be read as a count of resets.
 fn view_text(app: &App, view: ImageView, image: &RenderedImage) -> String {
     let key = |action| app.keymap().hint(action).unwrap_or_default();
     match (view, image.portrait) {
         (ImageView::Region(r), _) if !r.is_whole() => format!(
-            " · zoom {:.1}× ({} resets)",
+            " · zoom {:.1}× · {} resets",
             r.magnification(),
             key(Action::ZoomReset)
         ),
         (ImageView::Portrait, Some(true)) => {
-            format!(" · portrait ({} whole card)", key(Action::ZoomOut))
+            format!(" · portrait · {} zooms out", key(Action::ZoomOut))
         }
         (ImageView::Portrait, _) => " · whole card: no face found".to_owned(),
         _ => String::new(),

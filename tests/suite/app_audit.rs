@@ -3,6 +3,7 @@
 //! views opened, an id copied and an image saved; with it off, none.
 
 use crate::app_support;
+use crate::review_support;
 
 use std::path::PathBuf;
 
@@ -10,7 +11,7 @@ use app_support::*;
 use truora_tui::api::model::ImageKind;
 use truora_tui::app::message::Job;
 use truora_tui::app::{App, AppOptions, Command, Message};
-use truora_tui::audit::{AuditEvent, ImageTag, ProcessRef, RawKind};
+use truora_tui::audit::{AuditEvent, Code, ImageTag, ProcessRef, RawKind};
 
 fn audited(commands: &[Command]) -> Vec<AuditEvent> {
     commands
@@ -137,6 +138,71 @@ fn what_the_reviewer_sees_and_does_is_recorded_once_each() {
     assert!(
         !audited(&back).contains(&AuditEvent::ProcessOpened { process: p1() }),
         "{away:?} {back:?}"
+    );
+}
+
+#[test]
+fn a_decision_is_logged_before_the_process_its_advance_opens() {
+    let (mut app, _) = app_with_log(true);
+    let mut desk = review_support::FakeDesk::new("ana");
+    desk.open(&mut app);
+    // IDP2's result is cached without IDP2 having been shown: the advance opens it at once.
+    press(&mut app, "j k");
+    let cached = result_message(&app, "IDP2", plain("IDP2"));
+    assert_eq!(audited(&app.handle_message(cached)), []);
+
+    let decided = press(&mut app, "d");
+    assert_eq!(
+        app.list().selected().and_then(|r| r.process_id.as_deref()),
+        Some("IDP2"),
+        "deciding advanced"
+    );
+    let mut logged = audited(&decided);
+    logged.extend(audited(&desk.serve(&mut app, decided)));
+    assert_eq!(
+        logged,
+        [
+            AuditEvent::Decision {
+                process: p1(),
+                verdict: Code::new("fail"),
+                reason: None,
+            },
+            AuditEvent::ProcessOpened {
+                process: ProcessRef::new("IDP2")
+            },
+        ],
+        "in the order they happened, though the store answered after IDP2 was open"
+    );
+}
+
+#[test]
+fn a_decision_the_store_refuses_is_not_logged_and_holds_nothing_back() {
+    let (mut app, _) = app_with_log(true);
+    review_support::FakeDesk::new("ana").open(&mut app);
+    press(&mut app, "j k");
+    let cached = result_message(&app, "IDP2", plain("IDP2"));
+    app.handle_message(cached);
+    let decided = press(&mut app, "d");
+    let id = decided
+        .iter()
+        .find_map(|c| match c {
+            Command::Request(r) if matches!(r.job, Job::Review(_)) => Some(r.id),
+            _ => None,
+        })
+        .expect("a decision asked");
+    let refused = Message::Review(truora_tui::app::message::review::ReviewNews::Answer {
+        id,
+        result: Err(truora_tui::app::NotRecorded::Store(
+            "the review store is read-only".into(),
+        )),
+    });
+    let mut logged = audited(&decided);
+    logged.extend(audited(&app.handle_message(refused)));
+    assert_eq!(
+        logged,
+        [AuditEvent::ProcessOpened {
+            process: ProcessRef::new("IDP2")
+        }]
     );
 }
 

@@ -182,6 +182,23 @@ fn the_selection_stays_on_its_process_when_the_filter_changes() {
 }
 
 #[test]
+fn a_filter_that_drops_the_selected_row_puts_the_cursor_on_the_first_match() {
+    let (mut app, _) = loaded(ten(), 120, 40);
+    press(&mut app, "j j j j j"); // IDP05, pending in MX: position 5
+    assert_eq!(selected_id(&app).as_deref(), Some("IDP05"));
+    press(&mut app, "/ c o");
+    // Not the row at position 5 of the matches (clamped to IDP08): the first one.
+    assert_eq!(selected_id(&app).as_deref(), Some("IDP00"));
+    assert_eq!(app.list().cursor(), Some(0));
+    press(&mut app, "esc j j j j j f");
+    assert_eq!(
+        selected_id(&app).as_deref(),
+        Some("IDP00"),
+        "the status filter too: IDP05 is no failure, IDP00 the first that is"
+    );
+}
+
+#[test]
 fn status_filter_cycles_all_failure_pending_success() {
     let (mut app, _) = loaded(ten(), 120, 40);
     let mut seen = Vec::new();
@@ -211,6 +228,56 @@ fn sort_flips_between_newest_and_oldest_first_keeping_the_selection() {
     assert_eq!(selected_id(&app).as_deref(), Some("IDP01"));
     press(&mut app, "g");
     assert_eq!(selected_id(&app).as_deref(), Some("IDP09"));
+}
+
+#[test]
+fn o_cycles_newest_oldest_and_by_reason_with_the_same_reasons_together() {
+    // Newest first: IDP00 … IDP09. Failures 00, 03, 06, 09 with three reasons.
+    let reasons = [
+        ("IDP00", "document_is_a_photocopy"),
+        ("IDP03", "blurry_image"),
+        ("IDP06", "document_is_a_photocopy"),
+        ("IDP09", "face_in_blocklist"),
+    ];
+    let rows = ten()
+        .into_iter()
+        .map(|mut r| {
+            let id = r.process_id.clone().unwrap_or_default();
+            r.declined_reason = reasons
+                .iter()
+                .find(|(p, _)| *p == id)
+                .map(|(_, c)| (*c).to_owned());
+            r
+        })
+        .collect();
+    let (mut app, _) = loaded(rows, 120, 40);
+    let order = |app: &truora_tui::app::App| -> Vec<String> {
+        let list = app.list();
+        list.visible()
+            .iter()
+            .filter_map(|&i| list.row(i).and_then(|r| r.process_id.clone()))
+            .collect()
+    };
+    use truora_tui::app::list::SortOrder;
+    assert_eq!(app.list().sort(), SortOrder::NewestFirst);
+    press(&mut app, "o");
+    assert_eq!(app.list().sort(), SortOrder::OldestFirst);
+    assert_eq!(order(&app).first().map(String::as_str), Some("IDP09"));
+    press(&mut app, "o");
+    assert_eq!(app.list().sort(), SortOrder::Reason);
+    // By the reason in words: "document image too blurry" < "document is a photocopy" (both,
+    // newest first) < "face is on a blocklist"; then the rows without a reason, newest first.
+    assert_eq!(
+        order(&app)[..6],
+        ["IDP03", "IDP00", "IDP06", "IDP09", "IDP01", "IDP02"]
+    );
+    press(&mut app, "o");
+    assert_eq!(app.list().sort(), SortOrder::NewestFirst);
+    assert_eq!(order(&app).first().map(String::as_str), Some("IDP00"));
+    // `/` finds a reason by the words the column shows ("document image too blurry") as well
+    // as by its code.
+    press(&mut app, "/ t o o enter");
+    assert_eq!(order(&app), ["IDP03"]);
 }
 
 #[test]

@@ -293,7 +293,8 @@ fn counters_and_the_review_filter_follow_the_current_filter() {
         (app.review().counts().reviewed, app.review().counts().of),
         (1, 4)
     );
-    press(&mut app, "f f f"); // back to all
+    press(&mut app, "f f f"); // back to all (the status filters put the cursor on their first match)
+    select(&mut app, "IDP03");
     press(&mut app, "F");
     assert_eq!(app.review().filter(), ReviewFilter::Unreviewed);
     // The unreviewed ones (the selected IDP03 among them).

@@ -9,7 +9,7 @@ use ratatui_image::Image;
 use ratatui_image::picker::Picker;
 use truora_tui::api::model::ImageKind;
 use truora_tui::images::ImageView;
-use truora_tui::images::{ImageError, Limits, decode, dimensions, prepare, render};
+use truora_tui::images::{Growth, ImageError, Limits, decode, dimensions, prepare, render};
 
 fn picture(width: u32, height: u32) -> DynamicImage {
     DynamicImage::ImageRgb8(RgbImage::from_fn(width, height, |x, y| {
@@ -297,8 +297,11 @@ fn halfblocks_rendering_fits_any_area_and_draws() {
     ];
     let areas = [(80, 40), (10, 5), (1, 1), (200, 3), (3, 200)];
     for image in &images {
-        for &(columns, rows) in &areas {
-            let protocol = render(&picker, image, (columns, rows)).unwrap();
+        for (&(columns, rows), growth) in areas
+            .iter()
+            .flat_map(|a| [(a, Growth::Limited), (a, Growth::Fill)])
+        {
+            let protocol = render(&picker, image, (columns, rows), growth).unwrap();
             let size = protocol.size();
             assert!(
                 size.width >= 1 && size.width <= columns && size.height >= 1 && size.height <= rows,
@@ -326,7 +329,7 @@ fn halfblocks_rendering_fits_any_area_and_draws() {
 fn a_zero_area_is_an_error_not_a_panic() {
     let picker = Picker::halfblocks();
     for area in [(0, 0), (0, 10), (10, 0)] {
-        let Err(err) = render(&picker, &picture(10, 10), area) else {
+        let Err(err) = render(&picker, &picture(10, 10), area, Growth::Fill) else {
             panic!("rendered into {area:?}");
         };
         assert!(matches!(err, ImageError::NoRoom { .. }), "{err:?}");

@@ -133,6 +133,6 @@ fn compare_zoomed_80x24() {
 #[test]
 fn compare_zoomed_selfie_200x60() {
     let text = compare(rich("IDP1"), 200, 60, "tab + l");
-    assert!(text.contains("zoom 1.5× (0 resets)"), "{text}");
+    assert!(text.contains("zoom 1.5× · 0 resets"), "{text}");
     insta::assert_snapshot!(text);
 }

@@ -8,6 +8,7 @@
 mod enums;
 mod images;
 mod process;
+pub mod reasons;
 mod validation;
 
 pub use enums::{CheckResult, FailureStatus, Status, ValidationType};

@@ -6,6 +6,7 @@
 //! know how wide the ids are before it splits the screen.
 
 use crate::api::model::ProcessSummary;
+use crate::api::model::reasons;
 
 /// A column of the list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,8 +63,10 @@ const STATUS: usize = 9;
 /// `2024-03-05 10:20` whole, or its date alone.
 const CREATED: usize = 16;
 const CREATED_SHORT: usize = 10;
-/// The reason is the one column that may be cut (it ends in `…`): from this width on.
-const REASON_MIN: usize = 10;
+/// The reason is the one column that may be cut (it ends in `…`): from this width on, where a
+/// known reason's short form still tells it from every other (see `api::model::reasons`).
+const REASON_MIN: usize = reasons::SHORT_DISTINCT + 1;
+/// Room for every known reason's short form whole; an unknown code gets up to this much early.
 const REASON_READABLE: usize = 24;
 const REASON_MAX: usize = 48;
 const NAME_MIN: usize = 12;
@@ -77,7 +80,11 @@ const FLOW: (usize, usize) = (8, 20);
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ContentWidths {
     pub process: usize,
+    /// The widest reason in words (see [`reason_text`]).
     pub reason: usize,
+    /// The widest reason in its short form: what a narrow column needs to show every reason
+    /// whole.
+    pub reason_short: usize,
     pub name: usize,
     pub document: usize,
     pub country: usize,
@@ -92,7 +99,10 @@ fn cells(s: Option<&str>) -> usize {
 impl ContentWidths {
     pub fn add_row(&mut self, row: &ProcessSummary) {
         self.process = self.process.max(cells(row.process_id.as_deref()));
-        self.reason = self.reason.max(cells(reason(row)));
+        if let Some(code) = reason(row) {
+            self.reason = self.reason.max(reasons::full_width(code));
+            self.reason_short = self.reason_short.max(reasons::short_width(code));
+        }
         self.country = self.country.max(cells(row.country.as_deref()));
         self.user = self.user.max(cells(row.client_user_id.as_deref()));
         self.flow = self.flow.max(cells(row.flow_id.as_deref()));
@@ -121,11 +131,24 @@ pub fn reason(row: &ProcessSummary) -> Option<&str> {
     .find(|s| !s.trim().is_empty())
 }
 
+/// The reason a column `width` cells wide shows for `row`: in words when every row's reason fits
+/// in words, else the short form that still tells it from the others (one form for the whole
+/// column, so the rows read alike); a code not known as the code Truora sent.
+pub fn reason_text<'a>(row: &'a ProcessSummary, width: usize, content: &ContentWidths) -> &'a str {
+    let room = if content.reason <= width {
+        usize::MAX
+    } else {
+        0
+    };
+    reason(row).map_or("", |code| reasons::for_width(code, room))
+}
+
 /// Column widths (0: not shown) for a row of `total` cells with one-cell gaps, in [`ORDER`].
 ///
 /// What a reviewer needs comes first and is never cut: the whole process id and the status;
-/// then the start of the reason, the person's name, the date, its time; then the document number and
-/// the rest of the reason, the country, the user and the flow as room allows. Room left over
+/// then the start of the reason (from [`REASON_MIN`] cells, where known reasons' short forms
+/// already differ), the person's name, the date, its time, the reason whole; then the document
+/// number and the reason in words, the country, the user and the flow as room allows. Room left over
 /// stays blank at the end (the layout gives the list only what it wants when it can).
 pub fn widths(total: usize, content: &ContentWidths) -> [usize; 9] {
     let mut plan = Plan {
@@ -152,7 +175,7 @@ pub fn widths(total: usize, content: &ContentWidths) -> [usize; 9] {
     }
     plan.grow(
         Col::Reason,
-        REASON_READABLE.min(content.reason.max(REASON_MIN)),
+        REASON_READABLE.min(content.reason_short.max(REASON_MIN)),
     );
     if content.document > 0 {
         plan.add(
@@ -231,7 +254,8 @@ mod tests {
     fn demo() -> ContentWidths {
         ContentWidths {
             process: 35,
-            reason: 31,
+            reason: 32,
+            reason_short: 12,
             name: 20,
             document: 10,
             country: 2,
@@ -260,6 +284,25 @@ mod tests {
         assert!(widths(76, &nameless)[Col::Created.index()] > 0);
         assert!(essential(&content) <= 76);
         assert_eq!(used(&widths(wanted(&content), &content)), wanted(&content));
+    }
+
+    #[test]
+    fn known_reasons_read_whole_beside_the_date_at_80_and_160_columns() {
+        let content = ContentWidths {
+            reason_short: reasons::SHORT_MAX,
+            ..demo()
+        };
+        // 80 columns (76 cells of row) and a 160-column side-by-side list with the desk's marks
+        // (79 cells): every short form whole.
+        for total in [76, 79] {
+            let w = widths(total, &content);
+            assert!(
+                w[Col::Reason.index()] >= reasons::SHORT_MAX,
+                "{total}: {w:?}"
+            );
+        }
+        let w = widths(79, &ContentWidths { name: 0, ..content });
+        assert!(w[Col::Created.index()] > 0, "{w:?}");
     }
 
     #[test]

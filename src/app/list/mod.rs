@@ -58,12 +58,18 @@ impl StatusFilter {
     }
 }
 
-/// Order by creation date; rows without a date sort as the oldest, ties keep arrival order.
+/// The list's order; `o` cycles newest first → oldest first → by reason. Rows without a date
+/// sort as the oldest, ties keep arrival order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortOrder {
+    /// By creation date, the latest first.
     #[default]
     NewestFirst,
+    /// By age: the process waiting longest first, as a queue is worked.
     OldestFirst,
+    /// By reason in words (so the same failures sit together), newest first within one; rows
+    /// without a reason last.
+    Reason,
 }
 
 impl SortOrder {
@@ -71,9 +77,21 @@ impl SortOrder {
         match self {
             SortOrder::NewestFirst => "newest first",
             SortOrder::OldestFirst => "oldest first",
+            SortOrder::Reason => "by reason",
+        }
+    }
+
+    pub fn next(self) -> SortOrder {
+        match self {
+            SortOrder::NewestFirst => SortOrder::OldestFirst,
+            SortOrder::OldestFirst => SortOrder::Reason,
+            SortOrder::Reason => SortOrder::NewestFirst,
         }
     }
 }
+
+/// What the list sorts on, smaller first: (no reason, the reason in words, date, arrival).
+type OrderKey<'a> = (bool, &'a str, u64, u32);
 
 /// A further filter on rows, set by the app (the review desk's unreviewed / escalated / …
 /// filter): the list only asks it, so it needs to know nothing of reviews.
@@ -205,7 +223,7 @@ impl ProcessList {
     }
 
     /// Sets the text filter (matched case-insensitively against process id, user id, declined
-    /// reason, failure status and country, and with accents folded against the person's name
+    /// reason (its code and its words), failure status and country, and with accents folded against the person's name
     /// and document number). Typing one more character only narrows the current visible set
     /// instead of rescanning every row.
     pub fn set_filter(&mut self, typed: &str) {
@@ -225,14 +243,14 @@ impl ProcessList {
         } else {
             self.recompute();
         }
-        self.reselect(selected);
+        self.reselect_or_first(selected);
     }
 
     pub fn cycle_status_filter(&mut self) {
         let selected = self.selected_index();
         self.status = self.status.next();
         self.recompute();
-        self.reselect(selected);
+        self.reselect_or_first(selected);
     }
 
     /// Replaces the row gate (`None`: every row passes it) and recomputes the visible set.
@@ -240,7 +258,7 @@ impl ProcessList {
         let selected = self.selected_index();
         self.gate = gate;
         self.recompute();
-        self.reselect(selected);
+        self.reselect_or_first(selected);
     }
 
     /// Puts the cursor on visible position `pos` (clamped).
@@ -248,12 +266,10 @@ impl ProcessList {
         self.cursor.select(pos, self.visible.len());
     }
 
+    /// The next order: newest first → oldest first → by reason → newest first.
     pub fn toggle_sort(&mut self) {
         let selected = self.selected_index();
-        self.sort = match self.sort {
-            SortOrder::NewestFirst => SortOrder::OldestFirst,
-            SortOrder::OldestFirst => SortOrder::NewestFirst,
-        };
+        self.sort = self.sort.next();
         self.recompute();
         self.reselect(selected);
     }
@@ -301,11 +317,16 @@ impl ProcessList {
     }
 
     /// Sort key: smaller comes first.
-    fn order_key(&self, i: u32) -> (u64, u32) {
+    fn order_key(&self, i: u32) -> OrderKey<'_> {
         let date = self.date_keys.get(i as usize).copied().unwrap_or(0);
         match self.sort {
-            SortOrder::NewestFirst => (u64::MAX - date, i),
-            SortOrder::OldestFirst => (date, i),
+            SortOrder::NewestFirst => (false, "", u64::MAX - date, i),
+            SortOrder::OldestFirst => (false, "", date, i),
+            SortOrder::Reason => {
+                let reason = self.rows.get(i as usize).and_then(columns::reason);
+                let words = reason.map_or("", crate::api::model::reasons::label);
+                (reason.is_none(), words, u64::MAX - date, i)
+            }
         }
     }
 
@@ -318,17 +339,28 @@ impl ProcessList {
         self.visible = visible;
     }
 
-    /// Puts the cursor back on `selected` if it is still visible, else keeps its position.
+    /// Puts the cursor back on `selected` if it is still visible, else keeps its position: a row
+    /// that changed under the cursor leaves it among its neighbours.
     fn reselect(&mut self, selected: Option<u32>) {
-        let found = selected.and_then(|s| self.visible.iter().position(|&i| i == s));
-        match found {
+        match self.position_of(selected) {
             Some(pos) => self.cursor.select(pos, self.visible.len()),
             None => self.cursor.clamp(self.visible.len()),
         }
     }
+
+    /// After the user changed a filter: back on `selected` if it still matches, else on the
+    /// first match (the position it had means nothing in the new set of rows).
+    fn reselect_or_first(&mut self, selected: Option<u32>) {
+        let pos = self.position_of(selected).unwrap_or(0);
+        self.cursor.select(pos, self.visible.len());
+    }
+
+    fn position_of(&self, selected: Option<u32>) -> Option<usize> {
+        selected.and_then(|s| self.visible.iter().position(|&i| i == s))
+    }
 }
 
-fn merge(a: Vec<u32>, b: Vec<u32>, key: impl Fn(u32) -> (u64, u32)) -> Vec<u32> {
+fn merge<K: Ord>(a: Vec<u32>, b: Vec<u32>, key: impl Fn(u32) -> K) -> Vec<u32> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
     loop {
@@ -364,10 +396,17 @@ fn matches_text(row: &ProcessSummary, needle: &str) -> bool {
     if needle.is_empty() {
         return true;
     }
+    // The reason as the column shows it (in words or short) as well as Truora's code.
+    let words = row
+        .declined_reason
+        .as_deref()
+        .and_then(crate::api::model::reasons::known);
     let fields = [
         row.process_id.as_deref(),
         row.client_user_id.as_deref(),
         row.declined_reason.as_deref(),
+        words.map(|r| r.label),
+        words.map(|r| r.short),
         row.failure_status.as_ref().map(|f| f.as_str()),
         row.country.as_deref(),
     ];

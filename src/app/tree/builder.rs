@@ -34,6 +34,15 @@ pub fn clean(s: &str) -> String {
     }
 }
 
+/// A declined reason in words with Truora's code beside it (`face is on a blocklist
+/// (face_in_blocklist)`), or the code alone when it is not a known one.
+pub fn reason_words(code: &str) -> String {
+    match crate::api::model::reasons::known(code) {
+        Some(r) => format!("{} ({})", r.label, clean(code)),
+        None => clean(code),
+    }
+}
+
 pub(super) fn part(text: impl Into<String>, tone: Tone) -> Part {
     Part {
         text: text.into(),

@@ -1,6 +1,8 @@
 //! The process-level nodes of the tree: the process itself and its override history.
 
-use super::builder::{Builder, Ctx, Spec, clean, dotted, other_fields, part, preview, status_part};
+use super::builder::{
+    Builder, Ctx, Spec, clean, dotted, other_fields, part, preview, reason_words, status_part,
+};
 use super::{NodeKind, Part, RawRef, RawSource, Tone};
 use crate::api::model::ProcessResult;
 
@@ -28,7 +30,8 @@ pub(super) fn process_nodes(b: &mut Builder, r: &ProcessResult) {
         parts.push(part(clean(f.as_str()), Tone::Bad));
     }
     if let Some(d) = &r.declined_reason {
-        parts.push(part(clean(d), Tone::Bad));
+        // In words on the heading; the field below gives the code beside them.
+        parts.push(part(clean(crate::api::model::reasons::label(d)), Tone::Bad));
     }
     if let Some(o) = &r.override_status {
         parts.push(part("overridden to", Tone::Warn));
@@ -80,7 +83,7 @@ pub(super) fn process_nodes(b: &mut Builder, r: &ProcessResult) {
             "declined",
             "declined reason",
             "/declined_reason",
-            r.declined_reason.as_deref().map(clean),
+            r.declined_reason.as_deref().map(reason_words),
         ),
         (
             "override",

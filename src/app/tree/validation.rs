@@ -2,8 +2,8 @@
 //! recognition, signature, images, and the Validations API details node (fetched on demand).
 
 use super::builder::{
-    Builder, Ctx, DetailsState, Spec, check_part, clean, dotted, other_fields, part, seg,
-    status_part,
+    Builder, Ctx, DetailsState, Spec, check_part, clean, dotted, other_fields, part, reason_words,
+    seg, status_part,
 };
 use super::face::face_nodes;
 use super::{NodeKind, Part, RawRef, RawSource, Tone};
@@ -49,7 +49,7 @@ fn reasons(v: &Validation) -> Vec<Part> {
         parts.push(part(clean(f.as_str()), Tone::Bad));
     }
     if let Some(r) = &v.declined_reason {
-        parts.push(part(clean(r), Tone::Bad));
+        parts.push(part(clean(crate::api::model::reasons::label(r)), Tone::Bad));
     }
     if let Some(face) = &v.face {
         let score = face
@@ -82,6 +82,13 @@ fn validation_body(b: &mut Builder, v: &Validation, ctx: &Ctx, vid: &str) {
             "id",
             field("validation id", clean(id)),
             Some("/validation_id"),
+        ));
+    }
+    if let Some(r) = &v.declined_reason {
+        b.leaf(ctx.spec(
+            "declined",
+            field("declined reason", reason_words(r)),
+            Some("/declined_reason"),
         ));
     }
     if let Some(d) = &v.creation_date {
