@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use super::audit::Audited;
-use super::message::review::ReviewNews;
+use super::message::review::{ReviewNews, ReviewRequest};
+use super::review;
 use super::update::shown;
 use super::{App, Job, Message, NotRecorded, SaveFailure};
 use crate::api::model::{Person, ProcessResult, ProcessSummary};
@@ -86,6 +87,27 @@ impl App {
                 if let Ok(result) = result {
                     self.result_arrived(process_id, result);
                 }
+            }
+            (
+                Job::Review(request),
+                Message::Review(ReviewNews::Answer {
+                    result: Err(NotRecorded::Superseded { moved, ago }),
+                    ..
+                }),
+            ) => {
+                let key = match &request {
+                    ReviewRequest::Decide { decision, .. } => self
+                        .opts
+                        .keymap
+                        .hint(review::verdict_action(decision.verdict)),
+                    _ => None,
+                };
+                let around = review::Around {
+                    list: &mut self.list.rows,
+                    results: self.tree.results(),
+                };
+                self.review
+                    .superseded(&request, &moved, &ago, key, around, out);
             }
             (Job::Review(request), Message::Review(ReviewNews::Answer { result, .. })) => {
                 if result.is_ok() && self.opts.audit {

@@ -61,6 +61,7 @@ fn decide(process: &str, verdict: Verdict, reason: Option<OverrideReason>) -> Re
         process_id: process.into(),
         decision: Decision { verdict, reason },
         truora_status: Some(status),
+        seen: None,
     }
 }
 

@@ -76,6 +76,7 @@ fn fail(process: &str) -> ReviewRequest {
             reason: None,
         },
         truora_status: Some(Status::Failure),
+        seen: None,
     }
 }
 
@@ -128,7 +129,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     assert_eq!(marks[0].mark.decided_by.as_deref(), Some("ana"));
     assert_eq!(marks[0].mine, None, "nothing of Bob's stands there");
 
-    // Bob decides on top: his event supersedes Ana's (built on the file's events, not his view).
+    // Bob decides on top of the fail his screen shows (its head): his event supersedes Ana's.
     ask(
         &bob,
         1,
@@ -139,6 +140,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
                 reason: None,
             },
             truora_status: Some(Status::Failure),
+            seen: Some(event.id),
         },
     );
     let (loaded, _, result) = answer(&mut bob_rx);

@@ -184,11 +184,14 @@ impl ReviewDesk {
         // A decision made now supersedes an earlier refusal still on the status line ("a pending
         // process cannot be overridden"): the reviewer moved on, and the answer will say how it went.
         out.status.error = None;
+        self.replacing = None;
+        let seen = self.seen_head(&process_id);
         self.ask(
             ReviewRequest::Decide {
                 process_id: process_id.clone(),
                 decision,
                 truora_status,
+                seen,
             },
             out,
         );
