@@ -93,6 +93,7 @@ pub async fn run(
             max_cells: config.image_max_cells,
             colors: palette,
         },
+        review_look: crate::app::review::look::LOOK,
     });
     app.set_private(config.private);
     for problem in problems {

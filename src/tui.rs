@@ -38,6 +38,9 @@ pub async fn run(
     // Images wait for the selection to rest: the runtime owns this timer too, restarted by
     // every move (a new generation), and tells the app when it fires (see `app::preview::rest`).
     let mut rest: Option<(u64, tokio::time::Instant)> = None;
+    // A verdict key acts only on a result that has been on screen a moment: the runtime's third
+    // timer, restarted by every move (see `app::review::look`).
+    let mut look: Option<(u64, tokio::time::Instant)> = None;
     loop {
         if dispatch(&mut app, &mut pending, outbox, &audit, terminal)? {
             return Ok(());
@@ -54,6 +57,14 @@ pub async fn run(
             )),
             (None, _) => None,
         };
+        look = match (app.awaiting_look(), look) {
+            (Some(generation), Some((timed, at))) if timed == generation => Some((timed, at)),
+            (Some(generation), _) => Some((
+                generation,
+                tokio::time::Instant::now() + app.options().review_look,
+            )),
+            (None, _) => None,
+        };
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => dirty |= on_event(&mut app, event, &mut pending),
@@ -67,6 +78,12 @@ pub async fn run(
             () = sleep_until(rest.map(|(_, at)| at)), if rest.is_some() => {
                 if let Some((generation, _)) = rest.take() {
                     pending.extend(app.handle_message(Message::SelectionRested { generation }));
+                    dirty = true;
+                }
+            }
+            () = sleep_until(look.map(|(_, at)| at)), if look.is_some() => {
+                if let Some((generation, _)) = look.take() {
+                    pending.extend(app.handle_message(Message::Looked { generation }));
                     dirty = true;
                 }
             }

@@ -146,6 +146,7 @@ impl App {
             }
             Message::WatchTick => self.watch.tick(self.opts.watch.is_some(), &self.list, out),
             Message::SelectionRested { generation } => self.preview.rest.rested_at(generation),
+            Message::Looked { generation } => self.review.look.looked(generation),
             Message::People(batch) => self.list.rows.set_people(batch),
             Message::Page { .. }
             | Message::Watched { .. }

@@ -123,3 +123,76 @@ fn esc_keeps_theirs_and_records_nothing() {
     assert_eq!(mark(&app, "IDP00"), "✗");
     assert_eq!(desk.of("IDP00").len(), 1);
 }
+
+/// The app as the runtime runs it: a verdict key waits until the result has been on screen a
+/// moment (the runtime's look timer; tests send its message). No look-ahead, so each result is
+/// asked when selected.
+fn looking_desk() -> (App, FakeDesk) {
+    use truora_tui::app::AppOptions;
+    use truora_tui::app::review::look::LOOK;
+    let mut app = App::new(AppOptions {
+        review_look: LOOK,
+        prefetch: false,
+        ..AppOptions::default()
+    });
+    app.start();
+    app.handle_message(truora_tui::app::Message::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.handle_message(page_message(&app, ten(), false));
+    let desk = FakeDesk::new("ana");
+    desk.open(&mut app);
+    (app, desk)
+}
+
+/// The selected process's result arrives and stays on screen until the look timer fires.
+fn look_at(app: &mut App, process: &str) {
+    assert_eq!(selected(app), process);
+    app.handle_message(result_message(app, process, rich(process)));
+    let generation = app
+        .awaiting_look()
+        .expect("the runtime is asked to time the look");
+    app.handle_message(truora_tui::app::Message::Looked { generation });
+    assert_eq!(app.awaiting_look(), None);
+}
+
+#[test]
+fn a_double_tap_after_the_advance_does_not_decide_the_next_process_unseen() {
+    let (mut app, mut desk) = looking_desk();
+    let cmds = press(&mut app, "!");
+    assert!(requests(&cmds).is_empty(), "IDP00 was never on screen");
+    assert!(
+        error(&app).contains("IDP00 has not been on screen yet"),
+        "{}",
+        error(&app)
+    );
+
+    look_at(&mut app, "IDP00");
+    // `! !`: the first decides IDP00 and advances, the second lands on IDP01 unseen.
+    let cmds = press(&mut app, "! !");
+    let asked = requests(&cmds);
+    assert!(
+        matches!(&asked[..], [ReviewRequest::Decide { process_id, .. }] if process_id == "IDP00"),
+        "{asked:?}"
+    );
+    assert_eq!(selected(&app), "IDP01", "stays on the next, undecided");
+    assert_eq!(
+        error(&app),
+        "escalate not recorded: IDP01 has not been on screen yet — look at it, then decide"
+    );
+    desk.serve(&mut app, cmds);
+    assert_eq!(desk.of("IDP01").len(), 0);
+
+    // Its result arrives, but the key comes before the look is up: still refused.
+    app.handle_message(result_message(&app, "IDP01", rich("IDP01")));
+    assert!(requests(&press(&mut app, "!")).is_empty());
+    // Once it has stood, the key acts.
+    let generation = app.awaiting_look().expect("timing the look");
+    app.handle_message(truora_tui::app::Message::Looked { generation });
+    let asked = requests(&press(&mut app, "!"));
+    assert!(
+        matches!(&asked[..], [ReviewRequest::Decide { process_id, .. }] if process_id == "IDP01"),
+        "{asked:?}"
+    );
+}

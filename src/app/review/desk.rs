@@ -128,6 +128,8 @@ pub struct ReviewDesk {
     /// A decision refused because a colleague's stood where it was taken: the status line asks
     /// whether to replace theirs (`replace.rs`).
     pub(super) replacing: Option<Replacing>,
+    /// Whether the selected process's result has been on screen (`look.rs`).
+    pub look: super::look::Look,
 }
 
 impl Default for ReviewDesk {
@@ -149,6 +151,7 @@ impl Default for ReviewDesk {
             pending: Default::default(),
             unreadable: Vec::new(),
             replacing: None,
+            look: super::look::Look::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ mod desk;
 mod filter;
 pub mod input;
 mod keys;
+pub mod look;
 mod news;
 pub mod pending;
 mod prefetch;
