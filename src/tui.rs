@@ -41,6 +41,10 @@ pub async fn run(
     // A verdict key acts only on a result that has been on screen a moment: the runtime's third
     // timer, restarted by every move (see `app::review::look`).
     let mut look: Option<(u64, tokio::time::Instant)> = None;
+    // A dropped SSH link or a killed tmux sends SIGHUP, `kill` SIGTERM: both end the browser
+    // the way `q` does, so the caller releases its leases at once (the default action would
+    // kill it on the spot, and colleagues would see its process taken until the lease lapsed).
+    let mut hangup = Ending::new();
     loop {
         if dispatch(&mut app, &mut pending, outbox, &audit, terminal)? {
             return Ok(());
@@ -87,6 +91,10 @@ pub async fn run(
                     dirty = true;
                 }
             }
+            signal = hangup.next() => {
+                tracing::info!("{signal}: closing");
+                return Ok(());
+            }
             () = sleep_until(next_poll), if next_poll.is_some() => {
                 pending.extend(app.handle_message(Message::WatchTick));
                 next_poll = app
@@ -120,6 +128,51 @@ pub async fn run(
         if app.should_quit() {
             return Ok(());
         }
+    }
+}
+
+/// The signals that end the browser from outside: SIGHUP (the terminal went away) and SIGTERM.
+/// One that cannot be listened to keeps its default action (the process ends), as before.
+struct Ending {
+    #[cfg(unix)]
+    hangup: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Ending {
+    fn new() -> Ending {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ending {
+                hangup: signal(SignalKind::hangup()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Ending {}
+    }
+
+    /// The next of them to arrive, by name.
+    async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            async fn one(s: &mut Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                () = one(&mut self.hangup) => "SIGHUP",
+                () = one(&mut self.terminate) => "SIGTERM",
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending().await
     }
 }
 

@@ -15,8 +15,10 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use super::id::{EventId, Timestamp};
 use super::store::{Store, StoreError};
 
-/// How long a lease lasts unless renewed.
-pub const LEASE_TTL: Duration = Duration::from_secs(180);
+/// How long a lease lasts unless renewed (every third of it, ~10 s, while the process stays
+/// open): a browser that died without releasing (`kill -9`, a power cut) holds its process at
+/// most this long.
+pub const LEASE_TTL: Duration = Duration::from_secs(30);
 
 /// Who takes leases: one browser session, and the reviewer's name to show to the others.
 #[derive(Clone, Debug, PartialEq, Eq)]
