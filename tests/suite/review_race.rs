@@ -234,3 +234,29 @@ fn an_imported_conflict_is_still_marked_and_the_csv_and_list_agree() {
     assert_eq!(in_conflict, vec!["IDP1"], "{csv}");
     assert_eq!(listed, in_conflict);
 }
+
+/// Every browser that has a process open is shown, not only the first to open it.
+#[test]
+fn every_browser_that_has_a_process_open_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reviews.sqlite3");
+    let hold = ReviewRequest::Hold {
+        process_id: Some("IDP1".into()),
+    };
+    let mut desks = Vec::new();
+    for who in ["ana", "bob", "cy"] {
+        let (desk, mut rx) = start(&path, who);
+        desk.ask(RequestId(1), hold.clone());
+        assert!(matches!(answer(&mut rx).1, Ok(None)));
+        desks.push((desk, rx));
+    }
+    let (cy, cy_rx) = &mut desks[2];
+    cy.poll_now();
+    let Some(Message::Review(ReviewNews::Changes { taken, .. })) = cy_rx.blocking_recv() else {
+        panic!("changes");
+    };
+    assert_eq!(taken, vec![("IDP1".to_owned(), "ana, bob".to_owned())]);
+    for (desk, _) in desks {
+        desk.close();
+    }
+}
