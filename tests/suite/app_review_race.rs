@@ -196,3 +196,35 @@ fn a_double_tap_after_the_advance_does_not_decide_the_next_process_unseen() {
         "{asked:?}"
     );
 }
+
+/// `u` never withdraws a decision that is not on screen: one on a process the view hides is
+/// named, and nothing is asked.
+#[test]
+fn undo_of_a_decision_the_view_hides_says_so_and_asks_nothing() {
+    let (mut app, mut desk) = desk();
+    press(&mut app, "j");
+    assert_eq!(selected(&app), "IDP01");
+    // IDP01 succeeded: `a` agrees, one key.
+    let cmds = press(&mut app, "a");
+    desk.serve(&mut app, cmds);
+    assert_eq!(mark(&app, "IDP01"), "✓");
+    // Failures only: IDP01 leaves the view.
+    press(&mut app, "f");
+    assert!(
+        app.list().visible().iter().all(|&i| app
+            .list()
+            .row(i)
+            .and_then(|r| r.process_id.as_deref())
+            != Some("IDP01"))
+    );
+    let cmds = press(&mut app, "u");
+    assert!(requests(&cmds).is_empty(), "{:?}", requests(&cmds));
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some(
+            "your last decision is on IDP01, which this view hides — clear the filter to go \
+             there and undo it"
+        )
+    );
+    assert_eq!(desk.of("IDP01").len(), 1);
+}

@@ -45,6 +45,8 @@ impl ReviewDesk {
         }
         let theirs = format!("{}'s", terminal_text(&moved.reviewer));
         let next = match (request, key) {
+            // Not in this view: the keys would act on what is, so nothing is offered.
+            _ if pos.is_none() => format!("{theirs} stands (clear the filter to see it)"),
             (ReviewRequest::Decide { .. }, Some(key)) => {
                 format!("press {key} again to replace it, Esc to keep {theirs}")
             }
@@ -53,20 +55,16 @@ impl ReviewDesk {
             }
             _ => format!("{theirs} stands"),
         };
-        let elsewhere = if pos.is_none() {
-            " (not in this view)"
-        } else {
-            ""
-        };
         out.error(format!(
-            "not recorded: {}{elsewhere}: {} {ago} ago — {next}",
+            "not recorded: {}: {} {ago} ago — {next}",
             describe(request),
             moved.what()
         ));
-        self.replacing = matches!(request, ReviewRequest::Decide { .. }).then(|| Replacing {
-            process_id: moved.process_id.clone(),
-            theirs,
-        });
+        self.replacing =
+            (pos.is_some() && matches!(request, ReviewRequest::Decide { .. })).then(|| Replacing {
+                process_id: moved.process_id.clone(),
+                theirs,
+            });
     }
 
     /// Esc while the question stands: theirs is kept. Returns whether there was one.
