@@ -211,7 +211,11 @@ fn main() {
     for i in 0..RECORDS {
         let e = event(PROCESSES + i);
         let started = Instant::now();
-        store.record(&e).expect("record");
+        // As the browser records: checked against the process's head in the same transaction.
+        assert_eq!(
+            store.record_on_head(&e).expect("record"),
+            truora_tui::review::Recorded::Done
+        );
         records.push(started.elapsed());
     }
     records.sort();

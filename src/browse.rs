@@ -1,6 +1,7 @@
 //! Starting the browser: logging, keymap, terminal, image protocol detection, worker, app; and
 //! putting the terminal back however the browser ends.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use tokio::sync::mpsc;
@@ -93,6 +94,7 @@ pub async fn run(
             max_cells: config.image_max_cells,
             colors: palette,
         },
+        review_look: crate::app::review::look::LOOK,
     });
     app.set_private(config.private);
     for problem in problems {
@@ -100,19 +102,24 @@ pub async fn run(
     }
     let outcome = crate::tui::run(&mut terminal, app, &outbox, msg_rx, audit_log.sender()).await;
     drop(outbox);
-    disable_mouse();
-    ratatui::restore();
-    // Releases this reviewer's lease so colleagues see the process free at once; what could
-    // not be recorded (the store busy, the disk full) is tried once more, and what still was
-    // not is said here, in the shell, where it stays readable (a note with its text).
+    // Releases this browser's leases so colleagues see its process free at once, before the
+    // terminal is touched: after a SIGHUP the terminal is gone, and nothing written to it may
+    // stand in the way. What could not be recorded (the store busy, the disk full) is tried
+    // once more, and what still was not is said in the shell, where it stays readable (a note
+    // with its text).
     let unrecorded = tokio::task::block_in_place(|| desk.close());
+    disable_mouse();
+    // A terminal that hung up cannot be restored: nothing to say, and no one to say it to.
+    let _ = ratatui::try_restore();
     if !unrecorded.is_empty() {
-        eprintln!(
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
             "truora-tui: {} decision(s) or note(s) were not recorded in the review store:",
             unrecorded.len()
         );
         for what in &unrecorded {
-            eprintln!("  {what}");
+            let _ = writeln!(err, "  {what}");
         }
     }
     audit_log.finish().await;

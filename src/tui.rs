@@ -38,6 +38,13 @@ pub async fn run(
     // Images wait for the selection to rest: the runtime owns this timer too, restarted by
     // every move (a new generation), and tells the app when it fires (see `app::preview::rest`).
     let mut rest: Option<(u64, tokio::time::Instant)> = None;
+    // A verdict key acts only on a result that has been on screen a moment: the runtime's third
+    // timer, restarted by every move (see `app::review::look`).
+    let mut look: Option<(u64, tokio::time::Instant)> = None;
+    // A dropped SSH link or a killed tmux sends SIGHUP, `kill` SIGTERM: both end the browser
+    // the way `q` does, so the caller releases its leases at once (the default action would
+    // kill it on the spot, and colleagues would see its process taken until the lease lapsed).
+    let mut hangup = Ending::new();
     loop {
         if dispatch(&mut app, &mut pending, outbox, &audit, terminal)? {
             return Ok(());
@@ -51,6 +58,14 @@ pub async fn run(
             (Some(generation), _) => Some((
                 generation,
                 tokio::time::Instant::now() + app.options().image_budget.rest,
+            )),
+            (None, _) => None,
+        };
+        look = match (app.awaiting_look(), look) {
+            (Some(generation), Some((timed, at))) if timed == generation => Some((timed, at)),
+            (Some(generation), _) => Some((
+                generation,
+                tokio::time::Instant::now() + app.options().review_look,
             )),
             (None, _) => None,
         };
@@ -69,6 +84,16 @@ pub async fn run(
                     pending.extend(app.handle_message(Message::SelectionRested { generation }));
                     dirty = true;
                 }
+            }
+            () = sleep_until(look.map(|(_, at)| at)), if look.is_some() => {
+                if let Some((generation, _)) = look.take() {
+                    pending.extend(app.handle_message(Message::Looked { generation }));
+                    dirty = true;
+                }
+            }
+            signal = hangup.next() => {
+                tracing::info!("{signal}: closing");
+                return Ok(());
             }
             () = sleep_until(next_poll), if next_poll.is_some() => {
                 pending.extend(app.handle_message(Message::WatchTick));
@@ -103,6 +128,51 @@ pub async fn run(
         if app.should_quit() {
             return Ok(());
         }
+    }
+}
+
+/// The signals that end the browser from outside: SIGHUP (the terminal went away) and SIGTERM.
+/// One that cannot be listened to keeps its default action (the process ends), as before.
+struct Ending {
+    #[cfg(unix)]
+    hangup: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Ending {
+    fn new() -> Ending {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ending {
+                hangup: signal(SignalKind::hangup()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Ending {}
+    }
+
+    /// The next of them to arrive, by name.
+    async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            async fn one(s: &mut Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                () = one(&mut self.hangup) => "SIGHUP",
+                () = one(&mut self.terminate) => "SIGTERM",
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending().await
     }
 }
 

@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use super::message::review::ReviewNews;
+use super::message::review::{ReviewNews, ReviewRequest};
+use super::review;
 use super::update::shown;
 use super::{App, Job, Message, NotRecorded, SaveFailure};
 use crate::api::model::{Person, ProcessResult, ProcessSummary};
@@ -86,6 +87,31 @@ impl App {
                     self.result_arrived(process_id, result);
                 }
             }
+            (
+                Job::Review(request),
+                Message::Review(ReviewNews::Answer {
+                    result: Err(NotRecorded::Superseded { moved, ago }),
+                    ..
+                }),
+            ) => {
+                // Not recorded: what the access log held back behind it goes out now.
+                if self.opts.audit {
+                    self.audited.answered(id, &request, false, out);
+                }
+                let key = match &request {
+                    ReviewRequest::Decide { decision, .. } => self
+                        .opts
+                        .keymap
+                        .hint(review::verdict_action(decision.verdict)),
+                    _ => None,
+                };
+                let around = review::Around {
+                    list: &mut self.list.rows,
+                    results: self.tree.results(),
+                };
+                self.review
+                    .superseded(&request, &moved, &ago, key, around, out);
+            }
             (Job::Review(request), Message::Review(ReviewNews::Answer { result, .. })) => {
                 if self.opts.audit {
                     self.audited.answered(id, &request, result.is_ok(), out);
@@ -129,6 +155,7 @@ impl App {
             }
             Message::WatchTick => self.watch.tick(self.opts.watch.is_some(), &self.list, out),
             Message::SelectionRested { generation } => self.preview.rest.rested_at(generation),
+            Message::Looked { generation } => self.review.look.looked(generation),
             Message::People(batch) => self.list.rows.set_people(batch),
             Message::Page { .. }
             | Message::Watched { .. }

@@ -31,6 +31,9 @@ pub struct AppOptions {
     pub watch_bell: bool,
     /// How images spend the link's bytes: the rest, the size cap, the palette.
     pub image_budget: ImageBudget,
+    /// How long a result must have been on screen before a verdict key acts on it
+    /// (`app::review::look`); zero: at once (tests that drive the app without the runtime).
+    pub review_look: std::time::Duration,
 }
 
 impl Default for AppOptions {
@@ -48,6 +51,7 @@ impl Default for AppOptions {
             time_zone: crate::date::zone::DisplayZone::utc(),
             watch_bell: false,
             image_budget: ImageBudget::default(),
+            review_look: std::time::Duration::ZERO,
         }
     }
 }

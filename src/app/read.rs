@@ -102,6 +102,12 @@ impl App {
         self.preview.rest.awaiting()
     }
 
+    /// The generation the runtime should send `Message::Looked` for after the review look
+    /// (`AppOptions::review_look`); `None` when nothing waits.
+    pub fn awaiting_look(&self) -> Option<u64> {
+        self.review.look.awaiting()
+    }
+
     /// The side of compare the zoom and movement keys act on.
     pub fn compare_side(&self) -> Side {
         self.compare.side()

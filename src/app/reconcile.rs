@@ -16,6 +16,7 @@ impl App {
         self.follow_selection();
         self.watch.seen(&self.list.rows);
         self.track_rest();
+        self.track_look();
         let panes = self.panes();
         // A pane the compact layout hides keeps its scroll until it is shown again.
         if panes.list_rows() > 0 {
@@ -73,6 +74,17 @@ impl App {
         if self.tree.follow(selected, shown, &mut self.out) {
             self.privacy.refresh(self.tree.view(), &mut self.overlay);
         }
+    }
+
+    /// Notes where the selection is and whether its result is on screen, for the verdict keys.
+    fn track_look(&mut self) {
+        let process = self.list.selected_id();
+        let view = self.tree.view();
+        let shown = matches!(view, ResultView::Ready { .. })
+            && process.is_some()
+            && view.process_id() == process.as_deref();
+        let no_wait = self.opts.review_look.is_zero();
+        self.review.look.track(process, shown, no_wait);
     }
 
     /// Notes where the selection is, for the images' rest.

@@ -191,6 +191,7 @@ impl App {
     fn escape(&mut self) {
         if self.overlay != Overlay::None {
             self.overlay = Overlay::None;
+        } else if self.review.keep_theirs(&mut self.out) {
         } else if self.out.status.error.is_some() {
             self.out.status.error = None;
         } else if self.panes().compact && self.focus != Focus::List {

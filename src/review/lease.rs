@@ -1,6 +1,8 @@
-//! Leases: which browser has which process open, so a team sharing one store does not review the
-//! same process twice. A lease lasts a few minutes and is renewed while the process stays open; an
-//! expired lease is simply ignored (a browser that was killed holds nothing for long).
+//! Leases: which browsers have which process open, so a team sharing one store does not review
+//! the same process twice. Every browser that has a process open holds its own lease on it, so
+//! all of them are shown, not only the first. A lease lasts [`LEASE_TTL`] and is renewed while
+//! the process stays open; an expired lease is simply ignored (a browser that was killed holds
+//! nothing for long).
 //!
 //! A lease is held by a browser *session* ([`Holder`]), not by a reviewer name: reviewers on one
 //! host often share one Unix account (the store is 0600), and the default name is the login
@@ -15,8 +17,10 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use super::id::{EventId, Timestamp};
 use super::store::{Store, StoreError};
 
-/// How long a lease lasts unless renewed.
-pub const LEASE_TTL: Duration = Duration::from_secs(180);
+/// How long a lease lasts unless renewed (every third of it, ~10 s, while the process stays
+/// open): a browser that died without releasing (`kill -9`, a power cut) holds its process at
+/// most this long.
+pub const LEASE_TTL: Duration = Duration::from_secs(30);
 
 /// Who takes leases: one browser session, and the reviewer's name to show to the others.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +52,7 @@ pub struct Lease {
 pub enum LeaseOutcome {
     /// The lease is ours until `expires` (taken or renewed).
     Taken { expires: Timestamp },
-    /// Another session holds it.
+    /// Ours too, until `expires`, but another session has it open as well (the one shown).
     HeldBy(Lease),
 }
 
@@ -57,8 +61,8 @@ fn ttl_ms(ttl: Duration) -> i64 {
 }
 
 impl Store {
-    /// Takes or renews `me`'s lease on `process_id` for `ttl` from `now`, unless another session
-    /// (whatever its reviewer's name) holds an unexpired one.
+    /// Takes or renews `me`'s lease on `process_id` for `ttl` from `now`, and says whether
+    /// another session (whatever its reviewer's name) holds an unexpired one too.
     pub fn take_lease(
         &mut self,
         process_id: &str,
@@ -71,33 +75,28 @@ impl Store {
         let run = || -> rusqlite::Result<LeaseOutcome> {
             let tx =
                 rusqlite::Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
-            let holder: Option<(String, String, i64)> = tx
+            let other: Option<(String, i64)> = tx
                 .query_row(
-                    "SELECT session, reviewer, expires_ms FROM leases WHERE process_id = ?1",
-                    [process_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    "SELECT reviewer, expires_ms FROM leases
+                     WHERE process_id = ?1 AND session <> ?2 AND expires_ms > ?3
+                     ORDER BY expires_ms LIMIT 1",
+                    params![process_id, me.session, now.millis()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
-            let outcome = match holder {
-                Some((session, reviewer, until))
-                    if session != me.session && until > now.millis() =>
-                {
-                    LeaseOutcome::HeldBy(Lease {
-                        reviewer,
-                        expires: Timestamp(until),
-                    })
-                }
-                _ => {
-                    tx.execute(
-                        "INSERT INTO leases (process_id, session, reviewer, expires_ms)
-                         VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT (process_id) DO UPDATE
-                         SET session = excluded.session, reviewer = excluded.reviewer,
-                             expires_ms = excluded.expires_ms",
-                        params![process_id, me.session, me.reviewer, expires.millis()],
-                    )?;
-                    LeaseOutcome::Taken { expires }
-                }
+            tx.execute(
+                "INSERT INTO leases (process_id, session, reviewer, expires_ms)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (process_id, session) DO UPDATE
+                 SET reviewer = excluded.reviewer, expires_ms = excluded.expires_ms",
+                params![process_id, me.session, me.reviewer, expires.millis()],
+            )?;
+            let outcome = match other {
+                Some((reviewer, until)) => LeaseOutcome::HeldBy(Lease {
+                    reviewer,
+                    expires: Timestamp(until),
+                }),
+                None => LeaseOutcome::Taken { expires },
             };
             tx.commit()?;
             Ok(outcome)
@@ -117,18 +116,18 @@ impl Store {
             .map_err(|e| self.sql_error(e))
     }
 
-    /// Every lease unexpired at `now` held by a session other than `me`'s: the processes to
-    /// show as taken and to skip when moving to the next unreviewed one. Expired leases are
-    /// swept when the store is writable.
+    /// Every lease unexpired at `now` held by a session other than `me`'s, by process (all its
+    /// holders, in the order they took it): the processes to show as taken and to skip when
+    /// moving to the next unreviewed one. Expired leases are swept when the store is writable.
     pub fn leases_of_others(
         &self,
         me: &Holder,
         now: Timestamp,
-    ) -> Result<HashMap<String, Lease>, StoreError> {
+    ) -> Result<HashMap<String, Vec<Lease>>, StoreError> {
         if !self.has_leases() {
             return Ok(HashMap::new());
         }
-        let run = || -> rusqlite::Result<HashMap<String, Lease>> {
+        let run = || -> rusqlite::Result<HashMap<String, Vec<Lease>>> {
             if self.read_only_reason().is_none() {
                 self.conn().execute(
                     "DELETE FROM leases WHERE expires_ms <= ?1",
@@ -137,11 +136,12 @@ impl Store {
             }
             let sql = if self.has_lease_sessions() {
                 "SELECT process_id, reviewer, expires_ms FROM leases
-                 WHERE expires_ms > ?1 AND session <> ?2"
+                 WHERE expires_ms > ?1 AND session <> ?2 ORDER BY rowid"
             } else {
                 // A version-2 file, opened read-only (so holding nothing itself): no sessions,
                 // and every lease in it is another browser's.
-                "SELECT process_id, reviewer, expires_ms FROM leases WHERE expires_ms > ?1"
+                "SELECT process_id, reviewer, expires_ms FROM leases WHERE expires_ms > ?1
+                 ORDER BY rowid"
             };
             let mut stmt = self.conn().prepare_cached(sql)?;
             let lease = |r: &rusqlite::Row<'_>| {
@@ -153,12 +153,18 @@ impl Store {
                     },
                 ))
             };
-            if self.has_lease_sessions() {
+            let rows: Vec<(String, Lease)> = if self.has_lease_sessions() {
                 stmt.query_map(params![now.millis(), me.session], lease)?
-                    .collect()
+                    .collect::<rusqlite::Result<_>>()?
             } else {
-                stmt.query_map(params![now.millis()], lease)?.collect()
+                stmt.query_map(params![now.millis()], lease)?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            let mut by_process: HashMap<String, Vec<Lease>> = HashMap::new();
+            for (process, lease) in rows {
+                by_process.entry(process).or_default().push(lease);
             }
+            Ok(by_process)
         };
         run().map_err(|e| self.sql_error(e))
     }
@@ -176,7 +182,7 @@ impl Store {
         // Without sessions (a version-2 file opened read-only), every lease is another's.
         let sql = if self.has_lease_sessions() {
             "SELECT reviewer, expires_ms FROM leases
-             WHERE process_id = ?3 AND expires_ms > ?1 AND session <> ?2"
+             WHERE process_id = ?3 AND expires_ms > ?1 AND session <> ?2 ORDER BY rowid LIMIT 1"
         } else {
             "SELECT reviewer, expires_ms FROM leases WHERE process_id = ?2 AND expires_ms > ?1"
         };

@@ -9,6 +9,7 @@
 //!   other program's file refused untouched, in `open`; errors in [`error`]), with the
 //!   [`lease`]s a team on one host uses to split a queue (held per browser session), and the
 //!   start-up load of every mark (`load`);
+//! - [`head`]: the rule that keeps a decision from replacing one its author never saw;
 //! - [`anchor`]: the access log's head, kept where the log's writer cannot quietly move it back;
 //! - [`wire`]: events as JSON lines; [`import`]: the checks and batches of `reviews import`;
 //!   [`cli`]: `reviews export | import | list | stats`.
@@ -22,6 +23,7 @@ mod connect;
 mod csv;
 pub mod error;
 mod files;
+pub mod head;
 pub mod id;
 pub mod import;
 pub mod lease;
@@ -38,6 +40,7 @@ pub mod wire;
 
 pub use chains::{HistoryLine, derive, fold, history, latest_standing_of, standings, undo};
 pub use connect::Tuning;
+pub use head::HeadMoved;
 pub use id::{EventId, Timestamp};
 pub use lease::{Holder, LEASE_TTL, Lease, LeaseOutcome};
 pub use load::{Mine, StartUp};
@@ -45,7 +48,7 @@ pub use mark::{Mark, OverrideMark, OverrideState, Review, truora_status_of};
 pub use model::{
     Decision, Direction, Event, EventKind, OverrideReason, ReasonNeed, Refusal, Verdict, decide,
 };
-pub use store::{Cursor, Store, StoreError, Unreadable};
+pub use store::{Cursor, Recorded, Store, StoreError, Unreadable};
 
 /// Every process's mark, by process id. An [`IndexMap`](indexmap::IndexMap): its table holds
 /// small indices and the marks sit in one vector filled in order, where a `HashMap` writes each

@@ -3,7 +3,8 @@
 //! Version 1 is the event log alone; version 2 adds the leases that tell a team on one host who
 //! has which process open, and the index that loads one process's events without a scan;
 //! version 3 keys a lease by the browser session holding it; version 4 anchors the access log's
-//! head (see [`anchor`](super::anchor)). A file
+//! head (see [`anchor`](super::anchor)); version 5 lets every session hold a lease on the same
+//! process (each browser that has it open is shown). A file
 //! written by a newer truora-tui (a higher version) is refused before anything in it is changed.
 //!
 //! A store is recognised by its [`APPLICATION_ID`], set when it is created; a store made before
@@ -106,6 +107,19 @@ pub const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'audit_heads_written is append-only'); END;
     CREATE TRIGGER audit_heads_written_append_only_d BEFORE DELETE ON audit_heads_written
         BEGIN SELECT RAISE(ABORT, 'audit_heads_written is append-only'); END;",
+    // v5: a lease per process *and session*: every browser that has a process open holds (and
+    // shows) its own lease, not only the first to open it.
+    "CREATE TABLE leases_v5 (
+        process_id TEXT NOT NULL,
+        session TEXT NOT NULL DEFAULT '',
+        reviewer TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        PRIMARY KEY (process_id, session)
+    );
+    INSERT INTO leases_v5 (process_id, session, reviewer, expires_ms)
+        SELECT process_id, session, reviewer, expires_ms FROM leases;
+    DROP TABLE leases;
+    ALTER TABLE leases_v5 RENAME TO leases;",
 ];
 
 /// The version this build writes.

@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::connect::{ReadAccess, Tuning};
 pub use super::error::{StoreError, Unreadable};
@@ -42,6 +42,15 @@ pub struct Store {
     /// Events met that could not be read, by id: left out of every answer, reported by the
     /// caller ([`unreadable`](Self::unreadable)).
     pub(super) unreadable: RefCell<BTreeMap<String, String>>,
+}
+
+/// What [`Store::record_on_head`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// The event is on disk.
+    Done,
+    /// Refused, nothing written: a colleague's decision stands where this one was taken.
+    HeadMoved(super::head::HeadMoved),
 }
 
 /// Where [`Store::changes_since`] left off: the local arrival number of the last event seen.
@@ -123,11 +132,52 @@ impl Store {
         self.unreadable.borrow_mut().insert(bad.id, bad.detail);
     }
 
-    /// Records one event durably: when this returns `Ok`, the event is on disk.
+    /// Records one event durably, whatever the process's head: when this returns `Ok`, the
+    /// event is on disk. For seeding a store (tests, benches, the demo); a browser's decisions
+    /// go through [`record_on_head`](Self::record_on_head).
     pub fn record(&mut self, event: &Event) -> Result<(), StoreError> {
         self.writable()?;
         insert(&self.conn, event).map_err(|e| self.sql_error(e))?;
         Ok(())
+    }
+
+    /// Records one decision, note or undo durably, only if it is taken on the process's
+    /// current head ([`head::check`](super::head::check)): read and written in one
+    /// transaction that holds the write lock from its start (`BEGIN IMMEDIATE`), so of two
+    /// browsers deciding on the same head at once exactly one is recorded and the other is told
+    /// what stands instead ([`Recorded::HeadMoved`]), recording nothing.
+    pub fn record_on_head(&mut self, event: &Event) -> Result<Recorded, StoreError> {
+        self.writable()?;
+        let path = self.path.clone();
+        let busy = self.tuning.busy_timeout;
+        let fail = |e| classify_waited(&path, e, busy);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let events = {
+            let mut stmt = tx
+                .prepare_cached(&format!(
+                    "SELECT {EVENT_COLUMNS} FROM events WHERE process_id = ?1 ORDER BY id"
+                ))
+                .map_err(fail)?;
+            let mut rows = stmt.query([&event.process_id]).map_err(fail)?;
+            let mut events = Vec::new();
+            while let Some(row) = rows.next().map_err(fail)? {
+                // One it cannot read is left out here as everywhere (and noted by the loads).
+                if let Ok(e) = event_of(row) {
+                    events.push(e);
+                }
+            }
+            events
+        };
+        if let Some(moved) = super::head::check(event, &events) {
+            // Dropping the transaction rolls it back: nothing was written.
+            return Ok(Recorded::HeadMoved(moved));
+        }
+        insert(&tx, event).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(Recorded::Done)
     }
 
     /// Adds events that may already be present, in one transaction; events already known by id

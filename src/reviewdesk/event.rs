@@ -3,11 +3,11 @@
 
 use crate::app::message::NotRecorded;
 use crate::app::message::review::ReviewRequest;
-use crate::review::{Event, EventKind};
+use crate::review::{Event, EventKind, HeadMoved};
 
 /// The event `request` records, made by `reviewer` on top of `events` (the process's events as
 /// the store has them now); `Ok(None)` for requests that record nothing (leases); `Err` says why
-/// the store refuses (e.g. nothing of yours to undo).
+/// the store refuses (e.g. nothing of yours to undo, or a decision taken on a head that moved).
 pub fn event_for(
     request: &ReviewRequest,
     events: &[Event],
@@ -18,7 +18,11 @@ pub fn event_for(
             process_id,
             decision,
             truora_status,
+            seen,
         } => {
+            if let Some(moved) = crate::review::head::moved_since(events, *seen) {
+                return Err(superseded(moved));
+            }
             let review = crate::review::fold(events);
             Ok(Some(review.decision_event(
                 process_id,
@@ -53,6 +57,12 @@ pub fn event_for(
             .map_err(NotRecorded::from),
         ReviewRequest::Hold { .. } => Ok(None),
     }
+}
+
+/// The answer to a decision taken on a head that is no longer the process's.
+pub fn superseded(moved: HeadMoved) -> NotRecorded {
+    let ago = crate::review::head::age(moved.at, crate::review::Timestamp::now());
+    NotRecorded::Superseded { moved, ago }
 }
 
 /// The process a request is about (leases aside).

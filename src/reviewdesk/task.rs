@@ -346,7 +346,7 @@ impl Desk {
             Ok(LeaseOutcome::Taken { .. }) => {
                 self.held = Some((process_id.to_owned(), Instant::now()));
             }
-            // Someone else has it; the poll shows it as taken. Try again at the next renewal.
+            // Ours, and someone else has it open too: the poll shows them.
             Ok(LeaseOutcome::HeldBy(_)) => {
                 self.held = Some((process_id.to_owned(), Instant::now()));
             }
@@ -394,14 +394,19 @@ impl Desk {
             match self.store.leases_of_others(&self.holder, Timestamp::now()) {
                 Ok(leases) => leases
                     .into_iter()
-                    .map(|(process, lease)| {
+                    .map(|(process, holders)| {
                         // Colleagues on one account share a name: say it is not this browser.
-                        let who = if lease.reviewer == self.reviewer {
-                            format!("{} (another session)", lease.reviewer)
-                        } else {
-                            lease.reviewer
-                        };
-                        (process, who)
+                        let who: Vec<String> = holders
+                            .into_iter()
+                            .map(|lease| {
+                                if lease.reviewer == self.reviewer {
+                                    format!("{} (another session)", lease.reviewer)
+                                } else {
+                                    lease.reviewer
+                                }
+                            })
+                            .collect();
+                        (process, who.join(", "))
                     })
                     .collect(),
                 Err(e) => {

@@ -30,6 +30,7 @@ fn decide(process: &str) -> ReviewRequest {
             reason: None,
         },
         truora_status: None,
+        seen: None,
     }
 }
 

@@ -13,13 +13,13 @@
 
 use std::time::Instant;
 
-use super::event::{event_for, process_of};
+use super::event::{event_for, process_of, superseded};
 use super::task::{Desk, Unrecorded};
 use super::waiting::{RETRY_FIRST, RETRY_MOST};
 use crate::app::Message;
 use crate::app::message::NotRecorded;
 use crate::app::message::review::{ReviewNews, ReviewRequest, describe};
-use crate::review::{Event, StoreError};
+use crate::review::{Event, Recorded, StoreError};
 
 /// Why a request was not recorded.
 enum Failure {
@@ -97,8 +97,13 @@ impl Desk {
             }));
         }
         let event = event_for(request, &events, &self.reviewer).map_err(Failure::Refused)?;
-        if let Some(event) = &event {
-            self.store.record(event)?;
+        if let Some(event) = &event
+            && let Recorded::HeadMoved(moved) = self.store.record_on_head(event)?
+        {
+            // Another browser recorded between the read above and the write: the app gets the
+            // events as they are now, so the mark on screen shows what stands.
+            self.send_events(process);
+            return Err(Failure::Refused(superseded(moved)));
         }
         Ok(event)
     }

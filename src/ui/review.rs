@@ -197,6 +197,8 @@ pub(super) fn title_part(app: &App, title: &mut String) {
     }
     let selected = app.list().selected().and_then(|r| r.process_id.as_deref());
     if let Some(who) = selected.and_then(|id| desk.taken_by(id)) {
-        title.push_str(&format!(" · ⊘ {} has it open", terminal_text(who)));
+        // `ana, bob (another session)`: every browser that has it open.
+        let verb = if who.contains(", ") { "have" } else { "has" };
+        title.push_str(&format!(" · ⊘ {} {verb} it open", terminal_text(who)));
     }
 }

@@ -42,6 +42,16 @@ fn typed(app: &mut App, text: &str) -> Vec<Command> {
         .collect()
 }
 
+/// `u` on a decision of mine on another process: the first press goes there and asks nothing,
+/// the second asks the undo.
+fn undo_there(app: &mut App) -> Vec<Command> {
+    let first = press(app, "u");
+    assert!(requests(&first).is_empty(), "{:?}", requests(&first));
+    let said = app.status().info.clone().unwrap_or_default();
+    assert!(said.contains("press u again to undo it"), "{said}");
+    press(app, "u")
+}
+
 fn mark(app: &App, id: &str) -> String {
     badge(app.review().mark(id), app.review().taken_by(id).is_some())
         .iter()
@@ -61,6 +71,7 @@ fn decide(process: &str, verdict: Verdict, reason: Option<OverrideReason>) -> Re
         process_id: process.into(),
         decision: Decision { verdict, reason },
         truora_status: Some(status),
+        seen: None,
     }
 }
 
@@ -214,18 +225,25 @@ fn undo_takes_back_my_last_decision_and_goes_back_to_it() {
     assert_eq!(selected(&app), "IDP02");
     assert_eq!(mark(&app, "IDP01"), "✓");
 
+    // `u` first goes back to the decision and says so; nothing is withdrawn off screen.
+    let cmds = press(&mut app, "u");
+    assert!(requests(&cmds).is_empty(), "{:?}", requests(&cmds));
+    assert_eq!(selected(&app), "IDP01", "back to the process to undo");
+    assert_eq!(
+        app.status().info.as_deref(),
+        Some("your last decision is on IDP01: moved there — press u again to undo it")
+    );
     let cmds = press(&mut app, "u");
     assert!(matches!(
         requests(&cmds).as_slice(),
         [ReviewRequest::Undo { process_id, .. }] if process_id == "IDP01"
     ));
-    assert_eq!(selected(&app), "IDP01", "back to the process undone");
     desk.serve(&mut app, cmds);
     assert_eq!(mark(&app, "IDP01"), "");
     assert_eq!(app.review().counts().reviewed, 1);
 
-    // Again: the decision before it.
-    let cmds = press(&mut app, "u");
+    // Again: the decision before it, once there.
+    let cmds = undo_there(&mut app);
     assert_eq!(selected(&app), "IDP00");
     desk.serve(&mut app, cmds);
     assert_eq!(mark(&app, "IDP00"), "");
@@ -671,7 +689,7 @@ fn a_store_opened_from_marks_alone_behaves_as_one_opened_with_every_event() {
     assert_eq!(app.review().mark("IDP00"), Some(&slow));
 
     // `u`: my newest standing decision, known from the start-up list alone.
-    let cmds = press(&mut app, "u");
+    let cmds = undo_there(&mut app);
     assert!(matches!(
         requests(&cmds).as_slice(),
         [ReviewRequest::Undo { process_id, .. }] if process_id == "IDP01"
@@ -684,7 +702,7 @@ fn a_store_opened_from_marks_alone_behaves_as_one_opened_with_every_event() {
     assert_eq!(mark(&app, "IDP01"), "");
     assert_eq!(app.review().history("IDP01").len(), 2);
     // Again: IDP01 is judged by its events now, so `u` goes on to IDP00 from the list.
-    let cmds = press(&mut app, "u");
+    let cmds = undo_there(&mut app);
     assert!(matches!(
         requests(&cmds).as_slice(),
         [ReviewRequest::Undo { process_id, .. }] if process_id == "IDP00"
@@ -859,7 +877,7 @@ fn undo_follows_a_decision_still_on_its_way() {
         ids: recording_ids(&waiting),
         why: BUSY.into(),
     }));
-    let cmds = press(&mut app, "u");
+    let cmds = undo_there(&mut app);
     assert!(
         matches!(
             requests(&cmds).as_slice(),
@@ -944,7 +962,7 @@ fn the_app_keeps_the_events_of_the_last_processes_loaded_and_u_still_finds_mine(
         1,
         "the last loaded kept"
     );
-    let cmds = press(&mut app, "u");
+    let cmds = undo_there(&mut app);
     assert!(
         matches!(
             requests(&cmds).as_slice(),

@@ -12,6 +12,27 @@ fn reviewed(screen: &str) -> Option<usize> {
     after.split(' ').next()?.parse().ok()
 }
 
+/// Presses a verdict `key` until `done` shows: a verdict key acts only once its process's result
+/// has been on screen a moment (a key pressed sooner is refused with why, and decides nothing),
+/// so a script that decides as soon as the list shows presses again, as a person would.
+fn decide(t: &Tmux, key: &str, what: &str, done: impl Fn(&str) -> bool) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        t.keys(&[key]);
+        let screen = t.wait_for(what, |s| {
+            done(s) || s.contains("has not been on screen yet")
+        });
+        if done(&screen) {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "{key} was never taken for {what}:\n{screen}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 fn browser(db: &str) -> Tmux {
     Tmux::start(
         &["--demo", "--image-protocol", "off", "--review-db", db],
@@ -55,12 +76,11 @@ fn decisions_survive_a_restart() {
     // Failures only: `d` agrees with Truora (one key), `a` overrides it (a reason: one digit).
     t.keys(&["f"]);
     t.wait_for("the failure filter", |s| s.contains("failure only"));
-    t.keys(&["d"]);
-    t.wait_for("the first decision", |s| reviewed(s) == Some(1));
-    t.keys(&["d"]);
-    t.wait_for("the second decision", |s| reviewed(s) == Some(2));
-    t.keys(&["a"]);
-    t.wait_for_text("why? digit chooses");
+    decide(&t, "d", "the first decision", |s| reviewed(s) == Some(1));
+    decide(&t, "d", "the second decision", |s| reviewed(s) == Some(2));
+    decide(&t, "a", "the reason picker", |s| {
+        s.contains("why? digit chooses")
+    });
     t.keys(&["1"]);
     let screen = t.wait_for("the override", |s| reviewed(s) == Some(3));
     assert!(
@@ -105,8 +125,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_open_processes() {
     bob.wait_for("bob's failure filter", |s| s.contains("failure only"));
 
     // Ana decides on the first failure; Bob sees it without doing anything.
-    ana.keys(&["d"]);
-    ana.wait_for("ana's decision", |s| reviewed(s) == Some(1));
+    decide(&ana, "d", "ana's decision", |s| reviewed(s) == Some(1));
     let screen = bob.wait_for("ana's decision on bob's screen", |s| reviewed(s) == Some(1));
     assert!(
         screen.contains("› ✗"),
@@ -116,8 +135,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_open_processes() {
     // Ana now has the second failure open: Bob sees it taken. Bob escalates the first one (his
     // decision on top of Ana's) and the advance skips the process Ana has open.
     bob.wait_for("ana's open process shown as taken", |s| s.contains('⊘'));
-    bob.keys(&["!"]);
-    let screen = bob.wait_for("bob's escalation", |s| s.contains("┃  !"));
+    let screen = decide(&bob, "!", "bob's escalation", |s| s.contains("┃  !"));
     assert!(
         screen.lines().next().is_some_and(|l| l.contains(" 3/")),
         "bob skipped the process ana has open:\n{screen}"
@@ -128,4 +146,117 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_open_processes() {
     bob.keys(&["q"]);
     ana.wait_for("ana's browser to exit", |_| ana.exited());
     bob.wait_for("bob's browser to exit", |_| bob.exited());
+}
+
+/// The pids of `pid` and everything it started, as `/proc` has them now.
+fn family(pid: u32) -> Vec<u32> {
+    let mut all = vec![pid];
+    let mut at = 0;
+    while at < all.len() {
+        let p = all[at];
+        at += 1;
+        let children =
+            std::fs::read_to_string(format!("/proc/{p}/task/{p}/children")).unwrap_or_default();
+        all.extend(
+            children
+                .split_whitespace()
+                .filter_map(|c| c.parse::<u32>().ok()),
+        );
+    }
+    all
+}
+
+/// Whether `pid` has ended (gone, or a zombie nobody reaped yet).
+fn ended(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|s| s.trim_start().starts_with('Z'))
+    })
+}
+
+/// A browser whose terminal goes away (its tmux killed: SIGHUP, as when an SSH link drops)
+/// releases its lease as it dies: the store holds no lease of it the moment it has ended (a
+/// lease it merely stopped renewing would stand for up to 30 s more), and the colleague's
+/// browser shows the process free at its next poll.
+#[test]
+fn a_browser_killed_with_its_tmux_releases_its_lease_at_once() {
+    use truora_tui::review::{Holder, Store, Timestamp};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("team.sqlite3");
+    let db_text = db.to_str().unwrap();
+    let ana = browser_as(dir.path(), "ana", db_text);
+    let bob = browser_as(dir.path(), "bob", db_text);
+    ana.wait_for_text("320 processes");
+    bob.wait_for_text("320 processes");
+    // Ana opens the second process; Bob sees it taken.
+    ana.keys(&["j"]);
+    bob.wait_for("ana's open process shown as taken", |s| s.contains('⊘'));
+
+    let pane: u32 = ana.pane_format("#{pane_pid}").parse().expect("a pid");
+    let ana_pids = family(pane);
+    drop(ana); // kills her tmux: the browser gets SIGHUP
+    let start = std::time::Instant::now();
+    while !ana_pids.iter().all(|&p| ended(p)) {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "ana's browser did not end"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let leases = Store::open(&db)
+        .unwrap()
+        .leases_of_others(&Holder::new("someone"), Timestamp::now())
+        .unwrap();
+    assert!(
+        leases.values().flatten().all(|l| l.reviewer != "ana"),
+        "ana's lease outlived her browser: {leases:?}"
+    );
+    bob.wait_for("the process free again on bob's screen", |s| {
+        !s.contains('⊘')
+    });
+    bob.keys(&["q"]);
+    bob.wait_for("bob's browser to exit", |_| bob.exited());
+}
+
+/// `kill` (SIGTERM) ends a browser the way `q` does: its lease is released before it exits.
+#[test]
+fn a_browser_ended_with_sigterm_releases_its_lease() {
+    use truora_tui::review::{Holder, Store, Timestamp};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("team.sqlite3");
+    let ana = browser_as(dir.path(), "ana", db.to_str().unwrap());
+    ana.wait_for_text("320 processes");
+    let held = || {
+        Store::open(&db)
+            .unwrap()
+            .leases_of_others(&Holder::new("someone"), Timestamp::now())
+            .unwrap()
+            .values()
+            .flatten()
+            .any(|l| l.reviewer == "ana")
+    };
+    let start = std::time::Instant::now();
+    while !held() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "no lease taken"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let pane: u32 = ana.pane_format("#{pane_pid}").parse().expect("a pid");
+    let browser = family(pane)
+        .into_iter()
+        .find(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/comm"))
+                .is_ok_and(|c| c.trim() == "truora-tui")
+        })
+        .expect("the browser's process");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &browser.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    ana.wait_for("the browser to exit", |_| ana.exited());
+    assert!(!held(), "the lease outlived the browser");
 }

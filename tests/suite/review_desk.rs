@@ -76,6 +76,7 @@ fn fail(process: &str) -> ReviewRequest {
             reason: None,
         },
         truora_status: Some(Status::Failure),
+        seen: None,
     }
 }
 
@@ -128,7 +129,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
     assert_eq!(marks[0].mark.decided_by.as_deref(), Some("ana"));
     assert_eq!(marks[0].mine, None, "nothing of Bob's stands there");
 
-    // Bob decides on top: his event supersedes Ana's (built on the file's events, not his view).
+    // Bob decides on top of the fail his screen shows (its head): his event supersedes Ana's.
     ask(
         &bob,
         1,
@@ -139,6 +140,7 @@ fn two_browsers_on_one_store_see_each_others_decisions_and_leases() {
                 reason: None,
             },
             truora_status: Some(Status::Failure),
+            seen: Some(event.id),
         },
     );
     let (loaded, _, result) = answer(&mut bob_rx);
@@ -337,15 +339,18 @@ fn two_browsers_with_the_same_reviewer_name_see_each_others_leases() {
         vec![("IDP2".to_owned(), "ops (another session)".to_owned())]
     );
 
-    // The second browser moves onto IDP1, which the first holds: it takes nothing there, and
-    // its lease on IDP2 is gone.
+    // The second browser moves onto IDP1, which the first holds: it holds it too (each sees
+    // the other there), and its lease on IDP2 is gone.
     ask(&second, 2, hold("IDP1"));
     answer(&mut second_rx).2.expect("answered");
     first.poll_now();
     let ReviewNews::Changes { taken, .. } = next(&mut first_rx) else {
         panic!("changes");
     };
-    assert!(taken.is_empty(), "{taken:?}");
+    assert_eq!(
+        taken,
+        vec![("IDP1".to_owned(), "ops (another session)".to_owned())]
+    );
 
     // The first closes: its lease goes, the second sees nothing taken.
     first.close();

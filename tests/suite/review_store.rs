@@ -362,7 +362,7 @@ fn a_second_browser_sees_new_decisions_through_changes_since() {
 }
 
 #[test]
-fn leases_keep_two_reviewers_apart_until_they_expire() {
+fn leases_show_every_reviewer_who_has_a_process_open_until_they_expire() {
     let (_dir, db) = temp();
     let mut ana_store = Store::open(&db).unwrap();
     let mut ben_store = Store::open(&db).unwrap();
@@ -373,10 +373,24 @@ fn leases_keep_two_reviewers_apart_until_they_expire() {
         ana_store.take_lease("P1", &ana, now, ttl).unwrap(),
         LeaseOutcome::Taken { .. }
     ));
+    // Ben opens it too: his lease is taken as well, and he is told ana has it.
     match ben_store.take_lease("P1", &ben, now, ttl).unwrap() {
         LeaseOutcome::HeldBy(l) => assert_eq!(l.reviewer, "ana"),
         other @ LeaseOutcome::Taken { .. } => panic!("expected held by ana, got {other:?}"),
     }
+    let reviewers = |store: &Store, me: &Holder, at: Timestamp| -> Vec<String> {
+        store
+            .leases_of_others(me, at)
+            .unwrap()
+            .remove("P1")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| l.reviewer)
+            .collect()
+    };
+    // Each sees the other: not only the first to open it is shown.
+    assert_eq!(reviewers(&ben_store, &ben, now), ["ana"]);
+    assert_eq!(reviewers(&ana_store, &ana, now), ["ben"]);
     assert_eq!(
         ben_store
             .taken_by("P1", &ben, now)
@@ -385,26 +399,15 @@ fn leases_keep_two_reviewers_apart_until_they_expire() {
             .reviewer,
         "ana"
     );
-    assert!(ana_store.taken_by("P1", &ana, now).unwrap().is_none());
-    assert!(
-        ben_store
-            .leases_of_others(&ben, now)
-            .unwrap()
-            .contains_key("P1")
-    );
-    // Renewing extends ana's lease; once it lapses, ben may take it.
+    // Renewing extends ana's lease past ben's, which lapses alone.
     let later = Timestamp(now.0 + 170_000);
     assert!(matches!(
         ana_store.take_lease("P1", &ana, later, ttl).unwrap(),
-        LeaseOutcome::Taken { .. }
+        LeaseOutcome::HeldBy(_)
     ));
     let after_first = Timestamp(now.0 + 200_000);
-    assert!(
-        ben_store
-            .taken_by("P1", &ben, after_first)
-            .unwrap()
-            .is_some()
-    );
+    assert_eq!(reviewers(&ben_store, &ben, after_first), ["ana"]);
+    assert!(reviewers(&ana_store, &ana, after_first).is_empty());
     let expired = Timestamp(later.0 + 181_000);
     assert!(matches!(
         ben_store.take_lease("P1", &ben, expired, ttl).unwrap(),
@@ -438,11 +441,14 @@ fn leases_keep_two_sessions_of_one_reviewer_name_apart() {
     ));
     assert!(second.leases_of_others(&b, now).unwrap().contains_key("P1"));
     assert!(second.taken_by("P1", &b, now).unwrap().is_some());
-    assert!(first.leases_of_others(&a, now).unwrap().is_empty());
-    assert!(first.taken_by("P1", &a, now).unwrap().is_none());
-    // The second session's release does not end the first's lease.
+    // The first sees the second too (both have it open), never itself.
+    assert_eq!(first.leases_of_others(&a, now).unwrap()["P1"].len(), 1);
+    // The second session's release does not end the first's lease, and the first no longer
+    // sees the second.
     second.release_lease("P1", &b).unwrap();
     assert!(second.taken_by("P1", &b, now).unwrap().is_some());
+    assert!(first.leases_of_others(&a, now).unwrap().is_empty());
+    assert!(first.taken_by("P1", &a, now).unwrap().is_none());
 }
 
 #[test]

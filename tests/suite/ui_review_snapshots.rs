@@ -35,6 +35,7 @@ fn decided(width: u16, height: u16) -> (App, FakeDesk) {
         process_id: "IDP03".into(),
         decision: Decision { verdict, reason },
         truora_status: Some(truora_tui::api::model::Status::Failure),
+        seen: None,
     };
     let bob = desk.record_as("bob", &decide(Verdict::Pass, Some(OverrideReason::Other)));
     desk.events.retain(|e| Some(e) != bob.as_ref());

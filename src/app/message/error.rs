@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::api::ApiError;
 use crate::images::{ImageError, SaveError};
-use crate::review::Refusal;
+use crate::review::{HeadMoved, Refusal};
 
 /// Why an image could not be shown ([`Message::Image`](super::Message::Image)). Cloned: the
 /// worker answers every request for the same image from one fetch.
@@ -67,6 +67,11 @@ pub enum NotRecorded {
     /// waited.
     #[error("not recorded: {0}")]
     GaveUp(String),
+    /// A colleague's decision stands where this one was taken (the head moved since the
+    /// reviewer saw it): nothing was recorded, and nothing of theirs replaced. `ago`: how long
+    /// ago theirs was recorded, when the desk refused (`2 s`).
+    #[error("{} {ago} ago", .moved.what())]
+    Superseded { moved: HeadMoved, ago: String },
     /// No answer came: the desk or the runtime gave the request up.
     #[error("no answer")]
     NoAnswer,

@@ -180,6 +180,9 @@ pub enum Message {
     /// The runtime's rest timer fired: the selection of this generation has stayed put for
     /// `image_rest_ms` (see `app::preview::rest`).
     SelectionRested { generation: u64 },
+    /// The runtime's look timer fired: the selected process's result of this generation has
+    /// been on screen for `app::review::look::LOOK`.
+    Looked { generation: u64 },
     /// Not an answer: the people of an archive's processes, read in the background so every
     /// row shows (and the filter finds) its person without opening it.
     People(Vec<PersonAt>),
@@ -210,7 +213,8 @@ impl Message {
             | Message::Resize { .. }
             | Message::People(_)
             | Message::WatchTick
-            | Message::SelectionRested { .. } => None,
+            | Message::SelectionRested { .. }
+            | Message::Looked { .. } => None,
         }
     }
 }

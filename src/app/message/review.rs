@@ -3,22 +3,26 @@
 //! A request is a `Job::Review` under a `RequestId` like any other, and gets exactly one
 //! [`ReviewNews::Answer`] with that id and a `Result`; the store's own news (its contents at start, what others decided since, who has
 //! which process open) comes unasked. The app never makes events itself: the desk builds each
-//! one on the store's latest events of the process (so it supersedes what stands there now, not
-//! what this browser last saw), stamps it with the time and the reviewer, and records it.
+//! one on the store's latest events of the process, stamps it with the time and the reviewer,
+//! and records it only if what stands there is what this browser saw (`seen`): nothing is
+//! replaced that its author did not see (`review::head`).
 
 use super::error::{NotRecorded, ReadOnly};
 use super::id::RequestId;
 use crate::api::model::Status;
-use crate::review::{Decision, Event};
+use crate::review::{Decision, Event, EventId};
 
 /// A request to the review desk.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReviewRequest {
-    /// Records a verdict already checked against Truora's status (`review::decide`).
+    /// Records a verdict already checked against Truora's status (`review::decide`), taken on
+    /// `seen`: the head of the process's decisions as the screen showed it (`None`: no
+    /// decision). Refused if another stands there now ([`NotRecorded::Superseded`]).
     Decide {
         process_id: String,
         decision: Decision,
         truora_status: Option<Status>,
+        seen: Option<EventId>,
     },
     Note {
         process_id: String,

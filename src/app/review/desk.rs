@@ -85,6 +85,15 @@ struct CountKey {
     generation: u64,
 }
 
+/// The question the status line asks after a decision refused because a
+/// colleague's stood where it was taken (`replace.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replacing {
+    pub process_id: String,
+    /// Whose decision stands: `alice's`.
+    pub theirs: String,
+}
+
 #[derive(Debug)]
 pub struct ReviewDesk {
     pub(super) access: Access,
@@ -116,6 +125,11 @@ pub struct ReviewDesk {
     pub(super) pending: super::pending::Pending,
     /// Events the store holds but cannot read (left out of the marks), as it last said.
     pub(super) unreadable: Vec<crate::review::Unreadable>,
+    /// A decision refused because a colleague's stood where it was taken: the status line asks
+    /// whether to replace theirs (`replace.rs`).
+    pub(super) replacing: Option<Replacing>,
+    /// Whether the selected process's result has been on screen (`look.rs`).
+    pub look: super::look::Look,
 }
 
 impl Default for ReviewDesk {
@@ -136,6 +150,8 @@ impl Default for ReviewDesk {
             prefetch: Default::default(),
             pending: Default::default(),
             unreadable: Vec::new(),
+            replacing: None,
+            look: super::look::Look::default(),
         }
     }
 }
@@ -389,6 +405,16 @@ impl ReviewDesk {
             of: list.visible_len(),
             key: Some(key),
         };
+    }
+
+    /// The head of a process's decisions as this browser shows it: what a decision made now is
+    /// taken on. A process whose events are not here (none sent yet) counts as undecided: if
+    /// a decision stands there after all, the desk refuses and sends its events, so the
+    /// reviewer sees it before anything is replaced.
+    pub(super) fn seen_head(&self, process_id: &str) -> Option<EventId> {
+        self.events
+            .get(process_id)
+            .and_then(|events| crate::review::fold(events).head)
     }
 
     /// My latest decision or note that still stands: what `u` takes back.

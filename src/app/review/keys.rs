@@ -147,6 +147,14 @@ impl ReviewDesk {
         let Some(process_id) = self.decision_target(&around, out) else {
             return Moved::Stayed;
         };
+        if !self.look.seen(&process_id) {
+            // A double tap after the advance: the second key lands on a process nobody saw.
+            out.error(format!(
+                "{verdict} not recorded: {} has not been on screen yet — look at it, then decide",
+                terminal_text(&process_id)
+            ));
+            return Moved::Stayed;
+        }
         let status = around.status_of(&process_id);
         match crate::review::decide(verdict, status.as_ref()) {
             Err(refusal) => out.error(refusal.to_string()),
@@ -184,11 +192,14 @@ impl ReviewDesk {
         // A decision made now supersedes an earlier refusal still on the status line ("a pending
         // process cannot be overridden"): the reviewer moved on, and the answer will say how it went.
         out.status.error = None;
+        self.replacing = None;
+        let seen = self.seen_head(&process_id);
         self.ask(
             ReviewRequest::Decide {
                 process_id: process_id.clone(),
                 decision,
                 truora_status,
+                seen,
             },
             out,
         );
@@ -236,8 +247,9 @@ impl ReviewDesk {
         })
     }
 
-    /// `u`: takes back my latest decision or note that still stands, and goes back to its
-    /// process, so it can be decided again.
+    /// `u`: takes back my latest decision or note that still stands, on the process shown. When
+    /// that is on another process, `u` first goes there and says so (the next `u` takes it
+    /// back), so nothing is withdrawn that is not on screen.
     fn undo(&mut self, around: Around, out: &mut Outbox) {
         if !self.writable(out) {
             return;
@@ -248,16 +260,25 @@ impl ReviewDesk {
             out.info("nothing of yours to undo");
             return;
         };
-        let list = &mut *around.list;
-        let pos = list.visible().iter().position(|&i| {
-            list.row(i).and_then(|r| r.process_id.as_deref()) == Some(process_id.as_str())
-        });
-        match pos {
-            Some(pos) => list.select_position(pos),
-            None => out.info(format!(
-                "undoing on {} (not in this view)",
-                terminal_text(&process_id)
-            )),
+        if around.selected_id().as_deref() != Some(process_id.as_str()) {
+            let list = &mut *around.list;
+            let pos = list.visible().iter().position(|&i| {
+                list.row(i).and_then(|r| r.process_id.as_deref()) == Some(process_id.as_str())
+            });
+            let id = terminal_text(&process_id);
+            match pos {
+                Some(pos) => {
+                    list.select_position(pos);
+                    out.info(format!(
+                        "your last decision is on {id}: moved there — press u again to undo it"
+                    ));
+                }
+                None => out.info(format!(
+                    "your last decision is on {id}, which this view hides — clear the filter to \
+                     go there and undo it"
+                )),
+            }
+            return;
         }
         let truora_status = around.status_of(&process_id);
         self.ask(

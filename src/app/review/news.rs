@@ -186,6 +186,14 @@ impl ReviewDesk {
             return;
         }
         let selected = list.selected().and_then(|r| r.process_id.clone());
+        // Moving on from a refused decision keeps the colleague's: the question is over.
+        if self
+            .replacing
+            .as_ref()
+            .is_some_and(|r| selected.as_deref() != Some(r.process_id.as_str()))
+        {
+            self.replacing = None;
+        }
         if selected != self.held {
             self.held.clone_from(&selected);
             self.ask(

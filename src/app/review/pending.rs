@@ -133,6 +133,7 @@ mod tests {
                 reason: None,
             },
             truora_status: None,
+            seen: None,
         }
     }
 

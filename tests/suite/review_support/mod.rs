@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use truora_tui::app::message::review::{ReviewNews, ReviewRequest};
-use truora_tui::app::{App, Command, Job, Message, Request};
+use truora_tui::app::{App, Command, Job, Message, NotRecorded, Request};
 use truora_tui::review::{Event, EventId, Timestamp};
 
 /// 2025-11-30T10:00:00Z.
@@ -50,10 +50,15 @@ impl FakeDesk {
             .collect()
     }
 
-    /// Records `request` as `reviewer` would, without telling the app (a colleague's browser).
+    /// Records `request` as `reviewer` would, without telling the app (a colleague's browser,
+    /// which has the process's events on screen: a decision is taken on their head).
     pub fn record_as(&mut self, reviewer: &str, request: &ReviewRequest) -> Option<Event> {
         let process = truora_tui::reviewdesk::process_of(request)?.to_owned();
-        let event = truora_tui::reviewdesk::event_for(request, &self.of(&process), reviewer)
+        let mut request = request.clone();
+        if let ReviewRequest::Decide { seen, .. } = &mut request {
+            *seen = truora_tui::review::fold(&self.of(&process)).head;
+        }
+        let event = truora_tui::reviewdesk::event_for(&request, &self.of(&process), reviewer)
             .ok()
             .flatten()?;
         let event = self.stamp(event);
@@ -84,6 +89,13 @@ impl FakeDesk {
                         .map(|e| e.map(|e| self.stamp(e)));
                 if let Ok(Some(e)) = &result {
                     self.events.push(e.clone());
+                }
+                // As the real desk does: a decision refused because another stands where it was
+                // taken comes after the process's events, so the screen shows what stands.
+                if let Err(NotRecorded::Superseded { .. }) = &result {
+                    queue.extend(app.handle_message(Message::Review(ReviewNews::Loaded {
+                        events: events.clone(),
+                    })));
                 }
                 queue
                     .extend(app.handle_message(Message::Review(ReviewNews::Answer { id, result })));
