@@ -27,9 +27,11 @@ pub(super) fn hide_links(s: &str) -> Cow<'_, str> {
     let mut from = 0;
     while let Some(found) = s[from..].find("://") {
         let sep = from + found;
+        // After the last character that cannot be in a scheme (which may be wider than a byte).
         let scheme_start = s[..sep]
-            .rfind(|c: char| !c.is_ascii_alphabetic())
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|&(_, c)| !c.is_ascii_alphabetic())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let end = s[sep..].find(ends_link).map_or(s.len(), |i| sep + i);
         from = end.max(sep + 3);
         // Punctuation after a link in a sentence is the sentence's.

@@ -90,6 +90,17 @@ fn what_a_reviewer_needs_stays() {
     }
 }
 
+/// Found by `masking_text_never_panics_and_is_idempotent`: the character before a scheme may be
+/// wider than a byte, and the scheme starts after all of it.
+#[test]
+fn a_link_after_a_wide_character_is_still_cut_to_its_host() {
+    assert_eq!(mask_text("﹨://e"), "﹨://e");
+    assert_eq!(
+        mask_text("﹨https://img.example/face.jpg"),
+        format!("﹨https://img.example/{MASK}")
+    );
+}
+
 #[test]
 fn links_that_open_a_picture_keep_only_their_host() {
     let signed = "https://truora-di.s3.amazonaws.com/IDP0a1b/VLD2c3d/front_image.jpg?\
