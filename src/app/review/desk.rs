@@ -37,15 +37,14 @@ pub enum Access {
 
 /// The review filter as the list applies it: a snapshot of the marks taken when the filter was
 /// set, so rows do not vanish under the cursor as the reviewer decides (a queue of unreviewed
-/// processes keeps its decided rows until the filter is applied again). The process selected
-/// then always passes.
+/// processes keeps its decided rows until the filter is applied again). Only rows that match pass,
+/// the selected one too: the list puts the cursor on the first match when its row goes.
 #[derive(Debug)]
 struct Gate {
     filter: ReviewFilter,
     /// Shared with the desk until the desk changes a mark (copy on write: setting a filter
     /// copies nothing, and the first decision after it copies the marks once).
     marks: Arc<Marks>,
-    keep: Option<String>,
 }
 
 impl RowGate for Gate {
@@ -53,7 +52,7 @@ impl RowGate for Gate {
         let Some(id) = row.process_id.as_deref() else {
             return self.filter == ReviewFilter::Unreviewed;
         };
-        self.keep.as_deref() == Some(id) || self.filter.admits(self.marks.get(id))
+        self.filter.admits(self.marks.get(id))
     }
 }
 
@@ -367,14 +366,13 @@ impl ReviewDesk {
     }
 
     /// The gate the list applies for the current filter (none for `All`).
-    pub(super) fn gate(&self, selected: Option<&str>) -> Option<Box<dyn RowGate>> {
+    pub(super) fn gate(&self) -> Option<Box<dyn RowGate>> {
         if self.filter == ReviewFilter::All {
             return None;
         }
         Some(Box::new(Gate {
             filter: self.filter,
             marks: Arc::clone(&self.marks),
-            keep: selected.map(str::to_owned),
         }))
     }
 

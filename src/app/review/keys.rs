@@ -70,8 +70,7 @@ impl ReviewDesk {
             Action::UndoDecision => self.undo(around, out),
             Action::ReviewFilter => {
                 self.filter = self.filter.next();
-                let selected = around.selected_id();
-                around.list.set_gate(self.gate(selected.as_deref()));
+                around.list.set_gate(self.gate());
             }
             _ => {}
         }
