@@ -83,8 +83,7 @@ impl Store {
             schema::migrate(&mut conn).map_err(err)?;
         }
         let _ = conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(err)?;
+        to_wal(&conn, tuning).map_err(err)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(err)?;
         schema::migrate(&mut conn).map_err(err)?;
@@ -204,6 +203,24 @@ fn tune(conn: &Connection, path: &Path, tuning: Tuning) -> Result<(), StoreError
     Ok(())
 }
 
+/// Switches the store to WAL. SQLite answers a switch that meets another connection's lock
+/// with "busy" at once, without waiting (two openers of a new store at the same moment: the
+/// browser's desk and its access log's anchoring), so it is tried again until the busy timeout.
+fn to_wal(conn: &Connection, tuning: Tuning) -> rusqlite::Result<()> {
+    let until = std::time::Instant::now() + tuning.busy_timeout;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < until =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            done => return done,
+        }
+    }
+}
+
 /// What the file at `path` is, seen through a connection that writes nothing: read `immutable`
 /// (nothing created beside it) unless some connection has it open in WAL mode (it has a `-shm`),
 /// in which case it is read through the log like any reader. The connection is returned for a
@@ -223,14 +240,36 @@ fn inspect(path: &Path) -> Result<(Identity, Option<(Connection, ReadAccess)>), 
     let conn = access.connect(path).map_err(|e| classify(path, e))?;
     // Never write another program's log back into its file when this connection closes.
     let _ = conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
-    let identity = identify(&conn, path)?;
-    Ok((identity, Some((conn, access))))
+    match identify(&conn, path) {
+        Ok(identity) => Ok((identity, Some((conn, access)))),
+        // An immutable read takes no lock: a store another opener is creating at this moment
+        // (its tables and id written in one transaction) can read torn, as tables with no id.
+        // Look again a few times, each through a fresh connection (no page kept from before),
+        // rather than through a locking one, which would create files beside a foreign
+        // database in WAL mode. A foreign file stays foreign: it costs its refusal 0.1 s.
+        Err(first @ StoreError::Foreign { .. }) if access == ReadAccess::Immutable => {
+            drop(conn);
+            for _ in 0..5 {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                let again = access.connect(path).map_err(|e| classify(path, e))?;
+                let _ = again.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+                if let Ok(identity) = identify(&again, path) {
+                    return Ok((identity, Some((again, access))));
+                }
+            }
+            Err(first)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Whether the database behind `conn` is a review store (see the module's notes); refuses a
 /// newer store, another program's database, and a file that is not a database.
 fn identify(conn: &Connection, path: &Path) -> Result<Identity, StoreError> {
     let err = |e| classify(path, e);
+    // One read transaction: the id, the version and the tables seen at one moment (a locking
+    // connection holds its shared lock until the end).
+    let _moment = conn.unchecked_transaction().map_err(err)?;
     let id = schema::application_id(conn).map_err(err)?;
     let version = schema::version(conn).map_err(err)?;
     let newer = || StoreError::Newer {

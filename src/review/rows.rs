@@ -132,7 +132,17 @@ pub(super) fn event_of(row: &rusqlite::Row<'_>) -> Result<Event, Unreadable> {
     })
 }
 
-pub(super) fn insert(conn: &Connection, e: &Event) -> rusqlite::Result<usize> {
+/// An event's columns as both stores keep them (the rest are the event's fields as they are):
+/// the verdict, override reason and note split out of its kind, and what it resolves as one
+/// space-separated list.
+pub(super) struct Columns<'a> {
+    pub verdict: Option<&'static str>,
+    pub reason: Option<&'static str>,
+    pub note: Option<&'a str>,
+    pub resolves: Option<String>,
+}
+
+pub(super) fn columns(e: &Event) -> Columns<'_> {
     let (verdict, reason, note) = match &e.kind {
         EventKind::Verdict { verdict, reason } => (
             Some(verdict.wire_name()),
@@ -149,6 +159,21 @@ pub(super) fn insert(conn: &Connection, e: &Event) -> rusqlite::Result<usize> {
             .collect::<Vec<_>>()
             .join(" ")
     });
+    Columns {
+        verdict,
+        reason,
+        note,
+        resolves,
+    }
+}
+
+pub(super) fn insert(conn: &Connection, e: &Event) -> rusqlite::Result<usize> {
+    let Columns {
+        verdict,
+        reason,
+        note,
+        resolves,
+    } = columns(e);
     conn.prepare_cached(&format!(
         "INSERT INTO events ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
     ))?

@@ -13,7 +13,7 @@ use crate::api::model::Status;
 use crate::review::error::Unreadable;
 use crate::review::id::{EventId, Timestamp};
 use crate::review::model::{Event, EventKind, OverrideReason, Verdict};
-use crate::review::rows::{bad_id, bad_kind, bad_reason, bad_verdict};
+use crate::review::rows::{Columns, bad_id, bad_kind, bad_reason, bad_verdict, columns};
 
 const COLUMNS: &str = "id, process_id, kind, verdict, reason, note, reviewer, at_ms, \
                        truora_status, supersedes, resolves";
@@ -109,22 +109,12 @@ fn insert_with(
     e: &Event,
     keep_reviewer: bool,
 ) -> Result<bool, PgError> {
-    let (verdict, reason, note) = match &e.kind {
-        EventKind::Verdict { verdict, reason } => (
-            Some(verdict.wire_name()),
-            reason.map(OverrideReason::wire_name),
-            None,
-        ),
-        EventKind::Withdraw => (None, None, None),
-        EventKind::Note { text } => (None, None, Some(text.as_str())),
-    };
-    let resolves = (!e.resolves.is_empty()).then(|| {
-        e.resolves
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(" ")
-    });
+    let Columns {
+        verdict,
+        reason,
+        note,
+        resolves,
+    } = columns(e);
     let id = e.id.to_string();
     let status = e.truora_status.as_ref().map(ToString::to_string);
     let supersedes = e.supersedes.map(|id| id.to_string());
