@@ -243,15 +243,28 @@ fn inspect(path: &Path) -> Result<(Identity, Option<(Connection, ReadAccess)>), 
     match identify(&conn, path) {
         Ok(identity) => Ok((identity, Some((conn, access)))),
         // An immutable read takes no lock: a store another opener is creating at this moment
-        // (its tables and id written in one transaction) can read torn, as tables with no id.
-        // Look again a few times, each through a fresh connection (no page kept from before),
-        // rather than through a locking one, which would create files beside a foreign
-        // database in WAL mode. A foreign file stays foreign: it costs its refusal 0.1 s.
-        Err(first @ StoreError::Foreign { .. }) if access == ReadAccess::Immutable => {
+        // (its tables and id written in one transaction) can read torn — tables with no id, or
+        // pages that do not fit together. Look again, each time through a fresh connection (no
+        // page kept from before), rather than through a locking one, which would create files
+        // beside a foreign database in WAL mode: a few times, and for as long as a writer's
+        // rollback journal is there (up to the busy timeout). A foreign file stays foreign: its
+        // refusal costs 0.1 s.
+        Err(first) if access == ReadAccess::Immutable => {
             drop(conn);
-            for _ in 0..5 {
+            let started = std::time::Instant::now();
+            let writing = || {
+                let mut journal = path.as_os_str().to_owned();
+                journal.push("-journal");
+                std::fs::symlink_metadata(journal).is_ok()
+                    && started.elapsed() < Tuning::default().busy_timeout
+            };
+            let mut tries = 0;
+            while tries < 5 || writing() {
+                tries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(20));
-                let again = access.connect(path).map_err(|e| classify(path, e))?;
+                let Ok(again) = access.connect(path) else {
+                    continue;
+                };
                 let _ = again.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
                 if let Ok(identity) = identify(&again, path) {
                     return Ok((identity, Some((again, access))));
